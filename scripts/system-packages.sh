@@ -1,0 +1,12 @@
+# System libraries the tests want (fonts for emoji/CJK, Qt's xcb and multimedia libraries).
+# Installed only when running as root (CI); elsewhere the tests that need them skip with a reason.
+set -euo pipefail
+PKGS=(fonts-noto-color-emoji fonts-wqy-microhei libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3)
+[ "$(id -u)" = 0 ] || exit 0
+command -v apt-get >/dev/null || exit 0
+missing=()
+for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "Installing system packages: ${missing[*]}" >&2
+apt-get update -qq >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
