@@ -1,0 +1,65 @@
+"""ChatIDK server: create_app() builds the Flask app; `python -m server` runs it under gunicorn."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+
+def _green_psycopg() -> None:
+    """Under gunicorn's gevent worker, make psycopg2 yield to other sockets while it waits on PostgreSQL."""
+    try:
+        from gevent import monkey
+    except ImportError:  # pragma: no cover
+        return
+    if monkey.is_module_patched("socket"):
+        import psycogreen.gevent
+
+        psycogreen.gevent.patch_psycopg()
+
+
+def create_app(config=None, *, database=None):
+    """Build the app. ``config`` defaults to the environment; ``database`` lets tests share a pool."""
+    from flask import Flask
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from server.api import api
+    from server.api.events import sock
+    from server.api.meta import health
+    from server.api.routing import IdConverter
+    from server.config import Config
+    from server.context import AppContext
+    from server.db import Database
+    from server.errors import register_error_handlers
+    from server.limits import MAX_JSON_BYTES
+    from server.services.broker import PostgresBroker
+    from server.services.live import Hub
+
+    _green_psycopg()
+    config = config or Config.from_env()
+    if not config.database_url:
+        raise RuntimeError("create_app needs a database URL (python -m server starts an embedded one)")
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_JSON_BYTES
+    app.config["SOCK_SERVER_OPTIONS"] = {
+        "ping_interval": config.ws_ping_interval,
+        "max_message_size": 64 * 1024,
+    }
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    app.json.compact = True
+    app.url_map.converters["id"] = IdConverter
+    app.url_map.strict_slashes = False
+    if config.proxy_hops:
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=config.proxy_hops, x_proto=config.proxy_hops, x_host=config.proxy_hops
+        )
+
+    db = database or Database(config.database_url, config.db_pool_size)
+    broker = PostgresBroker(config.database_url)
+    app.extensions["chatidk"] = AppContext(config=config, db=db, broker=broker, hub=Hub(db, broker))
+
+    register_error_handlers(app)
+    app.register_blueprint(api)
+    app.register_blueprint(health)
+    sock.init_app(app)
+    return app

@@ -1,0 +1,88 @@
+"""`python -m server [run|migrate|check]`: start the server (embedded PostgreSQL unless configured)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from server.config import Config, ConfigError
+
+log = logging.getLogger("server")
+
+
+def _database_url(config: Config) -> str:
+    if config.database_url:
+        return config.database_url
+    from server import embedded_pg
+
+    return embedded_pg.start(config.data_dir)
+
+
+def _run(config: Config) -> int:
+    from server.db.migrate import migrate
+    from server.gunicorn_app import serve
+
+    url = _database_url(config)
+    before, after = migrate(url)
+    if before != after:
+        log.info("database schema migrated from version %s to %s", before, after)
+    # Workers build their app from the environment; hand them the URL we resolved.
+    os.environ["CHATIDK_DATABASE_URL"] = url
+    config = Config.from_env()
+    log.info("ChatIDK listening on http://%s:%s (%d workers)", config.host, config.port, config.workers)
+    serve(config)
+    return 0
+
+
+def _migrate(config: Config) -> int:
+    from server.db.migrate import migrate
+
+    before, after = migrate(_database_url(config))
+    print(f"schema version {before} -> {after}")
+    return 0
+
+
+def _check(config: Config) -> int:
+    import psycopg2
+
+    from server.db.migrate import current_version, latest_version
+
+    try:
+        conn = psycopg2.connect(_database_url(config), connect_timeout=5)
+    except psycopg2.OperationalError as exc:
+        print(f"database: unreachable ({str(exc).strip()})")
+        return 1
+    with conn, conn.cursor() as cur:
+        version = current_version(cur)
+    conn.close()
+    print(f"database: reachable, schema version {version} (this server: {latest_version()})")
+    print(f"listen: {config.host}:{config.port}, workers: {config.workers}, data dir: {config.data_dir}")
+    return 0 if version == latest_version() else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m server", description="The ChatIDK server.")
+    parser.add_argument(
+        "command",
+        nargs="?",
+        default="run",
+        choices=["run", "migrate", "check"],
+        help="run the server (default), apply schema migrations, or check the configuration",
+    )
+    args = parser.parse_args(argv)
+    try:
+        config = Config.from_env()
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=config.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
+    return {"run": _run, "migrate": _migrate, "check": _check}[args.command](config)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

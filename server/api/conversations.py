@@ -1,0 +1,120 @@
+"""Routes for conversations, members and read positions."""
+
+from __future__ import annotations
+
+from flask import g
+
+from server.api import api
+from server.api import schemas as s
+from server.api.routing import endpoint
+from server.context import ctx
+from server.errors import InvalidField
+from server.services import conversations
+
+
+@endpoint(
+    api,
+    "/conversations",
+    "POST",
+    summary="Open a 1:1 (returns the existing one) or create a group",
+    tag="conversations",
+    body=s.CreateConversation,
+    responses={201: s.ConversationEnvelope, 200: s.ConversationEnvelope},
+    errors=(400, 401, 404),
+)
+def create_conversation(body: s.CreateConversation):
+    if body.kind == "direct":
+        if body.user_id is None:
+            raise InvalidField("user_id: is required", field="user_id")
+        if body.title is not None or body.member_ids is not None:
+            raise InvalidField("a 1:1 conversation takes only user_id", field="title")
+        conversation, created = conversations.open_direct(ctx(), g.user_id, body.user_id)
+        return {"conversation": conversation}, 201 if created else 200
+    if body.title is None:
+        raise InvalidField("title: is required", field="title")
+    if body.user_id is not None:
+        raise InvalidField("a group takes member_ids, not user_id", field="user_id")
+    conversation = conversations.create_group(ctx(), g.user_id, body.title, body.member_ids or [])
+    return {"conversation": conversation}, 201
+
+
+@endpoint(
+    api,
+    "/conversations",
+    "GET",
+    summary="My conversations, most recent activity first",
+    tag="conversations",
+    responses={200: s.ConversationList},
+    errors=(401,),
+)
+def list_conversations():
+    return {"conversations": conversations.list_mine(ctx(), g.user_id)}
+
+
+@endpoint(
+    api,
+    "/conversations/<id:conversation_id>",
+    "GET",
+    summary="One of my conversations",
+    tag="conversations",
+    responses={200: s.ConversationEnvelope},
+    errors=(401, 404),
+)
+def get_conversation(conversation_id: int):
+    return {"conversation": conversations.get(ctx(), g.user_id, conversation_id)}
+
+
+@endpoint(
+    api,
+    "/conversations/<id:conversation_id>",
+    "PATCH",
+    summary="Rename a group",
+    tag="conversations",
+    body=s.UpdateConversation,
+    responses={200: s.ConversationEnvelope},
+    errors=(400, 401, 404, 409),
+)
+def rename_conversation(conversation_id: int, body: s.UpdateConversation):
+    return {"conversation": conversations.rename(ctx(), g.user_id, conversation_id, body.title)}
+
+
+@endpoint(
+    api,
+    "/conversations/<id:conversation_id>/members",
+    "POST",
+    summary="Add people to a group",
+    tag="conversations",
+    body=s.AddMembers,
+    responses={200: s.ConversationEnvelope},
+    errors=(400, 401, 404, 409),
+)
+def add_members(conversation_id: int, body: s.AddMembers):
+    return {"conversation": conversations.add_members(ctx(), g.user_id, conversation_id, body.user_ids)}
+
+
+@endpoint(
+    api,
+    "/conversations/<id:conversation_id>/members/<id:user_id>",
+    "DELETE",
+    summary="Leave a group, or remove a member (owner only)",
+    tag="conversations",
+    responses={204: None},
+    errors=(401, 403, 404, 409),
+)
+def remove_member(conversation_id: int, user_id: int):
+    conversations.remove_member(ctx(), g.user_id, conversation_id, user_id)
+    return "", 204
+
+
+@endpoint(
+    api,
+    "/conversations/<id:conversation_id>/read",
+    "POST",
+    summary="Move my read position forward",
+    tag="conversations",
+    body=s.MarkRead,
+    responses={200: s.ReadPosition},
+    errors=(400, 401, 404),
+)
+def mark_read(conversation_id: int, body: s.MarkRead):
+    return conversations.mark_read(ctx(), g.user_id, conversation_id, body.seq)

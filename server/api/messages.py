@@ -1,0 +1,75 @@
+"""Routes for messages: send (idempotent), page, edit, delete."""
+
+from __future__ import annotations
+
+from flask import g
+
+from server.api import api
+from server.api import schemas as s
+from server.api.routing import endpoint
+from server.context import ctx
+from server.errors import InvalidField
+from server.services import messages
+
+_MESSAGES = "/conversations/<id:conversation_id>/messages"
+
+
+@endpoint(
+    api,
+    _MESSAGES,
+    "POST",
+    summary="Send a message (a retried client_id returns the stored one)",
+    tag="messages",
+    body=s.SendMessage,
+    responses={201: s.MessageEnvelope, 200: s.MessageEnvelope},
+    errors=(400, 401, 404, 409),
+)
+def send_message(conversation_id: int, body: s.SendMessage):
+    message, created = messages.send(ctx(), g.user_id, conversation_id, body.client_id, body.text)
+    return {"message": message}, 201 if created else 200
+
+
+@endpoint(
+    api,
+    _MESSAGES,
+    "GET",
+    summary="A page of messages in ascending seq",
+    tag="messages",
+    query=s.MessagePage,
+    responses={200: s.MessageList},
+    errors=(400, 401, 404),
+)
+def list_messages(conversation_id: int, query: s.MessagePage):
+    if query.after_seq is not None and query.before_seq is not None and query.before_seq <= query.after_seq:
+        raise InvalidField("before_seq must be greater than after_seq", field="before_seq")
+    page, has_more = messages.page(
+        ctx(), g.user_id, conversation_id, query.after_seq, query.before_seq, query.limit
+    )
+    return {"messages": page, "has_more": has_more}
+
+
+@endpoint(
+    api,
+    _MESSAGES + "/<id:seq>",
+    "PATCH",
+    summary="Edit my message",
+    tag="messages",
+    body=s.EditMessage,
+    responses={200: s.MessageEnvelope},
+    errors=(400, 401, 403, 404, 409),
+)
+def edit_message(conversation_id: int, seq: int, body: s.EditMessage):
+    return {"message": messages.edit(ctx(), g.user_id, conversation_id, seq, body.text)}
+
+
+@endpoint(
+    api,
+    _MESSAGES + "/<id:seq>",
+    "DELETE",
+    summary="Delete my message (it stays as a tombstone)",
+    tag="messages",
+    responses={200: s.MessageEnvelope},
+    errors=(401, 403, 404),
+)
+def delete_message(conversation_id: int, seq: int):
+    return {"message": messages.delete(ctx(), g.user_id, conversation_id, seq)}

@@ -1,0 +1,34 @@
+"""Health check and the OpenAPI document."""
+
+from __future__ import annotations
+
+import functools
+
+from flask import Blueprint, jsonify
+
+from server.api import api
+from server.api.openapi import build_document
+from server.context import ctx
+from server.db import DatabaseUnavailable
+
+health = Blueprint("health", __name__)
+
+
+@health.get("/healthz")
+def healthz():
+    try:
+        with ctx().db.transaction() as cur:
+            cur.execute("SELECT 1")
+    except DatabaseUnavailable:
+        return jsonify({"status": "degraded", "database": "unavailable"}), 503
+    return jsonify({"status": "ok", "database": "ok"})
+
+
+@functools.cache
+def _document() -> dict:
+    return build_document()
+
+
+@api.get("/openapi.json")
+def openapi_document():
+    return jsonify(_document())

@@ -1,0 +1,144 @@
+"""The OpenAPI 3.1 document, built from the registered routes and their pydantic models."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from server import __version__
+from server.api import schemas as s
+from server.api.routing import ENDPOINTS
+
+# Bodies validated by one permissive model but documented as the precise alternatives.
+_DOCUMENTED_AS: dict[type[BaseModel], list[type[BaseModel]]] = {
+    s.CreateConversation: [s.CreateDirect, s.CreateGroup],
+}
+_STATUS_TEXT = {
+    200: "OK",
+    201: "Created",
+    204: "No content",
+    101: "Switching to the WebSocket protocol",
+    400: "Bad JSON or an invalid field",
+    401: "No, unknown or revoked token; or a wrong password",
+    403: "Not allowed for this member",
+    404: "No such thing, or not visible to the caller",
+    409: "Conflicts with the current state",
+    429: "Throttled; see Retry-After",
+}
+
+
+def _ref(model: type[BaseModel]) -> dict:
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def _body_schema(model: type[BaseModel]) -> dict:
+    alternatives = _DOCUMENTED_AS.get(model)
+    if alternatives:
+        return {"oneOf": [_ref(m) for m in alternatives]}
+    return _ref(model)
+
+
+def _all_models() -> list[type[BaseModel]]:
+    models: set[type[BaseModel]] = {s.Error}
+    for ep in ENDPOINTS:
+        if ep.body is not None:
+            models.update(_DOCUMENTED_AS.get(ep.body, [ep.body]))
+        models.update(m for m in ep.responses.values() if m is not None)
+    return sorted(models, key=lambda m: m.__name__)
+
+
+def _query_parameters(model: type[BaseModel]) -> list[dict]:
+    schema = model.model_json_schema()
+    required = set(schema.get("required", []))
+    return [
+        {"name": name, "in": "query", "required": name in required, "schema": prop}
+        for name, prop in schema["properties"].items()
+    ]
+
+
+def build_document() -> dict:
+    _, definitions = models_json_schema(
+        [(m, "validation") for m in _all_models()], ref_template="#/components/schemas/{model}"
+    )
+    paths: dict[str, dict] = {}
+    for ep in ENDPOINTS:
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", ep.path)
+        parameters = [
+            {
+                "name": name,
+                "in": "path",
+                "required": True,
+                "schema": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+            }
+            for name in re.findall(r"{(\w+)}", path)
+        ]
+        if ep.query is not None:
+            parameters += _query_parameters(ep.query)
+        operation: dict = {
+            "summary": ep.summary,
+            "tags": [ep.tag],
+            "operationId": f"{ep.method}_{re.sub(r'[^a-z0-9]+', '_', path.lower()).strip('_')}",
+            "responses": {},
+        }
+        if parameters:
+            operation["parameters"] = parameters
+        if ep.body is not None:
+            operation["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": _body_schema(ep.body)}},
+            }
+        if not ep.auth:
+            operation["security"] = []
+        for status, model in ep.responses.items():
+            response: dict = {"description": _STATUS_TEXT.get(status, "")}
+            if model is not None:
+                response["content"] = {"application/json": {"schema": _ref(model)}}
+            operation["responses"][str(status)] = response
+        for status in ep.errors:
+            operation["responses"][str(status)] = {
+                "description": _STATUS_TEXT[status],
+                "content": {"application/json": {"schema": _ref(s.Error)}},
+            }
+        paths.setdefault(path, {})[ep.method] = operation
+    paths["/healthz"] = {
+        "get": {
+            "summary": "Liveness and database reachability",
+            "operationId": "get_healthz",
+            "tags": ["meta"],
+            "security": [],
+            "responses": {
+                "200": {"description": "OK", "content": {"application/json": {"schema": _ref(s.Health)}}},
+                "503": {
+                    "description": "Database unavailable",
+                    "content": {"application/json": {"schema": _ref(s.Health)}},
+                },
+            },
+        }
+    }
+    paths["/api/v1/openapi.json"] = {
+        "get": {
+            "summary": "This document",
+            "operationId": "get_openapi",
+            "tags": ["meta"],
+            "security": [],
+            "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {}}}}},
+        }
+    }
+    schemas = dict(definitions.get("$defs", {}))
+    schemas["Health"] = s.Health.model_json_schema()
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "ChatIDK",
+            "version": __version__,
+            "description": "REST half of the ChatIDK protocol; the rules and the WebSocket are in docs/protocol.md.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"bearer": []}],
+    }

@@ -1,0 +1,262 @@
+"""Request bodies and query strings as pydantic models: validation and the OpenAPI schemas in one place.
+
+The response models at the bottom exist for the OpenAPI document (and the test that checks real answers
+against it); routes build plain dicts, which is faster than going through pydantic on the hot path.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from server.limits import MAX_GROUP_MEMBERS, MAX_MESSAGE_CHARS
+
+_USERNAME = re.compile(r"[A-Za-z0-9_.-]{3,32}")
+# C0 controls other than tab, newline and carriage return, plus DEL: never meaningful in chat text.
+_FORBIDDEN_CONTROLS = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"} | {"\x7f"}
+
+
+def _username(value: str) -> str:
+    if not _USERNAME.fullmatch(value):
+        raise ValueError("must be 3–32 characters of letters, digits, '_', '.' or '-'")
+    return value
+
+
+def _is_blank(text: str) -> bool:
+    return all(c.isspace() or unicodedata.category(c) in ("Cc", "Cf") for c in text)
+
+
+def _display_text(max_chars: int):
+    """Names and titles: trimmed, never empty, at most ``max_chars``, free of control characters."""
+
+    def validate(value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("must not be empty")
+        if len(value) > max_chars:
+            raise ValueError(f"must be at most {max_chars} characters")
+        if any(unicodedata.category(c) == "Cc" for c in value):
+            raise ValueError("must not contain control characters")
+        return value
+
+    return validate
+
+
+def _message_text(value: str) -> str:
+    if any(c in _FORBIDDEN_CONTROLS for c in value):
+        raise ValueError("must not contain control characters other than tab and newline")
+    if _is_blank(value):
+        raise ValueError("must not be empty")
+    return value
+
+
+def _password(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+Username = Annotated[str, Field(max_length=64), AfterValidator(_username)]
+Password = Annotated[str, Field(min_length=8, max_length=1024), AfterValidator(_password)]
+DisplayName = Annotated[str, Field(max_length=256), AfterValidator(_display_text(64))]
+Title = Annotated[str, Field(max_length=256), AfterValidator(_display_text(100))]
+DeviceName = Annotated[str, Field(max_length=256), AfterValidator(_display_text(64))]
+MessageText = Annotated[str, Field(min_length=1, max_length=MAX_MESSAGE_CHARS), AfterValidator(_message_text)]
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Seq = Annotated[int, Field(ge=0, le=2**63 - 1)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Query(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+# ---- accounts -------------------------------------------------------------------------------------------
+
+
+class Register(Body):
+    username: Username
+    password: Password
+    display_name: DisplayName | None = None
+
+
+class Login(Body):
+    # Not validated as a username: any string just fails to log in, with the same answer as a wrong password.
+    username: Annotated[str, Field(min_length=1, max_length=64)]
+    password: Annotated[str, Field(min_length=1, max_length=1024)]
+    device_name: DeviceName | None = None
+
+
+class UpdateMe(Body):
+    display_name: DisplayName | None = None
+    visible: bool | None = None
+
+
+class DeleteMe(Body):
+    password: Annotated[str, Field(min_length=1, max_length=1024)]
+
+
+class UserSearch(Query):
+    q: Annotated[str, Field(min_length=1, max_length=32)]
+    limit: Annotated[int, Field(ge=1, le=50)] = 20
+
+
+# ---- conversations --------------------------------------------------------------------------------------
+
+
+class CreateDirect(Body):
+    kind: Literal["direct"]
+    user_id: Id
+
+
+class CreateGroup(Body):
+    kind: Literal["group"]
+    title: Title
+    member_ids: Annotated[list[Id], Field(max_length=MAX_GROUP_MEMBERS)] = []
+
+
+class CreateConversation(Body):
+    """Either shape; the route picks by ``kind`` (documented as a oneOf)."""
+
+    kind: Literal["direct", "group"]
+    user_id: Id | None = None
+    title: Title | None = None
+    member_ids: Annotated[list[Id], Field(max_length=MAX_GROUP_MEMBERS)] | None = None
+
+
+class UpdateConversation(Body):
+    title: Title
+
+
+class AddMembers(Body):
+    user_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_GROUP_MEMBERS)]
+
+
+class MarkRead(Body):
+    seq: Seq
+
+
+# ---- messages -------------------------------------------------------------------------------------------
+
+
+class SendMessage(Body):
+    client_id: uuid.UUID
+    text: MessageText
+
+
+class EditMessage(Body):
+    text: MessageText
+
+
+class MessagePage(Query):
+    after_seq: Seq | None = None
+    before_seq: Seq | None = None
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
+
+
+# ---- responses (documentation) --------------------------------------------------------------------------
+
+
+class User(BaseModel):
+    id: int
+    username: str | None
+    display_name: str
+    deleted: bool
+
+
+class Me(User):
+    visible: bool
+    created_at: str
+
+
+class Message(BaseModel):
+    id: int
+    conversation_id: int
+    seq: int
+    sender_id: int
+    client_id: str
+    text: str | None
+    created_at: str
+    edited_at: str | None
+    deleted: bool
+
+
+class Member(BaseModel):
+    user: User
+    role: Literal["owner", "member"]
+
+
+class Conversation(BaseModel):
+    id: int
+    kind: Literal["direct", "group"]
+    title: str | None
+    created_at: str
+    members: list[Member]
+    last_seq: int
+    last_read_seq: int
+    unread_count: int
+    last_message: Message | None
+    last_activity_at: str
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+    retry_after: int | None = None
+
+
+class Error(BaseModel):
+    error: ErrorDetail
+
+
+class UserEnvelope(BaseModel):
+    user: User
+
+
+class MeEnvelope(BaseModel):
+    user: Me
+
+
+class SessionCreated(BaseModel):
+    token: str
+    session_id: int
+    user: Me
+
+
+class UserList(BaseModel):
+    users: list[User]
+
+
+class ConversationEnvelope(BaseModel):
+    conversation: Conversation
+
+
+class ConversationList(BaseModel):
+    conversations: list[Conversation]
+
+
+class MessageEnvelope(BaseModel):
+    message: Message
+
+
+class MessageList(BaseModel):
+    messages: list[Message]
+    has_more: bool
+
+
+class ReadPosition(BaseModel):
+    last_read_seq: int
+    unread_count: int
+
+
+class Health(BaseModel):
+    status: str
+    database: str

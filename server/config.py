@@ -1,0 +1,72 @@
+"""Every server setting, read from CHATIDK_* environment variables (documented in README.md)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+
+class ConfigError(ValueError):
+    """A setting has a value the server cannot use; the message names the variable."""
+
+
+def _int(env: dict[str, str], name: str, default: int, minimum: int, maximum: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if not minimum <= value <= maximum:
+        raise ConfigError(f"{name} must be between {minimum} and {maximum}, not {value}")
+    return value
+
+
+def _bool(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}")
+
+
+@dataclass(frozen=True)
+class Config:
+    database_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = field(
+        default_factory=lambda: Path(platformdirs.user_data_dir("chatidk", appauthor=False))
+    )
+    workers: int = 2
+    db_pool_size: int = 20
+    bcrypt_rounds: int = 12
+    proxy_hops: int = 0
+    ws_ping_interval: int = 25
+    log_level: str = "info"
+    access_log: bool = False
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Config:
+        env = dict(os.environ if env is None else env)
+        data_dir = env.get("CHATIDK_DATA_DIR") or None
+        return cls(
+            database_url=env.get("CHATIDK_DATABASE_URL") or None,
+            host=env.get("CHATIDK_HOST") or "127.0.0.1",
+            port=_int(env, "CHATIDK_PORT", 8000, 0, 65535),
+            data_dir=Path(data_dir) if data_dir else cls().data_dir,
+            workers=_int(env, "CHATIDK_WORKERS", min(os.cpu_count() or 1, 4), 1, 64),
+            db_pool_size=_int(env, "CHATIDK_DB_POOL_SIZE", 20, 1, 500),
+            bcrypt_rounds=_int(env, "CHATIDK_BCRYPT_ROUNDS", 12, 4, 16),
+            proxy_hops=_int(env, "CHATIDK_PROXY_HOPS", 0, 0, 10),
+            ws_ping_interval=_int(env, "CHATIDK_WS_PING_INTERVAL", 25, 1, 3600),
+            log_level=(env.get("CHATIDK_LOG_LEVEL") or "info").lower(),
+            access_log=_bool(env, "CHATIDK_ACCESS_LOG", False),
+        )

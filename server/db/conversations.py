@@ -1,0 +1,189 @@
+"""SQL for conversations and their members."""
+
+from __future__ import annotations
+
+from server.db.messages import MESSAGE_COLUMNS
+from server.db.users import USER_COLUMNS
+
+_CONVERSATION_COLUMNS = "c.id, c.kind, c.title, c.created_at, c.last_seq, c.last_activity_at"
+
+
+def find_direct(cur, user_a: int, user_b: int) -> int | None:
+    low, high = sorted((user_a, user_b))
+    cur.execute(
+        "SELECT id FROM conversations WHERE direct_user_low = %s AND direct_user_high = %s", (low, high)
+    )
+    row = cur.fetchone()
+    return row["id"] if row else None
+
+
+def create_direct_txn(cur, user_a: int, user_b: int) -> tuple[int, bool]:
+    """The 1:1 of two users, made if missing: (id, created). Safe against two creators at once."""
+    low, high = sorted((user_a, user_b))
+    cur.execute(
+        """INSERT INTO conversations (kind, direct_user_low, direct_user_high, created_by)
+           VALUES ('direct', %s, %s, %s)
+           ON CONFLICT (direct_user_low, direct_user_high) DO NOTHING RETURNING id""",
+        (low, high, user_a),
+    )
+    row = cur.fetchone()
+    if row is None:
+        return find_direct(cur, low, high), False
+    cur.execute(
+        "INSERT INTO conversation_members (conversation_id, user_id) VALUES (%s, %s), (%s, %s)",
+        (row["id"], low, row["id"], high),
+    )
+    return row["id"], True
+
+
+def create_group_txn(cur, title: str, owner_id: int, member_ids: list[int]) -> int:
+    cur.execute(
+        "INSERT INTO conversations (kind, title, created_by) VALUES ('group', %s, %s) RETURNING id",
+        (title, owner_id),
+    )
+    conversation_id = cur.fetchone()["id"]
+    cur.execute(
+        "INSERT INTO conversation_members (conversation_id, user_id, role) VALUES (%s, %s, 'owner')",
+        (conversation_id, owner_id),
+    )
+    add_members(cur, conversation_id, [m for m in member_ids if m != owner_id])
+    return conversation_id
+
+
+def add_members(cur, conversation_id: int, user_ids: list[int]) -> list[int]:
+    """Adds those not yet members; returns who was added."""
+    if not user_ids:
+        return []
+    cur.execute(
+        """INSERT INTO conversation_members (conversation_id, user_id)
+           SELECT %s, u FROM unnest(%s::bigint[]) AS u
+           ON CONFLICT DO NOTHING RETURNING user_id""",
+        (conversation_id, sorted(set(user_ids))),
+    )
+    return [row["user_id"] for row in cur.fetchall()]
+
+
+def membership(cur, conversation_id: int, user_id: int, *, lock: bool = False) -> dict | None:
+    """The caller's membership row joined with the conversation's kind, or None for outsiders."""
+    cur.execute(
+        f"""SELECT m.role, m.last_read_seq, c.kind, c.last_seq
+            FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
+            WHERE m.conversation_id = %s AND m.user_id = %s {"FOR UPDATE OF c" if lock else ""}""",
+        (conversation_id, user_id),
+    )
+    return cur.fetchone()
+
+
+def count_members(cur, conversation_id: int) -> int:
+    cur.execute(
+        "SELECT count(*) AS n FROM conversation_members WHERE conversation_id = %s", (conversation_id,)
+    )
+    return cur.fetchone()["n"]
+
+
+def remove_member_txn(cur, conversation_id: int, user_id: int) -> None:
+    """Remove a member; if it was the owner, the longest-standing remaining member becomes owner."""
+    cur.execute(
+        "DELETE FROM conversation_members WHERE conversation_id = %s AND user_id = %s RETURNING role",
+        (conversation_id, user_id),
+    )
+    row = cur.fetchone()
+    if row and row["role"] == "owner":
+        cur.execute(
+            """UPDATE conversation_members SET role = 'owner'
+               WHERE conversation_id = %s AND user_id = (
+                   SELECT user_id FROM conversation_members WHERE conversation_id = %s
+                   ORDER BY joined_at, user_id LIMIT 1)""",
+            (conversation_id, conversation_id),
+        )
+
+
+def group_ids_of(cur, user_id: int) -> list[int]:
+    cur.execute(
+        """SELECT m.conversation_id FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
+           WHERE m.user_id = %s AND c.kind = 'group'""",
+        (user_id,),
+    )
+    return [row["conversation_id"] for row in cur.fetchall()]
+
+
+def set_title(cur, conversation_id: int, title: str) -> None:
+    cur.execute("UPDATE conversations SET title = %s WHERE id = %s", (title, conversation_id))
+
+
+def mark_read(cur, conversation_id: int, user_id: int, seq: int) -> dict | None:
+    """Move the read position forward (never back, never past the last message)."""
+    cur.execute(
+        """UPDATE conversation_members m
+           SET last_read_seq = GREATEST(m.last_read_seq, LEAST(%s, c.last_seq))
+           FROM conversations c
+           WHERE c.id = m.conversation_id AND m.conversation_id = %s AND m.user_id = %s
+           RETURNING m.last_read_seq""",
+        (seq, conversation_id, user_id),
+    )
+    row = cur.fetchone()
+    if row is None:
+        return None
+    return {
+        "last_read_seq": row["last_read_seq"],
+        "unread_count": unread_count(cur, conversation_id, user_id),
+    }
+
+
+def unread_count(cur, conversation_id: int, user_id: int) -> int:
+    cur.execute(
+        """SELECT count(*) AS n FROM messages x JOIN conversation_members m
+               ON m.conversation_id = x.conversation_id AND m.user_id = %s
+           WHERE x.conversation_id = %s AND x.seq > m.last_read_seq AND x.sender_id <> %s
+             AND x.deleted_at IS NULL""",
+        (user_id, conversation_id, user_id),
+    )
+    return cur.fetchone()["n"]
+
+
+def member_ids(cur, conversation_id: int) -> list[int]:
+    cur.execute("SELECT user_id FROM conversation_members WHERE conversation_id = %s", (conversation_id,))
+    return [row["user_id"] for row in cur.fetchall()]
+
+
+def members_of(cur, conversation_ids: list[int]) -> dict[int, list[dict]]:
+    """Members of many conversations in one query: {conversation_id: [user row + role]}, oldest first."""
+    cur.execute(
+        f"""SELECT m.conversation_id, m.role, {USER_COLUMNS}
+            FROM conversation_members m JOIN users u ON u.id = m.user_id
+            WHERE m.conversation_id = ANY(%s) ORDER BY m.joined_at, u.id""",
+        (list(conversation_ids),),
+    )
+    result: dict[int, list[dict]] = {cid: [] for cid in conversation_ids}
+    for row in cur.fetchall():
+        result[row["conversation_id"]].append(row)
+    return result
+
+
+def _last_message_select() -> str:
+    columns = ", ".join(f"lm.{c.split('.')[1]} AS lm_{c.split('.')[1]}" for c in MESSAGE_COLUMNS.split(", "))
+    return columns
+
+
+def list_for_user(cur, user_id: int, conversation_id: int | None = None) -> list[dict]:
+    """The caller's conversations (or one of them) with read position, unread count and last message."""
+    cur.execute(
+        f"""SELECT {_CONVERSATION_COLUMNS}, m.last_read_seq,
+                   (SELECT count(*) FROM messages x
+                    WHERE x.conversation_id = c.id AND x.seq > m.last_read_seq AND x.sender_id <> m.user_id
+                      AND x.deleted_at IS NULL) AS unread_count,
+                   {_last_message_select()}
+            FROM conversation_members m
+            JOIN conversations c ON c.id = m.conversation_id
+            LEFT JOIN messages lm ON lm.conversation_id = c.id AND lm.seq = c.last_seq
+            WHERE m.user_id = %s AND (%s::bigint IS NULL OR c.id = %s::bigint)
+            ORDER BY c.last_activity_at DESC, c.id DESC""",
+        (user_id, conversation_id, conversation_id),
+    )
+    return cur.fetchall()
+
+
+def get_public(cur, conversation_id: int) -> dict | None:
+    """The conversation without per-member fields, as events carry it."""
+    cur.execute(f"SELECT {_CONVERSATION_COLUMNS} FROM conversations c WHERE c.id = %s", (conversation_id,))
+    return cur.fetchone()

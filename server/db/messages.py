@@ -1,0 +1,102 @@
+"""SQL for messages: storing with a gapless per-conversation seq, paging, editing and tombstones."""
+
+from __future__ import annotations
+
+import uuid
+
+MESSAGE_COLUMNS = "x.id, x.conversation_id, x.seq, x.sender_id, x.client_id, x.body, x.created_at, x.edited_at, x.deleted_at"
+
+
+def find_by_client_id(cur, sender_id: int, client_id: uuid.UUID) -> dict | None:
+    cur.execute(
+        f"SELECT {MESSAGE_COLUMNS} FROM messages x WHERE x.sender_id = %s AND x.client_id = %s",
+        (sender_id, str(client_id)),
+    )
+    return cur.fetchone()
+
+
+def store_message_txn(cur, conversation_id: int, sender_id: int, client_id: uuid.UUID, body: str) -> dict:
+    """Take the next seq and store the message in one statement.
+
+    The UPDATE of the conversation row hands out the seq and holds that row's lock until commit, so
+    concurrent senders queue and a rolled-back send gives its number back: no gaps, no duplicates.
+    The sender has read everything up to their own message. Raises UniqueViolation on a reused client_id.
+    """
+    cur.execute(
+        f"""WITH c AS (
+                UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = now()
+                WHERE id = %(conversation)s RETURNING id, last_seq),
+            r AS (
+                UPDATE conversation_members SET last_read_seq = (SELECT last_seq FROM c)
+                WHERE conversation_id = %(conversation)s AND user_id = %(sender)s)
+            INSERT INTO messages AS x (conversation_id, seq, sender_id, client_id, body)
+            SELECT c.id, c.last_seq, %(sender)s, %(client_id)s, %(body)s FROM c
+            RETURNING {MESSAGE_COLUMNS}""",
+        {"conversation": conversation_id, "sender": sender_id, "client_id": str(client_id), "body": body},
+    )
+    return cur.fetchone()
+
+
+def get_message(cur, conversation_id: int, seq: int, *, lock: bool = False) -> dict | None:
+    cur.execute(
+        f"""SELECT {MESSAGE_COLUMNS} FROM messages x WHERE x.conversation_id = %s AND x.seq = %s
+            {"FOR UPDATE" if lock else ""}""",
+        (conversation_id, seq),
+    )
+    return cur.fetchone()
+
+
+def get_messages_by_id(cur, message_ids: list[int]) -> dict[int, dict]:
+    cur.execute(f"SELECT {MESSAGE_COLUMNS} FROM messages x WHERE x.id = ANY(%s)", (list(message_ids),))
+    return {row["id"]: row for row in cur.fetchall()}
+
+
+def page(
+    cur, conversation_id: int, after_seq: int | None, before_seq: int | None, limit: int
+) -> tuple[list, bool]:
+    """Up to ``limit`` messages in ascending seq, and whether more lie beyond them in the paging direction."""
+    if after_seq is not None:
+        upper = before_seq if before_seq is not None else 2**63 - 1
+        cur.execute(
+            f"""SELECT {MESSAGE_COLUMNS} FROM messages x
+                WHERE x.conversation_id = %s AND x.seq > %s AND x.seq < %s ORDER BY x.seq LIMIT %s""",
+            (conversation_id, after_seq, upper, limit + 1),
+        )
+        rows = cur.fetchall()
+        return rows[:limit], len(rows) > limit
+    upper = before_seq if before_seq is not None else 2**63 - 1
+    cur.execute(
+        f"""SELECT {MESSAGE_COLUMNS} FROM messages x
+            WHERE x.conversation_id = %s AND x.seq < %s ORDER BY x.seq DESC LIMIT %s""",
+        (conversation_id, upper, limit + 1),
+    )
+    rows = cur.fetchall()
+    has_more = len(rows) > limit
+    return list(reversed(rows[:limit])), has_more
+
+
+def edit_message(cur, message_id: int, body: str) -> dict:
+    cur.execute(
+        f"UPDATE messages x SET body = %s, edited_at = now() WHERE x.id = %s RETURNING {MESSAGE_COLUMNS}",
+        (body, message_id),
+    )
+    return cur.fetchone()
+
+
+def tombstone_message(cur, message_id: int) -> dict:
+    cur.execute(
+        f"""UPDATE messages x SET body = NULL, deleted_at = coalesce(deleted_at, now()) WHERE x.id = %s
+            RETURNING {MESSAGE_COLUMNS}""",
+        (message_id,),
+    )
+    return cur.fetchone()
+
+
+def tombstone_all_from(cur, sender_id: int) -> list[dict]:
+    """Every live message of a user becomes a tombstone (account deletion); returns them for the events."""
+    cur.execute(
+        f"""UPDATE messages x SET body = NULL, deleted_at = now()
+            WHERE x.sender_id = %s AND x.deleted_at IS NULL RETURNING {MESSAGE_COLUMNS}""",
+        (sender_id,),
+    )
+    return cur.fetchall()

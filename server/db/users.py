@@ -1,0 +1,89 @@
+"""SQL for users: accounts, profiles, search and erasure."""
+
+from __future__ import annotations
+
+USER_COLUMNS = "u.id, u.username, u.display_name, u.visible, u.created_at, u.deleted_at"
+
+
+def insert_user(cur, username: str, display_name: str, password_hash: str) -> dict:
+    """Raises psycopg2.errors.UniqueViolation when the name is taken (in any letter case)."""
+    cur.execute(
+        f"""INSERT INTO users AS u (username, display_name, password_hash) VALUES (%s, %s, %s)
+            RETURNING {USER_COLUMNS}""",
+        (username, display_name, password_hash),
+    )
+    return cur.fetchone()
+
+
+def get_user(cur, user_id: int) -> dict | None:
+    cur.execute(f"SELECT {USER_COLUMNS} FROM users u WHERE u.id = %s", (user_id,))
+    return cur.fetchone()
+
+
+def get_login(cur, username: str) -> dict | None:
+    """The live account with this name (any letter case) and its password hash, for logging in."""
+    cur.execute(
+        f"SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE lower(u.username) = lower(%s)",
+        (username,),
+    )
+    return cur.fetchone()
+
+
+def get_password_hash(cur, user_id: int) -> str | None:
+    cur.execute("SELECT password_hash FROM users WHERE id = %s AND deleted_at IS NULL", (user_id,))
+    row = cur.fetchone()
+    return row["password_hash"] if row else None
+
+
+def update_profile(cur, user_id: int, display_name: str | None, visible: bool | None) -> dict:
+    cur.execute(
+        f"""UPDATE users AS u SET display_name = coalesce(%s, display_name), visible = coalesce(%s, visible)
+            WHERE id = %s RETURNING {USER_COLUMNS}""",
+        (display_name, visible, user_id),
+    )
+    return cur.fetchone()
+
+
+def _like_prefix(prefix: str) -> str:
+    escaped = prefix.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
+
+
+def search_visible(cur, prefix: str, limit: int, exclude_user_id: int) -> list[dict]:
+    pattern = _like_prefix(prefix)
+    cur.execute(
+        f"""SELECT {USER_COLUMNS} FROM users u
+            WHERE u.visible AND u.deleted_at IS NULL AND u.id <> %s
+              AND (lower(u.username) LIKE %s OR lower(u.display_name) LIKE %s)
+            ORDER BY lower(u.username) LIMIT %s""",
+        (exclude_user_id, pattern, pattern, limit),
+    )
+    return cur.fetchall()
+
+
+def get_user_visible_to(cur, viewer_id: int, user_id: int) -> dict | None:
+    """A user the viewer may look up: visible to everyone, or sharing a conversation with the viewer."""
+    cur.execute(
+        f"""SELECT {USER_COLUMNS} FROM users u
+            WHERE u.id = %s AND (
+                (u.visible AND u.deleted_at IS NULL) OR u.id = %s OR EXISTS (
+                    SELECT 1 FROM conversation_members a JOIN conversation_members b USING (conversation_id)
+                    WHERE a.user_id = %s AND b.user_id = u.id))""",
+        (user_id, viewer_id, viewer_id),
+    )
+    return cur.fetchone()
+
+
+def live_user_ids(cur, user_ids: list[int]) -> set[int]:
+    cur.execute("SELECT id FROM users WHERE id = ANY(%s) AND deleted_at IS NULL", (list(user_ids),))
+    return {row["id"] for row in cur.fetchall()}
+
+
+def erase_user_txn(cur, user_id: int) -> None:
+    """Forget the profile and credentials; the row stays so that old messages keep a sender."""
+    cur.execute(
+        """UPDATE users SET username = NULL, display_name = 'Deleted account', password_hash = NULL,
+               visible = false, deleted_at = now()
+           WHERE id = %s""",
+        (user_id,),
+    )

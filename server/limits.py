@@ -1,0 +1,5 @@
+"""Limits that both validation and the rules need (documented in docs/protocol.md)."""
+
+MAX_MESSAGE_CHARS = 10_000
+MAX_GROUP_MEMBERS = 256
+MAX_JSON_BYTES = 1024 * 1024

@@ -1,0 +1,60 @@
+"""Rows to the JSON shapes of docs/protocol.md, in one place so every route and event agrees."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def timestamp(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def user(row: dict) -> dict:
+    deleted = row["deleted_at"] is not None
+    return {
+        "id": row["id"],
+        "username": row["username"],
+        "display_name": row["display_name"],
+        "deleted": deleted,
+    }
+
+
+def me(row: dict) -> dict:
+    return {**user(row), "visible": row["visible"], "created_at": timestamp(row["created_at"])}
+
+
+def message(row: dict, prefix: str = "") -> dict:
+    return {
+        "id": row[prefix + "id"],
+        "conversation_id": row[prefix + "conversation_id"],
+        "seq": row[prefix + "seq"],
+        "sender_id": row[prefix + "sender_id"],
+        "client_id": str(row[prefix + "client_id"]),
+        "text": row[prefix + "body"],
+        "created_at": timestamp(row[prefix + "created_at"]),
+        "edited_at": timestamp(row[prefix + "edited_at"]),
+        "deleted": row[prefix + "deleted_at"] is not None,
+    }
+
+
+def conversation_public(row: dict, members: list[dict]) -> dict:
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "title": row["title"],
+        "created_at": timestamp(row["created_at"]),
+        "members": [{"user": user(m), "role": m["role"]} for m in members],
+        "last_seq": row["last_seq"],
+        "last_activity_at": timestamp(row["last_activity_at"]),
+    }
+
+
+def conversation(row: dict, members: list[dict]) -> dict:
+    """The caller's view: public fields plus read position, unread count and the last message."""
+    result = conversation_public(row, members)
+    result["last_read_seq"] = row["last_read_seq"]
+    result["unread_count"] = row["unread_count"]
+    result["last_message"] = message(row, "lm_") if row["lm_id"] is not None else None
+    return result

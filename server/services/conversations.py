@@ -1,0 +1,120 @@
+"""Conversations: 1:1s and groups, membership, read positions. Outsiders see only "not found"."""
+
+from __future__ import annotations
+
+from server import render
+from server.limits import MAX_GROUP_MEMBERS
+from server.context import AppContext
+from server.db import conversations as conversations_db
+from server.db import users as users_db
+from server.errors import Conflict, Forbidden, InvalidField, NotFound
+from server.services import events
+
+NOT_FOUND = "no such conversation"
+
+
+def require_member(cur, conversation_id: int, user_id: int, *, lock: bool = False) -> dict:
+    """The caller's membership, or the very same 404 a conversation that does not exist gets."""
+    member = conversations_db.membership(cur, conversation_id, user_id, lock=lock)
+    if member is None:
+        raise NotFound(NOT_FOUND)
+    return member
+
+
+def _view(cur, user_id: int, conversation_id: int) -> dict:
+    rows = conversations_db.list_for_user(cur, user_id, conversation_id)
+    if not rows:
+        raise NotFound(NOT_FOUND)
+    members = conversations_db.members_of(cur, [conversation_id])[conversation_id]
+    return render.conversation(rows[0], members)
+
+
+def list_mine(app: AppContext, user_id: int) -> list[dict]:
+    with app.db.transaction() as cur:
+        rows = conversations_db.list_for_user(cur, user_id)
+        members = conversations_db.members_of(cur, [r["id"] for r in rows]) if rows else {}
+    return [render.conversation(row, members[row["id"]]) for row in rows]
+
+
+def get(app: AppContext, user_id: int, conversation_id: int) -> dict:
+    with app.db.transaction() as cur:
+        return _view(cur, user_id, conversation_id)
+
+
+def open_direct(app: AppContext, user_id: int, other_id: int) -> tuple[dict, bool]:
+    """The 1:1 with ``other_id``, made on first request: (conversation, created)."""
+    if other_id == user_id:
+        raise InvalidField("a 1:1 conversation needs another person", field="user_id")
+    with app.db.transaction() as cur:
+        existing = conversations_db.find_direct(cur, user_id, other_id)
+        if existing is not None:
+            return _view(cur, user_id, existing), False
+        if other_id not in users_db.live_user_ids(cur, [other_id]):
+            raise NotFound("no such user", field="user_id")
+        conversation_id, created = conversations_db.create_direct_txn(cur, user_id, other_id)
+        if created:
+            app.broker.publish(cur, events.conversation("created", conversation_id))
+        return _view(cur, user_id, conversation_id), created
+
+
+def _require_live_users(cur, user_ids: list[int], field: str) -> None:
+    missing = set(user_ids) - users_db.live_user_ids(cur, user_ids)
+    if missing:
+        raise NotFound(f"no such user: {min(missing)}", field=field)
+
+
+def create_group(app: AppContext, owner_id: int, title: str, member_ids: list[int]) -> dict:
+    with app.db.transaction() as cur:
+        _require_live_users(cur, member_ids, "member_ids")
+        conversation_id = conversations_db.create_group_txn(cur, title, owner_id, member_ids)
+        app.broker.publish(cur, events.conversation("created", conversation_id))
+        return _view(cur, owner_id, conversation_id)
+
+
+def _require_group(member: dict) -> None:
+    if member["kind"] != "group":
+        raise Conflict("only a group can do that; this is a 1:1 conversation")
+
+
+def rename(app: AppContext, user_id: int, conversation_id: int, title: str) -> dict:
+    with app.db.transaction() as cur:
+        _require_group(require_member(cur, conversation_id, user_id))
+        conversations_db.set_title(cur, conversation_id, title)
+        app.broker.publish(cur, events.conversation("updated", conversation_id))
+        return _view(cur, user_id, conversation_id)
+
+
+def add_members(app: AppContext, user_id: int, conversation_id: int, user_ids: list[int]) -> dict:
+    with app.db.transaction() as cur:
+        _require_group(require_member(cur, conversation_id, user_id, lock=True))
+        _require_live_users(cur, user_ids, "user_ids")
+        new = [u for u in set(user_ids) if conversations_db.membership(cur, conversation_id, u) is None]
+        if conversations_db.count_members(cur, conversation_id) + len(new) > MAX_GROUP_MEMBERS:
+            raise Conflict(f"a group has at most {MAX_GROUP_MEMBERS} members", field="user_ids")
+        added = conversations_db.add_members(cur, conversation_id, new)
+        if added:
+            app.broker.publish(cur, events.members_added(conversation_id, added))
+        return _view(cur, user_id, conversation_id)
+
+
+def remove_member(app: AppContext, user_id: int, conversation_id: int, target_id: int) -> None:
+    """Leave (target is me) or remove someone (owners only)."""
+    with app.db.transaction() as cur:
+        member = require_member(cur, conversation_id, user_id, lock=True)
+        _require_group(member)
+        if target_id != user_id:
+            if member["role"] != "owner":
+                raise Forbidden("only the group's owner can remove other members")
+            if conversations_db.membership(cur, conversation_id, target_id) is None:
+                raise NotFound("that user is not a member", field="user_id")
+        conversations_db.remove_member_txn(cur, conversation_id, target_id)
+        app.broker.publish(cur, events.member_removed(conversation_id, target_id))
+
+
+def mark_read(app: AppContext, user_id: int, conversation_id: int, seq: int) -> dict:
+    with app.db.transaction() as cur:
+        before = require_member(cur, conversation_id, user_id)
+        position = conversations_db.mark_read(cur, conversation_id, user_id, seq)
+        if position["last_read_seq"] != before["last_read_seq"]:
+            app.broker.publish(cur, events.read(conversation_id, user_id, position["last_read_seq"]))
+        return position

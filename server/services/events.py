@@ -1,0 +1,27 @@
+"""The broker payloads, built in one place. Ids only: every process loads what it needs from the database."""
+
+from __future__ import annotations
+
+
+def message(kind: str, conversation_id: int, message_id: int) -> dict:
+    return {"t": "message", "k": kind, "c": conversation_id, "m": message_id}
+
+
+def conversation(kind: str, conversation_id: int) -> dict:
+    return {"t": "conversation", "k": kind, "c": conversation_id}
+
+
+def members_added(conversation_id: int, user_ids: list[int]) -> dict:
+    return {"t": "member", "k": "added", "c": conversation_id, "u": user_ids}
+
+
+def member_removed(conversation_id: int, user_id: int) -> dict:
+    return {"t": "member", "k": "removed", "c": conversation_id, "u": user_id}
+
+
+def read(conversation_id: int, user_id: int, seq: int) -> dict:
+    return {"t": "read", "c": conversation_id, "u": user_id, "s": seq}
+
+
+def sessions_revoked(session_ids: list[int]) -> dict:
+    return {"t": "sessions_revoked", "s": session_ids}

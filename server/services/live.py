@@ -1,0 +1,236 @@
+"""The live-event hub of one server process: which sockets are open here, and what each must receive.
+
+Events arrive from the broker as ids. For each batch the hub works out which local users are concerned,
+loads each message or conversation once (not once per socket), serialises the frame once, and queues it on
+every concerned socket. A socket that falls too far behind is closed; its client reconnects and catches up.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from server import render
+from server.db import Database
+from server.db import conversations as conversations_db
+from server.db import messages as messages_db
+from server.services.broker import Broker
+
+log = logging.getLogger(__name__)
+
+CLOSE_REVOKED = 4401
+_QUEUE_LIMIT = 5000
+_MEMBER_CACHE_SIZE = 10_000
+
+
+@dataclass(eq=False)
+class Connection:
+    """One open WebSocket: its owner, and the frames waiting to be sent to it."""
+
+    user_id: int
+    session_id: int
+    frames: queue.Queue = field(default_factory=lambda: queue.Queue(maxsize=_QUEUE_LIMIT))
+    close_code: int | None = None
+
+    def push(self, frame: str) -> bool:
+        try:
+            self.frames.put_nowait(frame)
+            return True
+        except queue.Full:
+            return False
+
+    def close(self, code: int = 1000) -> None:
+        """Ask the socket's sender loop to close; never blocks."""
+        if self.close_code is None:
+            self.close_code = code
+        try:
+            self.frames.put_nowait(None)
+        except queue.Full:
+            pass  # the sender loop sees close_code after draining
+
+
+def _frame(payload: dict) -> str:
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+
+class Hub:
+    def __init__(self, db: Database, broker: Broker) -> None:
+        self._db = db
+        self._broker = broker
+        self._by_user: dict[int, set[Connection]] = {}
+        self._lock = threading.Lock()
+        self._members: OrderedDict[int, frozenset[int]] = OrderedDict()
+        self._members_lock = threading.Lock()
+
+    # ---- sockets --------------------------------------------------------------------------------------
+
+    def connect(self, user_id: int, session_id: int) -> Connection:
+        """Register a socket; returns once this process is listening, so nothing committed later is missed."""
+        self._broker.start(self.dispatch, self.drop_everyone)
+        conn = Connection(user_id, session_id)
+        with self._lock:
+            self._by_user.setdefault(user_id, set()).add(conn)
+        return conn
+
+    def disconnect(self, conn: Connection) -> None:
+        with self._lock:
+            conns = self._by_user.get(conn.user_id)
+            if conns is not None:
+                conns.discard(conn)
+                if not conns:
+                    del self._by_user[conn.user_id]
+
+    def connection_count(self) -> int:
+        with self._lock:
+            return sum(len(c) for c in self._by_user.values())
+
+    def drop_everyone(self) -> None:
+        """Events may have been missed: close every socket so each client reconnects and catches up."""
+        with self._lock:
+            everyone = [c for conns in self._by_user.values() for c in conns]
+        for conn in everyone:
+            conn.close(1012)  # "service restart": reconnect
+        with self._members_lock:
+            self._members.clear()
+
+    def _local(self, user_ids) -> list[Connection]:
+        with self._lock:
+            return [c for uid in user_ids for c in self._by_user.get(uid, ())]
+
+    def _send(self, user_ids, payload: dict) -> None:
+        targets = self._local(user_ids)
+        if not targets:
+            return
+        frame = _frame(payload)
+        for conn in targets:
+            if not conn.push(frame):
+                log.warning(
+                    "closing a socket of user %s that fell %d events behind", conn.user_id, _QUEUE_LIMIT
+                )
+                conn.close(1013)  # "try again later": reconnect and catch up
+
+    # ---- membership cache ----------------------------------------------------------------------------
+
+    def _members_of(self, cur, conversation_id: int) -> frozenset[int]:
+        """Member ids, cached; membership events come through the same ordered stream and invalidate it."""
+        with self._members_lock:
+            members = self._members.get(conversation_id)
+            if members is not None:
+                self._members.move_to_end(conversation_id)
+                return members
+        members = frozenset(conversations_db.member_ids(cur, conversation_id))
+        with self._members_lock:
+            self._members[conversation_id] = members
+            while len(self._members) > _MEMBER_CACHE_SIZE:
+                self._members.popitem(last=False)
+        return members
+
+    def _forget_members(self, conversation_id: int) -> None:
+        with self._members_lock:
+            self._members.pop(conversation_id, None)
+
+    # ---- dispatch ------------------------------------------------------------------------------------
+
+    def dispatch(self, events: list[dict]) -> None:
+        """Deliver a batch of broker events to the sockets of this process."""
+        with self._lock:
+            if not self._by_user:
+                # Nobody here: only keep the membership cache honest.
+                for event in events:
+                    if event.get("t") == "member":
+                        self._forget_members(event["c"])
+                return
+        with self._db.transaction() as cur:
+            message_ids = [e["m"] for e in events if e.get("t") == "message"]
+            loaded = messages_db.get_messages_by_id(cur, message_ids) if message_ids else {}
+            for event in events:
+                kind = event.get("t")
+                if kind == "message":
+                    self._message_event(cur, event, loaded.get(event["m"]))
+                elif kind == "conversation":
+                    self._conversation_event(cur, event)
+                elif kind == "member":
+                    self._member_event(cur, event)
+                elif kind == "read":
+                    self._send(
+                        [event["u"]],
+                        {
+                            "type": "read",
+                            "conversation_id": event["c"],
+                            "user_id": event["u"],
+                            "seq": event["s"],
+                        },
+                    )
+                elif kind == "sessions_revoked":
+                    self._revoke(set(event["s"]))
+                else:
+                    log.error("unknown event %r", event)
+
+    def _message_event(self, cur, event: dict, row: dict | None) -> None:
+        if row is None:
+            return
+        members = self._members_of(cur, event["c"])
+        self._send(
+            members,
+            {
+                "type": f"message.{event['k']}",
+                "conversation_id": row["conversation_id"],
+                "seq": row["seq"],
+                "message": render.message(row),
+            },
+        )
+
+    def _conversation_payload(self, cur, conversation_id: int) -> dict | None:
+        row = conversations_db.get_public(cur, conversation_id)
+        if row is None:
+            return None
+        members = conversations_db.members_of(cur, [conversation_id])[conversation_id]
+        return render.conversation_public(row, members)
+
+    def _conversation_event(self, cur, event: dict) -> None:
+        members = self._members_of(cur, event["c"])
+        if not self._local(members):
+            return
+        conversation = self._conversation_payload(cur, event["c"])
+        if conversation is not None:
+            self._send(
+                members,
+                {
+                    "type": f"conversation.{event['k']}",
+                    "conversation_id": event["c"],
+                    "conversation": conversation,
+                },
+            )
+
+    def _member_event(self, cur, event: dict) -> None:
+        conversation_id = event["c"]
+        self._forget_members(conversation_id)
+        members = self._members_of(cur, conversation_id)
+        conversation = self._conversation_payload(cur, conversation_id) if self._local(members) else None
+        if event["k"] == "added":
+            if conversation is not None:
+                self._send(
+                    members,
+                    {
+                        "type": "member.added",
+                        "conversation_id": conversation_id,
+                        "user_ids": event["u"],
+                        "conversation": conversation,
+                    },
+                )
+            return
+        removed = event["u"]
+        base = {"type": "member.removed", "conversation_id": conversation_id, "user_id": removed}
+        if conversation is not None:
+            self._send(members, {**base, "conversation": conversation})
+        self._send([removed], base)
+
+    def _revoke(self, session_ids: set[int]) -> None:
+        with self._lock:
+            doomed = [c for conns in self._by_user.values() for c in conns if c.session_id in session_ids]
+        for conn in doomed:
+            conn.close(CLOSE_REVOKED)

@@ -1,0 +1,90 @@
+"""Messages: idempotent sends with a gapless seq, paging, edits and tombstones."""
+
+from __future__ import annotations
+
+import uuid
+
+import psycopg2.errors
+
+from server import render
+from server.context import AppContext
+from server.db import messages as messages_db
+from server.errors import Conflict, Forbidden, NotFound
+from server.services import events
+from server.services.conversations import require_member
+
+
+def _replay(row: dict, conversation_id: int) -> dict:
+    if row["conversation_id"] != conversation_id:
+        raise Conflict(
+            "this client_id was already used for a message in another conversation", field="client_id"
+        )
+    return render.message(row)
+
+
+def send(
+    app: AppContext, user_id: int, conversation_id: int, client_id: uuid.UUID, text: str
+) -> tuple[dict, bool]:
+    """Store and publish a message: (message, created). A retried client_id returns the stored message.
+
+    The answer is given only after the commit, so an acknowledged message is durable.
+    """
+    try:
+        with app.db.transaction() as cur:
+            require_member(cur, conversation_id, user_id)
+            existing = messages_db.find_by_client_id(cur, user_id, client_id)
+            if existing is not None:
+                return _replay(existing, conversation_id), False
+            row = messages_db.store_message_txn(cur, conversation_id, user_id, client_id, text)
+            app.broker.publish(cur, events.message("created", conversation_id, row["id"]))
+    except psycopg2.errors.UniqueViolation:
+        # A concurrent retry of the same send committed first; ours rolled back (its seq with it).
+        with app.db.transaction() as cur:
+            existing = messages_db.find_by_client_id(cur, user_id, client_id)
+        if existing is None:  # pragma: no cover - the unique index guarantees it exists
+            raise
+        return _replay(existing, conversation_id), False
+    return render.message(row), True
+
+
+def page(
+    app: AppContext,
+    user_id: int,
+    conversation_id: int,
+    after_seq: int | None,
+    before_seq: int | None,
+    limit: int,
+) -> tuple[list[dict], bool]:
+    with app.db.transaction() as cur:
+        require_member(cur, conversation_id, user_id)
+        rows, has_more = messages_db.page(cur, conversation_id, after_seq, before_seq, limit)
+    return [render.message(r) for r in rows], has_more
+
+
+def _own_message(cur, user_id: int, conversation_id: int, seq: int) -> dict:
+    require_member(cur, conversation_id, user_id)
+    row = messages_db.get_message(cur, conversation_id, seq, lock=True)
+    if row is None:
+        raise NotFound("no such message")
+    if row["sender_id"] != user_id:
+        raise Forbidden("you can only change your own messages")
+    return row
+
+
+def edit(app: AppContext, user_id: int, conversation_id: int, seq: int, text: str) -> dict:
+    with app.db.transaction() as cur:
+        row = _own_message(cur, user_id, conversation_id, seq)
+        if row["deleted_at"] is not None:
+            raise Conflict("a deleted message cannot be edited")
+        row = messages_db.edit_message(cur, row["id"], text)
+        app.broker.publish(cur, events.message("edited", conversation_id, row["id"]))
+    return render.message(row)
+
+
+def delete(app: AppContext, user_id: int, conversation_id: int, seq: int) -> dict:
+    with app.db.transaction() as cur:
+        row = _own_message(cur, user_id, conversation_id, seq)
+        if row["deleted_at"] is None:
+            row = messages_db.tombstone_message(cur, row["id"])
+            app.broker.publish(cur, events.message("deleted", conversation_id, row["id"]))
+    return render.message(row)

@@ -1,0 +1,68 @@
+"""Fixtures shared by every test: PostgreSQL, the Flask app and client, live server processes."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
+
+from server import create_app  # noqa: E402
+from server.config import Config  # noqa: E402
+from tests.support.pg import TestDatabases  # noqa: E402
+from tests.support.server_process import ServerProcess  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def test_databases(tmp_path_factory) -> Iterator[TestDatabases]:
+    databases = TestDatabases.start(tmp_path_factory.mktemp("postgres"))
+    yield databases
+    databases.close()
+
+
+@pytest.fixture
+def database_url(test_databases: TestDatabases) -> Iterator[str]:
+    """A fresh database at the current schema, for this test alone."""
+    name = test_databases.create()
+    yield test_databases.url_for(name)
+    test_databases.drop(name)
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path):
+    app = create_app(Config(database_url=database_url, data_dir=tmp_path, bcrypt_rounds=4, db_pool_size=5))
+    app.config["TESTING"] = True
+    yield app
+    context = app.extensions["chatidk"]
+    context.broker.stop()
+    context.db.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def server_factory(database_url: str, tmp_path: Path) -> Iterator:
+    """Start real server processes on the test's database: ``server_factory(workers=1)``."""
+    started: list[ServerProcess] = []
+
+    def start(**kwargs) -> ServerProcess:
+        server = ServerProcess(database_url, tmp_path, **kwargs).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def live_server(server_factory) -> ServerProcess:
+    """One real server process (gunicorn + gevent) on a fresh database."""
+    return server_factory()

@@ -1,0 +1,58 @@
+"""PostgreSQL for the tests: the embedded one (or CHATIDK_TEST_DATABASE_URL), one template, a clone per test.
+
+Building the schema once and cloning it with CREATE DATABASE … TEMPLATE takes ~50 ms per test and gives each
+test a database of its own (Synapse's approach).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import psycopg2
+from psycopg2.extensions import make_dsn, parse_dsn
+
+from server.db.migrate import migrate
+
+
+class TestDatabases:
+    def __init__(self, admin_url: str) -> None:
+        self.admin_url = admin_url
+        self.template = f"chatidk_template_{os.getpid()}"
+        self._admin(f"DROP DATABASE IF EXISTS {self.template}")
+        self._admin(f"CREATE DATABASE {self.template}")
+        migrate(self.url_for(self.template))
+
+    @classmethod
+    def start(cls, scratch_dir: Path) -> TestDatabases:
+        url = os.environ.get("CHATIDK_TEST_DATABASE_URL")
+        if not url:
+            import pgserver
+
+            server = pgserver.get_server(scratch_dir / "pg", cleanup_mode="stop")
+            url = server.get_uri("postgres")
+        return cls(url)
+
+    def url_for(self, dbname: str) -> str:
+        return make_dsn(self.admin_url, dbname=dbname)
+
+    def _admin(self, sql: str) -> None:
+        conn = psycopg2.connect(self.url_for(parse_dsn(self.admin_url).get("dbname", "postgres")))
+        try:
+            conn.autocommit = True
+            with conn.cursor() as cur:
+                cur.execute(sql)
+        finally:
+            conn.close()
+
+    def create(self) -> str:
+        name = f"chatidk_test_{uuid.uuid4().hex[:12]}"
+        self._admin(f"CREATE DATABASE {name} TEMPLATE {self.template}")
+        return name
+
+    def drop(self, name: str) -> None:
+        self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    def close(self) -> None:
+        self.drop(self.template)

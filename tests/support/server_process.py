@@ -1,0 +1,111 @@
+"""A real ChatIDK server process (gunicorn + gevent, as in production) on a free loopback port."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerProcess:
+    """``start()``, ``kill()`` (SIGKILL to the whole process group, like a crash), ``stop()``, ``url``."""
+
+    def __init__(
+        self,
+        database_url: str,
+        data_dir: Path,
+        *,
+        port: int | None = None,
+        workers: int = 1,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
+        self.database_url = database_url
+        self.data_dir = data_dir
+        self.port = port or free_port()
+        self.workers = workers
+        self.extra_env = extra_env or {}
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.ws_url = f"ws://127.0.0.1:{self.port}/api/v1/events"
+        self.log_path = data_dir / f"server-{self.port}.log"
+        self._proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 30) -> ServerProcess:
+        env = {
+            **os.environ,
+            "CHATIDK_DATABASE_URL": self.database_url,
+            "CHATIDK_PORT": str(self.port),
+            "CHATIDK_DATA_DIR": str(self.data_dir),
+            "CHATIDK_WORKERS": str(self.workers),
+            "CHATIDK_BCRYPT_ROUNDS": "4",
+            "CHATIDK_LOG_LEVEL": "warning",
+            **self.extra_env,
+        }
+        log = open(self.log_path, "ab")  # noqa: SIM115 - the child owns it
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "server"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self._proc.returncode}:\n{self.log()}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return self
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.05)
+        self.kill()
+        raise RuntimeError(f"server did not answer within {timeout} s:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-5000:] if self.log_path.exists() else ""
+
+    def _signal_group(self, sig: int) -> None:
+        if self._proc is None:
+            return
+        try:
+            os.killpg(self._proc.pid, sig)
+        except ProcessLookupError:
+            pass
+
+    def kill(self) -> None:
+        """SIGKILL the server and its workers at once, as a crash or power loss would."""
+        self._signal_group(signal.SIGKILL)
+        if self._proc is not None:
+            self._proc.wait(timeout=10)
+            self._proc = None
+
+    def stop(self) -> None:
+        if self._proc is None:
+            return
+        self._signal_group(signal.SIGTERM)
+        try:
+            self._proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self._signal_group(signal.SIGKILL)
+            self._proc.wait(timeout=10)
+        self._proc = None
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
