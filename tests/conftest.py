@@ -11,10 +11,10 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
 
-from server import create_app  # noqa: E402
-from server.config import Config  # noqa: E402
-from tests.support.pg import TestDatabases  # noqa: E402
-from tests.support.server_process import ServerProcess  # noqa: E402
+from server import create_app
+from server.config import Config
+from tests.support.pg import TestDatabases
+from tests.support.server_process import ServerProcess
 
 
 @pytest.fixture(scope="session")

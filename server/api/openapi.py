@@ -133,7 +133,9 @@ def build_document() -> dict:
         "info": {
             "title": "ChatIDK",
             "version": __version__,
-            "description": "REST half of the ChatIDK protocol; the rules and the WebSocket are in docs/protocol.md.",
+            "description": (
+                "REST half of the ChatIDK protocol; the rules and the WebSocket are in docs/protocol.md."
+            ),
         },
         "paths": paths,
         "components": {

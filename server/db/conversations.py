@@ -100,7 +100,8 @@ def remove_member_txn(cur, conversation_id: int, user_id: int) -> None:
 
 def group_ids_of(cur, user_id: int) -> list[int]:
     cur.execute(
-        """SELECT m.conversation_id FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
+        """SELECT m.conversation_id
+           FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
            WHERE m.user_id = %s AND c.kind = 'group'""",
         (user_id,),
     )

@@ -9,7 +9,7 @@ import psycopg2
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema.sql"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-# Any constant works; it only has to be the same in every server process so that two starting at once take turns.
+# Any constant works; it must be the same in every server process, so that two starting at once take turns.
 _MIGRATION_LOCK = 0x63686174
 
 

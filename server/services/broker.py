@@ -26,10 +26,10 @@ EventHandler = Callable[[list[dict]], None]
 
 class Broker(Protocol):
     def publish(self, cur, event: dict) -> None:
-        """Queue ``event`` (ids only) to be delivered to every process when the cursor's transaction commits."""
+        """Queue ``event`` (ids only) for every process, delivered when the cursor's transaction commits."""
 
     def start(self, on_events: EventHandler, on_gap: Callable[[], None]) -> None:
-        """Begin delivering events; returns once listening. ``on_gap`` runs when events may have been missed."""
+        """Deliver events from now on; returns once listening. ``on_gap`` runs when some may be lost."""
 
     def stop(self) -> None: ...
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from server import render
-from server.limits import MAX_GROUP_MEMBERS
 from server.context import AppContext
 from server.db import conversations as conversations_db
 from server.db import users as users_db
 from server.errors import Conflict, Forbidden, InvalidField, NotFound
+from server.limits import MAX_GROUP_MEMBERS
 from server.services import events
 
 NOT_FOUND = "no such conversation"

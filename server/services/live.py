@@ -7,6 +7,7 @@ every concerned socket. A socket that falls too far behind is closed; its client
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import queue
@@ -47,10 +48,9 @@ class Connection:
         """Ask the socket's sender loop to close; never blocks."""
         if self.close_code is None:
             self.close_code = code
-        try:
+        # When the queue is full the sender loop still sees close_code after the next frame.
+        with contextlib.suppress(queue.Full):
             self.frames.put_nowait(None)
-        except queue.Full:
-            pass  # the sender loop sees close_code after draining
 
 
 def _frame(payload: dict) -> str:

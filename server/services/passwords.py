@@ -8,8 +8,8 @@ counts — the scheme passlib calls bcrypt_sha256.
 from __future__ import annotations
 
 import base64
-import hashlib
 import functools
+import hashlib
 
 import bcrypt
 
@@ -35,5 +35,5 @@ def _dummy_hash(rounds: int) -> str:
 
 
 def burn_verify_time(password: str, rounds: int) -> None:
-    """Spend the time a real check takes, so a login for an unknown name is not faster than a wrong password."""
+    """Spend a real check's time, so an unknown name answers no faster than a wrong password."""
     verify_password(password, _dummy_hash(rounds))
