@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-MESSAGE_COLUMNS = "x.id, x.conversation_id, x.seq, x.sender_id, x.client_id, x.body, x.created_at, x.edited_at, x.deleted_at"
+MESSAGE_COLUMNS = (
+    "x.id, x.conversation_id, x.seq, x.sender_id, x.client_id, x.body, "
+    "x.created_at, x.edited_at, x.deleted_at"
+)
 
 
 def find_by_client_id(cur, sender_id: int, client_id: uuid.UUID) -> dict | None:
