@@ -66,3 +66,37 @@ def server_factory(database_url: str, tmp_path: Path) -> Iterator:
 def live_server(server_factory) -> ServerProcess:
     """One real server process (gunicorn + gevent) on a fresh database."""
     return server_factory()
+
+
+@pytest.fixture
+def users(live_server) -> Iterator:
+    """``users("alice")`` registers and signs in a user on the live server; sessions close at teardown."""
+    from tests.support.api import ApiClient
+
+    made: list[ApiClient] = []
+
+    def make(username: str, *, register: bool = True, server=None) -> ApiClient:
+        client = ApiClient((server or live_server).url, username, register_first=register)
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        client.session.close()
+
+
+@pytest.fixture
+def streams(live_server) -> Iterator:
+    """``streams(client)`` opens a WebSocket for the client's token; closed at teardown."""
+    from tests.support.events import EventStream
+
+    opened: list[EventStream] = []
+
+    def open_stream(client, server=None) -> EventStream:
+        stream = EventStream((server or live_server).ws_url, client.token)
+        opened.append(stream)
+        return stream
+
+    yield open_stream
+    for stream in opened:
+        stream.close()

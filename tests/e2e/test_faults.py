@@ -1,0 +1,68 @@
+"""Crash safety: SIGKILL the server in the middle of a load of sends, restart it, retry, count."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+
+@pytest.mark.slow
+def test_sigkill_during_sends_loses_no_acknowledged_message_and_duplicates_none(server_factory, users):
+    server = server_factory(workers=2)
+    owner = users("owner", server=server)
+    senders = [users(f"sender{i}", server=server) for i in range(8)]
+    group = owner.post(
+        "/conversations", {"kind": "group", "title": "Crash", "member_ids": [s.id for s in senders]}
+    ).json()["conversation"]["id"]
+    per_sender = 40
+    acked: dict[str, dict] = {}  # client_id -> the message the server acknowledged
+    retried_after_failure: set[str] = set()
+    lock = threading.Lock()
+    enough_acked = threading.Event()
+
+    def send_all(sender):
+        for n in range(per_sender):
+            client_id = str(uuid.uuid4())
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    r = sender.send(group, f"{sender.username} #{n}", client_id=client_id, timeout=5)
+                    if r.status_code in (200, 201):
+                        with lock:
+                            acked[client_id] = r.json()["message"]
+                            if len(acked) >= 80:
+                                enough_acked.set()
+                        break
+                    assert r.status_code >= 500, r.text  # a 4xx would be a bug, never retried
+                except requests.RequestException:
+                    pass
+                with lock:
+                    retried_after_failure.add(client_id)
+                assert time.monotonic() < deadline, "the server never came back"
+                time.sleep(0.05)
+
+    with ThreadPoolExecutor(len(senders)) as pool:
+        futures = [pool.submit(send_all, s) for s in senders]
+        assert enough_acked.wait(30)
+        server.kill()
+        time.sleep(0.3)
+        server.start()
+        for f in futures:
+            f.result()
+
+    total = len(senders) * per_sender
+    stored = owner.messages_after(group)
+    assert [m["seq"] for m in stored] == list(range(1, total + 1)), "seq must stay gapless across the crash"
+    by_client_id = {}
+    for m in stored:
+        assert m["client_id"] not in by_client_id, "a retry stored a second copy"
+        by_client_id[m["client_id"]] = m
+    assert set(by_client_id) == set(acked)
+    for client_id, message in acked.items():
+        assert by_client_id[client_id]["id"] == message["id"]
+    assert retried_after_failure, "the crash should have interrupted some sends"

@@ -1,0 +1,98 @@
+"""Live events over the real WebSocket of a real server process."""
+
+from __future__ import annotations
+
+import requests
+import websocket
+
+
+def test_socket_refuses_missing_and_unknown_tokens(live_server):
+    for header in ([], ["Authorization: Bearer nope"], ["Authorization: Basic abc"]):
+        try:
+            websocket.create_connection(live_server.ws_url, header=header, timeout=5)
+        except websocket.WebSocketBadStatusException as exc:
+            assert exc.status_code == 401
+        else:
+            raise AssertionError("the upgrade should have been refused")
+
+
+def test_message_reaches_every_session_of_every_member_and_nobody_else(users, streams):
+    alice, bob, carol = users("alice"), users("bob"), users("carol")
+    bob_laptop = users("bob", register=False)
+    conversation = alice.direct_with(bob)
+    opened = {
+        name: streams(c)
+        for name, c in [("alice", alice), ("bob", bob), ("bob2", bob_laptop), ("carol", carol)]
+    }
+    sent = alice.send(conversation, "hello <b>bob</b> 👋").json()["message"]
+    for name in ("alice", "bob", "bob2"):
+        events = opened[name].wait_for(lambda ev: any(e["type"] == "message.created" for e in ev))
+        created = [e for e in events if e["type"] == "message.created"]
+        assert created == [
+            {"type": "message.created", "conversation_id": conversation, "seq": 1, "message": sent}
+        ]
+    # Carol shares nothing with them: a later event of her own arrives, and it is the only one she got.
+    own = carol.direct_with(alice)
+    opened["carol"].wait_for(lambda ev: any(e["type"] == "conversation.created" for e in ev))
+    assert all(e.get("conversation_id") == own for e in opened["carol"].events)
+
+
+def test_edit_delete_and_membership_events(users, streams):
+    alice, bob = users("alice"), users("bob")
+    stream = streams(bob)
+    group = alice.post("/conversations", {"kind": "group", "title": "Climbing", "member_ids": [bob.id]})
+    group_id = group.json()["conversation"]["id"]
+    stream.wait_for(lambda ev: any(e["type"] == "conversation.created" for e in ev))
+    alice.send(group_id, "first")
+    alice.session.patch(f"{alice.url}/api/v1/conversations/{group_id}/messages/1", json={"text": "edited"})
+    alice.session.delete(f"{alice.url}/api/v1/conversations/{group_id}/messages/1")
+    alice.session.patch(f"{alice.url}/api/v1/conversations/{group_id}", json={"title": "Bouldering"})
+    alice.session.delete(f"{alice.url}/api/v1/conversations/{group_id}/members/{bob.id}")
+    events = stream.wait_for(lambda ev: any(e["type"] == "member.removed" for e in ev))
+    types = [e["type"] for e in events]
+    assert types == [
+        "conversation.created",
+        "message.created",
+        "message.edited",
+        "message.deleted",
+        "conversation.updated",
+        "member.removed",
+    ]
+    assert events[2]["message"]["text"] == "edited"
+    assert events[3]["message"] == {**events[3]["message"], "text": None, "deleted": True, "seq": 1}
+    assert events[4]["conversation"]["title"] == "Bouldering"
+    assert events[5] == {"type": "member.removed", "conversation_id": group_id, "user_id": bob.id}
+    # Bob is out: nothing more from the group reaches him.
+    alice.send(group_id, "after bob left")
+    alice.send(alice.direct_with(bob), "but 1:1 still works")
+    events = stream.wait_for(lambda ev: ev[-1]["type"] == "message.created")
+    assert events[-1]["message"]["text"] == "but 1:1 still works"
+    assert len(events) == 8  # + conversation.created (the 1:1) and its message; nothing from the group
+
+
+def test_logout_closes_the_socket_with_4401(users, streams):
+    alice = users("alice")
+    stream = streams(alice)
+    assert alice.session.delete(f"{alice.url}/api/v1/sessions/current").status_code == 204
+    assert stream.closed.wait(10)
+    assert stream.close_code == 4401
+    assert alice.get("/me").status_code == 401
+
+
+def test_read_position_reaches_my_other_sessions(users, streams):
+    alice, bob = users("alice"), users("bob")
+    alice_phone = users("alice", register=False)
+    conversation = bob.direct_with(alice)
+    bob.send(conversation, "one")
+    bob.send(conversation, "two")
+    stream = streams(alice_phone)
+    r = alice.post(f"/conversations/{conversation}/read", {"seq": 2})
+    assert r.json() == {"last_read_seq": 2, "unread_count": 0}
+    events = stream.wait_for(lambda ev: any(e["type"] == "read" for e in ev))
+    assert [e for e in events if e["type"] == "read"] == [
+        {"type": "read", "conversation_id": conversation, "user_id": alice.id, "seq": 2}
+    ]
+
+
+def test_healthz_reports_database(live_server):
+    assert requests.get(live_server.url + "/healthz", timeout=5).json() == {"status": "ok", "database": "ok"}
