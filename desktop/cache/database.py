@@ -1,0 +1,61 @@
+"""One SQLite file per account and server: its schema and connection settings."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS conversations (
+    id INTEGER PRIMARY KEY,
+    data TEXT NOT NULL,
+    last_activity_at TEXT
+);
+CREATE TABLE IF NOT EXISTS messages (
+    conversation_id INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    id INTEGER,
+    sender_id INTEGER NOT NULL,
+    client_id TEXT NOT NULL,
+    text TEXT,
+    created_at TEXT NOT NULL,
+    edited_at TEXT,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (conversation_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS outbox (
+    position INTEGER PRIMARY KEY AUTOINCREMENT,
+    client_id TEXT NOT NULL UNIQUE,
+    conversation_id INTEGER NOT NULL,
+    sender_id INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    failed INTEGER NOT NULL DEFAULT 0,
+    error TEXT
+);
+"""
+
+
+def cache_path(data_dir: Path, server_url: str, user_id: int) -> Path:
+    """A file per (server, user), so two accounts or two servers never see each other's history."""
+    server_key = hashlib.sha256(server_url.rstrip("/").encode()).hexdigest()[:12]
+    return data_dir / "cache" / f"{server_key}-{user_id}.sqlite3"
+
+
+def open_cache_database(path: Path | str) -> sqlite3.Connection:
+    """WAL with synchronous=FULL: a message in the outbox survives a crash right after the user hit Enter."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    connection = sqlite3.connect(str(path), isolation_level=None, check_same_thread=True)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=FULL")
+    connection.execute("PRAGMA foreign_keys=ON")
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(f"the cache {path} was written by a newer client (schema {version})")
+    connection.executescript(SCHEMA)
+    connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+    return connection

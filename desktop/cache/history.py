@@ -1,0 +1,127 @@
+"""The history cache: conversations and messages as last seen, merged by (conversation_id, seq)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+
+from desktop.records import Conversation, Message, format_time, parse_time
+
+_MESSAGE_COLUMNS = "conversation_id, seq, id, sender_id, client_id, text, created_at, edited_at, deleted"
+
+
+def _row_to_message(row: tuple) -> Message:
+    conversation_id, seq, id_, sender_id, client_id, text, created_at, edited_at, deleted = row
+    return Message(
+        conversation_id=conversation_id,
+        seq=seq,
+        id=id_,
+        sender_id=sender_id,
+        client_id=client_id,
+        text=text,
+        created_at=parse_time(created_at),
+        edited_at=parse_time(edited_at),
+        deleted=bool(deleted),
+    )
+
+
+class HistoryCache:
+    """Reads and writes of cached history. Messages are replaced by key, never added twice."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.db = connection
+
+    # conversations
+    def save_conversations(self, conversations: Iterable[Conversation]) -> None:
+        rows = [(c.id, json.dumps(c.to_json()), format_time(c.last_activity_at)) for c in conversations]
+        with self.db:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO conversations (id, data, last_activity_at) VALUES (?, ?, ?)", rows
+            )
+
+    def replace_conversations(self, conversations: list[Conversation]) -> None:
+        """The full list from the server: also drops conversations I am no longer in, with their messages."""
+        keep = {c.id for c in conversations}
+        with self.db:
+            gone = [r[0] for r in self.db.execute("SELECT id FROM conversations") if r[0] not in keep]
+            for conversation_id in gone:
+                self.forget_conversation(conversation_id)
+        self.save_conversations(conversations)
+
+    def forget_conversation(self, conversation_id: int) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+            self.db.execute("DELETE FROM messages WHERE conversation_id = ?", (conversation_id,))
+
+    def conversations(self) -> list[Conversation]:
+        rows = self.db.execute("SELECT data FROM conversations ORDER BY last_activity_at DESC")
+        return [Conversation.from_json(json.loads(data)) for (data,) in rows]
+
+    # messages
+    def store_messages(self, messages: Iterable[Message]) -> None:
+        rows = [
+            (
+                m.conversation_id,
+                m.seq,
+                m.id,
+                m.sender_id,
+                m.client_id,
+                m.text,
+                format_time(m.created_at),
+                format_time(m.edited_at),
+                int(m.deleted),
+            )
+            for m in messages
+            if m.seq is not None
+        ]
+        with self.db:
+            self.db.executemany(
+                f"INSERT OR REPLACE INTO messages ({_MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
+                rows,
+            )
+
+    def latest_messages(self, conversation_id: int, limit: int) -> list[Message]:
+        rows = self.db.execute(
+            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ?"  # noqa: S608 - constant columns
+            " ORDER BY seq DESC LIMIT ?",
+            (conversation_id, limit),
+        ).fetchall()
+        return [_row_to_message(r) for r in reversed(rows)]
+
+    def messages_before(self, conversation_id: int, before_seq: int, limit: int) -> list[Message]:
+        rows = self.db.execute(
+            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq < ?"  # noqa: S608
+            " ORDER BY seq DESC LIMIT ?",
+            (conversation_id, before_seq, limit),
+        ).fetchall()
+        return [_row_to_message(r) for r in reversed(rows)]
+
+    def messages_after(self, conversation_id: int, after_seq: int, limit: int = 1000) -> list[Message]:
+        rows = self.db.execute(
+            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq > ?"  # noqa: S608
+            " ORDER BY seq LIMIT ?",
+            (conversation_id, after_seq, limit),
+        ).fetchall()
+        return [_row_to_message(r) for r in rows]
+
+    def oldest_seq(self, conversation_id: int) -> int | None:
+        row = self.db.execute("SELECT MIN(seq) FROM messages WHERE conversation_id = ?", (conversation_id,))
+        return row.fetchone()[0]
+
+    def held_seq(self, conversation_id: int) -> int | None:
+        """The end of the first unbroken run of seqs. Catch-up asks for everything after it, so a gap left by
+        a failed fetch is filled on the next connect instead of hiding behind a later message."""
+        oldest = self.oldest_seq(conversation_id)
+        if oldest is None:
+            return None
+        row = self.db.execute(
+            "SELECT MIN(m.seq) FROM messages m WHERE m.conversation_id = ?1 AND NOT EXISTS"
+            " (SELECT 1 FROM messages n WHERE n.conversation_id = ?1 AND n.seq = m.seq + 1)",
+            (conversation_id,),
+        ).fetchone()
+        return row[0]
+
+    def count_messages(self, conversation_id: int) -> int:
+        row = self.db.execute("SELECT COUNT(*) FROM messages WHERE conversation_id = ?", (conversation_id,))
+        return row.fetchone()[0]

@@ -1,0 +1,88 @@
+"""The outbox: messages written before the server acknowledged them, kept on disk until it does."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from desktop.records import FAILED, SENDING, Message, format_time, parse_time
+
+
+@dataclass
+class OutboxEntry:
+    client_id: str
+    conversation_id: int
+    sender_id: int
+    text: str
+    created_at: datetime
+    failed: bool = False
+    error: str | None = None
+
+    def as_message(self) -> Message:
+        return Message(
+            conversation_id=self.conversation_id,
+            seq=None,
+            sender_id=self.sender_id,
+            client_id=self.client_id,
+            text=self.text,
+            created_at=self.created_at,
+            state=FAILED if self.failed else SENDING,
+            error=self.error,
+        )
+
+
+class Outbox:
+    """Entries leave only when the server acknowledged them (or the user discards a failed one)."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.db = connection
+
+    def add(self, entry: OutboxEntry) -> None:
+        with self.db:
+            self.db.execute(
+                "INSERT INTO outbox (client_id, conversation_id, sender_id, text, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (
+                    entry.client_id,
+                    entry.conversation_id,
+                    entry.sender_id,
+                    entry.text,
+                    format_time(entry.created_at),
+                ),
+            )
+
+    def _select(self, where: str = "", params: tuple = ()) -> list[OutboxEntry]:
+        rows = self.db.execute(
+            "SELECT client_id, conversation_id, sender_id, text, created_at, failed, error FROM outbox "  # noqa: S608
+            + where
+            + " ORDER BY position",
+            params,
+        )
+        return [
+            OutboxEntry(cid, conv, sender, text, parse_time(created), bool(failed), error)
+            for cid, conv, sender, text, created, failed, error in rows
+        ]
+
+    def pending(self) -> list[OutboxEntry]:
+        """Entries still to send, oldest first (sending them in order keeps the conversation's order)."""
+        return self._select("WHERE failed = 0")
+
+    def for_conversation(self, conversation_id: int) -> list[OutboxEntry]:
+        return self._select("WHERE conversation_id = ?", (conversation_id,))
+
+    def get(self, client_id: str) -> OutboxEntry | None:
+        found = self._select("WHERE client_id = ?", (client_id,))
+        return found[0] if found else None
+
+    def remove(self, client_id: str) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM outbox WHERE client_id = ?", (client_id,))
+
+    def mark_failed(self, client_id: str, error: str) -> None:
+        with self.db:
+            self.db.execute("UPDATE outbox SET failed = 1, error = ? WHERE client_id = ?", (error, client_id))
+
+    def retry(self, client_id: str) -> None:
+        with self.db:
+            self.db.execute("UPDATE outbox SET failed = 0, error = NULL WHERE client_id = ?", (client_id,))

@@ -1,0 +1,185 @@
+"""The conversation list: a row per conversation (preview, time, unread count); a proxy sorts and filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+
+from desktop.models.roles import ConversationRole
+from desktop.models.time_labels import list_time
+from desktop.records import Conversation, Message
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def preview_text(conversation: Conversation, my_id: int) -> str:
+    message = conversation.last_message
+    if message is None:
+        return "No messages yet"
+    text = "Message deleted" if message.deleted else " ".join((message.text or "").split())
+    if message.sender_id == my_id:
+        return f"You: {text}"
+    if conversation.kind == "group":
+        return f"{conversation.member_name(message.sender_id)}: {text}"
+    return text
+
+
+class ConversationListModel(QAbstractListModel):
+    """Signals: total_unread_changed(int)."""
+
+    total_unread_changed = Signal(int)
+
+    def __init__(self, my_id: int = 0, parent=None) -> None:
+        super().__init__(parent)
+        self.my_id = my_id
+        self._rows: list[Conversation] = []
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        conversation = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return conversation.display_title(self.my_id)
+        if role == ConversationRole.ID:
+            return conversation.id
+        if role == ConversationRole.PREVIEW:
+            return preview_text(conversation, self.my_id)
+        if role == ConversationRole.TIME_LABEL:
+            return list_time(conversation.last_activity_at)
+        if role == ConversationRole.UNREAD:
+            return conversation.unread_count
+        if role == ConversationRole.ACTIVITY:
+            moment = conversation.last_activity_at
+            return moment.timestamp() if moment else 0.0
+        if role == ConversationRole.KIND:
+            return conversation.kind
+        if role == ConversationRole.CONVERSATION:
+            return conversation
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return ", ".join(m.display_name for m in conversation.members)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            unread = f", {conversation.unread_count} unread" if conversation.unread_count else ""
+            return (
+                f"{conversation.display_title(self.my_id)}{unread}: {preview_text(conversation, self.my_id)}"
+            )
+        return None
+
+    def roleNames(self) -> dict[int, bytes]:
+        names = super().roleNames()
+        names.update({int(role): role.name.lower().encode() for role in ConversationRole})
+        return names
+
+    # changes
+    def reset(self, conversations: list[Conversation]) -> None:
+        self.beginResetModel()
+        self._rows = list(conversations)
+        self.endResetModel()
+        self.total_unread_changed.emit(self.total_unread())
+
+    def _row_of(self, conversation_id: int) -> int | None:
+        for row, conversation in enumerate(self._rows):
+            if conversation.id == conversation_id:
+                return row
+        return None
+
+    def get(self, conversation_id: int) -> Conversation | None:
+        row = self._row_of(conversation_id)
+        return self._rows[row] if row is not None else None
+
+    def all(self) -> list[Conversation]:
+        return list(self._rows)
+
+    def upsert(self, conversation: Conversation) -> None:
+        row = self._row_of(conversation.id)
+        if row is None:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
+            self._rows.append(conversation)
+            self.endInsertRows()
+        else:
+            self._rows[row] = conversation
+            self._changed(row)
+        self.total_unread_changed.emit(self.total_unread())
+
+    def remove(self, conversation_id: int) -> None:
+        row = self._row_of(conversation_id)
+        if row is not None:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row]
+            self.endRemoveRows()
+            self.total_unread_changed.emit(self.total_unread())
+
+    def apply_message(self, message: Message, *, counts_as_unread: bool) -> Conversation | None:
+        """A new or changed message: preview, time and (for others' new ones) the unread count follow it."""
+        row = self._row_of(message.conversation_id)
+        if row is None:
+            return None
+        conversation = self._rows[row]
+        is_new = message.seq is not None and message.seq > conversation.last_seq
+        latest = conversation.last_message
+        if is_new or latest is None or (latest.seq is not None and latest.seq == message.seq):
+            conversation.last_message = message
+        if is_new:
+            conversation.last_seq = message.seq
+            if conversation.last_activity_at is None or message.created_at > conversation.last_activity_at:
+                conversation.last_activity_at = message.created_at
+            if message.sender_id == self.my_id:
+                conversation.last_read_seq = message.seq
+            elif counts_as_unread:
+                conversation.unread_count += 1
+        self._changed(row)
+        self.total_unread_changed.emit(self.total_unread())
+        return conversation
+
+    def set_read(self, conversation_id: int, last_read_seq: int, unread_count: int) -> None:
+        row = self._row_of(conversation_id)
+        if row is None:
+            return
+        conversation = self._rows[row]
+        conversation.last_read_seq = max(conversation.last_read_seq, last_read_seq)
+        conversation.unread_count = unread_count
+        self._changed(row)
+        self.total_unread_changed.emit(self.total_unread())
+
+    def _changed(self, row: int) -> None:
+        index = self.index(row)
+        self.dataChanged.emit(index, index)
+
+    def total_unread(self) -> int:
+        return sum(c.unread_count for c in self._rows)
+
+
+class ConversationFilterModel(QSortFilterProxyModel):
+    """Most recent activity first; the filter box matches titles and names, ignoring case."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setSortRole(ConversationRole.ACTIVITY)
+        self.setDynamicSortFilter(True)
+        self.sort(0, Qt.SortOrder.DescendingOrder)
+        self._needle = ""
+
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        needle = self._needle
+        if not needle:
+            return True
+        index = self.sourceModel().index(source_row, 0, source_parent)
+        haystack = " ".join(
+            str(index.data(role) or "") for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
+        )
+        return needle.casefold() in haystack.casefold()
+
+    def set_filter_text(self, text: str) -> None:
+        self.beginFilterChange()
+        self._needle = text.strip()
+        self.endFilterChange()

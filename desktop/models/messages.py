@@ -1,0 +1,291 @@
+"""The open conversation's messages for the chat view: confirmed ones by seq, then the ones still sending."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from desktop.models.roles import MessageRole
+from desktop.models.time_labels import clock_time, day_label, full_time
+from desktop.records import FAILED, SENDING, SENT, Message
+
+DELETED_TEXT = "This message was deleted"
+OlderLoader = Callable[[int, int], list[Message]]
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class MessageListModel(QAbstractListModel):
+    """Rows: confirmed messages ascending by seq, then pending ones in the order they were written.
+
+    Older history comes in through ``fetchMore``: from the local cache via ``older_loader``; when the cache
+    has no more, ``older_wanted_from_server(before_seq)`` asks the controller.
+
+    Signals: older_wanted_from_server(int).
+    """
+
+    older_wanted_from_server = Signal(int)
+
+    def __init__(self, my_id: int = 0, parent=None) -> None:
+        super().__init__(parent)
+        self.my_id = my_id
+        self.conversation_id: int | None = None
+        self.is_group = False
+        self._names: dict[int, str] = {}
+        self._rows: list[Message] = []
+        self._seqs: list[int] = []  # seqs of the confirmed rows, for bisect
+        self._older_loader: OlderLoader | None = None
+        self._fetch_armed = False
+        self._waiting_for_server = False
+        self.page_size = 100
+
+    # setup
+    def show_conversation(
+        self,
+        conversation_id: int,
+        *,
+        is_group: bool,
+        names: dict[int, str],
+        confirmed: list[Message],
+        pending: Iterable[Message] = (),
+        older_loader: OlderLoader | None = None,
+    ) -> None:
+        self.beginResetModel()
+        self.conversation_id = conversation_id
+        self.is_group = is_group
+        self._names = dict(names)
+        self._rows = sorted(confirmed, key=lambda m: m.seq) + list(pending)
+        self._seqs = [m.seq for m in self._rows if m.seq is not None]
+        self._older_loader = older_loader
+        self._waiting_for_server = False
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self.conversation_id = None
+        self._rows, self._seqs = [], []
+        self._older_loader = None
+        self.endResetModel()
+
+    def set_names(self, names: dict[int, str]) -> None:
+        self._names = dict(names)
+        if self._rows:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1), [MessageRole.SENDER_NAME])
+
+    # Qt model API
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
+        return 0 if parent.isValid() else len(self._rows)
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = index.row()
+        message = self._rows[row]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return DELETED_TEXT if message.deleted else (message.text or "")
+        if role == MessageRole.MESSAGE:
+            return message
+        if role == MessageRole.IS_MINE:
+            return message.sender_id == self.my_id
+        if role == MessageRole.SENDER_NAME:
+            return self._sender_label(row)
+        if role == MessageRole.DAY_LABEL:
+            return self._day_label(row)
+        if role == MessageRole.TIME_LABEL:
+            return clock_time(message.created_at)
+        if role == MessageRole.STATE:
+            return message.state
+        if role == MessageRole.EDITED:
+            return message.edited_at is not None and not message.deleted
+        if role == MessageRole.DELETED:
+            return message.deleted
+        if role == MessageRole.SEQ:
+            return message.seq
+        if role == MessageRole.CLIENT_ID:
+            return message.client_id
+        if role == MessageRole.ERROR:
+            return message.error
+        if role == MessageRole.LAYOUT_KEY:
+            return (
+                message.client_id,
+                message.text,
+                message.deleted,
+                message.edited_at is not None,
+                message.state,
+                self._day_label(row),
+                self._sender_label(row),
+                message.sender_id == self.my_id,
+            )
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tip = full_time(message.created_at)
+            return f"{tip}\n{message.error}" if message.error else tip
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            who = "You" if message.sender_id == self.my_id else self._names.get(message.sender_id, "")
+            return f"{who}, {clock_time(message.created_at)}: {self.data(index)}"
+        return None
+
+    def roleNames(self) -> dict[int, bytes]:
+        names = super().roleNames()
+        names.update({int(role): role.name.lower().encode() for role in MessageRole})
+        return names
+
+    def _previous(self, row: int) -> Message | None:
+        return self._rows[row - 1] if row > 0 else None
+
+    def _day_label(self, row: int) -> str:
+        message, previous = self._rows[row], self._previous(row)
+        day = message.local_time.date()
+        if previous is not None and previous.local_time.date() == day:
+            return ""
+        return day_label(day)
+
+    def _sender_label(self, row: int) -> str:
+        message, previous = self._rows[row], self._previous(row)
+        if not self.is_group or message.sender_id == self.my_id:
+            return ""
+        if (
+            previous is not None
+            and previous.sender_id == message.sender_id
+            and previous.local_time.date() == message.local_time.date()
+        ):
+            return ""
+        return self._names.get(message.sender_id, "Former member")
+
+    # older history
+    def set_older_wanted(self, wanted: bool) -> None:
+        """The chat view arms fetching only while its top is in sight: Qt itself asks for more whenever the
+        *last* row is visible, which in a chat is nearly always."""
+        self._fetch_armed = wanted
+
+    def oldest_seq(self) -> int | None:
+        return self._seqs[0] if self._seqs else None
+
+    def newest_seq(self) -> int | None:
+        return self._seqs[-1] if self._seqs else None
+
+    def canFetchMore(self, parent: AnyIndex) -> bool:
+        if parent.isValid() or not self._fetch_armed or self._waiting_for_server:
+            return False
+        oldest = self.oldest_seq()
+        return oldest is not None and oldest > 1
+
+    def fetchMore(self, parent: AnyIndex) -> None:
+        if not self.canFetchMore(parent):
+            return
+        oldest = self.oldest_seq()
+        older = self._older_loader(oldest, self.page_size) if self._older_loader else []
+        if older:
+            self.prepend_older(older)
+        else:
+            self._waiting_for_server = True
+            self.older_wanted_from_server.emit(oldest)
+
+    def prepend_older(self, messages: list[Message]) -> None:
+        """A page of history just before the oldest row (from the cache or the server)."""
+        self._waiting_for_server = False
+        oldest = self.oldest_seq()
+        older = sorted((m for m in messages if oldest is None or m.seq < oldest), key=lambda m: m.seq)
+        if not older:
+            return
+        self.beginInsertRows(QModelIndex(), 0, len(older) - 1)
+        self._rows[0:0] = older
+        self._seqs[0:0] = [m.seq for m in older]
+        self.endInsertRows()
+        self._refresh_row(len(older))
+
+    def older_unavailable(self) -> None:
+        """The server could not be asked (offline): allow another try later."""
+        self._waiting_for_server = False
+
+    # live changes
+    def merge(self, messages: Iterable[Message]) -> None:
+        """Confirmed messages from the server, events or the cache: replaced by seq, never shown twice."""
+        for message in messages:
+            if message.conversation_id != self.conversation_id or message.seq is None:
+                continue
+            position = bisect.bisect_left(self._seqs, message.seq)
+            if position < len(self._seqs) and self._seqs[position] == message.seq:
+                self._rows[position] = message
+                self._refresh_row(position)
+                continue
+            pending_row = self._pending_row(message.client_id) if message.sender_id == self.my_id else None
+            if pending_row is not None:
+                self._confirm(pending_row, position, message)
+                continue
+            if position == 0 and self._seqs and self.canFetchMoreIgnoringArm():
+                continue  # older than what is shown: fetchMore brings it in order
+            self.beginInsertRows(QModelIndex(), position, position)
+            self._rows.insert(position, message)
+            self._seqs.insert(position, message.seq)
+            self.endInsertRows()
+            self._refresh_row(position + 1)
+
+    def canFetchMoreIgnoringArm(self) -> bool:
+        oldest = self.oldest_seq()
+        return oldest is not None and oldest > 1
+
+    def _confirm(self, pending_row: int, position: int, message: Message) -> None:
+        if pending_row == position:  # the usual case: first pending becomes the newest confirmed, in place
+            self._rows[position] = message
+            self._seqs.insert(position, message.seq)
+            self._refresh_row(position)
+            return
+        self.beginRemoveRows(QModelIndex(), pending_row, pending_row)
+        del self._rows[pending_row]
+        self.endRemoveRows()
+        self.beginInsertRows(QModelIndex(), position, position)
+        self._rows.insert(position, message)
+        self._seqs.insert(position, message.seq)
+        self.endInsertRows()
+        self._refresh_row(position + 1)
+
+    def add_pending(self, message: Message) -> None:
+        row = len(self._rows)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._rows.append(message)
+        self.endInsertRows()
+
+    def _pending_row(self, client_id: str) -> int | None:
+        for row in range(len(self._seqs), len(self._rows)):
+            if self._rows[row].client_id == client_id:
+                return row
+        return None
+
+    def set_pending_state(self, client_id: str, state: str, error: str | None = None) -> None:
+        row = self._pending_row(client_id)
+        if row is not None and state in (SENDING, FAILED, SENT):
+            self._rows[row].state = state
+            self._rows[row].error = error
+            self._refresh_row(row)
+
+    def remove_pending(self, client_id: str) -> None:
+        row = self._pending_row(client_id)
+        if row is not None:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row]
+            self.endRemoveRows()
+            self._refresh_row(row)
+
+    def _refresh_row(self, row: int) -> None:
+        """A row's day separator and sender name depend on the row before it: a neighbour may change too."""
+        if 0 <= row < len(self._rows):
+            index = self.index(row)
+            self.dataChanged.emit(index, index)
+
+    # lookups for the controller and the view
+    def message_at(self, row: int) -> Message | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of_seq(self, seq: int) -> int | None:
+        position = bisect.bisect_left(self._seqs, seq)
+        return position if position < len(self._seqs) and self._seqs[position] == seq else None
+
+    def last_confirmed(self) -> Message | None:
+        return self._rows[len(self._seqs) - 1] if self._seqs else None

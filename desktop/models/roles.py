@@ -1,0 +1,34 @@
+"""Named item-data roles shared by the models and the delegates that paint them."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from PySide6.QtCore import Qt
+
+_BASE = int(Qt.ItemDataRole.UserRole)
+
+
+class MessageRole(IntEnum):
+    MESSAGE = _BASE + 1
+    IS_MINE = _BASE + 2
+    SENDER_NAME = _BASE + 3  # empty unless the name should be shown (groups, first of a run)
+    DAY_LABEL = _BASE + 4  # empty unless a day separator goes above this row
+    TIME_LABEL = _BASE + 5
+    STATE = _BASE + 6  # "sent", "sending" or "failed"
+    EDITED = _BASE + 7
+    DELETED = _BASE + 8
+    SEQ = _BASE + 9
+    CLIENT_ID = _BASE + 10
+    LAYOUT_KEY = _BASE + 11  # everything the row's height depends on, for the delegate's size cache
+    ERROR = _BASE + 12
+
+
+class ConversationRole(IntEnum):
+    ID = _BASE + 1
+    PREVIEW = _BASE + 2
+    TIME_LABEL = _BASE + 3
+    UNREAD = _BASE + 4
+    ACTIVITY = _BASE + 5  # POSIX seconds of the last activity, for sorting
+    KIND = _BASE + 6
+    CONVERSATION = _BASE + 7

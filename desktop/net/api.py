@@ -1,0 +1,179 @@
+"""A blocking REST client for docs/protocol.md; it only ever runs on the REST worker thread."""
+
+from __future__ import annotations
+
+import platform
+from typing import Any
+
+import requests
+
+API_PREFIX = "/api/v1"
+CONNECT_TIMEOUT = 5.0
+READ_TIMEOUT = 20.0
+
+
+class ApiError(Exception):
+    """The server answered with an error object (or a status the client cannot use)."""
+
+    def __init__(self, status: int, code: str, message: str, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.retry_after = retry_after
+
+    @property
+    def transient(self) -> bool:
+        """5xx and 429 are worth retrying with the same request; other 4xx are final."""
+        return self.status >= 500 or self.status == 429
+
+
+class ServerUnreachable(Exception):
+    """No answer: connection refused, DNS failure, timeout, dropped connection."""
+
+
+def normalize_server_url(url: str) -> str:
+    url = url.strip().rstrip("/")
+    if url and "://" not in url:
+        url = "http://" + url
+    return url
+
+
+def _error_from(response: requests.Response) -> ApiError:
+    try:
+        body = response.json()["error"]
+        code, message = body.get("code", "error"), body.get("message", response.reason)
+        retry_after = body.get("retry_after")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        code, message, retry_after = "http_error", f"{response.status_code} {response.reason}", None
+    if retry_after is None and response.headers.get("Retry-After", "").isdigit():
+        retry_after = int(response.headers["Retry-After"])
+    return ApiError(response.status_code, code, message, retry_after)
+
+
+class ApiClient:
+    """One server, one optional bearer token; every method returns the decoded JSON body."""
+
+    def __init__(self, server_url: str, token: str | None = None) -> None:
+        self.server_url = normalize_server_url(server_url)
+        self.token = token
+        self.session = requests.Session()
+
+    def close(self) -> None:
+        self.session.close()
+
+    def request(self, method: str, path: str, *, json: Any = None, params: dict | None = None) -> Any:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        try:
+            response = self.session.request(
+                method,
+                self.server_url + API_PREFIX + path,
+                json=json,
+                params=params,
+                headers=headers,
+                timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+            )
+        except requests.RequestException as error:
+            raise ServerUnreachable(str(error)) from error
+        if response.status_code >= 400:
+            raise _error_from(response)
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError as error:
+            raise ApiError(
+                response.status_code, "bad_response", "the server sent something unreadable"
+            ) from error
+
+    # accounts and sessions
+    def register(self, username: str, password: str, display_name: str | None = None) -> dict:
+        body = {"username": username, "password": password}
+        if display_name:
+            body["display_name"] = display_name
+        return self.request("POST", "/accounts", json=body)["user"]
+
+    def login(self, username: str, password: str) -> dict:
+        device = f"ChatIDK desktop on {platform.node() or platform.system()}"[:64]
+        answer = self.request(
+            "POST", "/sessions", json={"username": username, "password": password, "device_name": device}
+        )
+        self.token = answer["token"]
+        return answer
+
+    def logout(self) -> None:
+        try:
+            self.request("DELETE", "/sessions/current")
+        finally:
+            self.token = None
+
+    def me(self) -> dict:
+        return self.request("GET", "/me")["user"]
+
+    def update_me(self, **fields: Any) -> dict:
+        return self.request("PATCH", "/me", json=fields)["user"]
+
+    def delete_me(self, password: str) -> None:
+        self.request("DELETE", "/me", json={"password": password})
+        self.token = None
+
+    def search_users(self, query: str, limit: int = 20) -> list[dict]:
+        return self.request("GET", "/users", params={"q": query, "limit": limit})["users"]
+
+    # conversations
+    def conversations(self) -> list[dict]:
+        return self.request("GET", "/conversations")["conversations"]
+
+    def conversation(self, conversation_id: int) -> dict:
+        return self.request("GET", f"/conversations/{conversation_id}")["conversation"]
+
+    def start_direct(self, user_id: int) -> dict:
+        return self.request("POST", "/conversations", json={"kind": "direct", "user_id": user_id})[
+            "conversation"
+        ]
+
+    def create_group(self, title: str, member_ids: list[int]) -> dict:
+        body = {"kind": "group", "title": title, "member_ids": member_ids}
+        return self.request("POST", "/conversations", json=body)["conversation"]
+
+    def rename_group(self, conversation_id: int, title: str) -> dict:
+        return self.request("PATCH", f"/conversations/{conversation_id}", json={"title": title})[
+            "conversation"
+        ]
+
+    def add_members(self, conversation_id: int, user_ids: list[int]) -> dict:
+        path = f"/conversations/{conversation_id}/members"
+        return self.request("POST", path, json={"user_ids": user_ids})["conversation"]
+
+    def remove_member(self, conversation_id: int, user_id: int) -> None:
+        self.request("DELETE", f"/conversations/{conversation_id}/members/{user_id}")
+
+    def mark_read(self, conversation_id: int, seq: int) -> dict:
+        return self.request("POST", f"/conversations/{conversation_id}/read", json={"seq": seq})
+
+    # messages
+    def messages(
+        self,
+        conversation_id: int,
+        *,
+        after_seq: int | None = None,
+        before_seq: int | None = None,
+        limit: int = 50,
+    ) -> dict:
+        params: dict[str, int] = {"limit": limit}
+        if after_seq is not None:
+            params["after_seq"] = after_seq
+        if before_seq is not None:
+            params["before_seq"] = before_seq
+        return self.request("GET", f"/conversations/{conversation_id}/messages", params=params)
+
+    def send_message(self, conversation_id: int, client_id: str, text: str) -> dict:
+        path = f"/conversations/{conversation_id}/messages"
+        return self.request("POST", path, json={"client_id": client_id, "text": text})["message"]
+
+    def edit_message(self, conversation_id: int, seq: int, text: str) -> dict:
+        path = f"/conversations/{conversation_id}/messages/{seq}"
+        return self.request("PATCH", path, json={"text": text})["message"]
+
+    def delete_message(self, conversation_id: int, seq: int) -> dict:
+        return self.request("DELETE", f"/conversations/{conversation_id}/messages/{seq}")["message"]

@@ -1,0 +1,165 @@
+"""The WebSocket listener: keeps one live-events socket open on its own thread, reconnecting with backoff."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import random
+import select
+import threading
+import time
+
+import websocket
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+PING_INTERVAL = 25.0
+SILENCE_LIMIT = 60.0  # no frame at all (not even a pong) for this long: the connection is dead
+BACKOFF_START = 0.5
+BACKOFF_MAX = 15.0
+REVOKED_CLOSE_CODE = 4401
+
+
+def events_url(server_url: str) -> str:
+    if server_url.startswith("https://"):
+        return "wss://" + server_url[len("https://") :] + "/api/v1/events"
+    return "ws://" + server_url.removeprefix("http://") + "/api/v1/events"
+
+
+def backoff_delays(start: float = BACKOFF_START, limit: float = BACKOFF_MAX):
+    """0.5, 1, 2, 4 … up to ``limit`` seconds, each with ±25 % jitter so clients do not reconnect in step."""
+    delay = start
+    while True:
+        yield delay * random.uniform(0.75, 1.25)
+        delay = min(delay * 2, limit)
+
+
+class _Unauthorized(Exception):
+    pass
+
+
+class EventListener(QObject):
+    """Signals: connected(hello: dict), event_received(event: dict), disconnected(reason: str),
+    reconnecting(seconds: float), unauthorized() — the token was refused or revoked; it stops then."""
+
+    connected = Signal(dict)
+    event_received = Signal(dict)
+    disconnected = Signal(str)
+    reconnecting = Signal(float)
+    unauthorized = Signal()
+    _start = Signal()
+
+    def __init__(self, server_url: str, token: str) -> None:
+        super().__init__()
+        self.url = events_url(server_url)
+        self.token = token
+        self._stop = threading.Event()
+        self._socket: websocket.WebSocket | None = None
+        self._socket_lock = threading.Lock()
+        self._thread = QThread()
+        self._thread.setObjectName("chatidk-events")
+        self.moveToThread(self._thread)
+        self._start.connect(self._run)
+
+    def start(self) -> None:
+        self._thread.start()
+        self._start.emit()
+
+    def stop(self) -> None:
+        """Safe from any thread: wakes the loop, closes the socket, then waits for the thread to end."""
+        self._stop.set()
+        with self._socket_lock:
+            if self._socket is not None:
+                with contextlib.suppress(Exception):
+                    self._socket.shutdown()
+        self._thread.quit()
+        self._thread.wait()
+
+    def reconnect_now(self) -> None:
+        """Drop the current socket (if any) so the loop reconnects; used when the network comes back."""
+        with self._socket_lock:
+            if self._socket is not None:
+                with contextlib.suppress(Exception):
+                    self._socket.shutdown()
+
+    @Slot()
+    def _run(self) -> None:
+        delays = backoff_delays()
+        while not self._stop.is_set():
+            try:
+                self._connect_and_listen()
+                reason = "closed"
+                delays = backoff_delays()
+            except _Unauthorized:
+                self.unauthorized.emit()
+                return
+            except Exception as error:
+                reason = str(error) or type(error).__name__
+            if self._stop.is_set():
+                return
+            self.disconnected.emit(reason)
+            delay = next(delays)
+            self.reconnecting.emit(delay)
+            self._stop.wait(delay)
+
+    def _connect_and_listen(self) -> None:
+        try:
+            ws = websocket.create_connection(
+                self.url, header=[f"Authorization: Bearer {self.token}"], timeout=10, enable_multithread=True
+            )
+        except websocket.WebSocketBadStatusException as error:
+            if error.status_code == 401:
+                raise _Unauthorized from error
+            raise
+        with self._socket_lock:
+            self._socket = ws
+        try:
+            if self._stop.is_set():
+                return
+            self._listen(ws)
+        finally:
+            with self._socket_lock:
+                self._socket = None
+            with contextlib.suppress(Exception):
+                ws.close(timeout=1)
+
+    def _listen(self, ws: websocket.WebSocket) -> None:
+        last_heard = last_ping = time.monotonic()
+        greeted = False
+        while not self._stop.is_set():
+            pending = getattr(ws.sock, "pending", lambda: 0)() if ws.sock else 0
+            if not pending:
+                readable, _, _ = select.select([ws.sock], [], [], 1.0)
+            now = time.monotonic()
+            if pending or readable:
+                opcode, data = ws.recv_data(control_frame=True)
+                last_heard = now
+                if opcode == websocket.ABNF.OPCODE_CLOSE:
+                    code = int.from_bytes(data[:2], "big") if len(data) >= 2 else None
+                    if code == REVOKED_CLOSE_CODE:
+                        raise _Unauthorized
+                    return
+                if opcode == websocket.ABNF.OPCODE_TEXT:
+                    greeted = self._dispatch(data, greeted)
+            elif now - last_heard > SILENCE_LIMIT:
+                raise TimeoutError("the server stopped answering")
+            if now - last_ping > PING_INTERVAL:
+                ws.ping()
+                last_ping = now
+
+    def _dispatch(self, data: bytes | str, greeted: bool) -> bool:
+        try:
+            frame = json.loads(data)
+        except ValueError:
+            log.warning("ignoring a frame that is not JSON")
+            return greeted
+        if not isinstance(frame, dict):
+            return greeted
+        if frame.get("type") == "hello":
+            self.connected.emit(frame)
+            return True
+        if greeted and frame.get("type") != "pong":
+            self.event_received.emit(frame)
+        return greeted

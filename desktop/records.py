@@ -1,0 +1,161 @@
+"""Typed records of the wire objects (docs/protocol.md, "Objects"), shared by cache, models and net."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+SENT = "sent"
+SENDING = "sending"
+FAILED = "failed"
+
+
+def parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def format_time(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Message:
+    """A message as shown: confirmed ones have a ``seq``; ones still in the outbox have ``seq`` None."""
+
+    conversation_id: int
+    seq: int | None
+    sender_id: int
+    client_id: str
+    text: str | None
+    created_at: datetime
+    id: int | None = None
+    edited_at: datetime | None = None
+    deleted: bool = False
+    state: str = SENT
+    error: str | None = None
+    _local_time: datetime | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def local_time(self) -> datetime:
+        """created_at in the user's time zone, computed once (day separators ask for it on every layout)."""
+        if self._local_time is None:
+            self._local_time = self.created_at.astimezone()
+        return self._local_time
+
+    @classmethod
+    def from_json(cls, data: dict) -> Message:
+        return cls(
+            conversation_id=data["conversation_id"],
+            seq=data["seq"],
+            sender_id=data["sender_id"],
+            client_id=data["client_id"],
+            text=data.get("text"),
+            created_at=parse_time(data["created_at"]) or utc_now(),
+            id=data.get("id"),
+            edited_at=parse_time(data.get("edited_at")),
+            deleted=bool(data.get("deleted")),
+        )
+
+    @property
+    def pending(self) -> bool:
+        return self.seq is None
+
+
+@dataclass
+class Member:
+    user_id: int
+    display_name: str
+    username: str | None
+    role: str = "member"
+    deleted: bool = False
+
+
+@dataclass
+class Conversation:
+    """One conversation as the signed-in user sees it; ``raw`` keeps the wire object for the cache."""
+
+    id: int
+    kind: str
+    title: str | None
+    members: list[Member] = field(default_factory=list)
+    last_seq: int = 0
+    last_read_seq: int = 0
+    unread_count: int = 0
+    last_message: Message | None = None
+    last_activity_at: datetime | None = None
+    raw: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: dict, previous: Conversation | None = None) -> Conversation:
+        """Events carry no per-caller fields; those are kept from ``previous`` when given."""
+        members = [
+            Member(
+                user_id=m["user"]["id"],
+                display_name=m["user"].get("display_name") or m["user"].get("username") or "?",
+                username=m["user"].get("username"),
+                role=m.get("role", "member"),
+                deleted=bool(m["user"].get("deleted")),
+            )
+            for m in data.get("members", [])
+        ]
+        last = data.get("last_message")
+        conversation = cls(
+            id=data["id"],
+            kind=data.get("kind", "group"),
+            title=data.get("title"),
+            members=members,
+            last_seq=data.get("last_seq") or 0,
+            last_read_seq=data.get("last_read_seq", previous.last_read_seq if previous else 0) or 0,
+            unread_count=data.get("unread_count", previous.unread_count if previous else 0) or 0,
+            last_message=Message.from_json(last) if last else (previous.last_message if previous else None),
+            last_activity_at=parse_time(data.get("last_activity_at") or data.get("created_at")),
+            raw=data,
+        )
+        return conversation
+
+    def to_json(self) -> dict:
+        data = dict(self.raw)
+        data["last_seq"] = self.last_seq
+        data["last_read_seq"] = self.last_read_seq
+        data["unread_count"] = self.unread_count
+        data["last_activity_at"] = format_time(self.last_activity_at)
+        if self.last_message is not None and self.last_message.seq is not None:
+            data["last_message"] = message_to_json(self.last_message)
+        return data
+
+    def member_name(self, user_id: int) -> str:
+        for member in self.members:
+            if member.user_id == user_id:
+                return member.display_name
+        return "Former member"
+
+    def display_title(self, my_id: int) -> str:
+        if self.kind == "group":
+            return self.title or "Untitled group"
+        others = [m for m in self.members if m.user_id != my_id]
+        return others[0].display_name if others else "Just me"
+
+    def is_owner(self, user_id: int) -> bool:
+        return any(m.user_id == user_id and m.role == "owner" for m in self.members)
+
+
+def message_to_json(message: Message) -> dict:
+    return {
+        "id": message.id,
+        "conversation_id": message.conversation_id,
+        "seq": message.seq,
+        "sender_id": message.sender_id,
+        "client_id": message.client_id,
+        "text": message.text,
+        "created_at": format_time(message.created_at),
+        "edited_at": format_time(message.edited_at),
+        "deleted": message.deleted,
+    }

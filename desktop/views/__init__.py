@@ -1,0 +1,1 @@
+"""Windows, dialogs and delegates. They show models and emit user intentions; never network or SQL."""

@@ -1,0 +1,238 @@
+"""Paints chat bubbles with plain-text QTextLayout, caching each row's height per width."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QTextLayout, QTextOption
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from desktop.models.roles import MessageRole
+from desktop.records import FAILED, SENDING
+from desktop.views import palette_colors
+
+SIDE_MARGIN = 12.0
+PADDING_H = 10.0
+PADDING_V = 6.0
+ROW_GAP = 3.0
+RUN_GAP = 8.0
+RADIUS = 10.0
+MAX_BUBBLE = 620.0
+BUBBLE_FRACTION = 0.78
+DAY_HEIGHT_EXTRA = 18.0
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclass
+class RowGeometry:
+    height: float
+    day_rect: QRectF | None
+    bubble: QRectF
+    name_height: float
+    text_layout: QTextLayout
+    text_origin: QPointF
+    footer_baseline: float
+
+
+def _footer_text(index: AnyIndex) -> str:
+    parts = []
+    if index.data(MessageRole.EDITED):
+        parts.append("edited")
+    parts.append(index.data(MessageRole.TIME_LABEL) or "")
+    state = index.data(MessageRole.STATE)
+    if state == SENDING:
+        parts.append("sending…")
+    elif state == FAILED:
+        parts = ["Not sent · click to retry"]
+    elif index.data(MessageRole.IS_MINE) and not index.data(MessageRole.DELETED):
+        parts.append("✓")
+    return " · ".join(p for p in parts if p)
+
+
+class BubbleDelegate(QStyledItemDelegate):
+    """Heights are cached by (layout key, width); text layouts for painting in a small LRU."""
+
+    def __init__(
+        self, parent=None, *, size_cache_limit: int = 200_000, layout_cache_limit: int = 400
+    ) -> None:
+        super().__init__(parent)
+        self._sizes: dict[tuple, QSize] = {}
+        self._size_cache_limit = size_cache_limit
+        self._layouts: OrderedDict[tuple, RowGeometry] = OrderedDict()
+        self._layout_cache_limit = layout_cache_limit
+
+    def clear_caches(self) -> None:
+        """Fonts or palette changed: every height may be different now."""
+        self._sizes.clear()
+        self._layouts.clear()
+
+    # fonts
+    @staticmethod
+    def _fonts(base: QFont) -> tuple[QFont, QFont, QFont]:
+        name = QFont(base)
+        name.setBold(True)
+        name.setPointSizeF(base.pointSizeF() * 0.92 if base.pointSizeF() > 0 else 9)
+        small = QFont(base)
+        small.setPointSizeF(base.pointSizeF() * 0.82 if base.pointSizeF() > 0 else 8)
+        return base, name, small
+
+    def _geometry(self, option: QStyleOptionViewItem, index: AnyIndex) -> RowGeometry:
+        width = float(option.rect.width())
+        key = (index.data(MessageRole.LAYOUT_KEY), width, option.font.key())
+        cached = self._layouts.get(key)
+        if cached is not None:
+            self._layouts.move_to_end(key)
+            return cached
+        geometry = self._compute(option, index, width)
+        self._layouts[key] = geometry
+        if len(self._layouts) > self._layout_cache_limit:
+            self._layouts.popitem(last=False)
+        return geometry
+
+    def _compute(self, option: QStyleOptionViewItem, index: AnyIndex, width: float) -> RowGeometry:
+        body_font, name_font, small_font = self._fonts(option.font)
+        small = QFontMetricsF(small_font)
+        y = 0.0
+        day_label = index.data(MessageRole.DAY_LABEL)
+        day_rect = None
+        if day_label:
+            day_height = small.height() + DAY_HEIGHT_EXTRA
+            day_rect = QRectF(0, 0, width, day_height)
+            y += day_height
+        sender = index.data(MessageRole.SENDER_NAME) or ""
+        y += RUN_GAP if (sender or day_label) else ROW_GAP
+
+        max_bubble = min(MAX_BUBBLE, max(120.0, (width - 2 * SIDE_MARGIN) * BUBBLE_FRACTION))
+        text_width = max_bubble - 2 * PADDING_H
+        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        deleted = bool(index.data(MessageRole.DELETED))
+        font = QFont(body_font)
+        if deleted:
+            font.setItalic(True)
+        layout, text_height, natural = self._layout_text(text, font, text_width)
+
+        name_height = QFontMetricsF(name_font).height() + 2 if sender else 0.0
+        footer = _footer_text(index)
+        footer_width = small.horizontalAdvance(footer)
+        name_width = QFontMetricsF(name_font).horizontalAdvance(sender) if sender else 0.0
+        inner = min(text_width, max(natural, footer_width, name_width, 24.0))
+        if inner + 0.5 < text_width and text:
+            # Lay out again at the bubble's width so right-to-left lines align to the bubble, not beyond it.
+            layout, text_height, _ = self._layout_text(text, font, inner + 0.5)
+        bubble_width = inner + 2 * PADDING_H
+        bubble_height = PADDING_V + name_height + text_height + small.height() + PADDING_V
+        mine = bool(index.data(MessageRole.IS_MINE))
+        left = width - SIDE_MARGIN - bubble_width if mine else SIDE_MARGIN
+        bubble = QRectF(left, y, bubble_width, bubble_height)
+        text_origin = QPointF(left + PADDING_H, y + PADDING_V + name_height)
+        footer_baseline = bubble.bottom() - PADDING_V - small.descent()
+        return RowGeometry(
+            height=y + bubble_height,
+            day_rect=day_rect,
+            bubble=bubble,
+            name_height=name_height,
+            text_layout=layout,
+            text_origin=text_origin,
+            footer_baseline=footer_baseline,
+        )
+
+    @staticmethod
+    def _layout_text(text: str, font: QFont, width: float) -> tuple[QTextLayout, float, float]:
+        """Plain text only: QTextLayout never interprets markup, so "<b>hi</b>" shows as typed."""
+        layout = QTextLayout(text, font)
+        text_option = QTextOption()
+        text_option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        text_option.setTextDirection(Qt.LayoutDirection.LayoutDirectionAuto)
+        layout.setTextOption(text_option)
+        layout.setCacheEnabled(True)
+        layout.beginLayout()
+        height = natural = 0.0
+        while True:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(width)
+            line.setPosition(QPointF(0, height))
+            height += line.height()
+            natural = max(natural, line.naturalTextWidth())
+        layout.endLayout()
+        return layout, height, natural
+
+    # QStyledItemDelegate
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        key = (index.data(MessageRole.LAYOUT_KEY), option.rect.width(), option.font.key())
+        size = self._sizes.get(key)
+        if size is None:
+            geometry = self._geometry(option, index)
+            size = QSize(option.rect.width(), int(geometry.height + 0.999))
+            if len(self._sizes) >= self._size_cache_limit:
+                self._sizes.clear()
+            self._sizes[key] = size
+        return size
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        geometry = self._geometry(option, index)
+        palette = option.palette
+        _, name_font, small_font = self._fonts(option.font)
+        mine = bool(index.data(MessageRole.IS_MINE))
+        fill, text_color = palette_colors.my_bubble(palette) if mine else palette_colors.their_bubble(palette)
+        secondary = palette_colors.secondary_text(palette)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.translate(option.rect.topLeft())
+
+        if geometry.day_rect is not None:
+            self._paint_day(
+                painter, geometry.day_rect, index.data(MessageRole.DAY_LABEL), small_font, palette
+            )
+
+        path = QPainterPath()
+        path.addRoundedRect(geometry.bubble, RADIUS, RADIUS)
+        painter.fillPath(path, fill)
+        if option.state & QStyle.StateFlag.State_HasFocus and option.state & QStyle.StateFlag.State_Selected:
+            painter.setPen(palette.color(palette.ColorRole.Highlight))
+            painter.drawPath(path)
+
+        bubble = geometry.bubble
+        sender = index.data(MessageRole.SENDER_NAME)
+        if sender:
+            painter.setFont(name_font)
+            user_id = index.data(MessageRole.MESSAGE).sender_id
+            painter.setPen(palette_colors.sender_color(palette, user_id))
+            painter.drawText(
+                QRectF(
+                    bubble.left() + PADDING_H, bubble.top() + PADDING_V, bubble.width() - 2 * PADDING_H, 100
+                ),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextSingleLine,
+                painter.fontMetrics().elidedText(sender, Qt.TextElideMode.ElideRight, int(bubble.width())),
+            )
+
+        painter.setPen(secondary if index.data(MessageRole.DELETED) else text_color)
+        geometry.text_layout.draw(painter, geometry.text_origin)
+
+        painter.setFont(small_font)
+        state = index.data(MessageRole.STATE)
+        painter.setPen(palette_colors.error_color(palette) if state == FAILED else secondary)
+        footer = _footer_text(index)
+        footer_width = QFontMetricsF(small_font).horizontalAdvance(footer)
+        painter.drawText(QPointF(bubble.right() - PADDING_H - footer_width, geometry.footer_baseline), footer)
+        painter.restore()
+
+    @staticmethod
+    def _paint_day(painter: QPainter, rect: QRectF, label: str, font: QFont, palette) -> None:
+        painter.setFont(font)
+        metrics = QFontMetricsF(font)
+        pill_width = metrics.horizontalAdvance(label) + 20
+        pill = QRectF(rect.center().x() - pill_width / 2, rect.top() + 6, pill_width, metrics.height() + 6)
+        path = QPainterPath()
+        path.addRoundedRect(pill, pill.height() / 2, pill.height() / 2)
+        painter.fillPath(path, palette_colors.their_bubble(palette)[0])
+        painter.setPen(palette_colors.secondary_text(palette))
+        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, label)
+
+    def bubble_rect(self, option: QStyleOptionViewItem, index: AnyIndex) -> QRectF:
+        """The bubble in view coordinates, for hit tests (context menu, retry clicks)."""
+        return self._geometry(option, index).bubble.translated(option.rect.topLeft())

@@ -1,0 +1,50 @@
+"""Bubble and badge colours derived from the current palette, so light and dark themes both read well."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QPalette
+
+
+def mix(a: QColor, b: QColor, amount: float) -> QColor:
+    """``amount`` of b over a."""
+    return QColor(
+        round(a.red() + (b.red() - a.red()) * amount),
+        round(a.green() + (b.green() - a.green()) * amount),
+        round(a.blue() + (b.blue() - a.blue()) * amount),
+    )
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def my_bubble(palette: QPalette) -> tuple[QColor, QColor]:
+    """(fill, text) for my messages: the accent colour, softened so long threads stay calm."""
+    accent = palette.color(QPalette.ColorRole.Highlight)
+    base = palette.color(QPalette.ColorRole.Base)
+    fill = mix(accent, base, 0.55 if is_dark(palette) else 0.72)
+    return fill, palette.color(QPalette.ColorRole.Text)
+
+
+def their_bubble(palette: QPalette) -> tuple[QColor, QColor]:
+    base = palette.color(QPalette.ColorRole.Base)
+    text = palette.color(QPalette.ColorRole.Text)
+    return mix(base, text, 0.12 if is_dark(palette) else 0.07), text
+
+
+def secondary_text(palette: QPalette) -> QColor:
+    return mix(palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base), 0.45)
+
+
+def error_color(palette: QPalette) -> QColor:
+    return QColor("#ff7b72") if is_dark(palette) else QColor("#c62828")
+
+
+def badge_color(palette: QPalette) -> QColor:
+    return palette.color(QPalette.ColorRole.Highlight)
+
+
+def sender_color(palette: QPalette, user_id: int) -> QColor:
+    """A stable per-person hue for names in groups, light or dark enough to read on the bubble."""
+    hue = (user_id * 137) % 360
+    return QColor.fromHsl(hue, 150, 170 if is_dark(palette) else 90)
