@@ -26,14 +26,15 @@ def create_conversation(body: s.CreateConversation):
     if body.kind == "direct":
         if body.user_id is None:
             raise InvalidField("user_id: is required", field="user_id")
-        if body.title is not None or body.member_ids is not None:
-            raise InvalidField("a 1:1 conversation takes only user_id", field="title")
+        for name in ("title", "member_ids"):
+            if getattr(body, name) is not None:
+                raise InvalidField(f"{name}: a 1:1 conversation takes only user_id", field=name)
         conversation, created = conversations.open_direct(ctx(), g.user_id, body.user_id)
         return {"conversation": conversation}, 201 if created else 200
     if body.title is None:
         raise InvalidField("title: is required", field="title")
     if body.user_id is not None:
-        raise InvalidField("a group takes member_ids, not user_id", field="user_id")
+        raise InvalidField("user_id: a group takes member_ids, not user_id", field="user_id")
     conversation = conversations.create_group(ctx(), g.user_id, body.title, body.member_ids or [])
     return {"conversation": conversation}, 201
 

@@ -54,14 +54,15 @@ def _message_text(value: str) -> str:
     return value
 
 
-def _password(value: str) -> str:
+def _no_nul(value: str) -> str:
+    """PostgreSQL text cannot hold NUL, and no name, password or query needs one."""
     if "\x00" in value:
         raise ValueError("must not contain NUL characters")
     return value
 
 
 Username = Annotated[str, Field(max_length=64), AfterValidator(_username)]
-Password = Annotated[str, Field(min_length=8, max_length=1024), AfterValidator(_password)]
+Password = Annotated[str, Field(min_length=8, max_length=1024), AfterValidator(_no_nul)]
 DisplayName = Annotated[str, Field(max_length=256), AfterValidator(_display_text(64))]
 Title = Annotated[str, Field(max_length=256), AfterValidator(_display_text(100))]
 DeviceName = Annotated[str, Field(max_length=256), AfterValidator(_display_text(64))]
@@ -89,8 +90,8 @@ class Register(Body):
 
 class Login(Body):
     # Not validated as a username: any string just fails to log in, with the same answer as a wrong password.
-    username: Annotated[str, Field(min_length=1, max_length=64)]
-    password: Annotated[str, Field(min_length=1, max_length=1024)]
+    username: Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_no_nul)]
+    password: Annotated[str, Field(min_length=1, max_length=1024), AfterValidator(_no_nul)]
     device_name: DeviceName | None = None
 
 
@@ -100,11 +101,11 @@ class UpdateMe(Body):
 
 
 class DeleteMe(Body):
-    password: Annotated[str, Field(min_length=1, max_length=1024)]
+    password: Annotated[str, Field(min_length=1, max_length=1024), AfterValidator(_no_nul)]
 
 
 class UserSearch(Query):
-    q: Annotated[str, Field(min_length=1, max_length=32)]
+    q: Annotated[str, Field(min_length=1, max_length=32), AfterValidator(_no_nul)]
     limit: Annotated[int, Field(ge=1, le=50)] = 20
 
 

@@ -9,9 +9,38 @@ from contextlib import contextmanager
 import psycopg2
 import psycopg2.extensions
 import psycopg2.extras
-from psycopg2.pool import ThreadedConnectionPool
 
-Cursor = psycopg2.extras.RealDictCursor
+
+class Cursor(psycopg2.extras.RealDictCursor):
+    """A cursor whose transaction costs no extra round trips.
+
+    Connections run in autocommit mode and the transaction is managed by hand: ``BEGIN`` travels with the
+    first statement, and statements deferred with :meth:`defer` (NOTIFY) travel with ``COMMIT``. A send is
+    then three round trips to PostgreSQL instead of five.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.in_transaction = False
+        self.deferred: list[str] = []
+        self.manage_transaction = False
+
+    def execute(self, query, vars=None):
+        if self.manage_transaction and not self.in_transaction:
+            self.in_transaction = True
+            query = "BEGIN; " + query
+        return super().execute(query, vars)
+
+    def defer(self, query: str, vars=None) -> None:
+        """Run ``query`` just before COMMIT, in the same round trip (used for NOTIFY)."""
+        self.deferred.append(self.mogrify(query, vars).decode("utf-8"))
+
+    def finish(self) -> None:
+        statements = [*self.deferred, "COMMIT"] if self.in_transaction else self.deferred
+        self.deferred = []
+        if statements:
+            psycopg2.extras.RealDictCursor.execute(self, "; ".join(statements))
+        self.in_transaction = False
 
 
 class DatabaseUnavailable(Exception):
@@ -19,66 +48,81 @@ class DatabaseUnavailable(Exception):
 
 
 class Database:
-    """A bounded pool whose callers wait for a free connection instead of failing when it is busy.
+    """A bounded pool of open connections; callers wait for a free one instead of failing when all are busy.
 
-    psycopg2's pool raises when exhausted; under load a short wait is the right answer, so a semaphore
-    guards it. Connections that broke (server restart) are dropped and replaced on the next checkout.
+    Connections are opened on demand and kept (psycopg2's own pool closes every connection above its
+    minimum on return, which costs a reconnect per request). A connection that broke, as when PostgreSQL
+    restarts, is dropped and replaced on the next checkout.
     """
 
     def __init__(self, url: str, size: int = 10) -> None:
         self.url = url
-        self._size = size
-        self._pool: ThreadedConnectionPool | None = None
+        self._idle: list[psycopg2.extensions.connection] = []
         self._slots = threading.BoundedSemaphore(size)
         self._lock = threading.Lock()
 
-    def _get_pool(self) -> ThreadedConnectionPool:
+    def _checkout(self) -> psycopg2.extensions.connection:
         with self._lock:
-            if self._pool is None:
-                self._pool = ThreadedConnectionPool(0, self._size, self.url)
-            return self._pool
+            while self._idle:
+                conn = self._idle.pop()
+                if not conn.closed:
+                    return conn
+        try:
+            conn = psycopg2.connect(self.url)
+        except psycopg2.OperationalError as exc:
+            raise DatabaseUnavailable(str(exc).strip()) from exc
+        conn.autocommit = True
+        return conn
+
+    def _checkin(self, conn: psycopg2.extensions.connection) -> None:
+        if not conn.closed and conn.info.transaction_status != psycopg2.extensions.TRANSACTION_STATUS_IDLE:
+            try:
+                with conn.cursor() as cur:
+                    cur.execute("ROLLBACK")
+            except psycopg2.Error:
+                conn.close()
+        if conn.closed:
+            return
+        with self._lock:
+            self._idle.append(conn)
 
     @contextmanager
     def connection(self) -> Iterator[psycopg2.extensions.connection]:
         if not self._slots.acquire(timeout=30):
             raise DatabaseUnavailable("no database connection became free within 30 s")
         try:
-            pool = self._get_pool()
-            try:
-                conn = pool.getconn()
-            except psycopg2.OperationalError as exc:
-                raise DatabaseUnavailable(str(exc)) from exc
+            conn = self._checkout()
             try:
                 yield conn
             except (psycopg2.OperationalError, psycopg2.InterfaceError) as exc:
                 if conn.closed:
-                    raise DatabaseUnavailable(str(exc)) from exc
+                    raise DatabaseUnavailable(str(exc).strip()) from exc
                 raise
             finally:
-                broken = conn.closed != 0
-                if not broken and conn.info.transaction_status != psycopg2.extensions.TRANSACTION_STATUS_IDLE:
-                    try:
-                        conn.rollback()
-                    except psycopg2.Error:
-                        broken = True
-                pool.putconn(conn, close=broken)
+                self._checkin(conn)
         finally:
             self._slots.release()
 
     @contextmanager
     def transaction(self) -> Iterator[Cursor]:
-        """One transaction: committed when the block ends normally, rolled back on any exception."""
+        """One transaction: committed when the block ends normally, rolled back on any exception.
+
+        The answer to a client is sent only after this block has returned, that is, after the commit.
+        """
         with self.connection() as conn, conn.cursor(cursor_factory=Cursor) as cur:
-            try:
-                yield cur
-                conn.commit()
-            except BaseException:
-                if not conn.closed:
-                    conn.rollback()
-                raise
+            cur.manage_transaction = True
+            yield cur  # on an exception, _checkin sees the open transaction and rolls it back
+            cur.finish()
+
+    @contextmanager
+    def autocommit(self) -> Iterator[Cursor]:
+        """Single statements, each atomic on its own, with no BEGIN/COMMIT round trips (reads, lookups)."""
+        with self.connection() as conn, conn.cursor(cursor_factory=Cursor) as cur:
+            yield cur
+            cur.finish()
 
     def close(self) -> None:
         with self._lock:
-            if self._pool is not None:
-                self._pool.closeall()
-                self._pool = None
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()

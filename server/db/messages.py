@@ -18,6 +18,20 @@ def find_by_client_id(cur, sender_id: int, client_id: uuid.UUID) -> dict | None:
     return cur.fetchone()
 
 
+def send_precheck(cur, conversation_id: int, sender_id: int, client_id: uuid.UUID) -> dict | None:
+    """In one query: None when the sender is not a member; else the row, with ``x_id`` set (and the stored
+    message's columns) when this client_id was already used by the sender, in any conversation."""
+    columns = ", ".join(f"{c} AS x_{c[2:]}" for c in MESSAGE_COLUMNS.split(", "))
+    cur.execute(
+        f"""SELECT m.role, {columns}
+            FROM conversation_members m
+            LEFT JOIN messages x ON x.sender_id = m.user_id AND x.client_id = %s
+            WHERE m.conversation_id = %s AND m.user_id = %s""",
+        (str(client_id), conversation_id, sender_id),
+    )
+    return cur.fetchone()
+
+
 def store_message_txn(cur, conversation_id: int, sender_id: int, client_id: uuid.UUID, body: str) -> dict:
     """Take the next seq and store the message in one statement.
 

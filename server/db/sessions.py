@@ -13,16 +13,19 @@ def insert_session(cur, user_id: int, token_hash: bytes, device_name: str, clien
 
 
 def get_session(cur, token_hash: bytes) -> dict | None:
-    """The session and its user, touching last_used_at at most once a minute (not a write per request)."""
+    """The live session of a token: {session_id, user_id, stale}; stale when last used over a minute ago."""
     cur.execute(
-        """WITH s AS (SELECT id, user_id, last_used_at FROM sessions WHERE token_hash = %s),
-                touched AS (UPDATE sessions SET last_used_at = now()
-                            WHERE id = (SELECT id FROM s) AND last_used_at < now() - interval '60 seconds')
-           SELECT s.id AS session_id, s.user_id FROM s JOIN users u ON u.id = s.user_id
-           WHERE u.deleted_at IS NULL""",
+        """SELECT s.id AS session_id, s.user_id, s.last_used_at < now() - interval '60 seconds' AS stale
+           FROM sessions s JOIN users u ON u.id = s.user_id
+           WHERE s.token_hash = %s AND u.deleted_at IS NULL""",
         (token_hash,),
     )
     return cur.fetchone()
+
+
+def touch_session(cur, session_id: int) -> None:
+    """Record use at most once a minute (see get_session), not a write per request."""
+    cur.execute("UPDATE sessions SET last_used_at = now() WHERE id = %s", (session_id,))
 
 
 def delete_session(cur, session_id: int) -> None:

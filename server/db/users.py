@@ -74,8 +74,20 @@ def get_user_visible_to(cur, viewer_id: int, user_id: int) -> dict | None:
     return cur.fetchone()
 
 
-def live_user_ids(cur, user_ids: list[int]) -> set[int]:
-    cur.execute("SELECT id FROM users WHERE id = ANY(%s) AND deleted_at IS NULL", (list(user_ids),))
+def reachable_user_ids(cur, viewer_id: int, user_ids: list[int]) -> set[int]:
+    """Of ``user_ids``, the live accounts the viewer may start a conversation with or add to a group.
+
+    The rule of ``get_user_visible_to``: visible users, and anyone already sharing a conversation with the
+    viewer. Without it, opening 1:1s with sequential ids would list every invisible account's name.
+    """
+    cur.execute(
+        """SELECT u.id FROM users u
+           WHERE u.id = ANY(%s) AND u.deleted_at IS NULL AND (
+               u.visible OR u.id = %s OR EXISTS (
+                   SELECT 1 FROM conversation_members a JOIN conversation_members b USING (conversation_id)
+                   WHERE a.user_id = %s AND b.user_id = u.id))""",
+        (list(user_ids), viewer_id, viewer_id),
+    )
     return {row["id"] for row in cur.fetchall()}
 
 

@@ -52,8 +52,10 @@ def login(
 
 def authenticate(app: AppContext, token: str) -> dict:
     """The session behind a bearer token: {session_id, user_id}, or 401."""
-    with app.db.transaction() as cur:
+    with app.db.autocommit() as cur:
         session = sessions_db.get_session(cur, tokens.token_hash(token))
+        if session is not None and session["stale"]:
+            sessions_db.touch_session(cur, session["session_id"])
     if session is None:
         raise Unauthorized("missing, unknown or revoked token")
     return session

@@ -45,7 +45,8 @@ class PostgresBroker:
         self._lock = threading.Lock()
 
     def publish(self, cur, event: dict) -> None:
-        cur.execute("SELECT pg_notify(%s, %s)", (self.channel, json.dumps(event, separators=(",", ":"))))
+        # Deferred to travel with COMMIT; PostgreSQL delivers it only if that commit succeeds.
+        cur.defer("SELECT pg_notify(%s, %s)", (self.channel, json.dumps(event, separators=(",", ":"))))
 
     def start(self, on_events: EventHandler, on_gap: Callable[[], None]) -> None:
         with self._lock:

@@ -46,26 +46,32 @@ def open_direct(app: AppContext, user_id: int, other_id: int) -> tuple[dict, boo
     if other_id == user_id:
         raise InvalidField("a 1:1 conversation needs another person", field="user_id")
     with app.db.transaction() as cur:
+        # Checked first: a deleted account gets no 1:1 opened, even one that existed (its history stays
+        # in the list), and an invisible stranger looks exactly like an unknown id.
+        _require_reachable(cur, user_id, [other_id], "user_id")
         existing = conversations_db.find_direct(cur, user_id, other_id)
         if existing is not None:
             return _view(cur, user_id, existing), False
-        if other_id not in users_db.live_user_ids(cur, [other_id]):
-            raise NotFound("no such user", field="user_id")
         conversation_id, created = conversations_db.create_direct_txn(cur, user_id, other_id)
         if created:
             app.broker.publish(cur, events.conversation("created", conversation_id))
         return _view(cur, user_id, conversation_id), created
 
 
-def _require_live_users(cur, user_ids: list[int], field: str) -> None:
-    missing = set(user_ids) - users_db.live_user_ids(cur, user_ids)
+def _require_reachable(cur, viewer_id: int, user_ids: list[int], field: str) -> None:
+    """404 for ids that are unknown, deleted, or invisible to the caller: the three look alike."""
+    missing = set(user_ids) - users_db.reachable_user_ids(cur, viewer_id, user_ids)
     if missing:
-        raise NotFound(f"no such user: {min(missing)}", field=field)
+        raise NotFound("no such user" if len(user_ids) == 1 else f"no such user: {min(missing)}", field=field)
 
 
 def create_group(app: AppContext, owner_id: int, title: str, member_ids: list[int]) -> dict:
+    if len(set(member_ids) | {owner_id}) > MAX_GROUP_MEMBERS:
+        raise InvalidField(
+            f"a group has at most {MAX_GROUP_MEMBERS} members, you included", field="member_ids"
+        )
     with app.db.transaction() as cur:
-        _require_live_users(cur, member_ids, "member_ids")
+        _require_reachable(cur, owner_id, member_ids, "member_ids")
         conversation_id = conversations_db.create_group_txn(cur, title, owner_id, member_ids)
         app.broker.publish(cur, events.conversation("created", conversation_id))
         return _view(cur, owner_id, conversation_id)
@@ -87,7 +93,7 @@ def rename(app: AppContext, user_id: int, conversation_id: int, title: str) -> d
 def add_members(app: AppContext, user_id: int, conversation_id: int, user_ids: list[int]) -> dict:
     with app.db.transaction() as cur:
         _require_group(require_member(cur, conversation_id, user_id, lock=True))
-        _require_live_users(cur, user_ids, "user_ids")
+        _require_reachable(cur, user_id, user_ids, "user_ids")
         new = [u for u in set(user_ids) if conversations_db.membership(cur, conversation_id, u) is None]
         if conversations_db.count_members(cur, conversation_id) + len(new) > MAX_GROUP_MEMBERS:
             raise Conflict(f"a group has at most {MAX_GROUP_MEMBERS} members", field="user_ids")

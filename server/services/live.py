@@ -144,7 +144,7 @@ class Hub:
                     if event.get("t") == "member":
                         self._forget_members(event["c"])
                 return
-        with self._db.transaction() as cur:
+        with self._db.autocommit() as cur:
             message_ids = [e["m"] for e in events if e.get("t") == "message"]
             loaded = messages_db.get_messages_by_id(cur, message_ids) if message_ids else {}
             for event in events:

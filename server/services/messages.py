@@ -11,15 +11,15 @@ from server.context import AppContext
 from server.db import messages as messages_db
 from server.errors import Conflict, Forbidden, NotFound
 from server.services import events
-from server.services.conversations import require_member
+from server.services.conversations import NOT_FOUND, require_member
 
 
-def _replay(row: dict, conversation_id: int) -> dict:
-    if row["conversation_id"] != conversation_id:
+def _replay(row: dict, conversation_id: int, prefix: str = "") -> dict:
+    if row[prefix + "conversation_id"] != conversation_id:
         raise Conflict(
             "this client_id was already used for a message in another conversation", field="client_id"
         )
-    return render.message(row)
+    return render.message(row, prefix)
 
 
 def send(
@@ -31,10 +31,11 @@ def send(
     """
     try:
         with app.db.transaction() as cur:
-            require_member(cur, conversation_id, user_id)
-            existing = messages_db.find_by_client_id(cur, user_id, client_id)
-            if existing is not None:
-                return _replay(existing, conversation_id), False
+            check = messages_db.send_precheck(cur, conversation_id, user_id, client_id)
+            if check is None:
+                raise NotFound(NOT_FOUND)
+            if check["x_id"] is not None:
+                return _replay(check, conversation_id, "x_"), False
             row = messages_db.store_message_txn(cur, conversation_id, user_id, client_id, text)
             app.broker.publish(cur, events.message("created", conversation_id, row["id"]))
     except psycopg2.errors.UniqueViolation:

@@ -1,0 +1,327 @@
+"""Server throughput and latency against PostgreSQL's own ceiling, measured in the same run.
+
+    .venv/bin/python bench/server_throughput.py            # full run (≈1–2 minutes)
+    .venv/bin/python bench/server_throughput.py --quick    # small smoke run
+
+It starts the real server (gunicorn + gevent, as deployed) on an embedded PostgreSQL, registers users, opens
+WebSockets for them, then:
+  1. ceiling: the same single-row inserts straight through psycopg2 at the same concurrency;
+  2. throughput: N senders send M messages across K 1:1 conversations as fast as the server acknowledges;
+     persisted msgs/s, delivered events/s, and the ratio to the ceiling (target ≥ 0.5);
+  3. latency: a steady rate (default 1,000 msgs/s) with all sockets open; p50/p99 send→receive
+     (target p99 < 50 ms with 2,000 sockets).
+Figures are printed as ratios to the baseline of the same run because this machine is noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import aiohttp
+import psutil
+import psycopg2
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.support.pg import TestDatabases  # noqa: E402
+from tests.support.server_process import ServerProcess  # noqa: E402
+
+PASSWORD = "benchmark password"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def measure_ceiling(url: str, concurrency: int, total: int) -> float:
+    """Single-row autocommit inserts of message-shaped rows, ``concurrency`` connections at once."""
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("""CREATE TABLE bench_ceiling (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                       conversation_id bigint NOT NULL, seq bigint NOT NULL, sender_id bigint NOT NULL,
+                       client_id uuid NOT NULL, body text, created_at timestamptz NOT NULL DEFAULT now(),
+                       UNIQUE (conversation_id, seq), UNIQUE (sender_id, client_id))""")
+    conn.close()
+    per_worker = total // concurrency
+
+    def work(worker: int) -> None:
+        c = psycopg2.connect(url)
+        c.autocommit = True
+        with c.cursor() as cur:
+            for n in range(per_worker):
+                cur.execute(
+                    "INSERT INTO bench_ceiling (conversation_id, seq, sender_id, client_id, body) "
+                    "VALUES (%s, %s, %s, %s, %s)",
+                    (worker, n + 1, worker, str(uuid.uuid4()), f"message {n} from {worker}"),
+                )
+        c.close()
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in range(concurrency)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return per_worker * concurrency / (time.perf_counter() - start)
+
+
+class Bench:
+    def __init__(self, base: str, users: int) -> None:
+        self.base = base
+        self.api = base + "/api/v1"
+        self.ws_url = base.replace("http", "ws") + "/api/v1/events"
+        self.user_count = users
+        self.tokens: list[str] = []
+        self.user_ids: list[int] = []
+        self.conversations: list[tuple[int, int]] = []  # (conversation id, sending user index)
+        self.sent_at: dict[str, float] = {}
+        self.latencies: list[float] = []
+        self.received = 0
+        self.sockets: list[aiohttp.ClientWebSocketResponse] = []
+
+    async def setup(self, http: aiohttp.ClientSession) -> None:
+        sem = asyncio.Semaphore(32)
+
+        async def make_user(i: int) -> tuple[int, str]:
+            async with sem:
+                name = f"user{i:05d}"
+                async with http.post(
+                    f"{self.api}/accounts", json={"username": name, "password": PASSWORD}
+                ) as r:
+                    user_id = (await r.json())["user"]["id"]
+                async with http.post(
+                    f"{self.api}/sessions", json={"username": name, "password": PASSWORD}
+                ) as r:
+                    return user_id, (await r.json())["token"]
+
+        made = await asyncio.gather(*(make_user(i) for i in range(self.user_count)))
+        self.user_ids = [u for u, _ in made]
+        self.tokens = [t for _, t in made]
+        half = self.user_count // 2
+
+        async def pair(i: int) -> tuple[int, int]:
+            async with (
+                sem,
+                http.post(
+                    f"{self.api}/conversations",
+                    json={"kind": "direct", "user_id": self.user_ids[i + half]},
+                    headers={"Authorization": f"Bearer {self.tokens[i]}"},
+                ) as r,
+            ):
+                return (await r.json())["conversation"]["id"], i
+
+        self.conversations = list(await asyncio.gather(*(pair(i) for i in range(half))))
+
+    async def open_sockets(self, http: aiohttp.ClientSession) -> None:
+        sem = asyncio.Semaphore(64)
+
+        async def connect(token: str) -> aiohttp.ClientWebSocketResponse:
+            async with sem:
+                ws = await http.ws_connect(
+                    self.ws_url, headers={"Authorization": f"Bearer {token}"}, heartbeat=None, autoping=True
+                )
+                hello = await ws.receive_json()
+                assert hello["type"] == "hello"
+                return ws
+
+        self.sockets = list(await asyncio.gather(*(connect(t) for t in self.tokens)))
+        self.readers = [asyncio.create_task(self.read(ws)) for ws in self.sockets]
+
+    async def read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        async for msg in ws:
+            if msg.type != aiohttp.WSMsgType.TEXT:
+                continue
+            now = time.perf_counter()
+            event = msg.json()
+            if event["type"] == "message.created":
+                self.received += 1
+                sent = self.sent_at.get(event["message"]["client_id"])
+                if sent is not None:
+                    self.latencies.append(now - sent)
+
+    async def send(self, http: aiohttp.ClientSession, conversation: tuple[int, int], text: str) -> None:
+        conversation_id, sender = conversation
+        client_id = str(uuid.uuid4())
+        self.sent_at[client_id] = time.perf_counter()
+        async with http.post(
+            f"{self.api}/conversations/{conversation_id}/messages",
+            json={"client_id": client_id, "text": text},
+            headers={"Authorization": f"Bearer {self.tokens[sender]}"},
+        ) as r:
+            if r.status not in (200, 201):
+                raise RuntimeError(f"send failed: {r.status} {await r.text()}")
+
+    async def wait_delivered(self, expected: int, timeout: float = 60) -> float:
+        deadline = time.perf_counter() + timeout
+        while self.received < expected:
+            if time.perf_counter() > deadline:
+                raise RuntimeError(f"only {self.received} of {expected} events arrived")
+            await asyncio.sleep(0.005)
+        return time.perf_counter()
+
+    async def throughput(self, http: aiohttp.ClientSession, senders: int, total: int) -> dict:
+        self.received, self.latencies = 0, []
+        queue: asyncio.Queue = asyncio.Queue()
+        for n in range(total):
+            queue.put_nowait(n)
+
+        async def sender(worker: int) -> None:
+            while not queue.empty():
+                n = queue.get_nowait()
+                await self.send(http, self.conversations[n % len(self.conversations)], f"bench {n}")
+
+        start = time.perf_counter()
+        await asyncio.gather(*(sender(w) for w in range(senders)))
+        persisted_at = time.perf_counter()
+        delivered_at = await self.wait_delivered(total * 2)  # both members of each 1:1 have a socket
+        return {
+            "persisted_per_s": total / (persisted_at - start),
+            "delivered_per_s": total * 2 / (delivered_at - start),
+            "p50_ms": percentile(self.latencies, 0.5) * 1000,
+            "p99_ms": percentile(self.latencies, 0.99) * 1000,
+        }
+
+    async def steady(self, http: aiohttp.ClientSession, rate: int, seconds: float) -> dict:
+        self.received, self.latencies = 0, []
+        total = int(rate * seconds)
+        start = time.perf_counter()
+        tasks = []
+        for n in range(total):
+            due = start + n / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(
+                asyncio.create_task(
+                    self.send(http, self.conversations[n % len(self.conversations)], f"steady {n}")
+                )
+            )
+        await asyncio.gather(*tasks)
+        achieved = total / (time.perf_counter() - start)
+        await self.wait_delivered(total * 2)
+        return {
+            "offered_per_s": rate,
+            "achieved_per_s": achieved,
+            "p50_ms": percentile(self.latencies, 0.5) * 1000,
+            "p99_ms": percentile(self.latencies, 0.99) * 1000,
+        }
+
+
+async def run_load(base: str, args) -> tuple[dict, dict]:
+    bench = Bench(base, args.sockets)
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector) as http:
+        await bench.setup(http)
+        await bench.open_sockets(http)
+        await bench.throughput(http, args.senders, min(500, args.messages))  # warm-up
+        cpu_before = cpu_by_component()
+        throughput = await bench.throughput(http, args.senders, args.messages)
+        throughput["cpu"] = {k: v - cpu_before.get(k, 0) for k, v in cpu_by_component().items()}
+        steady = await bench.steady(http, args.rate, args.seconds)
+        for ws in bench.sockets:
+            await ws.close()
+    return throughput, steady
+
+
+def cpu_by_component() -> dict[str, float]:
+    """CPU seconds so far of the server processes, PostgreSQL, and this load generator."""
+    totals = {"server": 0.0, "postgres": 0.0, "load generator": 0.0}
+    me = os.getpid()
+    for proc in psutil.process_iter(["pid", "name", "cmdline", "cpu_times"]):
+        try:
+            times = proc.info["cpu_times"]
+            used = times.user + times.system
+            cmd = " ".join(proc.info["cmdline"] or [])
+        except (psutil.Error, TypeError):
+            continue
+        if proc.info["pid"] == me:
+            totals["load generator"] += used
+        elif "-m server" in cmd:
+            totals["server"] += used
+        elif (proc.info["name"] or "").startswith("postgres"):
+            totals["postgres"] += used
+    return totals
+
+
+def server_rss_mb(server: ServerProcess) -> float:
+    root = psutil.Process(server._proc.pid)
+    return sum(p.memory_info().rss for p in [root, *root.children(recursive=True)]) / 2**20
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--senders", type=int, default=20)
+    parser.add_argument("--messages", type=int, default=5000)
+    parser.add_argument("--sockets", type=int, default=2000, help="open WebSockets (one user each)")
+    parser.add_argument("--rate", type=int, default=1000, help="msgs/s for the latency phase")
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--quick", action="store_true", help="a small run to check the script works")
+    args = parser.parse_args()
+    if args.quick:
+        args.messages, args.sockets, args.rate, args.seconds = 500, 100, 200, 2
+
+    with tempfile.TemporaryDirectory(prefix="chatidk-bench-") as scratch:
+        os.environ.setdefault("XDG_RUNTIME_DIR", scratch)
+        databases = TestDatabases.start(Path(scratch))
+        ceiling_db = databases.create()
+        ceiling = measure_ceiling(databases.url_for(ceiling_db), args.senders, args.messages)
+        databases.drop(ceiling_db)
+        server_db = databases.create()
+        server = ServerProcess(
+            databases.url_for(server_db),
+            Path(scratch),
+            workers=args.workers,
+            extra_env={"CHATIDK_DB_POOL_SIZE": "30"},
+        ).start()
+        try:
+            throughput, steady = asyncio.run(run_load(server.url, args))
+            rss = server_rss_mb(server)
+        finally:
+            server.stop()
+            databases.drop(server_db)
+            databases.close()
+
+    print(f"PostgreSQL ceiling (psycopg2, {args.senders} connections): {ceiling:8.0f} inserts/s")
+    print(f"server, {args.senders} senders, {args.messages} messages, {args.sockets} sockets open:")
+    print(
+        f"  persisted          {throughput['persisted_per_s']:8.0f} msgs/s   "
+        f"ratio to ceiling {throughput['persisted_per_s'] / ceiling:.2f}  (target >= 0.5)"
+    )
+    print(f"  delivered          {throughput['delivered_per_s']:8.0f} events/s")
+    cpu = throughput["cpu"]
+    print(
+        "  CPU seconds        "
+        + ", ".join(f"{k} {v:.1f}" for k, v in cpu.items())
+        + f"  (server {cpu['server'] * 1000 / args.messages:.2f} ms/msg)"
+    )
+    print(
+        f"  send->receive      p50 {throughput['p50_ms']:.1f} ms, "
+        f"p99 {throughput['p99_ms']:.1f} ms (saturated)"
+    )
+    print(
+        f"steady {steady['offered_per_s']} msgs/s offered ({steady['achieved_per_s']:.0f} achieved), "
+        f"{args.sockets} sockets:"
+    )
+    print(
+        f"  send->receive      p50 {steady['p50_ms']:.1f} ms, "
+        f"p99 {steady['p99_ms']:.1f} ms  (target p99 < 50 ms)"
+    )
+    print(f"server RSS (master + workers): {rss:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
