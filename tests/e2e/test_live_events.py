@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import requests
 import websocket
 
@@ -96,3 +98,34 @@ def test_read_position_reaches_my_other_sessions(users, streams):
 
 def test_healthz_reports_database(live_server):
     assert requests.get(live_server.url + "/healthz", timeout=5).json() == {"status": "ok", "database": "ok"}
+
+
+def test_a_socket_that_stops_answering_pings_is_closed(server_factory, live_server):
+    """A raw socket that completes the handshake and then never answers a ping, like a dead peer."""
+    from tests.support.api import ApiClient
+
+    server = server_factory(extra_env={"CHATIDK_WS_PING_INTERVAL": "1"})
+    alice = ApiClient(server.url, "alice")
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as raw:
+        raw.sendall(
+            b"GET /api/v1/events HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+            + f"Authorization: Bearer {alice.token}\r\n\r\n".encode()
+        )
+        buffer = b""
+        while b"\r\n\r\n" not in buffer:
+            buffer += raw.recv(4096)
+        assert buffer.startswith(b"HTTP/1.1 101")
+        buffer = buffer.split(b"\r\n\r\n", 1)[1]
+        opcodes = []
+        while 8 not in opcodes:  # read frames (server frames are unmasked) until the close frame
+            while len(buffer) < 2 or len(buffer) < 2 + (buffer[1] & 0x7F):
+                chunk = raw.recv(4096)
+                assert chunk, "the server dropped the connection without a close frame"
+                buffer += chunk
+            length = buffer[1] & 0x7F
+            opcodes.append(buffer[0] & 0x0F)
+            payload, buffer = buffer[2 : 2 + length], buffer[2 + length :]
+        assert 9 in opcodes  # it pinged first
+        assert int.from_bytes(payload[:2], "big") == 1008  # policy violation: ping/pong timeout
+    alice.session.close()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import ctypes
 import os
 import signal
 import socket
@@ -14,6 +16,22 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+_RUNNING: set[ServerProcess] = set()
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGKILL if the test process dies, so no server outlives an interrupted run."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    PR_SET_PDEATHSIG = 1
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+@atexit.register
+def _kill_leftovers() -> None:
+    for server in list(_RUNNING):
+        server.kill()
 
 
 def free_port() -> int:
@@ -63,8 +81,10 @@ class ServerProcess:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         log.close()
+        _RUNNING.add(self)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
@@ -93,6 +113,7 @@ class ServerProcess:
         if self._proc is not None:
             self._proc.wait(timeout=10)
             self._proc = None
+        _RUNNING.discard(self)
 
     def stop(self) -> None:
         if self._proc is None:
@@ -104,6 +125,7 @@ class ServerProcess:
             self._signal_group(signal.SIGKILL)
             self._proc.wait(timeout=10)
         self._proc = None
+        _RUNNING.discard(self)
 
     @property
     def running(self) -> bool:
