@@ -1,0 +1,147 @@
+"""The composition root: settings, credentials, sign-in window, and a ChatSession once signed in."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+from desktop.chat_session import ChatSession
+from desktop.config import APP_NAME, DEFAULT_SERVER_URL, ClientConfig
+from desktop.controller.session import Account, SessionController, default_rest_factory
+from desktop.credentials import make_credential_store
+from desktop.net.events import EventListener
+from desktop.settings import AppSettings
+from desktop.views.icons import app_icon
+from desktop.views.login_window import LoginWindow
+from desktop.views.tray import TrayNotifier
+
+log = logging.getLogger(__name__)
+ListenerFactory = Callable[[str, str], QObject]
+
+
+class DesktopApp(QObject):
+    """One client: tests build several in one process, each with its own ClientConfig (data dir)."""
+
+    def __init__(
+        self,
+        config: ClientConfig | None = None,
+        *,
+        rest_factory=default_rest_factory,
+        listener_factory: ListenerFactory = EventListener,
+        tray_enabled: bool = True,
+    ) -> None:
+        super().__init__()
+        self.config = config or ClientConfig()
+        data_dir = self.config.ensure_data_dir()
+        self.settings = AppSettings(data_dir)
+        self.credentials = make_credential_store(self.config.credential_backend, data_dir)
+        self.session = SessionController(self.credentials, rest_factory)
+        self.listener_factory = listener_factory
+        self.tray = TrayNotifier(self, enabled=tray_enabled and self.config.notifications)
+        self.login_window: LoginWindow | None = None
+        self.chat_session: ChatSession | None = None
+        self.session.signed_in.connect(self._on_signed_in)
+        self.session.sign_in_failed.connect(lambda message: self._login().show_error(message))
+        self.session.busy_changed.connect(lambda busy: self._login().set_busy(busy))
+        self.session.signed_out.connect(self._on_signed_out)
+        self.tray.open_conversation_requested.connect(self._open_from_notification)
+        self.tray.show_window_requested.connect(self._raise_window)
+        self.tray.quit_requested.connect(QApplication.quit)
+
+    @property
+    def server_url(self) -> str:
+        return self.config.server_url or self.settings.server_url or DEFAULT_SERVER_URL
+
+    def start(self) -> None:
+        if not self.session.try_auto_sign_in(self.server_url):
+            self._login().show()
+
+    def _login(self) -> LoginWindow:
+        if self.login_window is None:
+            self.login_window = LoginWindow(self.server_url)
+            self.login_window.username_edit.setText(self.settings.last_username)
+            self.login_window.sign_in_requested.connect(
+                lambda url, user, password, keep: self.session.sign_in(url, user, password, keep=keep)
+            )
+            self.login_window.register_requested.connect(
+                lambda url, user, password, name, keep: self.session.register(
+                    url, user, password, name, keep=keep
+                )
+            )
+        return self.login_window
+
+    def _on_signed_in(self, account: Account) -> None:
+        self.settings.server_url = account.server_url
+        self.settings.last_username = account.user.get("username") or ""
+        self.settings.sync()
+        listener = self.listener_factory(account.server_url, account.token)
+        self.chat_session = ChatSession(
+            account, self.session.rest, listener, self.settings, self.config.data_dir, self.tray
+        )
+        self.chat_session.log_out_requested.connect(self.session.sign_out)
+        self.chat_session.ended.connect(self.session.session_ended)
+        self.chat_session.start()
+        if self.login_window is not None:
+            self.login_window.hide()
+            self.login_window.password_edit.clear()
+
+    def _on_signed_out(self, reason: str) -> None:
+        self._close_chat()
+        login = self._login()
+        login.reset_for(reason)
+        login.show()
+
+    def _close_chat(self) -> None:
+        if self.chat_session is not None:
+            self.chat_session.shutdown()
+            self.chat_session = None
+        self.tray.set_unread(0)
+
+    def _raise_window(self) -> None:
+        window = self.chat_session.window if self.chat_session else self.login_window
+        if window is not None:
+            window.showNormal()
+            window.raise_()
+            window.activateWindow()
+
+    def _open_from_notification(self, conversation_id: int) -> None:
+        if self.chat_session is not None:
+            self._raise_window()
+            self.chat_session.chat.open_conversation(conversation_id)
+
+    def shutdown(self) -> None:
+        """Threads stop with quit() then wait(); the cache closes; the tray icon goes away."""
+        self._close_chat()
+        self.session.close_rest()
+        self.tray.hide()
+        if self.login_window is not None:
+            self.login_window.close()
+            self.login_window.deleteLater()
+            self.login_window = None
+
+
+def run(server_url: str | None = None, data_dir: str | None = None, qt_argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=os.environ.get("CHATIDK_DESKTOP_LOG_LEVEL", "WARNING").upper())
+    app = QApplication(qt_argv or sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setDesktopFileName("chatidk")
+    app.setWindowIcon(app_icon())
+    config = (
+        ClientConfig(server_url=server_url) if data_dir is None else ClientConfig(Path(data_dir), server_url)
+    )
+    desktop = DesktopApp(config)
+    app.aboutToQuit.connect(desktop.shutdown)
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    heartbeat = QTimer()  # lets Python see Ctrl+C while Qt's loop runs
+    heartbeat.start(250)
+    heartbeat.timeout.connect(lambda: None)
+    desktop.start()
+    return app.exec()

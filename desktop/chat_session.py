@@ -1,0 +1,219 @@
+"""One signed-in session on screen: builds the ChatController and the main window and wires them together."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox
+
+from desktop.cache import HistoryCache, Outbox, open_cache_database
+from desktop.cache.database import cache_path
+from desktop.controller.chat import CONNECTING, ONLINE, ChatController
+from desktop.controller.session import Account
+from desktop.settings import AppSettings
+from desktop.views.account_dialogs import DeleteAccountDialog, ask_display_name
+from desktop.views.icons import app_icon
+from desktop.views.jump_dialog import JumpDialog
+from desktop.views.main_window import MainWindow
+from desktop.views.members_dialog import MembersDialog
+from desktop.views.new_chat_dialog import NewChatDialog
+from desktop.views.tray import TrayNotifier
+
+CONNECTION_TEXT = {ONLINE: "", CONNECTING: "Connecting…", "reconnecting": "Offline — reconnecting…"}
+
+
+class ChatSession(QObject):
+    """Signals: log_out_requested(), ended(str reason): the server ended this session or the account."""
+
+    log_out_requested = Signal()
+    ended = Signal(str)
+
+    def __init__(self, account: Account, rest, listener, settings: AppSettings, data_dir, tray: TrayNotifier):
+        super().__init__()
+        self.account = account
+        self.settings = settings
+        self.tray = tray
+        self.database = open_cache_database(cache_path(data_dir, account.server_url, account.user_id))
+        self.chat = ChatController(
+            account.user, rest, listener, HistoryCache(self.database), Outbox(self.database)
+        )
+        self.window = MainWindow(self.chat.conversation_list)
+        self.window.setWindowIcon(app_icon())
+        self.window.set_profile(account.user)
+        self.panel = self.window.chat_panel
+        self.panel.messages.setModel(self.chat.messages)
+        self.new_chat_dialog: NewChatDialog | None = None
+        self.members_dialog: MembersDialog | None = None
+        self.delete_dialog: DeleteAccountDialog | None = None
+        self._wire()
+
+    def _wire(self) -> None:
+        chat, window, panel = self.chat, self.window, self.panel
+        window.conversation_selected.connect(chat.open_conversation)
+        window.active_changed.connect(lambda _: self._update_viewing())
+        window.closing.connect(self.save_window_state)
+        window.new_chat_requested.connect(self.show_new_chat)
+        window.jump_requested.connect(self.show_jump)
+        window.rename_self_requested.connect(self._rename_self)
+        window.visibility_toggled.connect(lambda visible: chat.update_profile(visible=visible))
+        window.log_out_requested.connect(self.log_out_requested)
+        window.delete_account_requested.connect(self.show_delete_account)
+        panel.send_requested.connect(self._send)
+        panel.members_requested.connect(self.show_members)
+        panel.messages.at_bottom_changed.connect(lambda _: self._update_viewing())
+        panel.messages.edit_requested.connect(self._edit)
+        panel.messages.delete_requested.connect(self._delete)
+        panel.messages.retry_requested.connect(chat.retry)
+        panel.messages.discard_requested.connect(chat.discard)
+        chat.conversation_opened.connect(self._on_opened)
+        chat.conversation_closed.connect(window.show_placeholder)
+        chat.sync.conversation_changed.connect(self._on_conversation_changed)
+        chat.connection_state_changed.connect(
+            lambda state: window.set_connection_text(CONNECTION_TEXT[state])
+        )
+        chat.conversations.total_unread_changed.connect(self._on_unread)
+        chat.notify.connect(self.tray.notify)
+        chat.error.connect(lambda text: window.statusBar().showMessage(text, 8000))
+        chat.profile_changed.connect(window.set_profile)
+        chat.session_ended.connect(self.ended)
+        chat.account_deleted.connect(lambda: self.ended.emit("Your account was deleted."))
+        chat.users_found.connect(self._on_users_found)
+        chat.sync.caught_up.connect(self._open_last_if_none)
+
+    def start(self) -> None:
+        geometry, splitter = self.settings.window_state()
+        if geometry is not None:
+            self.window.restoreGeometry(geometry)
+        if splitter is not None:
+            self.window.splitter.restoreState(splitter)
+        self.window.set_connection_text(CONNECTION_TEXT[CONNECTING])
+        self.chat.start()
+        self._open_last_if_none()
+        self.window.show()
+
+    def _open_last_if_none(self) -> None:
+        if self.chat.state.open_conversation_id is not None:
+            return
+        last = self.settings.last_conversation(self.account.server_url, self.account.user_id)
+        if last is not None and self.chat.conversations.get(last) is not None:
+            self.chat.open_conversation(last)
+
+    def shutdown(self) -> None:
+        self.save_window_state()
+        self.chat.shutdown()
+        for dialog in (self.new_chat_dialog, self.members_dialog, self.delete_dialog):
+            if dialog is not None:
+                dialog.close()
+        self.window.hide()
+        self.window.deleteLater()
+        self.database.close()
+
+    def save_window_state(self) -> None:
+        self.settings.save_window_state(self.window.saveGeometry(), self.window.splitter.saveState())
+        self.settings.sync()
+
+    # reactions
+    def _update_viewing(self) -> None:
+        viewing = (
+            self.window.isActiveWindow()
+            and self.window.stack.currentWidget() is self.panel
+            and self.panel.messages.is_at_bottom()
+        )
+        self.chat.set_viewing(viewing)
+
+    def _on_opened(self, conversation_id: int) -> None:
+        self.window.select_conversation(conversation_id)
+        self._refresh_header()
+        self.panel.composer.focus()
+        self.settings.set_last_conversation(self.account.server_url, self.account.user_id, conversation_id)
+        self._update_viewing()
+
+    def _refresh_header(self) -> None:
+        conversation = self.chat.open_conversation_record()
+        if conversation is None:
+            return
+        title = conversation.display_title(self.chat.my_id)
+        if conversation.kind == "group":
+            subtitle = f"{len(conversation.members)} members"
+        else:
+            other = next((m for m in conversation.members if m.user_id != self.chat.my_id), None)
+            subtitle = f"@{other.username}" if other and other.username else ""
+        self.panel.set_header(title, subtitle, is_group=conversation.kind == "group")
+
+    def _on_conversation_changed(self, conversation_id: int) -> None:
+        if conversation_id == self.chat.state.open_conversation_id:
+            self._refresh_header()
+            if self.members_dialog is not None and self.members_dialog.isVisible():
+                conversation = self.chat.conversations.get(conversation_id)
+                if conversation is not None:
+                    self.members_dialog.set_conversation(conversation)
+
+    def _on_unread(self, count: int) -> None:
+        self.tray.set_unread(count)
+        self.window.setWindowTitle(f"({count}) ChatIDK" if count else "ChatIDK")
+
+    def _send(self, text: str) -> None:
+        if self.chat.send_text(text):
+            self.panel.messages.scroll_to_end()
+
+    def _edit(self, seq: int, current: str) -> None:
+        text = self.panel.edit_text(self.window, current)
+        if text is not None:
+            self.chat.edit_message(seq, text)
+
+    def _delete(self, seq: int) -> None:
+        answer = QMessageBox.question(
+            self.window,
+            "Delete message",
+            "Delete this message for everyone?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.chat.delete_message(seq)
+
+    def _rename_self(self) -> None:
+        name = ask_display_name(self.window, self.chat.user.get("display_name", ""))
+        if name:
+            self.chat.update_profile(display_name=name)
+
+    def _on_users_found(self, users: list) -> None:
+        if self.members_dialog is not None and self.members_dialog.isVisible():
+            self.members_dialog.set_search_results(users)
+        elif self.new_chat_dialog is not None:
+            self.new_chat_dialog.set_results(users)
+
+    # dialogs
+    def show_new_chat(self) -> NewChatDialog:
+        dialog = NewChatDialog(self.chat.my_id, self.window)
+        dialog.search_requested.connect(self.chat.search_users)
+        dialog.direct_requested.connect(self.chat.start_direct)
+        dialog.group_requested.connect(self.chat.create_group)
+        self.new_chat_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def show_jump(self) -> JumpDialog:
+        dialog = JumpDialog(self.chat.conversations, self.window)
+        dialog.chosen.connect(self.chat.open_conversation)
+        dialog.open()
+        return dialog
+
+    def show_members(self) -> MembersDialog | None:
+        conversation = self.chat.open_conversation_record()
+        if conversation is None or conversation.kind != "group":
+            return None
+        dialog = MembersDialog(conversation, self.chat.my_id, self.window)
+        conversation_id = conversation.id
+        dialog.search_requested.connect(self.chat.search_users)
+        dialog.rename_requested.connect(lambda title: self.chat.rename_group(conversation_id, title))
+        dialog.add_requested.connect(lambda ids: self.chat.add_members(conversation_id, ids))
+        dialog.remove_requested.connect(lambda user_id: self.chat.remove_member(conversation_id, user_id))
+        self.members_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def show_delete_account(self) -> DeleteAccountDialog:
+        dialog = DeleteAccountDialog(self.window)
+        dialog.confirmed.connect(lambda password: self.chat.delete_account(password, dialog.show_error))
+        self.delete_dialog = dialog
+        dialog.open()
+        return dialog

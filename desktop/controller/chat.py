@@ -1,0 +1,314 @@
+"""The signed-in chat: user actions in, server calls out; owns the models the main window shows."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.cache import HistoryCache, Outbox, OutboxEntry
+from desktop.controller.errors import describe_error
+from desktop.controller.live_sync import LiveSync
+from desktop.controller.outbox_sender import OutboxSender
+from desktop.controller.state import ChatState
+from desktop.models.conversations import ConversationFilterModel, ConversationListModel
+from desktop.models.messages import MessageListModel
+from desktop.net.api import ApiError
+from desktop.net.rest_worker import RestDispatcher
+from desktop.records import FAILED, SENDING, Conversation, Message, utc_now
+
+log = logging.getLogger(__name__)
+OPEN_PAGE = 100
+OLDER_PAGE = 100
+
+ONLINE, CONNECTING, RECONNECTING = "online", "connecting", "reconnecting"
+
+
+class ChatController(QObject):
+    """Signals: connection_state_changed(str), conversation_opened(int), conversation_closed(),
+    notify(int, str, str), error(str), profile_changed(dict), session_ended(str), users_found(list),
+    account_deleted()."""
+
+    connection_state_changed = Signal(str)
+    conversation_opened = Signal(int)
+    conversation_closed = Signal()
+    notify = Signal(int, str, str)
+    error = Signal(str)
+    profile_changed = Signal(dict)
+    session_ended = Signal(str)
+    users_found = Signal(list)
+    account_deleted = Signal()
+
+    def __init__(
+        self, user: dict, rest: RestDispatcher, listener, history: HistoryCache, outbox: Outbox
+    ) -> None:
+        super().__init__()
+        self.user = dict(user)
+        self.rest = rest
+        self.listener = listener
+        conversations = ConversationListModel(my_id=user["id"], parent=self)
+        self.state = ChatState(
+            my_id=int(user["id"]),
+            history=history,
+            outbox=outbox,
+            conversations=conversations,
+            messages=MessageListModel(my_id=user["id"], parent=self),
+        )
+        self.conversation_list = ConversationFilterModel(self)
+        self.conversation_list.setSourceModel(conversations)
+        self.sync = LiveSync(self.state, rest, self)
+        self.sender = OutboxSender(rest, outbox, self)
+        self.connection_state = CONNECTING
+        self._ended = False
+        self.state.messages.older_wanted_from_server.connect(self._fetch_older)
+        self.sync.notify.connect(self.notify)
+        self.sync.unauthorized.connect(self._unauthorized)
+        self.sync.conversation_left.connect(self._on_conversation_left)
+        self.sync.caught_up.connect(self._mark_read_if_viewing)
+        self.sender.delivered.connect(self._on_delivered)
+        self.sender.failed.connect(
+            lambda client_id, error: self.state.messages.set_pending_state(client_id, FAILED, error)
+        )
+        self.sender.unauthorized.connect(self._unauthorized)
+        listener.connected.connect(self._on_connected)
+        listener.event_received.connect(self.sync.apply_event)
+        listener.disconnected.connect(lambda reason: self._set_connection(RECONNECTING))
+        listener.unauthorized.connect(self._unauthorized)
+
+    @property
+    def messages(self) -> MessageListModel:
+        return self.state.messages
+
+    @property
+    def conversations(self) -> ConversationListModel:
+        return self.state.conversations
+
+    @property
+    def my_id(self) -> int:
+        return self.state.my_id
+
+    # lifecycle
+    def start(self) -> None:
+        """Cached conversations show at once; the socket and the outbox start working in the background."""
+        self.state.conversations.reset(self.state.history.conversations())
+        self.listener.start()
+        self.sender.kick()
+        self.rest.call(lambda api: api.me(), self._on_profile, self._on_call_error)
+
+    def shutdown(self) -> None:
+        self.sender.stop()
+        self.listener.stop()
+
+    def _set_connection(self, state: str) -> None:
+        if state != self.connection_state:
+            self.connection_state = state
+            self.connection_state_changed.emit(state)
+
+    def _on_connected(self, hello: dict) -> None:
+        self._set_connection(ONLINE)
+        self.sync.catch_up()
+        self.sender.kick()
+
+    def _unauthorized(self) -> None:
+        if not self._ended:
+            self._ended = True
+            self.session_ended.emit("Your session has ended. Please sign in again.")
+
+    def _on_call_error(self, error: Exception) -> None:
+        if isinstance(error, ApiError) and error.status == 401:
+            self._unauthorized()
+        elif isinstance(error, ApiError):
+            self.error.emit(describe_error(error))
+        else:
+            log.info("a call failed while offline: %s", error)
+
+    def _on_profile(self, user: dict) -> None:
+        self.user = dict(user)
+        self.profile_changed.emit(self.user)
+
+    # the open conversation
+    def open_conversation(self, conversation_id: int) -> None:
+        state = self.state
+        conversation = state.conversations.get(conversation_id)
+        if conversation is None:
+            return
+        state.open_conversation_id = conversation_id
+        pending = [entry.as_message() for entry in state.outbox.for_conversation(conversation_id)]
+        state.messages.show_conversation(
+            conversation_id,
+            is_group=conversation.kind == "group",
+            names=state.names_for(conversation),
+            confirmed=state.history.latest_messages(conversation_id, OPEN_PAGE),
+            pending=pending,
+            older_loader=lambda before, limit: state.history.messages_before(conversation_id, before, limit),
+        )
+        if state.history.oldest_seq(conversation_id) is None and conversation.last_seq:
+            self.sync.fetch_latest(conversation_id)
+        self.conversation_opened.emit(conversation_id)
+        self._mark_read_if_viewing()
+
+    def close_conversation(self) -> None:
+        self.state.open_conversation_id = None
+        self.state.messages.clear()
+        self.conversation_closed.emit()
+
+    def open_conversation_record(self) -> Conversation | None:
+        if self.state.open_conversation_id is None:
+            return None
+        return self.state.conversations.get(self.state.open_conversation_id)
+
+    def set_viewing(self, viewing: bool) -> None:
+        """The view reports whether the user sees the newest message (window active, scrolled to the end)."""
+        self.state.viewing = viewing
+        self._mark_read_if_viewing()
+
+    def _mark_read_if_viewing(self) -> None:
+        state = self.state
+        conversation_id = state.open_conversation_id
+        if conversation_id is None or not state.viewing:
+            return
+        conversation = state.conversations.get(conversation_id)
+        newest = state.messages.newest_seq()
+        if conversation is None or newest is None:
+            return
+        if newest <= conversation.last_read_seq and conversation.unread_count == 0:
+            return
+        state.conversations.set_read(
+            conversation_id, newest, conversation.unread_count if newest < conversation.last_seq else 0
+        )
+        self.rest.call(
+            lambda api: api.mark_read(conversation_id, newest),
+            lambda answer: state.conversations.set_read(
+                conversation_id, answer["last_read_seq"], answer["unread_count"]
+            ),
+            self._on_call_error,
+        )
+
+    def _fetch_older(self, before_seq: int) -> None:
+        conversation_id = self.state.open_conversation_id
+
+        def done(page: dict) -> None:
+            messages = [Message.from_json(m) for m in page["messages"]]
+            self.state.history.store_messages(messages)
+            if self.state.open_conversation_id == conversation_id:
+                self.state.messages.prepend_older(messages)
+
+        def failed(error: Exception) -> None:
+            self.state.messages.older_unavailable()
+            self._on_call_error(error)
+
+        self.rest.call(
+            lambda api: api.messages(conversation_id, before_seq=before_seq, limit=OLDER_PAGE), done, failed
+        )
+
+    # sending
+    def send_text(self, text: str) -> bool:
+        """Outbox first (on disk), then shown as "sending", then sent; False if there is nothing to send."""
+        conversation_id = self.state.open_conversation_id
+        if conversation_id is None or not text.strip():
+            return False
+        entry = OutboxEntry(str(uuid.uuid4()), conversation_id, self.my_id, text, utc_now())
+        self.state.outbox.add(entry)
+        self.state.messages.add_pending(entry.as_message())
+        self.sender.kick()
+        return True
+
+    def _on_delivered(self, message: Message) -> None:
+        self.state.store_and_show([message])
+
+    def retry(self, client_id: str) -> None:
+        self.state.outbox.retry(client_id)
+        self.state.messages.set_pending_state(client_id, SENDING)
+        self.sender.kick()
+
+    def discard(self, client_id: str) -> None:
+        self.state.outbox.remove(client_id)
+        self.state.messages.remove_pending(client_id)
+
+    def edit_message(self, seq: int, text: str) -> None:
+        conversation_id = self.state.open_conversation_id
+        if conversation_id is None or not text.strip():
+            return
+        self.rest.call(
+            lambda api: api.edit_message(conversation_id, seq, text),
+            lambda data: self.state.store_and_show([Message.from_json(data)]),
+            self._report,
+        )
+
+    def delete_message(self, seq: int) -> None:
+        conversation_id = self.state.open_conversation_id
+        if conversation_id is None:
+            return
+        self.rest.call(
+            lambda api: api.delete_message(conversation_id, seq),
+            lambda data: self.state.store_and_show([Message.from_json(data)]),
+            self._report,
+        )
+
+    def _report(self, error: Exception) -> None:
+        if isinstance(error, ApiError) and error.status == 401:
+            self._unauthorized()
+        else:
+            self.error.emit(describe_error(error))
+
+    # conversations and people
+    def search_users(self, query: str) -> None:
+        query = query.strip()
+        if not query:
+            self.users_found.emit([])
+            return
+        self.rest.call(lambda api: api.search_users(query[:32]), self.users_found.emit, self._report)
+
+    def _call_then_open(self, operation: Callable) -> None:
+        def done(data: dict) -> None:
+            self.sync.upsert_conversation(data, with_caller_fields=True)
+            self.open_conversation(data["id"])
+
+        self.rest.call(operation, done, self._report)
+
+    def start_direct(self, user_id: int) -> None:
+        self._call_then_open(lambda api: api.start_direct(user_id))
+
+    def create_group(self, title: str, member_ids: list[int]) -> None:
+        self._call_then_open(lambda api: api.create_group(title, member_ids))
+
+    def rename_group(self, conversation_id: int, title: str) -> None:
+        self.rest.call(
+            lambda api: api.rename_group(conversation_id, title), self._upsert_with_caller, self._report
+        )
+
+    def add_members(self, conversation_id: int, user_ids: list[int]) -> None:
+        self.rest.call(
+            lambda api: api.add_members(conversation_id, user_ids), self._upsert_with_caller, self._report
+        )
+
+    def remove_member(self, conversation_id: int, user_id: int) -> None:
+        def done(_: object) -> None:
+            if user_id == self.my_id:
+                self.sync.leave(conversation_id)
+            else:
+                self.sync.refresh_conversation(conversation_id)
+
+        self.rest.call(lambda api: api.remove_member(conversation_id, user_id), done, self._report)
+
+    def _upsert_with_caller(self, data: dict) -> None:
+        self.sync.upsert_conversation(data, with_caller_fields=True)
+
+    def _on_conversation_left(self, conversation_id: int) -> None:
+        if conversation_id == self.state.open_conversation_id:
+            self.close_conversation()
+
+    # account
+    def update_profile(self, **fields: object) -> None:
+        self.rest.call(lambda api: api.update_me(**fields), self._on_profile, self._report)
+
+    def delete_account(self, password: str, on_error: Callable[[str], None]) -> None:
+        def failed(error: Exception) -> None:
+            if isinstance(error, ApiError) and error.status == 401:
+                on_error("That password is not right.")
+            else:
+                on_error(describe_error(error))
+
+        self.rest.call(lambda api: api.delete_me(password), lambda _: self.account_deleted.emit(), failed)

@@ -1,0 +1,189 @@
+"""Applies live events and catches up after every (re)connect, merging both by (conversation_id, seq)."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.controller.state import ChatState
+from desktop.net.api import ApiError
+from desktop.net.rest_worker import RestDispatcher
+from desktop.records import Conversation, Message
+
+log = logging.getLogger(__name__)
+CATCH_UP_PAGE = 200
+
+
+class LiveSync(QObject):
+    """Signals: caught_up(), notify(int conversation_id, str title, str text), conversation_changed(int),
+    conversation_left(int), unauthorized()."""
+
+    caught_up = Signal()
+    notify = Signal(int, str, str)
+    conversation_changed = Signal(int)
+    conversation_left = Signal(int)
+    unauthorized = Signal()
+
+    def __init__(self, state: ChatState, rest: RestDispatcher, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.rest = rest
+        self._fetches_running = 0
+        self._catching_up = False
+
+    # catch-up (docs/protocol.md, "Catch-up")
+    def catch_up(self) -> None:
+        """Called once the socket said hello: everything committed from now on arrives as events."""
+        self._catching_up = True
+        self._fetches_running += 1
+        self.rest.call(lambda api: api.conversations(), self._on_conversations, self._on_fetch_error)
+
+    def _on_conversations(self, payload: list[dict]) -> None:
+        self._fetches_running -= 1
+        state = self.state
+        conversations = [Conversation.from_json(data) for data in payload]
+        previous = {c.id: c for c in state.conversations.all()}
+        for conversation in conversations:
+            old = previous.get(conversation.id)
+            if old is not None and conversation.last_message is None:
+                conversation.last_message = old.last_message
+            state.conversations.upsert(conversation)
+        for gone in set(previous) - {c.id for c in conversations}:
+            self.leave(gone)
+        state.history.replace_conversations(conversations)
+        for conversation in conversations:
+            held = state.history.held_seq(conversation.id)
+            if held is None:
+                if conversation.id == state.open_conversation_id and conversation.last_seq:
+                    self.fetch_latest(conversation.id)
+                continue
+            if conversation.last_seq > held:
+                self.fetch_after(conversation.id, held)
+        self._maybe_done()
+
+    def fetch_after(self, conversation_id: int, after_seq: int) -> None:
+        self._fetches_running += 1
+        self.rest.call(
+            lambda api: api.messages(conversation_id, after_seq=after_seq, limit=CATCH_UP_PAGE),
+            lambda page: self._on_page_after(conversation_id, page),
+            self._on_fetch_error,
+        )
+
+    def _on_page_after(self, conversation_id: int, page: dict) -> None:
+        self._fetches_running -= 1
+        messages = [Message.from_json(m) for m in page["messages"]]
+        self._store_confirmed(messages, live=False)
+        if page.get("has_more") and messages:
+            self.fetch_after(conversation_id, messages[-1].seq)
+        self._maybe_done()
+
+    def fetch_latest(self, conversation_id: int) -> None:
+        """A conversation never cached: its last page is enough, older pages come on scrolling."""
+        self._fetches_running += 1
+        self.rest.call(
+            lambda api: api.messages(conversation_id, limit=50),
+            lambda page: self._on_latest(page),
+            self._on_fetch_error,
+        )
+
+    def _on_latest(self, page: dict) -> None:
+        self._fetches_running -= 1
+        self._store_confirmed([Message.from_json(m) for m in page["messages"]], live=False)
+        self._maybe_done()
+
+    def _on_fetch_error(self, error: Exception) -> None:
+        self._fetches_running -= 1
+        if isinstance(error, ApiError) and error.status == 401:
+            self.unauthorized.emit()
+        else:
+            log.info("catch-up fetch failed (the next connect retries): %s", error)
+        self._maybe_done()
+
+    def _maybe_done(self) -> None:
+        if self._fetches_running == 0 and self._catching_up:
+            self._catching_up = False
+            self.caught_up.emit()
+
+    @property
+    def busy(self) -> bool:
+        return self._fetches_running > 0
+
+    # live events (docs/protocol.md, "WebSocket: live events")
+    def apply_event(self, event: dict) -> None:
+        kind = event.get("type")
+        conversation_id = event.get("conversation_id")
+        if kind == "message.created":
+            message = Message.from_json(event["message"])
+            self._on_new_message(message)
+        elif kind in ("message.edited", "message.deleted"):
+            self._store_confirmed([Message.from_json(event["message"])], live=False)
+        elif kind in ("conversation.created", "conversation.updated", "member.added"):
+            self.upsert_conversation(event["conversation"])
+        elif kind == "member.removed":
+            if event.get("user_id") == self.state.my_id or "conversation" not in event:
+                self.leave(conversation_id)
+            else:
+                self.upsert_conversation(event["conversation"])
+        elif kind == "read" and conversation_id is not None:
+            self._on_read(conversation_id, int(event["seq"]))
+
+    def _on_new_message(self, message: Message) -> None:
+        state = self.state
+        if state.conversations.get(message.conversation_id) is None:
+            self.refresh_conversation(message.conversation_id)
+        held = state.history.held_seq(message.conversation_id)
+        if held is not None and message.seq > held + 1:
+            self.fetch_after(message.conversation_id, held)  # a gap: fill it, the merge drops overlaps
+        self._store_confirmed([message], live=True)
+
+    def _store_confirmed(self, messages: list[Message], *, live: bool) -> None:
+        state = self.state
+        for message in messages:
+            if message.sender_id == state.my_id:
+                state.outbox.remove(message.client_id)  # acknowledged through another path: never resend
+        if not live:
+            state.store_and_show(messages, counts_as_unread=False)  # GET /conversations counted them
+            return
+        for message in messages:
+            in_front = state.is_in_front(message.conversation_id)
+            state.store_and_show([message], counts_as_unread=not in_front)
+            if message.sender_id != state.my_id and not in_front and not message.deleted:
+                conversation = state.conversations.get(message.conversation_id)
+                title = conversation.display_title(state.my_id) if conversation else "New message"
+                if conversation is not None and conversation.kind == "group":
+                    title = f"{conversation.member_name(message.sender_id)} in {title}"
+                self.notify.emit(message.conversation_id, title, message.text or "")
+
+    def _on_read(self, conversation_id: int, seq: int) -> None:
+        conversation = self.state.conversations.get(conversation_id)
+        if conversation is None:
+            return
+        if seq >= conversation.last_seq:
+            self.state.conversations.set_read(conversation_id, seq, 0)
+        else:
+            self.refresh_conversation(conversation_id)
+
+    def refresh_conversation(self, conversation_id: int) -> None:
+        self.rest.call(
+            lambda api: api.conversation(conversation_id),
+            lambda data: self.upsert_conversation(data, with_caller_fields=True),
+            lambda error: log.info("could not refresh conversation %s: %s", conversation_id, error),
+        )
+
+    def upsert_conversation(self, data: dict, *, with_caller_fields: bool = False) -> None:
+        state = self.state
+        previous = state.conversations.get(data["id"])
+        conversation = Conversation.from_json(data, None if with_caller_fields else previous)
+        if previous is not None and conversation.last_message is None:
+            conversation.last_message = previous.last_message
+        state.conversations.upsert(conversation)
+        state.history.save_conversations([conversation])
+        if conversation.id == state.open_conversation_id:
+            state.messages.set_names(state.names_for(conversation))
+        self.conversation_changed.emit(conversation.id)
+
+    def leave(self, conversation_id: int) -> None:
+        self.state.conversations.remove(conversation_id)
+        self.state.history.forget_conversation(conversation_id)
+        self.conversation_left.emit(conversation_id)

@@ -1,0 +1,161 @@
+"""Signing in and out: credentials, auto sign-in on start, registration, and ending a revoked session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.controller.errors import describe_error
+from desktop.credentials import CredentialStore
+from desktop.net.api import ApiClient, normalize_server_url
+from desktop.net.rest_worker import RestDispatcher
+
+
+@dataclass
+class Account:
+    """A signed-in session: which server, which token, who."""
+
+    server_url: str
+    token: str
+    user: dict
+    remembered: bool = True
+
+    @property
+    def user_id(self) -> int:
+        return int(self.user["id"])
+
+    def to_credentials(self) -> dict:
+        return {"token": self.token, "user": self.user}
+
+
+RestFactory = Callable[[str], RestDispatcher]
+
+
+def default_rest_factory(server_url: str) -> RestDispatcher:
+    return RestDispatcher(ApiClient(server_url))
+
+
+class SessionController(QObject):
+    """Signals: signed_in(Account), sign_in_failed(str), signed_out(str reason, "" when asked),
+    busy_changed(bool). After signed_in, ``rest`` is the dispatcher carrying the new token."""
+
+    signed_in = Signal(object)
+    sign_in_failed = Signal(str)
+    signed_out = Signal(str)
+    busy_changed = Signal(bool)
+
+    def __init__(
+        self, credentials: CredentialStore, rest_factory: RestFactory = default_rest_factory
+    ) -> None:
+        super().__init__()
+        self.credentials = credentials
+        self.rest_factory = rest_factory
+        self.account: Account | None = None
+        self.rest: RestDispatcher | None = None
+        self._server_url: str | None = None
+
+    def _dispatcher_for(self, server_url: str, token: str | None = None) -> RestDispatcher:
+        if self.rest is not None and self._server_url == server_url:
+            rest = self.rest
+        else:
+            self.close_rest()
+            rest = self.rest = self.rest_factory(server_url)
+            self._server_url = server_url
+        if token is not None:
+            rest.call(lambda api: setattr(api, "token", token))
+        return rest
+
+    def close_rest(self) -> None:
+        if self.rest is not None:
+            self.rest.shutdown()
+        self.rest = None
+        self._server_url = None
+
+    def stored_account(self, server_url: str) -> Account | None:
+        server_url = normalize_server_url(server_url)
+        stored = self.credentials.load(server_url)
+        if not stored or not stored.get("token") or not isinstance(stored.get("user"), dict):
+            return None
+        return Account(server_url, stored["token"], stored["user"])
+
+    def try_auto_sign_in(self, server_url: str) -> bool:
+        """Offline-first: with a stored token the app opens at once on cached history; a 401 signs out."""
+        account = self.stored_account(server_url)
+        if account is None:
+            return False
+        self._dispatcher_for(account.server_url, account.token)
+        self.account = account
+        self.signed_in.emit(account)
+        return True
+
+    def sign_in(self, server_url: str, username: str, password: str, *, keep: bool) -> None:
+        server_url = normalize_server_url(server_url)
+        rest = self._dispatcher_for(server_url)
+        self.busy_changed.emit(True)
+        rest.call(
+            lambda api: api.login(username, password),
+            lambda answer: self._finish_sign_in(server_url, answer, keep),
+            lambda error: self._fail(error, server_url),
+        )
+
+    def register(
+        self, server_url: str, username: str, password: str, display_name: str, *, keep: bool
+    ) -> None:
+        server_url = normalize_server_url(server_url)
+        rest = self._dispatcher_for(server_url)
+        self.busy_changed.emit(True)
+
+        def register_then_login(api: ApiClient) -> dict:
+            api.register(username, password, display_name or None)
+            return api.login(username, password)
+
+        rest.call(
+            register_then_login,
+            lambda answer: self._finish_sign_in(server_url, answer, keep),
+            lambda error: self._fail(error, server_url),
+        )
+
+    def _finish_sign_in(self, server_url: str, answer: dict, keep: bool) -> None:
+        self.busy_changed.emit(False)
+        account = Account(server_url, answer["token"], answer["user"], remembered=keep)
+        if keep:
+            self.credentials.save(server_url, account.to_credentials())
+        else:
+            self.credentials.forget(server_url)
+        self.account = account
+        self.signed_in.emit(account)
+
+    def _fail(self, error: Exception, server_url: str) -> None:
+        self.busy_changed.emit(False)
+        self.sign_in_failed.emit(describe_error(error, server_url=server_url, signing_in=True))
+
+    def update_user(self, user: dict) -> None:
+        """The profile changed (display name, visibility): keep the stored copy current."""
+        if self.account is None:
+            return
+        self.account.user = user
+        if self.account.remembered:
+            self.credentials.save(self.account.server_url, self.account.to_credentials())
+
+    def sign_out(self) -> None:
+        """Revoke the token on the server if it answers; forget it here either way."""
+        account = self.account
+        if account is None:
+            return
+        if self.rest is not None:
+            self.rest.call(lambda api: api.logout(), None, lambda error: None)
+        self._end(account, "")
+
+    def session_ended(self, reason: str) -> None:
+        """The server refused the token (revoked elsewhere, account deleted)."""
+        if self.account is not None:
+            self._end(self.account, reason)
+
+    def _end(self, account: Account, reason: str) -> None:
+        self.credentials.forget(account.server_url)
+        self.account = None
+        if self.rest is not None:
+            self.rest.call(lambda api: setattr(api, "token", None))
+        self.signed_out.emit(reason)

@@ -1,0 +1,38 @@
+"""What the chat controllers share: who I am, the cache, the models, and which conversation is in front."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from desktop.cache import HistoryCache, Outbox
+from desktop.models.conversations import ConversationListModel
+from desktop.models.messages import MessageListModel
+from desktop.records import Conversation, Message
+
+
+@dataclass
+class ChatState:
+    my_id: int
+    history: HistoryCache
+    outbox: Outbox
+    conversations: ConversationListModel
+    messages: MessageListModel
+    open_conversation_id: int | None = None
+    viewing: bool = False  # the window is active and the open conversation is scrolled to its end
+
+    def is_in_front(self, conversation_id: int) -> bool:
+        return self.viewing and self.open_conversation_id == conversation_id
+
+    def names_for(self, conversation: Conversation | None) -> dict[int, str]:
+        return {m.user_id: m.display_name for m in conversation.members} if conversation else {}
+
+    def store_and_show(self, messages: list[Message], *, counts_as_unread: bool = False) -> None:
+        """Confirmed messages from anywhere: cache, the open view, and the list's preview."""
+        if not messages:
+            return
+        self.history.store_messages(messages)
+        self.messages.merge(messages)
+        for message in messages:
+            conversation = self.conversations.apply_message(message, counts_as_unread=counts_as_unread)
+            if conversation is not None:
+                self.history.save_conversations([conversation])

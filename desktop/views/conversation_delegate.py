@@ -1,0 +1,116 @@
+"""Paints a conversation row: initials avatar, title, time, one-line preview and an unread badge."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPainterPath, QPalette
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from desktop.models.roles import ConversationRole
+from desktop.views import palette_colors
+
+AVATAR = 40
+PAD = 10
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def initials(title: str) -> str:
+    words = [w for w in title.split() if w]
+    if not words:
+        return "?"
+    letters = words[0][0] + (words[1][0] if len(words) > 1 else "")
+    return letters.upper()
+
+
+class ConversationDelegate(QStyledItemDelegate):
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        metrics = QFontMetrics(option.font)
+        return QSize(option.rect.width(), max(AVATAR, 2 * metrics.height() + 4) + 2 * PAD)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = option.palette
+        rect = QRectF(option.rect)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if selected:
+            painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight))
+        elif option.state & QStyle.StateFlag.State_MouseOver:
+            painter.fillRect(rect, palette_colors.their_bubble(palette)[0])
+        text_color = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        secondary = text_color if selected else palette_colors.secondary_text(palette)
+
+        title = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        conversation_id = index.data(ConversationRole.ID) or 0
+        avatar = QRectF(rect.left() + PAD, rect.center().y() - AVATAR / 2, AVATAR, AVATAR)
+        path = QPainterPath()
+        path.addEllipse(avatar)
+        painter.fillPath(path, palette_colors.sender_color(palette, conversation_id))
+        avatar_font = QFont(option.font)
+        avatar_font.setBold(True)
+        painter.setFont(avatar_font)
+        painter.setPen(Qt.GlobalColor.white)
+        painter.drawText(avatar, Qt.AlignmentFlag.AlignCenter, initials(title))
+
+        left = avatar.right() + PAD
+        right = rect.right() - PAD
+        metrics = QFontMetrics(option.font)
+        top = rect.center().y() - metrics.height() - 1
+
+        small = QFont(option.font)
+        small.setPointSizeF(max(1.0, option.font.pointSizeF() * 0.85))
+        time_label = index.data(ConversationRole.TIME_LABEL) or ""
+        painter.setFont(small)
+        painter.setPen(secondary)
+        time_width = QFontMetrics(small).horizontalAdvance(time_label)
+        painter.drawText(
+            QRectF(right - time_width, top, time_width, metrics.height()),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            time_label,
+        )
+
+        unread = int(index.data(ConversationRole.UNREAD) or 0)
+        title_font = QFont(option.font)
+        title_font.setBold(True)
+        painter.setFont(title_font)
+        painter.setPen(text_color)
+        title_width = int(right - left - time_width - PAD)
+        elided = QFontMetrics(title_font).elidedText(title, Qt.TextElideMode.ElideRight, title_width)
+        painter.drawText(
+            QRectF(left, top, title_width, metrics.height()), Qt.AlignmentFlag.AlignVCenter, elided
+        )
+
+        badge_width = 0.0
+        second_line = QRectF(left, top + metrics.height() + 2, right - left, metrics.height())
+        if unread:
+            label = "999+" if unread > 999 else str(unread)
+            badge_font = QFont(small)
+            badge_font.setBold(True)
+            badge_width = max(
+                float(metrics.height()), QFontMetrics(badge_font).horizontalAdvance(label) + 12.0
+            )
+            badge = QRectF(right - badge_width, second_line.top(), badge_width, metrics.height())
+            badge_path = QPainterPath()
+            badge_path.addRoundedRect(badge, badge.height() / 2, badge.height() / 2)
+            painter.fillPath(badge_path, text_color if selected else palette_colors.badge_color(palette))
+            painter.setFont(badge_font)
+            painter.setPen(
+                palette.color(
+                    QPalette.ColorRole.Highlight if selected else QPalette.ColorRole.HighlightedText
+                )
+            )
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, label)
+
+        preview = index.data(ConversationRole.PREVIEW) or ""
+        painter.setFont(option.font)
+        painter.setPen(secondary)
+        preview_width = int(second_line.width() - (badge_width + PAD if badge_width else 0))
+        painter.drawText(
+            QRectF(second_line.left(), second_line.top(), preview_width, second_line.height()),
+            Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine,
+            metrics.elidedText(preview, Qt.TextElideMode.ElideRight, preview_width),
+        )
+        painter.restore()

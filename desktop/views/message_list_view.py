@@ -1,0 +1,165 @@
+"""The message list: bubbles via the delegate; stays at the bottom only if it was there; older on top."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QMouseEvent, QResizeEvent
+from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QStyleOptionViewItem, QWidget
+
+from desktop.models.messages import MessageListModel
+from desktop.models.roles import MessageRole
+from desktop.records import FAILED
+from desktop.views.bubble_delegate import BubbleDelegate
+
+NEAR_TOP_PX = 300
+AT_BOTTOM_PX = 24
+
+
+class MessageListView(QListView):
+    """Signals: edit_requested(int seq, str text), delete_requested(int seq), retry_requested(str client_id),
+    discard_requested(str client_id), at_bottom_changed(bool)."""
+
+    edit_requested = Signal(int, str)
+    delete_requested = Signal(int)
+    retry_requested = Signal(str)
+    discard_requested = Signal(str)
+    at_bottom_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bubble_delegate = BubbleDelegate(self)
+        self.setItemDelegate(self.bubble_delegate)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setUniformItemSizes(False)
+        self.setWordWrap(True)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setFrameShape(QListView.Shape.NoFrame)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.setMouseTracking(True)
+        self.verticalScrollBar().setSingleStep(24)
+        self.setAccessibleName("Messages")
+        self._stick_to_bottom = True
+        self._distance_from_bottom: int | None = None
+        self._at_bottom = True
+        self.customContextMenuRequested.connect(self._show_context_menu)
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        self.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
+
+    def setModel(self, model) -> None:
+        super().setModel(model)
+        model.rowsAboutToBeInserted.connect(self._before_insert)
+        model.modelReset.connect(self._after_reset)
+
+    def message_model(self) -> MessageListModel:
+        return self.model()
+
+    # scrolling rules
+    def _before_insert(self, parent: QModelIndex, first: int, last: int) -> None:
+        if first == 0 and self.model().rowCount() > 0:
+            bar = self.verticalScrollBar()
+            self._distance_from_bottom = bar.maximum() - bar.value()  # keep what the user reads in place
+
+    def _after_reset(self) -> None:
+        self._stick_to_bottom = True
+        self._distance_from_bottom = None
+        self.bubble_delegate.clear_caches()
+        QTimer.singleShot(0, self.scrollToBottom)
+
+    def _on_range_changed(self, minimum: int, maximum: int) -> None:
+        bar = self.verticalScrollBar()
+        if self._stick_to_bottom:
+            bar.setValue(maximum)
+        elif self._distance_from_bottom is not None:
+            bar.setValue(maximum - self._distance_from_bottom)
+        if self.model() is not None and self.model().rowCount() and maximum == 0:
+            self._arm_older()  # everything fits: there is room for older messages
+
+    def _on_scrolled(self, value: int) -> None:
+        bar = self.verticalScrollBar()
+        at_bottom = bar.maximum() - value <= AT_BOTTOM_PX
+        self._stick_to_bottom = at_bottom
+        if not at_bottom:
+            self._distance_from_bottom = bar.maximum() - value
+        else:
+            self._distance_from_bottom = None
+        if at_bottom != self._at_bottom:
+            self._at_bottom = at_bottom
+            self.at_bottom_changed.emit(at_bottom)
+        if value <= NEAR_TOP_PX:
+            self._arm_older()
+
+    def _arm_older(self) -> None:
+        model = self.model()
+        if not isinstance(model, MessageListModel):
+            return
+        model.set_older_wanted(True)
+        if model.canFetchMore(QModelIndex()):
+            model.fetchMore(QModelIndex())
+        model.set_older_wanted(False)
+
+    def is_at_bottom(self) -> bool:
+        return self._at_bottom
+
+    def scroll_to_end(self) -> None:
+        self._stick_to_bottom = True
+        self.scrollToBottom()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        keep_bottom = self._stick_to_bottom
+        super().resizeEvent(event)
+        if keep_bottom:
+            QTimer.singleShot(0, self.scroll_to_end)
+
+    # actions on a message
+    def _message_at(self, pos: QPoint) -> tuple[QModelIndex, bool]:
+        index = self.indexAt(pos)
+        if not index.isValid():
+            return index, False
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        option.rect = self.visualRect(index)
+        return index, self.bubble_delegate.bubble_rect(option, index).contains(pos.toPointF())
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        index, on_bubble = self._message_at(event.position().toPoint())
+        if on_bubble and index.data(MessageRole.STATE) == FAILED:
+            self.retry_requested.emit(index.data(MessageRole.CLIENT_ID))
+
+    def keyPressEvent(self, event) -> None:
+        index = self.currentIndex()
+        if index.isValid() and event.matches(QKeySequence.StandardKey.Copy):
+            QGuiApplication.clipboard().setText(index.data() or "")
+            return
+        super().keyPressEvent(event)
+
+    def _show_context_menu(self, pos: QPoint) -> None:
+        index = self.indexAt(pos)
+        if not index.isValid():
+            return
+        menu = self.build_context_menu(index)
+        if not menu.isEmpty():
+            menu.exec(self.viewport().mapToGlobal(pos))
+
+    def build_context_menu(self, index: QModelIndex) -> QMenu:
+        menu = QMenu(self)
+        deleted = bool(index.data(MessageRole.DELETED))
+        mine = bool(index.data(MessageRole.IS_MINE))
+        state = index.data(MessageRole.STATE)
+        seq = index.data(MessageRole.SEQ)
+        client_id = index.data(MessageRole.CLIENT_ID)
+        if not deleted:
+            copy = menu.addAction("Copy text")
+            copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(index.data() or ""))
+        if state == FAILED:
+            menu.addAction("Retry sending").triggered.connect(lambda: self.retry_requested.emit(client_id))
+            menu.addAction("Discard").triggered.connect(lambda: self.discard_requested.emit(client_id))
+        elif mine and not deleted and seq is not None:
+            text = index.data()
+            menu.addAction("Edit…").triggered.connect(lambda: self.edit_requested.emit(seq, text))
+            menu.addAction("Delete").triggered.connect(lambda: self.delete_requested.emit(seq))
+        return menu
