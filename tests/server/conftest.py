@@ -1,0 +1,168 @@
+"""Helpers for the REST tests: signed-in users on the Flask test client, and checks of the error shape."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from server.db import users as users_db
+from server.services import passwords
+
+PASSWORD = "correct horse battery"
+API = "/api/v1"
+
+
+def assert_error(response: TestResponse, status: int, code: str, field: str | None = None) -> dict:
+    """The one error shape of docs/protocol.md, and nothing that looks like a stack trace."""
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    assert response.mimetype == "application/json"
+    body = response.get_json()
+    assert set(body) == {"error"}
+    error = body["error"]
+    assert error["code"] == code, error
+    assert isinstance(error["message"], str) and error["message"]
+    allowed = {"code", "message", "field", "retry_after"}
+    assert set(error) <= allowed, error
+    if field is not None:
+        assert error.get("field") == field, error
+    text = response.get_data(as_text=True)
+    assert "Traceback" not in text and 'File "' not in text
+    return error
+
+
+class User:
+    """One signed-in user talking to the app through the test client, as a real client would."""
+
+    def __init__(self, client: FlaskClient, username: str, password: str, token: str, me: dict) -> None:
+        self.client = client
+        self.username = username
+        self.password = password
+        self.token = token
+        self.me = me
+        self.id: int = me["id"]
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def request(self, method: str, path: str, json: Any = None, **kw) -> TestResponse:
+        headers = {**self.headers, **kw.pop("headers", {})}
+        return self.client.open(API + path, method=method, json=json, headers=headers, **kw)
+
+    def get(self, path: str, **kw) -> TestResponse:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, json: Any = None, **kw) -> TestResponse:
+        return self.request("POST", path, json, **kw)
+
+    def patch(self, path: str, json: Any = None, **kw) -> TestResponse:
+        return self.request("PATCH", path, json, **kw)
+
+    def delete(self, path: str, json: Any = None, **kw) -> TestResponse:
+        return self.request("DELETE", path, json, **kw)
+
+    # -- the calls most tests need, asserting success -----------------------------------------------------
+
+    def direct_with(self, other: User) -> dict:
+        r = self.post("/conversations", {"kind": "direct", "user_id": other.id})
+        assert r.status_code in (200, 201), r.json
+        return r.json["conversation"]
+
+    def group(self, title: str = "Climbing", *members: User) -> dict:
+        r = self.post(
+            "/conversations", {"kind": "group", "title": title, "member_ids": [m.id for m in members]}
+        )
+        assert r.status_code == 201, r.json
+        return r.json["conversation"]
+
+    def send(self, conversation_id: int, text: str = "hello", client_id: str | None = None) -> dict:
+        r = self.post(
+            f"/conversations/{conversation_id}/messages",
+            {"client_id": client_id or str(uuid.uuid4()), "text": text},
+        )
+        assert r.status_code == 201, r.json
+        return r.json["message"]
+
+    def conversation(self, conversation_id: int) -> dict:
+        r = self.get(f"/conversations/{conversation_id}")
+        assert r.status_code == 200, r.json
+        return r.json["conversation"]
+
+    def messages(self, conversation_id: int, **query) -> list[dict]:
+        r = self.get(f"/conversations/{conversation_id}/messages", query_string=query)
+        assert r.status_code == 200, r.json
+        return r.json["messages"]
+
+    def whoami(self) -> dict:
+        r = self.get("/me")
+        assert r.status_code == 200, r.json
+        return r.json["user"]
+
+
+def register(client: FlaskClient, username: str, password: str = PASSWORD, **extra) -> TestResponse:
+    return client.post(f"{API}/accounts", json={"username": username, "password": password, **extra})
+
+
+def login(
+    client: FlaskClient, username: str, password: str = PASSWORD, *, environ_base: dict | None = None, **extra
+) -> TestResponse:
+    """POST /sessions; ``environ_base={"REMOTE_ADDR": …}`` picks the client address."""
+    return client.post(
+        f"{API}/sessions",
+        json={"username": username, "password": password, **extra},
+        environ_base=environ_base or {},
+    )
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> Callable[..., User]:
+    """``auth("alice")`` registers alice and logs her in; ``auth("alice", register=False)`` only logs in."""
+
+    def make(username: str, password: str = PASSWORD, *, register_first: bool = True, **extra) -> User:
+        if register_first:
+            r = register(client, username, password, **extra)
+            assert r.status_code == 201, r.json
+        r = login(client, username, password)
+        assert r.status_code == 201, r.json
+        return User(client, username, password, r.json["token"], r.json["user"])
+
+    return make
+
+
+@pytest.fixture
+def alice(auth) -> User:
+    return auth("alice")
+
+
+@pytest.fixture
+def bob(auth) -> User:
+    return auth("bob")
+
+
+@pytest.fixture
+def carol(auth) -> User:
+    return auth("carol")
+
+
+@pytest.fixture
+def bulk_users(app) -> Iterator[Callable[[int], list[int]]]:
+    """``bulk_users(300)``: that many accounts stored in one transaction (for size limits); their ids."""
+    hashed = passwords.hash_password(PASSWORD, 4)
+
+    def make(count: int, prefix: str = "bulk") -> list[int]:
+        with app.extensions["chatidk"].db.transaction() as cur:
+            return [
+                users_db.insert_user(cur, f"{prefix}{i}", f"{prefix} {i}", hashed)["id"] for i in range(count)
+            ]
+
+    yield make
+
+
+def no_such_id() -> int:
+    """An id no test database ever hands out."""
+    return 987_654_321
