@@ -52,11 +52,20 @@ class Config:
     ws_ping_interval: int = 25
     log_level: str = "info"
     access_log: bool = False
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "ChatIDK <chatidk@localhost>"
+    smtp_security: str = "starttls"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Config:
         env = dict(os.environ if env is None else env)
         data_dir = env.get("CHATIDK_DATA_DIR") or None
+        security = (env.get("CHATIDK_SMTP_SECURITY") or "starttls").lower()
+        if security not in ("starttls", "tls", "none"):
+            raise ConfigError(f"CHATIDK_SMTP_SECURITY must be starttls, tls or none, not {security!r}")
         return cls(
             database_url=env.get("CHATIDK_DATABASE_URL") or None,
             host=env.get("CHATIDK_HOST") or "127.0.0.1",
@@ -69,4 +78,10 @@ class Config:
             ws_ping_interval=_int(env, "CHATIDK_WS_PING_INTERVAL", 25, 1, 3600),
             log_level=(env.get("CHATIDK_LOG_LEVEL") or "info").lower(),
             access_log=_bool(env, "CHATIDK_ACCESS_LOG", False),
+            smtp_host=env.get("CHATIDK_SMTP_HOST") or None,
+            smtp_port=_int(env, "CHATIDK_SMTP_PORT", 465 if security == "tls" else 587, 1, 65535),
+            smtp_user=env.get("CHATIDK_SMTP_USER") or None,
+            smtp_password=env.get("CHATIDK_SMTP_PASSWORD") or None,
+            smtp_from=env.get("CHATIDK_SMTP_FROM") or "ChatIDK <chatidk@localhost>",
+            smtp_security=security,
         )

@@ -22,7 +22,15 @@ def user(row: dict) -> dict:
 
 
 def me(row: dict) -> dict:
-    return {**user(row), "visible": row["visible"], "created_at": timestamp(row["created_at"])}
+    """My own account: public fields plus settings and my email (never shown to anyone else)."""
+    return {
+        **user(row),
+        "visible": row["visible"],
+        "created_at": timestamp(row["created_at"]),
+        "email": row["email"],
+        "email_confirmed": row["email_confirmed_at"] is not None,
+        "hide_last_seen": row["hide_last_seen"],
+    }
 
 
 def message(row: dict, prefix: str = "") -> dict:
@@ -45,7 +53,9 @@ def conversation_public(row: dict, members: list[dict]) -> dict:
         "kind": row["kind"],
         "title": row["title"],
         "created_at": timestamp(row["created_at"]),
-        "members": [{"user": user(m), "role": m["role"]} for m in members],
+        "members": [
+            {"user": user(m), "role": m["role"], "last_read_seq": m["last_read_seq"]} for m in members
+        ],
         "last_seq": row["last_seq"],
         "last_activity_at": timestamp(row["last_activity_at"]),
     }

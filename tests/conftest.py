@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,10 +20,15 @@ from tests.support.server_process import ServerProcess
 
 
 @pytest.fixture(scope="session")
-def test_databases(tmp_path_factory) -> Iterator[TestDatabases]:
-    databases = TestDatabases.start(tmp_path_factory.mktemp("postgres"))
+def test_databases() -> Iterator[TestDatabases]:
+    # Not under pytest's tmp dir: pytest resets its mode to 0700 at the start of every run, which would lock
+    # the embedded cluster's own system user (pgserver, when running as root) out of a concurrent run.
+    scratch = Path(tempfile.mkdtemp(prefix="chatidk-test-pg-"))
+    databases = TestDatabases.start(scratch)
     yield databases
     databases.close()
+    databases.stop()
+    shutil.rmtree(scratch, ignore_errors=True)
 
 
 @pytest.fixture
@@ -38,7 +45,7 @@ def app(database_url: str, tmp_path: Path):
     app.config["TESTING"] = True
     yield app
     context = app.extensions["chatidk"]
-    context.broker.stop()
+    context.hub.stop()
     context.db.close()
 
 

@@ -73,7 +73,9 @@ def get_me():
     errors=(400, 401),
 )
 def update_me(body: s.UpdateMe):
-    return {"user": accounts.update_me(ctx(), g.user_id, body.display_name, body.visible)}
+    return {
+        "user": accounts.update_me(ctx(), g.user_id, body.display_name, body.visible, body.hide_last_seen)
+    }
 
 
 @endpoint(

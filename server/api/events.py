@@ -12,7 +12,7 @@ from flask_sock import ConnectionClosed, Sock
 from server.api import api
 from server.api.routing import ENDPOINTS, Endpoint, authenticate_request
 from server.context import ctx
-from server.services.live import Connection
+from server.services.live import Connection, Hub
 
 log = logging.getLogger(__name__)
 sock = Sock()
@@ -26,7 +26,7 @@ def _authenticate_before_upgrade() -> None:
         authenticate_request()
 
 
-def _read_client_frames(ws, conn: Connection) -> None:
+def _read_client_frames(ws, hub: Hub, conn: Connection) -> None:
     """Answer application pings and notice the client leaving; runs beside the sender loop."""
     try:
         while True:
@@ -37,8 +37,8 @@ def _read_client_frames(ws, conn: Connection) -> None:
                 frame = json.loads(data)
             except ValueError:
                 continue
-            if isinstance(frame, dict) and frame.get("type") == "ping":
-                conn.push(json.dumps({"type": "pong"}))
+            if isinstance(frame, dict):
+                hub.client_frame(conn, frame)
     except ConnectionClosed:
         pass
     except Exception:
@@ -51,7 +51,9 @@ def events(ws) -> None:
     hub = ctx().hub
     conn = hub.connect(g.user_id, g.session_id)
     try:
-        reader = threading.Thread(target=_read_client_frames, args=(ws, conn), daemon=True, name="ws-reader")
+        reader = threading.Thread(
+            target=_read_client_frames, args=(ws, hub, conn), daemon=True, name="ws-reader"
+        )
         reader.start()
         ws.send(json.dumps({"type": "hello", "user_id": g.user_id, "session_id": g.session_id}))
         while True:

@@ -98,6 +98,46 @@ class Login(Body):
 class UpdateMe(Body):
     display_name: DisplayName | None = None
     visible: bool | None = None
+    hide_last_seen: bool | None = None
+
+
+def _email(value: str) -> str:
+    value = value.strip()
+    if not _EMAIL.fullmatch(value):
+        raise ValueError("must be an email address like name@example.org")
+    return value
+
+
+_EMAIL = re.compile(r"[^@\s\x00-\x1f]{1,64}@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f.]+")
+Email = Annotated[str, Field(max_length=254), AfterValidator(_email)]
+Code = Annotated[str, Field(min_length=1, max_length=32), AfterValidator(_no_nul)]
+
+
+class SetEmail(Body):
+    email: Email
+
+
+class ConfirmEmail(Body):
+    code: Code
+
+
+class ChangePassword(Body):
+    current_password: Annotated[str, Field(min_length=1, max_length=1024), AfterValidator(_no_nul)]
+    new_password: Password
+
+
+class RequestReset(Body):
+    login: Annotated[str, Field(min_length=1, max_length=254), AfterValidator(_no_nul)]
+
+
+class ResetPassword(Body):
+    login: Annotated[str, Field(min_length=1, max_length=254), AfterValidator(_no_nul)]
+    code: Code
+    new_password: Password
+
+
+class Block(Body):
+    hide_in_groups: bool = False
 
 
 class DeleteMe(Body):
@@ -175,6 +215,9 @@ class User(BaseModel):
 class Me(User):
     visible: bool
     created_at: str
+    email: str | None
+    email_confirmed: bool
+    hide_last_seen: bool
 
 
 class Message(BaseModel):
@@ -192,6 +235,7 @@ class Message(BaseModel):
 class Member(BaseModel):
     user: User
     role: Literal["owner", "member"]
+    last_read_seq: int
 
 
 class Conversation(BaseModel):
@@ -256,6 +300,47 @@ class MessageList(BaseModel):
 class ReadPosition(BaseModel):
     last_read_seq: int
     unread_count: int
+
+
+class Session(BaseModel):
+    id: int
+    device_name: str
+    client_address: str | None
+    created_at: str
+    last_used_at: str
+    current: bool
+
+
+class SessionList(BaseModel):
+    sessions: list[Session]
+
+
+class Revoked(BaseModel):
+    revoked: int
+
+
+class Accepted(BaseModel):
+    status: str
+
+
+class BlockEntry(BaseModel):
+    user: User
+    hide_in_groups: bool
+    blocked_at: str | None = None
+
+
+class BlockList(BaseModel):
+    blocks: list[BlockEntry]
+
+
+class Presence(BaseModel):
+    user_id: int
+    state: Literal["online", "away", "offline"]
+    last_seen: str | None
+
+
+class PresenceList(BaseModel):
+    presence: list[Presence]
 
 
 class Health(BaseModel):

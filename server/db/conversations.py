@@ -150,7 +150,7 @@ def member_ids(cur, conversation_id: int) -> list[int]:
 def members_of(cur, conversation_ids: list[int]) -> dict[int, list[dict]]:
     """Members of many conversations in one query: {conversation_id: [user row + role]}, oldest first."""
     cur.execute(
-        f"""SELECT m.conversation_id, m.role, {USER_COLUMNS}
+        f"""SELECT m.conversation_id, m.role, m.last_read_seq, {USER_COLUMNS}
             FROM conversation_members m JOIN users u ON u.id = m.user_id
             WHERE m.conversation_id = ANY(%s) ORDER BY m.joined_at, u.id""",
         (list(conversation_ids),),

@@ -47,8 +47,10 @@ def migrate(database_url: str) -> tuple[int, int]:
             if before == 0:
                 cur.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
                 conn.commit()
+            cur.execute("SELECT version FROM schema_version")
+            applied = {row[0] for row in cur.fetchall()}
             for version, path in migrations():
-                if version > max(before, 1):
+                if version not in applied:
                     cur.execute(path.read_text(encoding="utf-8"))
                     cur.execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
                     conn.commit()

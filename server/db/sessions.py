@@ -35,3 +35,24 @@ def delete_session(cur, session_id: int) -> None:
 def delete_user_sessions(cur, user_id: int) -> list[int]:
     cur.execute("DELETE FROM sessions WHERE user_id = %s RETURNING id", (user_id,))
     return [row["id"] for row in cur.fetchall()]
+
+
+def list_sessions(cur, user_id: int) -> list[dict]:
+    cur.execute(
+        """SELECT id, device_name, client_address, created_at, last_used_at FROM sessions
+           WHERE user_id = %s ORDER BY last_used_at DESC, id DESC""",
+        (user_id,),
+    )
+    return cur.fetchall()
+
+
+def delete_user_session(cur, user_id: int, session_id: int) -> bool:
+    cur.execute("DELETE FROM sessions WHERE id = %s AND user_id = %s", (session_id, user_id))
+    return cur.rowcount == 1
+
+
+def delete_other_sessions(cur, user_id: int, keep_session_id: int) -> list[int]:
+    cur.execute(
+        "DELETE FROM sessions WHERE user_id = %s AND id <> %s RETURNING id", (user_id, keep_session_id)
+    )
+    return [row["id"] for row in cur.fetchall()]

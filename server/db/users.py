@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-USER_COLUMNS = "u.id, u.username, u.display_name, u.visible, u.created_at, u.deleted_at"
+USER_COLUMNS = (
+    "u.id, u.username, u.display_name, u.visible, u.created_at, u.deleted_at, "
+    "u.email, u.email_confirmed_at, u.hide_last_seen, u.last_seen_at"
+)
 
 
 def insert_user(cur, username: str, display_name: str, password_hash: str) -> dict:
@@ -35,13 +38,60 @@ def get_password_hash(cur, user_id: int) -> str | None:
     return row["password_hash"] if row else None
 
 
-def update_profile(cur, user_id: int, display_name: str | None, visible: bool | None) -> dict:
+def update_profile(
+    cur, user_id: int, display_name: str | None, visible: bool | None, hide_last_seen: bool | None = None
+) -> dict:
     cur.execute(
-        f"""UPDATE users AS u SET display_name = coalesce(%s, display_name), visible = coalesce(%s, visible)
+        f"""UPDATE users AS u SET display_name = coalesce(%s, display_name), visible = coalesce(%s, visible),
+                hide_last_seen = coalesce(%s, hide_last_seen)
             WHERE id = %s RETURNING {USER_COLUMNS}""",
-        (display_name, visible, user_id),
+        (display_name, visible, hide_last_seen, user_id),
     )
     return cur.fetchone()
+
+
+def set_password_hash(cur, user_id: int, password_hash: str) -> None:
+    cur.execute(
+        "UPDATE users SET password_hash = %s WHERE id = %s AND deleted_at IS NULL", (password_hash, user_id)
+    )
+
+
+def set_pending_email(cur, user_id: int, email: str | None) -> None:
+    """A new address stays unconfirmed (and unused) until its code comes back."""
+    cur.execute("UPDATE users SET email = %s, email_confirmed_at = NULL WHERE id = %s", (email, user_id))
+
+
+def confirm_email(cur, user_id: int, email: str) -> bool:
+    """Confirm ``email`` if it is still the pending one; False if another account confirmed it first."""
+    cur.execute(
+        """SELECT 1 FROM users
+           WHERE lower(email) = lower(%s) AND email_confirmed_at IS NOT NULL AND id <> %s""",
+        (email, user_id),
+    )
+    if cur.fetchone():
+        return False
+    cur.execute(
+        """UPDATE users SET email_confirmed_at = now()
+           WHERE id = %s AND email = %s AND email_confirmed_at IS NULL""",
+        (user_id, email),
+    )
+    return cur.rowcount == 1
+
+
+def find_for_recovery(cur, login: str) -> dict | None:
+    """The live account named ``login``, or whose confirmed email is ``login``."""
+    cur.execute(
+        f"""SELECT {USER_COLUMNS} FROM users u
+            WHERE u.deleted_at IS NULL AND (lower(u.username) = lower(%s)
+                OR (lower(u.email) = lower(%s) AND u.email_confirmed_at IS NOT NULL))
+            ORDER BY (lower(u.username) = lower(%s)) DESC LIMIT 1""",
+        (login, login, login),
+    )
+    return cur.fetchone()
+
+
+def set_last_seen(cur, user_id: int) -> None:
+    cur.execute("UPDATE users SET last_seen_at = now() WHERE id = %s", (user_id,))
 
 
 def _like_prefix(prefix: str) -> str:
@@ -55,8 +105,9 @@ def search_visible(cur, prefix: str, limit: int, exclude_user_id: int) -> list[d
         f"""SELECT {USER_COLUMNS} FROM users u
             WHERE u.visible AND u.deleted_at IS NULL AND u.id <> %s
               AND (lower(u.username) LIKE %s OR lower(u.display_name) LIKE %s)
+              AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = u.id AND b.blocked_id = %s)
             ORDER BY lower(u.username) LIMIT %s""",
-        (exclude_user_id, pattern, pattern, limit),
+        (exclude_user_id, pattern, pattern, exclude_user_id, limit),
     )
     return cur.fetchall()
 
@@ -78,15 +129,17 @@ def reachable_user_ids(cur, viewer_id: int, user_ids: list[int]) -> set[int]:
     """Of ``user_ids``, the live accounts the viewer may start a conversation with or add to a group.
 
     The rule of ``get_user_visible_to``: visible users, and anyone already sharing a conversation with the
-    viewer. Without it, opening 1:1s with sequential ids would list every invisible account's name.
+    viewer — minus those who blocked the viewer. Without it, opening 1:1s with sequential ids would list
+    every invisible account's name.
     """
     cur.execute(
         """SELECT u.id FROM users u
            WHERE u.id = ANY(%s) AND u.deleted_at IS NULL AND (
                u.visible OR u.id = %s OR EXISTS (
                    SELECT 1 FROM conversation_members a JOIN conversation_members b USING (conversation_id)
-                   WHERE a.user_id = %s AND b.user_id = u.id))""",
-        (list(user_ids), viewer_id, viewer_id),
+                   WHERE a.user_id = %s AND b.user_id = u.id))
+             AND NOT EXISTS (SELECT 1 FROM blocks k WHERE k.blocker_id = u.id AND k.blocked_id = %s)""",
+        (list(user_ids), viewer_id, viewer_id, viewer_id),
     )
     return {row["id"] for row in cur.fetchall()}
 
@@ -95,7 +148,8 @@ def erase_user_txn(cur, user_id: int) -> None:
     """Forget the profile and credentials; the row stays so that old messages keep a sender."""
     cur.execute(
         """UPDATE users SET username = NULL, display_name = 'Deleted account', password_hash = NULL,
-               visible = false, deleted_at = now()
+               visible = false, deleted_at = now(), email = NULL, email_confirmed_at = NULL,
+               last_seen_at = NULL
            WHERE id = %s""",
         (user_id,),
     )

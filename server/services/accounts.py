@@ -72,9 +72,11 @@ def get_me(app: AppContext, user_id: int) -> dict:
         return render.me(users_db.get_user(cur, user_id))
 
 
-def update_me(app: AppContext, user_id: int, display_name: str | None, visible: bool | None) -> dict:
+def update_me(
+    app: AppContext, user_id: int, display_name: str | None, visible: bool | None, hide_last_seen: bool | None
+) -> dict:
     with app.db.transaction() as cur:
-        return render.me(users_db.update_profile(cur, user_id, display_name, visible))
+        return render.me(users_db.update_profile(cur, user_id, display_name, visible, hide_last_seen))
 
 
 def search(app: AppContext, viewer_id: int, prefix: str, limit: int) -> list[dict]:

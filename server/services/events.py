@@ -25,3 +25,11 @@ def read(conversation_id: int, user_id: int, seq: int) -> dict:
 
 def sessions_revoked(session_ids: list[int]) -> dict:
     return {"t": "sessions_revoked", "s": session_ids}
+
+
+def presence(user_id: int) -> dict:
+    return {"t": "presence", "u": user_id}
+
+
+def typing(conversation_id: int, user_id: int) -> dict:
+    return {"t": "typing", "c": conversation_id, "u": user_id}

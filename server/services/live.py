@@ -10,7 +10,10 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import queue
+import secrets
+import socket
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -19,6 +22,8 @@ from server import render
 from server.db import Database
 from server.db import conversations as conversations_db
 from server.db import messages as messages_db
+from server.db import presence as presence_db
+from server.services import events, presence
 from server.services.broker import Broker
 
 log = logging.getLogger(__name__)
@@ -34,6 +39,7 @@ class Connection:
 
     user_id: int
     session_id: int
+    socket_id: int = 0  # its presence row
     frames: queue.Queue = field(default_factory=lambda: queue.Queue(maxsize=_QUEUE_LIMIT))
     close_code: int | None = None
 
@@ -65,15 +71,32 @@ class Hub:
         self._lock = threading.Lock()
         self._members: OrderedDict[int, frozenset[int]] = OrderedDict()
         self._members_lock = threading.Lock()
+        self.process_key = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self._typing = presence.TypingThrottle()
+        self._stop = threading.Event()
+        self._heartbeats: threading.Thread | None = None
 
     # ---- sockets --------------------------------------------------------------------------------------
 
+    def _start(self) -> None:
+        self._broker.start(self.dispatch, self.drop_everyone)
+        with self._lock:
+            if self._heartbeats is None:
+                self._heartbeats = threading.Thread(
+                    target=presence.run_heartbeats,
+                    args=(self._db, self._broker, self.process_key, self._stop),
+                    name="presence-heartbeats",
+                    daemon=True,
+                )
+                self._heartbeats.start()
+
     def connect(self, user_id: int, session_id: int) -> Connection:
         """Register a socket; returns once this process is listening, so nothing committed later is missed."""
-        self._broker.start(self.dispatch, self.drop_everyone)
+        self._start()
         conn = Connection(user_id, session_id)
         with self._lock:
             self._by_user.setdefault(user_id, set()).add(conn)
+        conn.socket_id = presence.socket_opened(self._db, self._broker, user_id, session_id, self.process_key)
         return conn
 
     def disconnect(self, conn: Connection) -> None:
@@ -83,6 +106,34 @@ class Hub:
                 conns.discard(conn)
                 if not conns:
                     del self._by_user[conn.user_id]
+        if conn.socket_id:
+            try:
+                presence.socket_closed(self._db, self._broker, conn.user_id, conn.socket_id)
+            except Exception:
+                log.exception("could not record a closed socket; the heartbeat sweep will")
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._broker.stop()
+
+    def client_frame(self, conn: Connection, frame: dict) -> None:
+        """What a client may say on its socket: typing in a conversation, and whether it is idle."""
+        kind = frame.get("type")
+        if kind == "ping":
+            conn.push(_frame({"type": "pong"}))
+        elif kind == "typing":
+            conversation_id = frame.get("conversation_id")
+            if not isinstance(conversation_id, int) or isinstance(conversation_id, bool):
+                return
+            if not self._typing.allow(conn.user_id, conversation_id):
+                return
+            with self._db.autocommit() as cur:
+                if conn.user_id in self._members_of(cur, conversation_id):
+                    self._broker.publish(cur, events.typing(conversation_id, conn.user_id))
+        elif kind == "presence" and frame.get("state") in ("away", "online"):
+            presence.socket_idle(
+                self._db, self._broker, conn.user_id, conn.socket_id, frame["state"] == "away"
+            )
 
     def connection_count(self) -> int:
         with self._lock:
@@ -156,13 +207,26 @@ class Hub:
                 elif kind == "member":
                     self._member_event(cur, event)
                 elif kind == "read":
+                    # Every member: my other devices clear their badge, the others update "seen".
                     self._send(
-                        [event["u"]],
+                        self._members_of(cur, event["c"]),
                         {
                             "type": "read",
                             "conversation_id": event["c"],
                             "user_id": event["u"],
                             "seq": event["s"],
+                        },
+                    )
+                elif kind == "presence":
+                    self._presence_event(cur, event["u"])
+                elif kind == "typing":
+                    self._send(
+                        self._members_of(cur, event["c"]) - {event["u"]},
+                        {
+                            "type": "typing",
+                            "conversation_id": event["c"],
+                            "user_id": event["u"],
+                            "expires_in_ms": presence.TYPING_EXPIRES_MS,
                         },
                     )
                 elif kind == "sessions_revoked":
@@ -228,6 +292,12 @@ class Hub:
         if conversation is not None:
             self._send(members, {**base, "conversation": conversation})
         self._send([removed], base)
+
+    def _presence_event(self, cur, user_id: int) -> None:
+        audience = [u for u in presence_db.contact_ids(cur, user_id) if self._local([u])]
+        if audience:
+            for recipients, frame in presence.presence_frames(cur, user_id, audience):
+                self._send(recipients, frame)
 
     def _revoke(self, session_ids: set[int]) -> None:
         with self._lock:

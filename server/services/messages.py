@@ -36,6 +36,8 @@ def send(
                 raise NotFound(NOT_FOUND)
             if check["x_id"] is not None:
                 return _replay(check, conversation_id, "x_"), False
+            if check["blocked"]:
+                raise Forbidden("this person does not accept your messages")
             row = messages_db.store_message_txn(cur, conversation_id, user_id, client_id, text)
             app.broker.publish(cur, events.message("created", conversation_id, row["id"]))
     except psycopg2.errors.UniqueViolation:

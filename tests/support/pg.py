@@ -17,8 +17,9 @@ from server.db.migrate import migrate
 
 
 class TestDatabases:
-    def __init__(self, admin_url: str) -> None:
+    def __init__(self, admin_url: str, server=None) -> None:
         self.admin_url = admin_url
+        self._server = server  # the embedded cluster, when we started one
         self.template = f"chatidk_template_{os.getpid()}"
         self._admin(f"DROP DATABASE IF EXISTS {self.template}")
         self._admin(f"CREATE DATABASE {self.template}")
@@ -27,12 +28,12 @@ class TestDatabases:
     @classmethod
     def start(cls, scratch_dir: Path) -> TestDatabases:
         url = os.environ.get("CHATIDK_TEST_DATABASE_URL")
-        if not url:
-            import pgserver
+        if url:
+            return cls(url)
+        import pgserver
 
-            server = pgserver.get_server(scratch_dir / "pg", cleanup_mode="stop")
-            url = server.get_uri("postgres")
-        return cls(url)
+        server = pgserver.get_server(scratch_dir / "pg", cleanup_mode="stop")
+        return cls(server.get_uri("postgres"), server)
 
     def url_for(self, dbname: str) -> str:
         return make_dsn(self.admin_url, dbname=dbname)
@@ -56,3 +57,9 @@ class TestDatabases:
 
     def close(self) -> None:
         self.drop(self.template)
+
+    def stop(self) -> None:
+        """Stop the embedded cluster (if we started one) before its directory is removed."""
+        if self._server is not None:
+            self._server._cleanup()  # pgserver has no public stop; atexit would do it later
+            self._server = None

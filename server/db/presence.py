@@ -1,0 +1,87 @@
+"""SQL for presence: one row per open socket, heartbeats per process, and each user's combined state."""
+
+from __future__ import annotations
+
+STALE_SECONDS = 90
+
+
+def open_socket(cur, user_id: int, session_id: int, process_key: str) -> int:
+    cur.execute(
+        "INSERT INTO presence_sockets (user_id, session_id, process_key) VALUES (%s, %s, %s) RETURNING id",
+        (user_id, session_id, process_key),
+    )
+    return cur.fetchone()["id"]
+
+
+def close_socket(cur, socket_id: int) -> None:
+    cur.execute("DELETE FROM presence_sockets WHERE id = %s", (socket_id,))
+
+
+def set_away(cur, socket_id: int, away: bool) -> None:
+    cur.execute("UPDATE presence_sockets SET away = %s WHERE id = %s", (away, socket_id))
+
+
+def heartbeat(cur, process_key: str) -> None:
+    cur.execute("UPDATE presence_sockets SET heartbeat_at = now() WHERE process_key = %s", (process_key,))
+
+
+def sweep_stale(cur) -> list[int]:
+    """Remove sockets of processes that stopped beating (crashed); returns the users concerned."""
+    cur.execute(
+        """DELETE FROM presence_sockets WHERE heartbeat_at < now() - make_interval(secs => %s)
+           RETURNING user_id""",
+        (STALE_SECONDS,),
+    )
+    return sorted({row["user_id"] for row in cur.fetchall()})
+
+
+def state_of(cur, user_id: int) -> str:
+    """online if any live socket is active, away if all are idle, offline with none."""
+    cur.execute(
+        """SELECT count(*) AS sockets, bool_or(NOT away) AS active FROM presence_sockets
+           WHERE user_id = %s AND heartbeat_at > now() - make_interval(secs => %s)""",
+        (user_id, STALE_SECONDS),
+    )
+    row = cur.fetchone()
+    if not row["sockets"]:
+        return "offline"
+    return "online" if row["active"] else "away"
+
+
+def contacts_presence(cur, user_id: int) -> list[dict]:
+    """State and last-seen of everyone sharing a conversation with ``user_id`` (not themselves)."""
+    cur.execute(
+        """WITH contacts AS (
+               SELECT DISTINCT b.user_id FROM conversation_members a
+               JOIN conversation_members b ON a.conversation_id = b.conversation_id
+               WHERE a.user_id = %(me)s AND b.user_id <> %(me)s)
+           SELECT u.id AS user_id, u.last_seen_at, u.hide_last_seen,
+                  count(p.id) AS sockets, bool_or(NOT p.away) AS active
+           FROM contacts c JOIN users u ON u.id = c.user_id AND u.deleted_at IS NULL
+           LEFT JOIN presence_sockets p ON p.user_id = u.id
+                AND p.heartbeat_at > now() - make_interval(secs => %(stale)s)
+           GROUP BY u.id ORDER BY u.id""",
+        {"me": user_id, "stale": STALE_SECONDS},
+    )
+    return cur.fetchall()
+
+
+def contact_ids(cur, user_id: int) -> list[int]:
+    """Everyone sharing a conversation with ``user_id``: the audience of their presence."""
+    cur.execute(
+        """SELECT DISTINCT b.user_id FROM conversation_members a
+           JOIN conversation_members b ON a.conversation_id = b.conversation_id
+           WHERE a.user_id = %s AND b.user_id <> %s""",
+        (user_id, user_id),
+    )
+    return [row["user_id"] for row in cur.fetchall()]
+
+
+def last_seen(cur, user_id: int) -> dict:
+    cur.execute("SELECT last_seen_at, hide_last_seen FROM users WHERE id = %s", (user_id,))
+    return cur.fetchone()
+
+
+def hides_last_seen(cur, user_ids: list[int]) -> set[int]:
+    cur.execute("SELECT id FROM users WHERE id = ANY(%s) AND hide_last_seen", (list(user_ids),))
+    return {row["id"] for row in cur.fetchall()}

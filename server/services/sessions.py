@@ -1,0 +1,56 @@
+"""My signed-in devices, signing them out, and changing my password (which signs out the others)."""
+
+from __future__ import annotations
+
+from server import render
+from server.context import AppContext
+from server.db import sessions as sessions_db
+from server.db import users as users_db
+from server.errors import NotFound, Unauthorized
+from server.services import events, passwords
+
+
+def list_mine(app: AppContext, user_id: int, current_session_id: int) -> list[dict]:
+    with app.db.autocommit() as cur:
+        rows = sessions_db.list_sessions(cur, user_id)
+    return [
+        {
+            "id": row["id"],
+            "device_name": row["device_name"],
+            "client_address": row["client_address"],
+            "created_at": render.timestamp(row["created_at"]),
+            "last_used_at": render.timestamp(row["last_used_at"]),
+            "current": row["id"] == current_session_id,
+        }
+        for row in rows
+    ]
+
+
+def revoke(app: AppContext, user_id: int, session_id: int) -> None:
+    with app.db.transaction() as cur:
+        if not sessions_db.delete_user_session(cur, user_id, session_id):
+            raise NotFound("no such session")
+        app.broker.publish(cur, events.sessions_revoked([session_id]))
+
+
+def revoke_others(app: AppContext, user_id: int, current_session_id: int) -> int:
+    with app.db.transaction() as cur:
+        revoked = sessions_db.delete_other_sessions(cur, user_id, current_session_id)
+        if revoked:
+            app.broker.publish(cur, events.sessions_revoked(revoked))
+    return len(revoked)
+
+
+def change_password(app: AppContext, user_id: int, session_id: int, current: str, new: str) -> int:
+    """Check the current password, set the new one, sign out every other device; returns how many."""
+    with app.db.autocommit() as cur:
+        stored = users_db.get_password_hash(cur, user_id)
+    if stored is None or not passwords.verify_password(current, stored):
+        raise Unauthorized("wrong password", field="current_password")
+    new_hash = passwords.hash_password(new, app.config.bcrypt_rounds)
+    with app.db.transaction() as cur:
+        users_db.set_password_hash(cur, user_id, new_hash)
+        revoked = sessions_db.delete_other_sessions(cur, user_id, session_id)
+        if revoked:
+            app.broker.publish(cur, events.sessions_revoked(revoked))
+    return len(revoked)
