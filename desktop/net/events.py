@@ -7,6 +7,7 @@ import json
 import logging
 import random
 import select
+import socket
 import threading
 import time
 
@@ -70,19 +71,16 @@ class EventListener(QObject):
     def stop(self) -> None:
         """Safe from any thread: wakes the loop, closes the socket, then waits for the thread to end."""
         self._stop.set()
-        with self._socket_lock:
-            if self._socket is not None:
-                with contextlib.suppress(Exception):
-                    self._socket.shutdown()
+        self.reconnect_now()
         self._thread.quit()
         self._thread.wait()
 
     def reconnect_now(self) -> None:
         """Drop the current socket (if any) so the loop reconnects; used when the network comes back."""
         with self._socket_lock:
-            if self._socket is not None:
-                with contextlib.suppress(Exception):
-                    self._socket.shutdown()
+            if self._socket is not None and self._socket.sock is not None:
+                with contextlib.suppress(OSError):
+                    self._socket.sock.shutdown(socket.SHUT_RDWR)  # wakes the reader; it closes the socket
 
     @Slot()
     def _run(self) -> None:
@@ -124,6 +122,7 @@ class EventListener(QObject):
                 self._socket = None
             with contextlib.suppress(Exception):
                 ws.close(timeout=1)
+            ws.shutdown()  # close() skips the socket when the connection already counts as closed
 
     def _listen(self, ws: websocket.WebSocket) -> None:
         last_heard = last_ping = time.monotonic()
