@@ -18,8 +18,17 @@ def test_register_answers_me(client):
     r = register(client, "alice", display_name="Alice Liddell")
     assert r.status_code == 201
     user = r.json["user"]
-    assert set(user) == {"id", "username", "display_name", "deleted", "visible", "created_at",
-                         "email", "email_confirmed", "hide_last_seen"}
+    assert set(user) == {
+        "id",
+        "username",
+        "display_name",
+        "deleted",
+        "visible",
+        "created_at",
+        "email",
+        "email_confirmed",
+        "hide_last_seen",
+    }
     assert user["username"] == "alice"
     assert user["display_name"] == "Alice Liddell"
     assert user["deleted"] is False
