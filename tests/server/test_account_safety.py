@@ -22,8 +22,17 @@ def inbox():
 @pytest.fixture
 def app(database_url, tmp_path, inbox):
     """The app, mailing through the loopback SMTP server."""
-    app = create_app(Config(database_url=database_url, data_dir=tmp_path, bcrypt_rounds=4, db_pool_size=5,
-                            smtp_host="127.0.0.1", smtp_port=inbox.port, smtp_security="none"))
+    app = create_app(
+        Config(
+            database_url=database_url,
+            data_dir=tmp_path,
+            bcrypt_rounds=4,
+            db_pool_size=5,
+            smtp_host="127.0.0.1",
+            smtp_port=inbox.port,
+            smtp_security="none",
+        )
+    )
     yield app
     app.extensions["chatidk"].hub.stop()
     app.extensions["chatidk"].db.close()
@@ -74,8 +83,18 @@ def test_wrong_expired_and_reused_email_codes_are_refused(app, auth, inbox):
     assert alice.whoami()["email_confirmed"] is False
 
 
-@pytest.mark.parametrize("email", ["", "no-at-sign", "a@b", "two@@example.org", "sp ace@example.org",
-                                   "x" * 250 + "@example.org", "nul\x00@example.org"])
+@pytest.mark.parametrize(
+    "email",
+    [
+        "",
+        "no-at-sign",
+        "a@b",
+        "two@@example.org",
+        "sp ace@example.org",
+        "x" * 250 + "@example.org",
+        "nul\x00@example.org",
+    ],
+)
 def test_bad_email_addresses_are_refused_and_change_nothing(auth, email, inbox):
     alice = auth("alice")
     assert_error(alice.request("PUT", "/me/email", {"email": email}), 400, "invalid_field", "email")
@@ -102,8 +121,10 @@ def test_password_reset_by_mail_revokes_every_session(auth, client, inbox):
     assert r.status_code == 202
     mail = inbox.wait_for("alice@example.org", count=2)[-1]
     assert mail["Subject"] == "Reset your ChatIDK password"
-    r = client.post("/api/v1/password-reset/confirm",
-                    json={"login": "alice", "code": code_in(mail), "new_password": NEW_PASSWORD})
+    r = client.post(
+        "/api/v1/password-reset/confirm",
+        json={"login": "alice", "code": code_in(mail), "new_password": NEW_PASSWORD},
+    )
     assert r.status_code == 204
     for session in (alice, phone):
         assert_error(session.get("/me"), 401, "unauthorized")
@@ -116,8 +137,10 @@ def test_reset_by_email_address_works_too(auth, client, inbox):
     confirmed(alice, inbox, "alice@example.org")
     client.post("/api/v1/password-reset", json={"login": "Alice@Example.org"})
     code = code_in(inbox.wait_for("alice@example.org", count=2)[-1])
-    r = client.post("/api/v1/password-reset/confirm",
-                    json={"login": "alice@example.org", "code": code, "new_password": NEW_PASSWORD})
+    r = client.post(
+        "/api/v1/password-reset/confirm",
+        json={"login": "alice@example.org", "code": code, "new_password": NEW_PASSWORD},
+    )
     assert r.status_code == 204
 
 
@@ -126,10 +149,13 @@ def test_reset_answers_the_same_for_known_unknown_and_unconfirmed_accounts(auth,
     confirmed(alice, inbox, "alice@example.org")
     bob.request("PUT", "/me/email", {"email": "bob@example.org"})  # never confirmed: not used
     inbox.wait_for("bob@example.org")
-    answers = [client.post("/api/v1/password-reset", json={"login": login_}) for login_ in
-               ("alice", "nobody", "bob", "nobody@example.org", "bob@example.org")]
+    answers = [
+        client.post("/api/v1/password-reset", json={"login": login_})
+        for login_ in ("alice", "nobody", "bob", "nobody@example.org", "bob@example.org")
+    ]
     assert {(r.status_code, r.get_data(as_text=True)) for r in answers} == {
-        (answers[0].status_code, answers[0].get_data(as_text=True))}
+        (answers[0].status_code, answers[0].get_data(as_text=True))
+    }
     inbox.wait_for("alice@example.org", count=2)
     assert len(inbox.to("bob@example.org")) == 1  # only the confirmation mail
 
@@ -139,8 +165,10 @@ def test_wrong_expired_reused_and_guessed_out_reset_codes_are_refused(app, auth,
     confirmed(alice, inbox, "alice@example.org")
 
     def reset(code, login_="alice"):
-        return client.post("/api/v1/password-reset/confirm",
-                           json={"login": login_, "code": code, "new_password": NEW_PASSWORD})
+        return client.post(
+            "/api/v1/password-reset/confirm",
+            json={"login": login_, "code": code, "new_password": NEW_PASSWORD},
+        )
 
     client.post("/api/v1/password-reset", json={"login": "alice"})
     code = code_in(inbox.wait_for("alice@example.org", count=2)[-1])
@@ -163,9 +191,15 @@ def test_wrong_expired_reused_and_guessed_out_reset_codes_are_refused(app, auth,
     assert login(client, "alice", PASSWORD).status_code == 401  # nothing changed by the refused ones after
 
 
-@pytest.mark.parametrize("body", [{}, {"login": "alice", "code": "1", "new_password": "short"},
-                                  {"login": "", "code": "12345678", "new_password": NEW_PASSWORD},
-                                  {"login": "alice", "code": "12345678", "new_password": NEW_PASSWORD, "x": 1}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"login": "alice", "code": "1", "new_password": "short"},
+        {"login": "", "code": "12345678", "new_password": NEW_PASSWORD},
+        {"login": "alice", "code": "12345678", "new_password": NEW_PASSWORD, "x": 1},
+    ],
+)
 def test_malformed_reset_confirmations_are_400(client, body):
     assert_error(client.post("/api/v1/password-reset/confirm", json=body), 400, "invalid_field")
 
@@ -176,8 +210,11 @@ def test_without_smtp_the_mail_goes_to_the_outbox_folder(database_url, tmp_path)
     try:
         client.post("/api/v1/accounts", json={"username": "alice", "password": PASSWORD})
         token = login(client, "alice").json["token"]
-        client.put("/api/v1/me/email", json={"email": "alice@example.org"},
-                   headers={"Authorization": f"Bearer {token}"})
+        client.put(
+            "/api/v1/me/email",
+            json={"email": "alice@example.org"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
         outbox = tmp_path / "outbox"
         import time
 
@@ -197,8 +234,12 @@ def test_without_smtp_the_mail_goes_to_the_outbox_folder(database_url, tmp_path)
 def test_change_password_keeps_this_session_and_signs_out_the_others(auth, client):
     alice = auth("alice")
     laptop = auth("alice", register_first=False)
-    assert_error(alice.post("/me/password", {"current_password": "wrong one!", "new_password": NEW_PASSWORD}),
-                 401, "unauthorized", "current_password")
+    assert_error(
+        alice.post("/me/password", {"current_password": "wrong one!", "new_password": NEW_PASSWORD}),
+        401,
+        "unauthorized",
+        "current_password",
+    )
     assert laptop.get("/me").status_code == 200  # the refused change changed nothing
     r = alice.post("/me/password", {"current_password": PASSWORD, "new_password": NEW_PASSWORD})
     assert r.json == {"revoked": 1}
@@ -209,8 +250,12 @@ def test_change_password_keeps_this_session_and_signs_out_the_others(auth, clien
 
 def test_change_password_validates_the_new_one(auth):
     alice = auth("alice")
-    assert_error(alice.post("/me/password", {"current_password": PASSWORD, "new_password": "short"}),
-                 400, "invalid_field", "new_password")
+    assert_error(
+        alice.post("/me/password", {"current_password": PASSWORD, "new_password": "short"}),
+        400,
+        "invalid_field",
+        "new_password",
+    )
 
 
 def test_list_and_sign_out_devices(auth, bob):
@@ -220,7 +265,9 @@ def test_list_and_sign_out_devices(auth, bob):
     sessions = alice.get("/sessions").json["sessions"]
     assert len(sessions) == 3
     assert [s["current"] for s in sessions].count(True) == 1
-    assert {"id", "device_name", "client_address", "created_at", "last_used_at", "current"} == set(sessions[0])
+    assert {"id", "device_name", "client_address", "created_at", "last_used_at", "current"} == set(
+        sessions[0]
+    )
     phone_id = next(s["id"] for s in phone.get("/sessions").json["sessions"] if s["current"])
     # Someone else's session looks like one that does not exist.
     assert_error(bob.delete(f"/sessions/{phone_id}"), 404, "not_found")
@@ -239,14 +286,19 @@ def test_a_blocked_user_cannot_open_a_1to1_message_me_find_me_or_add_me(auth):
     alice, mallory, carol = auth("alice"), auth("mallory"), auth("carol")
     existing = mallory.direct_with(alice)
     assert alice.request("PUT", f"/blocks/{mallory.id}", {}).status_code == 200
-    r = mallory.post(f"/conversations/{existing['id']}/messages",
-                     {"client_id": "3f1c9a6e-1111-4a4a-9b9b-000000000001", "text": "hi"})
+    r = mallory.post(
+        f"/conversations/{existing['id']}/messages",
+        {"client_id": "3f1c9a6e-1111-4a4a-9b9b-000000000001", "text": "hi"},
+    )
     assert_error(r, 403, "forbidden")
     assert mallory.conversation(existing["id"])["last_seq"] == 0
     assert_error(mallory.post("/conversations", {"kind": "direct", "user_id": alice.id}), 404, "not_found")
     assert mallory.get("/users", query_string={"q": "ali"}).json["users"] == []
-    assert_error(mallory.post("/conversations", {"kind": "group", "title": "x", "member_ids": [alice.id]}),
-                 404, "not_found")
+    assert_error(
+        mallory.post("/conversations", {"kind": "group", "title": "x", "member_ids": [alice.id]}),
+        404,
+        "not_found",
+    )
     # Alice can still talk; carol is unaffected.
     assert alice.send(existing["id"], "I can still write")["seq"] == 1
     assert carol.get("/users", query_string={"q": "ali"}).json["users"][0]["id"] == alice.id
@@ -258,7 +310,9 @@ def test_a_blocked_user_cannot_open_a_1to1_message_me_find_me_or_add_me(auth):
 def test_block_list_and_its_errors(auth):
     alice, bob = auth("alice"), auth("bob")
     assert alice.request("PUT", f"/blocks/{bob.id}", {"hide_in_groups": True}).json == {
-        "user": {"id": bob.id, "username": "bob", "display_name": "bob", "deleted": False}, "hide_in_groups": True}
+        "user": {"id": bob.id, "username": "bob", "display_name": "bob", "deleted": False},
+        "hide_in_groups": True,
+    }
     blocks = alice.get("/blocks").json["blocks"]
     assert [(b["user"]["id"], b["hide_in_groups"]) for b in blocks] == [(bob.id, True)]
     assert_error(alice.request("PUT", f"/blocks/{alice.id}", {}), 400, "invalid_field")
