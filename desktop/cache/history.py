@@ -40,15 +40,6 @@ class HistoryCache:
                 "INSERT OR REPLACE INTO conversations (id, data, last_activity_at) VALUES (?, ?, ?)", rows
             )
 
-    def replace_conversations(self, conversations: list[Conversation]) -> None:
-        """The full list from the server: also drops conversations I am no longer in, with their messages."""
-        keep = {c.id for c in conversations}
-        with self.db:
-            gone = [r[0] for r in self.db.execute("SELECT id FROM conversations") if r[0] not in keep]
-            for conversation_id in gone:
-                self.forget_conversation(conversation_id)
-        self.save_conversations(conversations)
-
     def forget_conversation(self, conversation_id: int) -> None:
         with self.db:
             self.db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))

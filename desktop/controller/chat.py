@@ -74,7 +74,9 @@ class ChatController(QObject):
         self.sender.unauthorized.connect(self._unauthorized)
         listener.connected.connect(self._on_connected)
         listener.event_received.connect(self.sync.apply_event)
-        listener.disconnected.connect(lambda reason: self._set_connection(RECONNECTING))
+        # Bound methods, never lambdas: a lambda would run on the listener's thread, a method of this object
+        # runs queued on the UI thread.
+        listener.disconnected.connect(self._on_disconnected)
         listener.unauthorized.connect(self._unauthorized)
 
     @property
@@ -110,6 +112,10 @@ class ChatController(QObject):
         self._set_connection(ONLINE)
         self.sync.catch_up()
         self.sender.kick()
+
+    def _on_disconnected(self, reason: str) -> None:
+        log.info("live events disconnected: %s", reason)
+        self._set_connection(RECONNECTING)
 
     def _unauthorized(self) -> None:
         if not self._ended:

@@ -37,21 +37,33 @@ class LiveSync(QObject):
         """Called once the socket said hello: everything committed from now on arrives as events."""
         self._catching_up = True
         self._fetches_running += 1
-        self.rest.call(lambda api: api.conversations(), self._on_conversations, self._on_fetch_error)
+        known_before = {c.id for c in self.state.conversations.all()}
+        self.rest.call(
+            lambda api: api.conversations(),
+            lambda payload: self._on_conversations(payload, known_before),
+            self._on_fetch_error,
+        )
 
-    def _on_conversations(self, payload: list[dict]) -> None:
+    def _on_conversations(self, payload: list[dict], known_before: set[int]) -> None:
+        """The list is a snapshot from when it was asked for: events may have brought newer news since."""
         self._fetches_running -= 1
         state = self.state
         conversations = [Conversation.from_json(data) for data in payload]
         previous = {c.id: c for c in state.conversations.all()}
         for conversation in conversations:
             old = previous.get(conversation.id)
-            if old is not None and conversation.last_message is None:
+            if old is not None and (
+                old.last_seq > conversation.last_seq or conversation.last_message is None
+            ):
+                conversation.last_seq = max(old.last_seq, conversation.last_seq)
                 conversation.last_message = old.last_message
+                conversation.last_activity_at = old.last_activity_at or conversation.last_activity_at
+                conversation.unread_count = max(old.unread_count, conversation.unread_count)
             state.conversations.upsert(conversation)
-        for gone in set(previous) - {c.id for c in conversations}:
+        for gone in (known_before & set(previous)) - {c.id for c in conversations}:
             self.leave(gone)
-        state.history.replace_conversations(conversations)
+        conversations = state.conversations.all()
+        state.history.save_conversations(conversations)
         for conversation in conversations:
             held = state.history.held_seq(conversation.id)
             if held is None:

@@ -70,7 +70,7 @@ class ClientHandle:
 
 @pytest.fixture
 def desktop_client(qtbot, tmp_path):
-    """``desktop_client("alice", server_url)`` makes a client with data dir tmp_path/alice; all shut at teardown."""
+    """``desktop_client("alice", url)``: a client with data dir tmp_path/client-alice; shut at teardown."""
     made: list[ClientHandle] = []
 
     def make(name: str, server_url: str | None = None) -> ClientHandle:
