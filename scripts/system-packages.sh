@@ -1,7 +1,8 @@
-# System libraries the tests want (fonts for emoji/CJK, Qt's xcb and multimedia libraries).
-# Installed only when running as root (CI); elsewhere the tests that need them skip with a reason.
+# System packages the tests want: fonts for emoji/CJK, Qt's libraries, nginx (the deploy sample is run for
+# real) and openssl (its test certificate). Installed only when running as root (CI); elsewhere the tests
+# that need them skip with a reason.
 set -euo pipefail
-PKGS=(fonts-noto-color-emoji fonts-wqy-microhei libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3)
+PKGS=(fonts-noto-color-emoji fonts-wqy-microhei libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 nginx-light openssl)
 [ "$(id -u)" = 0 ] || exit 0
 command -v apt-get >/dev/null || exit 0
 missing=()
@@ -10,3 +11,5 @@ for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 echo "Installing system packages: ${missing[*]}" >&2
 apt-get update -qq >/dev/null
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The tests start nginx themselves on loopback ports; the distribution's own service is not wanted.
+if command -v service >/dev/null; then service nginx stop >/dev/null 2>&1 || true; fi

@@ -59,6 +59,10 @@ def create_app(config=None, *, database=None):
     app.extensions["chatidk"] = AppContext(config=config, db=db, broker=broker, hub=Hub(db, broker))
 
     register_error_handlers(app)
+    if config.access_log:
+        from server import request_log
+
+        request_log.install(app)
     app.register_blueprint(api)
     app.register_blueprint(health)
     sock.init_app(app)

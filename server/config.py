@@ -51,7 +51,7 @@ class Config:
     proxy_hops: int = 0
     ws_ping_interval: int = 25
     log_level: str = "info"
-    access_log: bool = False
+    access_log: bool = True
     smtp_host: str | None = None
     smtp_port: int = 587
     smtp_user: str | None = None
@@ -77,7 +77,7 @@ class Config:
             proxy_hops=_int(env, "CHATIDK_PROXY_HOPS", 0, 0, 10),
             ws_ping_interval=_int(env, "CHATIDK_WS_PING_INTERVAL", 25, 1, 3600),
             log_level=(env.get("CHATIDK_LOG_LEVEL") or "info").lower(),
-            access_log=_bool(env, "CHATIDK_ACCESS_LOG", False),
+            access_log=_bool(env, "CHATIDK_ACCESS_LOG", True),
             smtp_host=env.get("CHATIDK_SMTP_HOST") or None,
             smtp_port=_int(env, "CHATIDK_SMTP_PORT", 465 if security == "tls" else 587, 1, 65535),
             smtp_user=env.get("CHATIDK_SMTP_USER") or None,

@@ -28,7 +28,6 @@ class ChatServer(BaseApplication):
             "keepalive": 30,
             "control_socket_disable": True,
             "loglevel": c.log_level,
-            "accesslog": "-" if c.access_log else None,
             "proc_name": "chatidk-server",
         }
         for key, value in settings.items():
