@@ -11,7 +11,7 @@ import unicodedata
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from server.limits import MAX_GROUP_MEMBERS, MAX_MESSAGE_CHARS
 
@@ -96,9 +96,18 @@ class Login(Body):
 
 
 class UpdateMe(Body):
+    """A partial update: a field left out keeps its value; ``null`` is not a value (a client bug, refused)."""
+
     display_name: DisplayName | None = None
     visible: bool | None = None
     hide_last_seen: bool | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value):
+        if value is None:
+            raise ValueError("must not be null; leave the field out to keep it")
+        return value
 
 
 def _email(value: str) -> str:

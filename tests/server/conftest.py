@@ -17,19 +17,25 @@ PASSWORD = "correct horse battery"
 API = "/api/v1"
 
 
-def assert_error(response: TestResponse, status: int, code: str, field: str | None = None) -> dict:
-    """The one error shape of docs/protocol.md, and nothing that looks like a stack trace."""
-    assert response.status_code == status, response.get_data(as_text=True)[:500]
-    assert response.mimetype == "application/json"
+def assert_error(
+    response: TestResponse, status: int, code: str, field: str | None = None, *, case: object = None
+) -> dict:
+    """The one error shape of docs/protocol.md, and nothing that looks like a stack trace.
+
+    ``case`` names the input being tried when a test loops over many, so a failure says which one.
+    """
+    where = f"[{case!r}] " if case is not None else ""
+    assert response.status_code == status, where + response.get_data(as_text=True)[:500]
+    assert response.mimetype == "application/json", where
     body = response.get_json()
-    assert set(body) == {"error"}
+    assert set(body) == {"error"}, where
     error = body["error"]
-    assert error["code"] == code, error
-    assert isinstance(error["message"], str) and error["message"]
+    assert error["code"] == code, (where, error)
+    assert isinstance(error["message"], str) and error["message"], where
     allowed = {"code", "message", "field", "retry_after"}
-    assert set(error) <= allowed, error
+    assert set(error) <= allowed, (where, error)
     if field is not None:
-        assert error.get("field") == field, error
+        assert error.get("field") == field, (where, error)
     text = response.get_data(as_text=True)
     assert "Traceback" not in text and 'File "' not in text
     return error
