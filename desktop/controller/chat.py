@@ -6,7 +6,7 @@ import logging
 import uuid
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.cache import HistoryCache, Outbox, OutboxEntry
 from desktop.controller.errors import describe_error
@@ -63,6 +63,10 @@ class ChatController(QObject):
         self.connection_state = CONNECTING
         self._ended = False
         self.state.messages.older_wanted_from_server.connect(self._fetch_older)
+        self._read_timer = QTimer(self)
+        self._read_timer.setSingleShot(True)
+        self._read_timer.timeout.connect(self._mark_read_if_viewing)
+        self.state.messages.rowsInserted.connect(lambda *_: self._read_timer.start(0))
         self.sync.notify.connect(self.notify)
         self.sync.unauthorized.connect(self._unauthorized)
         self.sync.conversation_left.connect(self._on_conversation_left)
@@ -150,7 +154,7 @@ class ChatController(QObject):
             pending=pending,
             older_loader=lambda before, limit: state.history.messages_before(conversation_id, before, limit),
         )
-        if state.history.oldest_seq(conversation_id) is None and conversation.last_seq:
+        if state.history.oldest_seq(conversation_id) is None:  # never cached: its newest page, if any
             self.sync.fetch_latest(conversation_id)
         self.conversation_opened.emit(conversation_id)
         self._mark_read_if_viewing()

@@ -1,4 +1,4 @@
-"""Two real clients against a real server: live delivery, badges, a server crash, the outbox across restarts."""
+"""Two real clients on a real server: live delivery, badges, a server crash, the outbox across restarts."""
 
 from __future__ import annotations
 

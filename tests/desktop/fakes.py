@@ -1,0 +1,144 @@
+"""Stand-ins for the transport (STYLE.md, "inject the transport"): an in-memory server, same calls."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop.net.api import ApiError, ServerUnreachable
+from tests.desktop.factories import BASE_TIME
+
+
+def wire_message(conversation_id: int, seq: int, sender_id: int, client_id: str, text: str | None) -> dict:
+    return {
+        "id": conversation_id * 10_000 + seq,
+        "conversation_id": conversation_id,
+        "seq": seq,
+        "sender_id": sender_id,
+        "client_id": client_id,
+        "text": text,
+        "created_at": BASE_TIME.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "edited_at": None,
+        "deleted": text is None,
+    }
+
+
+class FakeServerApi:
+    """What ApiClient offers, in memory. ``offline`` makes every call fail like a dead network."""
+
+    def __init__(self, me: dict) -> None:
+        self.me_user = me
+        self.offline = False
+        self.fail_next_send: ApiError | None = None
+        self.conversation_rows: dict[int, dict] = {}
+        self.stored: dict[int, list[dict]] = {}
+        self.calls: list[tuple] = []
+        self.token = "t"
+
+    def _enter(self, *call) -> None:
+        self.calls.append(call)
+        if self.offline:
+            raise ServerUnreachable("connection refused")
+
+    def add_conversation(self, conversation: dict) -> None:
+        self.conversation_rows[conversation["id"]] = conversation
+        self.stored.setdefault(conversation["id"], [])
+
+    def post(self, conversation_id: int, sender_id: int, text: str, client_id: str | None = None) -> dict:
+        messages = self.stored[conversation_id]
+        message = wire_message(
+            conversation_id, len(messages) + 1, sender_id, client_id or f"c{len(messages)}", text
+        )
+        messages.append(message)
+        row = self.conversation_rows[conversation_id]
+        row["last_seq"] = message["seq"]
+        row["last_message"] = message
+        return message
+
+    # the ApiClient surface the controllers use
+    def me(self) -> dict:
+        self._enter("me")
+        return self.me_user
+
+    def conversations(self) -> list[dict]:
+        self._enter("conversations")
+        return [dict(c) for c in self.conversation_rows.values()]
+
+    def conversation(self, conversation_id: int) -> dict:
+        self._enter("conversation", conversation_id)
+        return dict(self.conversation_rows[conversation_id])
+
+    def messages(self, conversation_id: int, *, after_seq=None, before_seq=None, limit=50) -> dict:
+        self._enter("messages", conversation_id, after_seq, before_seq)
+        rows = self.stored[conversation_id]
+        if after_seq is not None:
+            chosen = [m for m in rows if m["seq"] > after_seq]
+            return {"messages": chosen[:limit], "has_more": len(chosen) > limit}
+        if before_seq is not None:
+            chosen = [m for m in rows if m["seq"] < before_seq]
+            return {"messages": chosen[-limit:], "has_more": len(chosen) > limit}
+        return {"messages": rows[-limit:], "has_more": len(rows) > limit}
+
+    def send_message(self, conversation_id: int, client_id: str, text: str) -> dict:
+        self._enter("send", conversation_id, client_id)
+        if self.fail_next_send is not None:
+            error, self.fail_next_send = self.fail_next_send, None
+            raise error
+        for message in self.stored[conversation_id]:
+            if message["client_id"] == client_id and message["sender_id"] == self.me_user["id"]:
+                return message
+        return self.post(conversation_id, self.me_user["id"], text, client_id)
+
+    def mark_read(self, conversation_id: int, seq: int) -> dict:
+        self._enter("read", conversation_id, seq)
+        return {"last_read_seq": seq, "unread_count": 0}
+
+
+class FakeRest(QObject):
+    """RestDispatcher's interface; answers on the next event-loop turn, as the real worker thread does."""
+
+    def __init__(self, api: FakeServerApi) -> None:
+        super().__init__()
+        self.api = api
+        self.pending = 0
+
+    def call(self, operation, on_done=None, on_error=None) -> None:
+        self.pending += 1
+        QTimer.singleShot(0, self, lambda: self._run(operation, on_done, on_error))
+
+    def _run(self, operation, on_done, on_error) -> None:
+        self.pending -= 1
+        try:
+            result = operation(self.api)
+        except Exception as error:
+            if on_error is not None:
+                on_error(error)
+            return
+        if on_done is not None:
+            on_done(result)
+
+    @property
+    def idle(self) -> bool:
+        return self.pending == 0
+
+    def shutdown(self) -> None:
+        pass
+
+
+class FakeListener(QObject):
+    """EventListener's signals, driven by the test."""
+
+    connected = Signal(dict)
+    event_received = Signal(dict)
+    disconnected = Signal(str)
+    reconnecting = Signal(float)
+    unauthorized = Signal()
+
+    def __init__(self, *args) -> None:
+        super().__init__()
+        self.started = self.stopped = False
+
+    def start(self) -> None:
+        self.started = True
+
+    def stop(self) -> None:
+        self.stopped = True
