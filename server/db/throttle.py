@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 
-def record_failure(cur, scope: str, key: str) -> None:
-    cur.execute("INSERT INTO login_failures (scope, key) VALUES (%s, %s)", (scope, key))
+def lock_key(cur, scope: str, key: str) -> None:
+    """Serialise attempts on one key until the transaction ends (a hash collision only serialises more)."""
+    cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"login:{scope}:{key}",))
+
+
+def record_failure(cur, scope: str, key: str) -> int:
+    cur.execute("INSERT INTO login_failures (scope, key) VALUES (%s, %s) RETURNING id", (scope, key))
+    return cur.fetchone()["id"]
 
 
 def failures_within(cur, scope: str, key: str, window_seconds: int) -> tuple[int, float | None]:
@@ -22,6 +28,10 @@ def failures_within(cur, scope: str, key: str, window_seconds: int) -> tuple[int
 
 def clear_failures(cur, scope: str, key: str) -> None:
     cur.execute("DELETE FROM login_failures WHERE scope = %s AND key = %s", (scope, key))
+
+
+def delete_failures(cur, failure_ids: list[int]) -> None:
+    cur.execute("DELETE FROM login_failures WHERE id = ANY(%s)", (list(failure_ids),))
 
 
 def prune_failures(cur, older_than_seconds: int) -> None:

@@ -30,7 +30,7 @@ def login(
     app: AppContext, username: str, password: str, device_name: str | None, address: str | None
 ) -> dict:
     """A new session, or 401 with the same message whether the name exists or not (and in the same time)."""
-    throttle.check(app.db, username, address)
+    attempt = throttle.begin_attempt(app.db, username, address)
     with app.db.transaction() as cur:
         row = users_db.get_login(cur, username)
     if row is None:
@@ -39,9 +39,9 @@ def login(
     else:
         ok = passwords.verify_password(password, row["password_hash"])
     if not ok:
-        throttle.record_failure(app.db, username, address)
+        throttle.attempt_failed(app.db)
         raise Unauthorized(_BAD_LOGIN)
-    throttle.record_success(app.db, username)
+    throttle.attempt_succeeded(app.db, username, attempt)
     token = tokens.new_token()
     with app.db.transaction() as cur:
         session_id = sessions_db.insert_session(

@@ -41,6 +41,24 @@ def assert_error(
     return error
 
 
+# What anyone may see of a user, and what only the user themselves may (docs/protocol.md, "Objects").
+PUBLIC_USER_KEYS = {"id", "username", "display_name", "deleted"}
+PRIVATE_USER_KEYS = {"visible", "created_at", "email", "email_confirmed", "hide_last_seen"}
+NEVER_SHOWN_KEYS = {"password", "password_hash", "token", "token_hash"}
+
+
+def assert_public_user(user: dict) -> None:
+    """A user as others see them: the documented fields, none of the owner's settings, no secrets."""
+    assert set(user) >= PUBLIC_USER_KEYS, user
+    assert not set(user) & (PRIVATE_USER_KEYS | NEVER_SHOWN_KEYS), user
+
+
+def assert_me(user: dict) -> None:
+    """My own account: the public fields plus my settings, and still no secrets."""
+    assert PUBLIC_USER_KEYS | {"visible", "created_at"} <= set(user), user
+    assert not set(user) & NEVER_SHOWN_KEYS, user
+
+
 class User:
     """One signed-in user talking to the app through the test client, as a real client would."""
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import re
 
-from tests.server.conftest import API, PASSWORD, assert_error, login, register
+from tests.server.conftest import (
+    API,
+    PASSWORD,
+    PUBLIC_USER_KEYS,
+    assert_error,
+    assert_me,
+    assert_public_user,
+    login,
+    register,
+)
 
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 
@@ -16,17 +25,7 @@ def test_register_answers_me(client):
     r = register(client, "alice", display_name="Alice Liddell")
     assert r.status_code == 201
     user = r.json["user"]
-    assert set(user) == {
-        "id",
-        "username",
-        "display_name",
-        "deleted",
-        "visible",
-        "created_at",
-        "email",
-        "email_confirmed",
-        "hide_last_seen",
-    }
+    assert_me(user)
     assert user["username"] == "alice"
     assert user["display_name"] == "Alice Liddell"
     assert user["deleted"] is False
@@ -336,7 +335,13 @@ def test_deleted_account_tombstones_messages_and_leaves_groups(alice, bob, carol
     # The 1:1 stays, and shows who it was with as a deleted account.
     direct_now = bob.conversation(direct["id"])
     shown = next(m["user"] for m in direct_now["members"] if m["user"]["id"] == alice.id)
-    assert shown == {"id": alice.id, "username": None, "display_name": "Deleted account", "deleted": True}
+    assert_public_user(shown)
+    assert {k: shown[k] for k in PUBLIC_USER_KEYS} == {
+        "id": alice.id,
+        "username": None,
+        "display_name": "Deleted account",
+        "deleted": True,
+    }
     r = bob.get(f"/users/{alice.id}")
     assert r.status_code == 200
     assert r.json["user"] == shown

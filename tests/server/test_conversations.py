@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.server.conftest import PASSWORD, assert_error, no_such_id
 
+# The documented fields; later issues may add more.
 CONVERSATION_KEYS = {
     "id",
     "kind",
@@ -33,7 +32,7 @@ def test_direct_is_created_once_then_found(alice, bob):
     first = alice.post("/conversations", {"kind": "direct", "user_id": bob.id})
     assert first.status_code == 201
     conversation = first.json["conversation"]
-    assert set(conversation) == CONVERSATION_KEYS
+    assert set(conversation) >= CONVERSATION_KEYS
     assert conversation["kind"] == "direct"
     assert conversation["title"] is None
     assert {m["user"]["id"] for m in conversation["members"]} == {alice.id, bob.id}
@@ -96,9 +95,9 @@ def test_direct_with_an_invisible_stranger_looks_like_an_unknown_user(alice, bob
     assert carol.post("/conversations", {"kind": "direct", "user_id": bob.id}).status_code == 201
 
 
-@pytest.mark.parametrize(
-    ("body", "field"),
-    [
+def test_direct_field_errors(alice, bob):
+    assert bob.id == 2
+    for body, field in [
         ({"kind": "direct"}, "user_id"),
         ({"kind": "direct", "user_id": "2"}, "user_id"),
         ({"kind": "direct", "user_id": 0}, "user_id"),
@@ -107,18 +106,18 @@ def test_direct_with_an_invisible_stranger_looks_like_an_unknown_user(alice, bob
         ({"kind": "direct", "user_id": True}, "user_id"),
         ({"kind": "direct", "user_id": 2**63}, "user_id"),
         ({"kind": "direct", "user_id": None}, "user_id"),
+        ({"kind": "direct", "user_id": [2]}, "user_id"),
         ({"kind": "direct", "user_id": 2, "title": "x"}, "title"),
         ({"kind": "direct", "user_id": 2, "member_ids": []}, "member_ids"),
         ({"kind": "direct", "user_id": 2, "topic": "x"}, "topic"),
         ({"user_id": 2}, "kind"),
         ({"kind": "channel", "user_id": 2}, "kind"),
+        ({"kind": "Direct", "user_id": 2}, "kind"),
         ({"kind": 1, "user_id": 2}, "kind"),
-    ],
-)
-def test_direct_field_errors(alice, bob, body, field):
-    assert bob.id == 2
-    assert_error(alice.post("/conversations", body), 400, "invalid_field", field)
+    ]:
+        assert_error(alice.post("/conversations", body), 400, "invalid_field", field, case=body)
     assert conversation_ids(alice) == []
+    assert conversation_ids(bob) == []
 
 
 # ---- groups ---------------------------------------------------------------------------------------------
@@ -130,7 +129,7 @@ def test_group_with_title_and_members(alice, bob, carol):
     )
     assert r.status_code == 201
     group = r.json["conversation"]
-    assert set(group) == CONVERSATION_KEYS
+    assert set(group) >= CONVERSATION_KEYS
     assert (group["kind"], group["title"]) == ("group", "Climbing")
     assert [(m["user"]["id"], m["role"]) for m in group["members"]] == [
         (alice.id, "owner"),
@@ -166,9 +165,8 @@ def test_group_title_limits(alice):
     assert alice.group("🧗‍♀️ Бег 登山")["title"] == "🧗‍♀️ Бег 登山"
 
 
-@pytest.mark.parametrize(
-    ("body", "field"),
-    [
+def test_group_field_errors(alice, bob):
+    for body, field in [
         ({"kind": "group"}, "title"),
         ({"kind": "group", "title": ""}, "title"),
         ({"kind": "group", "title": "   "}, "title"),
@@ -181,10 +179,8 @@ def test_group_title_limits(alice):
         ({"kind": "group", "title": "t", "member_ids": [0]}, "member_ids.0"),
         ({"kind": "group", "title": "t", "user_id": 2}, "user_id"),
         ({"kind": "group", "title": "t", "members": [2]}, "members"),
-    ],
-)
-def test_group_field_errors(alice, bob, body, field):
-    assert_error(alice.post("/conversations", body), 400, "invalid_field", field)
+    ]:
+        assert_error(alice.post("/conversations", body), 400, "invalid_field", field, case=body)
     assert conversation_ids(alice) == []
     assert conversation_ids(bob) == []
 
@@ -244,22 +240,19 @@ def test_rename_direct_is_a_conflict(alice, bob):
     assert alice.conversation(direct["id"])["title"] is None
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
-        {},
-        {"title": ""},
-        {"title": "  "},
-        {"title": "x" * 101},
-        {"title": None},
-        {"title": 3},
-        {"title": "a", "x": 1},
-    ],
-)
-def test_rename_field_errors_leave_the_title(alice, body):
+def test_rename_field_errors_leave_the_title(alice):
     group = alice.group("kept")
-    r = alice.patch(f"/conversations/{group['id']}", body)
-    assert_error(r, 400, "invalid_field")
+    for body, field in [
+        ({}, "title"),
+        ({"title": ""}, "title"),
+        ({"title": "  "}, "title"),
+        ({"title": "x" * 101}, "title"),
+        ({"title": None}, "title"),
+        ({"title": 3}, "title"),
+        ({"title": "a", "x": 1}, "x"),
+    ]:
+        r = alice.patch(f"/conversations/{group['id']}", body)
+        assert_error(r, 400, "invalid_field", field, case=body)
     assert alice.conversation(group["id"])["title"] == "kept"
 
 
@@ -339,13 +332,21 @@ def test_read_in_an_empty_conversation_stays_at_zero(alice, bob):
     assert read(alice, direct["id"], 5).json == {"last_read_seq": 0, "unread_count": 0}
 
 
-@pytest.mark.parametrize(
-    "body", [{}, {"seq": -1}, {"seq": "2"}, {"seq": 1.5}, {"seq": None}, {"seq": 1, "x": 2}]
-)
-def test_read_field_errors_leave_the_position(alice, bob, body):
+def test_read_field_errors_leave_the_position(alice, bob):
     direct = alice.direct_with(bob)
     bob.send(direct["id"], "a")
-    assert_error(alice.post(f"/conversations/{direct['id']}/read", body), 400, "invalid_field")
+    for body, field in [
+        ({}, "seq"),
+        ({"seq": -1}, "seq"),
+        ({"seq": "2"}, "seq"),
+        ({"seq": 1.5}, "seq"),
+        ({"seq": None}, "seq"),
+        ({"seq": True}, "seq"),
+        ({"seq": 2**63}, "seq"),
+        ({"seq": 1, "x": 2}, "x"),
+    ]:
+        r = alice.post(f"/conversations/{direct['id']}/read", body)
+        assert_error(r, 400, "invalid_field", field, case=body)
     assert alice.conversation(direct["id"])["last_read_seq"] == 0
 
 

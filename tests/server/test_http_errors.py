@@ -4,74 +4,79 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from server.limits import MAX_JSON_BYTES
 from tests.server.conftest import API, PASSWORD, assert_error
 
+UNKNOWN_PATHS = [
+    "/",
+    "/api",
+    "/api/v1",
+    "/api/v1/nope",
+    "/api/v2/me",
+    "/api/v1/conversations/1/nope",
+    "/api/v1/conversations/abc",
+    "/api/v1/conversations/0",
+    "/api/v1/conversations/-1",
+    "/api/v1/conversations/01",
+    "/api/v1/conversations/9223372036854775808",
+    "/api/v1/conversations/1/messages/0",
+    "/static/x.js",
+    "/api/v1/../../etc/passwd",
+    "/api/v1/%00",
+]
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/",
-        "/api",
-        "/api/v1",
-        "/api/v1/nope",
-        "/api/v2/me",
-        "/api/v1/conversations/1/nope",
-        "/api/v1/conversations/abc",
-        "/api/v1/conversations/0",
-        "/api/v1/conversations/-1",
-        "/api/v1/conversations/01",
-        "/api/v1/conversations/9223372036854775808",
-        "/api/v1/conversations/1/messages/0",
-        "/static/x.js",
-        "/api/v1/../../etc/passwd",
-    ],
-)
-def test_unknown_paths_are_json_404(client, alice, path):
-    for headers in ({}, alice.headers):
-        assert_error(client.get(path, headers=headers), 404, "not_found")
+
+def test_unknown_paths_are_json_404(client, alice):
+    for path in UNKNOWN_PATHS:
+        for headers in ({}, alice.headers):
+            assert_error(client.get(path, headers=headers), 404, "not_found", case=path)
 
 
 def concrete_paths(app) -> list[str]:
-    """Every rule of the app with its ids filled in (the WebSocket route aside: it has its own tests)."""
+    """Every rule of the app with its integer ids filled in (the WebSocket route aside: it has its own tests).
+
+    Rules whose parameters are not plain ids (say, an opaque file id) are left to their own tests.
+    """
+    adapter = app.url_map.bind("localhost")
     paths = set()
     for rule in app.url_map.iter_rules():
         if rule.endpoint in ("static", "api.events"):
             continue
-        paths.add(re.sub(r"<[^>]+>", "1", rule.rule))
+        path = re.sub(r"<[^>]+>", "1", rule.rule)
+        if adapter.allowed_methods(path):
+            paths.add(path)
     return sorted(paths)
 
 
 def test_wrong_methods_are_json_405_with_allow_on_every_route(app, client, alice):
     adapter = app.url_map.bind("localhost")
-    checked = 0
-    for path in concrete_paths(app):
+    paths = concrete_paths(app)
+    assert len(paths) >= 15
+    for path in paths:
         allowed = set(adapter.allowed_methods(path))
         for method in {"GET", "POST", "PUT", "PATCH", "DELETE"} - allowed:
             for headers in ({}, alice.headers):
                 r = client.open(path, method=method, headers=headers, json={})
-                assert_error(r, 405, "method_not_allowed")
+                assert_error(r, 405, "method_not_allowed", case=(method, path))
                 assert allowed <= set(r.headers["Allow"].replace(" ", "").split(",")), (method, path)
-            checked += 1
-    assert checked >= 40
 
 
 def test_post_on_healthz_is_405(client):
     assert_error(client.post("/healthz"), 405, "method_not_allowed")
 
 
-@pytest.mark.parametrize(
-    ("method", "path"),
-    [("POST", "/accounts"), ("POST", "/sessions"), ("POST", "/conversations/1/messages"), ("PATCH", "/me")],
-)
-def test_a_body_over_one_mebibyte_is_json_413(client, alice, method, path):
+def test_a_body_over_one_mebibyte_is_json_413(client, alice):
     big = b'{"text": "' + b"x" * MAX_JSON_BYTES + b'"}'
-    r = client.open(
-        API + path, method=method, data=big, content_type="application/json", headers=alice.headers
-    )
-    assert_error(r, 413, "payload_too_large")
+    for method, path in [
+        ("POST", "/accounts"),
+        ("POST", "/sessions"),
+        ("POST", "/conversations"),
+        ("PATCH", "/me"),
+    ]:
+        r = client.open(
+            API + path, method=method, data=big, content_type="application/json", headers=alice.headers
+        )
+        assert_error(r, 413, "payload_too_large", case=path)
     assert alice.whoami() == alice.me
 
 

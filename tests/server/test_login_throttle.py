@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 from server.services.throttle import ACCOUNT_LIMIT, ADDRESS_LIMIT, WINDOW_SECONDS
 from tests.server.conftest import assert_error, login, register
 
@@ -81,3 +84,26 @@ def test_refused_input_is_not_counted(client):
     for _ in range(ACCOUNT_LIMIT + 1):
         assert login(client, "alice", "").status_code == 400
     assert login(client, "alice").status_code == 201
+
+
+def test_parallel_guesses_get_no_more_tries_than_sequential_ones(app, client):
+    """Counting happens before the password check, under a lock: 20 guesses at once still get only 5 tries."""
+    register(client, "alice")
+    barrier = threading.Barrier(20)
+
+    def guess(_: int) -> int:
+        own_client = app.test_client()
+        barrier.wait()
+        return login(own_client, "alice", "wrong password").status_code
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = sorted(pool.map(guess, range(20)))
+    assert statuses == [401] * ACCOUNT_LIMIT + [429] * (20 - ACCOUNT_LIMIT)
+    assert_throttled(login(client, "alice"))
+
+
+def test_successful_logins_do_not_fill_the_address_counter(client):
+    register(client, "alice")
+    for _ in range(ADDRESS_LIMIT + 5):
+        assert login(client, "alice").status_code == 201
+    fail(client, "alice", ACCOUNT_LIMIT - 1)
