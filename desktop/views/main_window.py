@@ -118,8 +118,8 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
-        QShortcut(QKeySequence("Ctrl+K"), self, activated=self.jump_requested)
-        QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_chat_requested)
+        QShortcut(QKeySequence("Ctrl+K"), self, activated=self.jump_requested.emit)
+        QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_chat_requested.emit)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_filter)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self._on_escape)
         self.setTabOrder(self.filter_edit, self.conversation_view)

@@ -41,7 +41,8 @@ class MessageListView(QListView):
         self.verticalScrollBar().setSingleStep(24)
         self.setAccessibleName("Messages")
         self._stick_to_bottom = True
-        self._distance_from_bottom: int | None = None
+        self._anchor_from_bottom: int | None = None
+        self._adjusting = False
         self._at_bottom = True
         self.customContextMenuRequested.connect(self._show_context_menu)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
@@ -57,37 +58,46 @@ class MessageListView(QListView):
 
     # scrolling rules
     def _before_insert(self, parent: QModelIndex, first: int, last: int) -> None:
-        if first == 0 and self.model().rowCount() > 0:
+        if first == 0 and self.model().rowCount() > 0 and not self._stick_to_bottom:
             bar = self.verticalScrollBar()
-            self._distance_from_bottom = bar.maximum() - bar.value()  # keep what the user reads in place
+            self._anchor_from_bottom = (
+                bar.maximum() - bar.value()
+            )  # older rows above: keep the reader in place
 
     def _after_reset(self) -> None:
         self._stick_to_bottom = True
-        self._distance_from_bottom = None
+        self._anchor_from_bottom = None
         self.bubble_delegate.clear_caches()
-        QTimer.singleShot(0, self.scrollToBottom)
+        QTimer.singleShot(0, self, self._follow_bottom)
+
+    def _follow_bottom(self) -> None:
+        if self._stick_to_bottom:
+            self.scrollToBottom()
 
     def _on_range_changed(self, minimum: int, maximum: int) -> None:
         bar = self.verticalScrollBar()
-        if self._stick_to_bottom:
-            bar.setValue(maximum)
-        elif self._distance_from_bottom is not None:
-            bar.setValue(maximum - self._distance_from_bottom)
+        self._adjusting = True
+        try:
+            if self._stick_to_bottom:
+                bar.setValue(maximum)
+            elif self._anchor_from_bottom is not None:
+                bar.setValue(maximum - self._anchor_from_bottom)
+        finally:
+            self._adjusting = False
         if self.model() is not None and self.model().rowCount() and maximum == 0:
             self._arm_older()  # everything fits: there is room for older messages
 
     def _on_scrolled(self, value: int) -> None:
+        """Only the reader's own scrolling decides whether to follow new messages; our corrections do not."""
         bar = self.verticalScrollBar()
         at_bottom = bar.maximum() - value <= AT_BOTTOM_PX
-        self._stick_to_bottom = at_bottom
-        if not at_bottom:
-            self._distance_from_bottom = bar.maximum() - value
-        else:
-            self._distance_from_bottom = None
+        if not self._adjusting:
+            self._stick_to_bottom = at_bottom
+            self._anchor_from_bottom = None
         if at_bottom != self._at_bottom:
             self._at_bottom = at_bottom
             self.at_bottom_changed.emit(at_bottom)
-        if value <= NEAR_TOP_PX:
+        if value <= NEAR_TOP_PX and not self._adjusting:
             self._arm_older()
 
     def _arm_older(self) -> None:
@@ -108,9 +118,10 @@ class MessageListView(QListView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         keep_bottom = self._stick_to_bottom
-        super().resizeEvent(event)
+        super().resizeEvent(event)  # may clamp the scroll value, which is no decision of the reader's
+        self._stick_to_bottom = keep_bottom
         if keep_bottom:
-            QTimer.singleShot(0, self.scroll_to_end)
+            QTimer.singleShot(0, self, self._follow_bottom)
 
     # actions on a message
     def _message_at(self, pos: QPoint) -> tuple[QModelIndex, bool]:
