@@ -1,13 +1,19 @@
-"""Works around a PySide6 refcount bug: SignalInstance.emit() returns a borrowed True, so on Python 3.11
-(where True is not immortal) every emit from Python drops one reference to True until the interpreter aborts
-("bool_dealloc: deallocating True or False"). Probed at import; patched only where the leak is real."""
+"""Guards against PySide6 6.12.0's refcount bugs on Python 3.11 (fine on 3.12+, where None/True are immortal).
+
+There, SignalInstance.emit() returns a borrowed True and void methods return a borrowed None: each call drops a
+reference the binding never took, until the interpreter aborts ("bool_dealloc" / "none_dealloc"). emit() is
+patched here; the None leak cannot be, so it is reported loudly: use PySide6-Essentials 6.11.3 (see
+docs/desktop-notes.md). Both are probed at import and nothing is touched where the bindings are sound."""
 
 from __future__ import annotations
 
 import ctypes
+import logging
 import sys
 
-from PySide6.QtCore import QObject, Signal, SignalInstance
+from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
+
+log = logging.getLogger(__name__)
 
 
 class _Probe(QObject):
@@ -20,6 +26,14 @@ def _emit_leaks_true() -> bool:
     for _ in range(8):
         probe.ping.emit()
     return sys.getrefcount(True) < before - 4
+
+
+def void_calls_leak_none() -> bool:
+    timer = QTimer()
+    before = sys.getrefcount(None)
+    for _ in range(8):
+        timer.stop()
+    return sys.getrefcount(None) < before - 4
 
 
 def install() -> bool:
@@ -45,3 +59,10 @@ def install() -> bool:
 
 
 INSTALLED = install()
+NONE_LEAK = sys.version_info < (3, 12) and void_calls_leak_none()
+if NONE_LEAK:
+    log.error(
+        "This PySide6 build drops references to None on Python %d.%d and will crash after a while; "
+        "install PySide6-Essentials==6.11.3 or use Python 3.12+.",
+        *sys.version_info[:2],
+    )

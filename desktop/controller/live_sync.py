@@ -137,8 +137,10 @@ class LiveSync(QObject):
                 self.leave(conversation_id)
             else:
                 self.upsert_conversation(event["conversation"])
-        elif kind == "read" and conversation_id is not None:
-            self._on_read(conversation_id, int(event["seq"]))
+        elif kind == "read" and conversation_id is not None and event.get("user_id") == self.state.my_id:
+            self._on_read(
+                conversation_id, int(event["seq"])
+            )  # another device of mine read it: clear the badge
 
     def _on_new_message(self, message: Message) -> None:
         state = self.state

@@ -187,3 +187,16 @@ def test_edit_events_replace_in_place(world, qtbot):
     listener.event_received.emit({"type": "message.deleted", "conversation_id": 1, "seq": 1, "message": tomb})
     assert chat.messages.index(0).data(MessageRole.DELETED) is True
     assert isinstance(chat.messages.index(0).data(MessageRole.MESSAGE), Message)
+
+
+def test_only_my_own_read_events_clear_my_badge(world, qtbot):
+    api, _rest, listener, chat = world
+    message = api.post(1, BOB, "hi")
+    listener.event_received.emit(
+        {"type": "message.created", "conversation_id": 1, "seq": 1, "message": message}
+    )
+    assert chat.conversations.get(1).unread_count == 1
+    listener.event_received.emit({"type": "read", "conversation_id": 1, "user_id": BOB, "seq": 1})
+    assert chat.conversations.get(1).unread_count == 1  # Bob reading his own message changes nothing of mine
+    listener.event_received.emit({"type": "read", "conversation_id": 1, "user_id": ME, "seq": 1})
+    assert chat.conversations.get(1).unread_count == 0  # read on my other device
