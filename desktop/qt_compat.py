@@ -1,6 +1,6 @@
 """Guards against PySide6 6.12.0's refcount bugs on Python 3.11 (fine on 3.12+, where None/True are immortal).
 
-There, SignalInstance.emit() returns a borrowed True and void methods return a borrowed None: each call drops a
+There, SignalInstance.emit() returns a borrowed True and void methods a borrowed None: each call drops a
 reference the binding never took, until the interpreter aborts ("bool_dealloc" / "none_dealloc"). emit() is
 patched here; the None leak cannot be, so it is reported loudly: use PySide6-Essentials 6.11.3 (see
 docs/desktop-notes.md). Both are probed at import and nothing is touched where the bindings are sound."""

@@ -7,8 +7,8 @@ from desktop import qt_compat
 
 def test_void_calls_do_not_drop_references_to_none():
     assert not qt_compat.void_calls_leak_none(), (
-        "PySide6 6.12.0 on Python 3.11 drops a reference to None on every void call and crashes the app after a "
-        "while: pin PySide6-Essentials==6.11.3 in requirements-desktop.txt (docs/desktop-notes.md)"
+        "PySide6 6.12.0 on Python 3.11 drops a reference to None on every void call and crashes the app "
+        "after a while: pin PySide6-Essentials==6.11.3 in requirements-desktop.txt (docs/desktop-notes.md)"
     )
 
 
