@@ -24,6 +24,7 @@ def create_app(config=None, *, database=None):
 
     from server.api import api
     from server.api.events import sock
+    from server.api.files import FileIdConverter
     from server.api.meta import health
     from server.api.routing import IdConverter
     from server.config import Config
@@ -48,6 +49,7 @@ def create_app(config=None, *, database=None):
     app.json.ensure_ascii = False
     app.json.compact = True
     app.url_map.converters["id"] = IdConverter
+    app.url_map.converters["file_id"] = FileIdConverter
     app.url_map.strict_slashes = False
     if config.proxy_hops:
         app.wsgi_app = ProxyFix(

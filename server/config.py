@@ -8,6 +8,10 @@ from pathlib import Path
 
 import platformdirs
 
+from server.files.sniff import DEFAULT_INLINE, INLINE_CANDIDATES
+
+MIB = 1024 * 1024
+
 
 class ConfigError(ValueError):
     """A setting has a value the server cannot use; the message names the variable."""
@@ -37,6 +41,20 @@ def _bool(env: dict[str, str], name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be true or false, not {raw!r}")
 
 
+def _inline_types(env: dict[str, str]) -> frozenset[str]:
+    raw = env.get("CHATIDK_INLINE_TYPES", "").strip()
+    if not raw:
+        return DEFAULT_INLINE
+    types = frozenset(t.strip().lower() for t in raw.split(",") if t.strip())
+    unsafe = sorted(types - INLINE_CANDIDATES)
+    if unsafe:
+        raise ConfigError(
+            f"CHATIDK_INLINE_TYPES may name only these image, video and audio types: "
+            f"{', '.join(sorted(INLINE_CANDIDATES))}; not {', '.join(unsafe)}"
+        )
+    return types
+
+
 @dataclass(frozen=True)
 class Config:
     database_url: str | None = None
@@ -45,6 +63,11 @@ class Config:
     data_dir: Path = field(
         default_factory=lambda: Path(platformdirs.user_data_dir("chatidk", appauthor=False))
     )
+    # Files: per-upload limit, per-user quota (None: none), types shown inline, life of unsent uploads.
+    max_upload_bytes: int = 100 * MIB
+    user_quota_bytes: int | None = 2048 * MIB
+    inline_types: frozenset[str] = DEFAULT_INLINE
+    unsent_upload_seconds: int = 24 * 3600
     workers: int = 2
     db_pool_size: int = 20
     bcrypt_rounds: int = 12
@@ -71,6 +94,10 @@ class Config:
             host=env.get("CHATIDK_HOST") or "127.0.0.1",
             port=_int(env, "CHATIDK_PORT", 8000, 0, 65535),
             data_dir=Path(data_dir) if data_dir else cls().data_dir,
+            max_upload_bytes=_int(env, "CHATIDK_MAX_UPLOAD_MB", 100, 1, 1024 * 1024) * MIB,
+            user_quota_bytes=(_int(env, "CHATIDK_USER_QUOTA_MB", 2048, 0, 1024**3) * MIB) or None,
+            inline_types=_inline_types(env),
+            unsent_upload_seconds=_int(env, "CHATIDK_UNSENT_UPLOAD_HOURS", 24, 1, 24 * 365) * 3600,
             workers=_int(env, "CHATIDK_WORKERS", min(os.cpu_count() or 1, 4), 1, 64),
             db_pool_size=_int(env, "CHATIDK_DB_POOL_SIZE", 20, 1, 500),
             bcrypt_rounds=_int(env, "CHATIDK_BCRYPT_ROUNDS", 12, 4, 16),

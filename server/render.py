@@ -18,6 +18,8 @@ def user(row: dict) -> dict:
         "username": row["username"],
         "display_name": row["display_name"],
         "deleted": deleted,
+        # The version of the profile picture (GET /users/{id}/avatar), null when there is none.
+        "avatar": row.get("avatar_version"),
     }
 
 
@@ -44,6 +46,28 @@ def message(row: dict, prefix: str = "") -> dict:
         "created_at": timestamp(row[prefix + "created_at"]),
         "edited_at": timestamp(row[prefix + "edited_at"]),
         "deleted": row[prefix + "deleted_at"] is not None,
+        # File objects as rendered by ``file`` when the message was sent (files never change).
+        "attachments": row[prefix + "attachments"],
+    }
+
+
+def file(row: dict) -> dict:
+    """A File of docs/protocol.md ("Files"); messages store these as sent."""
+    thumbnail = None
+    if row["thumbnail_type"] is not None:
+        thumbnail = {"width": row["thumbnail_width"], "height": row["thumbnail_height"]}
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "size": row["size"],
+        "content_type": row["content_type"],
+        "sha256": bytes(row["sha256"]).hex(),
+        "width": row["width"],
+        "height": row["height"],
+        "duration_ms": row["duration_ms"],
+        "thumbnail": thumbnail,
+        "uploader_id": row["uploader_id"],
+        "created_at": timestamp(row["created_at"]),
     }
 
 

@@ -25,7 +25,11 @@ _MESSAGES = "/conversations/<id:conversation_id>/messages"
     errors=(400, 401, 404, 409),
 )
 def send_message(conversation_id: int, body: s.SendMessage):
-    message, created = messages.send(ctx(), g.user_id, conversation_id, body.client_id, body.text)
+    if body.text is None and not body.file_ids:
+        raise InvalidField("text: is required unless file_ids names a file", field="text")
+    message, created = messages.send(
+        ctx(), g.user_id, conversation_id, body.client_id, body.text, body.file_ids
+    )
     return {"message": message}, 201 if created else 200
 
 

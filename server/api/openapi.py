@@ -25,7 +25,25 @@ _STATUS_TEXT = {
     403: "Not allowed for this member",
     404: "No such thing, or not visible to the caller",
     409: "Conflicts with the current state",
+    206: "Partial content (a Range request)",
+    413: "Too large, or over the storage quota",
+    415: "Not a supported image",
+    416: "Range not satisfiable",
     429: "Throttled; see Retry-After",
+}
+
+
+# Path parameters that are not integer ids.
+_PATH_PARAMETER_SCHEMAS = {"file_id": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}
+# Operations whose request body or successful answer is bytes rather than JSON (files, pictures).
+_BINARY_BODIES = {("/api/v1/files", "post"), ("/api/v1/me/avatar", "put")}
+_BINARY_ANSWERS = {
+    "/api/v1/files/{file_id}",
+    "/api/v1/files/{file_id}/thumbnail",
+    "/api/v1/users/{user_id}/avatar",
+}
+_BYTES = {
+    "application/octet-stream": {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}}
 }
 
 
@@ -70,7 +88,9 @@ def build_document() -> dict:
                 "name": name,
                 "in": "path",
                 "required": True,
-                "schema": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+                "schema": _PATH_PARAMETER_SCHEMAS.get(
+                    name, {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+                ),
             }
             for name in re.findall(r"{(\w+)}", path)
         ]
@@ -89,12 +109,16 @@ def build_document() -> dict:
                 "required": True,
                 "content": {"application/json": {"schema": _body_schema(ep.body)}},
             }
+        if (path, ep.method) in _BINARY_BODIES:
+            operation["requestBody"] = {"required": True, "content": _BYTES}
         if not ep.auth:
             operation["security"] = []
         for status, model in ep.responses.items():
             response: dict = {"description": _STATUS_TEXT.get(status, "")}
             if model is not None:
                 response["content"] = {"application/json": {"schema": _ref(model)}}
+            elif path in _BINARY_ANSWERS and status in (200, 206):
+                response["content"] = _BYTES
             operation["responses"][str(status)] = response
         for status in ep.errors:
             operation["responses"][str(status)] = {

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from server.files import MAX_ATTACHMENTS
 from server.limits import MAX_GROUP_MEMBERS, MAX_MESSAGE_CHARS
 
 _USERNAME = re.compile(r"[A-Za-z0-9_.-]{3,32}")
@@ -196,9 +197,27 @@ class MarkRead(Body):
 # ---- messages -------------------------------------------------------------------------------------------
 
 
+def _file_id(value: str) -> str:
+    if not re.fullmatch(r"[0-9a-f]{32}", value):
+        raise ValueError("must be a file id as POST /files returned it")
+    return value
+
+
+def _distinct(values: list[str]) -> list[str]:
+    if len(set(values)) != len(values):
+        raise ValueError("must not name a file twice")
+    return values
+
+
+FileId = Annotated[str, Field(max_length=64), AfterValidator(_file_id)]
+
+
 class SendMessage(Body):
+    """``text`` may be left out when ``file_ids`` names at least one file (the route checks)."""
+
     client_id: uuid.UUID
-    text: MessageText
+    text: MessageText | None = None
+    file_ids: Annotated[list[FileId], Field(max_length=MAX_ATTACHMENTS), AfterValidator(_distinct)] = []
 
 
 class EditMessage(Body):
@@ -211,6 +230,19 @@ class MessagePage(Query):
     limit: Annotated[int, Field(ge=1, le=200)] = 50
 
 
+# ---- files ----------------------------------------------------------------------------------------------
+
+
+class UploadQuery(Query):
+    """An upload's body is the file's bytes; its name comes in the query string (the server cleans it)."""
+
+    name: Annotated[str, Field(max_length=1024)] | None = None
+
+
+class AvatarQuery(Query):
+    size: Literal["small", "large"] = "small"
+
+
 # ---- responses (documentation) --------------------------------------------------------------------------
 
 
@@ -219,6 +251,26 @@ class User(BaseModel):
     username: str | None
     display_name: str
     deleted: bool
+    avatar: int | None
+
+
+class Thumbnail(BaseModel):
+    width: int
+    height: int
+
+
+class File(BaseModel):
+    id: str
+    name: str
+    size: int
+    content_type: str
+    sha256: str
+    width: int | None
+    height: int | None
+    duration_ms: int | None
+    thumbnail: Thumbnail | None
+    uploader_id: int
+    created_at: str
 
 
 class Me(User):
@@ -239,6 +291,7 @@ class Message(BaseModel):
     created_at: str
     edited_at: str | None
     deleted: bool
+    attachments: list[File]
 
 
 class Member(BaseModel):
@@ -304,6 +357,10 @@ class MessageEnvelope(BaseModel):
 class MessageList(BaseModel):
     messages: list[Message]
     has_more: bool
+
+
+class FileEnvelope(BaseModel):
+    file: File
 
 
 class ReadPosition(BaseModel):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 
+from psycopg2.extras import Json
+
 MESSAGE_COLUMNS = (
     "x.id, x.conversation_id, x.seq, x.sender_id, x.client_id, x.body, "
-    "x.created_at, x.edited_at, x.deleted_at"
+    "x.created_at, x.edited_at, x.deleted_at, x.attachments"
 )
 
 
@@ -37,8 +39,15 @@ def send_precheck(cur, conversation_id: int, sender_id: int, client_id: uuid.UUI
     return cur.fetchone()
 
 
-def store_message_txn(cur, conversation_id: int, sender_id: int, client_id: uuid.UUID, body: str) -> dict:
-    """Take the next seq and store the message in one statement.
+def store_message_txn(
+    cur,
+    conversation_id: int,
+    sender_id: int,
+    client_id: uuid.UUID,
+    body: str,
+    attachments: list[dict] | None = None,
+) -> dict:
+    """Take the next seq and store the message in one statement (``attachments``: rendered File objects).
 
     The UPDATE of the conversation row hands out the seq and holds that row's lock until commit, so
     concurrent senders queue and a rolled-back send gives its number back: no gaps, no duplicates.
@@ -51,10 +60,16 @@ def store_message_txn(cur, conversation_id: int, sender_id: int, client_id: uuid
             r AS (
                 UPDATE conversation_members SET last_read_seq = (SELECT last_seq FROM c)
                 WHERE conversation_id = %(conversation)s AND user_id = %(sender)s)
-            INSERT INTO messages AS x (conversation_id, seq, sender_id, client_id, body)
-            SELECT c.id, c.last_seq, %(sender)s, %(client_id)s, %(body)s FROM c
+            INSERT INTO messages AS x (conversation_id, seq, sender_id, client_id, body, attachments)
+            SELECT c.id, c.last_seq, %(sender)s, %(client_id)s, %(body)s, %(attachments)s FROM c
             RETURNING {MESSAGE_COLUMNS}""",
-        {"conversation": conversation_id, "sender": sender_id, "client_id": str(client_id), "body": body},
+        {
+            "conversation": conversation_id,
+            "sender": sender_id,
+            "client_id": str(client_id),
+            "body": body,
+            "attachments": Json(attachments or []),
+        },
     )
     return cur.fetchone()
 
@@ -107,7 +122,8 @@ def edit_message(cur, message_id: int, body: str) -> dict:
 
 def tombstone_message(cur, message_id: int) -> dict:
     cur.execute(
-        f"""UPDATE messages x SET body = NULL, deleted_at = coalesce(deleted_at, now()) WHERE x.id = %s
+        f"""UPDATE messages x SET body = NULL, attachments = '[]', deleted_at = coalesce(deleted_at, now())
+            WHERE x.id = %s
             RETURNING {MESSAGE_COLUMNS}""",
         (message_id,),
     )
@@ -117,7 +133,7 @@ def tombstone_message(cur, message_id: int) -> dict:
 def tombstone_all_from(cur, sender_id: int) -> list[dict]:
     """Every live message of a user becomes a tombstone (account deletion); returns them for the events."""
     cur.execute(
-        f"""UPDATE messages x SET body = NULL, deleted_at = now()
+        f"""UPDATE messages x SET body = NULL, attachments = '[]', deleted_at = now()
             WHERE x.sender_id = %s AND x.deleted_at IS NULL RETURNING {MESSAGE_COLUMNS}""",
         (sender_id,),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 USER_COLUMNS = (
     "u.id, u.username, u.display_name, u.visible, u.created_at, u.deleted_at, "
-    "u.email, u.email_confirmed_at, u.hide_last_seen, u.last_seen_at"
+    "u.email, u.email_confirmed_at, u.hide_last_seen, u.last_seen_at, u.avatar_version"
 )
 
 

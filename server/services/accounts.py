@@ -11,7 +11,7 @@ from server.db import messages as messages_db
 from server.db import sessions as sessions_db
 from server.db import users as users_db
 from server.errors import Conflict, NotFound, Unauthorized
-from server.services import events, passwords, throttle, tokens
+from server.services import events, files, passwords, throttle, tokens
 
 _BAD_LOGIN = "wrong username or password"
 
@@ -105,5 +105,7 @@ def delete_account(app: AppContext, user_id: int, password: str) -> None:
         for conversation_id in conversations_db.group_ids_of(cur, user_id):
             conversations_db.remove_member_txn(cur, conversation_id, user_id)
             app.broker.publish(cur, events.member_removed(conversation_id, user_id))
+        doomed_files = files.delete_user_files_txn(cur, user_id)
         users_db.erase_user_txn(cur, user_id)
         app.broker.publish(cur, events.sessions_revoked(session_ids))
+    files.remove_from_store(app, doomed_files)

@@ -10,7 +10,7 @@ from server import render
 from server.context import AppContext
 from server.db import messages as messages_db
 from server.errors import Conflict, Forbidden, NotFound
-from server.services import events
+from server.services import events, files
 from server.services.conversations import NOT_FOUND, require_member
 
 
@@ -23,11 +23,17 @@ def _replay(row: dict, conversation_id: int, prefix: str = "") -> dict:
 
 
 def send(
-    app: AppContext, user_id: int, conversation_id: int, client_id: uuid.UUID, text: str
+    app: AppContext,
+    user_id: int,
+    conversation_id: int,
+    client_id: uuid.UUID,
+    text: str | None,
+    file_ids: list[str] | None = None,
 ) -> tuple[dict, bool]:
     """Store and publish a message: (message, created). A retried client_id returns the stored message.
 
-    The answer is given only after the commit, so an acknowledged message is durable.
+    The answer is given only after the commit, so an acknowledged message is durable. Its files are
+    attached in the same transaction: they are the caller's own uploads, not yet sent in another message.
     """
     try:
         with app.db.transaction() as cur:
@@ -38,7 +44,12 @@ def send(
                 return _replay(check, conversation_id, "x_"), False
             if check["blocked"]:
                 raise Forbidden("this person does not accept your messages")
-            row = messages_db.store_message_txn(cur, conversation_id, user_id, client_id, text)
+            attachments = files.lock_for_attaching(cur, user_id, file_ids or [])
+            row = messages_db.store_message_txn(
+                cur, conversation_id, user_id, client_id, text or "", attachments
+            )
+            if attachments:
+                files.attach_txn(cur, row["id"], file_ids)
             app.broker.publish(cur, events.message("created", conversation_id, row["id"]))
     except psycopg2.errors.UniqueViolation:
         # A concurrent retry of the same send committed first; ours rolled back (its seq with it).
@@ -87,7 +98,11 @@ def edit(app: AppContext, user_id: int, conversation_id: int, seq: int, text: st
 def delete(app: AppContext, user_id: int, conversation_id: int, seq: int) -> dict:
     with app.db.transaction() as cur:
         row = _own_message(cur, user_id, conversation_id, seq)
+        doomed_files: list[str] = []
         if row["deleted_at"] is None:
+            if row["attachments"]:
+                doomed_files = files.delete_message_files_txn(cur, row["id"])
             row = messages_db.tombstone_message(cur, row["id"])
             app.broker.publish(cur, events.message("deleted", conversation_id, row["id"]))
+    files.remove_from_store(app, doomed_files)
     return render.message(row)
