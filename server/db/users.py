@@ -95,7 +95,12 @@ def set_last_seen(cur, user_id: int) -> None:
 
 
 def _like_prefix(prefix: str) -> str:
-    escaped = prefix.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    """A LIKE pattern matching names that start with ``prefix`` literally (its % and _ are not wildcards).
+
+    Letter case is folded by PostgreSQL's lower() on both sides, not by Python's: the two disagree on
+    letters such as "İ", and a name must always be found by its own first letters.
+    """
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return escaped + "%"
 
 
@@ -104,7 +109,7 @@ def search_visible(cur, prefix: str, limit: int, exclude_user_id: int) -> list[d
     cur.execute(
         f"""SELECT {USER_COLUMNS} FROM users u
             WHERE u.visible AND u.deleted_at IS NULL AND u.id <> %s
-              AND (lower(u.username) LIKE %s OR lower(u.display_name) LIKE %s)
+              AND (lower(u.username) LIKE lower(%s) OR lower(u.display_name) LIKE lower(%s))
               AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.blocker_id = u.id AND b.blocked_id = %s)
             ORDER BY lower(u.username) LIMIT %s""",
         (exclude_user_id, pattern, pattern, exclude_user_id, limit),

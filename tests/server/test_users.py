@@ -35,6 +35,25 @@ def test_search_matches_display_names_too(auth):
     assert names(search(me, "love")) == []  # a prefix, not a substring
 
 
+def test_a_name_is_found_by_its_own_first_letters_in_any_script(auth):
+    me = auth("zed")
+    auth("xy1", display_name="İstanbul Kebab")
+    auth("xy2", display_name="ΣΟΦΙΑ")
+    auth("xy3", display_name="Straße")
+    auth("xy4", display_name="Ǆemal")
+    for q, expected in [
+        ("İst", ["xy1"]),
+        ("İSTANBUL", ["xy1"]),
+        ("ΣΟΦ", ["xy2"]),
+        ("σοφ", ["xy2"]),
+        ("straß", ["xy3"]),
+        ("STRAẞE", ["xy3"]),
+        ("Ǆe", ["xy4"]),
+        ("ǆe", ["xy4"]),
+    ]:
+        assert names(search(me, q)) == expected, q
+
+
 def test_search_never_answers_the_caller_invisible_or_deleted_users(auth):
     me = auth("alice")
     hidden = auth("alicia")
