@@ -36,7 +36,7 @@ def _display_text(max_chars: int):
 
     def validate(value: str) -> str:
         value = value.strip()
-        if not value:
+        if _is_blank(value):  # "" or only invisible characters (zero-width spaces, direction marks)
             raise ValueError("must not be empty")
         if len(value) > max_chars:
             raise ValueError(f"must be at most {max_chars} characters")

@@ -131,7 +131,7 @@ def test_password_with_nul_is_refused(client):
 
 
 def test_display_name_rules_at_registration(client):
-    for display_name in ["A" * 65, "   ", "", "a\u0007b", "a\nb", "\u0000", 7]:
+    for display_name in ["A" * 65, "   ", "", "\u200b", " \u200f\u200e ", "a\u0007b", "a\nb", "\u0000", 7]:
         r = client.post(
             f"{API}/accounts", json={"username": "alice", "password": PASSWORD, "display_name": display_name}
         )

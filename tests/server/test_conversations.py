@@ -170,6 +170,7 @@ def test_group_field_errors(alice, bob):
         ({"kind": "group"}, "title"),
         ({"kind": "group", "title": ""}, "title"),
         ({"kind": "group", "title": "   "}, "title"),
+        ({"kind": "group", "title": "\u200b\u2060"}, "title"),
         ({"kind": "group", "title": "x" * 101}, "title"),
         ({"kind": "group", "title": "a\u0000b"}, "title"),
         ({"kind": "group", "title": "a\nb"}, "title"),
