@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tests.server.conftest import PASSWORD, assert_error, no_such_id
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from tests.server.conftest import PASSWORD, User, assert_error, no_such_id
 
 # The documented fields; later issues may add more.
 CONVERSATION_KEYS = {
@@ -353,3 +356,20 @@ def test_read_field_errors_leave_the_position(alice, bob):
 
 def test_read_unknown_conversation(alice):
     assert_error(read(alice, no_such_id(), 1), 404, "not_found")
+
+
+def test_both_people_opening_their_direct_at_once_get_one(app, alice, bob):
+    barrier = threading.Barrier(2)
+
+    def open_with(pair):
+        me, other = pair
+        own = User(app.test_client(), me.username, me.password, me.token, me.me)
+        barrier.wait()
+        r = own.post("/conversations", {"kind": "direct", "user_id": other.id})
+        return r.status_code, r.json["conversation"]["id"]
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(open_with, [(alice, bob), (bob, alice)]))
+    assert sorted(status for status, _ in results) == [200, 201]
+    assert len({cid for _, cid in results}) == 1
+    assert conversation_ids(alice) == conversation_ids(bob) == [results[0][1]]

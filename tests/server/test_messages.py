@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from server.limits import MAX_MESSAGE_CHARS
-from tests.server.conftest import assert_error, no_such_id
+from tests.server.conftest import User, assert_error, no_such_id
 
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 # The documented fields; later issues may add more.
@@ -410,3 +412,23 @@ def test_deleting_someone_elses_message_is_forbidden(alice, bob, chat):
 
 def test_delete_of_an_unknown_seq(alice, chat):
     assert_error(alice.delete(message_path(chat, 1)), 404, "not_found")
+
+
+def test_the_same_send_racing_itself_is_stored_once(app, alice, chat):
+    """Retries that overlap (a client that timed out and resent) meet the unique (sender, client_id)."""
+    body = {"client_id": str(uuid.uuid4()), "text": "once"}
+    barrier = threading.Barrier(8)
+
+    def send_once(_: int):
+        own = User(app.test_client(), alice.username, alice.password, alice.token, alice.me)
+        barrier.wait()
+        r = send(own, chat, body)
+        return r.status_code, r.json["message"]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(send_once, range(8)))
+    assert sorted(status for status, _ in results) == [200] * 7 + [201]
+    assert len({message["id"] for _, message in results}) == 1
+    assert {message["seq"] for _, message in results} == {1}
+    assert last_seq(alice, chat) == 1
+    assert [m["text"] for m in alice.messages(chat)] == ["once"]
