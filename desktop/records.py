@@ -26,7 +26,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass
+@dataclass(slots=True)
 class Message:
     """A message as shown: confirmed ones have a ``seq``; ones still in the outbox have ``seq`` None."""
 
@@ -42,6 +42,7 @@ class Message:
     state: str = SENT
     error: str | None = None
     _local_time: datetime | None = field(default=None, repr=False, compare=False)
+    layout_key: tuple | None = field(default=None, repr=False, compare=False)  # the model's, see LAYOUT_KEY
 
     @property
     def local_time(self) -> datetime:

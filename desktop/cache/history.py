@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterable
 
+from desktop.cache.database import transaction
 from desktop.records import Conversation, Message, format_time, parse_time
 
 _MESSAGE_COLUMNS = "conversation_id, seq, id, sender_id, client_id, text, created_at, edited_at, deleted"
@@ -35,13 +36,13 @@ class HistoryCache:
     # conversations
     def save_conversations(self, conversations: Iterable[Conversation]) -> None:
         rows = [(c.id, json.dumps(c.to_json()), format_time(c.last_activity_at)) for c in conversations]
-        with self.db:
+        with transaction(self.db):
             self.db.executemany(
                 "INSERT OR REPLACE INTO conversations (id, data, last_activity_at) VALUES (?, ?, ?)", rows
             )
 
     def forget_conversation(self, conversation_id: int) -> None:
-        with self.db:
+        with transaction(self.db):
             self.db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
             self.db.execute("DELETE FROM messages WHERE conversation_id = ?", (conversation_id,))
 
@@ -66,7 +67,7 @@ class HistoryCache:
             for m in messages
             if m.seq is not None
         ]
-        with self.db:
+        with transaction(self.db):
             self.db.executemany(
                 f"INSERT OR REPLACE INTO messages ({_MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
                 rows,

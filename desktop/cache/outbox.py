@@ -6,6 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from desktop.cache.database import transaction
 from desktop.records import FAILED, SENDING, Message, format_time, parse_time
 
 
@@ -39,7 +40,7 @@ class Outbox:
         self.db = connection
 
     def add(self, entry: OutboxEntry) -> None:
-        with self.db:
+        with transaction(self.db):
             self.db.execute(
                 "INSERT INTO outbox (client_id, conversation_id, sender_id, text, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
@@ -76,13 +77,13 @@ class Outbox:
         return found[0] if found else None
 
     def remove(self, client_id: str) -> None:
-        with self.db:
+        with transaction(self.db):
             self.db.execute("DELETE FROM outbox WHERE client_id = ?", (client_id,))
 
     def mark_failed(self, client_id: str, error: str) -> None:
-        with self.db:
+        with transaction(self.db):
             self.db.execute("UPDATE outbox SET failed = 1, error = ? WHERE client_id = ?", (error, client_id))
 
     def retry(self, client_id: str) -> None:
-        with self.db:
+        with transaction(self.db):
             self.db.execute("UPDATE outbox SET failed = 0, error = NULL WHERE client_id = ?", (client_id,))

@@ -13,6 +13,7 @@ from desktop.models.time_labels import clock_time, day_label, full_time
 from desktop.records import FAILED, SENDING, SENT, Message
 
 DELETED_TEXT = "This message was deleted"
+MAX_PAGE = 10_000
 OlderLoader = Callable[[int, int], list[Message]]
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -71,6 +72,8 @@ class MessageListModel(QAbstractListModel):
 
     def set_names(self, names: dict[int, str]) -> None:
         self._names = dict(names)
+        for message in self._rows:
+            message.layout_key = None
         if self._rows:
             self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1), [MessageRole.SENDER_NAME])
 
@@ -113,16 +116,19 @@ class MessageListModel(QAbstractListModel):
         if role == MessageRole.ERROR:
             return message.error
         if role == MessageRole.LAYOUT_KEY:
-            return (
-                message.client_id,
-                message.text,
-                message.deleted,
-                message.edited_at is not None,
-                message.state,
-                self._day_label(row),
-                self._sender_label(row),
-                message.sender_id == self.my_id,
-            )
+            # Asked for every row on each relayout: kept on the message until it or its neighbour changes.
+            if message.layout_key is None:
+                message.layout_key = (
+                    message.client_id,
+                    hash(message.text),
+                    message.deleted,
+                    message.edited_at is not None,
+                    message.state,
+                    self._day_label(row),
+                    self._sender_label(row),
+                    message.sender_id == self.my_id,
+                )
+            return message.layout_key
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = full_time(message.created_at)
             return f"{tip}\n{message.error}" if message.error else tip
@@ -180,7 +186,10 @@ class MessageListModel(QAbstractListModel):
         if not self.canFetchMore(parent):
             return
         oldest = self.oldest_seq()
-        older = self._older_loader(oldest, self.page_size) if self._older_loader else []
+        # Pages grow with what is loaded (up to MAX_PAGE): every insert relays out all rows, so scrolling far
+        # back costs a few dozen relayouts, not thousands.
+        count = min(MAX_PAGE, max(self.page_size, len(self._rows) // 2))
+        older = self._older_loader(oldest, count) if self._older_loader else []
         if older:
             self.prepend_older(older)
         else:
@@ -276,6 +285,7 @@ class MessageListModel(QAbstractListModel):
     def _refresh_row(self, row: int) -> None:
         """A row's day separator and sender name depend on the row before it: a neighbour may change too."""
         if 0 <= row < len(self._rows):
+            self._rows[row].layout_key = None
             index = self.index(row)
             self.dataChanged.emit(index, index)
 

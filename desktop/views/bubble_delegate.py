@@ -59,13 +59,13 @@ class BubbleDelegate(QStyledItemDelegate):
         self, parent=None, *, size_cache_limit: int = 200_000, layout_cache_limit: int = 400
     ) -> None:
         super().__init__(parent)
-        self._sizes: dict[tuple, QSize] = {}
+        self._sizes: dict[tuple, int] = {}  # heights only: a QSize wrapper per row costs memory
         self._size_cache_limit = size_cache_limit
         self._layouts: OrderedDict[tuple, RowGeometry] = OrderedDict()
         self._layout_cache_limit = layout_cache_limit
 
     def clear_caches(self) -> None:
-        """Fonts or palette changed: every height may be different now."""
+        """The font changed (the view calls this): every height may be different now."""
         self._sizes.clear()
         self._layouts.clear()
 
@@ -81,7 +81,7 @@ class BubbleDelegate(QStyledItemDelegate):
 
     def _geometry(self, option: QStyleOptionViewItem, index: AnyIndex) -> RowGeometry:
         width = float(option.rect.width())
-        key = (index.data(MessageRole.LAYOUT_KEY), width, option.font.key())
+        key = (index.data(MessageRole.LAYOUT_KEY), width)
         cached = self._layouts.get(key)
         if cached is not None:
             self._layouts.move_to_end(key)
@@ -163,15 +163,14 @@ class BubbleDelegate(QStyledItemDelegate):
 
     # QStyledItemDelegate
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
-        key = (index.data(MessageRole.LAYOUT_KEY), option.rect.width(), option.font.key())
-        size = self._sizes.get(key)
-        if size is None:
-            geometry = self._geometry(option, index)
-            size = QSize(option.rect.width(), int(geometry.height + 0.999))
+        key = (index.data(MessageRole.LAYOUT_KEY), option.rect.width())
+        height = self._sizes.get(key)
+        if height is None:
+            height = int(self._geometry(option, index).height + 0.999)
             if len(self._sizes) >= self._size_cache_limit:
                 self._sizes.clear()
-            self._sizes[key] = size
-        return size
+            self._sizes[key] = height
+        return QSize(option.rect.width(), height)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         geometry = self._geometry(option, index)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QStyleOptionViewItem, QWidget
 
@@ -115,6 +115,12 @@ class MessageListView(QListView):
     def scroll_to_end(self) -> None:
         self._stick_to_bottom = True
         self.scrollToBottom()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.bubble_delegate.clear_caches()  # sizes are cached without the font in the key
+            self.scheduleDelayedItemsLayout()
+        super().changeEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         keep_bottom = self._stick_to_bottom
