@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
     # account
     def set_profile(self, user: dict) -> None:
         name = user.get("display_name") or user.get("username") or ""
-        self.account_button.setText(f"{name} ▾")
+        self.account_button.setText(name)
         self.account_header.setText(f"Signed in as {name} (@{user.get('username', '')})")
         self.visible_action.blockSignals(True)
         self.visible_action.setChecked(bool(user.get("visible", True)))
