@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import g
+from flask import g, send_file
 
 from server.api import api
 from server.api import schemas as s
 from server.api.routing import endpoint
 from server.context import ctx
-from server.services import blocks, presence, recovery, sessions
+from server.services import blocks, export, presence, recovery, sessions
 
 _RESET_ANSWER = {"status": "if that account has a confirmed email address, a reset code is on its way"}
 
@@ -195,3 +195,17 @@ def unblock_user(user_id: int):
 )
 def list_presence():
     return {"presence": presence.contacts(ctx(), g.user_id)}
+
+
+@endpoint(
+    api,
+    "/me/export",
+    "GET",
+    summary="Everything the server holds about me, as a zip archive",
+    tag="safety",
+    responses={200: None},
+    errors=(401,),
+)
+def export_my_data():
+    archive, name = export.build(ctx(), g.user_id, g.session_id)
+    return send_file(archive, mimetype="application/zip", as_attachment=True, download_name=name)

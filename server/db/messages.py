@@ -138,3 +138,13 @@ def tombstone_all_from(cur, sender_id: int) -> list[dict]:
         (sender_id,),
     )
     return cur.fetchall()
+
+
+def by_sender_after(cur, sender_id: int, after_id: int, limit: int) -> list[dict]:
+    """A page of a user's live messages in id order (for the data export), never the whole history at once."""
+    cur.execute(
+        f"""SELECT {MESSAGE_COLUMNS} FROM messages x
+            WHERE x.sender_id = %s AND x.id > %s AND x.deleted_at IS NULL ORDER BY x.id LIMIT %s""",
+        (sender_id, after_id, limit),
+    )
+    return cur.fetchall()

@@ -326,3 +326,31 @@ def test_privacy_setting_for_last_seen(auth):
     alice = auth("alice")
     r = alice.patch("/me", {"hide_last_seen": True})
     assert r.json["user"]["hide_last_seen"] is True
+
+
+# ---- my data --------------------------------------------------------------------------------------------
+
+
+def test_export_holds_my_profile_conversations_and_only_my_messages(auth, inbox):
+    import io
+    import json
+    import zipfile
+
+    alice, bob = auth("alice"), auth("bob")
+    confirmed(alice, inbox, "alice@example.org")
+    conversation = alice.direct_with(bob)["id"]
+    alice.send(conversation, "mine 👋")
+    bob.send(conversation, "bob's, not in alice's export")
+    deleted = alice.send(conversation, "deleted later")
+    alice.delete(f"/conversations/{conversation}/messages/{deleted['seq']}")
+    r = alice.get("/me/export")
+    assert r.status_code == 200 and r.mimetype == "application/zip"
+    assert r.headers["Content-Disposition"].startswith("attachment; filename=chatidk-export-alice-")
+    archive = zipfile.ZipFile(io.BytesIO(r.data))
+    r.close()
+    profile = json.loads(archive.read("profile.json"))
+    assert profile["account"]["email"] == "alice@example.org"
+    assert [c["id"] for c in json.loads(archive.read("conversations.json"))] == [conversation]
+    messages = [json.loads(line) for line in archive.read("messages.jsonl").decode().splitlines()]
+    assert [m["text"] for m in messages] == ["mine 👋"]
+    assert_error(bob.client.get("/api/v1/me/export"), 401, "unauthorized")

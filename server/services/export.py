@@ -1,0 +1,71 @@
+""" "My data": everything the server holds about me, as one zip archive.
+
+profile.json (account, settings, devices, blocks), conversations.json (the conversations I am in, with their
+members), messages.jsonl (every message I sent, one JSON object per line) and, when the file store is present,
+files/ with every file I uploaded. Built in a temporary file in pages, so a long history never sits in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import zipfile
+from datetime import UTC, datetime
+from typing import IO
+
+from server import render
+from server.context import AppContext
+from server.db import messages as messages_db
+from server.db import users as users_db
+from server.services import blocks, conversations, sessions
+
+_PAGE = 2000
+
+
+def _json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def build(app: AppContext, user_id: int, session_id: int) -> tuple[IO[bytes], str]:
+    """The archive (a rewound temporary file) and a download name for it."""
+    with app.db.autocommit() as cur:
+        me = render.me(users_db.get_user(cur, user_id))
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to send_file, which closes it
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "profile.json",
+            _json(
+                {
+                    "account": me,
+                    "devices": sessions.list_mine(app, user_id, session_id),
+                    "blocked": blocks.list_mine(app, user_id),
+                    "exported_at": render.timestamp(datetime.now(UTC)),
+                }
+            ),
+        )
+        archive.writestr("conversations.json", _json(conversations.list_mine(app, user_id)))
+        with archive.open("messages.jsonl", "w") as lines:
+            after = 0
+            while True:
+                with app.db.autocommit() as cur:
+                    page = messages_db.by_sender_after(cur, user_id, after, _PAGE)
+                for row in page:
+                    lines.write((json.dumps(render.message(row), ensure_ascii=False) + "\n").encode())
+                if len(page) < _PAGE:
+                    break
+                after = page[-1]["id"]
+        _add_files(app, user_id, archive)
+    out.seek(0)
+    name = f"chatidk-export-{me['username']}-{datetime.now(UTC):%Y-%m-%d}.zip"
+    return out, name
+
+
+def _add_files(app: AppContext, user_id: int, archive: zipfile.ZipFile) -> None:
+    """My uploads, if this server has the file store (files/<id>-<name>)."""
+    try:
+        from server.services import files
+    except ImportError:  # pragma: no cover - the file store is part of the server
+        return
+    export = getattr(files, "export_user_files", None)
+    if export is not None:
+        export(app, user_id, archive)
