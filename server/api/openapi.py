@@ -47,6 +47,14 @@ _BYTES = {
 }
 
 
+# What any route may answer besides its own statuses: 405 for a wrong method, 500 for a fault, 503 while the
+# database is unreachable. Always the error shape.
+_ANY_OTHER_ERROR = {
+    "description": "Any other error (405, 500, 503), in the error shape",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
+
 def _ref(model: type[BaseModel]) -> dict:
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
@@ -120,11 +128,14 @@ def build_document() -> dict:
             elif path in _BINARY_ANSWERS and status in (200, 206):
                 response["content"] = _BYTES
             operation["responses"][str(status)] = response
-        for status in ep.errors:
+        # Every JSON body is capped at 1 MiB, whatever the route lists itself.
+        errors = (*ep.errors, 413) if ep.body is not None else ep.errors
+        for status in errors:
             operation["responses"][str(status)] = {
                 "description": _STATUS_TEXT[status],
                 "content": {"application/json": {"schema": _ref(s.Error)}},
             }
+        operation["responses"]["default"] = _ANY_OTHER_ERROR
         paths.setdefault(path, {})[ep.method] = operation
     paths["/healthz"] = {
         "get": {
@@ -138,6 +149,7 @@ def build_document() -> dict:
                     "description": "Database unavailable",
                     "content": {"application/json": {"schema": _ref(s.Health)}},
                 },
+                "default": _ANY_OTHER_ERROR,
             },
         }
     }
@@ -147,7 +159,10 @@ def build_document() -> dict:
             "operationId": "get_openapi",
             "tags": ["meta"],
             "security": [],
-            "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {}}}}},
+            "responses": {
+                "200": {"description": "OK", "content": {"application/json": {"schema": {}}}},
+                "default": _ANY_OTHER_ERROR,
+            },
         }
     }
     schemas = dict(definitions.get("$defs", {}))
