@@ -32,7 +32,9 @@ class ChatSession(QObject):
         self.account = account
         self.settings = settings
         self.tray = tray
-        self.database = open_cache_database(cache_path(data_dir, account.server_url, account.user_id))
+        self.cache_file = cache_path(data_dir, account.server_url, account.user_id)
+        self.database = open_cache_database(self.cache_file)
+        self._erase_cache = False
         self.chat = ChatController(
             account.user, rest, listener, HistoryCache(self.database), Outbox(self.database)
         )
@@ -75,7 +77,7 @@ class ChatSession(QObject):
         chat.error.connect(lambda text: window.statusBar().showMessage(text, 8000))
         chat.profile_changed.connect(window.set_profile)
         chat.session_ended.connect(self.ended)
-        chat.account_deleted.connect(lambda: self.ended.emit("Your account was deleted."))
+        chat.account_deleted.connect(self._on_account_deleted)
         chat.users_found.connect(self._on_users_found)
         chat.sync.caught_up.connect(self._open_last_if_none)
 
@@ -106,6 +108,15 @@ class ChatSession(QObject):
         self.window.hide()
         self.window.deleteLater()
         self.database.close()
+        if self._erase_cache:  # a deleted account leaves no history behind on this machine either
+            for suffix in ("", "-wal", "-shm"):
+                self.cache_file.with_name(self.cache_file.name + suffix).unlink(missing_ok=True)
+
+    def _on_account_deleted(self) -> None:
+        self._erase_cache = True
+        if self.delete_dialog is not None:
+            self.delete_dialog.accept()
+        self.ended.emit("Your account was deleted.")
 
     def save_window_state(self) -> None:
         self.settings.save_window_state(self.window.saveGeometry(), self.window.splitter.saveState())

@@ -62,6 +62,7 @@ class ChatController(QObject):
         self.sender = OutboxSender(rest, outbox, self)
         self.connection_state = CONNECTING
         self._ended = False
+        self._deleting_account = False
         self.state.messages.older_wanted_from_server.connect(self._fetch_older)
         self._read_timer = QTimer(self)
         self._read_timer.setSingleShot(True)
@@ -122,6 +123,8 @@ class ChatController(QObject):
         self._set_connection(RECONNECTING)
 
     def _unauthorized(self) -> None:
+        if self._deleting_account:
+            return  # the server closes our socket before it answers DELETE /me: that answer says what happened
         if not self._ended:
             self._ended = True
             self.session_ended.emit("Your session has ended. Please sign in again.")
@@ -316,9 +319,15 @@ class ChatController(QObject):
 
     def delete_account(self, password: str, on_error: Callable[[str], None]) -> None:
         def failed(error: Exception) -> None:
+            self._deleting_account = False
             if isinstance(error, ApiError) and error.status == 401:
                 on_error("That password is not right.")
             else:
                 on_error(describe_error(error))
 
-        self.rest.call(lambda api: api.delete_me(password), lambda _: self.account_deleted.emit(), failed)
+        def done(_: object) -> None:
+            self._ended = True
+            self.account_deleted.emit()
+
+        self._deleting_account = True
+        self.rest.call(lambda api: api.delete_me(password), done, failed)
