@@ -124,7 +124,7 @@ class ChatController(QObject):
 
     def _unauthorized(self) -> None:
         if self._deleting_account:
-            return  # the server closes our socket before it answers DELETE /me: that answer says what happened
+            return  # the server closes our socket before answering DELETE /me; that answer decides
         if not self._ended:
             self._ended = True
             self.session_ended.emit("Your session has ended. Please sign in again.")
