@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
+from typing import Literal
 
 from flask import g, request
 from flask_sock import ConnectionClosed, Sock
+from pydantic import ValidationError
 
 from server.api import api
-from server.api.routing import ENDPOINTS, Endpoint, authenticate_request
-from server.context import ctx
-from server.services.live import Connection, Hub
+from server.api.routing import ENDPOINTS, Endpoint, authenticate_request, describe_error
+from server.api.schemas import Id, SendMessage
+from server.context import AppContext, ctx
+from server.errors import ApiError, InvalidField
+from server.services import messages
+from server.services.live import Connection
+
+
+class SocketSend(SendMessage):
+    """``{"type": "send", "conversation_id", "client_id", "text"}`` on the socket."""
+
+    type: Literal["send"]
+    conversation_id: Id
+
 
 log = logging.getLogger(__name__)
 sock = Sock()
-_MAX_CLIENT_FRAME = 64 * 1024
 
 
 @api.before_request
@@ -26,8 +39,34 @@ def _authenticate_before_upgrade() -> None:
         authenticate_request()
 
 
-def _read_client_frames(ws, hub: Hub, conn: Connection) -> None:
-    """Answer application pings and notice the client leaving; runs beside the sender loop."""
+def _send_message(app: AppContext, conn: Connection, data: str) -> None:
+    """A send over the socket: the same rules and idempotency as POST …/messages, answered with an ack frame.
+
+    It spares a client that already holds a socket an HTTP request and a token lookup per message.
+    """
+    ack: dict = {"type": "ack"}
+    try:
+        frame = SocketSend.model_validate_json(data, strict=True)
+        ack["client_id"] = str(frame.client_id)
+        if frame.text is None and not frame.file_ids:
+            raise InvalidField("text: is required unless file_ids names a file", field="text")
+        message, created = messages.send(
+            app, conn.user_id, frame.conversation_id, frame.client_id, frame.text, frame.file_ids
+        )
+        ack.update(status=201 if created else 200, message=message)
+    except ValidationError as exc:
+        text, field = describe_error(exc.errors()[0])
+        ack.update(status=400, error=InvalidField(text, field=field).body()["error"])
+    except ApiError as exc:
+        ack.update(status=exc.status, error=exc.body()["error"])
+    if "client_id" not in ack:
+        with contextlib.suppress(ValueError, TypeError):
+            ack["client_id"] = json.loads(data).get("client_id")
+    conn.push(json.dumps(ack, separators=(",", ":"), ensure_ascii=False))
+
+
+def _read_client_frames(ws, app: AppContext, conn: Connection) -> None:
+    """Handle what the client says (sends, typing, idle, ping); notice it leaving. Runs beside the sender."""
     try:
         while True:
             data = ws.receive()
@@ -37,8 +76,12 @@ def _read_client_frames(ws, hub: Hub, conn: Connection) -> None:
                 frame = json.loads(data)
             except ValueError:
                 continue
-            if isinstance(frame, dict):
-                hub.client_frame(conn, frame)
+            if not isinstance(frame, dict):
+                continue
+            if frame.get("type") == "send":
+                _send_message(app, conn, data)
+            else:
+                app.hub.client_frame(conn, frame)
     except ConnectionClosed:
         pass
     except Exception:
@@ -48,11 +91,12 @@ def _read_client_frames(ws, hub: Hub, conn: Connection) -> None:
 
 @sock.route("/events", bp=api)
 def events(ws) -> None:
-    hub = ctx().hub
+    app = ctx()
+    hub = app.hub
     conn = hub.connect(g.user_id, g.session_id)
     try:
         reader = threading.Thread(
-            target=_read_client_frames, args=(ws, hub, conn), daemon=True, name="ws-reader"
+            target=_read_client_frames, args=(ws, app, conn), daemon=True, name="ws-reader"
         )
         reader.start()
         ws.send(json.dumps({"type": "hello", "user_id": g.user_id, "session_id": g.session_id}))

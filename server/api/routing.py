@@ -47,7 +47,7 @@ class Endpoint:
 ENDPOINTS: list[Endpoint] = []
 
 
-def _describe_error(err: dict) -> tuple[str, str | None]:
+def describe_error(err: dict) -> tuple[str, str | None]:
     location = ".".join(str(part) for part in err["loc"])
     message = err["msg"].removeprefix("Value error, ")
     if err["type"] == "missing":
@@ -67,7 +67,7 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
             first["type"] == "model_type" and not first["loc"]
         ):
             raise BadJson("the body must be a JSON object") from None
-        message, location = _describe_error(first)
+        message, location = describe_error(first)
         raise InvalidField(message, field=location) from None
 
 
@@ -75,7 +75,7 @@ def parse_query(model: type[BaseModel]) -> BaseModel:
     try:
         return model.model_validate(request.args.to_dict())
     except ValidationError as exc:
-        message, location = _describe_error(exc.errors()[0])
+        message, location = describe_error(exc.errors()[0])
         raise InvalidField(message, field=location) from None
 
 

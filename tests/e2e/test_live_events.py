@@ -129,3 +129,36 @@ def test_a_socket_that_stops_answering_pings_is_closed(server_factory, live_serv
         assert 9 in opcodes  # it pinged first
         assert int.from_bytes(payload[:2], "big") == 1008  # policy violation: ping/pong timeout
     alice.session.close()
+
+
+def test_sending_over_the_socket_is_acknowledged_idempotent_and_validated(users, streams):
+    import json
+    import uuid
+
+    alice, bob = users("alice"), users("bob")
+    conversation = alice.direct_with(bob)
+    stream, bob_stream = streams(alice), streams(bob)
+    client_id = str(uuid.uuid4())
+    frame = {
+        "type": "send",
+        "conversation_id": conversation,
+        "client_id": client_id,
+        "text": "over the socket",
+    }
+    stream._ws.send(json.dumps(frame))
+    stream._ws.send(json.dumps(frame))  # a retry: acknowledged with the same message, stored once
+    stream._ws.send(json.dumps({**frame, "client_id": str(uuid.uuid4()), "text": " "}))
+    stream._ws.send(json.dumps({**frame, "client_id": str(uuid.uuid4()), "conversation_id": 987654321}))
+    stream._ws.send(json.dumps({"type": "send", "conversation_id": conversation, "client_id": "nope"}))
+    acks = [
+        e
+        for e in stream.wait_for(lambda ev: len([e for e in ev if e["type"] == "ack"]) == 5)
+        if e["type"] == "ack"
+    ]
+    assert [a["status"] for a in acks] == [201, 200, 400, 404, 400]
+    assert acks[0]["client_id"] == client_id and acks[0]["message"] == acks[1]["message"]
+    assert acks[2]["error"]["code"] == "invalid_field" and acks[2]["error"]["field"] == "text"
+    assert acks[3]["error"] == {"code": "not_found", "message": "no such conversation"}
+    assert acks[4]["client_id"] == "nope" and acks[4]["error"]["field"] == "client_id"
+    bob_stream.wait_for(lambda ev: any(e["type"] == "message.created" for e in ev))
+    assert [m["text"] for m in alice.messages_after(conversation)] == ["over the socket"]
