@@ -77,7 +77,9 @@ def measure_ceiling(url: str, concurrency: int, total: int) -> float:
 
 
 class Bench:
-    def __init__(self, base: str, users: int) -> None:
+    def __init__(self, base: str, users: int, transport: str = "rest") -> None:
+        self.transport = transport
+        self.pending_acks: dict[str, asyncio.Future] = {}
         self.base = base
         self.api = base + "/api/v1"
         self.ws_url = base.replace("http", "ws") + "/api/v1/events"
@@ -144,7 +146,11 @@ class Bench:
                 continue
             now = time.perf_counter()
             event = msg.json()
-            if event["type"] == "message.created":
+            if event["type"] == "ack":
+                future = self.pending_acks.pop(event["client_id"], None)
+                if future is not None:
+                    future.set_result(event["status"])
+            elif event["type"] == "message.created":
                 self.received += 1
                 sent = self.sent_at.get(event["message"]["client_id"])
                 if sent is not None:
@@ -154,6 +160,16 @@ class Bench:
         conversation_id, sender = conversation
         client_id = str(uuid.uuid4())
         self.sent_at[client_id] = time.perf_counter()
+        if self.transport == "ws":
+            ack = asyncio.get_running_loop().create_future()
+            self.pending_acks[client_id] = ack
+            await self.sockets[sender].send_json(
+                {"type": "send", "conversation_id": conversation_id, "client_id": client_id, "text": text}
+            )
+            status = await ack
+            if status not in (200, 201):
+                raise RuntimeError(f"send failed: {status}")
+            return
         async with http.post(
             f"{self.api}/conversations/{conversation_id}/messages",
             json={"client_id": client_id, "text": text},
@@ -219,7 +235,7 @@ class Bench:
 
 
 async def run_load(base: str, args) -> tuple[dict, dict]:
-    bench = Bench(base, args.sockets)
+    bench = Bench(base, args.sockets, args.transport)
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector) as http:
         await bench.setup(http)
@@ -269,6 +285,12 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=1000, help="msgs/s for the latency phase")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--transport",
+        choices=["rest", "ws"],
+        default="rest",
+        help="send with POST …/messages (rest) or as frames on the sender's socket (ws)",
+    )
     parser.add_argument("--quick", action="store_true", help="a small run to check the script works")
     args = parser.parse_args()
     if args.quick:
@@ -296,7 +318,10 @@ def main() -> None:
             databases.close()
 
     print(f"PostgreSQL ceiling (psycopg2, {args.senders} connections): {ceiling:8.0f} inserts/s")
-    print(f"server, {args.senders} senders, {args.messages} messages, {args.sockets} sockets open:")
+    print(
+        f"server ({args.transport} sends), {args.senders} senders, {args.messages} messages, "
+        f"{args.sockets} sockets open:"
+    )
     print(
         f"  persisted          {throughput['persisted_per_s']:8.0f} msgs/s   "
         f"ratio to ceiling {throughput['persisted_per_s'] / ceiling:.2f}  (target >= 0.5)"
