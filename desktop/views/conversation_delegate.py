@@ -48,7 +48,7 @@ class ConversationDelegate(QStyledItemDelegate):
         avatar = QRectF(rect.left() + PAD, rect.center().y() - AVATAR / 2, AVATAR, AVATAR)
         path = QPainterPath()
         path.addEllipse(avatar)
-        painter.fillPath(path, palette_colors.sender_color(palette, conversation_id))
+        painter.fillPath(path, palette_colors.avatar_color(conversation_id))
         avatar_font = QFont(option.font)
         avatar_font.setBold(True)
         painter.setFont(avatar_font)

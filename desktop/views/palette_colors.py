@@ -48,3 +48,8 @@ def sender_color(palette: QPalette, user_id: int) -> QColor:
     """A stable per-person hue for names in groups, light or dark enough to read on the bubble."""
     hue = (user_id * 137) % 360
     return QColor.fromHsl(hue, 150, 170 if is_dark(palette) else 90)
+
+
+def avatar_color(key: int) -> QColor:
+    """Avatar discs carry white initials, so they stay mid-dark in light and dark themes alike."""
+    return QColor.fromHsl((key * 137) % 360, 120, 95)
