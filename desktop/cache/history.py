@@ -104,15 +104,23 @@ class HistoryCache:
     def held_seq(self, conversation_id: int) -> int | None:
         """The end of the first unbroken run of seqs. Catch-up asks for everything after it, so a gap left by
         a failed fetch is filled on the next connect instead of hiding behind a later message."""
-        oldest = self.oldest_seq(conversation_id)
+        oldest, newest, count = self.db.execute(
+            "SELECT MIN(seq), MAX(seq), COUNT(*) FROM messages WHERE conversation_id = ?", (conversation_id,)
+        ).fetchone()
         if oldest is None:
             return None
+        if newest - oldest + 1 == count:
+            return newest  # no gap: the usual case, without probing every row
         row = self.db.execute(
             "SELECT MIN(m.seq) FROM messages m WHERE m.conversation_id = ?1 AND NOT EXISTS"
             " (SELECT 1 FROM messages n WHERE n.conversation_id = ?1 AND n.seq = m.seq + 1)",
             (conversation_id,),
         ).fetchone()
         return row[0]
+
+    def newest_seq(self, conversation_id: int) -> int | None:
+        row = self.db.execute("SELECT MAX(seq) FROM messages WHERE conversation_id = ?", (conversation_id,))
+        return row.fetchone()[0]
 
     def count_messages(self, conversation_id: int) -> int:
         row = self.db.execute("SELECT COUNT(*) FROM messages WHERE conversation_id = ?", (conversation_id,))

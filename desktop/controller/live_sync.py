@@ -146,9 +146,9 @@ class LiveSync(QObject):
         state = self.state
         if state.conversations.get(message.conversation_id) is None:
             self.refresh_conversation(message.conversation_id)
-        held = state.history.held_seq(message.conversation_id)
-        if held is not None and message.seq > held + 1:
-            self.fetch_after(message.conversation_id, held)  # a gap: fill it, the merge drops overlaps
+        newest = state.history.newest_seq(message.conversation_id)
+        if newest is not None and message.seq > newest + 1:
+            self.fetch_after(message.conversation_id, newest)  # a gap: fill it, the merge drops overlaps
         self._store_confirmed([message], live=True)
 
     def _store_confirmed(self, messages: list[Message], *, live: bool) -> None:

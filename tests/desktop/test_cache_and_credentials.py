@@ -1,0 +1,98 @@
+"""The SQLite cache and outbox on disk, and where the token is kept."""
+
+from __future__ import annotations
+
+import stat
+
+from desktop.cache import HistoryCache, Outbox, OutboxEntry, open_cache_database
+from desktop.credentials import FileCredentialStore, KeyringCredentialStore, make_credential_store
+from desktop.records import FAILED, SENDING
+from tests.desktop.factories import BASE_TIME, conversation, message
+
+
+def test_messages_merge_by_key_and_pages_read_in_order(tmp_path):
+    history = HistoryCache(open_cache_database(tmp_path / "c.sqlite3"))
+    history.store_messages([message(n) for n in range(1, 11)])
+    history.store_messages([message(5, text="edited"), message(None)])  # replaced; pending ones never cached
+    assert history.count_messages(1) == 10
+    assert [m.seq for m in history.latest_messages(1, 3)] == [8, 9, 10]
+    assert [m.seq for m in history.messages_before(1, 8, 3)] == [5, 6, 7]
+    assert history.messages_before(1, 8, 3)[0].text == "edited"
+    assert [m.seq for m in history.messages_after(1, 8)] == [9, 10]
+
+
+def test_held_seq_stops_at_the_first_gap(tmp_path):
+    history = HistoryCache(open_cache_database(tmp_path / "c.sqlite3"))
+    assert history.held_seq(1) is None
+    history.store_messages([message(n) for n in (3, 4, 5, 9, 10)])
+    assert history.held_seq(1) == 5  # catch-up asks for everything after 5: the gap gets filled
+    assert history.newest_seq(1) == 10
+    history.store_messages([message(n) for n in (6, 7, 8)])
+    assert history.held_seq(1) == 10
+
+
+def test_conversations_survive_reopening(tmp_path):
+    path = tmp_path / "c.sqlite3"
+    database = open_cache_database(path)
+    history = HistoryCache(database)
+    history.save_conversations(
+        [conversation(1, minutes=1), conversation(2, kind="group", title="G", minutes=5)]
+    )
+    database.close()
+    again = HistoryCache(open_cache_database(path))
+    assert [c.id for c in again.conversations()] == [2, 1]
+    again.forget_conversation(2)
+    assert [c.id for c in again.conversations()] == [1]
+
+
+def test_outbox_keeps_order_and_state_across_reopening(tmp_path):
+    path = tmp_path / "c.sqlite3"
+    outbox = Outbox(open_cache_database(path))
+    for n in range(3):
+        outbox.add(OutboxEntry(f"c{n}", 1, 7, f"text {n}", BASE_TIME))
+    outbox.mark_failed("c1", "refused")
+    outbox.db.close()
+    reopened = Outbox(open_cache_database(path))
+    assert [e.client_id for e in reopened.pending()] == ["c0", "c2"]
+    assert [e.as_message().state for e in reopened.for_conversation(1)] == [SENDING, FAILED, SENDING]
+    reopened.retry("c1")
+    reopened.remove("c0")
+    assert [e.client_id for e in reopened.pending()] == ["c1", "c2"]
+
+
+def test_file_credentials_are_private_and_per_server(tmp_path):
+    store = FileCredentialStore(tmp_path / "dir" / "credentials.json")
+    store.save("http://a", {"token": "t1", "user": {"id": 1}})
+    store.save("http://b", {"token": "t2", "user": {"id": 2}})
+    assert stat.S_IMODE((tmp_path / "dir" / "credentials.json").stat().st_mode) == 0o600
+    assert store.load("http://a")["token"] == "t1"
+    store.forget("http://a")
+    assert store.load("http://a") is None and store.load("http://b")["token"] == "t2"
+
+
+def test_no_usable_keyring_falls_back_to_the_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    assert isinstance(make_credential_store("auto", tmp_path), FileCredentialStore)
+    assert isinstance(make_credential_store("file", tmp_path), FileCredentialStore)
+
+
+def test_keyring_store_round_trip():
+    class MemoryKeyring:
+        def __init__(self) -> None:
+            self.items: dict = {}
+
+        def get_password(self, service, name):
+            return self.items.get((service, name))
+
+        def set_password(self, service, name, value):
+            self.items[(service, name)] = value
+
+        def delete_password(self, service, name):
+            del self.items[(service, name)]
+
+    store = KeyringCredentialStore(MemoryKeyring())
+    store.save("http://a", {"token": "t"})
+    assert store.load("http://a") == {"token": "t"}
+    store.forget("http://a")
+    store.forget("http://a")
+    assert store.load("http://a") is None
