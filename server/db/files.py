@@ -86,6 +86,21 @@ def get_visible(cur, file_id: str, viewer_id: int) -> dict | None:
     return cur.fetchone()
 
 
+def uploaded_by(cur, user_id: int, after_id: str, limit: int) -> list[dict]:
+    """A page of the user's stored uploads in id order (for the data export)."""
+    cur.execute(
+        f"SELECT {FILE_COLUMNS} FROM files f WHERE f.uploader_id = %s AND f.id > %s ORDER BY f.id LIMIT %s",
+        (user_id, after_id, limit),
+    )
+    return cur.fetchall()
+
+
+def avatar_version(cur, user_id: int) -> int | None:
+    cur.execute("SELECT avatar_version FROM users WHERE id = %s", (user_id,))
+    row = cur.fetchone()
+    return row["avatar_version"] if row else None
+
+
 # ---- attaching -----------------------------------------------------------------------------------------
 
 

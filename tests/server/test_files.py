@@ -263,6 +263,17 @@ def test_quota_is_per_user_and_counts_every_stored_file(app, alice, bob):
     assert uploaded(bob, b"e" * 9000)["size"] == 9000  # bob has his own
 
 
+def test_concurrent_uploads_cannot_overshoot_the_quota_together(app, alice):
+    """Both pass the check made before streaming; the insert, one user at a time, lets only one in."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    configure(app, user_quota_bytes=10_000)
+    with ThreadPoolExecutor(4) as pool:
+        statuses = sorted(pool.map(lambda n: upload(alice, bytes([n]) * 6000).status_code, range(4)))
+    assert statuses == [201, 413, 413, 413]
+    assert len([k for k in stored_keys(app) if "." not in k]) == 1
+
+
 def test_taking_back_an_upload_frees_quota(app, alice):
     configure(app, user_quota_bytes=10_000)
     file = uploaded(alice, b"a" * 8000)
@@ -599,3 +610,21 @@ def test_a_stale_staging_file_is_swept(app, alice):
     os.utime(stale, (1, 1))
     files_service.purge(app.extensions["chatidk"])
     assert not stale.exists()
+
+
+def test_my_data_export_holds_my_uploads_and_picture(alice, bob, chat, shared):
+    import zipfile
+
+    unsent = uploaded(alice, b"still a draft", "draft.txt")
+    uploaded(bob, b"bob's own", "bobs.txt")
+    assert alice.request("PUT", "/me/avatar", data=image_bytes(), headers={}).status_code == 200
+    r = fetch(alice, "/me/export")
+    assert r.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(r.data)) as archive:
+        names = [n for n in archive.namelist() if n.startswith("files/")]
+        assert sorted(names) == sorted(
+            [f"files/{shared['id']}-red.png", f"files/{unsent['id']}-draft.txt", "files/avatar.jpg"]
+        )
+        assert archive.read(f"files/{shared['id']}-red.png") == image_bytes()
+        assert archive.read(f"files/{unsent['id']}-draft.txt") == b"still a draft"
+        assert Image.open(io.BytesIO(archive.read("files/avatar.jpg"))).size == (512, 512)

@@ -150,3 +150,14 @@ def test_outsiders_cannot_send_files_into_a_conversation(alice, auth, chat):
     assert_error(send_files(carol, chat, [file["id"]]), 404, "not_found")
     assert fetch(carol, f"/files/{file['id']}").status_code == 200  # still her unsent upload
     assert last_seq(alice, chat) == 0
+
+
+def test_concurrent_sends_of_one_file_attach_it_once(alice, chat):
+    from concurrent.futures import ThreadPoolExecutor
+
+    file = uploaded(alice, b"contested")
+    with ThreadPoolExecutor(4) as pool:
+        statuses = sorted(pool.map(lambda _: send_files(alice, chat, [file["id"]]).status_code, range(4)))
+    assert statuses == [201, 409, 409, 409]
+    assert [len(m["attachments"]) for m in alice.messages(chat)] == [1]
+    assert last_seq(alice, chat) == 1
