@@ -16,7 +16,7 @@ from desktop.controller.state import ChatState
 from desktop.models.conversations import ConversationFilterModel, ConversationListModel
 from desktop.models.messages import MessageListModel
 from desktop.net.api import ApiError
-from desktop.net.rest_worker import RestDispatcher
+from desktop.net.rest_worker import RestDispatcher, ScopedRest
 from desktop.records import FAILED, SENDING, Conversation, Message, utc_now
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,8 @@ class ChatController(QObject):
     ) -> None:
         super().__init__()
         self.user = dict(user)
-        self.rest = rest
+        self.rest = ScopedRest(rest)
+        rest = self.rest
         self.listener = listener
         conversations = ConversationListModel(my_id=user["id"], parent=self)
         self.state = ChatState(
@@ -78,7 +79,7 @@ class ChatController(QObject):
         )
         self.sender.unauthorized.connect(self._unauthorized)
         listener.connected.connect(self._on_connected)
-        listener.event_received.connect(self.sync.apply_event)
+        listener.event_received.connect(self._on_event)
         # Bound methods, never lambdas: a lambda would run on the listener's thread, a method of this object
         # runs queued on the UI thread.
         listener.disconnected.connect(self._on_disconnected)
@@ -105,6 +106,7 @@ class ChatController(QObject):
         self.rest.call(lambda api: api.me(), self._on_profile, self._on_call_error)
 
     def shutdown(self) -> None:
+        self.rest.close()
         self.sender.stop()
         self.listener.stop()
 
@@ -113,7 +115,13 @@ class ChatController(QObject):
             self.connection_state = state
             self.connection_state_changed.emit(state)
 
+    def _on_event(self, event: dict) -> None:
+        if not self.rest.closed:  # an event queued just before shutdown must not reach the closed cache
+            self.sync.apply_event(event)
+
     def _on_connected(self, hello: dict) -> None:
+        if self.rest.closed:
+            return
         self._set_connection(ONLINE)
         self.sync.catch_up()
         self.sender.kick()

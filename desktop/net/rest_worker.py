@@ -108,3 +108,33 @@ class RestDispatcher(QObject):
         self._thread.quit()
         self._thread.wait()
         self._worker.api.close()
+
+
+class ScopedRest:
+    """A view of a dispatcher whose callbacks stop once ``close()`` is called: a signed-out session's late
+    answers must not reach its closed cache (the dispatcher itself outlives it, for the next sign-in)."""
+
+    def __init__(self, rest) -> None:
+        self._rest = rest
+        self.closed = False
+
+    def call(self, operation: Operation, on_done=None, on_error=None) -> None:
+        if self.closed:
+            return
+
+        def done(result: Any) -> None:
+            if not self.closed and on_done is not None:
+                on_done(result)
+
+        def failed(error: Exception) -> None:
+            if self.closed:
+                return
+            if on_error is not None:
+                on_error(error)
+            else:
+                log.warning("a server call failed: %s", error)
+
+        self._rest.call(operation, done, failed)
+
+    def close(self) -> None:
+        self.closed = True
