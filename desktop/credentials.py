@@ -58,10 +58,13 @@ class FileCredentialStore:
 class KeyringCredentialStore:
     """The platform's secret store (Secret Service, macOS Keychain, Windows Credential Locker)."""
 
-    def __init__(self, keyring_module) -> None:
+    def __init__(self, keyring_module, fallback: FileCredentialStore | None = None) -> None:
         self._keyring = keyring_module
+        self._fallback = fallback
 
     def load(self, server_url: str) -> dict | None:
+        if self._fallback is not None and (stored := self._fallback.load(server_url)):
+            return stored  # saved there when the keyring refused (locked, no agent)
         try:
             raw = self._keyring.get_password(SERVICE, server_url)
         except Exception:
@@ -74,11 +77,22 @@ class KeyringCredentialStore:
         return None
 
     def save(self, server_url: str, credentials: dict) -> None:
-        self._keyring.set_password(SERVICE, server_url, json.dumps(credentials))
+        try:
+            self._keyring.set_password(SERVICE, server_url, json.dumps(credentials))
+        except Exception:
+            if self._fallback is None:
+                raise
+            log.warning("the keyring refused the token; keeping it in %s", self._fallback.path, exc_info=True)
+            self._fallback.save(server_url, credentials)
+        else:
+            if self._fallback is not None:
+                self._fallback.forget(server_url)
 
     def forget(self, server_url: str) -> None:
         with contextlib.suppress(Exception):
             self._keyring.delete_password(SERVICE, server_url)
+        if self._fallback is not None:
+            self._fallback.forget(server_url)
 
 
 def usable_keyring():
@@ -109,4 +123,4 @@ def make_credential_store(backend: str, data_dir: Path) -> CredentialStore:
         if backend == "keyring":
             log.warning("no usable keyring backend; keeping the token in %s", file_store.path)
         return file_store
-    return KeyringCredentialStore(module)
+    return KeyringCredentialStore(module, fallback=file_store)

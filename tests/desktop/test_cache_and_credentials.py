@@ -96,3 +96,22 @@ def test_keyring_store_round_trip():
     store.forget("http://a")
     store.forget("http://a")
     assert store.load("http://a") is None
+
+
+def test_a_refusing_keyring_falls_back_to_the_file(tmp_path):
+    class LockedKeyring:
+        def get_password(self, service, name):
+            return None
+
+        def set_password(self, service, name, value):
+            raise RuntimeError("the collection is locked")
+
+        def delete_password(self, service, name):
+            raise RuntimeError("the collection is locked")
+
+    fallback = FileCredentialStore(tmp_path / "credentials.json")
+    store = KeyringCredentialStore(LockedKeyring(), fallback=fallback)
+    store.save("http://a", {"token": "t"})
+    assert store.load("http://a") == {"token": "t"}
+    store.forget("http://a")
+    assert store.load("http://a") is None
