@@ -309,10 +309,9 @@ def test_a_blocked_user_cannot_open_a_1to1_message_me_find_me_or_add_me(auth):
 
 def test_block_list_and_its_errors(auth):
     alice, bob = auth("alice"), auth("bob")
-    assert alice.request("PUT", f"/blocks/{bob.id}", {"hide_in_groups": True}).json == {
-        "user": {"id": bob.id, "username": "bob", "display_name": "bob", "deleted": False},
-        "hide_in_groups": True,
-    }
+    entry = alice.request("PUT", f"/blocks/{bob.id}", {"hide_in_groups": True}).json
+    assert entry["hide_in_groups"] is True
+    assert (entry["user"]["id"], entry["user"]["username"]) == (bob.id, "bob")
     blocks = alice.get("/blocks").json["blocks"]
     assert [(b["user"]["id"], b["hide_in_groups"]) for b in blocks] == [(bob.id, True)]
     assert_error(alice.request("PUT", f"/blocks/{alice.id}", {}), 400, "invalid_field")
