@@ -23,14 +23,19 @@ def find_by_client_id(cur, sender_id: int, client_id: uuid.UUID) -> dict | None:
 def send_precheck(cur, conversation_id: int, sender_id: int, client_id: uuid.UUID) -> dict | None:
     """In one query: None when the sender is not a member; else the row, with ``x_id`` set (and the stored
     message's columns) when this client_id was already used by the sender, in any conversation, and
-    ``blocked`` when this is a 1:1 whose other member blocked the sender."""
+    ``blocked`` when this is a 1:1 whose other member blocked the sender, ``peer_deleted`` when that member
+    deleted their account."""
     columns = ", ".join(f"{c} AS x_{c[2:]}" for c in MESSAGE_COLUMNS.split(", "))
     cur.execute(
         f"""SELECT m.role, {columns},
                    EXISTS (SELECT 1 FROM conversations c
                            JOIN conversation_members o ON o.conversation_id = c.id AND o.user_id <> m.user_id
                            JOIN blocks b ON b.blocker_id = o.user_id AND b.blocked_id = m.user_id
-                           WHERE c.id = m.conversation_id AND c.kind = 'direct') AS blocked
+                           WHERE c.id = m.conversation_id AND c.kind = 'direct') AS blocked,
+                   EXISTS (SELECT 1 FROM conversations c
+                           JOIN conversation_members o ON o.conversation_id = c.id AND o.user_id <> m.user_id
+                           JOIN users u ON u.id = o.user_id AND u.deleted_at IS NOT NULL
+                           WHERE c.id = m.conversation_id AND c.kind = 'direct') AS peer_deleted
             FROM conversation_members m
             LEFT JOIN messages x ON x.sender_id = m.user_id AND x.client_id = %s
             WHERE m.conversation_id = %s AND m.user_id = %s""",

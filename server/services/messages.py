@@ -44,6 +44,8 @@ def send(
                 return _replay(check, conversation_id, "x_"), False
             if check["blocked"]:
                 raise Forbidden("this person does not accept your messages")
+            if check["peer_deleted"]:
+                raise Conflict("this person deleted their account; the conversation is read-only")
             attachments = files.lock_for_attaching(cur, user_id, file_ids or [])
             row = messages_db.store_message_txn(
                 cur, conversation_id, user_id, client_id, text or "", attachments

@@ -353,3 +353,16 @@ def test_export_holds_my_profile_conversations_and_only_my_messages(auth, inbox)
     messages = [json.loads(line) for line in archive.read("messages.jsonl").decode().splitlines()]
     assert [m["text"] for m in messages] == ["mine 👋"]
     assert_error(bob.client.get("/api/v1/me/export"), 401, "unauthorized")
+
+
+def test_a_1to1_with_a_deleted_account_is_read_only(auth):
+    alice, bob = auth("alice"), auth("bob")
+    conversation = alice.direct_with(bob)["id"]
+    alice.send(conversation, "before")
+    assert bob.delete("/me", {"password": PASSWORD}).status_code == 204
+    r = alice.post(
+        f"/conversations/{conversation}/messages",
+        {"client_id": "3f1c9a6e-1111-4a4a-9b9b-000000000002", "text": "after"},
+    )
+    assert_error(r, 409, "conflict")
+    assert [m["text"] for m in alice.messages(conversation)] == ["before"]
