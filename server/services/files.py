@@ -201,13 +201,13 @@ def upload(
             size, sha256, head = _receive(open_body(), staged, limit, room)
             content_type = sniff(head)
             preview = _describe(staged, content_type)
+            stored.append(file_id)  # before put: a put that fails half way is cleaned up too
             store.put(staged, file_id)
-            stored.append(file_id)
         if preview.thumbnail is not None:
             with store.staging() as staged:
                 staged.write_bytes(preview.thumbnail)
-                store.put(staged, files_db.thumbnail_key(file_id))
                 stored.append(files_db.thumbnail_key(file_id))
+                store.put(staged, files_db.thumbnail_key(file_id))
         with app.db.transaction() as cur:
             row = files_db.insert_file_txn(
                 cur,

@@ -148,3 +148,29 @@ def test_a_sent_photo_reaches_the_other_side_live_with_its_preview(server, tmp_p
         stream.close()
         alice.session.close()
         bob.session.close()
+
+
+def test_video_previews_are_made_under_gevent(server, tmp_path):
+    """ffmpeg runs as a subprocess from a greenlet of the gevent worker (cooperative, with its timeout)."""
+    import subprocess
+
+    from server.files import previews
+    from tests.support.api import ApiClient
+
+    clip = tmp_path / "clip.mp4"
+    source = ["-f", "lavfi", "-i", "testsrc=duration=1:size=160x120:rate=10"]
+    encode = ["-c:v", "libx264", "-pix_fmt", "yuv420p"]
+    command = [previews.ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y"]
+    subprocess.run([*command, *source, *encode, str(clip)], check=True, timeout=60)
+    alice = ApiClient(server.url, "alice")
+    try:
+        r = alice.session.post(
+            server.url + "/api/v1/files", params={"name": "clip.mp4"}, data=clip.read_bytes(), timeout=60
+        )
+        file = r.json()["file"]
+        assert file["content_type"] == "video/mp4"
+        assert (file["width"], file["height"]) == (160, 120)
+        assert 900 <= file["duration_ms"] <= 1100
+        assert file["thumbnail"] == {"width": 160, "height": 120}
+    finally:
+        alice.session.close()
