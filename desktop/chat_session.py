@@ -9,9 +9,11 @@ from desktop.cache import HistoryCache, Outbox, open_cache_database
 from desktop.cache.database import cache_path
 from desktop.controller.chat import CONNECTING, ONLINE, ChatController
 from desktop.controller.session import Account
+from desktop.models.live_room import presence_text
 from desktop.settings import AppSettings
 from desktop.views.account_dialogs import DeleteAccountDialog, ask_display_name
 from desktop.views.icons import app_icon
+from desktop.views.idle_watcher import IdleWatcher
 from desktop.views.jump_dialog import JumpDialog
 from desktop.views.main_window import MainWindow
 from desktop.views.members_dialog import MembersDialog
@@ -46,6 +48,7 @@ class ChatSession(QObject):
         self.new_chat_dialog: NewChatDialog | None = None
         self.members_dialog: MembersDialog | None = None
         self.delete_dialog: DeleteAccountDialog | None = None
+        self.idle_watcher = IdleWatcher(self)
         self._wire()
 
     def _wire(self) -> None:
@@ -66,6 +69,12 @@ class ChatSession(QObject):
         panel.messages.delete_requested.connect(self._delete)
         panel.messages.retry_requested.connect(chat.retry)
         panel.messages.discard_requested.connect(chat.discard)
+        panel.messages.reveal_requested.connect(chat.messages.reveal)
+        panel.composing.connect(chat.composing)
+        chat.room.presence_changed.connect(lambda _: self._refresh_header())
+        chat.room.typing_changed.connect(self._on_typing_changed)
+        chat.blocks.changed.connect(self._refresh_header)
+        self.idle_watcher.idle_changed.connect(chat.room.set_idle)
         chat.conversation_opened.connect(self._on_opened)
         chat.conversation_closed.connect(window.show_placeholder)
         chat.sync.conversation_changed.connect(self._on_conversation_changed)
@@ -91,6 +100,7 @@ class ChatSession(QObject):
         self.chat.start()
         self._open_last_if_none()
         self.window.show()
+        self.idle_watcher.start()
 
     def _open_last_if_none(self) -> None:
         if self.chat.state.open_conversation_id is not None:
@@ -100,6 +110,7 @@ class ChatSession(QObject):
             self.chat.open_conversation(last)
 
     def shutdown(self) -> None:
+        self.idle_watcher.stop()
         self.save_window_state()
         self.chat.shutdown()
         for dialog in (self.new_chat_dialog, self.members_dialog, self.delete_dialog):
@@ -143,12 +154,36 @@ class ChatSession(QObject):
         if conversation is None:
             return
         title = conversation.display_title(self.chat.my_id)
+        typing = self.chat.conversations.typing_text(conversation.id)
+        presence_state, blocked = "", None
         if conversation.kind == "group":
-            subtitle = f"{len(conversation.members)} members"
+            presence_book = self.chat.room.presence
+            online = sum(
+                1
+                for m in conversation.members
+                if m.user_id != self.chat.my_id and presence_book.online(m.user_id)
+            )
+            subtitle = f"{len(conversation.members)} members" + (f", {online} online" if online else "")
         else:
-            other = next((m for m in conversation.members if m.user_id != self.chat.my_id), None)
-            subtitle = f"@{other.username}" if other and other.username else ""
-        self.panel.set_header(title, subtitle, is_group=conversation.kind == "group")
+            other = conversation.other_member(self.chat.my_id)
+            presence = self.chat.room.presence.get(other.user_id) if other else None
+            presence_state = presence.state if presence else ""
+            handle = f"@{other.username}" if other and other.username else ""
+            subtitle = presence_text(presence) or handle
+            if other is not None and not other.deleted:
+                blocked = self.chat.blocks.is_blocked(other.user_id)
+        self.panel.set_header(
+            title,
+            typing or subtitle,
+            is_group=conversation.kind == "group",
+            presence=presence_state,
+            typing=bool(typing),
+            blocked=blocked,
+        )
+
+    def _on_typing_changed(self, conversation_id: int) -> None:
+        if conversation_id == self.chat.state.open_conversation_id:
+            self._refresh_header()
 
     def _on_conversation_changed(self, conversation_id: int) -> None:
         if conversation_id == self.chat.state.open_conversation_id:

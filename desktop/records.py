@@ -77,6 +77,7 @@ class Member:
     username: str | None
     role: str = "member"
     deleted: bool = False
+    last_read_seq: int = 0
 
 
 @dataclass
@@ -104,6 +105,7 @@ class Conversation:
                 username=m["user"].get("username"),
                 role=m.get("role", "member"),
                 deleted=bool(m["user"].get("deleted")),
+                last_read_seq=int(m.get("last_read_seq") or 0),
             )
             for m in data.get("members", [])
         ]
@@ -143,6 +145,25 @@ class Conversation:
             return self.title or "Untitled group"
         others = [m for m in self.members if m.user_id != my_id]
         return others[0].display_name if others else "Just me"
+
+    def other_member(self, my_id: int) -> Member | None:
+        """In a 1:1, the person I am talking to."""
+        return next((m for m in self.members if m.user_id != my_id), None)
+
+    def read_positions(self, my_id: int) -> dict[int, int]:
+        """Everyone else's read position (a seq), for "seen" on my messages."""
+        return {m.user_id: m.last_read_seq for m in self.members if m.user_id != my_id}
+
+    def set_member_read(self, user_id: int, seq: int) -> bool:
+        """A `read` event: positions only move forward, the cached wire object with them. True if it moved."""
+        for member in self.members:
+            if member.user_id == user_id and seq > member.last_read_seq:
+                member.last_read_seq = seq
+                for raw in self.raw.get("members", []):
+                    if raw.get("user", {}).get("id") == user_id:
+                        raw["last_read_seq"] = seq
+                return True
+        return False
 
     def is_owner(self, user_id: int) -> bool:
         return any(m.user_id == user_id and m.role == "owner" for m in self.members)

@@ -9,7 +9,9 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.cache import HistoryCache, Outbox, OutboxEntry
+from desktop.controller.blocking import BlockList
 from desktop.controller.errors import describe_error
+from desktop.controller.live_room import LiveRoom
 from desktop.controller.live_sync import LiveSync
 from desktop.controller.outbox_sender import OutboxSender
 from desktop.controller.state import ChatState
@@ -60,6 +62,11 @@ class ChatController(QObject):
         self.conversation_list = ConversationFilterModel(self)
         self.conversation_list.setSourceModel(conversations)
         self.sync = LiveSync(self.state, rest, self)
+        self.room = LiveRoom(self.state, rest, listener, self)
+        self.blocks = BlockList(rest, self)
+        self.blocks.changed.connect(
+            lambda: self.state.messages.set_hidden_senders(self.blocks.hidden_in_groups())
+        )
         self.sender = OutboxSender(rest, outbox, self)
         self.connection_state = CONNECTING
         self._ended = False
@@ -118,17 +125,21 @@ class ChatController(QObject):
     def _on_event(self, event: dict) -> None:
         if not self.rest.closed:  # an event queued just before shutdown must not reach the closed cache
             self.sync.apply_event(event)
+            self.room.apply_event(event)
 
     def _on_connected(self, hello: dict) -> None:
         if self.rest.closed:
             return
         self._set_connection(ONLINE)
         self.sync.catch_up()
+        self.room.on_connected()
+        self.blocks.refresh()
         self.sender.kick()
 
     def _on_disconnected(self, reason: str) -> None:
         log.info("live events disconnected: %s", reason)
         self._set_connection(RECONNECTING)
+        self.room.on_disconnected()
 
     def _unauthorized(self) -> None:
         if self._deleting_account:
@@ -164,6 +175,8 @@ class ChatController(QObject):
             confirmed=state.history.latest_messages(conversation_id, OPEN_PAGE),
             pending=pending,
             older_loader=lambda before, limit: state.history.messages_before(conversation_id, before, limit),
+            read_positions=conversation.read_positions(self.my_id),
+            hidden_senders=self.blocks.hidden_in_groups(),
         )
         if state.history.oldest_seq(conversation_id) is None:  # never cached: its newest page, if any
             self.sync.fetch_latest(conversation_id)
@@ -234,7 +247,12 @@ class ChatController(QObject):
         self.state.outbox.add(entry)
         self.state.messages.add_pending(entry.as_message())
         self.sender.kick()
+        self.room.message_sent(conversation_id)
         return True
+
+    def composing(self) -> None:
+        """The user is writing in the open conversation."""
+        self.room.composing(self.state.open_conversation_id)
 
     def _on_delivered(self, message: Message) -> None:
         self.state.store_and_show([message])

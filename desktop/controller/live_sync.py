@@ -64,6 +64,7 @@ class LiveSync(QObject):
             self.leave(gone)
         conversations = state.conversations.all()
         state.history.save_conversations(conversations)
+        self._show_open_read_positions()  # reads while we were away
         for conversation in conversations:
             held = state.history.held_seq(conversation.id)
             if held is None:
@@ -141,6 +142,8 @@ class LiveSync(QObject):
             self._on_read(
                 conversation_id, int(event["seq"])
             )  # another device of mine read it: clear the badge
+        elif kind == "read" and conversation_id is not None and isinstance(event.get("user_id"), int):
+            self._on_member_read(conversation_id, event["user_id"], int(event["seq"]))
 
     def _on_new_message(self, message: Message) -> None:
         state = self.state
@@ -178,6 +181,20 @@ class LiveSync(QObject):
         else:
             self.refresh_conversation(conversation_id)
 
+    def _on_member_read(self, conversation_id: int, user_id: int, seq: int) -> None:
+        """Someone else read up to ``seq``: my messages up to it now read "seen"."""
+        conversation = self.state.conversations.set_member_read(conversation_id, user_id, seq)
+        if conversation is None:
+            return
+        self.state.history.save_conversations([conversation])
+        if conversation_id == self.state.open_conversation_id:
+            self.state.messages.set_read_positions(conversation.read_positions(self.state.my_id))
+
+    def _show_open_read_positions(self) -> None:
+        conversation = self.state.conversations.get(self.state.open_conversation_id or 0)
+        if conversation is not None:
+            self.state.messages.set_read_positions(conversation.read_positions(self.state.my_id))
+
     def refresh_conversation(self, conversation_id: int) -> None:
         self.rest.call(
             lambda api: api.conversation(conversation_id),
@@ -195,6 +212,7 @@ class LiveSync(QObject):
         state.history.save_conversations([conversation])
         if conversation.id == state.open_conversation_id:
             state.messages.set_names(state.names_for(conversation))
+            state.messages.set_read_positions(conversation.read_positions(state.my_id))
         self.conversation_changed.emit(conversation.id)
 
     def leave(self, conversation_id: int) -> None:

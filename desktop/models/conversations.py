@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from desktop.models.live_room import PresenceBook, TypingBook, typing_text
 from desktop.models.roles import ConversationRole
 from desktop.models.time_labels import list_time
 from desktop.records import Conversation, Message
@@ -41,6 +42,15 @@ class ConversationListModel(QAbstractListModel):
         super().__init__(parent)
         self.my_id = my_id
         self._rows: list[Conversation] = []
+        self.presence: PresenceBook | None = None
+        self.typing: TypingBook | None = None
+
+    def attach_live(self, presence: PresenceBook, typing: TypingBook) -> None:
+        """Rows show the other person's presence (1:1s) and who is typing, kept live from these stores."""
+        self.presence, self.typing = presence, typing
+        presence.changed.connect(self._on_presence_changed)
+        presence.reset.connect(self._on_presence_reset)
+        typing.changed.connect(self._on_typing_changed)
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
         return 0 if parent.isValid() else len(self._rows)
@@ -66,14 +76,53 @@ class ConversationListModel(QAbstractListModel):
             return conversation.kind
         if role == ConversationRole.CONVERSATION:
             return conversation
+        if role == ConversationRole.PRESENCE:
+            return self.presence_state(conversation)
+        if role == ConversationRole.TYPING:
+            return self.typing_text(conversation.id)
         if role == Qt.ItemDataRole.ToolTipRole:
             return ", ".join(m.display_name for m in conversation.members)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             unread = f", {conversation.unread_count} unread" if conversation.unread_count else ""
-            return (
-                f"{conversation.display_title(self.my_id)}{unread}: {preview_text(conversation, self.my_id)}"
-            )
+            presence = self.presence_state(conversation)
+            status = f" ({presence})" if presence else ""
+            line = self.typing_text(conversation.id) or preview_text(conversation, self.my_id)
+            return f"{conversation.display_title(self.my_id)}{status}{unread}: {line}"
         return None
+
+    # presence and typing
+    def presence_state(self, conversation: Conversation) -> str:
+        if self.presence is None or conversation.kind != "direct":
+            return ""
+        other = conversation.other_member(self.my_id)
+        presence = self.presence.get(other.user_id) if other is not None else None
+        return presence.state if presence is not None else ""
+
+    def typing_text(self, conversation_id: int) -> str:
+        if self.typing is None:
+            return ""
+        user_ids = self.typing.typists(conversation_id)
+        if not user_ids:
+            return ""
+        conversation = self.get(conversation_id)
+        if conversation is None:
+            return ""
+        return typing_text([conversation.member_name(user_id) for user_id in user_ids])
+
+    def _on_presence_changed(self, user_id: int) -> None:
+        for row, conversation in enumerate(self._rows):
+            if conversation.kind == "direct" and any(m.user_id == user_id for m in conversation.members):
+                self._changed(row, [ConversationRole.PRESENCE, Qt.ItemDataRole.AccessibleTextRole])
+
+    def _on_presence_reset(self) -> None:
+        if self._rows:
+            roles = [ConversationRole.PRESENCE, Qt.ItemDataRole.AccessibleTextRole]
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1), [int(r) for r in roles])
+
+    def _on_typing_changed(self, conversation_id: int) -> None:
+        row = self._row_of(conversation_id)
+        if row is not None:
+            self._changed(row, [ConversationRole.TYPING, Qt.ItemDataRole.AccessibleTextRole])
 
     def roleNames(self) -> dict[int, bytes]:
         names = super().roleNames()
@@ -141,19 +190,27 @@ class ConversationListModel(QAbstractListModel):
         self.total_unread_changed.emit(self.total_unread())
         return conversation
 
+    def set_member_read(self, conversation_id: int, user_id: int, seq: int) -> Conversation | None:
+        """Someone's read position moved (a `read` event): the conversation if it changed, else None."""
+        conversation = self.get(conversation_id)
+        if conversation is None or not conversation.set_member_read(user_id, seq):
+            return None
+        return conversation
+
     def set_read(self, conversation_id: int, last_read_seq: int, unread_count: int) -> None:
         row = self._row_of(conversation_id)
         if row is None:
             return
         conversation = self._rows[row]
         conversation.last_read_seq = max(conversation.last_read_seq, last_read_seq)
+        conversation.set_member_read(self.my_id, last_read_seq)
         conversation.unread_count = unread_count
         self._changed(row)
         self.total_unread_changed.emit(self.total_unread())
 
-    def _changed(self, row: int) -> None:
+    def _changed(self, row: int, roles: list | None = None) -> None:
         index = self.index(row)
-        self.dataChanged.emit(index, index)
+        self.dataChanged.emit(index, index, [int(r) for r in roles or []])
 
     def total_unread(self) -> int:
         return sum(c.unread_count for c in self._rows)

@@ -13,6 +13,7 @@ from desktop.models.time_labels import clock_time, day_label, full_time
 from desktop.records import FAILED, SENDING, SENT, Message
 
 DELETED_TEXT = "This message was deleted"
+HIDDEN_TEXT = "Message from a blocked person"
 MAX_PAGE = 10_000
 OlderLoader = Callable[[int, int], list[Message]]
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -23,6 +24,9 @@ class MessageListModel(QAbstractListModel):
 
     Older history comes in through ``fetchMore``: from the local cache via ``older_loader``; when the cache
     has no more, ``older_wanted_from_server(before_seq)`` asks the controller.
+
+    My confirmed messages carry "seen" (1:1) or "seen by N" (groups) from the other members' read positions;
+    in groups, messages from people I blocked with hide_in_groups are collapsed until revealed.
 
     Signals: older_wanted_from_server(int).
     """
@@ -41,6 +45,9 @@ class MessageListModel(QAbstractListModel):
         self._fetch_armed = False
         self._waiting_for_server = False
         self.page_size = 100
+        self._read_positions: dict[int, int] = {}  # the other members' last_read_seq
+        self._hidden_senders: set[int] = set()
+        self._revealed: set[str] = set()  # client_ids of hidden messages the user chose to see
 
     # setup
     def show_conversation(
@@ -52,11 +59,16 @@ class MessageListModel(QAbstractListModel):
         confirmed: list[Message],
         pending: Iterable[Message] = (),
         older_loader: OlderLoader | None = None,
+        read_positions: dict[int, int] | None = None,
+        hidden_senders: Iterable[int] = (),
     ) -> None:
         self.beginResetModel()
         self.conversation_id = conversation_id
         self.is_group = is_group
         self._names = dict(names)
+        self._read_positions = dict(read_positions or {})
+        self._hidden_senders = set(hidden_senders)
+        self._revealed = set()
         self._rows = sorted(confirmed, key=lambda m: m.seq) + list(pending)
         self._seqs = [m.seq for m in self._rows if m.seq is not None]
         self._older_loader = older_loader
@@ -92,7 +104,9 @@ class MessageListModel(QAbstractListModel):
         row = index.row()
         message = self._rows[row]
         if role == Qt.ItemDataRole.DisplayRole:
-            return DELETED_TEXT if message.deleted else (message.text or "")
+            if message.deleted:
+                return DELETED_TEXT
+            return HIDDEN_TEXT if self._is_hidden(message) else (message.text or "")
         if role == MessageRole.MESSAGE:
             return message
         if role == MessageRole.IS_MINE:
@@ -115,6 +129,10 @@ class MessageListModel(QAbstractListModel):
             return message.client_id
         if role == MessageRole.ERROR:
             return message.error
+        if role == MessageRole.SEEN:
+            return self._seen_label(message)
+        if role == MessageRole.HIDDEN:
+            return self._is_hidden(message)
         if role == MessageRole.LAYOUT_KEY:
             # Asked for every row on each relayout: kept on the message until it or its neighbour changes.
             if message.layout_key is None:
@@ -127,6 +145,8 @@ class MessageListModel(QAbstractListModel):
                     self._day_label(row),
                     self._sender_label(row),
                     message.sender_id == self.my_id,
+                    self._seen_label(message),
+                    self._is_hidden(message),
                 )
             return message.layout_key
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -141,6 +161,58 @@ class MessageListModel(QAbstractListModel):
         names = super().roleNames()
         names.update({int(role): role.name.lower().encode() for role in MessageRole})
         return names
+
+    # read receipts and hidden senders
+    def _seen_label(self, message: Message) -> str:
+        if message.sender_id != self.my_id or message.seq is None or message.deleted:
+            return ""
+        count = sum(1 for position in self._read_positions.values() if position >= message.seq)
+        if not count:
+            return ""
+        return f"seen by {count}" if self.is_group else "seen"
+
+    def _is_hidden(self, message: Message) -> bool:
+        return (
+            self.is_group
+            and message.sender_id in self._hidden_senders
+            and not message.deleted
+            and message.client_id not in self._revealed
+        )
+
+    def set_read_positions(self, positions: dict[int, int]) -> None:
+        """The other members' read positions; only rows whose "seen" may have changed are refreshed."""
+        old, new = self._read_positions, dict(positions)
+        self._read_positions = new
+        pairs = [(old.get(user, 0), new.get(user, 0)) for user in old.keys() | new.keys()]
+        moved = [(a, b) for a, b in pairs if a != b]
+        if not moved or not self._seqs:
+            return
+        low = min(min(a, b) for a, b in moved)  # rows with seq in (low, high] may read differently now
+        high = max(max(a, b) for a, b in moved)
+        first = bisect.bisect_right(self._seqs, low)
+        last = bisect.bisect_right(self._seqs, high) - 1
+        changed = [row for row in range(first, last + 1) if self._rows[row].sender_id == self.my_id]
+        for row in changed:
+            self._rows[row].layout_key = None
+        if changed:
+            self.dataChanged.emit(self.index(changed[0]), self.index(changed[-1]))
+
+    def set_hidden_senders(self, user_ids: Iterable[int]) -> None:
+        new = set(user_ids)
+        flipped = new ^ self._hidden_senders
+        self._hidden_senders = new
+        if not flipped or not self.is_group:
+            return
+        for row, message in enumerate(self._rows):
+            if message.sender_id in flipped:
+                self._refresh_row(row)
+
+    def reveal(self, row: int) -> None:
+        """Show one collapsed message from a blocked person."""
+        message = self.message_at(row)
+        if message is not None and self._is_hidden(message):
+            self._revealed.add(message.client_id)
+            self._refresh_row(row)
 
     def _previous(self, row: int) -> Message | None:
         return self._rows[row - 1] if row > 0 else None

@@ -22,6 +22,8 @@ class MessageRole(IntEnum):
     CLIENT_ID = _BASE + 10
     LAYOUT_KEY = _BASE + 11  # everything the row's height depends on, for the delegate's size cache
     ERROR = _BASE + 12
+    SEEN = _BASE + 13  # on my confirmed messages: "seen" (1:1), "seen by N" (group), else ""
+    HIDDEN = _BASE + 14  # from someone I blocked with hide_in_groups, not revealed: shown collapsed
 
 
 class ConversationRole(IntEnum):
@@ -32,3 +34,5 @@ class ConversationRole(IntEnum):
     ACTIVITY = _BASE + 5  # POSIX seconds of the last activity, for sorting
     KIND = _BASE + 6
     CONVERSATION = _BASE + 7
+    PRESENCE = _BASE + 8  # 1:1s: the other person's "online", "away" or "offline"; "" when unknown or a group
+    TYPING = _BASE + 9  # "Alice is typing…" while someone is, else ""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import platform
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -10,17 +12,21 @@ import requests
 API_PREFIX = "/api/v1"
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 20.0
+EXPORT_CHUNK = 256 * 1024
 
 
 class ApiError(Exception):
     """The server answered with an error object (or a status the client cannot use)."""
 
-    def __init__(self, status: int, code: str, message: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, retry_after: int | None = None, field: str | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.retry_after = retry_after
+        self.field = field  # the one input field at fault, when the server names it
 
     @property
     def transient(self) -> bool:
@@ -30,6 +36,10 @@ class ApiError(Exception):
 
 class ServerUnreachable(Exception):
     """No answer: connection refused, DNS failure, timeout, dropped connection."""
+
+
+class DownloadCancelled(Exception):
+    """The user stopped a download; the partial file is gone."""
 
 
 def normalize_server_url(url: str) -> str:
@@ -43,12 +53,14 @@ def _error_from(response: requests.Response) -> ApiError:
     try:
         body = response.json()["error"]
         code, message = body.get("code", "error"), body.get("message", response.reason)
-        retry_after = body.get("retry_after")
+        retry_after, field = body.get("retry_after"), body.get("field")
     except (ValueError, KeyError, TypeError, AttributeError):
         code, message, retry_after = "http_error", f"{response.status_code} {response.reason}", None
+        field = None
     if retry_after is None and response.headers.get("Retry-After", "").isdigit():
         retry_after = int(response.headers["Retry-After"])
-    return ApiError(response.status_code, code, message, retry_after)
+    field = field if isinstance(field, str) else None
+    return ApiError(response.status_code, code, message, retry_after, field)
 
 
 class ApiClient:
@@ -61,6 +73,10 @@ class ApiClient:
 
     def close(self) -> None:
         self.session.close()
+
+    def clone(self) -> ApiClient:
+        """Same server and token, its own connection pool: for a long download on a thread of its own."""
+        return ApiClient(self.server_url, self.token)
 
     def request(self, method: str, path: str, *, json: Any = None, params: dict | None = None) -> Any:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
@@ -177,3 +193,84 @@ class ApiClient:
 
     def delete_message(self, conversation_id: int, seq: int) -> dict:
         return self.request("DELETE", f"/conversations/{conversation_id}/messages/{seq}")["message"]
+
+    # account safety (docs/protocol.md, "Account safety")
+    def request_password_reset(self, login: str) -> None:
+        self.request("POST", "/password-reset", json={"login": login})
+
+    def confirm_password_reset(self, login: str, code: str, new_password: str) -> None:
+        body = {"login": login, "code": code, "new_password": new_password}
+        self.request("POST", "/password-reset/confirm", json=body)
+
+    def set_email(self, email: str) -> dict:
+        return self.request("PUT", "/me/email", json={"email": email})["user"]
+
+    def confirm_email(self, code: str) -> dict:
+        return self.request("POST", "/me/email/confirm", json={"code": code})["user"]
+
+    def remove_email(self) -> dict:
+        return self.request("DELETE", "/me/email")["user"]
+
+    def change_password(self, current_password: str, new_password: str) -> int:
+        body = {"current_password": current_password, "new_password": new_password}
+        return int(self.request("POST", "/me/password", json=body)["revoked"])
+
+    def sessions(self) -> list[dict]:
+        return self.request("GET", "/sessions")["sessions"]
+
+    def revoke_session(self, session_id: int) -> None:
+        self.request("DELETE", f"/sessions/{session_id}")
+
+    def revoke_other_sessions(self) -> int:
+        return int(self.request("POST", "/sessions/revoke-others")["revoked"])
+
+    def blocks(self) -> list[dict]:
+        return self.request("GET", "/blocks")["blocks"]
+
+    def block(self, user_id: int, hide_in_groups: bool = False) -> dict:
+        return self.request("PUT", f"/blocks/{user_id}", json={"hide_in_groups": hide_in_groups})
+
+    def unblock(self, user_id: int) -> None:
+        self.request("DELETE", f"/blocks/{user_id}")
+
+    def presence(self) -> list[dict]:
+        return self.request("GET", "/presence")["presence"]
+
+    def download_export(
+        self,
+        destination: Path,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> int:
+        """Streams GET /me/export to a temporary file beside ``destination``, renamed into place once whole,
+        so a cut-off download never leaves a half archive under the chosen name. Returns the size in bytes.
+        ``progress(done, total)`` gets total 0 when the server does not say the length."""
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        partial = destination.with_name(destination.name + ".part")
+        try:
+            with self.session.get(
+                self.server_url + API_PREFIX + "/me/export",
+                headers=headers,
+                stream=True,
+                timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+            ) as response:
+                if response.status_code >= 400:
+                    raise _error_from(response)
+                total = int(response.headers.get("Content-Length") or 0)
+                done = 0
+                with open(partial, "wb") as out:
+                    for chunk in response.iter_content(EXPORT_CHUNK):
+                        if cancelled():
+                            raise DownloadCancelled
+                        out.write(chunk)
+                        done += len(chunk)
+                        if progress is not None:
+                            progress(done, total)
+                if total and done != total:
+                    raise ServerUnreachable(f"the download stopped after {done} of {total} bytes")
+            partial.replace(destination)
+            return done
+        except requests.RequestException as error:
+            raise ServerUnreachable(str(error)) from error
+        finally:
+            partial.unlink(missing_ok=True)

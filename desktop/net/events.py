@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import queue
 import random
 import select
 import socket
@@ -43,7 +44,11 @@ class _Unauthorized(Exception):
 
 class EventListener(QObject):
     """Signals: connected(hello: dict), event_received(event: dict), disconnected(reason: str),
-    reconnecting(seconds: float), unauthorized() — the token was refused or revoked; it stops then."""
+    reconnecting(seconds: float), unauthorized() — the token was refused or revoked; it stops then.
+
+    ``send_frame`` hands a client frame (typing, presence) to the listener's thread, which writes it: the UI
+    thread never waits on the socket. Frames given while no socket is open are dropped, since they describe a
+    moment (typing now, idle now); the controller restates what still holds when ``connected`` comes."""
 
     connected = Signal(dict)
     event_received = Signal(dict)
@@ -59,6 +64,10 @@ class EventListener(QObject):
         self._stop = threading.Event()
         self._socket: websocket.WebSocket | None = None
         self._socket_lock = threading.Lock()
+        self._outgoing: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self._wake_reader, self._wake_writer = socket.socketpair()
+        self._wake_reader.setblocking(False)
+        self._wake_writer.setblocking(False)
         self._thread = QThread()
         self._thread.setObjectName("chatidk-events")
         self.moveToThread(self._thread)
@@ -74,6 +83,36 @@ class EventListener(QObject):
         self.reconnect_now()
         self._thread.quit()
         self._thread.wait()
+        self._wake_reader.close()
+        self._wake_writer.close()
+
+    def send_frame(self, frame: dict) -> None:
+        """Safe from any thread; never blocks. Sent in order on the open socket, or dropped without one."""
+        if self._stop.is_set():
+            return
+        self._outgoing.put(json.dumps(frame, separators=(",", ":")))
+        with contextlib.suppress(OSError):  # a full wake buffer already means "wake up"
+            self._wake_writer.send(b"\0")
+
+    def _drain_wake(self) -> None:
+        with contextlib.suppress(OSError):
+            while self._wake_reader.recv(4096):
+                pass
+
+    def _drop_outgoing(self) -> None:
+        while True:
+            try:
+                self._outgoing.get_nowait()
+            except queue.Empty:
+                return
+
+    def _flush_outgoing(self, ws: websocket.WebSocket) -> None:
+        while True:
+            try:
+                frame = self._outgoing.get_nowait()
+            except queue.Empty:
+                return
+            ws.send(frame)
 
     def reconnect_now(self) -> None:
         """Drop the current socket (if any) so the loop reconnects; used when the network comes back."""
@@ -113,6 +152,7 @@ class EventListener(QObject):
             raise
         with self._socket_lock:
             self._socket = ws
+        self._drop_outgoing()  # said while disconnected: no longer true
         try:
             if self._stop.is_set():
                 return
@@ -129,8 +169,14 @@ class EventListener(QObject):
         greeted = False
         while not self._stop.is_set():
             pending = getattr(ws.sock, "pending", lambda: 0)() if ws.sock else 0
+            readable: list = []
             if not pending:
-                readable, _, _ = select.select([ws.sock], [], [], 1.0)
+                readable, _, _ = select.select([ws.sock, self._wake_reader], [], [], 1.0)
+            if self._wake_reader in readable:
+                self._drain_wake()
+                readable.remove(self._wake_reader)
+            if greeted:
+                self._flush_outgoing(ws)
             now = time.monotonic()
             if pending or readable:
                 opcode, data = ws.recv_data(control_frame=True)

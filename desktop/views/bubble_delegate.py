@@ -38,6 +38,8 @@ class RowGeometry:
 
 
 def _footer_text(index: AnyIndex) -> str:
+    if index.data(MessageRole.HIDDEN):
+        return "click to show"
     parts = []
     if index.data(MessageRole.EDITED):
         parts.append("edited")
@@ -48,7 +50,8 @@ def _footer_text(index: AnyIndex) -> str:
     elif state == FAILED:
         parts = ["Not sent · click to retry"]
     elif index.data(MessageRole.IS_MINE) and not index.data(MessageRole.DELETED):
-        parts.append("✓")
+        seen = index.data(MessageRole.SEEN)
+        parts.append(f"✓ {seen}" if seen else "✓")
     return " · ".join(p for p in parts if p)
 
 
@@ -108,7 +111,7 @@ class BubbleDelegate(QStyledItemDelegate):
         max_bubble = min(MAX_BUBBLE, max(120.0, (width - 2 * SIDE_MARGIN) * BUBBLE_FRACTION))
         text_width = max_bubble - 2 * PADDING_H
         text = index.data(Qt.ItemDataRole.DisplayRole) or ""
-        deleted = bool(index.data(MessageRole.DELETED))
+        deleted = bool(index.data(MessageRole.DELETED)) or bool(index.data(MessageRole.HIDDEN))
         font = QFont(body_font)
         if deleted:
             font.setItalic(True)
@@ -209,7 +212,8 @@ class BubbleDelegate(QStyledItemDelegate):
                 painter.fontMetrics().elidedText(sender, Qt.TextElideMode.ElideRight, int(bubble.width())),
             )
 
-        painter.setPen(secondary if index.data(MessageRole.DELETED) else text_color)
+        muted = index.data(MessageRole.DELETED) or index.data(MessageRole.HIDDEN)
+        painter.setPen(secondary if muted else text_color)
         geometry.text_layout.draw(painter, geometry.text_origin)
 
         painter.setFont(small_font)

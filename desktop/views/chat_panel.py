@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QFont, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QMenu,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.views import palette_colors
 from desktop.views.composer import Composer
 from desktop.views.message_list_view import MessageListView
 
 
 class ChatPanel(QWidget):
-    """Signals: send_requested(str), members_requested(), and the message view's edit/delete/retry signals."""
+    """Signals: send_requested(str), members_requested(), composing(), block_requested(), unblock_requested(),
+    and the message view's own signals (edit, delete, retry, reveal)."""
 
     send_requested = Signal(str)
     members_requested = Signal()
+    composing = Signal()
+    block_requested = Signal()
+    unblock_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -35,9 +42,24 @@ class ChatPanel(QWidget):
         self.subtitle_label = QLabel(self)
         self.subtitle_label.setTextFormat(Qt.TextFormat.PlainText)
         self.subtitle_label.setEnabled(False)  # the palette's disabled text: quieter, still readable
+        self.subtitle_label.setAccessibleName("Status")
+        self.presence_dot = QLabel(self)
+        self.presence_dot.hide()
         self.members_button = QPushButton("Members…", self)
         self.members_button.setFlat(True)
         self.members_button.clicked.connect(self.members_requested)
+        self.more_button = QToolButton(self)
+        self.more_button.setText("⋮")
+        self.more_button.setToolTip("More (block or unblock)")
+        self.more_button.setAccessibleName("Conversation menu")
+        self.more_button.setAutoRaise(True)
+        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.header_menu = QMenu(self)
+        self.block_action = self.header_menu.addAction("Block…")
+        self.block_action.triggered.connect(self.block_requested)
+        self.unblock_action = self.header_menu.addAction("Unblock")
+        self.unblock_action.triggered.connect(self.unblock_requested)
+        self.more_button.setMenu(self.header_menu)
 
         header = QFrame(self)
         header.setFrameShape(QFrame.Shape.NoFrame)
@@ -46,9 +68,14 @@ class ChatPanel(QWidget):
         titles = QVBoxLayout()
         titles.setSpacing(0)
         titles.addWidget(self.title_label)
-        titles.addWidget(self.subtitle_label)
+        status_row = QHBoxLayout()
+        status_row.setSpacing(6)
+        status_row.addWidget(self.presence_dot)
+        status_row.addWidget(self.subtitle_label, 1)
+        titles.addLayout(status_row)
         header_layout.addLayout(titles, 1)
         header_layout.addWidget(self.members_button)
+        header_layout.addWidget(self.more_button)
 
         line = QFrame(self)
         line.setFrameShape(QFrame.Shape.HLine)
@@ -57,6 +84,7 @@ class ChatPanel(QWidget):
         self.messages = MessageListView(self)
         self.composer = Composer(self)
         self.composer.send_requested.connect(self.send_requested)
+        self.composer.composing.connect(self.composing)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -68,10 +96,51 @@ class ChatPanel(QWidget):
         self.setTabOrder(self.composer.edit, self.composer.send_button)
         self.setTabOrder(self.composer.send_button, self.messages)
 
-    def set_header(self, title: str, subtitle: str, *, is_group: bool) -> None:
+    def set_header(
+        self,
+        title: str,
+        subtitle: str,
+        *,
+        is_group: bool,
+        presence: str = "",
+        typing: bool = False,
+        blocked: bool | None = None,
+    ) -> None:
+        """``presence`` "online"/"away" shows a dot; ``typing`` sets the subtitle apart; ``blocked`` (1:1s)
+        chooses between Block… and Unblock in the menu, None hides the menu."""
         self.title_label.setText(title)
         self.subtitle_label.setText(subtitle)
+        font = QFont(self.subtitle_label.font())
+        font.setItalic(typing)
+        self.subtitle_label.setFont(font)
+        self.subtitle_label.setEnabled(not typing)  # typing stands out; presence stays quiet
+        if presence in ("online", "away"):
+            self.presence_dot.setPixmap(self._dot(presence))
+            self.presence_dot.setToolTip(presence)
+            self.presence_dot.show()
+        else:
+            self.presence_dot.hide()
         self.members_button.setVisible(is_group)
+        self.more_button.setVisible(blocked is not None)
+        self.block_action.setVisible(blocked is False)
+        self.unblock_action.setVisible(blocked is True)
+        name = title
+        self.block_action.setText(f"Block {name}…")
+        self.unblock_action.setText(f"Unblock {name}")
+
+    def _dot(self, state: str) -> QPixmap:
+        size = max(8, self.subtitle_label.fontMetrics().height() // 2)
+        ratio = self.devicePixelRatioF()
+        pixmap = QPixmap(int(size * ratio), int(size * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(palette_colors.presence_color(state))
+        painter.drawEllipse(QRectF(0, 0, size, size))
+        painter.end()
+        return pixmap
 
     def edit_text(self, parent: QWidget, current: str) -> str | None:
         text, ok = QInputDialog.getMultiLineText(parent, "Edit message", "Message:", current)

@@ -10,9 +10,11 @@ MAX_LINES_SHOWN = 8
 
 
 class ComposerEdit(QPlainTextEdit):
-    """Signals: submit() on Enter (without Shift); grows with its text up to a few lines."""
+    """Signals: submit() on Enter (without Shift), typed() after a key that changed the text; grows with its
+    text up to a few lines."""
 
     submit = Signal()
+    typed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -30,7 +32,10 @@ class ComposerEdit(QPlainTextEdit):
             event.accept()
             self.submit.emit()
             return
+        before = self.document().revision()
         super().keyPressEvent(event)
+        if self.document().revision() != before:
+            self.typed.emit()
 
     def sizeHint(self) -> QSize:
         metrics = self.fontMetrics()
@@ -50,9 +55,10 @@ class ComposerEdit(QPlainTextEdit):
 
 
 class Composer(QWidget):
-    """Signals: send_requested(str)."""
+    """Signals: send_requested(str), composing() — the user changed a non-empty draft (for "is typing")."""
 
     send_requested = Signal(str)
+    composing = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,10 +74,15 @@ class Composer(QWidget):
         layout.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         self.edit.textChanged.connect(self._update_send_enabled)
         self.edit.submit.connect(self.submit)
+        self.edit.typed.connect(self._on_typed)
         self.send_button.clicked.connect(self.submit)
 
     def _update_send_enabled(self) -> None:
         self.send_button.setEnabled(bool(self.edit.toPlainText().strip()))
+
+    def _on_typed(self) -> None:
+        if self.edit.toPlainText().strip():  # keys, not text the program put there
+            self.composing.emit()
 
     def submit(self) -> None:
         text = self.edit.toPlainText()

@@ -1,4 +1,5 @@
-"""Paints a conversation row: initials avatar, title, time, one-line preview and an unread badge."""
+"""Paints a conversation row: initials avatar with a presence dot, title, time, one-line preview (or who is
+typing) and an unread badge."""
 
 from __future__ import annotations
 
@@ -54,6 +55,9 @@ class ConversationDelegate(QStyledItemDelegate):
         painter.setFont(avatar_font)
         painter.setPen(Qt.GlobalColor.white)
         painter.drawText(avatar, Qt.AlignmentFlag.AlignCenter, initials(title))
+        presence = index.data(ConversationRole.PRESENCE) or ""
+        if presence in ("online", "away"):
+            self._paint_presence_dot(painter, avatar, presence, option, selected)
 
         left = avatar.right() + PAD
         right = rect.right() - PAD
@@ -104,13 +108,31 @@ class ConversationDelegate(QStyledItemDelegate):
             )
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, label)
 
-        preview = index.data(ConversationRole.PREVIEW) or ""
-        painter.setFont(option.font)
-        painter.setPen(secondary)
+        typing = index.data(ConversationRole.TYPING) or ""
+        preview = typing or index.data(ConversationRole.PREVIEW) or ""
+        preview_font = QFont(option.font)
+        preview_font.setItalic(bool(typing))
+        painter.setFont(preview_font)
+        painter.setPen(
+            text_color if selected else (palette_colors.typing_color(palette) if typing else secondary)
+        )
         preview_width = int(second_line.width() - (badge_width + PAD if badge_width else 0))
         painter.drawText(
             QRectF(second_line.left(), second_line.top(), preview_width, second_line.height()),
             Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine,
-            metrics.elidedText(preview, Qt.TextElideMode.ElideRight, preview_width),
+            QFontMetrics(preview_font).elidedText(preview, Qt.TextElideMode.ElideRight, preview_width),
         )
         painter.restore()
+
+    @staticmethod
+    def _paint_presence_dot(painter: QPainter, avatar: QRectF, state: str, option, selected: bool) -> None:
+        """Bottom right of the avatar, ringed in the row's background so it reads on any disc."""
+        size = AVATAR * 0.3
+        dot = QRectF(avatar.right() - size + 1, avatar.bottom() - size + 1, size, size)
+        palette = option.palette
+        ring = palette.color(QPalette.ColorRole.Highlight if selected else QPalette.ColorRole.Base)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(ring)
+        painter.drawEllipse(dot.adjusted(-2, -2, 2, 2))
+        painter.setBrush(palette_colors.presence_color(state))
+        painter.drawEllipse(dot)

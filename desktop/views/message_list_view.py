@@ -17,12 +17,13 @@ AT_BOTTOM_PX = 24
 
 class MessageListView(QListView):
     """Signals: edit_requested(int seq, str text), delete_requested(int seq), retry_requested(str client_id),
-    discard_requested(str client_id), at_bottom_changed(bool)."""
+    discard_requested(str client_id), reveal_requested(int row), at_bottom_changed(bool)."""
 
     edit_requested = Signal(int, str)
     delete_requested = Signal(int)
     retry_requested = Signal(str)
     discard_requested = Signal(str)
+    reveal_requested = Signal(int)
     at_bottom_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -146,11 +147,20 @@ class MessageListView(QListView):
         index, on_bubble = self._message_at(event.position().toPoint())
         if on_bubble and index.data(MessageRole.STATE) == FAILED:
             self.retry_requested.emit(index.data(MessageRole.CLIENT_ID))
+        elif on_bubble and index.data(MessageRole.HIDDEN):
+            self.reveal_requested.emit(index.row())
 
     def keyPressEvent(self, event) -> None:
         index = self.currentIndex()
         if index.isValid() and event.matches(QKeySequence.StandardKey.Copy):
             QGuiApplication.clipboard().setText(index.data() or "")
+            return
+        if (
+            index.isValid()
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
+            and index.data(MessageRole.HIDDEN)
+        ):
+            self.reveal_requested.emit(index.row())
             return
         super().keyPressEvent(event)
 
@@ -169,6 +179,9 @@ class MessageListView(QListView):
         state = index.data(MessageRole.STATE)
         seq = index.data(MessageRole.SEQ)
         client_id = index.data(MessageRole.CLIENT_ID)
+        if index.data(MessageRole.HIDDEN):
+            menu.addAction("Show message").triggered.connect(lambda: self.reveal_requested.emit(index.row()))
+            return menu
         if not deleted:
             copy = menu.addAction("Copy text")
             copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(index.data() or ""))

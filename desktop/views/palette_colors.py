@@ -53,3 +53,15 @@ def sender_color(palette: QPalette, user_id: int) -> QColor:
 def avatar_color(key: int) -> QColor:
     """Avatar discs carry white initials, so they stay mid-dark in light and dark themes alike."""
     return QColor.fromHsl((key * 137) % 360, 120, 95)
+
+
+def presence_color(state: str) -> QColor:
+    """Green for online, amber for away: the colours people know from other chat apps."""
+    return QColor("#2ea043") if state == "online" else QColor("#d29922")
+
+
+def typing_color(palette: QPalette) -> QColor:
+    """"… is typing" in the accent colour, readable on the base in either theme."""
+    accent = palette.color(QPalette.ColorRole.Highlight)
+    text = palette.color(QPalette.ColorRole.Text)
+    return mix(accent, text, 0.25 if is_dark(palette) else 0.1)
