@@ -6,6 +6,8 @@ import uuid
 
 from psycopg2.extras import Json
 
+from server.db import prepared
+
 MESSAGE_COLUMNS = (
     "x.id, x.conversation_id, x.seq, x.sender_id, x.client_id, x.body, "
     "x.created_at, x.edited_at, x.deleted_at, x.attachments"
@@ -20,14 +22,10 @@ def find_by_client_id(cur, sender_id: int, client_id: uuid.UUID) -> dict | None:
     return cur.fetchone()
 
 
-def send_precheck(cur, conversation_id: int, sender_id: int, client_id: uuid.UUID) -> dict | None:
-    """In one query: None when the sender is not a member; else the row, with ``x_id`` set (and the stored
-    message's columns) when this client_id was already used by the sender, in any conversation, and
-    ``blocked`` when this is a 1:1 whose other member blocked the sender, ``peer_deleted`` when that member
-    deleted their account."""
-    columns = ", ".join(f"{c} AS x_{c[2:]}" for c in MESSAGE_COLUMNS.split(", "))
-    cur.execute(
-        f"""SELECT m.role, {columns},
+_PRECHECK_COLUMNS = ", ".join(f"{c} AS x_{c[2:]}" for c in MESSAGE_COLUMNS.split(", "))
+_SEND_PRECHECK = prepared(
+    "send_precheck",
+    f"""SELECT m.role, {_PRECHECK_COLUMNS},
                    EXISTS (SELECT 1 FROM conversations c
                            JOIN conversation_members o ON o.conversation_id = c.id AND o.user_id <> m.user_id
                            JOIN blocks b ON b.blocker_id = o.user_id AND b.blocked_id = m.user_id
@@ -39,9 +37,32 @@ def send_precheck(cur, conversation_id: int, sender_id: int, client_id: uuid.UUI
             FROM conversation_members m
             LEFT JOIN messages x ON x.sender_id = m.user_id AND x.client_id = %s
             WHERE m.conversation_id = %s AND m.user_id = %s""",
-        (str(client_id), conversation_id, sender_id),
-    )
+)
+
+
+def send_precheck(cur, conversation_id: int, sender_id: int, client_id: uuid.UUID) -> dict | None:
+    """In one query: None when the sender is not a member; else the row, with ``x_id`` set (and the stored
+    message's columns) when this client_id was already used by the sender, in any conversation, and
+    ``blocked`` when this is a 1:1 whose other member blocked the sender, ``peer_deleted`` when that member
+    deleted their account."""
+    cur.execute_prepared(_SEND_PRECHECK, (str(client_id), conversation_id, sender_id))
     return cur.fetchone()
+
+
+_STORE_MESSAGE = prepared(
+    "store_message",
+    f"""WITH c AS (
+            UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = now()
+            WHERE id = %s RETURNING id, last_seq),
+        ins AS (
+            INSERT INTO messages AS x (conversation_id, seq, sender_id, client_id, body, attachments)
+            SELECT c.id, c.last_seq, %s, %s, %s, %s FROM c
+            RETURNING {MESSAGE_COLUMNS}),
+        r AS (
+            UPDATE conversation_members m SET last_read_seq = ins.seq FROM ins
+            WHERE m.conversation_id = ins.conversation_id AND m.user_id = ins.sender_id)
+        SELECT * FROM ins""",
+)
 
 
 def store_message_txn(
@@ -56,25 +77,11 @@ def store_message_txn(
 
     The UPDATE of the conversation row hands out the seq and holds that row's lock until commit, so
     concurrent senders queue and a rolled-back send gives its number back: no gaps, no duplicates.
-    The sender has read everything up to their own message. Raises UniqueViolation on a reused client_id.
+    Replying means having read what came before, so the sender's read position moves to the new message.
+    Raises UniqueViolation on a reused client_id.
     """
-    cur.execute(
-        f"""WITH c AS (
-                UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = now()
-                WHERE id = %(conversation)s RETURNING id, last_seq),
-            r AS (
-                UPDATE conversation_members SET last_read_seq = (SELECT last_seq FROM c)
-                WHERE conversation_id = %(conversation)s AND user_id = %(sender)s)
-            INSERT INTO messages AS x (conversation_id, seq, sender_id, client_id, body, attachments)
-            SELECT c.id, c.last_seq, %(sender)s, %(client_id)s, %(body)s, %(attachments)s FROM c
-            RETURNING {MESSAGE_COLUMNS}""",
-        {
-            "conversation": conversation_id,
-            "sender": sender_id,
-            "client_id": str(client_id),
-            "body": body,
-            "attachments": Json(attachments or []),
-        },
+    cur.execute_prepared(
+        _STORE_MESSAGE, (conversation_id, sender_id, str(client_id), body, Json(attachments or []))
     )
     return cur.fetchone()
 
@@ -88,8 +95,14 @@ def get_message(cur, conversation_id: int, seq: int, *, lock: bool = False) -> d
     return cur.fetchone()
 
 
+_MESSAGES_BY_ID = prepared(
+    "messages_by_id", f"SELECT {MESSAGE_COLUMNS} FROM messages x WHERE x.id = ANY(%s::bigint[])"
+)
+
+
 def get_messages_by_id(cur, message_ids: list[int]) -> dict[int, dict]:
-    cur.execute(f"SELECT {MESSAGE_COLUMNS} FROM messages x WHERE x.id = ANY(%s)", (list(message_ids),))
+    """Messages by id; run by every server process for every batch of live events, hence prepared."""
+    cur.execute_prepared(_MESSAGES_BY_ID, (list(message_ids),))
     return {row["id"]: row for row in cur.fetchall()}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from server.db import prepared
+
 
 def insert_session(cur, user_id: int, token_hash: bytes, device_name: str, client_address: str | None) -> int:
     cur.execute(
@@ -12,14 +14,20 @@ def insert_session(cur, user_id: int, token_hash: bytes, device_name: str, clien
     return cur.fetchone()["id"]
 
 
+_GET_SESSION = prepared(
+    "get_session",
+    """SELECT s.id AS session_id, s.user_id, s.last_used_at < now() - interval '60 seconds' AS stale
+       FROM sessions s JOIN users u ON u.id = s.user_id
+       WHERE s.token_hash = %s AND u.deleted_at IS NULL""",
+)
+
+
 def get_session(cur, token_hash: bytes) -> dict | None:
-    """The live session of a token: {session_id, user_id, stale}; stale when last used over a minute ago."""
-    cur.execute(
-        """SELECT s.id AS session_id, s.user_id, s.last_used_at < now() - interval '60 seconds' AS stale
-           FROM sessions s JOIN users u ON u.id = s.user_id
-           WHERE s.token_hash = %s AND u.deleted_at IS NULL""",
-        (token_hash,),
-    )
+    """The live session of a token: {session_id, user_id, stale}; stale when last used over a minute ago.
+
+    Runs on every request, so it is a prepared statement.
+    """
+    cur.execute_prepared(_GET_SESSION, (token_hash,))
     return cur.fetchone()
 
 
