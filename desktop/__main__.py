@@ -1,11 +1,13 @@
-"""`python -m desktop [--server URL] [--data-dir DIR]`: start the ChatIDK desktop client."""
+"""`python -m desktop [--server URL] [--data-dir DIR]`: start the ChatIDK desktop client.
+
+`--smoke-test URL` checks a build against a live server instead and exits (desktop/smoke.py)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from desktop.app import run
+from desktop.version import __version__
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,7 +18,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--data-dir", help="where to keep the cache, outbox and settings (default: CHATIDK_DESKTOP_DATA_DIR)"
     )
+    parser.add_argument("--version", action="version", version=f"ChatIDK {__version__}")
+    parser.add_argument(
+        "--smoke-test",
+        metavar="URL",
+        help="check this build against the live server at URL (two throwaway accounts, one message) and exit",
+    )
+    parser.add_argument(
+        "--smoke-timeout", type=float, default=60.0, metavar="SECONDS", help="limit for --smoke-test"
+    )
     args, qt_args = parser.parse_known_args(argv)
+    if args.smoke_test:
+        from desktop.smoke import run_smoke_test
+
+        return run_smoke_test(args.smoke_test, args.smoke_timeout)
+
+    from desktop.app import run
+
     return run(server_url=args.server, data_dir=args.data_dir, qt_argv=[sys.argv[0], *qt_args])
 
 
