@@ -134,8 +134,13 @@ class SmokeTest:
         _say(f"ChatIDK {__version__} ({build}), Qt platform {QGuiApplication.platformName()!r}")
         if app_icon().isNull():
             raise SmokeFailure("the application icon did not load (resources missing from the build?)")
+        bundle = ca_bundle()
+        if not os.path.isfile(bundle):
+            raise SmokeFailure(f"the CA bundle {bundle} is missing (certifi's cacert.pem not in the build?)")
         if self.url.startswith("https://"):
-            _say(f"TLS: verifying the server against {ca_bundle()}")
+            _say(f"TLS: verifying the server against {bundle}")
+        else:
+            _say(f"CA bundle present ({bundle}); this URL is plain http")
 
         sender, _ = self.account("a")
         receiver, receiver_user = self.account("b")

@@ -9,6 +9,8 @@ from typing import Any
 
 import requests
 
+from desktop.net.tls import ca_bundle
+
 API_PREFIX = "/api/v1"
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 20.0
@@ -70,6 +72,7 @@ class ApiClient:
         self.server_url = normalize_server_url(server_url)
         self.token = token
         self.session = requests.Session()
+        self.verify = ca_bundle()  # passed on every request: REQUESTS_CA_BUNDLE must not replace it
 
     def close(self) -> None:
         self.session.close()
@@ -88,6 +91,7 @@ class ApiClient:
                 params=params,
                 headers=headers,
                 timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+                verify=self.verify,
             )
         except requests.RequestException as error:
             raise ServerUnreachable(str(error)) from error
@@ -253,6 +257,7 @@ class ApiClient:
                 headers=headers,
                 stream=True,
                 timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+                verify=self.verify,
             ) as response:
                 if response.status_code >= 400:
                     raise _error_from(response)

@@ -15,6 +15,8 @@ import time
 import websocket
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from desktop.net.tls import ca_bundle
+
 log = logging.getLogger(__name__)
 
 PING_INTERVAL = 25.0
@@ -144,7 +146,11 @@ class EventListener(QObject):
     def _connect_and_listen(self) -> None:
         try:
             ws = websocket.create_connection(
-                self.url, header=[f"Authorization: Bearer {self.token}"], timeout=10, enable_multithread=True
+                self.url,
+                header=[f"Authorization: Bearer {self.token}"],
+                timeout=10,
+                enable_multithread=True,
+                sslopt={"ca_certs": ca_bundle()},  # wss:// is verified against the same bundle as https://
             )
         except websocket.WebSocketBadStatusException as error:
             if error.status_code == 401:
