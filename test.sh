@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, then every test (server, end-to-end, desktop). Extra arguments go to pytest.
+# The whole test suite: lint, every test (server, end-to-end, desktop), then the packaging smoke test (the
+# desktop app built with PyInstaller and run against a live server). Extra arguments go to pytest and skip the
+# packaging step, as does CHATIDK_SKIP_PACKAGE_SMOKE=1.
 set -euo pipefail
 source "$(dirname "$0")/scripts/venv.sh"
 cd "$ROOT"
@@ -7,4 +9,9 @@ bash scripts/system-packages.sh
 ensure_venv requirements-dev.txt
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check .
-exec "$VENV/bin/python" -m pytest "$@"
+"$VENV/bin/python" -m pytest "$@"
+if [ $# -gt 0 ] || [ -n "${CHATIDK_SKIP_PACKAGE_SMOKE:-}" ]; then
+  echo "packaging smoke test skipped (extra pytest arguments or CHATIDK_SKIP_PACKAGE_SMOKE)"
+  exit 0
+fi
+exec bash scripts/package-smoke.sh
