@@ -17,7 +17,9 @@ ensure_venv() {
   sum=$(cat "$ROOT"/requirements-*.txt | sha256sum | cut -d' ' -f1)
   if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
     echo "Installing $(basename "$req") into $VENV ..." >&2
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$ROOT/$req"
+    # The filter drops pip's notes about index folders this machine's pip configuration names but lacks.
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$ROOT/$req" \
+      2> >(grep -v "^WARNING: Location 'file:" >&2)
     echo "$sum" > "$stamp"
   fi
 }
