@@ -18,6 +18,8 @@ from desktop.controller.session import Account, SessionController, default_rest_
 from desktop.credentials import make_credential_store
 from desktop.net.events import EventListener
 from desktop.settings import AppSettings
+from desktop.version import __version__
+from desktop.views.about_dialog import AboutDialog
 from desktop.views.icons import app_icon
 from desktop.views.login_window import LoginWindow
 from desktop.views.tray import TrayNotifier
@@ -47,6 +49,7 @@ class DesktopApp(QObject):
         self.tray = TrayNotifier(self, enabled=tray_enabled and self.config.notifications)
         self.login_window: LoginWindow | None = None
         self.chat_session: ChatSession | None = None
+        self.about_dialog: AboutDialog | None = None
         self.session.signed_in.connect(self._on_signed_in)
         self.session.sign_in_failed.connect(lambda message: self._login().show_error(message))
         self.session.busy_changed.connect(lambda busy: self._login().set_busy(busy))
@@ -88,6 +91,9 @@ class DesktopApp(QObject):
         self.chat_session.log_out_requested.connect(self.session.sign_out)
         self.chat_session.ended.connect(self.session.session_ended)
         self.chat_session.start()
+        account_menu = self.chat_session.window.account_menu
+        account_menu.addSeparator()
+        account_menu.addAction("About ChatIDK…").triggered.connect(self.show_about)
         if self.login_window is not None:
             self.login_window.hide()
             self.login_window.password_edit.clear()
@@ -103,6 +109,14 @@ class DesktopApp(QObject):
             self.chat_session.shutdown()
             self.chat_session = None
         self.tray.set_unread(0)
+
+    def show_about(self) -> AboutDialog:
+        if self.about_dialog is not None:
+            self.about_dialog.deleteLater()
+        parent = self.chat_session.window if self.chat_session else self.login_window
+        self.about_dialog = AboutDialog(self.server_url, parent)
+        self.about_dialog.open()
+        return self.about_dialog
 
     def _raise_window(self) -> None:
         window = self.chat_session.window if self.chat_session else self.login_window
@@ -132,6 +146,7 @@ def run(server_url: str | None = None, data_dir: str | None = None, qt_argv: lis
     app = QApplication(qt_argv or sys.argv)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
     app.setDesktopFileName("chatidk")
     app.setWindowIcon(app_icon())
     config = (

@@ -14,8 +14,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.net.tls import sends_in_clear
 from desktop.views.icons import app_icon
 from desktop.views.palette_colors import error_color
+
+INSECURE_WARNING = (
+    "⚠ Not encrypted: this is a plain http:// address on another machine, so your password and messages "
+    "can be read by anyone on the network between you and the server. Use the server's https:// address."
+)
 
 
 class LoginWindow(QWidget):
@@ -54,6 +60,13 @@ class LoginWindow(QWidget):
         self.error_label.setWordWrap(True)
         self.error_label.hide()
 
+        # A plain http:// address of another machine: say so where the address is typed, before the
+        # password goes out readable by anyone on the way.
+        self.insecure_warning = QLabel(INSECURE_WARNING, self)
+        self.insecure_warning.setTextFormat(Qt.TextFormat.PlainText)
+        self.insecure_warning.setWordWrap(True)
+        self.insecure_warning.hide()
+
         self.submit_button = QPushButton("Sign in", self)
         self.submit_button.setDefault(True)
         self.switch_button = QPushButton("Create an account instead", self)
@@ -72,6 +85,7 @@ class LoginWindow(QWidget):
         layout.setSpacing(12)
         layout.addWidget(self.heading)
         layout.addLayout(form)
+        layout.addWidget(self.insecure_warning)
         layout.addWidget(self.error_label)
         layout.addWidget(self.submit_button)
         layout.addWidget(self.switch_button, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -81,6 +95,8 @@ class LoginWindow(QWidget):
         for edit in (self.server_edit, self.username_edit, self.display_name_edit, self.password_edit):
             edit.returnPressed.connect(self._submit)
             edit.textChanged.connect(self._update_enabled)
+        self.server_edit.textChanged.connect(self._update_insecure_warning)
+        self._update_insecure_warning()
         self.set_registering(False)
         self.resize(420, self.sizeHint().height())
 
@@ -94,6 +110,13 @@ class LoginWindow(QWidget):
         self._form.setRowVisible(self.display_name_edit, registering)
         self.error_label.hide()
         self._update_enabled()
+
+    def _update_insecure_warning(self) -> None:
+        insecure = sends_in_clear(self.server_edit.text())
+        if insecure:
+            color = error_color(self.palette()).name()
+            self.insecure_warning.setStyleSheet(f"color: {color}; border: 1px solid {color}; padding: 6px;")
+        self.insecure_warning.setVisible(insecure)
 
     def _update_enabled(self) -> None:
         ready = all(e.text().strip() for e in (self.server_edit, self.username_edit)) and bool(
