@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.chat_session import ChatSession
 from desktop.config import APP_NAME, DEFAULT_SERVER_URL, ClientConfig
+from desktop.controller.password_reset import PasswordResetController
 from desktop.controller.session import Account, SessionController, default_rest_factory
 from desktop.credentials import make_credential_store
 from desktop.net.events import EventListener
@@ -22,6 +23,7 @@ from desktop.version import __version__
 from desktop.views.about_dialog import AboutDialog
 from desktop.views.icons import app_icon
 from desktop.views.login_window import LoginWindow
+from desktop.views.password_reset_dialog import PasswordResetDialog
 from desktop.views.tray import TrayNotifier
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,8 @@ class DesktopApp(QObject):
         self.listener_factory = listener_factory
         self.tray = TrayNotifier(self, enabled=tray_enabled and self.config.notifications)
         self.login_window: LoginWindow | None = None
+        self.password_reset = PasswordResetController(self.session.rest_for, self)
+        self.reset_dialog: PasswordResetDialog | None = None
         self.chat_session: ChatSession | None = None
         self.about_dialog: AboutDialog | None = None
         self.session.signed_in.connect(self._on_signed_in)
@@ -78,7 +82,37 @@ class DesktopApp(QObject):
                     url, user, password, name, keep=keep
                 )
             )
+            self.login_window.forgot_password_requested.connect(self.show_password_reset)
         return self.login_window
+
+    def show_password_reset(self, server_url: str, login: str = "") -> PasswordResetDialog:
+        """The forgot-password dialogs; on success, back to sign-in with the username filled in."""
+        dialog = PasswordResetDialog(login, self.login_window)
+        url = server_url or self.server_url
+        reset = self.password_reset
+        dialog.code_requested.connect(lambda who: reset.request_code(url, who))
+        dialog.reset_requested.connect(lambda *args: reset.confirm(url, *args))
+        connections = [
+            reset.code_sent.connect(dialog.show_code_page),
+            reset.failed.connect(dialog.show_error),
+            reset.reset_done.connect(lambda who: self._password_was_reset(dialog, who)),
+        ]
+        dialog.finished.connect(lambda _: [reset.disconnect(c) for c in connections])
+        self.reset_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _password_was_reset(self, dialog: PasswordResetDialog, login: str) -> None:
+        dialog.accept()
+        login_window = self._login()
+        if "@" not in login:
+            login_window.username_edit.setText(login)
+        login_window.password_edit.clear()
+        login_window.show_notice(
+            "Your password was changed and every device was signed out. Sign in with the new password"
+            + ("." if "@" not in login else " and the username named in the mail.")
+        )
+        login_window.password_edit.setFocus()
 
     def _on_signed_in(self, account: Account) -> None:
         self.settings.server_url = account.server_url

@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.controller.state import ChatState
 from desktop.models.live_room import PresenceBook, TypingBook
@@ -45,6 +45,10 @@ class LiveRoom(QObject):
         self.idle = False
         self.connected = False
         self._typing_sent: dict[int, float] = {}
+        self._presence_refresh = QTimer(self)  # new people to watch: one GET /presence for a burst of them
+        self._presence_refresh.setSingleShot(True)
+        self._presence_refresh.setInterval(100)
+        self._presence_refresh.timeout.connect(self.refresh_presence)
         state.conversations.attach_live(self.presence, self.typing)
         self.presence.changed.connect(self.presence_changed)
         self.presence.reset.connect(lambda: self.presence_changed.emit(-1))
@@ -61,6 +65,7 @@ class LiveRoom(QObject):
 
     def on_disconnected(self) -> None:
         self.connected = False
+        self._presence_refresh.stop()
         self.presence.clear()
         self.typing.clear()
 
@@ -82,6 +87,9 @@ class LiveRoom(QObject):
                 self.typing.start(
                     conversation_id, user_id, expires if isinstance(expires, int) else DEFAULT_TYPING_MS
                 )
+        elif kind in ("conversation.created", "member.added"):
+            if self.connected:  # people I did not share a conversation with: their presence was not sent
+                self._presence_refresh.start()
         elif kind == "message.created":
             message = event.get("message") or {}
             if isinstance(message.get("sender_id"), int):

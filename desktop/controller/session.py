@@ -67,6 +67,10 @@ class SessionController(QObject):
             rest.call(lambda api: setattr(api, "token", token))
         return rest
 
+    def rest_for(self, server_url: str) -> RestDispatcher:
+        """The dispatcher for calls made before signing in (password reset)."""
+        return self._dispatcher_for(normalize_server_url(server_url))
+
     def close_rest(self) -> None:
         if self.rest is not None:
             self.rest.shutdown()

@@ -26,10 +26,11 @@ INSECURE_WARNING = (
 
 class LoginWindow(QWidget):
     """Signals: sign_in_requested(url, username, password, keep), register_requested(url, username, password,
-    display_name, keep)."""
+    display_name, keep), forgot_password_requested(url, username)."""
 
     sign_in_requested = Signal(str, str, str, bool)
     register_requested = Signal(str, str, str, str, bool)
+    forgot_password_requested = Signal(str, str)
 
     def __init__(self, server_url: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +72,9 @@ class LoginWindow(QWidget):
         self.submit_button.setDefault(True)
         self.switch_button = QPushButton("Create an account instead", self)
         self.switch_button.setFlat(True)
+        self.forgot_button = QPushButton("Forgot password?", self)
+        self.forgot_button.setFlat(True)
+        self.forgot_button.setAutoDefault(False)
 
         form = QFormLayout()
         form.addRow("Server", self.server_edit)
@@ -89,9 +93,15 @@ class LoginWindow(QWidget):
         layout.addWidget(self.error_label)
         layout.addWidget(self.submit_button)
         layout.addWidget(self.switch_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.forgot_button, 0, Qt.AlignmentFlag.AlignHCenter)
 
         self.submit_button.clicked.connect(self._submit)
         self.switch_button.clicked.connect(lambda: self.set_registering(not self.registering))
+        self.forgot_button.clicked.connect(
+            lambda: self.forgot_password_requested.emit(
+                self.server_edit.text().strip(), self.username_edit.text().strip()
+            )
+        )
         for edit in (self.server_edit, self.username_edit, self.display_name_edit, self.password_edit):
             edit.returnPressed.connect(self._submit)
             edit.textChanged.connect(self._update_enabled)
@@ -108,6 +118,7 @@ class LoginWindow(QWidget):
             "I already have an account" if registering else "Create an account instead"
         )
         self._form.setRowVisible(self.display_name_edit, registering)
+        self.forgot_button.setVisible(not registering)
         self.error_label.hide()
         self._update_enabled()
 
@@ -135,6 +146,12 @@ class LoginWindow(QWidget):
 
     def show_error(self, message: str) -> None:
         self.error_label.setStyleSheet(f"color: {error_color(self.palette()).name()}")
+        self.error_label.setText(message)
+        self.error_label.setVisible(bool(message))
+
+    def show_notice(self, message: str) -> None:
+        """Good news (a password was reset): in the normal text colour, where errors go."""
+        self.error_label.setStyleSheet("")
         self.error_label.setText(message)
         self.error_label.setVisible(bool(message))
 

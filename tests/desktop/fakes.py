@@ -33,6 +33,8 @@ class FakeServerApi:
         self.stored: dict[int, list[dict]] = {}
         self.calls: list[tuple] = []
         self.token = "t"
+        self.presence_rows: list[dict] = []
+        self.block_rows: dict[int, dict] = {}
 
     def _enter(self, *call) -> None:
         self.calls.append(call)
@@ -92,6 +94,25 @@ class FakeServerApi:
         self._enter("read", conversation_id, seq)
         return {"last_read_seq": seq, "unread_count": 0}
 
+    def presence(self) -> list[dict]:
+        self._enter("presence")
+        return [dict(p) for p in self.presence_rows]
+
+    def blocks(self) -> list[dict]:
+        self._enter("blocks")
+        return list(self.block_rows.values())
+
+    def block(self, user_id: int, hide_in_groups: bool = False) -> dict:
+        self._enter("block", user_id, hide_in_groups)
+        entry = {"user": {"id": user_id}, "hide_in_groups": hide_in_groups, "blocked_at": None}
+        self.block_rows[user_id] = entry
+        return entry
+
+    def unblock(self, user_id: int) -> None:
+        self._enter("unblock", user_id)
+        if self.block_rows.pop(user_id, None) is None:
+            raise ApiError(404, "not_found", "not blocked")
+
 
 class FakeRest(QObject):
     """RestDispatcher's interface; answers on the next event-loop turn, as the real worker thread does."""
@@ -136,6 +157,10 @@ class FakeListener(QObject):
     def __init__(self, *args) -> None:
         super().__init__()
         self.started = self.stopped = False
+        self.frames: list[dict] = []
+
+    def send_frame(self, frame: dict) -> None:
+        self.frames.append(frame)
 
     def start(self) -> None:
         self.started = True
