@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from desktop.attachments import Attachment, attachments_from_json
+
 SENT = "sent"
 SENDING = "sending"
 FAILED = "failed"
@@ -41,6 +43,7 @@ class Message:
     deleted: bool = False
     state: str = SENT
     error: str | None = None
+    attachments: list[Attachment] = field(default_factory=list)
     _local_time: datetime | None = field(default=None, repr=False, compare=False)
     layout_key: tuple | None = field(default=None, repr=False, compare=False)  # the model's, see LAYOUT_KEY
 
@@ -63,6 +66,7 @@ class Message:
             id=data.get("id"),
             edited_at=parse_time(data.get("edited_at")),
             deleted=bool(data.get("deleted")),
+            attachments=attachments_from_json(data.get("attachments")),
         )
 
     @property
@@ -180,4 +184,5 @@ def message_to_json(message: Message) -> dict:
         "created_at": format_time(message.created_at),
         "edited_at": format_time(message.edited_at),
         "deleted": message.deleted,
+        "attachments": [a.to_json() for a in message.attachments],
     }

@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS messages (
     created_at TEXT NOT NULL,
     edited_at TEXT,
     deleted INTEGER NOT NULL DEFAULT 0,
+    attachments TEXT,
     PRIMARY KEY (conversation_id, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS outbox (
@@ -36,9 +37,18 @@ CREATE TABLE IF NOT EXISTS outbox (
     text TEXT NOT NULL,
     created_at TEXT NOT NULL,
     failed INTEGER NOT NULL DEFAULT 0,
-    error TEXT
+    error TEXT,
+    attachments TEXT
 );
 """
+
+# Each step brings a cache of the version before it up to date; new caches get SCHEMA as it is now.
+MIGRATIONS = {
+    2: (  # files on messages and on outbox entries (JSON lists of File objects)
+        "ALTER TABLE messages ADD COLUMN attachments TEXT;"
+        "ALTER TABLE outbox ADD COLUMN attachments TEXT;"
+    ),
+}
 
 
 @contextlib.contextmanager
@@ -71,6 +81,9 @@ def open_cache_database(path: Path | str) -> sqlite3.Connection:
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise RuntimeError(f"the cache {path} was written by a newer client (schema {version})")
+    if version >= 1:
+        for step in range(version + 1, SCHEMA_VERSION + 1):
+            connection.executescript(MIGRATIONS[step])
     connection.executescript(SCHEMA)
     connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     return connection

@@ -6,14 +6,17 @@ import json
 import sqlite3
 from collections.abc import Iterable
 
+from desktop.attachments import attachments_from_json
 from desktop.cache.database import transaction
 from desktop.records import Conversation, Message, format_time, parse_time
 
-_MESSAGE_COLUMNS = "conversation_id, seq, id, sender_id, client_id, text, created_at, edited_at, deleted"
+_MESSAGE_COLUMNS = (
+    "conversation_id, seq, id, sender_id, client_id, text, created_at, edited_at, deleted, attachments"
+)
 
 
 def _row_to_message(row: tuple) -> Message:
-    conversation_id, seq, id_, sender_id, client_id, text, created_at, edited_at, deleted = row
+    conversation_id, seq, id_, sender_id, client_id, text, created_at, edited_at, deleted, files = row
     return Message(
         conversation_id=conversation_id,
         seq=seq,
@@ -24,6 +27,7 @@ def _row_to_message(row: tuple) -> Message:
         created_at=parse_time(created_at),
         edited_at=parse_time(edited_at),
         deleted=bool(deleted),
+        attachments=attachments_from_json(json.loads(files)) if files else [],
     )
 
 
@@ -63,13 +67,14 @@ class HistoryCache:
                 format_time(m.created_at),
                 format_time(m.edited_at),
                 int(m.deleted),
+                json.dumps([a.to_json() for a in m.attachments]) if m.attachments else None,
             )
             for m in messages
             if m.seq is not None
         ]
         with transaction(self.db):
             self.db.executemany(
-                f"INSERT OR REPLACE INTO messages ({_MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
+                f"INSERT OR REPLACE INTO messages ({_MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
                 rows,
             )
 

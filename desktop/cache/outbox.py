@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from desktop.attachments import Attachment, attachments_from_json
 from desktop.cache.database import transaction
 from desktop.records import FAILED, SENDING, Message, format_time, parse_time
 
@@ -19,6 +21,12 @@ class OutboxEntry:
     created_at: datetime
     failed: bool = False
     error: str | None = None
+    attachments: list[Attachment] = field(default_factory=list)  # local paths until uploaded, then file ids
+
+    @property
+    def ready(self) -> bool:
+        """Every file is uploaded: the message itself can be sent."""
+        return all(a.uploaded for a in self.attachments)
 
     def as_message(self) -> Message:
         return Message(
@@ -30,6 +38,7 @@ class OutboxEntry:
             created_at=self.created_at,
             state=FAILED if self.failed else SENDING,
             error=self.error,
+            attachments=[Attachment.from_json(a.to_json()) for a in self.attachments],
         )
 
 
@@ -42,27 +51,38 @@ class Outbox:
     def add(self, entry: OutboxEntry) -> None:
         with transaction(self.db):
             self.db.execute(
-                "INSERT INTO outbox (client_id, conversation_id, sender_id, text, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO outbox (client_id, conversation_id, sender_id, text, created_at, attachments)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     entry.client_id,
                     entry.conversation_id,
                     entry.sender_id,
                     entry.text,
                     format_time(entry.created_at),
+                    _files_json(entry.attachments),
                 ),
             )
 
     def _select(self, where: str = "", params: tuple = ()) -> list[OutboxEntry]:
         rows = self.db.execute(
-            "SELECT client_id, conversation_id, sender_id, text, created_at, failed, error FROM outbox "  # noqa: S608
+            "SELECT client_id, conversation_id, sender_id, text, created_at, failed, error, attachments"  # noqa: S608
+            " FROM outbox "
             + where
             + " ORDER BY position",
             params,
         )
         return [
-            OutboxEntry(cid, conv, sender, text, parse_time(created), bool(failed), error)
-            for cid, conv, sender, text, created, failed, error in rows
+            OutboxEntry(
+                cid,
+                conv,
+                sender,
+                text,
+                parse_time(created),
+                bool(failed),
+                error,
+                attachments_from_json(json.loads(files)) if files else [],
+            )
+            for cid, conv, sender, text, created, failed, error, files in rows
         ]
 
     def pending(self) -> list[OutboxEntry]:
@@ -87,3 +107,14 @@ class Outbox:
     def retry(self, client_id: str) -> None:
         with transaction(self.db):
             self.db.execute("UPDATE outbox SET failed = 0, error = NULL WHERE client_id = ?", (client_id,))
+
+    def set_attachments(self, client_id: str, attachments: list[Attachment]) -> None:
+        """An upload finished (or was reset): the entry now names the file by its id."""
+        with transaction(self.db):
+            self.db.execute(
+                "UPDATE outbox SET attachments = ? WHERE client_id = ?", (_files_json(attachments), client_id)
+            )
+
+
+def _files_json(attachments: list[Attachment]) -> str | None:
+    return json.dumps([a.to_json() for a in attachments]) if attachments else None

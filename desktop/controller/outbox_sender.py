@@ -45,19 +45,29 @@ class OutboxSender(QObject):
         self._timer.stop()
 
     @property
+    def in_flight(self) -> str | None:
+        """The client_id being sent right now (too late to take it back)."""
+        return self._in_flight
+
+    @property
     def busy(self) -> bool:
         return self._in_flight is not None or self._timer.isActive()
 
     def _send_next(self) -> None:
         if self._stopped or self._in_flight is not None:
             return
-        pending = self.outbox.pending()
-        if not pending:
+        # A message whose files are still uploading waits; later ones go (the upload kicks us when done).
+        entry = next((e for e in self.outbox.pending() if e.ready), None)
+        if entry is None:
             return
-        entry = pending[0]
         self._in_flight = entry.client_id
+        file_ids = [a.id for a in entry.attachments]
         self.rest.call(
-            lambda api: api.send_message(entry.conversation_id, entry.client_id, entry.text),
+            lambda api: (
+                api.send_message(entry.conversation_id, entry.client_id, entry.text, file_ids)
+                if file_ids
+                else api.send_message(entry.conversation_id, entry.client_id, entry.text)
+            ),
             lambda answer: self._on_sent(entry, answer),
             lambda error: self._on_error(entry, error),
         )

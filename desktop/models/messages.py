@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from desktop.attachments import Attachment, layout_key, summary
 from desktop.models.roles import MessageRole
 from desktop.models.time_labels import clock_time, day_label, full_time
 from desktop.records import FAILED, SENDING, SENT, Message
@@ -48,6 +49,7 @@ class MessageListModel(QAbstractListModel):
         self._read_positions: dict[int, int] = {}  # the other members' last_read_seq
         self._hidden_senders: set[int] = set()
         self._revealed: set[str] = set()  # client_ids of hidden messages the user chose to see
+        self._uploads: dict[str, tuple[int, float]] = {}  # client_id -> (file index, fraction) uploading
 
     # setup
     def show_conversation(
@@ -133,6 +135,10 @@ class MessageListModel(QAbstractListModel):
             return self._seen_label(message)
         if role == MessageRole.HIDDEN:
             return self._is_hidden(message)
+        if role == MessageRole.ATTACHMENTS:
+            return [] if message.deleted or self._is_hidden(message) else message.attachments
+        if role == MessageRole.UPLOAD_PROGRESS:
+            return self._uploads.get(message.client_id) if message.seq is None else None
         if role == MessageRole.LAYOUT_KEY:
             # Asked for every row on each relayout: kept on the message until it or its neighbour changes.
             if message.layout_key is None:
@@ -147,6 +153,7 @@ class MessageListModel(QAbstractListModel):
                     message.sender_id == self.my_id,
                     self._seen_label(message),
                     self._is_hidden(message),
+                    layout_key(message.attachments),
                 )
             return message.layout_key
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -154,7 +161,8 @@ class MessageListModel(QAbstractListModel):
             return f"{tip}\n{message.error}" if message.error else tip
         if role == Qt.ItemDataRole.AccessibleTextRole:
             who = "You" if message.sender_id == self.my_id else self._names.get(message.sender_id, "")
-            return f"{who}, {clock_time(message.created_at)}: {self.data(index)}"
+            files = f" {summary(message.attachments)}" if message.attachments and not message.deleted else ""
+            return f"{who}, {clock_time(message.created_at)}: {self.data(index)}{files}"
         return None
 
     def roleNames(self) -> dict[int, bytes]:
@@ -352,6 +360,22 @@ class MessageListModel(QAbstractListModel):
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._rows[row]
             self.endRemoveRows()
+            self._refresh_row(row)
+
+    # files on pending messages
+    def set_upload_progress(self, client_id: str, file_index: int, fraction: float) -> None:
+        row = self._pending_row(client_id)
+        if row is not None:
+            self._uploads[client_id] = (file_index, fraction)
+            index = self.index(row)
+            self.dataChanged.emit(index, index, [MessageRole.UPLOAD_PROGRESS])
+
+    def set_pending_attachments(self, client_id: str, attachments: list[Attachment]) -> None:
+        """An upload finished: the pending message now names that file by its id."""
+        self._uploads.pop(client_id, None)
+        row = self._pending_row(client_id)
+        if row is not None:
+            self._rows[row].attachments = list(attachments)
             self._refresh_row(row)
 
     def _refresh_row(self, row: int) -> None:

@@ -187,9 +187,17 @@ class ApiClient:
             params["before_seq"] = before_seq
         return self.request("GET", f"/conversations/{conversation_id}/messages", params=params)
 
-    def send_message(self, conversation_id: int, client_id: str, text: str) -> dict:
+    def send_message(
+        self, conversation_id: int, client_id: str, text: str, file_ids: list[str] | None = None
+    ) -> dict:
+        """With ``file_ids`` (uploads of mine not sent yet) the text may be empty: a files-only message."""
         path = f"/conversations/{conversation_id}/messages"
-        return self.request("POST", path, json={"client_id": client_id, "text": text})["message"]
+        body: dict[str, Any] = {"client_id": client_id, "text": text}
+        if file_ids:
+            body["file_ids"] = list(file_ids)
+            if not text:
+                del body["text"]
+        return self.request("POST", path, json=body)["message"]
 
     def edit_message(self, conversation_id: int, seq: int, text: str) -> dict:
         path = f"/conversations/{conversation_id}/messages/{seq}"

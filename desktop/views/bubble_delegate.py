@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QTextLayout, QTextOption
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from desktop.models.attachment_media import AttachmentMedia
 from desktop.models.roles import MessageRole
 from desktop.records import FAILED, SENDING
-from desktop.views import palette_colors
+from desktop.views import attachment_painter, palette_colors
 
 SIDE_MARGIN = 12.0
 PADDING_H = 10.0
@@ -35,6 +36,8 @@ class RowGeometry:
     text_layout: QTextLayout
     text_origin: QPointF
     footer_baseline: float
+    files: list[attachment_painter.Box] = field(default_factory=list)
+    files_origin: QPointF = field(default_factory=QPointF)
 
 
 def _footer_text(index: AnyIndex) -> str:
@@ -66,6 +69,7 @@ class BubbleDelegate(QStyledItemDelegate):
         self._size_cache_limit = size_cache_limit
         self._layouts: OrderedDict[tuple, RowGeometry] = OrderedDict()
         self._layout_cache_limit = layout_cache_limit
+        self.media: AttachmentMedia | None = None  # previews and playback state for files, when wired
 
     def clear_caches(self) -> None:
         """The font changed (the view calls this): every height may be different now."""
@@ -115,22 +119,30 @@ class BubbleDelegate(QStyledItemDelegate):
         font = QFont(body_font)
         if deleted:
             font.setItalic(True)
-        layout, text_height, natural = self._layout_text(text, font, text_width)
+        attachments = index.data(MessageRole.ATTACHMENTS) or []
+        files, files_width, files_height = attachment_painter.layout(attachments, text_width)
+        if attachments and not text:
+            layout, text_height, natural = QTextLayout(""), 0.0, 0.0  # files only: no empty line
+        else:
+            layout, text_height, natural = self._layout_text(text, font, text_width)
+        if attachments and text:
+            files_height += attachment_painter.GAP
 
         name_height = QFontMetricsF(name_font).height() + 2 if sender else 0.0
         footer = _footer_text(index)
         footer_width = small.horizontalAdvance(footer)
         name_width = QFontMetricsF(name_font).horizontalAdvance(sender) if sender else 0.0
-        inner = min(text_width, max(natural, footer_width, name_width, 24.0))
+        inner = min(text_width, max(natural, footer_width, name_width, files_width, 24.0))
         if inner + 0.5 < text_width and text:
             # Lay out again at the bubble's width so right-to-left lines align to the bubble, not beyond it.
             layout, text_height, _ = self._layout_text(text, font, inner + 0.5)
         bubble_width = inner + 2 * PADDING_H
-        bubble_height = PADDING_V + name_height + text_height + small.height() + PADDING_V
+        bubble_height = PADDING_V + name_height + files_height + text_height + small.height() + PADDING_V
         mine = bool(index.data(MessageRole.IS_MINE))
         left = width - SIDE_MARGIN - bubble_width if mine else SIDE_MARGIN
         bubble = QRectF(left, y, bubble_width, bubble_height)
-        text_origin = QPointF(left + PADDING_H, y + PADDING_V + name_height)
+        files_origin = QPointF(left + PADDING_H, y + PADDING_V + name_height)
+        text_origin = QPointF(left + PADDING_H, y + PADDING_V + name_height + files_height)
         footer_baseline = bubble.bottom() - PADDING_V - small.descent()
         return RowGeometry(
             height=y + bubble_height,
@@ -140,6 +152,8 @@ class BubbleDelegate(QStyledItemDelegate):
             text_layout=layout,
             text_origin=text_origin,
             footer_baseline=footer_baseline,
+            files=files,
+            files_origin=files_origin,
         )
 
     @staticmethod
@@ -212,6 +226,19 @@ class BubbleDelegate(QStyledItemDelegate):
                 painter.fontMetrics().elidedText(sender, Qt.TextElideMode.ElideRight, int(bubble.width())),
             )
 
+        if geometry.files:
+            attachment_painter.paint(
+                painter,
+                geometry.files_origin,
+                geometry.files,
+                index.data(MessageRole.ATTACHMENTS),
+                palette=palette,
+                font=option.font,
+                small_font=small_font,
+                media=self.media,
+                upload=index.data(MessageRole.UPLOAD_PROGRESS),
+                failed=index.data(MessageRole.STATE) == FAILED,
+            )
         muted = index.data(MessageRole.DELETED) or index.data(MessageRole.HIDDEN)
         painter.setPen(secondary if muted else text_color)
         geometry.text_layout.draw(painter, geometry.text_origin)
@@ -239,3 +266,13 @@ class BubbleDelegate(QStyledItemDelegate):
     def bubble_rect(self, option: QStyleOptionViewItem, index: AnyIndex) -> QRectF:
         """The bubble in view coordinates, for hit tests (context menu, retry clicks)."""
         return self._geometry(option, index).bubble.translated(option.rect.topLeft())
+
+    def attachment_at(
+        self, option: QStyleOptionViewItem, index: AnyIndex, pos: QPointF
+    ) -> tuple[int, str] | None:
+        """(file index, part) under ``pos`` in view coordinates: see attachment_painter.hit."""
+        geometry = self._geometry(option, index)
+        if not geometry.files:
+            return None
+        local = pos - QPointF(option.rect.topLeft()) - geometry.files_origin
+        return attachment_painter.hit(geometry.files, index.data(MessageRole.ATTACHMENTS), local)

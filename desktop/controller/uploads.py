@@ -1,0 +1,214 @@
+"""Sending files: each becomes an outbox entry first (local paths), its files are uploaded one by one on the
+transfer thread, and once every file has its id the OutboxSender sends the message like any other.
+
+An upload that is cut off by the network waits for the next connect; one the server refuses marks the
+message failed (retry uploads what is missing). Cancelling removes the entry and takes back what was already
+uploaded (DELETE /files/{id}), so no message and no stray file is left behind."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from desktop.attachments import Attachment
+from desktop.cache import OutboxEntry
+from desktop.controller.errors import describe_error
+from desktop.net import files_api
+from desktop.net.api import ApiError, ServerUnreachable
+from desktop.net.events import backoff_delays
+from desktop.net.transfers import TransferService
+from desktop.records import FAILED, SENDING, utc_now
+
+log = logging.getLogger(__name__)
+MAX_FILES_PER_MESSAGE = 10  # docs/protocol.md, "Limits"
+
+
+def _key(client_id: str, file_index: int) -> str:
+    return f"{client_id}:{file_index}"
+
+
+class UploadController(QObject):
+    """Signals: error(str) — something the user should read (a file that cannot be read, a refusal)."""
+
+    error = Signal(str)
+
+    def __init__(self, chat, transfers: TransferService, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.chat = chat
+        self.state = chat.state
+        self.transfers = transfers
+        self._uploading: dict[str, int] = {}  # client_id -> index of the file on its way
+        self._waiting_for_network: set[str] = set()
+        self._delays = backoff_delays()
+        self._retry_timer = QTimer(self)  # online, yet an upload broke off (say a 503): try again later
+        self._retry_timer.setSingleShot(True)
+        self._retry_timer.timeout.connect(self._retry_waiting)
+        transfers.progress.connect(self._on_progress)
+        chat.connection_state_changed.connect(self._on_connection)
+
+    # starting
+    def send_files(self, paths: list[Path], caption: str = "") -> list[str]:
+        """Files into the open conversation, at most ten per message (the caption goes on the first).
+        Returns the new messages' client_ids; nothing is read here, the upload streams from disk later."""
+        conversation_id = self.state.open_conversation_id
+        if conversation_id is None:
+            return []
+        attachments: list[Attachment] = []
+        for path in paths:
+            path = Path(path)
+            if not path.is_file():
+                self.error.emit(f"{path.name} is not a file that can be sent.")
+                continue
+            try:
+                attachments.append(Attachment.from_local_file(path.resolve()))
+            except OSError as error:
+                self.error.emit(f"Could not read {path.name}: {error.strerror or error}")
+        client_ids = []
+        for start in range(0, len(attachments), MAX_FILES_PER_MESSAGE):
+            group = attachments[start : start + MAX_FILES_PER_MESSAGE]
+            text = caption.strip() if start == 0 else ""
+            entry = OutboxEntry(
+                str(uuid.uuid4()), conversation_id, self.state.my_id, text, utc_now(), attachments=group
+            )
+            self.state.outbox.add(entry)
+            self.state.messages.add_pending(entry.as_message())
+            client_ids.append(entry.client_id)
+            self._upload_next(entry)
+        if client_ids:
+            self.chat.room.message_sent(conversation_id)
+        return client_ids
+
+    def resume(self) -> None:
+        """After a start of the client: entries whose files were not all uploaded start over (a cut-off
+        upload cannot be continued; the server kept nothing of it)."""
+        for entry in self.state.outbox.pending():
+            if not entry.ready:
+                self._upload_next(entry)
+
+    def _upload_next(self, entry: OutboxEntry) -> None:
+        if entry.client_id in self._uploading:
+            return
+        missing = next((i for i, a in enumerate(entry.attachments) if not a.uploaded), None)
+        if missing is None:
+            self.chat.sender.kick()
+            return
+        attachment = entry.attachments[missing]
+        client_id = entry.client_id
+        self._uploading[client_id] = missing
+        self.state.messages.set_upload_progress(client_id, missing, 0.0)
+        self.transfers.upload(
+            _key(client_id, missing),
+            Path(attachment.local_path or ""),
+            attachment.name,
+            lambda file: self._uploaded(client_id, missing, file),
+            lambda error: self._upload_failed(client_id, error),
+        )
+
+    @Slot(str, int, int)
+    def _on_progress(self, key: str, done: int, total: int) -> None:
+        client_id, _, index = key.rpartition(":")
+        if self._uploading.get(client_id) == int(index or -1):
+            self.state.messages.set_upload_progress(client_id, int(index), done / total if total else 1.0)
+
+    def _uploaded(self, client_id: str, file_index: int, file: dict) -> None:
+        self._uploading.pop(client_id, None)
+        entry = self.state.outbox.get(client_id)
+        if entry is None:  # cancelled or discarded meanwhile: take the upload back
+            self._take_back([file["id"]])
+            return
+        entry.attachments[file_index] = Attachment.from_json(file)
+        self.state.outbox.set_attachments(client_id, entry.attachments)
+        self.state.messages.set_pending_attachments(client_id, entry.attachments)
+        self._upload_next(entry)
+
+    def _upload_failed(self, client_id: str, error: Exception) -> None:
+        self._uploading.pop(client_id, None)
+        if isinstance(error, files_api.TransferCancelled) or self.state.outbox.get(client_id) is None:
+            return
+        if isinstance(error, ServerUnreachable) or (isinstance(error, ApiError) and error.transient):
+            log.info("upload for %s waits for the network: %s", client_id, error)
+            self._waiting_for_network.add(client_id)
+            if self.chat.connection_state == "online":
+                self._retry_timer.start(int(next(self._delays) * 1000))
+            return
+        if isinstance(error, ApiError) and error.status == 401:
+            self.chat.sender.unauthorized.emit()
+            return
+        message = self._describe(error)
+        self.state.outbox.mark_failed(client_id, message)
+        self.state.messages.set_pending_state(client_id, FAILED, message)
+
+    @staticmethod
+    def _describe(error: Exception) -> str:
+        if isinstance(error, FileNotFoundError):
+            return "The file is no longer there."
+        if isinstance(error, OSError):
+            return f"The file could not be read: {error.strerror or error}"
+        if isinstance(error, ApiError) and error.status == 413:
+            return error.message or "The file is too large."
+        return describe_error(error)
+
+    def _on_connection(self, state: str) -> None:
+        if state == "online":
+            self._delays = backoff_delays()
+            self._retry_waiting()
+
+    def _retry_waiting(self) -> None:
+        waiting, self._waiting_for_network = self._waiting_for_network, set()
+        for client_id in waiting:
+            entry = self.state.outbox.get(client_id)
+            if entry is not None and not entry.failed:
+                self._upload_next(entry)
+
+    # the user's choices
+    def retry(self, client_id: str) -> None:
+        """A failed message: upload what is missing, then send (text-only entries go straight back)."""
+        entry = self.state.outbox.get(client_id)
+        if entry is None:
+            return
+        self.state.outbox.retry(client_id)
+        self.state.messages.set_pending_state(client_id, SENDING)
+        entry.failed = False
+        if entry.ready:
+            self.chat.sender.kick()
+        else:
+            self._upload_next(entry)
+
+    def cancel(self, client_id: str) -> bool:
+        """Stop a message with files before it is sent: no message, no uploaded file left. False once the
+        message itself is on its way (it will arrive; delete it then)."""
+        entry = self.state.outbox.get(client_id)
+        if entry is None or self.chat.sender.in_flight == client_id:
+            return False
+        for index in range(len(entry.attachments)):
+            transfer = self.transfers.running(_key(client_id, index))
+            if transfer is not None:
+                transfer.cancel()
+        self._uploading.pop(client_id, None)
+        self._waiting_for_network.discard(client_id)
+        self.state.outbox.remove(client_id)
+        self.state.messages.remove_pending(client_id)
+        self._take_back([a.id for a in entry.attachments if a.id])
+        return True
+
+    def discard(self, client_id: str) -> None:
+        """The failed message's "Discard": like cancel, for text-only entries too."""
+        if not self.cancel(client_id):
+            self.chat.discard(client_id)
+
+    def _take_back(self, file_ids: list[str]) -> None:
+        for file_id in file_ids:
+            self.transfers.call(
+                lambda api, file_id=file_id: files_api.delete_file(api, file_id),
+                None,
+                lambda error, file_id=file_id: log.info("could not take back upload %s: %s", file_id, error),
+            )
+
+    def uploading(self) -> bool:
+        return bool(self._uploading)
+
+    def stop(self) -> None:
+        self._retry_timer.stop()

@@ -1,0 +1,145 @@
+"""File transfers on worker threads of their own, so a 100 MB upload never holds up a message or a preview.
+
+Three queues, each a RestDispatcher (one QThread, calls in order) with its own connection pool: uploads,
+downloads (save, open, play) and small fetches (thumbnails, profile pictures, deletes)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.net import files_api
+from desktop.net.api import ApiClient
+from desktop.net.rest_worker import Operation, RestDispatcher
+
+PROGRESS_INTERVAL = 0.1  # seconds between progress reports of one transfer
+
+
+class Transfer:
+    """A running upload or download: ``cancel()`` stops it at the next chunk (from any thread)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self._cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+
+class TransferService(QObject):
+    """Signals: progress(str key, int done, int total) — emitted on the worker threads, so connect it to a
+    QObject's method (queued to the UI thread), never to a lambda."""
+
+    progress = Signal(str, int, int)
+
+    def __init__(self, api: ApiClient, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.uploads = RestDispatcher(api.clone(), self)
+        self.downloads = RestDispatcher(api.clone(), self)
+        self.small = RestDispatcher(api.clone(), self)
+        self._running: dict[str, Transfer] = {}
+        self._closed = False
+
+    def _reporter(self, transfer: Transfer) -> Callable[[int, int], None]:
+        last = [0.0]
+
+        def report(done: int, total: int) -> None:
+            now = time.monotonic()
+            if done >= total or now - last[0] >= PROGRESS_INTERVAL:
+                last[0] = now
+                self.progress.emit(transfer.key, done, total)
+
+        return report
+
+    def _start(
+        self,
+        queue: RestDispatcher,
+        key: str,
+        work: Callable[[ApiClient, Transfer], Any],
+        on_done: Callable[[Any], None] | None,
+        on_error: Callable[[Exception], None] | None,
+    ) -> Transfer:
+        transfer = Transfer(key)
+        self._running[key] = transfer
+
+        def settle(callback, value) -> None:
+            if self._running.get(key) is transfer:
+                del self._running[key]
+            if callback is not None:
+                callback(value)
+
+        def run(api: ApiClient) -> Any:
+            if transfer.cancelled:
+                raise files_api.TransferCancelled
+            return work(api, transfer)
+
+        queue.call(run, lambda result: settle(on_done, result), lambda error: settle(on_error, error))
+        return transfer
+
+    def upload(
+        self,
+        key: str,
+        path: Path,
+        name: str,
+        on_done: Callable[[dict], None] | None = None,
+        on_error: Callable[[Exception], None] | None = None,
+    ) -> Transfer:
+        """Streams the file from disk; ``on_done(File)`` on the UI thread."""
+        return self._start(
+            self.uploads,
+            key,
+            lambda api, t: files_api.upload(api, path, name, self._reporter(t), lambda: t.cancelled),
+            on_done,
+            on_error,
+        )
+
+    def download(
+        self,
+        key: str,
+        file_id: str,
+        destination: Path,
+        on_done: Callable[[int], None] | None = None,
+        on_error: Callable[[Exception], None] | None = None,
+    ) -> Transfer:
+        return self._start(
+            self.downloads,
+            key,
+            lambda api, t: files_api.download(
+                api, file_id, destination, self._reporter(t), lambda: t.cancelled
+            ),
+            on_done,
+            on_error,
+        )
+
+    def call(
+        self,
+        operation: Operation,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[Exception], None] | None = None,
+    ) -> None:
+        """A small request (preview, profile picture, delete) on the queue that big transfers never block."""
+        self.small.call(operation, on_done, on_error)
+
+    def running(self, key: str) -> Transfer | None:
+        return self._running.get(key)
+
+    @property
+    def idle(self) -> bool:
+        return self.uploads.idle and self.downloads.idle and self.small.idle
+
+    def shutdown(self) -> None:
+        """Running transfers stop at their next chunk, then the threads quit and are waited for."""
+        self._closed = True
+        for transfer in list(self._running.values()):
+            transfer.cancel()
+        for queue in (self.uploads, self.downloads, self.small):
+            queue.shutdown()
