@@ -99,11 +99,11 @@ def smoke(executable: Path, url: str, data_dir: Path, **env: str) -> subprocess.
     )
 
 
-def show(result: subprocess.CompletedProcess) -> None:
+def show(result: subprocess.CompletedProcess, prefix: str = "") -> None:
     for line in (result.stdout + result.stderr).splitlines():
         if "locale" in line.lower() and "utf-8" in line.lower():
             continue  # Qt's note about a C locale in minimal environments
-        print("    " + line, flush=True)
+        print("    " + prefix + line, flush=True)
 
 
 def main(executable: Path) -> int:
@@ -144,7 +144,7 @@ def main(executable: Path) -> int:
                 result.returncode == 0,
             )
             result = smoke(executable, proxy.url, scratch / "client-untrusted", CHATIDK_CA_BUNDLE="")
-            show(result)
+            show(result, prefix="(expected to fail) ")
             check(
                 "an untrusted certificate is refused (certifi's bundle, no CHATIDK_CA_BUNDLE)",
                 result.returncode == 1 and "CERTIFICATE_VERIFY_FAILED" in result.stderr,
