@@ -10,6 +10,7 @@ from desktop.cache.database import cache_path
 from desktop.controller.chat import CONNECTING, ONLINE, ChatController
 from desktop.controller.session import Account
 from desktop.models.live_room import presence_text
+from desktop.safety_dialogs import SafetyDialogs
 from desktop.settings import AppSettings
 from desktop.views.account_dialogs import DeleteAccountDialog, ask_display_name
 from desktop.views.icons import app_icon
@@ -48,6 +49,7 @@ class ChatSession(QObject):
         self.new_chat_dialog: NewChatDialog | None = None
         self.members_dialog: MembersDialog | None = None
         self.delete_dialog: DeleteAccountDialog | None = None
+        self.safety = SafetyDialogs(self.chat, self.window)  # the account menu's safety items, blocking
         self.idle_watcher = IdleWatcher(self)
         self._wire()
 
@@ -113,6 +115,7 @@ class ChatSession(QObject):
         self.idle_watcher.stop()
         self.save_window_state()
         self.chat.shutdown()
+        self.safety.close_all()
         for dialog in (self.new_chat_dialog, self.members_dialog, self.delete_dialog):
             if dialog is not None:
                 dialog.close()

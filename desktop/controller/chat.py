@@ -9,6 +9,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.cache import HistoryCache, Outbox, OutboxEntry
+from desktop.controller.account_safety import AccountSafety
 from desktop.controller.blocking import BlockList
 from desktop.controller.errors import describe_error
 from desktop.controller.live_room import LiveRoom
@@ -67,6 +68,9 @@ class ChatController(QObject):
         self.blocks.changed.connect(
             lambda: self.state.messages.set_hidden_senders(self.blocks.hidden_in_groups())
         )
+        self.safety = AccountSafety(rest, self)
+        self.safety.profile_changed.connect(self._on_profile)
+        self.safety.unauthorized.connect(self._unauthorized)
         self.sender = OutboxSender(rest, outbox, self)
         self.connection_state = CONNECTING
         self._ended = False
@@ -114,6 +118,7 @@ class ChatController(QObject):
 
     def shutdown(self) -> None:
         self.rest.close()
+        self.safety.shutdown()
         self.sender.stop()
         self.listener.stop()
 
@@ -157,8 +162,11 @@ class ChatController(QObject):
             log.info("a call failed while offline: %s", error)
 
     def _on_profile(self, user: dict) -> None:
+        hid_before = self.user.get("hide_last_seen")
         self.user = dict(user)
         self.profile_changed.emit(self.user)
+        if "hide_last_seen" in user and hid_before is not None and user["hide_last_seen"] != hid_before:
+            self.room.refresh_presence()  # hiding mine hides theirs from me too
 
     # the open conversation
     def open_conversation(self, conversation_id: int) -> None:

@@ -53,6 +53,7 @@ class ChatPanel(QWidget):
         self.more_button.setToolTip("More (block or unblock)")
         self.more_button.setAccessibleName("Conversation menu")
         self.more_button.setAutoRaise(True)
+        self.more_button.setStyleSheet("QToolButton::menu-indicator { image: none; }")  # "⋮" says it all
         self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.header_menu = QMenu(self)
         self.block_action = self.header_menu.addAction("Block…")
@@ -113,7 +114,10 @@ class ChatPanel(QWidget):
         font = QFont(self.subtitle_label.font())
         font.setItalic(typing)
         self.subtitle_label.setFont(font)
-        self.subtitle_label.setEnabled(not typing)  # typing stands out; presence stays quiet
+        self.subtitle_label.setEnabled(typing)  # presence stays quiet; typing stands out in the accent colour
+        self.subtitle_label.setStyleSheet(
+            f"color: {palette_colors.typing_color(self.palette()).name()}" if typing else ""
+        )
         if presence in ("online", "away"):
             self.presence_dot.setPixmap(self._dot(presence))
             self.presence_dot.setToolTip(presence)

@@ -26,7 +26,8 @@ from desktop.views.conversation_delegate import ConversationDelegate
 class MainWindow(QMainWindow):
     """Signals: conversation_selected(int), new_chat_requested(), jump_requested(), rename_self_requested(),
     visibility_toggled(bool), log_out_requested(), delete_account_requested(), active_changed(bool),
-    closing()."""
+    closing(), and the safety menu's email_requested(), change_password_requested(), devices_requested(),
+    blocked_requested(), hide_last_seen_toggled(bool), export_requested()."""
 
     conversation_selected = Signal(int)
     new_chat_requested = Signal()
@@ -35,6 +36,12 @@ class MainWindow(QMainWindow):
     visibility_toggled = Signal(bool)
     log_out_requested = Signal()
     delete_account_requested = Signal()
+    email_requested = Signal()
+    change_password_requested = Signal()
+    devices_requested = Signal()
+    blocked_requested = Signal()
+    hide_last_seen_toggled = Signal(bool)
+    export_requested = Signal()
     active_changed = Signal(bool)
     closing = Signal()
 
@@ -57,6 +64,18 @@ class MainWindow(QMainWindow):
         self.visible_action = QAction("Visible to others in search", self, checkable=True)
         self.visible_action.toggled.connect(self._on_visible_toggled)
         self.account_menu.addAction(self.visible_action)
+        self.hide_last_seen_action = QAction("Hide my last seen", self, checkable=True)
+        self.hide_last_seen_action.setToolTip(
+            "Others don't see when you were last online, and you don't see theirs"
+        )
+        self.hide_last_seen_action.toggled.connect(self._on_hide_last_seen_toggled)
+        self.account_menu.addAction(self.hide_last_seen_action)
+        self.account_menu.addSeparator()
+        self.account_menu.addAction("Email…").triggered.connect(self.email_requested)
+        self.account_menu.addAction("Change password…").triggered.connect(self.change_password_requested)
+        self.account_menu.addAction("Devices…").triggered.connect(self.devices_requested)
+        self.account_menu.addAction("Blocked people…").triggered.connect(self.blocked_requested)
+        self.account_menu.addAction("Export my data…").triggered.connect(self.export_requested)
         self.account_menu.addSeparator()
         self.account_menu.addAction("Log out").triggered.connect(self.log_out_requested)
         self.account_menu.addAction("Delete account…").triggered.connect(self.delete_account_requested)
@@ -134,6 +153,12 @@ class MainWindow(QMainWindow):
         self.visible_action.blockSignals(True)
         self.visible_action.setChecked(bool(user.get("visible", True)))
         self.visible_action.blockSignals(False)
+        self.hide_last_seen_action.blockSignals(True)
+        self.hide_last_seen_action.setChecked(bool(user.get("hide_last_seen", False)))
+        self.hide_last_seen_action.blockSignals(False)
+
+    def _on_hide_last_seen_toggled(self, checked: bool) -> None:
+        self.hide_last_seen_toggled.emit(checked)
 
     def _on_visible_toggled(self, checked: bool) -> None:
         self.visibility_toggled.emit(checked)

@@ -1,0 +1,171 @@
+"""The account menu's safety items (email, password, devices, blocked people, last seen, export) and blocking
+from a 1:1's header: opens the dialogs and connects them to the controllers, as ChatSession does the rest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QStandardPaths
+from PySide6.QtWidgets import QFileDialog, QProgressDialog
+
+from desktop.controller.chat import ChatController
+from desktop.net.export_download import ExportDownload
+from desktop.views.blocking_dialogs import BlockDialog, BlockedPeopleDialog
+from desktop.views.devices_dialog import DevicesDialog
+from desktop.views.main_window import MainWindow
+from desktop.views.security_dialogs import ChangePasswordDialog, EmailDialog
+
+
+class SafetyDialogs(QObject):
+    """Keeps at most one dialog of each kind open; ``account_dialogs`` holds them by name."""
+
+    def __init__(self, chat: ChatController, window: MainWindow) -> None:
+        super().__init__(window)
+        self.chat = chat
+        self.window = window
+        self.account_dialogs: dict[str, QObject] = {}
+        window.email_requested.connect(self.show_email)
+        window.change_password_requested.connect(self.show_change_password)
+        window.devices_requested.connect(self.show_devices)
+        window.blocked_requested.connect(self.show_blocked)
+        window.export_requested.connect(self.show_export)
+        window.hide_last_seen_toggled.connect(
+            lambda hide: chat.safety.set_hide_last_seen(hide, self._status_error)
+        )
+        window.chat_panel.block_requested.connect(self.show_block)
+        window.chat_panel.unblock_requested.connect(self._unblock_open)
+
+    def close_all(self) -> None:
+        for dialog in self.account_dialogs.values():
+            dialog.close()
+
+    def _status_error(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 8000)
+
+    def _keep(self, name: str, dialog):
+        old = self.account_dialogs.get(name)
+        if old is not None:
+            old.close()
+        self.account_dialogs[name] = dialog
+        dialog.open()
+        return dialog
+
+    def show_email(self) -> EmailDialog:
+        dialog = EmailDialog(self.chat.user, self.window)
+        safety = self.chat.safety
+        dialog.set_requested.connect(
+            lambda address: safety.set_email(address, dialog.code_sent, dialog.show_error)
+        )
+        dialog.confirm_requested.connect(
+            lambda code: safety.confirm_email(code, dialog.confirmed, dialog.show_error)
+        )
+
+        def removed(user: dict) -> None:
+            dialog.set_user(user)
+            dialog.message.info("Your email address was removed.")
+
+        dialog.remove_requested.connect(lambda: safety.remove_email(removed, dialog.show_error))
+        return self._keep("email", dialog)
+
+    def show_change_password(self) -> ChangePasswordDialog:
+        dialog = ChangePasswordDialog(self.window)
+        dialog.change_requested.connect(
+            lambda current, new, repeated: self.chat.safety.change_password(
+                current, new, repeated, dialog.show_done, dialog.show_error
+            )
+        )
+        return self._keep("password", dialog)
+
+    def show_devices(self) -> DevicesDialog:
+        dialog = DevicesDialog(self.window)
+        safety = self.chat.safety
+
+        def reload() -> None:
+            safety.load_sessions(dialog.set_sessions, dialog.show_error)
+
+        def signed_out_one() -> None:
+            dialog.show_info("That device was signed out.")
+            reload()
+
+        def signed_out_others(count: int) -> None:
+            dialog.show_info(f"Signed out {count} other device{'s' if count != 1 else ''}.")
+            reload()
+
+        dialog.sign_out_requested.connect(
+            lambda session_id: safety.sign_out_device(session_id, signed_out_one, dialog.show_error)
+        )
+        dialog.sign_out_others_requested.connect(
+            lambda: safety.sign_out_other_devices(signed_out_others, dialog.show_error)
+        )
+        dialog.refresh_requested.connect(reload)
+        reload()
+        return self._keep("devices", dialog)
+
+    def show_blocked(self) -> BlockedPeopleDialog:
+        dialog = BlockedPeopleDialog(self.window)
+        blocks = self.chat.blocks
+        update = lambda: dialog.set_blocks(list(blocks.entries.values()))  # noqa: E731
+        connection = blocks.changed.connect(update)
+        dialog.finished.connect(lambda _: blocks.disconnect(connection))  # a closed dialog hears no more
+        dialog.unblock_requested.connect(lambda user_id: blocks.unblock(user_id, dialog.show_error))
+        update()
+        blocks.refresh(dialog.show_error)
+        return self._keep("blocked", dialog)
+
+    def _open_other(self):
+        conversation = self.chat.open_conversation_record()
+        if conversation is None or conversation.kind != "direct":
+            return None
+        return conversation.other_member(self.chat.my_id)
+
+    def show_block(self) -> BlockDialog | None:
+        other = self._open_other()
+        if other is None:
+            return None
+        dialog = BlockDialog(other.display_name, self.window)
+        dialog.confirmed.connect(lambda hide: self.chat.blocks.block(other.user_id, hide, self._status_error))
+        return self._keep("block", dialog)
+
+    def _unblock_open(self) -> None:
+        other = self._open_other()
+        if other is not None:
+            self.chat.blocks.unblock(other.user_id, self._status_error)
+
+    def show_export(self) -> ExportDownload | None:
+        username = self.chat.user.get("username") or "me"
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        path, _ = QFileDialog.getSaveFileName(
+            self.window,
+            "Export my data",
+            str(Path(folder) / f"chatidk-{username}.zip"),
+            "Zip archives (*.zip)",
+        )
+        return self.export_to(Path(path)) if path else None
+
+    def export_to(self, path: Path) -> ExportDownload:
+        """Saves the archive off the UI thread, with a progress dialog that can cancel it."""
+        progress = QProgressDialog("Exporting your data…", "Cancel", 0, 0, self.window)
+        progress.setWindowTitle("Export my data")
+        progress.setMinimumDuration(300)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        download = self.chat.safety.export_data(path, self._status_error)
+        self.account_dialogs["export"] = progress
+
+        def advanced(done: int, total: int) -> None:
+            if total:
+                progress.setMaximum(100)
+                progress.setValue(int(done * 100 / total))
+            progress.setLabelText(f"Exporting your data… {done / 1_000_000:.1f} MB")
+
+        def finished(saved: str, size: int) -> None:
+            progress.close()
+            self.window.statusBar().showMessage(
+                f"Saved your data to {saved} ({size / 1_000_000:.1f} MB).", 10000
+            )
+
+        download.progress.connect(advanced)
+        download.finished.connect(finished)
+        download.failed.connect(lambda _: progress.close())
+        progress.canceled.connect(download.cancel)
+        return download
