@@ -7,8 +7,10 @@ from PySide6.QtWidgets import QMessageBox
 
 from desktop.cache import HistoryCache, Outbox, open_cache_database
 from desktop.cache.database import cache_path
+from desktop.cache.images import remove_tree
 from desktop.controller.chat import CONNECTING, ONLINE, ChatController
 from desktop.controller.session import Account
+from desktop.file_sharing import FileSharing, files_dir_for
 from desktop.models.live_room import presence_text
 from desktop.safety_dialogs import SafetyDialogs
 from desktop.settings import AppSettings
@@ -52,6 +54,7 @@ class ChatSession(QObject):
         self.safety = SafetyDialogs(self.chat, self.window)  # the account menu's safety items, blocking
         self.idle_watcher = IdleWatcher(self)
         self._wire()
+        self.files = FileSharing(self, files_dir_for(self.cache_file))  # uploads, previews, viewer, player
 
     def _wire(self) -> None:
         chat, window, panel = self.chat, self.window, self.panel
@@ -69,8 +72,8 @@ class ChatSession(QObject):
         panel.messages.at_bottom_changed.connect(lambda _: self._update_viewing())
         panel.messages.edit_requested.connect(self._edit)
         panel.messages.delete_requested.connect(self._delete)
-        panel.messages.retry_requested.connect(chat.retry)
-        panel.messages.discard_requested.connect(chat.discard)
+        panel.messages.retry_requested.connect(lambda client_id: self.files.uploads.retry(client_id))
+        panel.messages.discard_requested.connect(lambda client_id: self.files.uploads.discard(client_id))
         panel.messages.reveal_requested.connect(chat.messages.reveal)
         panel.composing.connect(chat.composing)
         chat.room.presence_changed.connect(lambda _: self._refresh_header())
@@ -100,6 +103,7 @@ class ChatSession(QObject):
             self.window.splitter.restoreState(splitter)
         self.window.set_connection_text(CONNECTION_TEXT[CONNECTING])
         self.chat.start()
+        self.files.start()
         self._open_last_if_none()
         self.window.show()
         self.idle_watcher.start()
@@ -115,6 +119,7 @@ class ChatSession(QObject):
         self.idle_watcher.stop()
         self.save_window_state()
         self.chat.shutdown()
+        self.files.shutdown()
         self.safety.close_all()
         for dialog in (self.new_chat_dialog, self.members_dialog, self.delete_dialog):
             if dialog is not None:
@@ -125,6 +130,7 @@ class ChatSession(QObject):
         if self._erase_cache:  # a deleted account leaves no history behind on this machine either
             for suffix in ("", "-wal", "-shm"):
                 self.cache_file.with_name(self.cache_file.name + suffix).unlink(missing_ok=True)
+            remove_tree(files_dir_for(self.cache_file))
 
     def _on_account_deleted(self) -> None:
         self._erase_cache = True

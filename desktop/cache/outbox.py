@@ -89,6 +89,10 @@ class Outbox:
         """Entries still to send, oldest first (sending them in order keeps the conversation's order)."""
         return self._select("WHERE failed = 0")
 
+    def entries(self) -> list[OutboxEntry]:
+        """Everything, failed ones included (their files on disk are still needed)."""
+        return self._select()
+
     def for_conversation(self, conversation_id: int) -> list[OutboxEntry]:
         return self._select("WHERE conversation_id = ?", (conversation_id,))
 

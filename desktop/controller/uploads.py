@@ -27,7 +27,7 @@ MAX_FILES_PER_MESSAGE = 10  # docs/protocol.md, "Limits"
 
 
 def _key(client_id: str, file_index: int) -> str:
-    return f"{client_id}:{file_index}"
+    return f"up:{client_id}:{file_index}"
 
 
 class UploadController(QObject):
@@ -109,8 +109,9 @@ class UploadController(QObject):
 
     @Slot(str, int, int)
     def _on_progress(self, key: str, done: int, total: int) -> None:
-        client_id, _, index = key.rpartition(":")
-        if self._uploading.get(client_id) == int(index or -1):
+        kind, _, rest = key.partition(":")
+        client_id, _, index = rest.rpartition(":")
+        if kind == "up" and index.isdigit() and self._uploading.get(client_id) == int(index):
             self.state.messages.set_upload_progress(client_id, int(index), done / total if total else 1.0)
 
     def _uploaded(self, client_id: str, file_index: int, file: dict) -> None:

@@ -1,20 +1,36 @@
-"""The message composer: multi-line, Enter sends, Shift+Enter breaks the line, Send enabled only with text."""
+"""The message composer: multi-line, Enter sends, Shift+Enter breaks the line, Send enabled only with text
+or files; files come from the attach button, a drop or a paste and wait above the text until sent."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QSizePolicy, QWidget
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QSize, Qt, Signal
+from PySide6.QtGui import QImage, QKeyEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.views.staged_files import StagedFiles
 
 MAX_LINES_SHOWN = 8
 
 
 class ComposerEdit(QPlainTextEdit):
-    """Signals: submit() on Enter (without Shift), typed() after a key that changed the text; grows with its
-    text up to a few lines."""
+    """Signals: submit() on Enter (without Shift), typed() after a key that changed the text,
+    files_pasted(list[Path]), image_pasted(QImage); grows with its text up to a few lines."""
 
     submit = Signal()
     typed = Signal()
+    files_pasted = Signal(list)
+    image_pasted = Signal(QImage)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,6 +53,21 @@ class ComposerEdit(QPlainTextEdit):
         if self.document().revision() != before:
             self.typed.emit()
 
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return source.hasImage() or _local_files(source) != [] or super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        """Pasted or dropped files and images are attachments, not their path or nothing."""
+        files = _local_files(source)
+        if files:
+            self.files_pasted.emit(files)
+        elif source.hasImage() and not source.hasText():
+            image = source.imageData()
+            if isinstance(image, QImage) and not image.isNull():
+                self.image_pasted.emit(image)
+        else:
+            super().insertFromMimeData(source)
+
     def sizeHint(self) -> QSize:
         metrics = self.fontMetrics()
         lines = max(1, min(MAX_LINES_SHOWN, int(self.document().size().height())))  # in lines, for plain text
@@ -54,10 +85,17 @@ class ComposerEdit(QPlainTextEdit):
         return QSize(80, self.sizeHint().height())
 
 
+def _local_files(source: QMimeData) -> list[Path]:
+    return [Path(url.toLocalFile()) for url in source.urls() if url.isLocalFile()] if source.hasUrls() else []
+
+
 class Composer(QWidget):
-    """Signals: send_requested(str), composing() — the user changed a non-empty draft (for "is typing")."""
+    """Signals: send_requested(str), send_files_requested(list[Path], str caption), image_pasted(QImage),
+    composing() — the user changed a non-empty draft (for "is typing")."""
 
     send_requested = Signal(str)
+    send_files_requested = Signal(list, str)
+    image_pasted = Signal(QImage)
     composing = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -68,17 +106,41 @@ class Composer(QWidget):
         self.send_button.setDefault(False)
         self.send_button.setAutoDefault(False)
         self.send_button.setToolTip("Send (Enter) · New line: Shift+Enter")
-        layout = QHBoxLayout(self)
+        self.attach_button = QToolButton(self)
+        self.attach_button.setText("📎")
+        self.attach_button.setAutoRaise(True)
+        self.attach_button.setToolTip("Attach files (or drop them here, or paste an image)")
+        self.attach_button.setAccessibleName("Attach files")
+        self.attach_button.clicked.connect(self.pick_files)
+        self.staged = StagedFiles(self)
+        self.staged.changed.connect(self._update_send_enabled)
+        row = QHBoxLayout()
+        row.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
+        row.addWidget(self.edit, 1)
+        row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)
-        layout.addWidget(self.edit, 1)
-        layout.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        layout.setSpacing(4)
+        layout.addWidget(self.staged)
+        layout.addLayout(row)
+        self.edit.files_pasted.connect(self.stage_files)
+        self.edit.image_pasted.connect(self.image_pasted)
         self.edit.textChanged.connect(self._update_send_enabled)
         self.edit.submit.connect(self.submit)
         self.edit.typed.connect(self._on_typed)
         self.send_button.clicked.connect(self.submit)
 
     def _update_send_enabled(self) -> None:
-        self.send_button.setEnabled(bool(self.edit.toPlainText().strip()))
+        self.send_button.setEnabled(bool(self.edit.toPlainText().strip() or self.staged.paths))
+
+    def stage_files(self, paths: list[Path]) -> None:
+        self.staged.add(paths)
+        self.focus()
+
+    def pick_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "Attach files")
+        if names:
+            self.stage_files([Path(name) for name in names])
 
     def _on_typed(self) -> None:
         if self.edit.toPlainText().strip():  # keys, not text the program put there
@@ -86,6 +148,12 @@ class Composer(QWidget):
 
     def submit(self) -> None:
         text = self.edit.toPlainText()
+        if self.staged.paths:
+            paths = list(self.staged.paths)
+            self.staged.clear()
+            self.send_files_requested.emit(paths, text.strip())
+            self.edit.clear()
+            return
         if not text.strip():
             return
         self.send_requested.emit(text.strip("\n"))

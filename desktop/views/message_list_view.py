@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QMouseEvent, QResizeEvent
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QStyleOptionViewItem, QWidget
 
 from desktop.models.messages import MessageListModel
@@ -17,7 +17,9 @@ AT_BOTTOM_PX = 24
 
 class MessageListView(QListView):
     """Signals: edit_requested(int seq, str text), delete_requested(int seq), retry_requested(str client_id),
-    discard_requested(str client_id), reveal_requested(int row), at_bottom_changed(bool)."""
+    discard_requested(str client_id), reveal_requested(int row), at_bottom_changed(bool),
+    attachment_activated(int row, int file index, str part) — a click on a file (part as in
+    attachment_painter: "preview", "play", "cancel", "card"), or "save"/"open" from the context menu."""
 
     edit_requested = Signal(int, str)
     delete_requested = Signal(int)
@@ -25,6 +27,7 @@ class MessageListView(QListView):
     discard_requested = Signal(str)
     reveal_requested = Signal(int)
     at_bottom_changed = Signal(bool)
+    attachment_activated = Signal(int, int, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -131,6 +134,20 @@ class MessageListView(QListView):
             QTimer.singleShot(0, self, self._follow_bottom)
 
     # actions on a message
+    def _option_for(self, index: QModelIndex) -> QStyleOptionViewItem:
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        option.rect = self.visualRect(index)
+        return option
+
+    def attachment_at(self, pos: QPoint) -> tuple[QModelIndex, int, str] | None:
+        """The file under ``pos`` (viewport coordinates): its row's index, its position, the part hit."""
+        index = self.indexAt(pos)
+        if not index.isValid():
+            return None
+        found = self.bubble_delegate.attachment_at(self._option_for(index), index, pos.toPointF())
+        return (index, *found) if found is not None else None
+
     def _message_at(self, pos: QPoint) -> tuple[QModelIndex, bool]:
         index = self.indexAt(pos)
         if not index.isValid():
@@ -143,6 +160,10 @@ class MessageListView(QListView):
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
         if event.button() != Qt.MouseButton.LeftButton:
+            return
+        on_file = self.attachment_at(event.position().toPoint())
+        if on_file is not None and on_file[0].data(MessageRole.STATE) != FAILED:  # a failed one: retry
+            self.attachment_activated.emit(on_file[0].row(), on_file[1], on_file[2])
             return
         index, on_bubble = self._message_at(event.position().toPoint())
         if on_bubble and index.data(MessageRole.STATE) == FAILED:
@@ -169,6 +190,18 @@ class MessageListView(QListView):
         if not index.isValid():
             return
         menu = self.build_context_menu(index)
+        on_file = self.attachment_at(pos)
+        files = index.data(MessageRole.ATTACHMENTS) or []
+        chosen = on_file[1] if on_file is not None else (0 if len(files) == 1 else None)
+        if chosen is not None and files[chosen].uploaded:
+            first = menu.actions()[0] if menu.actions() else None
+            save = QAction("Save as…", menu)
+            save.triggered.connect(lambda: self.attachment_activated.emit(index.row(), chosen, "save"))
+            open_ = QAction("Open with system app", menu)
+            open_.triggered.connect(lambda: self.attachment_activated.emit(index.row(), chosen, "open"))
+            menu.insertActions(first, [save, open_])
+            if first is not None:
+                menu.insertSeparator(first)
         if not menu.isEmpty():
             menu.exec(self.viewport().mapToGlobal(pos))
 

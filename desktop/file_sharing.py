@@ -1,0 +1,203 @@
+"""Files in one signed-in session: wires the upload and file-access controllers to the chat window (drop,
+attach, paste, clicks on files, viewer, player, save and open) and owns the transfer threads."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QUrl
+from PySide6.QtGui import QDesktopServices, QImage
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from desktop.attachments import AUDIO, IMAGE, VIDEO, Attachment
+from desktop.controller.file_access import FileAccess
+from desktop.controller.uploads import UploadController
+from desktop.net.api import ApiClient
+from desktop.net.transfers import TransferService
+from desktop.views.audio_player import InlineAudioPlayer
+from desktop.views.file_drop import FileDropTarget
+from desktop.views.media_viewer import ImageViewer, VideoPlayer
+from desktop.views.multimedia import video_widgets_available
+
+log = logging.getLogger(__name__)
+# Opened without asking: what the system shows as a picture, film, sound or document, never a program.
+SAFE_TO_OPEN = ("image/", "video/", "audio/", "text/plain", "application/pdf")
+
+
+def files_dir_for(cache_file: Path) -> Path:
+    """Beside the account's cache file, and erased with it."""
+    return cache_file.with_name(cache_file.stem + "-files")
+
+
+class FileSharing(QObject):
+    def __init__(self, session, files_dir: Path) -> None:
+        super().__init__()
+        self.session = session
+        self.chat = session.chat
+        self.window = session.window
+        self.panel = session.panel
+        account = session.account
+        self.api = ApiClient(account.server_url, account.token)
+        self.transfers = TransferService(self.api)
+        self.access = FileAccess(self.transfers, files_dir, self)
+        self.uploads = UploadController(self.chat, self.transfers, self)
+        self.outgoing_dir = Path(files_dir) / "outgoing"
+        self.audio = InlineAudioPlayer(self.access.media, self)
+        self.viewer: ImageViewer | None = None
+        self.player: VideoPlayer | None = None
+        self.drop_target = FileDropTarget(self)
+        self._wire()
+
+    def _wire(self) -> None:
+        panel, messages = self.panel, self.panel.messages
+        messages.bubble_delegate.media = self.access.media
+        self.access.media.changed.connect(messages.viewport().update)
+        self.drop_target.watch(panel)
+        self.drop_target.files_dropped.connect(panel.composer.stage_files)
+        panel.composer.send_files_requested.connect(self.send_files)
+        panel.composer.image_pasted.connect(self.stage_image)
+        messages.attachment_activated.connect(self.on_attachment)
+        self.uploads.error.connect(self._status)
+        self.access.failed.connect(self._status)
+        self.access.saved.connect(lambda path: self._status(f"Saved {Path(path).name}"))
+        self.audio.failed.connect(self._audio_failed)
+
+    def start(self) -> None:
+        self._clear_unused_outgoing()
+        self.uploads.resume()
+
+    def shutdown(self) -> None:
+        self.audio.stop()
+        self.uploads.stop()
+        for window in (self.viewer, self.player):
+            if window is not None:
+                window.close()
+        self.transfers.shutdown()
+        self.api.close()
+
+    def _status(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 8000)
+
+    # sending
+    def send_files(self, paths: list, caption: str = "") -> list[str]:
+        client_ids = self.uploads.send_files([Path(p) for p in paths], caption)
+        if client_ids:
+            self.panel.messages.scroll_to_end()
+        return client_ids
+
+    def stage_image(self, image: QImage) -> Path | None:
+        """A pasted image becomes a PNG file of its own, then waits above the composer like any file."""
+        self.outgoing_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = (
+            self.outgoing_dir / f"pasted-{time.strftime('%Y%m%d-%H%M%S')}-{time.monotonic_ns() % 10**6}.png"
+        )
+        if not image.save(str(path), "PNG"):
+            self._status("The pasted image could not be kept.")
+            return None
+        self.panel.composer.stage_files([path])
+        return path
+
+    def _clear_unused_outgoing(self) -> None:
+        if not self.outgoing_dir.is_dir():
+            return
+        entries = self.chat.state.outbox.entries()
+        in_use = {a.local_path for e in entries for a in e.attachments if a.local_path}
+        for path in self.outgoing_dir.iterdir():
+            if str(path) not in in_use and str(path.resolve()) not in in_use:
+                path.unlink(missing_ok=True)
+
+    # clicks on files
+    def on_attachment(self, row: int, file_index: int, part: str) -> None:
+        message = self.chat.messages.message_at(row)
+        if message is None or not 0 <= file_index < len(message.attachments):
+            return
+        attachment = message.attachments[file_index]
+        if part == "cancel":
+            if not self.uploads.cancel(message.client_id):
+                self._status("Too late to cancel: the message is being sent.")
+            return
+        if not attachment.uploaded:
+            return
+        if part == "save":
+            self.save_with_dialog(attachment)
+        elif part == "open":
+            self.open_with_system(attachment)
+        elif attachment.kind == AUDIO:
+            self.toggle_audio(attachment)
+        elif attachment.kind == IMAGE:
+            self.view_image(attachment)
+        elif attachment.kind == VIDEO:
+            self.play_video(attachment)
+        else:
+            self.save_with_dialog(attachment)
+
+    def save_with_dialog(self, attachment: Attachment) -> None:
+        suggested = Path.home() / "Downloads" / attachment.name
+        if not suggested.parent.is_dir():
+            suggested = Path.home() / attachment.name
+        name, _ = QFileDialog.getSaveFileName(self.window, "Save as", str(suggested))
+        if name:
+            self.access.save_as(attachment, Path(name))
+
+    def open_with_system(self, attachment: Attachment) -> None:
+        if not attachment.content_type.startswith(SAFE_TO_OPEN):
+            answer = QMessageBox.question(
+                self.window,
+                "Open file",
+                f"Open “{attachment.name}” with the system's app?\n\n"
+                "Only open files you expect: a file from someone else can harm your computer.",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.access.local_copy(attachment, self._open_path)
+
+    @staticmethod
+    def _open_path(path: Path) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def view_image(self, attachment: Attachment) -> ImageViewer:
+        if self.viewer is not None:
+            self.viewer.close()
+        viewer = ImageViewer(attachment.name, self.access.thumbnails.cached(attachment.id), self.window)
+        viewer.save_requested.connect(lambda: self.save_with_dialog(attachment))
+        self.viewer = viewer
+        viewer.show()
+        self.access.local_copy(
+            attachment, lambda path: viewer.show_file(path) if viewer.isVisible() else None
+        )
+        return viewer
+
+    def play_video(self, attachment: Attachment) -> None:
+        def ready(path: Path) -> None:
+            if not video_widgets_available():
+                self._open_path(path)
+                return
+            if self.player is not None:
+                self.player.close()
+            player = VideoPlayer(attachment.name)
+            player.failed.connect(lambda message: self._video_failed(player, path, message))
+            player.destroyed.connect(lambda: setattr(self, "player", None))
+            self.player = player
+            player.show()
+            player.play(path)
+
+        self.access.local_copy(attachment, ready)
+
+    def _video_failed(self, player: VideoPlayer, path: Path, message: str) -> None:
+        log.info("the video player failed (%s); opening with the system player", message)
+        player.close()
+        self._open_path(path)
+
+    def toggle_audio(self, attachment: Attachment) -> None:
+        if self.audio.file_id == attachment.id:
+            self.audio.toggle(attachment.id, self.access.media_path(attachment))
+            return
+        self.access.local_copy(attachment, lambda path: self.audio.toggle(attachment.id, path))
+
+    def _audio_failed(self, file_id: str, message: str) -> None:
+        log.info("audio playback failed (%s): %s", file_id, message)
+        for path in self.access.media_dir.glob(f"{file_id}*"):
+            self._open_path(path)
+            return

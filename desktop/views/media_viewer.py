@@ -1,0 +1,199 @@
+"""Windows for a file opened from its bubble: an image viewer with zoom and save, and a video player."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QImageReader, QKeySequence, QPainter, QPixmap, QShortcut, QWheelEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QGraphicsPixmapItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.attachments import duration_label
+
+MAX_VIEW_PIXELS = 100_000_000  # the server makes no preview over 50 MP; the viewer shows up to 100 MP
+ZOOM_STEP = 1.25
+
+
+class _ZoomView(QGraphicsView):
+    def __init__(self, scene: QGraphicsScene, parent: QWidget) -> None:
+        super().__init__(scene, parent)
+        self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.fitting = True
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier or event.angleDelta().x() == 0:
+            self.zoom(ZOOM_STEP if event.angleDelta().y() > 0 else 1 / ZOOM_STEP)
+            event.accept()
+        else:
+            super().wheelEvent(event)
+
+    def zoom(self, factor: float) -> None:
+        self.fitting = False
+        self.scale(factor, factor)
+
+    def fit(self) -> None:
+        self.fitting = True
+        self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.fitting:
+            self.fit()
+
+
+class ImageViewer(QDialog):
+    """Shows the preview at once and the whole image once downloaded. Signals: save_requested()."""
+
+    save_requested = Signal()
+
+    def __init__(self, name: str, preview: QPixmap | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(name)
+        self.resize(900, 680)
+        self.scene = QGraphicsScene(self)
+        self.item = QGraphicsPixmapItem()
+        self.item.setTransformationMode(Qt.TransformationMode.SmoothTransformation)
+        self.scene.addItem(self.item)
+        self.view = _ZoomView(self.scene, self)
+        self.status = QLabel("Loading the full image…", self)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setEnabled(False)
+        buttons = QHBoxLayout()
+        for text, tip, handler in (
+            ("−", "Zoom out (Ctrl+-)", lambda: self.view.zoom(1 / ZOOM_STEP)),
+            ("Fit", "Fit to window", self.view.fit),
+            ("100%", "Actual size", self.actual_size),
+            ("+", "Zoom in (Ctrl++)", lambda: self.view.zoom(ZOOM_STEP)),
+        ):
+            button = QToolButton(self)
+            button.setText(text)
+            button.setToolTip(tip)
+            button.clicked.connect(handler)
+            buttons.addWidget(button)
+        buttons.addWidget(self.status, 1)
+        self.save_button = QPushButton("Save as…", self)
+        self.save_button.clicked.connect(self.save_requested)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 6)
+        layout.addWidget(self.view, 1)
+        buttons.setContentsMargins(8, 0, 8, 0)
+        layout.addLayout(buttons)
+        QShortcut(QKeySequence.StandardKey.ZoomIn, self, activated=lambda: self.view.zoom(ZOOM_STEP))
+        QShortcut(QKeySequence.StandardKey.ZoomOut, self, activated=lambda: self.view.zoom(1 / ZOOM_STEP))
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_requested.emit)
+        self.full_size: QSize | None = None
+        if preview is not None and not preview.isNull():
+            self._show(preview)
+
+    def _show(self, pixmap: QPixmap) -> None:
+        self.item.setPixmap(pixmap)
+        self.scene.setSceneRect(self.item.boundingRect())
+        self.view.fit()
+
+    def actual_size(self) -> None:
+        self.view.fitting = False
+        self.view.resetTransform()
+        if self.full_size is None and not self.item.pixmap().isNull():
+            self.view.fit()
+
+    def show_file(self, path: Path) -> bool:
+        """The whole image, read only if its header says it is of a sane size (no decompression bomb)."""
+        reader = QImageReader(str(path))
+        reader.setAutoTransform(True)
+        size = reader.size()
+        if not size.isValid() or size.width() * size.height() > MAX_VIEW_PIXELS:
+            self.status.setText("This image is too large to show here; save it to open it elsewhere.")
+            return False
+        image = reader.read()
+        if image.isNull():
+            self.status.setText(f"This image could not be shown: {reader.errorString()}")
+            return False
+        self.full_size = image.size()
+        self.status.setText(f"{image.width()} × {image.height()}")
+        self._show(QPixmap.fromImage(image))
+        return True
+
+    def show_error(self, message: str) -> None:
+        self.status.setText(message)
+
+
+class VideoPlayer(QWidget):
+    """A window that plays one video (QtMultimedia). Signals: failed(str) — no backend could play it."""
+
+    failed = Signal(str)
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+        from PySide6.QtMultimediaWidgets import QVideoWidget
+
+        self.setWindowTitle(name)
+        self.resize(860, 540)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.video = QVideoWidget(self)
+        self.player = QMediaPlayer(self)
+        self.audio = QAudioOutput(self)
+        self.player.setAudioOutput(self.audio)
+        self.player.setVideoOutput(self.video)
+        self.play_button = QToolButton(self)
+        self.play_button.setText("⏸")
+        self.play_button.setAccessibleName("Play or pause")
+        self.play_button.clicked.connect(self.toggle)
+        self.slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.slider.sliderMoved.connect(self.player.setPosition)
+        self.time_label = QLabel("0:00", self)
+        controls = QHBoxLayout()
+        controls.setContentsMargins(8, 0, 8, 0)
+        controls.addWidget(self.play_button)
+        controls.addWidget(self.slider, 1)
+        controls.addWidget(self.time_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 6)
+        layout.addWidget(self.video, 1)
+        layout.addLayout(controls)
+        self.player.durationChanged.connect(lambda ms: self.slider.setRange(0, int(ms)))
+        self.player.positionChanged.connect(self._on_position)
+        self.player.playbackStateChanged.connect(self._on_state)
+        self.player.errorOccurred.connect(lambda _error, message: self.failed.emit(message or "cannot play"))
+        QShortcut(QKeySequence(Qt.Key.Key_Space), self, activated=self.toggle)
+
+    def play(self, path: Path) -> None:
+        self.player.setSource(QUrl.fromLocalFile(str(path)))
+        self.player.play()
+
+    def toggle(self) -> None:
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+            self.player.pause()
+        else:
+            self.player.play()
+
+    def _on_position(self, ms: int) -> None:
+        if not self.slider.isSliderDown():
+            self.slider.setValue(int(ms))
+        self.time_label.setText(f"{duration_label(ms)} / {duration_label(self.player.duration())}")
+
+    def _on_state(self, state) -> None:
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        self.play_button.setText("⏸" if state == QMediaPlayer.PlaybackState.PlayingState else "▶")
+
+    def closeEvent(self, event) -> None:
+        self.player.stop()
+        super().closeEvent(event)

@@ -1,0 +1,265 @@
+"""Files through two real clients and a real server: drop, progress, previews live on both sides, cancel,
+video and audio previews, save-as, the thumbnail cache across a restart."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage, QPainter
+from PySide6.QtWidgets import QApplication
+
+from desktop.attachments import AUDIO, IMAGE, VIDEO
+from desktop.models.roles import MessageRole
+from tests.support.api import PASSWORD, ApiClient, register
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def pair(live_server, desktop_client, qtbot):
+    """Alice and Bob in their own clients, online, with a 1:1 open on both sides."""
+    register(live_server.url, "alice", display_name="Alice")
+    register(live_server.url, "bob", display_name="Bob")
+    alice = desktop_client("alice", live_server.url)
+    bob = desktop_client("bob", live_server.url)
+    alice.sign_in("alice", PASSWORD)
+    bob.sign_in("bob", PASSWORD)
+    alice.wait_online()
+    bob.wait_online()
+    alice.chat.start_direct(bob.chat.my_id)
+    qtbot.waitUntil(lambda: alice.chat.state.open_conversation_id is not None, timeout=10000)
+    conversation_id = alice.chat.state.open_conversation_id
+    qtbot.waitUntil(lambda: bob.chat.conversations.get(conversation_id) is not None, timeout=10000)
+    bob.chat.open_conversation(conversation_id)
+    return alice, bob, conversation_id
+
+
+def make_image(path: Path, width: int = 900, height: int = 600) -> Path:
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor("#3b82f6"))
+    painter = QPainter(image)
+    painter.fillRect(width // 4, height // 4, width // 2, height // 2, QColor("#f59e0b"))
+    painter.end()
+    assert image.save(str(path))
+    return path
+
+
+def make_blob(path: Path, size: int) -> Path:
+    with open(path, "wb") as out:
+        remaining = size
+        while remaining:
+            chunk = os.urandom(min(remaining, 1 << 20))
+            out.write(chunk)
+            remaining -= len(chunk)
+    return path
+
+
+def ffmpeg(*args: str) -> None:
+    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
+    subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", *args],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+
+
+def drop_files(widget, paths: list[Path]) -> None:
+    """What Qt delivers when files are dragged from a file manager and let go over ``widget``."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    point = QPoint(widget.width() // 2, widget.height() // 2)
+    enter = QDragEnterEvent(
+        point, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    QApplication.sendEvent(widget, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(
+        QPointF(point),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(widget, drop)
+    assert drop.isAccepted()
+
+
+def rows_with_files(chat) -> list[int]:
+    model = chat.messages
+    return [r for r in range(model.rowCount()) if model.index(r).data(MessageRole.ATTACHMENTS)]
+
+
+def files_of(chat, row: int):
+    return chat.messages.index(row).data(MessageRole.ATTACHMENTS)
+
+
+def state_of(chat, row: int) -> str:
+    return chat.messages.index(row).data(MessageRole.STATE)
+
+
+def paint(client) -> None:
+    """Paints the message list once (as the screen would), which is when previews are asked for."""
+    client.session.panel.messages.viewport().grab()
+
+
+def wait_preview(qtbot, client, file_id: str) -> None:
+    def shown() -> bool:
+        paint(client)
+        return client.session.files.access.thumbnails.cached(file_id) is not None
+
+    qtbot.waitUntil(shown, timeout=15000)
+
+
+def test_dropped_files_upload_with_progress_then_show_their_preview_on_both_sides(pair, qtbot, tmp_path):
+    alice, bob, conversation_id = pair
+    photo = make_image(tmp_path / "holiday.png")
+    blob = make_blob(tmp_path / "notes.bin", 12 * 1024 * 1024)
+    panel = alice.session.panel
+    drop_files(panel, [photo, blob])
+    assert panel.composer.staged.paths == [photo, blob]
+    assert panel.composer.send_button.isEnabled()
+
+    progress: list[tuple[int, float]] = []
+    model = alice.chat.messages
+
+    def on_changed(top, _bottom, roles):
+        if MessageRole.UPLOAD_PROGRESS in roles:
+            progress.append(top.data(MessageRole.UPLOAD_PROGRESS))
+
+    model.dataChanged.connect(on_changed)
+    panel.composer.edit.setPlainText("from the trip")
+    qtbot.keyClick(panel.composer.edit, Qt.Key.Key_Return)
+    assert panel.composer.staged.paths == []
+    row = rows_with_files(alice.chat)[0]
+    assert state_of(alice.chat, row) == "sending"
+    assert [a.name for a in files_of(alice.chat, row)] == ["holiday.png", "notes.bin"]
+    paint(alice)  # the pending bubble with its progress bar paints
+
+    qtbot.waitUntil(lambda: state_of(alice.chat, rows_with_files(alice.chat)[0]) == "sent", timeout=30000)
+    model.dataChanged.disconnect(on_changed)
+    blob_steps = [fraction for index, fraction in progress if index == 1]
+    assert len(blob_steps) >= 2 and 0 < min(f for f in blob_steps if f > 0) < 1, progress
+    row = rows_with_files(alice.chat)[0]
+    assert model.index(row).data() == "from the trip"
+    image, other = files_of(alice.chat, row)
+    assert image.kind == IMAGE and image.thumb_width and image.id
+    assert other.kind == "file" and other.size == 12 * 1024 * 1024
+    assert alice.chat.state.outbox.pending() == []
+    wait_preview(qtbot, alice, image.id)
+
+    qtbot.waitUntil(lambda: rows_with_files(bob.chat) != [], timeout=15000)
+    bob_row = rows_with_files(bob.chat)[0]
+    assert [a.id for a in files_of(bob.chat, bob_row)] == [image.id, other.id]
+    wait_preview(qtbot, bob, image.id)
+    conversation = bob.chat.conversations.get(conversation_id)
+    assert conversation is not None and conversation.last_message.attachments
+
+
+def test_cancel_leaves_no_message_and_no_file(pair, qtbot, tmp_path, live_server):
+    alice, bob, conversation_id = pair
+    big = make_blob(tmp_path / "big.bin", 60 * 1024 * 1024)
+    files = alice.session.files
+    client_ids = files.send_files([big])
+    assert len(client_ids) == 1
+    client_id = client_ids[0]
+    row = rows_with_files(alice.chat)[0]
+    qtbot.waitUntil(
+        lambda: (alice.chat.messages.index(row).data(MessageRole.UPLOAD_PROGRESS) or (0, 0))[1] > 0,
+        timeout=15000,
+    )
+    # A click on the ✕ of the uploading file, where the delegate painted it.
+    view = alice.session.panel.messages
+    view.scrollToBottom()
+    index = alice.chat.messages.index(row)
+    rect = view.visualRect(index)
+    hit = None
+    for x in range(rect.left(), rect.right(), 3):
+        for y in range(rect.top(), rect.bottom(), 3):
+            found = view.attachment_at(QPoint(x, y))
+            if found is not None and found[2] == "cancel":
+                hit = QPoint(x, y)
+                break
+        if hit:
+            break
+    assert hit is not None
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=hit)
+    assert rows_with_files(alice.chat) == []
+    assert alice.chat.state.outbox.get(client_id) is None
+    qtbot.waitUntil(lambda: files.transfers.idle, timeout=15000)
+
+    # Nothing reached the conversation, and no upload of Alice's is left on the server.
+    server = ApiClient(live_server.url, "alice", register_first=False)
+    try:
+        assert server.messages_after(conversation_id) == []
+        export = server.get("/me/export")
+        assert export.status_code == 200
+        import io
+        import zipfile
+
+        names = zipfile.ZipFile(io.BytesIO(export.content)).namelist()
+        assert not [n for n in names if n.startswith("files/") and not n.endswith("/")], names
+    finally:
+        server.session.close()
+    assert rows_with_files(bob.chat) == []
+
+
+def test_video_and_audio_show_poster_and_duration(pair, qtbot, tmp_path):
+    alice, bob, _ = pair
+    video = tmp_path / "clip.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc=duration=2:size=320x240:rate=10", "-pix_fmt", "yuv420p", str(video))
+    audio = tmp_path / "tone.wav"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=3", str(audio))
+    alice.session.files.send_files([video, audio], "")
+    qtbot.waitUntil(lambda: rows_with_files(bob.chat) != [], timeout=30000)
+    row = rows_with_files(bob.chat)[0]
+    assert bob.chat.messages.index(row).data() == ""  # files only
+    clip, tone = files_of(bob.chat, row)
+    assert clip.kind == VIDEO and clip.thumb_width and 1500 <= clip.duration_ms <= 2500
+    assert tone.kind == AUDIO and 2500 <= tone.duration_ms <= 3500
+    wait_preview(qtbot, bob, clip.id)  # the poster frame
+
+
+def test_save_as_writes_the_exact_bytes(pair, qtbot, tmp_path):
+    alice, bob, _ = pair
+    original = make_blob(tmp_path / "data.bin", 3 * 1024 * 1024 + 17)
+    alice.session.files.send_files([original])
+    qtbot.waitUntil(lambda: rows_with_files(bob.chat) != [], timeout=30000)
+    attachment = files_of(bob.chat, rows_with_files(bob.chat)[0])[0]
+    target = tmp_path / "saved" / "copy.bin"
+    target.parent.mkdir()
+    access = bob.session.files.access
+    with qtbot.waitSignal(access.saved, timeout=30000):
+        access.save_as(attachment, target)
+    assert (
+        hashlib.sha256(target.read_bytes()).hexdigest() == hashlib.sha256(original.read_bytes()).hexdigest()
+    )
+    assert not list(target.parent.glob("*.part"))
+
+
+def test_thumbnails_come_from_the_disk_cache_after_a_restart(pair, qtbot, tmp_path, live_server):
+    alice, bob, conversation_id = pair
+    alice.session.files.send_files([make_image(tmp_path / "cat.png", 400, 300)])
+    qtbot.waitUntil(lambda: rows_with_files(bob.chat) != [], timeout=30000)
+    image = files_of(bob.chat, rows_with_files(bob.chat)[0])[0]
+    wait_preview(qtbot, bob, image.id)
+    assert bob.session.files.access.thumbnails.fetches == 1
+    data_dir = bob.data_dir
+    bob.close()
+
+    reopened = type(bob)(qtbot, data_dir, live_server.url)
+    try:
+        reopened.app.start()  # the stored token; the last conversation opens from the cache
+        assert reopened.chat.state.open_conversation_id == conversation_id
+        assert [a.id for a in files_of(reopened.chat, rows_with_files(reopened.chat)[0])] == [image.id]
+        paint(reopened)
+        store = reopened.session.files.access.thumbnails
+        assert store.cached(image.id) is not None
+        assert store.fetches == 0
+    finally:
+        reopened.close()
