@@ -65,9 +65,7 @@ class ChatController(QObject):
         self.sync = LiveSync(self.state, rest, self)
         self.room = LiveRoom(self.state, rest, listener, self)
         self.blocks = BlockList(rest, self)
-        self.blocks.changed.connect(
-            lambda: self.state.messages.set_hidden_senders(self.blocks.hidden_in_groups())
-        )
+        self.blocks.changed.connect(self._on_blocks_changed)
         self.safety = AccountSafety(rest, self)
         self.safety.profile_changed.connect(self._on_profile)
         self.safety.unauthorized.connect(self._unauthorized)
@@ -257,6 +255,11 @@ class ChatController(QObject):
         self.sender.kick()
         self.room.message_sent(conversation_id)
         return True
+
+    def _on_blocks_changed(self) -> None:
+        hidden = self.blocks.hidden_in_groups()
+        self.state.messages.set_hidden_senders(hidden)
+        self.state.conversations.set_hidden_senders(hidden)
 
     def composing(self) -> None:
         """The user is writing in the open conversation."""

@@ -167,6 +167,9 @@ class LiveSync(QObject):
             state.store_and_show([message], counts_as_unread=not in_front)
             if message.sender_id != state.my_id and not in_front and not message.deleted:
                 conversation = state.conversations.get(message.conversation_id)
+                hidden = state.conversations.hidden_senders
+                if conversation is not None and conversation.kind == "group" and message.sender_id in hidden:
+                    continue  # blocked and hidden in groups: no notification either
                 title = conversation.display_title(state.my_id) if conversation else "New message"
                 if conversation is not None and conversation.kind == "group":
                     title = f"{conversation.member_name(message.sender_id)} in {title}"

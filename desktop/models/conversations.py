@@ -21,11 +21,17 @@ from desktop.records import Conversation, Message
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-def preview_text(conversation: Conversation, my_id: int) -> str:
+HIDDEN_PREVIEW = "Message from a blocked person"
+
+
+def preview_text(conversation: Conversation, my_id: int, hidden: set[int] | frozenset = frozenset()) -> str:
+    """``hidden``: people I blocked with hide_in_groups, whose group messages are collapsed."""
     message = conversation.last_message
     if message is None:
         return "No messages yet"
     text = "Message deleted" if message.deleted else " ".join((message.text or "").split())
+    if conversation.kind == "group" and message.sender_id in hidden and not message.deleted:
+        text = HIDDEN_PREVIEW
     if message.sender_id == my_id:
         return f"You: {text}"
     if conversation.kind == "group":
@@ -44,6 +50,7 @@ class ConversationListModel(QAbstractListModel):
         self._rows: list[Conversation] = []
         self.presence: PresenceBook | None = None
         self.typing: TypingBook | None = None
+        self.hidden_senders: set[int] = set()  # blocked with hide_in_groups: previews collapse them
 
     def attach_live(self, presence: PresenceBook, typing: TypingBook) -> None:
         """Rows show the other person's presence (1:1s) and who is typing, kept live from these stores."""
@@ -64,7 +71,7 @@ class ConversationListModel(QAbstractListModel):
         if role == ConversationRole.ID:
             return conversation.id
         if role == ConversationRole.PREVIEW:
-            return preview_text(conversation, self.my_id)
+            return preview_text(conversation, self.my_id, self.hidden_senders)
         if role == ConversationRole.TIME_LABEL:
             return list_time(conversation.last_activity_at)
         if role == ConversationRole.UNREAD:
@@ -86,9 +93,17 @@ class ConversationListModel(QAbstractListModel):
             unread = f", {conversation.unread_count} unread" if conversation.unread_count else ""
             presence = self.presence_state(conversation)
             status = f" ({presence})" if presence else ""
-            line = self.typing_text(conversation.id) or preview_text(conversation, self.my_id)
+            line = self.typing_text(conversation.id) or preview_text(
+                conversation, self.my_id, self.hidden_senders
+            )
             return f"{conversation.display_title(self.my_id)}{status}{unread}: {line}"
         return None
+
+    def set_hidden_senders(self, user_ids: set[int]) -> None:
+        self.hidden_senders = set(user_ids)
+        for row, conversation in enumerate(self._rows):
+            if conversation.kind == "group":
+                self._changed(row, [ConversationRole.PREVIEW, Qt.ItemDataRole.AccessibleTextRole])
 
     # presence and typing
     def presence_state(self, conversation: Conversation) -> str:

@@ -15,12 +15,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.models.time_labels import full_time
+from desktop.models.time_labels import clock_time, day_label, full_time
 from desktop.records import parse_time
 from desktop.views.security_dialogs import MessageLine
 
 SESSION_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 CURRENT_ROLE = int(Qt.ItemDataRole.UserRole) + 2
+
+
+def last_used(moment) -> str:
+    if moment is None:
+        return ""
+    day = day_label(moment.astimezone().date())
+    return f"{day}, {clock_time(moment)}"
 
 
 class DevicesDialog(QDialog):
@@ -38,7 +45,7 @@ class DevicesDialog(QDialog):
         self.tree.setRootIsDecorated(False)
         self.tree.setAllColumnsShowFocus(True)
         self.tree.setAccessibleName("Signed-in devices")
-        self.sign_out_button = QPushButton("Sign out this device", self)
+        self.sign_out_button = QPushButton("Sign out selected device", self)
         self.sign_out_others_button = QPushButton("Sign out all other devices", self)
         self.message = MessageLine(self)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -64,17 +71,19 @@ class DevicesDialog(QDialog):
         self._busy = False
         self.sessions = list(sessions)
         self.tree.clear()
-        ordered = sorted(
-            sessions, key=lambda s: (not s.get("current"), s.get("last_used_at") or ""), reverse=False
+        others = sorted(
+            (s for s in sessions if not s.get("current")),
+            key=lambda s: s.get("last_used_at") or s.get("created_at") or "",
+            reverse=True,
         )
-        for session in ordered:
+        for session in [s for s in sessions if s.get("current")] + others:
             name = session.get("device_name") or "unknown device"
             if session.get("current"):
                 name += " (this device)"
             used = parse_time(session.get("last_used_at") or session.get("created_at"))
-            item = QTreeWidgetItem(
-                [name, full_time(used) if used else "", session.get("client_address") or ""]
-            )
+            item = QTreeWidgetItem([name, last_used(used), session.get("client_address") or ""])
+            if used is not None:
+                item.setToolTip(1, full_time(used))
             item.setData(0, SESSION_ID_ROLE, int(session["id"]))
             item.setData(0, CURRENT_ROLE, bool(session.get("current")))
             if session.get("current"):
@@ -84,7 +93,6 @@ class DevicesDialog(QDialog):
             self.tree.addTopLevelItem(item)
         for column in range(3):
             self.tree.resizeColumnToContents(column)
-        others = [s for s in sessions if not s.get("current")]
         if others:
             self.tree.setCurrentItem(self.tree.topLevelItem(1))
         self.tree.setFocus()

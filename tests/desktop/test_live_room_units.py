@@ -222,9 +222,18 @@ def test_blocked_people_with_hide_in_groups_are_collapsed_until_revealed(world, 
     assert texts() == ["from bob", "from carol"]
     chat.open_conversation(2)  # opening again collapses it again
     assert texts()[0] == HIDDEN_TEXT
+    notified: list[tuple] = []
+    chat.notify.connect(lambda *args: notified.append(args))
+    chat.close_conversation()
+    deliver(listener, api.post(2, BOB, "psst"))
+    deliver(listener, api.post(1, BOB, "in our 1:1"))  # 1:1s are not about hide_in_groups
+    assert row(chat, 2).data(ConversationRole.PREVIEW) == "Bob: Message from a blocked person"
+    assert [n[0] for n in notified] == [1]  # no notification of the hidden group message
+    chat.open_conversation(2)
     chat.blocks.unblock(BOB, failures.append)
     qtbot.waitUntil(lambda: not chat.blocks.is_blocked(BOB))
-    assert texts() == ["from bob", "from carol"]
+    assert texts()[:2] == ["from bob", "from carol"]
+    assert row(chat, 2).data(ConversationRole.PREVIEW) == "Bob: psst"
     chat.blocks.unblock(BOB, failures.append)  # already unblocked: the list was stale, not an error
     qtbot.waitUntil(lambda: rest.idle)
     assert failures == []
