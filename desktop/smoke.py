@@ -10,6 +10,7 @@ Exit 0 on success; otherwise 1 with one line on stderr saying what failed. The w
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import sys
@@ -128,12 +129,14 @@ class SmokeTest:
         from desktop.resources import is_frozen
         from desktop.version import __version__
         from desktop.views.icons import app_icon
+        from desktop.views.multimedia import multimedia_available
 
         app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "ChatIDK"])
         build = "frozen build" if is_frozen() else "from source"
         _say(f"ChatIDK {__version__} ({build}), Qt platform {QGuiApplication.platformName()!r}")
         if app_icon().isNull():
             raise SmokeFailure("the application icon did not load (resources missing from the build?)")
+        _say(f"QtMultimedia (in-app video and audio): {'yes' if multimedia_available() else 'no'}")
         bundle = ca_bundle()
         if not os.path.isfile(bundle):
             raise SmokeFailure(f"the CA bundle {bundle} is missing (certifi's cacert.pem not in the build?)")
@@ -195,6 +198,7 @@ class SmokeTest:
 
 def run_smoke_test(server_url: str, timeout: float = 60.0) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # headless by nature; a display is not needed
+    logging.basicConfig(level=os.environ.get("CHATIDK_DESKTOP_LOG_LEVEL", "WARNING").upper())
 
     def hung() -> None:
         _fail_line(f"no result after {timeout:.0f} s; giving up")
