@@ -8,15 +8,18 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl
-from PySide6.QtGui import QDesktopServices, QImage
+from PySide6.QtGui import QAction, QDesktopServices, QImage, QPixmap
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from desktop.attachments import AUDIO, IMAGE, VIDEO, Attachment
+from desktop.controller.errors import describe_error
 from desktop.controller.file_access import FileAccess
 from desktop.controller.uploads import UploadController
+from desktop.net import files_api
 from desktop.net.api import ApiClient
 from desktop.net.transfers import TransferService
 from desktop.views.audio_player import InlineAudioPlayer
+from desktop.views.avatars import avatar_pixmap
 from desktop.views.file_drop import FileDropTarget
 from desktop.views.media_viewer import ImageViewer, VideoPlayer
 from desktop.views.multimedia import video_widgets_available
@@ -63,6 +66,23 @@ class FileSharing(QObject):
         self.access.failed.connect(self._status)
         self.access.saved.connect(lambda path: self._status(f"Saved {Path(path).name}"))
         self.audio.failed.connect(self._audio_failed)
+        # profile pictures
+        self.window.conversation_view.itemDelegate().avatar_source = self._conversation_picture
+        messages.bubble_delegate.avatar_source = self._member_picture
+        self.access.avatars.ready.connect(self._on_picture_ready)
+        self.chat.conversation_opened.connect(lambda _: self.refresh_header_avatar())
+        self.chat.sync.conversation_changed.connect(self._on_conversation_changed)
+        menu = self.window.account_menu
+        anchor = next((a for a in menu.actions() if a.isSeparator()), None)
+        anchor = menu.actions()[menu.actions().index(anchor) + 1] if anchor in menu.actions() else None
+        self.set_picture_action = QAction("Set profile picture…", menu)
+        self.set_picture_action.triggered.connect(self.pick_profile_picture)
+        self.remove_picture_action = QAction("Remove profile picture", menu)
+        self.remove_picture_action.triggered.connect(self.remove_profile_picture)
+        menu.insertActions(anchor, [self.set_picture_action, self.remove_picture_action])
+        menu.aboutToShow.connect(
+            lambda: self.remove_picture_action.setEnabled(bool(self.chat.user.get("avatar")))
+        )
 
     def start(self) -> None:
         self._clear_unused_outgoing()
@@ -201,3 +221,65 @@ class FileSharing(QObject):
         for path in self.access.media_dir.glob(f"{file_id}*"):
             self._open_path(path)
             return
+
+    # profile pictures
+    def _conversation_picture(self, conversation) -> QPixmap | None:
+        if conversation is None or conversation.kind != "direct":
+            return None
+        other = conversation.other_member(self.chat.my_id)
+        return self.access.avatar(other.user_id, other.avatar) if other is not None else None
+
+    def _member_picture(self, user_id: int) -> QPixmap | None:
+        conversation = self.chat.open_conversation_record()
+        if conversation is None:
+            return None
+        member = next((m for m in conversation.members if m.user_id == user_id), None)
+        return self.access.avatar(user_id, member.avatar) if member is not None else None
+
+    def _on_picture_ready(self, _key: str) -> None:
+        self.window.conversation_view.viewport().update()
+        self.panel.messages.viewport().update()
+        self.refresh_header_avatar()
+
+    def _on_conversation_changed(self, conversation_id: int) -> None:
+        if conversation_id == self.chat.state.open_conversation_id:
+            self.refresh_header_avatar()
+
+    def refresh_header_avatar(self) -> None:
+        conversation = self.chat.open_conversation_record()
+        if conversation is None:
+            self.panel.set_avatar(None)
+            return
+        size = 36
+        picture = self._conversation_picture(conversation)
+        title = conversation.display_title(self.chat.my_id)
+        self.panel.set_avatar(
+            avatar_pixmap(
+                size, picture, title, conversation.id, self.panel.font(), self.panel.devicePixelRatioF()
+            )
+        )
+
+    def pick_profile_picture(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self.window, "Profile picture", str(Path.home()), "Images (*.jpg *.jpeg *.png *.gif *.webp)"
+        )
+        if name:
+            self.set_profile_picture(Path(name))
+
+    def set_profile_picture(self, path: Path) -> None:
+        """PUT /me/avatar (the server crops it to a square and strips its metadata)."""
+        self._status("Uploading your profile picture…")
+        self.transfers.uploads.call(
+            lambda api: files_api.set_avatar(api, path), self._on_me, self._on_picture_error
+        )
+
+    def remove_profile_picture(self) -> None:
+        self.transfers.call(lambda api: files_api.remove_avatar(api), self._on_me, self._on_picture_error)
+
+    def _on_me(self, user: dict) -> None:
+        self.chat.user = dict(user)
+        self.chat.profile_changed.emit(self.chat.user)
+        self._status("Profile picture updated." if user.get("avatar") else "Profile picture removed.")
+
+    def _on_picture_error(self, error: Exception) -> None:
+        self._status(f"The profile picture was not changed: {describe_error(error)}")

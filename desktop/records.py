@@ -82,6 +82,7 @@ class Member:
     role: str = "member"
     deleted: bool = False
     last_read_seq: int = 0
+    avatar: int | None = None  # the version of their profile picture, None when they have none
 
 
 @dataclass
@@ -110,6 +111,7 @@ class Conversation:
                 role=m.get("role", "member"),
                 deleted=bool(m["user"].get("deleted")),
                 last_read_seq=int(m.get("last_read_seq") or 0),
+                avatar=m["user"].get("avatar"),
             )
             for m in data.get("members", [])
         ]

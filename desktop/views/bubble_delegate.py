@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QTextLayout, QTextOption
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPixmap, QTextLayout, QTextOption
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop.models.attachment_media import AttachmentMedia
 from desktop.models.roles import MessageRole
 from desktop.records import FAILED, SENDING
-from desktop.views import attachment_painter, palette_colors
+from desktop.views import attachment_painter, avatars, palette_colors
 
 SIDE_MARGIN = 12.0
 PADDING_H = 10.0
@@ -23,6 +24,7 @@ RADIUS = 10.0
 MAX_BUBBLE = 620.0
 BUBBLE_FRACTION = 0.78
 DAY_HEIGHT_EXTRA = 18.0
+GROUP_AVATAR = 28.0
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -38,6 +40,7 @@ class RowGeometry:
     footer_baseline: float
     files: list[attachment_painter.Box] = field(default_factory=list)
     files_origin: QPointF = field(default_factory=QPointF)
+    avatar_rect: QRectF | None = None  # the sender's picture, beside the first bubble of a run in groups
 
 
 def _footer_text(index: AnyIndex) -> str:
@@ -70,6 +73,7 @@ class BubbleDelegate(QStyledItemDelegate):
         self._layouts: OrderedDict[tuple, RowGeometry] = OrderedDict()
         self._layout_cache_limit = layout_cache_limit
         self.media: AttachmentMedia | None = None  # previews and playback state for files, when wired
+        self.avatar_source: Callable[[int], QPixmap | None] | None = None  # a user's picture, when wired
 
     def clear_caches(self) -> None:
         """The font changed (the view calls this): every height may be different now."""
@@ -112,7 +116,10 @@ class BubbleDelegate(QStyledItemDelegate):
         sender = index.data(MessageRole.SENDER_NAME) or ""
         y += RUN_GAP if (sender or day_label) else ROW_GAP
 
-        max_bubble = min(MAX_BUBBLE, max(120.0, (width - 2 * SIDE_MARGIN) * BUBBLE_FRACTION))
+        mine = bool(index.data(MessageRole.IS_MINE))
+        # In groups other people's bubbles leave room for their picture, shown beside the first of a run.
+        gutter = GROUP_AVATAR + 6 if not mine and getattr(index.model(), "is_group", False) else 0.0
+        max_bubble = min(MAX_BUBBLE, max(120.0, (width - 2 * SIDE_MARGIN - gutter) * BUBBLE_FRACTION))
         text_width = max_bubble - 2 * PADDING_H
         text = index.data(Qt.ItemDataRole.DisplayRole) or ""
         deleted = bool(index.data(MessageRole.DELETED)) or bool(index.data(MessageRole.HIDDEN))
@@ -138,8 +145,8 @@ class BubbleDelegate(QStyledItemDelegate):
             layout, text_height, _ = self._layout_text(text, font, inner + 0.5)
         bubble_width = inner + 2 * PADDING_H
         bubble_height = PADDING_V + name_height + files_height + text_height + small.height() + PADDING_V
-        mine = bool(index.data(MessageRole.IS_MINE))
-        left = width - SIDE_MARGIN - bubble_width if mine else SIDE_MARGIN
+        left = width - SIDE_MARGIN - bubble_width if mine else SIDE_MARGIN + gutter
+        avatar_rect = QRectF(SIDE_MARGIN, y, GROUP_AVATAR, GROUP_AVATAR) if gutter and sender else None
         bubble = QRectF(left, y, bubble_width, bubble_height)
         files_origin = QPointF(left + PADDING_H, y + PADDING_V + name_height)
         text_origin = QPointF(left + PADDING_H, y + PADDING_V + name_height + files_height)
@@ -154,6 +161,7 @@ class BubbleDelegate(QStyledItemDelegate):
             footer_baseline=footer_baseline,
             files=files,
             files_origin=files_origin,
+            avatar_rect=avatar_rect,
         )
 
     @staticmethod
@@ -214,6 +222,13 @@ class BubbleDelegate(QStyledItemDelegate):
 
         bubble = geometry.bubble
         sender = index.data(MessageRole.SENDER_NAME)
+        if geometry.avatar_rect is not None:
+            user_id = index.data(MessageRole.MESSAGE).sender_id
+            picture = self.avatar_source(user_id) if self.avatar_source is not None else None
+            if picture is not None:
+                avatars.paint_picture(painter, geometry.avatar_rect, picture)
+            else:
+                avatars.paint_initials(painter, geometry.avatar_rect, sender or "?", user_id, option.font)
         if sender:
             painter.setFont(name_font)
             user_id = index.data(MessageRole.MESSAGE).sender_id

@@ -44,6 +44,8 @@ class ChatPanel(QWidget):
         self.subtitle_label.setEnabled(False)  # the palette's disabled text: quieter, still readable
         self.subtitle_label.setAccessibleName("Status")
         self.presence_dot = QLabel(self)
+        self.avatar_label = QLabel(self)  # the profile picture (or initials), set by set_avatar
+        self.avatar_label.hide()
         self.presence_dot.hide()
         self.members_button = QPushButton("Members…", self)
         self.members_button.setFlat(True)
@@ -74,6 +76,7 @@ class ChatPanel(QWidget):
         status_row.addWidget(self.presence_dot)
         status_row.addWidget(self.subtitle_label, 1)
         titles.addLayout(status_row)
+        header_layout.addWidget(self.avatar_label)
         header_layout.addLayout(titles, 1)
         header_layout.addWidget(self.members_button)
         header_layout.addWidget(self.more_button)
@@ -131,6 +134,14 @@ class ChatPanel(QWidget):
         name = title
         self.block_action.setText(f"Block {name}…")
         self.unblock_action.setText(f"Unblock {name}")
+
+    def set_avatar(self, picture: QPixmap | None) -> None:
+        """A finished disc (views.avatars.avatar_pixmap) beside the title; None hides it."""
+        if picture is None:
+            self.avatar_label.hide()
+        else:
+            self.avatar_label.setPixmap(picture)
+            self.avatar_label.show()
 
     def _dot(self, state: str) -> QPixmap:
         size = max(8, self.subtitle_label.fontMetrics().height() // 2)

@@ -3,12 +3,14 @@ typing) and an unread badge."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPainterPath, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPainterPath, QPalette, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop.models.roles import ConversationRole
-from desktop.views import palette_colors
+from desktop.views import avatars, palette_colors
 
 AVATAR = 40
 PAD = 10
@@ -25,6 +27,9 @@ def initials(title: str) -> str:
 
 
 class ConversationDelegate(QStyledItemDelegate):
+    # The profile picture for a row's Conversation (a 1:1's other person), or None: set by the file wiring.
+    avatar_source: Callable[[object], QPixmap | None] | None = None
+
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
         metrics = QFontMetrics(option.font)
         return QSize(option.rect.width(), max(AVATAR, 2 * metrics.height() + 4) + 2 * PAD)
@@ -47,14 +52,19 @@ class ConversationDelegate(QStyledItemDelegate):
         title = index.data(Qt.ItemDataRole.DisplayRole) or ""
         conversation_id = index.data(ConversationRole.ID) or 0
         avatar = QRectF(rect.left() + PAD, rect.center().y() - AVATAR / 2, AVATAR, AVATAR)
-        path = QPainterPath()
-        path.addEllipse(avatar)
-        painter.fillPath(path, palette_colors.avatar_color(conversation_id))
-        avatar_font = QFont(option.font)
-        avatar_font.setBold(True)
-        painter.setFont(avatar_font)
-        painter.setPen(Qt.GlobalColor.white)
-        painter.drawText(avatar, Qt.AlignmentFlag.AlignCenter, initials(title))
+        source = self.avatar_source
+        picture = source(index.data(ConversationRole.CONVERSATION)) if source is not None else None
+        if picture is not None:
+            avatars.paint_picture(painter, avatar, picture)
+        else:
+            path = QPainterPath()
+            path.addEllipse(avatar)
+            painter.fillPath(path, palette_colors.avatar_color(conversation_id))
+            avatar_font = QFont(option.font)
+            avatar_font.setBold(True)
+            painter.setFont(avatar_font)
+            painter.setPen(Qt.GlobalColor.white)
+            painter.drawText(avatar, Qt.AlignmentFlag.AlignCenter, initials(title))
         presence = index.data(ConversationRole.PRESENCE) or ""
         if presence in ("online", "away"):
             self._paint_presence_dot(painter, avatar, presence, option, selected)

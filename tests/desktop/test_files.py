@@ -263,3 +263,72 @@ def test_thumbnails_come_from_the_disk_cache_after_a_restart(pair, qtbot, tmp_pa
         assert store.fetches == 0
     finally:
         reopened.close()
+
+
+def test_models_with_files_pass_the_model_tester(pair, qtbot, tmp_path, qtmodeltester):
+    alice, bob, _ = pair
+    alice.session.files.send_files(
+        [make_image(tmp_path / "a.png", 300, 200), make_blob(tmp_path / "b.bin", 1000)]
+    )
+    qtmodeltester.check(alice.chat.messages)  # with the pending row
+    qtbot.waitUntil(lambda: rows_with_files(bob.chat) != [], timeout=30000)
+    qtmodeltester.check(bob.chat.messages)
+    qtmodeltester.check(bob.chat.conversation_list)
+
+
+def test_a_files_message_written_offline_survives_a_restart_of_the_client(pair, qtbot, tmp_path, live_server):
+    alice, bob, conversation_id = pair
+    live_server.kill()
+    qtbot.waitUntil(lambda: alice.chat.connection_state == "reconnecting", timeout=15000)
+    photo = make_image(tmp_path / "offline.png", 500, 400)
+    alice.session.files.send_files([photo], "sent while offline")
+    entry = alice.chat.state.outbox.pending()[0]
+    assert [a.local_path for a in entry.attachments] == [str(photo.resolve())]
+    qtbot.waitUntil(lambda: alice.session.files.transfers.idle, timeout=15000)  # the upload gave up for now
+    data_dir = alice.data_dir
+    alice.close()
+
+    live_server.start()
+    reopened = type(alice)(qtbot, data_dir, live_server.url)
+    try:
+        reopened.app.start()
+        qtbot.waitUntil(lambda: reopened.chat.state.outbox.pending() == [], timeout=30000)
+        qtbot.waitUntil(lambda: rows_with_files(bob.chat) != [], timeout=30000)
+        row = rows_with_files(bob.chat)[0]
+        assert bob.chat.messages.index(row).data() == "sent while offline"
+        assert [a.name for a in files_of(bob.chat, row)] == ["offline.png"]
+        rows = rows_with_files(reopened.chat)
+        assert len(rows) == 1 and state_of(reopened.chat, rows[0]) == "sent"
+    finally:
+        reopened.close()
+    server_view = ApiClient(live_server.url, "bob", register_first=False)
+    try:
+        assert [m["text"] for m in server_view.messages_after(conversation_id)] == ["sent while offline"]
+    finally:
+        server_view.session.close()
+
+
+def test_profile_picture_set_from_the_account_menu_shows_in_the_list_and_header(pair, qtbot, tmp_path):
+    alice, bob, conversation_id = pair
+    files = alice.session.files
+    assert files.set_picture_action in alice.session.window.account_menu.actions()
+    with qtbot.waitSignal(alice.chat.profile_changed, timeout=15000) as changed:
+        files.set_profile_picture(make_image(tmp_path / "me.png", 300, 200))
+    version = changed.args[0]["avatar"]
+    assert version
+
+    bob.chat.sync.refresh_conversation(conversation_id)  # Bob's next look at the conversation
+    conversation = lambda: bob.chat.conversations.get(conversation_id)  # noqa: E731
+    qtbot.waitUntil(lambda: conversation().other_member(bob.chat.my_id).avatar == version, timeout=10000)
+
+    def pictured() -> bool:
+        bob.session.window.conversation_view.viewport().grab()
+        return bob.session.files._conversation_picture(conversation()) is not None
+
+    qtbot.waitUntil(pictured, timeout=15000)
+    bob.session.files.refresh_header_avatar()
+    assert bob.session.panel.avatar_label.isVisibleTo(bob.session.panel)
+
+    with qtbot.waitSignal(alice.chat.profile_changed, timeout=15000) as changed:
+        files.remove_profile_picture()
+    assert changed.args[0]["avatar"] is None
