@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from desktop.cache import HistoryCache, Outbox, open_cache_database
@@ -53,6 +53,9 @@ class ChatSession(QObject):
         self.delete_dialog: DeleteAccountDialog | None = None
         self.safety = SafetyDialogs(self.chat, self.window)  # the account menu's safety items, blocking
         self.idle_watcher = IdleWatcher(self)
+        self.header_clock = QTimer(self)  # "last seen today at …" becomes "yesterday" at midnight
+        self.header_clock.setInterval(60_000)
+        self.header_clock.timeout.connect(self._refresh_header)
         self._wire()
         self.files = FileSharing(self, files_dir_for(self.cache_file))  # uploads, previews, viewer, player
 
@@ -107,6 +110,7 @@ class ChatSession(QObject):
         self._open_last_if_none()
         self.window.show()
         self.idle_watcher.start()
+        self.header_clock.start()
 
     def _open_last_if_none(self) -> None:
         if self.chat.state.open_conversation_id is not None:
@@ -117,6 +121,7 @@ class ChatSession(QObject):
 
     def shutdown(self) -> None:
         self.idle_watcher.stop()
+        self.header_clock.stop()
         self.save_window_state()
         self.chat.shutdown()
         self.files.shutdown()

@@ -66,6 +66,7 @@ class ChatController(QObject):
         self.room = LiveRoom(self.state, rest, listener, self)
         self.blocks = BlockList(rest, self)
         self.blocks.changed.connect(self._on_blocks_changed)
+        self.room.is_muted = self._is_muted
         self.safety = AccountSafety(rest, self)
         self.safety.profile_changed.connect(self._on_profile)
         self.safety.unauthorized.connect(self._unauthorized)
@@ -260,6 +261,16 @@ class ChatController(QObject):
         hidden = self.blocks.hidden_in_groups()
         self.state.messages.set_hidden_senders(hidden)
         self.state.conversations.set_hidden_senders(hidden)
+        self.room.forget_typing_of(set(self.blocks.entries))
+
+    def _is_muted(self, conversation_id: int, user_id: int) -> bool:
+        """No "is typing" from people I blocked: in 1:1s at all, in groups when their messages are hidden."""
+        if not self.blocks.is_blocked(user_id):
+            return False
+        conversation = self.state.conversations.get(conversation_id)
+        return (
+            conversation is None or conversation.kind == "direct" or user_id in self.blocks.hidden_in_groups()
+        )
 
     def composing(self) -> None:
         """The user is writing in the open conversation."""

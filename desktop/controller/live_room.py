@@ -44,6 +44,7 @@ class LiveRoom(QObject):
         self.typing = TypingBook(self, clock=clock)
         self.idle = False
         self.connected = False
+        self.is_muted: Callable[[int, int], bool] = lambda conversation_id, user_id: False  # blocked people
         self._typing_sent: dict[int, float] = {}
         self._presence_refresh = QTimer(self)  # new people to watch: one GET /presence for a burst of them
         self._presence_refresh.setSingleShot(True)
@@ -82,7 +83,12 @@ class LiveRoom(QObject):
             self.presence.apply(event)
         elif kind == "typing":
             conversation_id, user_id = event.get("conversation_id"), event.get("user_id")
-            if isinstance(conversation_id, int) and isinstance(user_id, int) and user_id != self.state.my_id:
+            if (
+                isinstance(conversation_id, int)
+                and isinstance(user_id, int)
+                and user_id != self.state.my_id
+                and not self.is_muted(conversation_id, user_id)
+            ):
                 expires = event.get("expires_in_ms")
                 self.typing.start(
                     conversation_id, user_id, expires if isinstance(expires, int) else DEFAULT_TYPING_MS
@@ -94,6 +100,12 @@ class LiveRoom(QObject):
             message = event.get("message") or {}
             if isinstance(message.get("sender_id"), int):
                 self.typing.stop(event.get("conversation_id"), message["sender_id"])  # they sent it: done
+
+    def forget_typing_of(self, user_ids: set[int]) -> None:
+        """Someone was just blocked: their "is typing" goes at once."""
+        for conversation_id in [c.id for c in self.state.conversations.all()]:
+            for user_id in user_ids:
+                self.typing.stop(conversation_id, user_id)
 
     # what I do
     def composing(self, conversation_id: int | None) -> None:

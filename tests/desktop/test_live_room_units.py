@@ -282,3 +282,24 @@ def test_conversation_model_with_live_stores_passes_the_model_tester(qtmodeltest
     assert model.index(1).data(ConversationRole.TYPING) == "Bob is typing…"
     assert model.index(0).data(Qt.ItemDataRole.AccessibleTextRole).startswith("Bob (online)")
     qtmodeltester.check(model)
+
+
+def test_no_typing_from_people_i_blocked(world, qtbot):
+    api, rest, listener, chat, _ = world
+    listener.event_received.emit(
+        {"type": "typing", "conversation_id": 1, "user_id": BOB, "expires_in_ms": 6000}
+    )
+    assert row(chat, 1).data(ConversationRole.TYPING) == "Bob is typing…"
+    chat.blocks.block(BOB, False, lambda error: None)
+    qtbot.waitUntil(lambda: chat.blocks.is_blocked(BOB))
+    assert row(chat, 1).data(ConversationRole.TYPING) == ""  # gone at once
+    for conversation_id in (1, 2):
+        listener.event_received.emit(
+            {"type": "typing", "conversation_id": conversation_id, "user_id": BOB, "expires_in_ms": 6000}
+        )
+    assert row(chat, 1).data(ConversationRole.TYPING) == ""
+    assert row(chat, 2).data(ConversationRole.TYPING) == "Bob is typing…"  # groups: only if hidden there
+    chat.blocks.block(BOB, True, lambda error: None)
+    qtbot.waitUntil(lambda: chat.blocks.hidden_in_groups() == {BOB})
+    assert row(chat, 2).data(ConversationRole.TYPING) == ""
+    assert rest.idle and api.block_rows[BOB]["hide_in_groups"] is True
