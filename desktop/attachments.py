@@ -124,3 +124,9 @@ def summary(attachments: list[Attachment]) -> str:
 def layout_key(attachments: list[Attachment]) -> tuple:
     """Everything about a message's files that its bubble's size depends on (for the delegate's cache)."""
     return tuple((a.id, a.kind, a.name, a.size, a.thumb_width, a.thumb_height) for a in attachments)
+
+
+def one_line(text: str | None, attachments: list[Attachment]) -> str:
+    """A message in one line (conversation list, notifications): its text, or what files it carries."""
+    flat = " ".join((text or "").split())
+    return flat or summary(attachments)

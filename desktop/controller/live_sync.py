@@ -6,6 +6,7 @@ import logging
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop.attachments import one_line
 from desktop.controller.state import ChatState
 from desktop.net.api import ApiError
 from desktop.net.rest_worker import RestDispatcher
@@ -173,7 +174,7 @@ class LiveSync(QObject):
                 title = conversation.display_title(state.my_id) if conversation else "New message"
                 if conversation is not None and conversation.kind == "group":
                     title = f"{conversation.member_name(message.sender_id)} in {title}"
-                self.notify.emit(message.conversation_id, title, message.text or "")
+                self.notify.emit(message.conversation_id, title, one_line(message.text, message.attachments))
 
     def _on_read(self, conversation_id: int, seq: int) -> None:
         conversation = self.state.conversations.get(conversation_id)

@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from desktop.attachments import one_line
 from desktop.models.live_room import PresenceBook, TypingBook, typing_text
 from desktop.models.roles import ConversationRole
 from desktop.models.time_labels import list_time
@@ -29,7 +30,7 @@ def preview_text(conversation: Conversation, my_id: int, hidden: set[int] | froz
     message = conversation.last_message
     if message is None:
         return "No messages yet"
-    text = "Message deleted" if message.deleted else " ".join((message.text or "").split())
+    text = "Message deleted" if message.deleted else one_line(message.text, message.attachments)
     if conversation.kind == "group" and message.sender_id in hidden and not message.deleted:
         text = HIDDEN_PREVIEW
     if message.sender_id == my_id:

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
 from desktop.attachments import AUDIO, IMAGE, VIDEO
-from desktop.models.roles import MessageRole
+from desktop.models.roles import ConversationRole, MessageRole
 from tests.support.api import PASSWORD, ApiClient, register
 
 pytestmark = pytest.mark.slow
@@ -223,6 +223,7 @@ def test_video_and_audio_show_poster_and_duration(pair, qtbot, tmp_path):
     assert clip.kind == VIDEO and clip.thumb_width and 1500 <= clip.duration_ms <= 2500
     assert tone.kind == AUDIO and 2500 <= tone.duration_ms <= 3500
     wait_preview(qtbot, bob, clip.id)  # the poster frame
+    assert bob.chat.conversation_list.index(0, 0).data(ConversationRole.PREVIEW) == "📎 2 files"
 
 
 def test_save_as_writes_the_exact_bytes(pair, qtbot, tmp_path):
@@ -332,3 +333,108 @@ def test_profile_picture_set_from_the_account_menu_shows_in_the_list_and_header(
     with qtbot.waitSignal(alice.chat.profile_changed, timeout=15000) as changed:
         files.remove_profile_picture()
     assert changed.args[0]["avatar"] is None
+
+
+def point_on(view, row: int, part: str) -> QPoint:
+    """Where the delegate painted ``part`` ("preview", "play", "cancel", "card") of a file in ``row``."""
+    view.scrollTo(view.model().index(row, 0))
+    rect = view.visualRect(view.model().index(row, 0))
+    for y in range(max(0, rect.top()), min(view.viewport().height(), rect.bottom()), 3):
+        for x in range(rect.left(), rect.right(), 3):
+            found = view.attachment_at(QPoint(x, y))
+            if found is not None and found[2] == part:
+                return QPoint(x, y)
+    raise AssertionError(f"no {part} in row {row}")
+
+
+@pytest.fixture
+def opened_externally(monkeypatch):
+    """Paths handed to the system's own app (never really launched in tests)."""
+    from desktop.file_sharing import FileSharing
+
+    opened: list[Path] = []
+    monkeypatch.setattr(FileSharing, "_open_path", staticmethod(opened.append))
+    return opened
+
+
+def test_clicking_an_image_opens_the_viewer_with_the_whole_image(pair, qtbot, tmp_path):
+    alice, bob, _ = pair
+    alice.session.files.send_files([make_image(tmp_path / "big.png", 1600, 1000)])
+    qtbot.waitUntil(lambda: rows_with_files(bob.chat) != [], timeout=30000)
+    view = bob.session.panel.messages
+    bob.session.window.show()
+    qtbot.mouseClick(
+        view.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=point_on(view, rows_with_files(bob.chat)[0], "preview"),
+    )
+    viewer = bob.session.files.viewer
+    assert viewer is not None and viewer.isVisible()
+    qtbot.waitUntil(lambda: viewer.full_size is not None, timeout=15000)
+    assert (viewer.full_size.width(), viewer.full_size.height()) == (1600, 1000)
+    viewer.actual_size()
+    viewer.view.zoom(2.0)
+    assert viewer.view.transform().m11() == pytest.approx(2.0)
+    viewer.close()
+
+
+def test_audio_plays_inline_with_progress(pair, qtbot, tmp_path, opened_externally):
+    from desktop.views.multimedia import multimedia_available
+
+    if not multimedia_available():
+        pytest.skip("QtMultimedia cannot load here (PySide6-Addons or libpulse0 missing)")
+    alice, bob, _ = pair
+    audio = tmp_path / "tone.wav"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=3", str(audio))
+    alice.session.files.send_files([audio])
+    qtbot.waitUntil(lambda: rows_with_files(bob.chat) != [], timeout=30000)
+    view = bob.session.panel.messages
+    bob.session.window.show()
+    row = rows_with_files(bob.chat)[0]
+    tone = files_of(bob.chat, row)[0]
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point_on(view, row, "play"))
+    media = bob.session.files.access.media
+
+    def playing_or_handed_over() -> bool:
+        state = media.audio_for(tone.id)
+        return bool(state and state.playing and state.position_ms > 0) or bool(opened_externally)
+
+    qtbot.waitUntil(playing_or_handed_over, timeout=15000)
+    if media.audio_for(tone.id) is not None:
+        paint(bob)  # the pause symbol and the progress bar
+        bob.session.files.toggle_audio(tone)
+        qtbot.waitUntil(lambda: not media.audio_for(tone.id).playing, timeout=5000)
+
+
+def test_clicking_a_video_plays_it(pair, qtbot, tmp_path, opened_externally):
+    from desktop.views.multimedia import video_widgets_available
+
+    alice, bob, _ = pair
+    video = tmp_path / "clip.webm"
+    ffmpeg("-f", "lavfi", "-i", "testsrc=duration=2:size=160x120:rate=10", "-c:v", "libvpx-vp9", str(video))
+    alice.session.files.send_files([video])
+    qtbot.waitUntil(lambda: rows_with_files(bob.chat) != [], timeout=30000)
+    view = bob.session.panel.messages
+    bob.session.window.show()
+    row = rows_with_files(bob.chat)[0]
+    assert files_of(bob.chat, row)[0].kind == VIDEO
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point_on(view, row, "preview"))
+    files = bob.session.files
+    if not video_widgets_available():
+        qtbot.waitUntil(lambda: opened_externally != [], timeout=15000)  # the system's player instead
+        return
+    qtbot.waitUntil(lambda: files.player is not None or opened_externally != [], timeout=15000)
+    if files.player is not None:
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        player = files.player
+        qtbot.waitUntil(
+            lambda: (
+                player.player.position() > 0
+                or player.player.mediaStatus() == QMediaPlayer.MediaStatus.EndOfMedia
+                or opened_externally != []
+            ),
+            timeout=15000,
+        )
+        if files.player is not None:
+            files.player.close()
