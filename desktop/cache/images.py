@@ -42,13 +42,14 @@ class ImageStore(QObject):
 
     ready = Signal(str)
 
-    def __init__(self, directory: Path, fetch: Fetch, *, memory_items: int = 300) -> None:
+    def __init__(self, directory: Path, fetch: Fetch, *, memory_bytes: int = 96 * 1024 * 1024) -> None:
         super().__init__()
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._fetch = fetch
         self._memory: OrderedDict[str, QPixmap] = OrderedDict()
-        self._memory_items = memory_items
+        self._memory_bytes = memory_bytes  # decoded pixels kept in memory, the least recently used go first
+        self._memory_used = 0
         self._asked: dict[str, float] = {}  # key -> when it was asked for (or failed)
         self._missing: set[str] = set()  # the server has none (404): not asked again this session
         self.fetches = 0  # how many times the server was asked (tests check the disk cache is used)
@@ -85,9 +86,14 @@ class ImageStore(QObject):
         return None
 
     def _remember(self, key: str, pixmap: QPixmap) -> QPixmap:
+        old = self._memory.pop(key, None)
+        if old is not None:
+            self._memory_used -= _cost(old)
         self._memory[key] = pixmap
-        if len(self._memory) > self._memory_items:
-            self._memory.popitem(last=False)
+        self._memory_used += _cost(pixmap)
+        while self._memory_used > self._memory_bytes and len(self._memory) > 1:
+            _, dropped = self._memory.popitem(last=False)
+            self._memory_used -= _cost(dropped)
         return pixmap
 
     def _arrived(self, key: str, data: bytes | None) -> None:
@@ -108,10 +114,16 @@ class ImageStore(QObject):
         self._asked[key] = time.monotonic()  # try again after RETRY_AFTER
 
     def forget(self, key: str) -> None:
-        self._memory.pop(key, None)
+        dropped = self._memory.pop(key, None)
+        if dropped is not None:
+            self._memory_used -= _cost(dropped)
         self._missing.discard(key)
         self._asked.pop(key, None)
         self._path(key).unlink(missing_ok=True)
+
+
+def _cost(pixmap: QPixmap) -> int:
+    return pixmap.width() * pixmap.height() * 4
 
 
 def prune_directory(directory: Path, keep_bytes: int) -> None:

@@ -438,3 +438,29 @@ def test_clicking_a_video_plays_it(pair, qtbot, tmp_path, opened_externally):
         )
         if files.player is not None:
             files.player.close()
+
+
+def test_a_refused_upload_shows_why_and_can_be_retried(server_factory, desktop_client, qtbot, tmp_path):
+    server = server_factory(extra_env={"CHATIDK_MAX_UPLOAD_MB": "1"})
+    register(server.url, "alice", display_name="Alice")
+    bob = register(server.url, "bob", display_name="Bob")
+    alice = desktop_client("alice", server.url)
+    alice.sign_in("alice", PASSWORD)
+    alice.wait_online()
+    alice.chat.start_direct(bob["id"])
+    qtbot.waitUntil(lambda: alice.chat.state.open_conversation_id is not None, timeout=10000)
+    big = make_blob(tmp_path / "scan.bin", 2 * 1024 * 1024)
+    [client_id] = alice.session.files.send_files([big], "the scan")
+    qtbot.waitUntil(lambda: state_of(alice.chat, rows_with_files(alice.chat)[0]) == "failed", timeout=15000)
+    row = rows_with_files(alice.chat)[0]
+    assert alice.chat.messages.index(row).data(MessageRole.ERROR)
+    paint(alice)  # "upload failed" on the card, "Not sent · click to retry" under it
+
+    with open(big, "r+b") as shrink:  # the user makes it smaller and clicks the failed message
+        shrink.truncate(200 * 1024)
+    view = alice.session.panel.messages
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point_on(view, row, "card"))
+    qtbot.waitUntil(lambda: state_of(alice.chat, rows_with_files(alice.chat)[0]) == "sent", timeout=15000)
+    [sent] = files_of(alice.chat, rows_with_files(alice.chat)[0])
+    assert sent.size == 200 * 1024 and sent.id
+    assert alice.chat.state.outbox.get(client_id) is None
