@@ -120,7 +120,9 @@ class UploadController(QObject):
         if entry is None:  # cancelled or discarded meanwhile: take the upload back
             self._take_back([file["id"]])
             return
-        entry.attachments[file_index] = Attachment.from_json(file)
+        uploaded = Attachment.from_json(file)
+        uploaded.local_path = entry.attachments[file_index].local_path  # to upload again if need be
+        entry.attachments[file_index] = uploaded
         self.state.outbox.set_attachments(client_id, entry.attachments)
         self.state.messages.set_pending_attachments(client_id, entry.attachments)
         self._upload_next(entry)
@@ -170,6 +172,14 @@ class UploadController(QObject):
         entry = self.state.outbox.get(client_id)
         if entry is None:
             return
+        if entry.failed and entry.attachments and entry.ready and self._local_files_remain(entry):
+            # The server refused the message itself, perhaps because its uploads expired (unsent for a
+            # day): take them back and upload afresh rather than send the same ids to the same refusal.
+            self._take_back([a.id for a in entry.attachments if a.id])
+            for attachment in entry.attachments:
+                attachment.id = None
+            self.state.outbox.set_attachments(client_id, entry.attachments)
+            self.state.messages.set_pending_attachments(client_id, entry.attachments)
         self.state.outbox.retry(client_id)
         self.state.messages.set_pending_state(client_id, SENDING)
         entry.failed = False
@@ -177,6 +187,10 @@ class UploadController(QObject):
             self.chat.sender.kick()
         else:
             self._upload_next(entry)
+
+    @staticmethod
+    def _local_files_remain(entry: OutboxEntry) -> bool:
+        return all(a.local_path and Path(a.local_path).is_file() for a in entry.attachments)
 
     def cancel(self, client_id: str) -> bool:
         """Stop a message with files before it is sent: no message, no uploaded file left. False once the

@@ -464,3 +464,44 @@ def test_a_refused_upload_shows_why_and_can_be_retried(server_factory, desktop_c
     [sent] = files_of(alice.chat, rows_with_files(alice.chat)[0])
     assert sent.size == 200 * 1024 and sent.id
     assert alice.chat.state.outbox.get(client_id) is None
+
+
+def test_a_message_whose_upload_expired_uploads_again_on_retry(pair, qtbot, tmp_path, live_server):
+    alice, bob, _ = pair
+    sender = alice.chat.sender
+    sender.stop()  # hold the message back, as a client that stayed offline for a day would
+    [client_id] = alice.session.files.send_files([make_blob(tmp_path / "old.bin", 5000)])
+    qtbot.waitUntil(lambda: alice.chat.state.outbox.get(client_id).ready, timeout=15000)
+    stale = alice.chat.state.outbox.get(client_id).attachments[0].id
+    server = ApiClient(live_server.url, "alice", register_first=False)
+    try:
+        assert (
+            server.session.delete(f"{live_server.url}/api/v1/files/{stale}").status_code == 204
+        )  # the server's cleanup
+    finally:
+        server.session.close()
+    sender._stopped = False
+    sender.kick()
+    qtbot.waitUntil(lambda: state_of(alice.chat, rows_with_files(alice.chat)[0]) == "failed", timeout=15000)
+    alice.session.files.uploads.retry(client_id)
+    qtbot.waitUntil(lambda: rows_with_files(bob.chat) != [], timeout=15000)
+    [arrived] = files_of(bob.chat, rows_with_files(bob.chat)[0])
+    assert arrived.name == "old.bin" and arrived.id != stale
+
+
+def test_uploads_go_on_while_another_conversation_is_open(pair, qtbot, tmp_path):
+    alice, bob, conversation_id = pair
+    alice.chat.create_group("Elsewhere", [bob.chat.my_id])
+    qtbot.waitUntil(
+        lambda: alice.chat.state.open_conversation_id not in (None, conversation_id), timeout=10000
+    )
+    group_id = alice.chat.state.open_conversation_id
+    alice.chat.open_conversation(conversation_id)
+    alice.session.files.send_files([make_blob(tmp_path / "long.bin", 30 * 1024 * 1024)], "while away")
+    alice.chat.open_conversation(group_id)  # the user moves on at once
+    assert rows_with_files(alice.chat) == []
+    qtbot.waitUntil(lambda: alice.chat.state.outbox.entries() == [], timeout=30000)
+    qtbot.waitUntil(lambda: rows_with_files(bob.chat) != [], timeout=15000)
+    alice.chat.open_conversation(conversation_id)
+    [row] = rows_with_files(alice.chat)
+    assert state_of(alice.chat, row) == "sent" and alice.chat.messages.index(row).data() == "while away"
