@@ -54,7 +54,9 @@ def contacts_presence(cur, user_id: int) -> list[dict]:
         """WITH contacts AS (
                SELECT DISTINCT b.user_id FROM conversation_members a
                JOIN conversation_members b ON a.conversation_id = b.conversation_id
-               WHERE a.user_id = %(me)s AND b.user_id <> %(me)s)
+               WHERE a.user_id = %(me)s AND b.user_id <> %(me)s
+                 AND NOT EXISTS (SELECT 1 FROM blocks k WHERE (k.blocker_id, k.blocked_id)
+                                 IN ((b.user_id, %(me)s), (%(me)s, b.user_id))))
            SELECT u.id AS user_id, u.last_seen_at, u.hide_last_seen,
                   count(p.id) AS sockets, bool_or(NOT p.away) AS active
            FROM contacts c JOIN users u ON u.id = c.user_id AND u.deleted_at IS NULL
@@ -67,11 +69,13 @@ def contacts_presence(cur, user_id: int) -> list[dict]:
 
 
 def contact_ids(cur, user_id: int) -> list[int]:
-    """Everyone sharing a conversation with ``user_id``: the audience of their presence."""
+    """Who shares a conversation with ``user_id``, minus blocks either way: their presence's audience."""
     cur.execute(
         """SELECT DISTINCT b.user_id FROM conversation_members a
            JOIN conversation_members b ON a.conversation_id = b.conversation_id
-           WHERE a.user_id = %s AND b.user_id <> %s""",
+           WHERE a.user_id = %s AND b.user_id <> %s
+             AND NOT EXISTS (SELECT 1 FROM blocks k WHERE (k.blocker_id, k.blocked_id)
+                             IN ((a.user_id, b.user_id), (b.user_id, a.user_id)))""",
         (user_id, user_id),
     )
     return [row["user_id"] for row in cur.fetchall()]
@@ -80,6 +84,14 @@ def contact_ids(cur, user_id: int) -> list[int]:
 def last_seen(cur, user_id: int) -> dict:
     cur.execute("SELECT last_seen_at, hide_last_seen FROM users WHERE id = %s", (user_id,))
     return cur.fetchone()
+
+
+def blockers_of(cur, user_id: int, among: list[int]) -> set[int]:
+    """Which of ``among`` have blocked ``user_id`` (they get neither its presence nor its typing)."""
+    cur.execute(
+        "SELECT blocker_id FROM blocks WHERE blocked_id = %s AND blocker_id = ANY(%s)", (user_id, list(among))
+    )
+    return {row["blocker_id"] for row in cur.fetchall()}
 
 
 def hides_last_seen(cur, user_ids: list[int]) -> set[int]:

@@ -220,8 +220,13 @@ class Hub:
                 elif kind == "presence":
                     self._presence_event(cur, event["u"])
                 elif kind == "typing":
+                    audience = [
+                        u for u in self._members_of(cur, event["c"]) if u != event["u"] and self._local([u])
+                    ]
+                    if audience:
+                        audience = set(audience) - presence_db.blockers_of(cur, event["u"], audience)
                     self._send(
-                        self._members_of(cur, event["c"]) - {event["u"]},
+                        audience,
                         {
                             "type": "typing",
                             "conversation_id": event["c"],

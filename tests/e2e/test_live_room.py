@@ -86,3 +86,23 @@ def test_signing_out_other_devices_closes_their_sockets(users, streams):
     alice.send(alice.direct_with(users("bob")), "still here")
     stream.wait_for(_of_type("message.created"))
     assert not stream.closed.is_set()
+
+
+def test_presence_and_typing_do_not_reach_across_a_block(users, streams):
+    alice, bob, carol = users("alice"), users("bob"), users("carol")
+    group = alice.post(
+        "/conversations", {"kind": "group", "title": "Trio", "member_ids": [bob.id, carol.id]}
+    ).json()["conversation"]["id"]
+    assert bob.session.put(f"{bob.url}/api/v1/blocks/{alice.id}", json={}).status_code == 200
+    bob_stream, carol_stream = streams(bob), streams(carol)
+    alice_stream = streams(alice)
+    carol_stream.wait_for(_of_type("presence", user_id=alice.id, state="online"))
+    alice_stream._ws.send(f'{{"type": "typing", "conversation_id": {group}}}')
+    carol_stream.wait_for(_of_type("typing", user_id=alice.id))
+    alice.send(group, "a later event")  # groups stay shared: bob still gets messages
+    bob_stream.wait_for(_of_type("message.created"))
+    assert not [
+        e for e in bob_stream.events if e["type"] in ("typing", "presence") and e["user_id"] == alice.id
+    ]
+    # Bob blocked alice, so alice does not see bob in GET /presence.
+    assert bob.id not in [p["user_id"] for p in alice.get("/presence").json()["presence"]]
