@@ -157,6 +157,13 @@ class MessageListView(QListView):
         option.rect = self.visualRect(index)
         return index, self.bubble_delegate.bubble_rect(option, index).contains(pos.toPointF())
 
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        if self.attachment_at(event.position().toPoint()) is not None:
+            self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)  # files open, play or cancel
+        else:
+            self.viewport().unsetCursor()
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
         if event.button() != Qt.MouseButton.LeftButton:
