@@ -132,7 +132,7 @@ def main(executable: Path) -> int:
         result = smoke(executable, url, scratch / "client-http")
         show(result)
         check(f"frozen app over http:// and ws:// ({url})", result.returncode == 0)
-        # requirements-build.txt puts PySide6-Addons in the build for in-app video and audio.
+        # requirements-desktop.txt brings PySide6-Addons, so the build carries in-app video and audio.
         check(
             "the build carries QtMultimedia with a working backend",
             "smoke: QtMultimedia (in-app video and audio): yes" in result.stdout,

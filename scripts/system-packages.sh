@@ -2,7 +2,7 @@
 # real) and openssl (its test certificate). Installed only when running as root (CI); elsewhere the tests
 # that need them skip with a reason.
 set -euo pipefail
-PKGS=(fonts-noto-color-emoji fonts-wqy-microhei libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 nginx-light openssl)
+PKGS=(fonts-noto-color-emoji fonts-wqy-microhei libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libpulse0 nginx-light openssl)
 [ "$(id -u)" = 0 ] || exit 0
 command -v apt-get >/dev/null || exit 0
 missing=()
