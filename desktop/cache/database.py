@@ -45,8 +45,7 @@ CREATE TABLE IF NOT EXISTS outbox (
 # Each step brings a cache of the version before it up to date; new caches get SCHEMA as it is now.
 MIGRATIONS = {
     2: (  # files on messages and on outbox entries (JSON lists of File objects)
-        "ALTER TABLE messages ADD COLUMN attachments TEXT;"
-        "ALTER TABLE outbox ADD COLUMN attachments TEXT;"
+        "ALTER TABLE messages ADD COLUMN attachments TEXT;ALTER TABLE outbox ADD COLUMN attachments TEXT;"
     ),
 }
 

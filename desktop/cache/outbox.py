@@ -66,9 +66,7 @@ class Outbox:
     def _select(self, where: str = "", params: tuple = ()) -> list[OutboxEntry]:
         rows = self.db.execute(
             "SELECT client_id, conversation_id, sender_id, text, created_at, failed, error, attachments"  # noqa: S608
-            " FROM outbox "
-            + where
-            + " ORDER BY position",
+            " FROM outbox " + where + " ORDER BY position",
             params,
         )
         return [

@@ -61,7 +61,7 @@ def presence_color(state: str) -> QColor:
 
 
 def typing_color(palette: QPalette) -> QColor:
-    """"… is typing" in the accent colour, readable on the base in either theme."""
+    """The "… is typing" text: the accent colour, readable on the base in either theme."""
     accent = palette.color(QPalette.ColorRole.Highlight)
     text = palette.color(QPalette.ColorRole.Text)
     return mix(accent, text, 0.25 if is_dark(palette) else 0.1)
