@@ -86,6 +86,17 @@ def last_seen(cur, user_id: int) -> dict:
     return cur.fetchone()
 
 
+def all_contact_ids(cur, user_id: int) -> list[int]:
+    """Everyone sharing a conversation with ``user_id`` (they see the user's name and picture there)."""
+    cur.execute(
+        """SELECT DISTINCT b.user_id FROM conversation_members a
+           JOIN conversation_members b ON a.conversation_id = b.conversation_id
+           WHERE a.user_id = %s AND b.user_id <> %s""",
+        (user_id, user_id),
+    )
+    return [row["user_id"] for row in cur.fetchall()]
+
+
 def blockers_of(cur, user_id: int, among: list[int]) -> set[int]:
     """Which of ``among`` have blocked ``user_id`` (they get neither its presence nor its typing)."""
     cur.execute(

@@ -76,7 +76,9 @@ def update_me(
     app: AppContext, user_id: int, display_name: str | None, visible: bool | None, hide_last_seen: bool | None
 ) -> dict:
     with app.db.transaction() as cur:
-        return render.me(users_db.update_profile(cur, user_id, display_name, visible, hide_last_seen))
+        row = users_db.update_profile(cur, user_id, display_name, visible, hide_last_seen)
+        app.broker.publish(cur, events.user_updated(user_id))
+        return render.me(row)
 
 
 def search(app: AppContext, viewer_id: int, prefix: str, limit: int) -> list[dict]:

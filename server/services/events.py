@@ -33,3 +33,7 @@ def presence(user_id: int) -> dict:
 
 def typing(conversation_id: int, user_id: int) -> dict:
     return {"t": "typing", "c": conversation_id, "u": user_id}
+
+
+def user_updated(user_id: int) -> dict:
+    return {"t": "user", "u": user_id}

@@ -30,6 +30,7 @@ from server.files import previews
 from server.files.names import clean_filename
 from server.files.sniff import SNIFF_BYTES, sniff
 from server.files.store import FileStore, open_store
+from server.services import events
 from server.services.blocking import run_blocking
 
 log = logging.getLogger(__name__)
@@ -375,6 +376,7 @@ def set_avatar(
             raise UnsupportedMediaType(str(exc)) from None
     with app.db.transaction() as cur:
         version, old_keys = files_db.set_avatar_txn(cur, user_id, sizes)
+        app.broker.publish(cur, events.user_updated(user_id))
         new_keys = []
         try:
             for size, data in images.items():
@@ -392,6 +394,7 @@ def set_avatar(
 def clear_avatar(app: AppContext, user_id: int) -> None:
     with app.db.transaction() as cur:
         keys = files_db.clear_avatar_txn(cur, user_id, list(previews.AVATAR_SIZES))
+        app.broker.publish(cur, events.user_updated(user_id))
     remove_from_store(app, keys)
 
 

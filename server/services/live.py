@@ -23,6 +23,7 @@ from server.db import Database
 from server.db import conversations as conversations_db
 from server.db import messages as messages_db
 from server.db import presence as presence_db
+from server.db import users as users_db
 from server.services import events, presence
 from server.services.broker import Broker
 
@@ -217,6 +218,8 @@ class Hub:
                             "seq": event["s"],
                         },
                     )
+                elif kind == "user":
+                    self._user_event(cur, event["u"])
                 elif kind == "presence":
                     self._presence_event(cur, event["u"])
                 elif kind == "typing":
@@ -297,6 +300,15 @@ class Hub:
         if conversation is not None:
             self._send(members, {**base, "conversation": conversation})
         self._send([removed], base)
+
+    def _user_event(self, cur, user_id: int) -> None:
+        """A changed name or picture: to the user's own sessions and everyone sharing a conversation."""
+        audience = [user_id, *presence_db.all_contact_ids(cur, user_id)]
+        if not self._local(audience):
+            return
+        row = users_db.get_user(cur, user_id)
+        if row is not None:
+            self._send(audience, {"type": "user.updated", "user": render.user(row)})
 
     def _presence_event(self, cur, user_id: int) -> None:
         audience = [u for u in presence_db.contact_ids(cur, user_id) if self._local([u])]

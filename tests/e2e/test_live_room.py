@@ -106,3 +106,27 @@ def test_presence_and_typing_do_not_reach_across_a_block(users, streams):
     ]
     # Bob blocked alice, so alice does not see bob in GET /presence.
     assert bob.id not in [p["user_id"] for p in alice.get("/presence").json()["presence"]]
+
+
+def test_name_and_picture_changes_reach_contacts_live(users, streams):
+    import io
+
+    from PIL import Image
+
+    alice, bob, stranger = users("alice"), users("bob"), users("stranger")
+    alice.direct_with(bob)
+    bob_stream, stranger_stream = streams(bob), streams(stranger)
+    alice.session.patch(f"{alice.url}/api/v1/me", json={"display_name": "Alice L."})
+    events = bob_stream.wait_for(_of_type("user.updated"))
+    assert [e["user"]["display_name"] for e in events if e["type"] == "user.updated"] == ["Alice L."]
+    png = io.BytesIO()
+    Image.new("RGB", (64, 64), "teal").save(png, "PNG")
+    r = alice.session.put(
+        f"{alice.url}/api/v1/me/avatar", data=png.getvalue(), headers={"Content-Type": "image/png"}
+    )
+    assert r.status_code in (200, 201), r.text
+    events = bob_stream.wait_for(lambda ev: len([e for e in ev if e["type"] == "user.updated"]) == 2)
+    assert [e for e in events if e["type"] == "user.updated"][-1]["user"]["avatar"] is not None
+    stranger.direct_with(users("carol"))  # a later event of the stranger's own proves nothing else came
+    stranger_stream.wait_for(_of_type("conversation.created"))
+    assert not [e for e in stranger_stream.events if e["type"] == "user.updated"]
