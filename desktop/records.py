@@ -171,6 +171,21 @@ class Conversation:
                 return True
         return False
 
+    def set_member_user(self, user: dict) -> bool:
+        """A `user.updated` event: the member's name and picture version, the cached wire object with them.
+        True if this conversation shows them."""
+        member = next((m for m in self.members if m.user_id == user.get("id")), None)
+        if member is None:
+            return False
+        member.display_name = user.get("display_name") or user.get("username") or "?"
+        member.username = user.get("username")
+        member.deleted = bool(user.get("deleted"))
+        member.avatar = user.get("avatar")
+        for raw in self.raw.get("members", []):
+            if raw.get("user", {}).get("id") == member.user_id:
+                raw["user"] = dict(user)
+        return True
+
     def is_owner(self, user_id: int) -> bool:
         return any(m.user_id == user_id and m.role == "owner" for m in self.members)
 

@@ -63,6 +63,7 @@ class ChatController(QObject):
         self.conversation_list = ConversationFilterModel(self)
         self.conversation_list.setSourceModel(conversations)
         self.sync = LiveSync(self.state, rest, self)
+        self.sync.user_updated.connect(self._on_user_updated)
         self.room = LiveRoom(self.state, rest, listener, self)
         self.blocks = BlockList(rest, self)
         self.blocks.changed.connect(self._on_blocks_changed)
@@ -166,6 +167,13 @@ class ChatController(QObject):
         self.profile_changed.emit(self.user)
         if "hide_last_seen" in user and hid_before is not None and user["hide_last_seen"] != hid_before:
             self.room.refresh_presence()  # hiding mine hides theirs from me too
+
+    def _on_user_updated(self, user: dict) -> None:
+        """My name or picture changed on another device: a User, so the Me-only fields are kept."""
+        if user.get("id") == self.my_id:
+            fields = ("username", "display_name", "avatar")
+            self.user.update({key: user[key] for key in fields if key in user})
+            self.profile_changed.emit(self.user)
 
     # the open conversation
     def open_conversation(self, conversation_id: int) -> None:

@@ -18,13 +18,14 @@ CATCH_UP_PAGE = 200
 
 class LiveSync(QObject):
     """Signals: caught_up(), notify(int conversation_id, str title, str text), conversation_changed(int),
-    conversation_left(int), unauthorized()."""
+    conversation_left(int), unauthorized(), user_updated(dict user) — someone's name or picture changed."""
 
     caught_up = Signal()
     notify = Signal(int, str, str)
     conversation_changed = Signal(int)
     conversation_left = Signal(int)
     unauthorized = Signal()
+    user_updated = Signal(dict)
 
     def __init__(self, state: ChatState, rest: RestDispatcher, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -139,6 +140,8 @@ class LiveSync(QObject):
                 self.leave(conversation_id)
             else:
                 self.upsert_conversation(event["conversation"])
+        elif kind == "user.updated" and isinstance(event.get("user"), dict):
+            self.apply_user(event["user"])
         elif kind == "read" and conversation_id is not None and event.get("user_id") == self.state.my_id:
             self._on_read(
                 conversation_id, int(event["seq"])
@@ -218,6 +221,18 @@ class LiveSync(QObject):
             state.messages.set_names(state.names_for(conversation))
             state.messages.set_read_positions(conversation.read_positions(state.my_id))
         self.conversation_changed.emit(conversation.id)
+
+    def apply_user(self, user: dict) -> None:
+        """A new display name or picture version: the list, the open chat's names and header follow."""
+        state = self.state
+        changed = state.conversations.apply_user(user)
+        if changed:
+            state.history.save_conversations(changed)
+        for conversation in changed:
+            if conversation.id == state.open_conversation_id:
+                state.messages.set_names(state.names_for(conversation))
+            self.conversation_changed.emit(conversation.id)
+        self.user_updated.emit(user)
 
     def leave(self, conversation_id: int) -> None:
         self.state.conversations.remove(conversation_id)

@@ -213,6 +213,15 @@ class ConversationListModel(QAbstractListModel):
             return None
         return conversation
 
+    def apply_user(self, user: dict) -> list[Conversation]:
+        """A `user.updated` event: every conversation they are in repaints; those are returned."""
+        changed = []
+        for row, conversation in enumerate(self._rows):
+            if conversation.set_member_user(user):
+                changed.append(conversation)
+                self._changed(row)
+        return changed
+
     def set_read(self, conversation_id: int, last_read_seq: int, unread_count: int) -> None:
         row = self._row_of(conversation_id)
         if row is None:

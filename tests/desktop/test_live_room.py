@@ -1,9 +1,11 @@
-"""Real clients on a real server: typing, "seen", presence and idleness, badges across one user's devices."""
+"""Real clients on a real server: typing, "seen", presence and idleness, badges across one user's devices,
+new names and profile pictures."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage
 
 from desktop.models.roles import ConversationRole, MessageRole
 from tests.support.api import PASSWORD, register
@@ -149,3 +151,64 @@ def test_reading_on_one_device_clears_the_badge_on_the_other(live_server, deskto
     # and Bob's two messages now read "seen" for him
     qtbot.waitUntil(lambda: seen_of(bob, "two") == "seen", timeout=10000)
     assert seen_of(bob, "one") == "seen"
+
+
+def message_row(client, text: str) -> int:
+    row = my_message_row(client, text)  # any sender's: it matches on the text alone
+    assert row is not None, f"no message {text!r}"
+    return row
+
+
+def test_a_new_name_and_picture_reach_contacts_and_my_other_device_live(
+    live_server, desktop_client, qtbot, tmp_path
+):
+    register(live_server.url, "alice", display_name="Alice")
+    bob_user = register(live_server.url, "bob", display_name="Bob")
+    laptop = desktop_client("alice-laptop", live_server.url)
+    desk = desktop_client("alice-desk", live_server.url)
+    bob = desktop_client("bob", live_server.url)
+    for client, name in ((laptop, "alice"), (desk, "alice"), (bob, "bob")):
+        client.sign_in(name, PASSWORD)
+        client.wait_online()
+    alice_id = laptop.chat.my_id
+    laptop.chat.start_direct(bob_user["id"])
+    qtbot.waitUntil(lambda: laptop.chat.state.open_conversation_id is not None, timeout=10000)
+    direct_id = laptop.chat.state.open_conversation_id
+    laptop.chat.create_group("Climbing", [bob_user["id"]])
+    qtbot.waitUntil(lambda: laptop.chat.state.open_conversation_id not in (None, direct_id), timeout=10000)
+    group_id = laptop.chat.state.open_conversation_id
+    laptop.chat.send_text("hi all")
+    qtbot.waitUntil(lambda: bob.chat.conversations.get(group_id) is not None, timeout=10000)
+    qtbot.waitUntil(lambda: bob.chat.conversations.get(direct_id) is not None, timeout=10000)
+    bob.chat.open_conversation(group_id)
+    qtbot.waitUntil(lambda: my_message_row(bob, "hi all") is not None, timeout=10000)
+    sender_name = lambda: bob.chat.messages.index(message_row(bob, "hi all")).data(MessageRole.SENDER_NAME)  # noqa: E731
+    assert sender_name() == "Alice"
+
+    laptop.chat.update_profile(display_name="Alice Liddell")
+    qtbot.waitUntil(lambda: sender_name() == "Alice Liddell", timeout=10000)  # the group's bubbles
+    qtbot.waitUntil(lambda: row_of(bob, direct_id).data() == "Alice Liddell", timeout=10000)  # the list
+    bob.chat.open_conversation(direct_id)
+    assert bob.session.panel.title_label.text() == "Alice Liddell"  # the header
+    qtbot.waitUntil(lambda: desk.session.window.account_button.text() == "Alice Liddell", timeout=10000)
+
+    picture = QImage(120, 80, QImage.Format.Format_RGB32)
+    picture.fill(QColor("#3b82f6"))
+    assert picture.save(str(tmp_path / "me.png"))
+    with qtbot.waitSignal(laptop.chat.profile_changed, timeout=15000) as changed:
+        laptop.session.files.set_profile_picture(tmp_path / "me.png")
+    version = changed.args[0]["avatar"]
+    assert version
+    qtbot.waitUntil(lambda: desk.chat.user.get("avatar") == version, timeout=10000)
+    member = lambda: bob.chat.conversations.get(direct_id).other_member(bob.chat.my_id)  # noqa: E731
+    qtbot.waitUntil(lambda: member().avatar == version, timeout=10000)
+    files = bob.session.files
+    qtbot.waitUntil(  # fetched by (id, version) once painted, then the header shows it
+        lambda: files._conversation_picture(bob.chat.conversations.get(direct_id)) is not None, timeout=15000
+    )
+    group_member = next(m for m in bob.chat.conversations.get(group_id).members if m.user_id == alice_id)
+    assert group_member.avatar == version and group_member.display_name == "Alice Liddell"
+    assert bob.session.panel.avatar_label.isVisibleTo(bob.session.panel)
+    cached = next(c for c in bob.chat.state.history.conversations() if c.id == direct_id)
+    assert cached.other_member(bob.chat.my_id).display_name == "Alice Liddell"  # for the next start too
+    assert cached.other_member(bob.chat.my_id).avatar == version
