@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from desktop.net.api import ApiError, ServerUnreachable
+from desktop.net.api import ApiError, CertificateNotTrusted, ServerUnreachable
+from desktop.net.tls import CA_BUNDLE_ENV
 
 
 def wait_phrase(seconds: int | None) -> str:
@@ -15,6 +16,14 @@ def wait_phrase(seconds: int | None) -> str:
 
 
 def describe_error(error: Exception, *, server_url: str = "", signing_in: bool = False) -> str:
+    if isinstance(error, CertificateNotTrusted):
+        where = f" at {server_url}" if server_url else ""
+        reason = f" ({error})" if str(error) else ""
+        return (
+            f"The server{where} presented a certificate this computer does not trust{reason}. If the "
+            f"server uses a private CA or a self-signed certificate, set {CA_BUNDLE_ENV} to its PEM file "
+            "and restart."
+        )
     if isinstance(error, ServerUnreachable):
         where = f" at {server_url}" if server_url else ""
         return f"Can't reach the server{where}. Check the address and that the server is running."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import platform
+import ssl
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,27 @@ class ApiError(Exception):
 
 class ServerUnreachable(Exception):
     """No answer: connection refused, DNS failure, timeout, dropped connection."""
+
+
+class CertificateNotTrusted(ServerUnreachable):
+    """The TLS handshake failed verification: unknown or self-signed CA, expired, or another host's name.
+    A ServerUnreachable still (nothing was sent), but retrying will not help until the trust changes."""
+
+
+def unreachable(error: requests.RequestException) -> ServerUnreachable:
+    """The exception for a failed request; a certificate verification failure gets its own type."""
+    if isinstance(error, requests.exceptions.SSLError):
+        seen: set[int] = set()
+        cause: BaseException | None = error
+        while cause is not None and id(cause) not in seen:  # requests → urllib3 → ssl, via args and causes
+            seen.add(id(cause))
+            if isinstance(cause, ssl.SSLCertVerificationError):
+                return CertificateNotTrusted(cause.verify_message or str(cause))
+            nested = next((a for a in cause.args if isinstance(a, BaseException)), None)
+            cause = nested or cause.__cause__ or cause.__context__
+        if "CERTIFICATE_VERIFY_FAILED" in str(error):
+            return CertificateNotTrusted(str(error))
+    return ServerUnreachable(str(error))
 
 
 class DownloadCancelled(Exception):
@@ -94,7 +116,7 @@ class ApiClient:
                 verify=self.verify,
             )
         except requests.RequestException as error:
-            raise ServerUnreachable(str(error)) from error
+            raise unreachable(error) from error
         if response.status_code >= 400:
             raise _error_from(response)
         if response.status_code == 204 or not response.content:
@@ -284,6 +306,6 @@ class ApiClient:
             partial.replace(destination)
             return done
         except requests.RequestException as error:
-            raise ServerUnreachable(str(error)) from error
+            raise unreachable(error) from error
         finally:
             partial.unlink(missing_ok=True)

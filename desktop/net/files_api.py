@@ -17,6 +17,7 @@ from desktop.net.api import (
     ApiClient,
     ServerUnreachable,
     _error_from,
+    unreachable,
 )
 
 CHUNK = 256 * 1024
@@ -92,7 +93,7 @@ def upload(
     except requests.RequestException as error:
         if cancelled():
             raise TransferCancelled from error
-        raise ServerUnreachable(str(error)) from error
+        raise unreachable(error) from error
     finally:
         body.close()
     return _answer(response)["file"]
@@ -133,7 +134,7 @@ def download(
         partial.replace(destination)
         return done
     except requests.RequestException as error:
-        raise ServerUnreachable(str(error)) from error
+        raise unreachable(error) from error
     finally:
         partial.unlink(missing_ok=True)
 
@@ -145,7 +146,7 @@ def _small_get(api: ApiClient, path: str, params: dict | None = None) -> bytes |
             _url(api, path), params=params, headers=_headers(api), timeout=(CONNECT_TIMEOUT, READ_TIMEOUT)
         )
     except requests.RequestException as error:
-        raise ServerUnreachable(str(error)) from error
+        raise unreachable(error) from error
     if response.status_code == 404:
         return None
     if response.status_code >= 400:
@@ -181,7 +182,7 @@ def set_avatar(api: ApiClient, path: Path) -> dict:
             timeout=(CONNECT_TIMEOUT, UPLOAD_ANSWER_TIMEOUT),
         )
     except requests.RequestException as error:
-        raise ServerUnreachable(str(error)) from error
+        raise unreachable(error) from error
     finally:
         body.close()
     return _answer(response)["user"]

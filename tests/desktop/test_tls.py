@@ -81,5 +81,8 @@ def test_a_certificate_the_client_does_not_trust_is_refused(proxy, desktop_clien
     login.password_edit.setText(PASSWORD)
     login.submit_button.click()
     qtbot.waitUntil(login.error_label.isVisible, timeout=10000)
-    assert login.error_label.text().startswith(f"Can't reach the server at {proxy.url}")
+    text = login.error_label.text()
+    assert text.startswith(f"The server at {proxy.url} presented a certificate this computer does not trust")
+    assert "Can't reach" not in text  # the address and the server are fine: only the trust is missing
+    assert CA_BUNDLE_ENV in text  # and what to do about it
     assert client.app.chat_session is None
