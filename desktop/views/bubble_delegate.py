@@ -43,6 +43,28 @@ class RowGeometry:
     avatar_rect: QRectF | None = None  # the sender's picture, beside the first bubble of a run in groups
 
 
+@dataclass(slots=True)
+class _Measure:
+    y: float
+    day_rect: QRectF | None
+    sender: str
+    mine: bool
+    gutter: float
+    text_width: float
+    text: str
+    font: QFont
+    name_font: QFont
+    small: QFontMetricsF
+    files: list[attachment_painter.Box]
+    files_width: float
+    files_height: float
+    layout: QTextLayout
+    text_height: float
+    natural: float
+    name_height: float
+    bubble_height: float
+
+
 def _footer_text(index: AnyIndex) -> str:
     if index.data(MessageRole.HIDDEN):
         return "click to show"
@@ -103,7 +125,8 @@ class BubbleDelegate(QStyledItemDelegate):
             self._layouts.popitem(last=False)
         return geometry
 
-    def _compute(self, option: QStyleOptionViewItem, index: AnyIndex, width: float) -> RowGeometry:
+    def _measure(self, option: QStyleOptionViewItem, index: AnyIndex, width: float) -> _Measure:
+        """What both the height and the painted geometry need; the text is laid out once, at full width."""
         body_font, name_font, small_font = self._fonts(option.font)
         small = QFontMetricsF(small_font)
         y = 0.0
@@ -134,32 +157,45 @@ class BubbleDelegate(QStyledItemDelegate):
             layout, text_height, natural = self._layout_text(text, font, text_width)
         if attachments and text:
             files_height += attachment_painter.GAP
-
         name_height = QFontMetricsF(name_font).height() + 2 if sender else 0.0
-        footer = _footer_text(index)
-        footer_width = small.horizontalAdvance(footer)
-        name_width = QFontMetricsF(name_font).horizontalAdvance(sender) if sender else 0.0
-        inner = min(text_width, max(natural, footer_width, name_width, files_width, 24.0))
-        if inner + 0.5 < text_width and text:
-            # Lay out again at the bubble's width so right-to-left lines align to the bubble, not beyond it.
-            layout, text_height, _ = self._layout_text(text, font, inner + 0.5)
-        bubble_width = inner + 2 * PADDING_H
         bubble_height = PADDING_V + name_height + files_height + text_height + small.height() + PADDING_V
-        left = width - SIDE_MARGIN - bubble_width if mine else SIDE_MARGIN + gutter
-        avatar_rect = QRectF(SIDE_MARGIN, y, GROUP_AVATAR, GROUP_AVATAR) if gutter and sender else None
-        bubble = QRectF(left, y, bubble_width, bubble_height)
-        files_origin = QPointF(left + PADDING_H, y + PADDING_V + name_height)
-        text_origin = QPointF(left + PADDING_H, y + PADDING_V + name_height + files_height)
-        footer_baseline = bubble.bottom() - PADDING_V - small.descent()
+        return _Measure(
+            y, day_rect, sender, mine, gutter, text_width, text, font, name_font, small, files, files_width,
+            files_height, layout, text_height, natural, name_height, bubble_height,
+        )  # fmt: skip
+
+    def _height(self, option: QStyleOptionViewItem, index: AnyIndex, width: float) -> float:
+        """For sizeHint, asked for every row on each relayout: no footer, no second layout, nothing kept."""
+        measure = self._measure(option, index, width)
+        return measure.y + measure.bubble_height
+
+    def _compute(self, option: QStyleOptionViewItem, index: AnyIndex, width: float) -> RowGeometry:
+        m = self._measure(option, index, width)
+        footer_width = m.small.horizontalAdvance(_footer_text(index))
+        name_width = QFontMetricsF(m.name_font).horizontalAdvance(m.sender) if m.sender else 0.0
+        inner = min(m.text_width, max(m.natural, footer_width, name_width, m.files_width, 24.0))
+        layout = m.layout
+        if inner + 0.5 < m.text_width and m.text:
+            # Lay out again at the bubble's width so right-to-left lines align to the bubble, not beyond it.
+            # The lines break where they did (the width is at least the widest), so the height stays.
+            layout, _, _ = self._layout_text(m.text, m.font, inner + 0.5)
+        bubble_width = inner + 2 * PADDING_H
+        y = m.y
+        left = width - SIDE_MARGIN - bubble_width if m.mine else SIDE_MARGIN + m.gutter
+        avatar_rect = QRectF(SIDE_MARGIN, y, GROUP_AVATAR, GROUP_AVATAR) if m.gutter and m.sender else None
+        bubble = QRectF(left, y, bubble_width, m.bubble_height)
+        files_origin = QPointF(left + PADDING_H, y + PADDING_V + m.name_height)
+        text_origin = QPointF(left + PADDING_H, y + PADDING_V + m.name_height + m.files_height)
+        footer_baseline = bubble.bottom() - PADDING_V - m.small.descent()
         return RowGeometry(
-            height=y + bubble_height,
-            day_rect=day_rect,
+            height=y + m.bubble_height,
+            day_rect=m.day_rect,
             bubble=bubble,
-            name_height=name_height,
+            name_height=m.name_height,
             text_layout=layout,
             text_origin=text_origin,
             footer_baseline=footer_baseline,
-            files=files,
+            files=m.files,
             files_origin=files_origin,
             avatar_rect=avatar_rect,
         )
@@ -191,7 +227,9 @@ class BubbleDelegate(QStyledItemDelegate):
         key = (index.data(MessageRole.LAYOUT_KEY), option.rect.width())
         height = self._sizes.get(key)
         if height is None:
-            height = int(self._geometry(option, index).height + 0.999)
+            painted = self._layouts.get(key)  # its geometry has the height already
+            exact = painted.height if painted is not None else self._height(option, index, key[1])
+            height = int(exact + 0.999)
             if len(self._sizes) >= self._size_cache_limit:
                 self._sizes.clear()
             self._sizes[key] = height
