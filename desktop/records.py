@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 from desktop.attachments import Attachment, attachments_from_json
 
@@ -26,6 +26,17 @@ def format_time(value: datetime | None) -> str | None:
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+_ZONES: dict[tuple, tzinfo] = {}
+
+
+def _shared_zone(zone: tzinfo | None) -> tzinfo | None:
+    """astimezone() makes a new fixed-offset zone (with its name and offset) on every call: with a long
+    history loaded that is three objects per message, so zones of equal offset and name are shared."""
+    if zone is None:
+        return None
+    return _ZONES.setdefault((zone.utcoffset(None), zone.tzname(None)), zone)
 
 
 @dataclass(slots=True)
@@ -51,7 +62,8 @@ class Message:
     def local_time(self) -> datetime:
         """created_at in the user's time zone, computed once (day separators ask for it on every layout)."""
         if self._local_time is None:
-            self._local_time = self.created_at.astimezone()
+            local = self.created_at.astimezone()
+            self._local_time = local.replace(tzinfo=_shared_zone(local.tzinfo))
         return self._local_time
 
     @classmethod
