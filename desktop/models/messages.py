@@ -105,6 +105,24 @@ class MessageListModel(QAbstractListModel):
             return None
         row = index.row()
         message = self._rows[row]
+        if role == MessageRole.LAYOUT_KEY:
+            # Asked for every row on each relayout (so asked first): kept on the message until it or its
+            # neighbour changes.
+            if message.layout_key is None:
+                message.layout_key = (
+                    message.client_id,
+                    hash(message.text),
+                    message.deleted,
+                    message.edited_at is not None,
+                    message.state,
+                    self._day_label(row),
+                    self._sender_label(row),
+                    message.sender_id == self.my_id,
+                    self._seen_label(message),
+                    self._is_hidden(message),
+                    layout_key(message.attachments),
+                )
+            return message.layout_key
         if role == Qt.ItemDataRole.DisplayRole:
             if message.deleted:
                 return DELETED_TEXT
@@ -139,23 +157,6 @@ class MessageListModel(QAbstractListModel):
             return [] if message.deleted or self._is_hidden(message) else message.attachments
         if role == MessageRole.UPLOAD_PROGRESS:
             return self._uploads.get(message.client_id) if message.seq is None else None
-        if role == MessageRole.LAYOUT_KEY:
-            # Asked for every row on each relayout: kept on the message until it or its neighbour changes.
-            if message.layout_key is None:
-                message.layout_key = (
-                    message.client_id,
-                    hash(message.text),
-                    message.deleted,
-                    message.edited_at is not None,
-                    message.state,
-                    self._day_label(row),
-                    self._sender_label(row),
-                    message.sender_id == self.my_id,
-                    self._seen_label(message),
-                    self._is_hidden(message),
-                    layout_key(message.attachments),
-                )
-            return message.layout_key
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = full_time(message.created_at)
             return f"{tip}\n{message.error}" if message.error else tip
