@@ -87,6 +87,36 @@ def _error_from(response: requests.Response) -> ApiError:
     return ApiError(response.status_code, code, message, retry_after, field)
 
 
+def stream_to_file(
+    response: requests.Response,
+    path: Path,
+    chunk_size: int,
+    progress: Callable[[int, int], None] | None,
+    cancelled: Callable[[], bool],
+    cancel_error: type[Exception],
+) -> int:
+    """Write a streamed response body to ``path`` chunk by chunk; returns the bytes written.
+
+    ``progress(done, total)`` gets total 0 when the server does not say the length; ``cancelled()`` is asked
+    before each chunk and raises ``cancel_error``; a body shorter than its Content-Length is a cut connection.
+    """
+    if response.status_code >= 400:
+        raise _error_from(response)
+    total = int(response.headers.get("Content-Length") or 0)
+    done = 0
+    with open(path, "wb") as out:
+        for chunk in response.iter_content(chunk_size):
+            if cancelled():
+                raise cancel_error
+            out.write(chunk)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
+    if total and done != total:
+        raise ServerUnreachable(f"the download stopped after {done} of {total} bytes")
+    return done
+
+
 class ApiClient:
     """One server, one optional bearer token; every method returns the decoded JSON body."""
 
@@ -289,20 +319,7 @@ class ApiClient:
                 timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
                 verify=self.verify,
             ) as response:
-                if response.status_code >= 400:
-                    raise _error_from(response)
-                total = int(response.headers.get("Content-Length") or 0)
-                done = 0
-                with open(partial, "wb") as out:
-                    for chunk in response.iter_content(EXPORT_CHUNK):
-                        if cancelled():
-                            raise DownloadCancelled
-                        out.write(chunk)
-                        done += len(chunk)
-                        if progress is not None:
-                            progress(done, total)
-                if total and done != total:
-                    raise ServerUnreachable(f"the download stopped after {done} of {total} bytes")
+                done = stream_to_file(response, partial, EXPORT_CHUNK, progress, cancelled, DownloadCancelled)
             partial.replace(destination)
             return done
         except requests.RequestException as error:

@@ -15,8 +15,8 @@ from desktop.net.api import (
     CONNECT_TIMEOUT,
     READ_TIMEOUT,
     ApiClient,
-    ServerUnreachable,
     _error_from,
+    stream_to_file,
     unreachable,
 )
 
@@ -85,6 +85,7 @@ def upload(
     try:
         response = api.session.post(
             _url(api, "/files"),
+            verify=api.verify,
             params={"name": name},
             data=body,
             headers={**_headers(api), "Content-Type": "application/octet-stream"},
@@ -113,24 +114,12 @@ def download(
     try:
         with api.session.get(
             _url(api, f"/files/{file_id}"),
+            verify=api.verify,
             headers=_headers(api),
             stream=True,
             timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
         ) as response:
-            if response.status_code >= 400:
-                raise _error_from(response)
-            total = int(response.headers.get("Content-Length") or 0)
-            done = 0
-            with open(partial, "wb") as out:
-                for chunk in response.iter_content(CHUNK):
-                    if cancelled():
-                        raise TransferCancelled
-                    out.write(chunk)
-                    done += len(chunk)
-                    if progress is not None:
-                        progress(done, total)
-            if total and done != total:
-                raise ServerUnreachable(f"the download stopped after {done} of {total} bytes")
+            done = stream_to_file(response, partial, CHUNK, progress, cancelled, TransferCancelled)
         partial.replace(destination)
         return done
     except requests.RequestException as error:
@@ -143,7 +132,11 @@ def _small_get(api: ApiClient, path: str, params: dict | None = None) -> bytes |
     """A preview or a profile picture: bytes, or None when the server has none (404)."""
     try:
         response = api.session.get(
-            _url(api, path), params=params, headers=_headers(api), timeout=(CONNECT_TIMEOUT, READ_TIMEOUT)
+            _url(api, path),
+            params=params,
+            headers=_headers(api),
+            timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+            verify=api.verify,
         )
     except requests.RequestException as error:
         raise unreachable(error) from error
@@ -177,6 +170,7 @@ def set_avatar(api: ApiClient, path: Path) -> dict:
     try:
         response = api.session.put(
             _url(api, "/me/avatar"),
+            verify=api.verify,
             data=body,
             headers={**_headers(api), "Content-Type": "application/octet-stream"},
             timeout=(CONNECT_TIMEOUT, UPLOAD_ANSWER_TIMEOUT),
