@@ -71,9 +71,9 @@ class SessionController(QObject):
         """The dispatcher for calls made before signing in (password reset)."""
         return self._dispatcher_for(normalize_server_url(server_url))
 
-    def close_rest(self) -> None:
+    def close_rest(self, deadline: float | None = None) -> None:
         if self.rest is not None:
-            self.rest.shutdown()
+            self.rest.shutdown(deadline)
         self.rest = None
         self._server_url = None
 
