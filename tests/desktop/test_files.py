@@ -4,8 +4,10 @@ video and audio previews, save-as, the thumbnail cache across a restart."""
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -188,20 +190,22 @@ def test_cancel_leaves_no_message_and_no_file(pair, qtbot, tmp_path, live_server
         if hit:
             break
     assert hit is not None
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=hit)
-    assert rows_with_files(alice.chat) == []
-    assert alice.chat.state.outbox.get(client_id) is None
-    qtbot.waitUntil(lambda: files.transfers.idle, timeout=15000)
+    # The cancel is finished once the upload was stopped, or its answer came and was taken back.
+    with qtbot.waitSignal(files.uploads.cancel_finished, timeout=30000) as finished:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=hit)
+        assert rows_with_files(alice.chat) == []
+        assert alice.chat.state.outbox.get(client_id) is None
+    assert finished.args == [client_id]
 
-    # Nothing reached the conversation, and no upload of Alice's is left on the server.
+    # Nothing reached the conversation, and no upload of Alice's is left on the server (once it is done
+    # receiving: a body cut short ends in a refusal that removes its staging file).
+    staging = live_server.data_dir / "files" / "staging"
+    qtbot.waitUntil(lambda: not any(staging.glob("*")), timeout=30000)
     server = ApiClient(live_server.url, "alice", register_first=False)
     try:
         assert server.messages_after(conversation_id) == []
-        export = server.get("/me/export")
+        export = server.get("/me/export", timeout=60)
         assert export.status_code == 200
-        import io
-        import zipfile
-
         names = zipfile.ZipFile(io.BytesIO(export.content)).namelist()
         assert not [n for n in names if n.startswith("files/") and not n.endswith("/")], names
     finally:
