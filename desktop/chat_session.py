@@ -127,6 +127,7 @@ class ChatSession(QObject):
         self.idle_watcher.stop()
         self.header_clock.stop()
         self.save_window_state()
+        self.files.transfers.close()  # told first: the waits below share one deadline
         self.chat.shutdown(deadline)
         self.files.shutdown(deadline)
         self.safety.close_all()

@@ -143,6 +143,8 @@ class AccountSafety(QObject):
             self.exports.remove(download)
 
     def shutdown(self, deadline: float | None = None) -> None:
+        for download in self.exports:
+            download.cancel()
         for download in list(self.exports):
             download.wait(deadline)
         self.exports.clear()

@@ -123,6 +123,7 @@ class ChatController(QObject):
         deadline = shutdown_deadline() if deadline is None else deadline
         self.rest.close()
         self.sender.stop()
+        self.listener.request_stop()  # told first: the waits below share one deadline
         self.safety.shutdown(deadline)
         self.listener.stop(deadline)
 

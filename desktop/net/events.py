@@ -80,14 +80,18 @@ class EventListener(QObject):
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self, deadline: float | None = None) -> bool:
-        """Wakes the loop and drops the socket (also one still in its handshake), then waits for the thread
-        until ``deadline`` (two seconds from now when None). False if it was left behind, still connecting."""
+    def request_stop(self) -> None:
+        """Wakes the loop and drops the socket (also one still in its handshake); no signal after this."""
         self._stop.set()
         self._gate.close()
         self.reconnect_now()
         with contextlib.suppress(OSError):
             self._wake_writer.send(b"\0")
+
+    def stop(self, deadline: float | None = None) -> bool:
+        """``request_stop()``, then wait for the thread until ``deadline`` (two seconds from now when None).
+        False if it was left behind, still connecting to a server that does not answer."""
+        self.request_stop()
         stopped = join_until(self._thread, deadline)
         if stopped:  # a thread left behind may still select() on them
             self._wake_reader.close()

@@ -137,15 +137,18 @@ class TransferService(QObject):
     def idle(self) -> bool:
         return self.uploads.idle and self.downloads.idle and self.small.idle
 
-    def shutdown(self, deadline: float | None = None) -> None:
-        """Running transfers stop at their next chunk; the threads are waited for until ``deadline`` (two
-        seconds from now when None), together, and a thread stuck on a silent server is left behind."""
-        deadline = shutdown_deadline() if deadline is None else deadline
+    def close(self) -> None:
+        """Stop without waiting: running transfers stop at their next chunk, queued ones never start."""
         self._progress_gate.close()
         for transfer in list(self._running.values()):
             transfer.cancel()
-        queues = (self.uploads, self.downloads, self.small)
-        for queue in queues:
+        for queue in (self.uploads, self.downloads, self.small):
             queue.close()
-        for queue in queues:
+
+    def shutdown(self, deadline: float | None = None) -> None:
+        """``close()``, then wait for the threads until ``deadline`` (two seconds from now when None); a
+        thread stuck on a silent server is left behind."""
+        deadline = shutdown_deadline() if deadline is None else deadline
+        self.close()
+        for queue in (self.uploads, self.downloads, self.small):
             queue.shutdown(deadline)

@@ -168,6 +168,9 @@ class FakeListener(QObject):
     def start(self) -> None:
         self.started = True
 
+    def request_stop(self) -> None:
+        self.stopped = True
+
     def stop(self, deadline: float | None = None) -> bool:
         self.stopped = True
         return True
