@@ -170,8 +170,8 @@ class DesktopApp(QObject):
         (two seconds) from now: a call to a server that stopped answering is left behind, never waited out.
         The cache closes; the tray icon goes away."""
         deadline = shutdown_deadline()
-        if self.session.rest is not None:
-            self.session.rest.close()  # told first: its thread is waited for last, on the same deadline
+        if self.session.rest is not None:  # told first: its thread is waited for last, on the same deadline
+            self.session.rest.close(finish_queued=True)
         self._close_chat(deadline)
         self.session.close_rest(deadline)
         self.tray.hide()

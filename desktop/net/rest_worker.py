@@ -52,6 +52,7 @@ class RestDispatcher(QObject):
         self._outcomes.failed.connect(self._on_failed)
         self._in_flight = 0
         self._closed = False
+        self._finish_queued = False
         self._thread = threading.Thread(target=self._work, name=name, daemon=True)
         self._thread.start()
 
@@ -59,7 +60,7 @@ class RestDispatcher(QObject):
         """The worker thread: one call after another until closed; a call already running when the
         dispatcher closes finishes (or times out) here, and its answer goes nowhere."""
         try:
-            while (job := self._jobs.get()) is not None and self._gate.is_open:
+            while (job := self._jobs.get()) is not None and (self._gate.is_open or self._finish_queued):
                 try:
                     result = job.operation(self._api)
                 except Exception as error:  # every failure goes back to the caller, none kills the thread
@@ -107,17 +108,21 @@ class RestDispatcher(QObject):
     def idle(self) -> bool:
         return self._in_flight == 0
 
-    def close(self) -> None:
-        """Stop without waiting: calls not yet started are dropped and no answer is delivered any more."""
+    def close(self, *, finish_queued: bool = False) -> None:
+        """Stop without waiting: no new call and no answer any more; calls not yet started are dropped,
+        or still made with ``finish_queued`` (a sign-out's token revocation just before quitting)."""
+        if self._closed:
+            return
+        self._finish_queued = finish_queued
         self._closed = True
         self._gate.close()
         self._jobs.put(None)
 
-    def shutdown(self, deadline: float | None = None) -> bool:
+    def shutdown(self, deadline: float | None = None, *, finish_queued: bool = False) -> bool:
         """``close()``, then wait for the thread until ``deadline`` (time.monotonic(); two seconds from now
         when None). A call to a server that does not answer is not waited out: False, and the thread is
-        left to end with it."""
-        self.close()
+        left to end with it (and with the calls queued behind it, if they are to be finished)."""
+        self.close(finish_queued=finish_queued)
         return join_until(self._thread, deadline)
 
 

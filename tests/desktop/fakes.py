@@ -141,10 +141,10 @@ class FakeRest(QObject):
     def idle(self) -> bool:
         return self.pending == 0
 
-    def close(self) -> None:
+    def close(self, *, finish_queued: bool = False) -> None:
         pass
 
-    def shutdown(self, deadline: float | None = None) -> bool:
+    def shutdown(self, deadline: float | None = None, *, finish_queued: bool = False) -> bool:
         return True
 
 

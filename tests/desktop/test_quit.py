@@ -53,14 +53,14 @@ def test_quit_with_every_worker_stuck_on_a_hung_server_takes_under_three_seconds
     alice.sign_in("alice", PASSWORD)
     alice.wait_online()
     alice.chat.start_direct(bob["id"])
-    qtbot.waitUntil(lambda: alice.chat.state.open_conversation_id is not None, timeout=15000)
+    qtbot.waitUntil(lambda: alice.chat.state.open_conversation_id is not None, timeout=20000)
     files = alice.session.files
     transfers = files.transfers
 
     proxy.stall()
     exports = alice.chat.safety.exports
     alice.chat.safety.export_data(tmp_path / "export.zip", lambda message: None)
-    qtbot.waitUntil(lambda: exports and exports[0]._thread is not None, timeout=15000)
+    qtbot.waitUntil(lambda: exports and exports[0]._thread is not None, timeout=20000)
     assert alice.chat.send_text("anyone there?")
     files.send_files([make_blob(tmp_path / "big.bin", 20 * MIB)])
     transfers.download("down", stored["id"], tmp_path / "kept.bin")
@@ -72,7 +72,7 @@ def test_quit_with_every_worker_stuck_on_a_hung_server_takes_under_three_seconds
         "small fetches": transfers.small._thread,
         "export": exports[0]._thread,
     }
-    qtbot.waitUntil(lambda: all(in_a_call(t) for t in workers.values()), timeout=15000)
+    qtbot.waitUntil(lambda: all(in_a_call(t) for t in workers.values()), timeout=20000)
 
     caplog.set_level(logging.WARNING, logger="desktop.net.worker_thread")
     started = time.monotonic()

@@ -87,7 +87,7 @@ def alice(live_server, desktop_client, qtbot):
     client.sign_in("alice", PASSWORD)
     client.wait_online()
     client.chat.start_direct(bob["id"])
-    qtbot.waitUntil(lambda: client.chat.state.open_conversation_id is not None, timeout=15000)
+    qtbot.waitUntil(lambda: client.chat.state.open_conversation_id is not None, timeout=20000)
     return client
 
 
