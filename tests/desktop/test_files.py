@@ -317,7 +317,10 @@ def test_profile_picture_set_from_the_account_menu_shows_in_the_list_and_header(
     alice, bob, conversation_id = pair
     files = alice.session.files
     assert files.set_picture_action in alice.session.window.account_menu.actions()
-    with qtbot.waitSignal(alice.chat.profile_changed, timeout=20000) as changed:
+    # The profile fetched at sign-in may still come in first: wait for the one that has the picture.
+    with qtbot.waitSignal(
+        alice.chat.profile_changed, timeout=20000, check_params_cb=lambda user: bool(user.get("avatar"))
+    ) as changed:
         files.set_profile_picture(make_image(tmp_path / "me.png", 300, 200))
     version = changed.args[0]["avatar"]
     assert version
@@ -334,7 +337,9 @@ def test_profile_picture_set_from_the_account_menu_shows_in_the_list_and_header(
     bob.session.files.refresh_header_avatar()
     assert bob.session.panel.avatar_label.isVisibleTo(bob.session.panel)
 
-    with qtbot.waitSignal(alice.chat.profile_changed, timeout=20000) as changed:
+    with qtbot.waitSignal(
+        alice.chat.profile_changed, timeout=20000, check_params_cb=lambda user: user.get("avatar") is None
+    ) as changed:
         files.remove_profile_picture()
     assert changed.args[0]["avatar"] is None
 

@@ -195,7 +195,10 @@ def test_a_new_name_and_picture_reach_contacts_and_my_other_device_live(
     picture = QImage(120, 80, QImage.Format.Format_RGB32)
     picture.fill(QColor("#3b82f6"))
     assert picture.save(str(tmp_path / "me.png"))
-    with qtbot.waitSignal(laptop.chat.profile_changed, timeout=20000) as changed:
+    # The name change's own echo may still come in first: wait for the profile that has the picture.
+    with qtbot.waitSignal(
+        laptop.chat.profile_changed, timeout=20000, check_params_cb=lambda user: bool(user.get("avatar"))
+    ) as changed:
         laptop.session.files.set_profile_picture(tmp_path / "me.png")
     version = changed.args[0]["avatar"]
     assert version

@@ -57,6 +57,10 @@ def test_quit_with_every_worker_stuck_on_a_hung_server_takes_under_three_seconds
     files = alice.session.files
     transfers = files.transfers
 
+    rest = alice.app.session.rest
+    # The export starts with a local step on the REST thread: ask for it while nothing there can be stuck
+    # yet (no call is queued between this wait and the request: only the UI thread queues calls).
+    qtbot.waitUntil(lambda: rest.idle, timeout=20000)
     proxy.stall()
     exports = alice.chat.safety.exports
     alice.chat.safety.export_data(tmp_path / "export.zip", lambda message: None)
@@ -66,7 +70,7 @@ def test_quit_with_every_worker_stuck_on_a_hung_server_takes_under_three_seconds
     transfers.download("down", stored["id"], tmp_path / "kept.bin")
     transfers.call(lambda api: files_api.avatar(api, alice.chat.my_id))
     workers = {
-        "rest": alice.app.session.rest._thread,
+        "rest": rest._thread,
         "uploads": transfers.uploads._thread,
         "downloads": transfers.downloads._thread,
         "small fetches": transfers.small._thread,
@@ -177,4 +181,4 @@ def test_the_client_process_quits_fast_and_cleanly_while_the_server_hangs(live_s
     assert "QThread" not in err and "Traceback" not in err, err
     quit_line = out.strip().splitlines()[-1]
     assert quit_line.startswith("quit ") and float(quit_line.split()[1]) < QUIT_LIMIT, quit_line
-    assert gone < QUIT_LIMIT + 1.0, f"the process took {gone:.2f} s to end after quitting"
+    assert gone < QUIT_LIMIT, f"the process took {gone:.2f} s to end after it was asked to quit"
