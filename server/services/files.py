@@ -123,8 +123,13 @@ def _purge_now_and_then(app: AppContext) -> None:
 # ---- uploads -------------------------------------------------------------------------------------------
 
 
-def _receive(stream: BinaryIO, target: Path, limit: int, room: int | None) -> tuple[int, bytes, bytes]:
-    """Copy the body to ``target`` in chunks, refusing it as soon as it passes ``limit`` or ``room``."""
+def _receive(
+    stream: BinaryIO, target: Path, limit: int, room: int | None, declared: int | None
+) -> tuple[int, bytes, bytes]:
+    """Copy the body to ``target`` in chunks, refusing it as soon as it passes ``limit`` or ``room``.
+
+    A body shorter than its Content-Length is a client that went away (a cancelled upload): gunicorn ends
+    such a stream quietly, so without this check half a file would be kept as if it were whole."""
     digest = hashlib.sha256()
     head = b""
     size = 0
@@ -145,6 +150,8 @@ def _receive(stream: BinaryIO, target: Path, limit: int, room: int | None) -> tu
                 head += chunk[: SNIFF_BYTES - len(head)]
             digest.update(chunk)
             out.write(chunk)
+    if declared is not None and size < declared:
+        raise ApiError(f"the upload ended after {size} of its {declared} bytes; nothing was kept")
     return size, digest.digest(), head
 
 
@@ -199,7 +206,7 @@ def upload(
     stored: list[str] = []
     try:
         with store.staging() as staged:
-            size, sha256, head = _receive(open_body(), staged, limit, room)
+            size, sha256, head = _receive(open_body(), staged, limit, room, declared_length)
             content_type = sniff(head)
             preview = _describe(staged, content_type)
             stored.append(file_id)  # before put: a put that fails half way is cleaned up too
@@ -368,7 +375,7 @@ def set_avatar(
     store = store_for(app)
     sizes = list(previews.AVATAR_SIZES)
     with store.staging() as staged:
-        _, _, head = _receive(open_body(), staged, limit, None)
+        _, _, head = _receive(open_body(), staged, limit, None, declared_length)
         content_type = sniff(head)
         try:
             images = run_blocking(previews.avatar_images, staged, content_type)
