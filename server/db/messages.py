@@ -86,6 +86,18 @@ def store_message_txn(
     return cur.fetchone()
 
 
+def blocked_in_direct(cur, conversation_id: int, user_id: int) -> bool:
+    """Whether this is a 1:1 whose other member blocked ``user_id``."""
+    cur.execute(
+        """SELECT 1 FROM conversations c
+           JOIN conversation_members o ON o.conversation_id = c.id AND o.user_id <> %s
+           JOIN blocks b ON b.blocker_id = o.user_id AND b.blocked_id = %s
+           WHERE c.id = %s AND c.kind = 'direct'""",
+        (user_id, user_id, conversation_id),
+    )
+    return cur.fetchone() is not None
+
+
 def get_message(cur, conversation_id: int, seq: int, *, lock: bool = False) -> dict | None:
     cur.execute(
         f"""SELECT {MESSAGE_COLUMNS} FROM messages x WHERE x.conversation_id = %s AND x.seq = %s

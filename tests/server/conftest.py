@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -185,6 +186,23 @@ def bulk_users(app) -> Iterator[Callable[[int], list[int]]]:
             ]
 
     yield make
+
+
+@pytest.fixture
+def configure(app) -> Callable[..., None]:
+    """``configure(send_burst=5)``: change settings of the running app for this test."""
+    context = app.extensions["chatidk"]
+
+    def change(**settings: Any) -> None:
+        context.config = dataclasses.replace(context.config, **settings)
+
+    return change
+
+
+@pytest.fixture
+def unthrottled_sends(configure) -> None:
+    """For tests that need more messages than a person sends at once (paging): no send budget."""
+    configure(send_burst=0)
 
 
 def no_such_id() -> int:

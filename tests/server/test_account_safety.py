@@ -265,9 +265,15 @@ def test_list_and_sign_out_devices(auth, bob):
     sessions = alice.get("/sessions").json["sessions"]
     assert len(sessions) == 3
     assert [s["current"] for s in sessions].count(True) == 1
-    assert {"id", "device_name", "client_address", "created_at", "last_used_at", "current"} == set(
-        sessions[0]
-    )
+    assert {
+        "id",
+        "device_name",
+        "client_address",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "current",
+    } == set(sessions[0])
     phone_id = next(s["id"] for s in phone.get("/sessions").json["sessions"] if s["current"])
     # Someone else's session looks like one that does not exist.
     assert_error(bob.delete(f"/sessions/{phone_id}"), 404, "not_found")

@@ -304,7 +304,7 @@ def test_unread_count_skips_deleted_messages(alice, bob):
 def test_empty_list(alice):
     r = alice.get("/conversations")
     assert r.status_code == 200
-    assert r.json == {"conversations": []}
+    assert r.json == {"conversations": [], "next": None}
 
 
 # ---- read position --------------------------------------------------------------------------------------
