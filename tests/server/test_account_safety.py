@@ -7,35 +7,14 @@ import pytest
 from server import create_app
 from server.config import Config
 from tests.server.conftest import PASSWORD, assert_error, login
-from tests.support.smtp import SmtpInbox, code_in
+from tests.support.smtp import code_in
 
 NEW_PASSWORD = "a brand new passphrase"
 
 
 @pytest.fixture
-def inbox():
-    inbox = SmtpInbox().start()
-    yield inbox
-    inbox.stop()
-
-
-@pytest.fixture
-def app(database_url, tmp_path, inbox):
-    """The app, mailing through the loopback SMTP server."""
-    app = create_app(
-        Config(
-            database_url=database_url,
-            data_dir=tmp_path,
-            bcrypt_rounds=4,
-            db_pool_size=5,
-            smtp_host="127.0.0.1",
-            smtp_port=inbox.port,
-            smtp_security="none",
-        )
-    )
-    yield app
-    app.extensions["chatidk"].hub.stop()
-    app.extensions["chatidk"].db.close()
+def app(mailing_app):
+    return mailing_app
 
 
 def confirmed(user, inbox, address: str) -> None:
@@ -93,6 +72,16 @@ def test_wrong_expired_and_reused_email_codes_are_refused(app, auth, inbox):
         "sp ace@example.org",
         "x" * 250 + "@example.org",
         "nul\x00@example.org",
+        # Exactly one address: nothing a mail header reads as a second recipient, a name or a comment.
+        "a@b.c,victim",
+        "a@b.c, victim@example.org",
+        "a@b.c;victim@example.org",
+        "a@b.c victim",
+        "Alice <alice@example.org>",
+        "alice@example.org (work)",
+        '"quoted"@example.org',
+        "two..dots@example.org",
+        "alice@example.org\r\nBcc: victim@example.org",
     ],
 )
 def test_bad_email_addresses_are_refused_and_change_nothing(auth, email, inbox):
