@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 
 from server import create_app
@@ -274,6 +276,27 @@ def test_list_and_sign_out_devices(auth, bob):
     assert [s["current"] for s in alice.get("/sessions").json["sessions"]] == [True]
 
 
+def test_a_session_unused_for_its_idle_lifetime_stops_working(app, auth, client):
+    """As found: bearer tokens never expired. Now a token unused for CHATIDK_SESSION_IDLE_DAYS is refused,
+    and the device list says when each session will expire."""
+    assert Config().session_idle_days == 90
+    alice = auth("alice")
+    laptop = auth("alice", register_first=False)
+    sessions = {s["id"]: s for s in alice.get("/sessions").json["sessions"]}
+    for session in sessions.values():
+        used = datetime.fromisoformat(session["last_used_at"])
+        assert datetime.fromisoformat(session["expires_at"]) - used == timedelta(days=90)
+    laptop_id = next(i for i, s in sessions.items() if not s["current"])
+    with app.extensions["chatidk"].db.transaction() as cur:
+        cur.execute(
+            "UPDATE sessions SET last_used_at = now() - interval '90 days 1 minute' WHERE id = %s",
+            (laptop_id,),
+        )
+    assert_error(laptop.get("/me"), 401, "unauthorized")
+    assert laptop_id not in {s["id"] for s in alice.get("/sessions").json["sessions"]}
+    assert alice.get("/me").status_code == 200  # use keeps a session alive
+
+
 # ---- blocking -------------------------------------------------------------------------------------------
 
 
@@ -300,6 +323,28 @@ def test_a_blocked_user_cannot_open_a_1to1_message_me_find_me_or_add_me(auth):
     # Unblocking restores everything.
     assert alice.delete(f"/blocks/{mallory.id}").status_code == 204
     assert mallory.send(existing["id"], "thanks")["seq"] == 2
+
+
+def test_a_blocked_user_cannot_edit_or_delete_their_old_messages_in_my_1to1(auth):
+    """As found: the block stopped new messages, but edits and deletions still reached the blocker live."""
+    alice, mallory = auth("alice"), auth("mallory")
+    chat = mallory.direct_with(alice)["id"]
+    old = mallory.send(chat, "an old message")
+    group = mallory.group("shared", alice)["id"]
+    in_group = mallory.send(group, "in a group")
+    assert alice.request("PUT", f"/blocks/{mallory.id}", {}).status_code == 200
+    path = f"/conversations/{chat}/messages/{old['seq']}"
+    assert_error(mallory.patch(path, {"text": "something nasty"}), 403, "forbidden")
+    assert_error(mallory.delete(path), 403, "forbidden")
+    assert [(m["text"], m["edited_at"], m["deleted"]) for m in alice.messages(chat)] == [
+        ("an old message", None, False)
+    ]
+    # Groups stay shared (the block is about the 1:1), and unblocking restores it.
+    assert (
+        mallory.patch(f"/conversations/{group}/messages/{in_group['seq']}", {"text": "ok"}).status_code == 200
+    )
+    assert alice.delete(f"/blocks/{mallory.id}").status_code == 204
+    assert mallory.patch(path, {"text": "edited"}).status_code == 200
 
 
 def test_block_list_and_its_errors(auth):
