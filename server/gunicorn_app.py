@@ -63,7 +63,8 @@ def raise_open_files_limit(wanted: int = WORKER_CONNECTIONS + SPARE_FILES) -> in
 def worker_connections(open_files: int) -> int:
     """As many simultaneous clients per worker as its open-files limit has room for: past it gunicorn stops
     accepting for a moment instead of failing accepts."""
-    return max(64, min(WORKER_CONNECTIONS, open_files - SPARE_FILES))
+    spare = min(SPARE_FILES, open_files // 4)
+    return max(64, min(WORKER_CONNECTIONS, open_files - spare))
 
 
 def _probe_when_ready(arbiter: Any) -> None:
