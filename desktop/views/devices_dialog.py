@@ -56,10 +56,11 @@ class DevicesDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Signed-in devices")
         self.tree = QTreeWidget(self)
-        self.tree.setHeaderLabels(["Device", "Last used", "Address", "Expires if unused"])
+        self.tree.setHeaderLabels(["Device", "Last used", "Address", "Expires"])
         self.tree.setRootIsDecorated(False)
         self.tree.setAllColumnsShowFocus(True)
         self.tree.setAccessibleName("Signed-in devices")
+        self.tree.headerItem().setToolTip(3, "A device is signed out when it has not been used for this long")
         self.sign_out_button = QPushButton("Sign out selected device", self)
         self.sign_out_others_button = QPushButton("Sign out all other devices", self)
         self.message = MessageLine(self)
@@ -80,7 +81,7 @@ class DevicesDialog(QDialog):
         self._busy = False
         self.sessions: list[dict] = []
         self._update_enabled()
-        self.resize(620, 360)
+        self.resize(720, 360)
 
     def set_sessions(self, sessions: list[dict]) -> None:
         self._busy = False
