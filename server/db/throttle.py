@@ -3,8 +3,6 @@ worker shares them (a limit holds behind a proxy spreading clients over processe
 
 from __future__ import annotations
 
-from server.db import prepared
-
 
 def lock_keys(cur, *names: str) -> None:
     """Serialise attempts on these keys until the transaction ends (a hash collision only serialises more).
@@ -113,24 +111,9 @@ def erase_user(cur, user_id: int, keys: list[str]) -> None:
     cur.execute("DELETE FROM send_buckets WHERE user_id = %s", (user_id,))
 
 
-# ---- the send budget: a token bucket per user, refilled lazily --------------------------------------
+# ---- the send budget: a token bucket per user, taken by messages.send_precheck ----------------------
 
 _REFILLED = "LEAST(%s::float8, b.tokens + extract(epoch FROM now() - b.refilled_at)::float8 * %s::float8)"
-_TAKE_SEND_TOKEN = prepared(
-    "take_send_token",
-    f"""INSERT INTO send_buckets AS b (user_id, tokens, refilled_at) VALUES (%s, %s::float8 - 1, now())
-        ON CONFLICT (user_id) DO UPDATE SET tokens = {_REFILLED} - 1, refilled_at = now()
-        WHERE {_REFILLED} >= 1
-        RETURNING b.tokens""",
-)
-
-
-def take_send_token(cur, user_id: int, burst: int, per_second: float) -> bool:
-    """Take one message's worth from the user's bucket (``burst`` full, refilled at ``per_second``); False
-    when it is empty. In the send's transaction: a send that fails gives its token back with the rollback.
-    The bucket's row stays locked until commit, so one user's concurrent sends take tokens one by one."""
-    cur.execute_prepared(_TAKE_SEND_TOKEN, (user_id, burst, burst, per_second, burst, per_second))
-    return cur.fetchone() is not None
 
 
 def send_token_wait(cur, user_id: int, burst: int, per_second: float) -> float:

@@ -40,7 +40,9 @@ def send(
     """
     try:
         with app.db.transaction() as cur:
-            check = messages_db.send_precheck(cur, conversation_id, user_id, client_id)
+            check = messages_db.send_precheck(
+                cur, conversation_id, user_id, client_id, app.config.send_burst, app.config.send_rate
+            )
             if check is None:
                 raise NotFound(NOT_FOUND)
             if check["x_id"] is not None:
@@ -49,7 +51,8 @@ def send(
                 raise Forbidden(BLOCKED)
             if check["peer_deleted"]:
                 raise Conflict("this person deleted their account; the conversation is read-only")
-            _take_send_token(app, cur, user_id)
+            if not check["send_token"]:
+                _out_of_budget(app, cur, user_id)
             attachments = files.lock_for_attaching(cur, user_id, file_ids or [])
             row = messages_db.store_message_txn(
                 cur, conversation_id, user_id, client_id, text or "", attachments
@@ -67,14 +70,13 @@ def send(
     return render.message(row), True
 
 
-def _take_send_token(app: AppContext, cur, user_id: int) -> None:
-    """The per-user send budget (CHATIDK_SEND_BURST, CHATIDK_SEND_RATE), for POST …/messages and the socket's
-    send frame alike. A retry of a stored message never gets here: replays are free."""
+def _out_of_budget(app: AppContext, cur, user_id: int) -> None:
+    """429: the user's send budget (CHATIDK_SEND_BURST, CHATIDK_SEND_RATE) is spent, for POST …/messages and
+    the socket's send frame alike. A retry of a stored message is answered before this: replays are free."""
     burst, rate = app.config.send_burst, app.config.send_rate
-    if burst <= 0 or throttle_db.take_send_token(cur, user_id, burst, rate):
-        return
-    wait = throttle_db.send_token_wait(cur, user_id, burst, rate)
-    raise throttle.too_many("messages sent at once", wait, 1)
+    raise throttle.too_many(
+        "messages sent at once", throttle_db.send_token_wait(cur, user_id, burst, rate), 1
+    )
 
 
 def page(
