@@ -17,30 +17,26 @@ class ConfigError(ValueError):
     """A setting has a value the server cannot use; the message names the variable."""
 
 
-def _int(env: dict[str, str], name: str, default: int, minimum: int, maximum: int) -> int:
+def _number(env: dict[str, str], name: str, default, minimum, maximum, kind: type = int):
     raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
-        value = int(raw)
+        value = kind(raw)
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+        what = "a whole number" if kind is int else "a number"
+        raise ConfigError(f"{name} must be {what}, not {raw!r}") from None
     if not minimum <= value <= maximum:
-        raise ConfigError(f"{name} must be between {minimum} and {maximum}, not {value}")
+        raise ConfigError(f"{name} must be between {minimum:.15g} and {maximum:.15g}, not {value:.15g}")
     return value
+
+
+def _int(env: dict[str, str], name: str, default: int, minimum: int, maximum: int) -> int:
+    return _number(env, name, default, minimum, maximum, int)
 
 
 def _float(env: dict[str, str], name: str, default: float, minimum: float, maximum: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a number, not {raw!r}") from None
-    if not minimum <= value <= maximum:
-        raise ConfigError(f"{name} must be between {minimum:g} and {maximum:g}, not {value:g}")
-    return value
+    return _number(env, name, default, minimum, maximum, float)
 
 
 def _bool(env: dict[str, str], name: str, default: bool) -> bool:

@@ -7,6 +7,7 @@ import uuid
 from psycopg2.extras import Json
 
 from server.db import prepared
+from server.db.throttle import REFILLED
 
 MESSAGE_COLUMNS = (
     "x.id, x.conversation_id, x.seq, x.sender_id, x.client_id, x.body, "
@@ -25,14 +26,13 @@ def find_by_client_id(cur, sender_id: int, client_id: uuid.UUID) -> dict | None:
 _PRECHECK_COLUMNS = ", ".join(f"{c} AS x_{c[2:]}" for c in MESSAGE_COLUMNS.split(", "))
 # The sender's send budget (a token bucket, refilled lazily) is taken in the same statement, which saves the
 # hot path a round trip; it is SQL of the throttle family (server/db/throttle.py reads the bucket back).
-_REFILLED = "LEAST(%s::float8, b.tokens + extract(epoch FROM now() - b.refilled_at)::float8 * %s::float8)"
 _SEND_PRECHECK = prepared(
     "send_precheck",
     f"""WITH bucket AS (
                 INSERT INTO send_buckets AS b (user_id, tokens, refilled_at)
                 SELECT %s, %s::float8 - 1, now() WHERE %s::float8 > 0
-                ON CONFLICT (user_id) DO UPDATE SET tokens = {_REFILLED} - 1, refilled_at = now()
-                WHERE {_REFILLED} >= 1
+                ON CONFLICT (user_id) DO UPDATE SET tokens = {REFILLED} - 1, refilled_at = now()
+                WHERE {REFILLED} >= 1
                 RETURNING 1)
         SELECT m.role, {_PRECHECK_COLUMNS},
                    EXISTS (SELECT 1 FROM conversations c

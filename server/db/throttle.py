@@ -113,13 +113,14 @@ def erase_user(cur, user_id: int, keys: list[str]) -> None:
 
 # ---- the send budget: a token bucket per user, taken by messages.send_precheck ----------------------
 
-_REFILLED = "LEAST(%s::float8, b.tokens + extract(epoch FROM now() - b.refilled_at)::float8 * %s::float8)"
+# The tokens in bucket ``b`` now: what it held, plus the refill since, at most full. Parameters: burst, rate.
+REFILLED = "LEAST(%s::float8, b.tokens + extract(epoch FROM now() - b.refilled_at)::float8 * %s::float8)"
 
 
 def send_token_wait(cur, user_id: int, burst: int, per_second: float) -> float:
     """Seconds until the user's bucket holds a whole token again."""
     cur.execute(
-        f"SELECT (1 - {_REFILLED}) / %s::float8 AS wait FROM send_buckets b WHERE b.user_id = %s",
+        f"SELECT (1 - {REFILLED}) / %s::float8 AS wait FROM send_buckets b WHERE b.user_id = %s",
         (burst, per_second, per_second, user_id),
     )
     row = cur.fetchone()
