@@ -16,7 +16,7 @@ import sys
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
-from gunicorn.errors import AppImportError
+from gunicorn.errors import AppImportError, HaltServer
 
 from server.config import Config
 
@@ -129,4 +129,8 @@ def serve(config: Config) -> int:
         ChatServer(config).run()
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 1
+    except HaltServer as exc:
+        # Two workers that die at once: gunicorn halts for the first and, reaping the second while it stops,
+        # raises its HaltServer again out of the arbiter. The same stop; no traceback.
+        return exc.exit_status
     return 0
