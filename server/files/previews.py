@@ -99,11 +99,12 @@ def _open(source, content_type: str, box: int) -> Image.Image:
     im = Image.open(source, formats=[_PILLOW_FORMATS[content_type]])
     try:
         im.draft("RGB", (box, box))  # JPEG: let the decoder scale down by up to 8; no-op otherwise
-        upright = ImageOps.exif_transpose(im)
-        upright.load()
-        return upright
-    finally:
+        im.load()
+        ImageOps.exif_transpose(im, in_place=True)  # in place: no second full-size copy
+        return im
+    except BaseException:
         im.close()
+        raise
 
 
 def _original_size(path: Path, content_type: str) -> tuple[int, int]:
