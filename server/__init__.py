@@ -27,6 +27,7 @@ def create_app(config=None, *, database=None):
     from server.api.files import FileIdConverter
     from server.api.meta import health
     from server.api.routing import IdConverter
+    from server.body_timeout import BodyDeadline
     from server.config import Config
     from server.context import AppContext
     from server.db import Database
@@ -51,6 +52,7 @@ def create_app(config=None, *, database=None):
     app.url_map.converters["id"] = IdConverter
     app.url_map.converters["file_id"] = FileIdConverter
     app.url_map.strict_slashes = False
+    app.wsgi_app = BodyDeadline(app.wsgi_app, config.body_timeout_seconds)
     if config.proxy_hops:
         app.wsgi_app = ProxyFix(
             app.wsgi_app, x_for=config.proxy_hops, x_proto=config.proxy_hops, x_host=config.proxy_hops

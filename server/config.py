@@ -17,17 +17,26 @@ class ConfigError(ValueError):
     """A setting has a value the server cannot use; the message names the variable."""
 
 
-def _int(env: dict[str, str], name: str, default: int, minimum: int, maximum: int) -> int:
+def _number(env: dict[str, str], name: str, default, minimum, maximum, kind: type = int):
     raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
-        value = int(raw)
+        value = kind(raw)
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+        what = "a whole number" if kind is int else "a number"
+        raise ConfigError(f"{name} must be {what}, not {raw!r}") from None
     if not minimum <= value <= maximum:
-        raise ConfigError(f"{name} must be between {minimum} and {maximum}, not {value}")
+        raise ConfigError(f"{name} must be between {minimum:.15g} and {maximum:.15g}, not {value:.15g}")
     return value
+
+
+def _int(env: dict[str, str], name: str, default: int, minimum: int, maximum: int) -> int:
+    return _number(env, name, default, minimum, maximum, int)
+
+
+def _float(env: dict[str, str], name: str, default: float, minimum: float, maximum: float) -> float:
+    return _number(env, name, default, minimum, maximum, float)
 
 
 def _bool(env: dict[str, str], name: str, default: bool) -> bool:
@@ -81,6 +90,28 @@ class Config:
     smtp_password: str | None = None
     smtp_from: str = "ChatIDK <chatidk@localhost>"
     smtp_security: str = "starttls"
+    # Abuse limits (README, "Configuration" and "What an attacker can and cannot do"). A count of 0 means
+    # no limit, for benchmarks and closed installations.
+    registrations_per_hour: int = 30  # new accounts per client address
+    login_failures_per_address: int = 30  # failed logins per client address in 15 minutes
+    login_free_failures: int = 5  # failed logins per account name in a day before each next one waits
+    login_max_delay_seconds: int = 900  # the longest wait between failed logins of one account name
+    wrong_passwords_per_15min: int = 5  # wrong current passwords per account (password change, deletion)
+    code_mails_per_hour: int = 3  # mailed codes per account and purpose (reset, email confirmation)
+    wrong_codes_per_day: int = 10  # wrong codes per account and purpose, across codes
+    code_requests_per_address_hour: int = 20  # code mails asked for from one client address
+    wrong_codes_per_address_hour: int = 20  # wrong codes from one client address
+    send_burst: int = 60  # messages one user may send at once (token bucket size)
+    send_rate: float = 20.0  # messages per second one user may send, sustained
+    groups_per_hour: int = 20  # groups one user may create
+    session_idle_days: int = 90  # a token unused this long stops working
+    body_timeout_seconds: int = 30  # a request body must arrive at 256 KiB per this many seconds
+    preview_jobs: int = 2  # previews (Pillow, ffmpeg) made at once per worker process; others queue
+    preview_memory_mb: int = 1024  # address space of one ffmpeg child
+
+    @property
+    def session_idle_seconds(self) -> int:
+        return self.session_idle_days * 86400
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Config:
@@ -111,4 +142,20 @@ class Config:
             smtp_password=env.get("CHATIDK_SMTP_PASSWORD") or None,
             smtp_from=env.get("CHATIDK_SMTP_FROM") or "ChatIDK <chatidk@localhost>",
             smtp_security=security,
+            registrations_per_hour=_int(env, "CHATIDK_REGISTRATIONS_PER_HOUR", 30, 0, 10**6),
+            login_failures_per_address=_int(env, "CHATIDK_LOGIN_FAILURES_PER_ADDRESS", 30, 1, 10**6),
+            login_free_failures=_int(env, "CHATIDK_LOGIN_FREE_FAILURES", 5, 1, 1000),
+            login_max_delay_seconds=_int(env, "CHATIDK_LOGIN_MAX_DELAY", 900, 1, 86400),
+            wrong_passwords_per_15min=_int(env, "CHATIDK_WRONG_PASSWORDS_PER_15MIN", 5, 1, 1000),
+            code_mails_per_hour=_int(env, "CHATIDK_CODE_MAILS_PER_HOUR", 3, 1, 1000),
+            wrong_codes_per_day=_int(env, "CHATIDK_WRONG_CODES_PER_DAY", 10, 1, 1000),
+            code_requests_per_address_hour=_int(env, "CHATIDK_CODE_REQUESTS_PER_ADDRESS", 20, 1, 10**6),
+            wrong_codes_per_address_hour=_int(env, "CHATIDK_WRONG_CODES_PER_ADDRESS", 20, 1, 10**6),
+            send_burst=_int(env, "CHATIDK_SEND_BURST", 60, 0, 10**6),
+            send_rate=_float(env, "CHATIDK_SEND_RATE", 20.0, 0.001, 10**6),
+            groups_per_hour=_int(env, "CHATIDK_GROUPS_PER_HOUR", 20, 0, 10**6),
+            session_idle_days=_int(env, "CHATIDK_SESSION_IDLE_DAYS", 90, 1, 3650),
+            body_timeout_seconds=_int(env, "CHATIDK_BODY_TIMEOUT", 30, 1, 3600),
+            preview_jobs=_int(env, "CHATIDK_PREVIEW_JOBS", 2, 1, 64),
+            preview_memory_mb=_int(env, "CHATIDK_PREVIEW_MEMORY_MB", 1024, 256, 1024 * 1024),
         )

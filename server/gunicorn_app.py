@@ -10,12 +10,13 @@ packaging/server/gunicorn.conf.py (gunicorn under systemd) takes them from here 
 from __future__ import annotations
 
 import importlib
+import resource
 import subprocess
 import sys
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
-from gunicorn.errors import AppImportError
+from gunicorn.errors import AppImportError, HaltServer
 
 from server.config import Config
 
@@ -38,6 +39,34 @@ def preflight() -> None:
         ) from None
 
 
+WORKER_CONNECTIONS = 20_000
+# Beyond the sockets: the database pool, the file store, ffmpeg's pipes, the log. packaging/server/
+# chatidk.service sets LimitNOFILE to WORKER_CONNECTIONS + this (a test checks that they agree).
+SPARE_FILES = 1024
+
+
+def raise_open_files_limit(wanted: int = WORKER_CONNECTIONS + SPARE_FILES) -> int:
+    """Raise this process's soft limit on open files towards ``wanted`` (as far as the hard limit allows);
+    workers inherit it. Returns the limit now in force.
+
+    The usual soft default of 1024 would let a worker hold about a thousand sockets and then fail every
+    accept with "Too many open files" (Errno 24).
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        soft = target
+    return soft
+
+
+def worker_connections(open_files: int) -> int:
+    """As many simultaneous clients per worker as its open-files limit has room for: past it gunicorn stops
+    accepting for a moment instead of failing accepts."""
+    spare = min(SPARE_FILES, open_files // 4)
+    return max(64, min(WORKER_CONNECTIONS, open_files - spare))
+
+
 def _probe_when_ready(arbiter: Any) -> None:
     """Once the sockets are bound: a small child process says "listening" when /healthz first answers.
 
@@ -56,7 +85,7 @@ def settings(config: Config) -> dict[str, Any]:
         "bind": f"{config.host}:{config.port}",
         "workers": config.workers,
         "worker_class": "gevent",
-        "worker_connections": 20_000,
+        "worker_connections": worker_connections(raise_open_files_limit()),
         "timeout": 60,
         "graceful_timeout": 10,
         "keepalive": 30,
@@ -100,4 +129,8 @@ def serve(config: Config) -> int:
         ChatServer(config).run()
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 1
+    except HaltServer as exc:
+        # Two workers that die at once: gunicorn halts for the first and, reaping the second while it stops,
+        # raises its HaltServer again out of the arbiter. The same stop; no traceback.
+        return exc.exit_status
     return 0

@@ -44,6 +44,9 @@ def app(database_url: str, tmp_path: Path):
     app = create_app(Config(database_url=database_url, data_dir=tmp_path, bcrypt_rounds=4, db_pool_size=5))
     app.config["TESTING"] = True
     yield app
+    from server.services.background import jobs
+
+    jobs.drain()  # mail jobs of this test run against its database, which goes next
     context = app.extensions["chatidk"]
     context.hub.stop()
     context.db.close()

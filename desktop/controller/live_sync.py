@@ -33,11 +33,13 @@ class LiveSync(QObject):
         self.rest = rest
         self._fetches_running = 0
         self._catching_up = False
+        self._active_since_catch_up: set[int] = set()
 
     # catch-up (docs/protocol.md, "Catch-up")
     def catch_up(self) -> None:
         """Called once the socket said hello: everything committed from now on arrives as events."""
         self._catching_up = True
+        self._active_since_catch_up = set()
         self._fetches_running += 1
         known_before = {c.id for c in self.state.conversations.all()}
         self.rest.call(
@@ -62,7 +64,10 @@ class LiveSync(QObject):
                 conversation.last_activity_at = old.last_activity_at or conversation.last_activity_at
                 conversation.unread_count = max(old.unread_count, conversation.unread_count)
             state.conversations.upsert(conversation)
-        for gone in (known_before & set(previous)) - {c.id for c in conversations}:
+        # Missing from the list means left, unless an event came for it meanwhile: the list is paged by
+        # activity, so a conversation that got a message while it was paged moved to a page already read.
+        listed = {c.id for c in conversations}
+        for gone in (known_before & set(previous)) - listed - self._active_since_catch_up:
             self.leave(gone)
         conversations = state.conversations.all()
         state.history.save_conversations(conversations)
@@ -128,6 +133,8 @@ class LiveSync(QObject):
     def apply_event(self, event: dict) -> None:
         kind = event.get("type")
         conversation_id = event.get("conversation_id")
+        if isinstance(conversation_id, int) and kind != "member.removed":
+            self._active_since_catch_up.add(conversation_id)
         if kind == "message.created":
             message = Message.from_json(event["message"])
             self._on_new_message(message)

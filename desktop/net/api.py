@@ -16,6 +16,7 @@ API_PREFIX = "/api/v1"
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 20.0
 EXPORT_CHUNK = 256 * 1024
+CONVERSATION_PAGE = 100
 
 
 class ApiError(Exception):
@@ -193,8 +194,18 @@ class ApiClient:
         return self.request("GET", "/users", params={"q": query, "limit": limit})["users"]
 
     # conversations
-    def conversations(self) -> list[dict]:
-        return self.request("GET", "/conversations")["conversations"]
+    def conversations(self, page_size: int = CONVERSATION_PAGE) -> list[dict]:
+        """All my conversations, page by page (docs/protocol.md: the list is paged by activity). A
+        conversation that moves to the front while paging may come twice; it is kept once."""
+        found: dict[int, dict] = {}
+        params: dict[str, Any] = {"limit": page_size}
+        while True:
+            page = self.request("GET", "/conversations", params=params)
+            for conversation in page["conversations"]:
+                found.setdefault(conversation["id"], conversation)
+            if not page.get("next"):  # also a server from before paging, which sent the whole list
+                return list(found.values())
+            params = {"limit": page_size, "cursor": page["next"]}
 
     def conversation(self, conversation_id: int) -> dict:
         return self.request("GET", f"/conversations/{conversation_id}")["conversation"]

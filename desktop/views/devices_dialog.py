@@ -1,6 +1,9 @@
-"""Signed-in devices: name, last used, address, which one is this; sign out one or all the others."""
+"""Signed-in devices: name, last used, address, when each expires unused, which one is this; sign out one or
+all the others."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
@@ -30,6 +33,18 @@ def last_used(moment) -> str:
     return f"{day}, {clock_time(moment)}"
 
 
+def expires(moment: datetime | None, now: datetime | None = None) -> str:
+    """When a session stops working unless used again (the server's idle lifetime), in days."""
+    if moment is None:
+        return ""
+    days = (moment.astimezone().date() - (now or datetime.now().astimezone()).astimezone().date()).days
+    if days <= 0:
+        return "Today"
+    if days == 1:
+        return "Tomorrow"
+    return f"In {days} days"
+
+
 class DevicesDialog(QDialog):
     """Signals: refresh_requested(), sign_out_requested(int session_id), sign_out_others_requested()."""
 
@@ -41,10 +56,11 @@ class DevicesDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Signed-in devices")
         self.tree = QTreeWidget(self)
-        self.tree.setHeaderLabels(["Device", "Last used", "Address"])
+        self.tree.setHeaderLabels(["Device", "Last used", "Address", "Expires"])
         self.tree.setRootIsDecorated(False)
         self.tree.setAllColumnsShowFocus(True)
         self.tree.setAccessibleName("Signed-in devices")
+        self.tree.headerItem().setToolTip(3, "A device is signed out when it has not been used for this long")
         self.sign_out_button = QPushButton("Sign out selected device", self)
         self.sign_out_others_button = QPushButton("Sign out all other devices", self)
         self.message = MessageLine(self)
@@ -65,7 +81,7 @@ class DevicesDialog(QDialog):
         self._busy = False
         self.sessions: list[dict] = []
         self._update_enabled()
-        self.resize(620, 360)
+        self.resize(720, 360)
 
     def set_sessions(self, sessions: list[dict]) -> None:
         self._busy = False
@@ -81,9 +97,13 @@ class DevicesDialog(QDialog):
             if session.get("current"):
                 name += " (this device)"
             used = parse_time(session.get("last_used_at") or session.get("created_at"))
-            item = QTreeWidgetItem([name, last_used(used), session.get("client_address") or ""])
+            ends = parse_time(session.get("expires_at"))
+            address = session.get("client_address") or ""
+            item = QTreeWidgetItem([name, last_used(used), address, expires(ends)])
             if used is not None:
                 item.setToolTip(1, full_time(used))
+            if ends is not None:
+                item.setToolTip(3, f"Signed out on {full_time(ends)} unless used before")
             item.setData(0, SESSION_ID_ROLE, int(session["id"]))
             item.setData(0, CURRENT_ROLE, bool(session.get("current")))
             if session.get("current"):
@@ -91,7 +111,7 @@ class DevicesDialog(QDialog):
                 font.setBold(True)
                 item.setFont(0, font)
             self.tree.addTopLevelItem(item)
-        for column in range(3):
+        for column in range(4):
             self.tree.resizeColumnToContents(column)
         if others:
             self.tree.setCurrentItem(self.tree.topLevelItem(1))

@@ -20,10 +20,11 @@ from server.services import accounts
     auth=False,
     body=s.Register,
     responses={201: s.MeEnvelope},
-    errors=(400, 409),
+    errors=(400, 409, 429),
 )
 def register(body: s.Register):
-    return {"user": accounts.register(ctx(), body.username, body.password, body.display_name)}, 201
+    user = accounts.register(ctx(), body.username, body.password, body.display_name, request.remote_addr)
+    return {"user": user}, 201
 
 
 @endpoint(
@@ -86,7 +87,7 @@ def update_me(body: s.UpdateMe):
     tag="accounts",
     body=s.DeleteMe,
     responses={204: None},
-    errors=(400, 401),
+    errors=(400, 401, 429),
 )
 def delete_me(body: s.DeleteMe):
     accounts.delete_account(ctx(), g.user_id, body.password)

@@ -20,7 +20,7 @@ from server.services import conversations
     tag="conversations",
     body=s.CreateConversation,
     responses={201: s.ConversationEnvelope, 200: s.ConversationEnvelope},
-    errors=(400, 401, 404),
+    errors=(400, 401, 404, 429),
 )
 def create_conversation(body: s.CreateConversation):
     if body.kind == "direct":
@@ -43,13 +43,15 @@ def create_conversation(body: s.CreateConversation):
     api,
     "/conversations",
     "GET",
-    summary="My conversations, most recent activity first",
+    summary="A page of my conversations, most recent activity first; next is the cursor of the next page",
     tag="conversations",
+    query=s.ConversationPage,
     responses={200: s.ConversationList},
-    errors=(401,),
+    errors=(400, 401),
 )
-def list_conversations():
-    return {"conversations": conversations.list_mine(ctx(), g.user_id)}
+def list_conversations(query: s.ConversationPage):
+    page, following = conversations.page_mine(ctx(), g.user_id, query.cursor, query.limit)
+    return {"conversations": page, "next": following}
 
 
 @endpoint(

@@ -22,7 +22,7 @@ _MESSAGES = "/conversations/<id:conversation_id>/messages"
     tag="messages",
     body=s.SendMessage,
     responses={201: s.MessageEnvelope, 200: s.MessageEnvelope},
-    errors=(400, 401, 404, 409),
+    errors=(400, 401, 403, 404, 409, 429),
 )
 def send_message(conversation_id: int, body: s.SendMessage):
     if body.text is None and not body.file_ids:

@@ -29,7 +29,7 @@ _STATUS_TEXT = {
     413: "Too large, or over the storage quota",
     415: "Not a supported image",
     416: "Range not satisfiable",
-    429: "Throttled; see Retry-After",
+    429: "Throttled (an abuse limit, README 'Configuration'); see Retry-After and error.retry_after",
 }
 
 
@@ -47,10 +47,11 @@ _BYTES = {
 }
 
 
-# What any route may answer besides its own statuses: 405 for a wrong method, 500 for a fault, 503 while the
-# database is unreachable. Always the error shape.
+# What any route may answer besides its own statuses: 405 for a wrong method, 408 for a request body that
+# arrived too slowly (CHATIDK_BODY_TIMEOUT), 500 for a fault, 503 while the database is unreachable. Always
+# the error shape.
 _ANY_OTHER_ERROR = {
-    "description": "Any other error (405, 500, 503), in the error shape",
+    "description": "Any other error (405, 408 body too slow, 500, 503), in the error shape",
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
 }
 

@@ -31,8 +31,16 @@ def _is_blank(text: str) -> bool:
     return all(c.isspace() or unicodedata.category(c) in ("Cc", "Cf") for c in text)
 
 
+# Characters that change how the text around them is shown without being seen themselves: bidi embeddings,
+# overrides and isolates ("\u202eecilA" shows as "Alice"), direction marks, and line and paragraph
+# separators that break a name over several lines. Zero-width joiners stay: emoji sequences need them.
+_DISGUISING = {"\u061c", "\u200e", "\u200f", "\u2028", "\u2029"}
+_DISGUISING |= {chr(c) for c in range(0x202A, 0x202F)} | {chr(c) for c in range(0x2066, 0x206A)}
+
+
 def _display_text(max_chars: int):
-    """Names and titles: trimmed, never empty, at most ``max_chars``, free of control characters."""
+    """Names and titles: trimmed, never empty, at most ``max_chars``, free of control characters and of
+    characters that reorder or break the text (file names have them stripped, server/files/names.py)."""
 
     def validate(value: str) -> str:
         value = value.strip()
@@ -40,8 +48,10 @@ def _display_text(max_chars: int):
             raise ValueError("must not be empty")
         if len(value) > max_chars:
             raise ValueError(f"must be at most {max_chars} characters")
-        if any(unicodedata.category(c) == "Cc" for c in value):
-            raise ValueError("must not contain control characters")
+        if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in value):
+            raise ValueError("must not contain control characters or line breaks")
+        if any(c in _DISGUISING for c in value):
+            raise ValueError("must not contain text-direction characters (U+202A–U+202E, U+2066–U+2069 …)")
         return value
 
     return validate
@@ -112,13 +122,19 @@ class UpdateMe(Body):
 
 
 def _email(value: str) -> str:
+    """Exactly one plain address (RFC 5321 dot-atom, ASCII): nothing that a mail header would read as a
+    second recipient ("a@b.c,victim"), a display name, a comment or a route."""
     value = value.strip()
     if not _EMAIL.fullmatch(value):
-        raise ValueError("must be an email address like name@example.org")
+        raise ValueError("must be one email address like name@example.org")
     return value
 
 
-_EMAIL = re.compile(r"[^@\s\x00-\x1f]{1,64}@[^@\s\x00-\x1f]+\.[^@\s\x00-\x1f.]+")
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_EMAIL = re.compile(
+    rf"(?=.{{1,64}}@){_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[A-Za-z](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?"
+)
 Email = Annotated[str, Field(max_length=254), AfterValidator(_email)]
 Code = Annotated[str, Field(min_length=1, max_length=32), AfterValidator(_no_nul)]
 
@@ -180,6 +196,11 @@ class CreateConversation(Body):
     user_id: Id | None = None
     title: Title | None = None
     member_ids: Annotated[list[Id], Field(max_length=MAX_GROUP_MEMBERS)] | None = None
+
+
+class ConversationPage(Query):
+    cursor: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
 
 
 class UpdateConversation(Body):
@@ -348,6 +369,7 @@ class ConversationEnvelope(BaseModel):
 
 class ConversationList(BaseModel):
     conversations: list[Conversation]
+    next: str | None
 
 
 class MessageEnvelope(BaseModel):
@@ -374,6 +396,7 @@ class Session(BaseModel):
     client_address: str | None
     created_at: str
     last_used_at: str
+    expires_at: str
     current: bool
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import g, send_file
+from flask import g, request, send_file
 
 from server.api import api
 from server.api import schemas as s
@@ -21,10 +21,10 @@ _RESET_ANSWER = {"status": "if that account has a confirmed email address, a res
     tag="safety",
     body=s.SetEmail,
     responses={202: s.MeEnvelope},
-    errors=(400, 401),
+    errors=(400, 401, 429),
 )
 def set_email(body: s.SetEmail):
-    return {"user": recovery.request_email(ctx(), g.user_id, body.email)}, 202
+    return {"user": recovery.request_email(ctx(), g.user_id, body.email, request.remote_addr)}, 202
 
 
 @endpoint(
@@ -35,10 +35,10 @@ def set_email(body: s.SetEmail):
     tag="safety",
     body=s.ConfirmEmail,
     responses={200: s.MeEnvelope},
-    errors=(400, 401, 409),
+    errors=(400, 401, 409, 429),
 )
 def confirm_email(body: s.ConfirmEmail):
-    return {"user": recovery.confirm_email(ctx(), g.user_id, body.code)}
+    return {"user": recovery.confirm_email(ctx(), g.user_id, body.code, request.remote_addr)}
 
 
 @endpoint(
@@ -62,7 +62,7 @@ def remove_email():
     tag="safety",
     body=s.ChangePassword,
     responses={200: s.Revoked},
-    errors=(400, 401),
+    errors=(400, 401, 429),
 )
 def change_password(body: s.ChangePassword):
     revoked = sessions.change_password(
@@ -80,10 +80,10 @@ def change_password(body: s.ChangePassword):
     auth=False,
     body=s.RequestReset,
     responses={202: s.Accepted},
-    errors=(400,),
+    errors=(400, 429),
 )
 def request_password_reset(body: s.RequestReset):
-    recovery.request_reset(ctx(), body.login)
+    recovery.request_reset(ctx(), body.login, request.remote_addr)
     return _RESET_ANSWER, 202
 
 
@@ -96,10 +96,10 @@ def request_password_reset(body: s.RequestReset):
     auth=False,
     body=s.ResetPassword,
     responses={204: None},
-    errors=(400,),
+    errors=(400, 429),
 )
 def confirm_password_reset(body: s.ResetPassword):
-    recovery.reset_password(ctx(), body.login, body.code, body.new_password)
+    recovery.reset_password(ctx(), body.login, body.code, body.new_password, request.remote_addr)
     return "", 204
 
 

@@ -27,15 +27,45 @@ def live_code(cur, user_id: int, purpose: str) -> dict | None:
     return cur.fetchone()
 
 
-def count_attempt(cur, code_id: int, max_attempts: int) -> None:
-    """One more wrong guess; the code dies at ``max_attempts``."""
+def settle_guess_txn(
+    cur,
+    code_id: int | None,
+    *,
+    right: bool,
+    kill: bool,
+    max_attempts: int,
+    wrong_event: tuple[str, str, int] | None,
+) -> None:
+    """Book a guess at a code in one statement, whatever it was: a right one uses the code up; a wrong one
+    counts an attempt (the code dies at ``max_attempts``, or at once with ``kill``) and, with
+    ``wrong_event`` = (scope, key, window seconds), a throttle event. ``code_id`` None changes no code, but
+    the statement is the same, so that guessing for an unknown login takes the same time."""
+    scope, key, window = wrong_event or (None, None, 0)
     cur.execute(
-        """UPDATE one_time_codes SET attempts = attempts + 1,
-               used_at = CASE WHEN attempts + 1 >= %s THEN now() ELSE used_at END
-           WHERE id = %s""",
-        (max_attempts, code_id),
+        """WITH code AS (
+               UPDATE one_time_codes SET
+                   attempts = attempts + CASE WHEN %(right)s THEN 0 ELSE 1 END,
+                   used_at = CASE WHEN %(right)s OR %(kill)s OR attempts + 1 >= %(max)s THEN now()
+                                  ELSE used_at END
+               WHERE id = %(code)s RETURNING id),
+           wrong AS (
+               INSERT INTO throttle_events (scope, key, expires_at)
+               SELECT %(scope)s, %(key)s, now() + make_interval(secs => %(window)s)
+               WHERE NOT %(right)s AND %(key)s::text IS NOT NULL
+               RETURNING id)
+           SELECT (SELECT count(*) FROM code) AS codes, (SELECT count(*) FROM wrong) AS wrong""",
+        {
+            "right": right,
+            "kill": kill,
+            "max": max_attempts,
+            "code": code_id,
+            "scope": scope,
+            "key": key,
+            "window": window,
+        },
     )
 
 
-def use_code(cur, code_id: int) -> None:
-    cur.execute("UPDATE one_time_codes SET used_at = now() WHERE id = %s", (code_id,))
+def delete_user_codes(cur, user_id: int) -> None:
+    """Account erasure: the codes, and the addresses they were mailed to, go."""
+    cur.execute("DELETE FROM one_time_codes WHERE user_id = %s", (user_id,))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from server.db.messages import MESSAGE_COLUMNS
 from server.db.users import USER_COLUMNS
 
@@ -180,6 +182,32 @@ def list_for_user(cur, user_id: int, conversation_id: int | None = None) -> list
             WHERE m.user_id = %s AND (%s::bigint IS NULL OR c.id = %s::bigint)
             ORDER BY c.last_activity_at DESC, c.id DESC""",
         (user_id, conversation_id, conversation_id),
+    )
+    return cur.fetchall()
+
+
+def page_for_user(cur, user_id: int, before: tuple[datetime, int] | None, limit: int) -> list[dict]:
+    """Up to ``limit`` of the caller's conversations, most recent activity first, strictly after the
+    position ``before`` = (last_activity_at, id) of the previous page's last one; the per-caller fields
+    (unread count, last message) are worked out for the page only."""
+    at, after_id = before if before is not None else (None, None)
+    cur.execute(
+        f"""WITH page AS (
+                SELECT c.id FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
+                WHERE m.user_id = %(user)s
+                  AND (%(at)s::timestamptz IS NULL OR (c.last_activity_at, c.id) < (%(at)s, %(id)s::bigint))
+                ORDER BY c.last_activity_at DESC, c.id DESC LIMIT %(limit)s)
+            SELECT {_CONVERSATION_COLUMNS}, m.last_read_seq,
+                   (SELECT count(*) FROM messages x
+                    WHERE x.conversation_id = c.id AND x.seq > m.last_read_seq AND x.sender_id <> m.user_id
+                      AND x.deleted_at IS NULL) AS unread_count,
+                   {_last_message_select()}
+            FROM page
+            JOIN conversations c ON c.id = page.id
+            JOIN conversation_members m ON m.conversation_id = c.id AND m.user_id = %(user)s
+            LEFT JOIN messages lm ON lm.conversation_id = c.id AND lm.seq = c.last_seq
+            ORDER BY c.last_activity_at DESC, c.id DESC""",
+        {"user": user_id, "at": at, "id": after_id, "limit": limit},
     )
     return cur.fetchall()
 

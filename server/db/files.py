@@ -172,8 +172,21 @@ def delete_expired_uploads_txn(cur, older_than_seconds: int, limit: int = 500) -
     return _trash(cur, _keys(cur.fetchall()))
 
 
+def intend_keys(cur, keys: list[str], grace_seconds: int) -> None:
+    """Keys about to be stored, queued as trash that falls due only after ``grace_seconds``: the commit of
+    the row that owns them forgets them; after a crash before that commit, a purge removes the bytes."""
+    if keys:
+        cur.execute(
+            """INSERT INTO file_trash (key, queued_at)
+               SELECT unnest(%s::text[]), now() + make_interval(secs => %s)
+               ON CONFLICT (key) DO NOTHING""",
+            (list(keys), grace_seconds),
+        )
+
+
 def take_trash(cur, older_than_seconds: int, limit: int = 1000) -> list[str]:
-    """Keys left in the trash by a process that did not get to remove them (crash, store outage)."""
+    """Keys left in the trash by a process that did not get to remove them (crash, store outage), and keys
+    of uploads whose row never came (their ``queued_at`` lies ``intend_keys``' grace in the future)."""
     cur.execute(
         "SELECT key FROM file_trash WHERE queued_at < now() - make_interval(secs => %s) ORDER BY queued_at "
         "LIMIT %s",
@@ -190,17 +203,23 @@ def forget_trash(cur, keys: list[str]) -> None:
 # ---- avatars -------------------------------------------------------------------------------------------
 
 
-def set_avatar_txn(cur, user_id: int, sizes: list[str]) -> tuple[int, list[str]]:
-    """A new avatar version for the user: (version, keys of the previous picture, queued for removal)."""
+def next_avatar_version(cur) -> int:
+    """A version for a new picture, taken before its bytes are stored (sequences never hand one out twice)."""
+    cur.execute("SELECT nextval('avatar_versions') AS version")
+    return cur.fetchone()["version"]
+
+
+def set_avatar_txn(cur, user_id: int, version: int, sizes: list[str]) -> list[str]:
+    """Make ``version`` the user's picture: the keys of the previous one, queued for removal."""
     cur.execute(
-        """UPDATE users n SET avatar_version = nextval('avatar_versions')
+        """UPDATE users n SET avatar_version = %s
            FROM (SELECT id, avatar_version FROM users WHERE id = %s FOR UPDATE) o
-           WHERE n.id = o.id RETURNING n.avatar_version AS new, o.avatar_version AS old""",
-        (user_id,),
+           WHERE n.id = o.id RETURNING o.avatar_version AS old""",
+        (version, user_id),
     )
     row = cur.fetchone()
-    old = [avatar_key(user_id, row["old"], size) for size in sizes] if row["old"] else []
-    return row["new"], _trash(cur, old)
+    old = [avatar_key(user_id, row["old"], size) for size in sizes] if row and row["old"] else []
+    return _trash(cur, old)
 
 
 def clear_avatar_txn(cur, user_id: int, sizes: list[str]) -> list[str]:

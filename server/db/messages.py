@@ -7,6 +7,7 @@ import uuid
 from psycopg2.extras import Json
 
 from server.db import prepared
+from server.db.throttle import REFILLED
 
 MESSAGE_COLUMNS = (
     "x.id, x.conversation_id, x.seq, x.sender_id, x.client_id, x.body, "
@@ -23,9 +24,17 @@ def find_by_client_id(cur, sender_id: int, client_id: uuid.UUID) -> dict | None:
 
 
 _PRECHECK_COLUMNS = ", ".join(f"{c} AS x_{c[2:]}" for c in MESSAGE_COLUMNS.split(", "))
+# The sender's send budget (a token bucket, refilled lazily) is taken in the same statement, which saves the
+# hot path a round trip; it is SQL of the throttle family (server/db/throttle.py reads the bucket back).
 _SEND_PRECHECK = prepared(
     "send_precheck",
-    f"""SELECT m.role, {_PRECHECK_COLUMNS},
+    f"""WITH bucket AS (
+                INSERT INTO send_buckets AS b (user_id, tokens, refilled_at)
+                SELECT %s, %s::float8 - 1, now() WHERE %s::float8 > 0
+                ON CONFLICT (user_id) DO UPDATE SET tokens = {REFILLED} - 1, refilled_at = now()
+                WHERE {REFILLED} >= 1
+                RETURNING 1)
+        SELECT m.role, {_PRECHECK_COLUMNS},
                    EXISTS (SELECT 1 FROM conversations c
                            JOIN conversation_members o ON o.conversation_id = c.id AND o.user_id <> m.user_id
                            JOIN blocks b ON b.blocker_id = o.user_id AND b.blocked_id = m.user_id
@@ -33,19 +42,33 @@ _SEND_PRECHECK = prepared(
                    EXISTS (SELECT 1 FROM conversations c
                            JOIN conversation_members o ON o.conversation_id = c.id AND o.user_id <> m.user_id
                            JOIN users u ON u.id = o.user_id AND u.deleted_at IS NOT NULL
-                           WHERE c.id = m.conversation_id AND c.kind = 'direct') AS peer_deleted
+                           WHERE c.id = m.conversation_id AND c.kind = 'direct') AS peer_deleted,
+                   (%s::float8 <= 0 OR EXISTS (SELECT 1 FROM bucket)) AS send_token
             FROM conversation_members m
             LEFT JOIN messages x ON x.sender_id = m.user_id AND x.client_id = %s
             WHERE m.conversation_id = %s AND m.user_id = %s""",
 )
 
 
-def send_precheck(cur, conversation_id: int, sender_id: int, client_id: uuid.UUID) -> dict | None:
+def send_precheck(
+    cur, conversation_id: int, sender_id: int, client_id: uuid.UUID, burst: int, per_second: float
+) -> dict | None:
     """In one query: None when the sender is not a member; else the row, with ``x_id`` set (and the stored
     message's columns) when this client_id was already used by the sender, in any conversation, and
     ``blocked`` when this is a 1:1 whose other member blocked the sender, ``peer_deleted`` when that member
-    deleted their account."""
-    cur.execute_prepared(_SEND_PRECHECK, (str(client_id), conversation_id, sender_id))
+    deleted their account; ``send_token`` when a token was taken from the sender's bucket (``burst`` full,
+    refilled at ``per_second``; ``burst`` 0: no budget). A send that fails rolls its token back with it."""
+    cur.execute_prepared(
+        _SEND_PRECHECK,
+        (
+            *(sender_id, burst, burst),  # the row a first send makes
+            *(burst, per_second, burst, per_second),  # refilled, twice
+            burst,
+            str(client_id),
+            conversation_id,
+            sender_id,
+        ),
+    )
     return cur.fetchone()
 
 
@@ -84,6 +107,18 @@ def store_message_txn(
         _STORE_MESSAGE, (conversation_id, sender_id, str(client_id), body, Json(attachments or []))
     )
     return cur.fetchone()
+
+
+def blocked_in_direct(cur, conversation_id: int, user_id: int) -> bool:
+    """Whether this is a 1:1 whose other member blocked ``user_id``."""
+    cur.execute(
+        """SELECT 1 FROM conversations c
+           JOIN conversation_members o ON o.conversation_id = c.id AND o.user_id <> %s
+           JOIN blocks b ON b.blocker_id = o.user_id AND b.blocked_id = %s
+           WHERE c.id = %s AND c.kind = 'direct'""",
+        (user_id, user_id, conversation_id),
+    )
+    return cur.fetchone() is not None
 
 
 def get_message(cur, conversation_id: int, seq: int, *, lock: bool = False) -> dict | None:

@@ -18,16 +18,18 @@ _GET_SESSION = prepared(
     "get_session",
     """SELECT s.id AS session_id, s.user_id, s.last_used_at < now() - interval '60 seconds' AS stale
        FROM sessions s JOIN users u ON u.id = s.user_id
-       WHERE s.token_hash = %s AND u.deleted_at IS NULL""",
+       WHERE s.token_hash = %s AND u.deleted_at IS NULL
+         AND s.last_used_at > now() - make_interval(secs => %s)""",
 )
 
 
-def get_session(cur, token_hash: bytes) -> dict | None:
+def get_session(cur, token_hash: bytes, idle_seconds: int) -> dict | None:
     """The live session of a token: {session_id, user_id, stale}; stale when last used over a minute ago.
+    A session unused for ``idle_seconds`` is expired: as if it did not exist.
 
     Runs on every request, so it is a prepared statement.
     """
-    cur.execute_prepared(_GET_SESSION, (token_hash,))
+    cur.execute_prepared(_GET_SESSION, (token_hash, idle_seconds))
     return cur.fetchone()
 
 
@@ -45,11 +47,15 @@ def delete_user_sessions(cur, user_id: int) -> list[int]:
     return [row["id"] for row in cur.fetchall()]
 
 
-def list_sessions(cur, user_id: int) -> list[dict]:
+def list_sessions(cur, user_id: int, idle_seconds: int) -> list[dict]:
+    """The user's live sessions, each with ``expires_at``: when it stops working unless used again."""
     cur.execute(
-        """SELECT id, device_name, client_address, created_at, last_used_at FROM sessions
-           WHERE user_id = %s ORDER BY last_used_at DESC, id DESC""",
-        (user_id,),
+        """SELECT id, device_name, client_address, created_at, last_used_at,
+                  last_used_at + make_interval(secs => %s) AS expires_at
+           FROM sessions
+           WHERE user_id = %s AND last_used_at > now() - make_interval(secs => %s)
+           ORDER BY last_used_at DESC, id DESC""",
+        (idle_seconds, user_id, idle_seconds),
     )
     return cur.fetchall()
 
@@ -64,3 +70,35 @@ def delete_other_sessions(cur, user_id: int, keep_session_id: int) -> list[int]:
         "DELETE FROM sessions WHERE user_id = %s AND id <> %s RETURNING id", (user_id, keep_session_id)
     )
     return [row["id"] for row in cur.fetchall()]
+
+
+def delete_expired(cur, idle_seconds: int, limit: int = 1000) -> int:
+    """Sessions unused past their idle lifetime: already refused, now forgotten (a bounded batch)."""
+    cur.execute(
+        """DELETE FROM sessions WHERE id IN (
+               SELECT id FROM sessions WHERE last_used_at < now() - make_interval(secs => %s) LIMIT %s)""",
+        (idle_seconds, limit),
+    )
+    return cur.rowcount
+
+
+def remember_login_address(cur, user_id: int, address_key: str | None) -> None:
+    """The account signed in successfully from here: a right password from here is trusted (throttle.py)."""
+    if address_key is None:
+        return
+    cur.execute(
+        """INSERT INTO login_addresses (user_id, address) VALUES (%s, %s)
+           ON CONFLICT (user_id, address) DO UPDATE SET last_success_at = now()""",
+        (user_id, address_key[:64]),
+    )
+
+
+def forget_stale_login_addresses(cur, older_than_days: int) -> None:
+    cur.execute(
+        "DELETE FROM login_addresses WHERE last_success_at < now() - make_interval(days => %s)",
+        (older_than_days,),
+    )
+
+
+def forget_login_addresses(cur, user_id: int) -> None:
+    cur.execute("DELETE FROM login_addresses WHERE user_id = %s", (user_id,))

@@ -1,41 +1,127 @@
-"""SQL for failed-login counting (shared by every server process, so throttling holds behind a proxy)."""
+"""SQL for throttling: counted attempts per scope and key, in the database so that every server process and
+worker shares them (a limit holds behind a proxy spreading clients over processes)."""
 
 from __future__ import annotations
 
 
-def lock_key(cur, scope: str, key: str) -> None:
-    """Serialise attempts on one key until the transaction ends (a hash collision only serialises more)."""
-    cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"login:{scope}:{key}",))
+def lock_keys(cur, *names: str) -> None:
+    """Serialise attempts on these keys until the transaction ends (a hash collision only serialises more).
+
+    Taken in the order given, one statement each, so two callers that name keys in the same order never
+    wait on each other crosswise.
+    """
+    for name in names:
+        cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"throttle:{name}",))
 
 
-def record_failure(cur, scope: str, key: str) -> int:
-    cur.execute("INSERT INTO login_failures (scope, key) VALUES (%s, %s) RETURNING id", (scope, key))
-    return cur.fetchone()["id"]
+def take_txn(cur, scope: str, key: str, limit: int, window_seconds: int) -> tuple[int | None, float | None]:
+    """Count one attempt unless ``limit`` attempts lie in the window: (event id or None, seconds until the
+    oldest leaves the window).
+
+    The key's lock comes first, in the same round trip; the count's snapshot is taken after it, so
+    concurrent attempts on one key are counted one after the other, never all against the same old count.
+    """
+    cur.execute(
+        """SELECT pg_advisory_xact_lock(hashtextextended(%(lock)s, 0));
+           WITH seen AS (
+               SELECT count(*) AS n, min(at) AS oldest FROM throttle_events
+               WHERE scope = %(scope)s AND key = %(key)s AND at > now() - make_interval(secs => %(window)s)),
+           ins AS (
+               INSERT INTO throttle_events (scope, key, expires_at)
+               SELECT %(scope)s, %(key)s, now() + make_interval(secs => %(window)s) FROM seen
+               WHERE seen.n < %(limit)s
+               RETURNING id)
+           SELECT (SELECT id FROM ins) AS id,
+                  extract(epoch FROM seen.oldest + make_interval(secs => %(window)s) - now()) AS frees_in
+           FROM seen""",
+        {
+            "lock": f"throttle:{scope}:{key}",
+            "scope": scope,
+            "key": key,
+            "limit": limit,
+            "window": window_seconds,
+        },
+    )
+    row = cur.fetchone()
+    return row["id"], (float(row["frees_in"]) if row["frees_in"] is not None else None)
 
 
-def failures_within(cur, scope: str, key: str, window_seconds: int) -> tuple[int, float | None]:
-    """How many failures in the window, and how many seconds until the oldest of them leaves it."""
+def count_within(cur, scope: str, key: str, window_seconds: int) -> tuple[int, float | None, float | None]:
+    """(attempts in the window, seconds until the oldest leaves it, seconds since the newest)."""
     cur.execute(
         """SELECT count(*) AS n,
-                  extract(epoch FROM min(failed_at) + make_interval(secs => %s) - now()) AS frees_in
-           FROM login_failures
-           WHERE scope = %s AND key = %s AND failed_at > now() - make_interval(secs => %s)""",
+                  extract(epoch FROM min(at) + make_interval(secs => %s) - now()) AS frees_in,
+                  extract(epoch FROM now() - max(at)) AS since_last
+           FROM throttle_events
+           WHERE scope = %s AND key = %s AND at > now() - make_interval(secs => %s)""",
         (window_seconds, scope, key, window_seconds),
     )
     row = cur.fetchone()
-    return row["n"], (float(row["frees_in"]) if row["frees_in"] is not None else None)
+    frees_in = float(row["frees_in"]) if row["frees_in"] is not None else None
+    since_last = float(row["since_last"]) if row["since_last"] is not None else None
+    return row["n"], frees_in, since_last
 
 
-def clear_failures(cur, scope: str, key: str) -> None:
-    cur.execute("DELETE FROM login_failures WHERE scope = %s AND key = %s", (scope, key))
-
-
-def delete_failures(cur, failure_ids: list[int]) -> None:
-    cur.execute("DELETE FROM login_failures WHERE id = ANY(%s)", (list(failure_ids),))
-
-
-def prune_failures(cur, older_than_seconds: int) -> None:
+def record(cur, events: list[tuple[str, str, int]]) -> list[int]:
+    """Count attempts without a check: (scope, key, window seconds) each; their ids."""
+    if not events:
+        return []
     cur.execute(
-        "DELETE FROM login_failures WHERE failed_at < now() - make_interval(secs => %s)",
-        (older_than_seconds,),
+        """INSERT INTO throttle_events (scope, key, expires_at)
+           SELECT scope, key, now() + make_interval(secs => window_seconds)
+           FROM unnest(%s::text[], %s::text[], %s::int[]) AS e (scope, key, window_seconds)
+           RETURNING id""",
+        ([e[0] for e in events], [e[1] for e in events], [e[2] for e in events]),
     )
+    return [row["id"] for row in cur.fetchall()]
+
+
+def forget(cur, event_ids: list[int]) -> None:
+    """Uncount attempts that turned out fine (a right password, a right code)."""
+    ids = [i for i in event_ids if i is not None]
+    if ids:
+        cur.execute("DELETE FROM throttle_events WHERE id = ANY(%s)", (ids,))
+
+
+def clear(cur, scope: str, key: str) -> None:
+    cur.execute("DELETE FROM throttle_events WHERE scope = %s AND key = %s", (scope, key))
+
+
+def prune(cur, limit: int = 5000) -> int:
+    """Drop attempts no window counts any more, a bounded batch at a time."""
+    cur.execute(
+        """DELETE FROM throttle_events WHERE id IN (
+               SELECT id FROM throttle_events WHERE expires_at < now() LIMIT %s)""",
+        (limit,),
+    )
+    return cur.rowcount
+
+
+def erase_keys(cur, keys: list[str]) -> None:
+    """Forget every attempt counted for these keys, alone or as the first half of a pair (account erasure)."""
+    cur.execute(
+        "DELETE FROM throttle_events WHERE key = ANY(%s) OR split_part(key, '|', 1) = ANY(%s)",
+        (list(keys), list(keys)),
+    )
+
+
+def erase_user(cur, user_id: int, keys: list[str]) -> None:
+    """Account erasure: every count keyed by the account, and its send budget."""
+    erase_keys(cur, keys)
+    cur.execute("DELETE FROM send_buckets WHERE user_id = %s", (user_id,))
+
+
+# ---- the send budget: a token bucket per user, taken by messages.send_precheck ----------------------
+
+# The tokens in bucket ``b`` now: what it held, plus the refill since, at most full. Parameters: burst, rate.
+REFILLED = "LEAST(%s::float8, b.tokens + extract(epoch FROM now() - b.refilled_at)::float8 * %s::float8)"
+
+
+def send_token_wait(cur, user_id: int, burst: int, per_second: float) -> float:
+    """Seconds until the user's bucket holds a whole token again."""
+    cur.execute(
+        f"SELECT (1 - {REFILLED}) / %s::float8 AS wait FROM send_buckets b WHERE b.user_id = %s",
+        (burst, per_second, per_second, user_id),
+    )
+    row = cur.fetchone()
+    return max(0.0, float(row["wait"])) if row else 0.0

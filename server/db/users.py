@@ -23,11 +23,16 @@ def get_user(cur, user_id: int) -> dict | None:
     return cur.fetchone()
 
 
-def get_login(cur, username: str) -> dict | None:
-    """The live account with this name (any letter case) and its password hash, for logging in."""
+def get_login(cur, folded_name: str, address_key: str | None, trust_days: int) -> dict | None:
+    """The live account with this folded name (login_names.fold) and its password hash, for logging in,
+    with ``trusted``: whether it signed in successfully from this address within ``trust_days``."""
     cur.execute(
-        f"SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE lower(u.username) = lower(%s)",
-        (username,),
+        f"""SELECT {USER_COLUMNS}, u.password_hash, EXISTS (
+                SELECT 1 FROM login_addresses a
+                WHERE a.user_id = u.id AND a.address = %s
+                  AND a.last_success_at > now() - make_interval(days => %s)) AS trusted
+            FROM users u WHERE lower(u.username COLLATE "C") = %s AND u.deleted_at IS NULL""",
+        (address_key, trust_days, folded_name),
     )
     return cur.fetchone()
 
@@ -78,14 +83,15 @@ def confirm_email(cur, user_id: int, email: str) -> bool:
     return cur.rowcount == 1
 
 
-def find_for_recovery(cur, login: str) -> dict | None:
-    """The live account named ``login``, or whose confirmed email is ``login``."""
+def find_for_recovery(cur, folded_name: str, login: str) -> dict | None:
+    """The live account named ``folded_name`` (login_names.fold of ``login``), or whose confirmed email is
+    ``login``."""
     cur.execute(
         f"""SELECT {USER_COLUMNS} FROM users u
-            WHERE u.deleted_at IS NULL AND (lower(u.username) = lower(%s)
+            WHERE u.deleted_at IS NULL AND (lower(u.username COLLATE "C") = %s
                 OR (lower(u.email) = lower(%s) AND u.email_confirmed_at IS NOT NULL))
-            ORDER BY (lower(u.username) = lower(%s)) DESC LIMIT 1""",
-        (login, login, login),
+            ORDER BY (lower(u.username COLLATE "C") = %s) DESC LIMIT 1""",
+        (folded_name, login, folded_name),
     )
     return cur.fetchone()
 
@@ -149,12 +155,16 @@ def reachable_user_ids(cur, viewer_id: int, user_ids: list[int]) -> set[int]:
     return {row["id"] for row in cur.fetchall()}
 
 
-def erase_user_txn(cur, user_id: int) -> None:
-    """Forget the profile and credentials; the row stays so that old messages keep a sender."""
+def erase_user_txn(cur, user_id: int) -> dict | None:
+    """Forget the profile and credentials; the row stays so that old messages keep a sender. Returns the
+    username and email it had, so that what is keyed by them can be erased too."""
     cur.execute(
-        """UPDATE users SET username = NULL, display_name = 'Deleted account', password_hash = NULL,
+        """UPDATE users n SET username = NULL, display_name = 'Deleted account', password_hash = NULL,
                visible = false, deleted_at = now(), email = NULL, email_confirmed_at = NULL,
-               last_seen_at = NULL
-           WHERE id = %s""",
+               last_seen_at = NULL, hide_last_seen = false
+           FROM (SELECT id, username, email FROM users WHERE id = %s FOR UPDATE) o
+           WHERE n.id = o.id
+           RETURNING o.username, o.email""",
         (user_id,),
     )
+    return cur.fetchone()

@@ -1,9 +1,13 @@
 """Previews made by the server: image thumbnails, video poster frames, durations, square avatars.
 
 Every decoder here reads untrusted bytes, so each is bounded: Pillow refuses images above MAX_PIXELS
-(decompression bombs) before decoding a single pixel, ffmpeg runs with a forced demuxer, file-only
-protocols, one thread and a timeout. Any failure means "no preview": the file still works as a plain
-attachment. Thumbnails are new images built from pixels only, so no EXIF (GPS, camera serial) survives.
+(decompression bombs) before decoding a single pixel. ffmpeg runs with a forced demuxer, file-only
+protocols, one thread, a timeout, a CPU-time and an address-space limit (RLIMIT_CPU, RLIMIT_AS in the
+child), and the same pixel cap: a video whose container declares a frame over MAX_PIXELS gets no poster
+(its first frame is never decoded), and the decoder refuses larger frames anyway (``-max_pixels``), should
+the container lie. Any failure means "no preview": the file still works as a plain attachment. Thumbnails
+are new images built from pixels only, so no EXIF (GPS, camera serial) survives. How many previews run at
+once is bounded by the caller (services/files.py).
 """
 
 from __future__ import annotations
@@ -11,9 +15,12 @@ from __future__ import annotations
 import functools
 import io
 import logging
+import math
 import re
+import resource
 import subprocess
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +34,7 @@ MAX_PIXELS = 50_000_000
 THUMBNAIL_BOX = 512
 AVATAR_SIZES = {"small": 128, "large": 512}
 FFMPEG_TIMEOUT_SECONDS = 20
+DEFAULT_FFMPEG_MEMORY = 1024 * 1024 * 1024
 
 # Pillow warns above MAX_IMAGE_PIXELS and raises above twice that. Both are refusals here: the warning is
 # turned into an exception once for the whole process, so no image between the two limits is ever decoded.
@@ -91,11 +99,12 @@ def _open(source, content_type: str, box: int) -> Image.Image:
     im = Image.open(source, formats=[_PILLOW_FORMATS[content_type]])
     try:
         im.draft("RGB", (box, box))  # JPEG: let the decoder scale down by up to 8; no-op otherwise
-        upright = ImageOps.exif_transpose(im)
-        upright.load()
-        return upright
-    finally:
+        im.load()
+        ImageOps.exif_transpose(im, in_place=True)  # in place: no second full-size copy
+        return im
+    except BaseException:
         im.close()
+        raise
 
 
 def _original_size(path: Path, content_type: str) -> tuple[int, int]:
@@ -120,8 +129,12 @@ def _pixels_only(im: Image.Image, mode: str) -> Image.Image:
 
 def _encode_thumbnail(im: Image.Image) -> tuple[bytes, str]:
     alpha = _has_alpha(im)
-    im = _pixels_only(im, "RGBA" if alpha else "RGB")
+    mode = "RGBA" if alpha else "RGB"
+    if im.mode not in ("RGB", "RGBA", "L", "LA"):  # palette, 1-bit, 16-bit: scaled well only once converted
+        im = im.convert(mode)
+    # Scaled down first: the copies that strip metadata are then of the thumbnail, not of 50 megapixels.
     im.thumbnail((THUMBNAIL_BOX, THUMBNAIL_BOX), Image.Resampling.LANCZOS)
+    im = _pixels_only(im, mode)
     out = io.BytesIO()
     if alpha:
         im.save(out, "PNG", optimize=True)
@@ -194,24 +207,45 @@ _ROTATION = re.compile(rb"(?:displaymatrix: rotation of|rotate\s*:)\s*(-?\d+(?:\
 _ANY_VIDEO = re.compile(rb"Stream #\d+:\d+.*?: Video: ")
 
 
-def _ffmpeg(args: list[str]) -> subprocess.CompletedProcess:
+def _limit_child(memory_bytes: int) -> Callable[[], None]:
+    """Run in the ffmpeg child before exec: it may use this much address space and CPU time, no more."""
+
+    cpu_seconds = max(1, math.ceil(FFMPEG_TIMEOUT_SECONDS))
+
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    return apply
+
+
+def _ffmpeg(args: list[str], memory_bytes: int) -> subprocess.CompletedProcess:
     return subprocess.run(
         [ffmpeg_exe(), "-hide_banner", "-nostdin", "-threads", "1", *args],
         capture_output=True,
         timeout=FFMPEG_TIMEOUT_SECONDS,
         check=False,
+        preexec_fn=_limit_child(memory_bytes),
     )
 
 
 def _input(path: Path, content_type: str) -> list[str]:
-    return ["-protocol_whitelist", "file", "-f", _FFMPEG_DEMUXERS[content_type], "-i", f"file:{path}"]
+    return [
+        *("-max_pixels", str(MAX_PIXELS)),  # the decoder refuses bigger frames, whatever the container says
+        *("-protocol_whitelist", "file", "-f", _FFMPEG_DEMUXERS[content_type], "-i", f"file:{path}"),
+    ]
 
 
-def media_preview(path: Path, content_type: str) -> Preview:
-    """Duration of audio and video; size and poster frame of video (or an audio file's cover picture)."""
+def media_preview(path: Path, content_type: str, memory_bytes: int = DEFAULT_FFMPEG_MEMORY) -> Preview:
+    """Duration of audio and video; size and poster frame of video (or an audio file's cover picture).
+
+    The size comes from probing the container, which decodes nothing; a frame over MAX_PIXELS means no
+    size and no poster, so the frame is never decoded.
+    """
     try:
-        info = _ffmpeg(_input(path, content_type)).stderr
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        info = _ffmpeg(_input(path, content_type), memory_bytes).stderr
+    except (OSError, subprocess.SubprocessError) as exc:
         log.warning("ffmpeg could not read %s: %s", path.name, exc)
         return Preview()
     preview = Preview()
@@ -221,28 +255,34 @@ def media_preview(path: Path, content_type: str) -> Preview:
         preview.duration_ms = round((int(hours) * 3600 + int(minutes) * 60 + float(seconds)) * 1000)
     size = _VIDEO_SIZE.search(info)
     if size:
-        preview.width, preview.height = int(size.group(1)), int(size.group(2))
+        width, height = int(size.group(1)), int(size.group(2))
+        if width * height > MAX_PIXELS:
+            log.info(
+                "no preview for %s: a %dx%d frame is over %d pixels", path.name, width, height, MAX_PIXELS
+            )
+            return preview
+        preview.width, preview.height = width, height
         rotation = _ROTATION.search(info)
         if rotation and round(abs(float(rotation.group(1)))) % 180 == 90:
             preview.width, preview.height = preview.height, preview.width
     if _ANY_VIDEO.search(info):
         # A second in, or a third of the way into a short clip: the very first frame is often black.
         at = min(1.0, (preview.duration_ms or 0) / 3000)
-        poster = _poster(path, content_type, at)
+        poster = _poster(path, content_type, at, memory_bytes)
         if poster is not None:
             data, kind = poster
             preview = _with_thumbnail(preview, data, kind)
     return preview
 
 
-def _poster(path: Path, content_type: str, at_seconds: float) -> tuple[bytes, str] | None:
+def _poster(path: Path, content_type: str, at_seconds: float, memory_bytes: int) -> tuple[bytes, str] | None:
     box = THUMBNAIL_BOX
     scale = f"scale=w='min({box},iw)':h='min({box},ih)':force_original_aspect_ratio=decrease"
     args = ["-ss", f"{at_seconds:.3f}", *_input(path, content_type)]
     args += ["-map", "0:v:0", "-frames:v", "1", "-vf", scale, "-f", "image2pipe", "-c:v", "png", "pipe:1"]
     try:
-        result = _ffmpeg(args)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        result = _ffmpeg(args, memory_bytes)
+    except (OSError, subprocess.SubprocessError) as exc:
         log.warning("ffmpeg gave no poster frame for %s: %s", path.name, exc)
         return None
     if result.returncode != 0 or not result.stdout:

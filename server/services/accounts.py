@@ -6,17 +6,26 @@ import psycopg2.errors
 
 from server import render
 from server.context import AppContext
+from server.db import blocks as blocks_db
+from server.db import codes as codes_db
 from server.db import conversations as conversations_db
 from server.db import messages as messages_db
 from server.db import sessions as sessions_db
+from server.db import throttle as throttle_db
 from server.db import users as users_db
 from server.errors import Conflict, NotFound, Unauthorized
 from server.services import events, files, passwords, throttle, tokens
+from server.services.login_names import address_key, fold
 
 _BAD_LOGIN = "wrong username or password"
 
 
-def register(app: AppContext, username: str, password: str, display_name: str | None) -> dict:
+def register(
+    app: AppContext, username: str, password: str, display_name: str | None, address: str | None
+) -> dict:
+    """A new account. Counted per client address before the bcrypt work, taken names included: hashing is
+    the expensive part, and a name that is taken cost as much as one that was free."""
+    throttle.take_now(app.db, throttle.registrations(app.config), throttle.address_key(address))
     password_hash = passwords.hash_password(password, app.config.bcrypt_rounds)
     try:
         with app.db.transaction() as cur:
@@ -29,31 +38,48 @@ def register(app: AppContext, username: str, password: str, display_name: str | 
 def login(
     app: AppContext, username: str, password: str, device_name: str | None, address: str | None
 ) -> dict:
-    """A new session, or 401 with the same message whether the name exists or not (and in the same time)."""
-    attempt = throttle.begin_attempt(app.db, username, address)
+    """A new session, or 401 with the same message whether the name exists or not (and in the same time).
+
+    The attempt is counted before the password is checked and uncounted when it was right (throttle.py).
+    """
+    name, where = fold(username), address_key(address)
     with app.db.transaction() as cur:
-        row = users_db.get_login(cur, username)
+        throttle.lock_login(cur, name, where)
+        row = users_db.get_login(cur, name, where, app.config.session_idle_days)
+        attempt = throttle.begin_login_txn(cur, app.config, name, where, trusted=bool(row and row["trusted"]))
     if row is None:
         passwords.burn_verify_time(password, app.config.bcrypt_rounds)
         ok = False
     else:
         ok = passwords.verify_password(password, row["password_hash"])
+    housekeeping(app)
     if not ok:
-        throttle.attempt_failed(app.db)
         raise Unauthorized(_BAD_LOGIN)
-    throttle.attempt_succeeded(app.db, username, attempt)
     token = tokens.new_token()
     with app.db.transaction() as cur:
+        throttle_db.forget(cur, attempt)
+        sessions_db.remember_login_address(cur, row["id"], where)
         session_id = sessions_db.insert_session(
             cur, row["id"], tokens.token_hash(token), device_name or "unknown device", address
         )
     return {"token": token, "session_id": session_id, "user": render.me(row)}
 
 
-def authenticate(app: AppContext, token: str) -> dict:
-    """The session behind a bearer token: {session_id, user_id}, or 401."""
+def housekeeping(app: AppContext) -> None:
+    """Now and then (at most once a minute per process): forget spent throttle counts, expired sessions
+    and addresses not signed in from for a session's lifetime."""
+    if not throttle.prune_due():
+        return
     with app.db.autocommit() as cur:
-        session = sessions_db.get_session(cur, tokens.token_hash(token))
+        throttle_db.prune(cur)
+        sessions_db.delete_expired(cur, app.config.session_idle_seconds)
+        sessions_db.forget_stale_login_addresses(cur, app.config.session_idle_days)
+
+
+def authenticate(app: AppContext, token: str) -> dict:
+    """The session behind a bearer token: {session_id, user_id}, or 401 (also once it expired unused)."""
+    with app.db.autocommit() as cur:
+        session = sessions_db.get_session(cur, tokens.token_hash(token), app.config.session_idle_seconds)
         if session is not None and session["stale"]:
             sessions_db.touch_session(cur, session["session_id"])
     if session is None:
@@ -94,12 +120,21 @@ def get_user(app: AppContext, viewer_id: int, user_id: int) -> dict:
     return render.user(row)
 
 
-def delete_account(app: AppContext, user_id: int, password: str) -> None:
-    """Password-confirmed: revoke every session, tombstone my messages, leave my groups, erase the profile."""
-    with app.db.transaction() as cur:
+def check_password(app: AppContext, user_id: int, password: str, field: str) -> None:
+    """A signed-in user's password, for what needs it again (password change, account deletion); 401 if
+    wrong. Wrong ones are counted per account, so a stolen token is no unlimited password oracle."""
+    attempt = throttle.take_now(app.db, throttle.wrong_passwords(app.config), throttle.user_key(user_id))
+    with app.db.autocommit() as cur:
         stored = users_db.get_password_hash(cur, user_id)
     if stored is None or not passwords.verify_password(password, stored):
-        raise Unauthorized("wrong password", field="password")
+        raise Unauthorized("wrong password", field=field)
+    throttle.refund(app.db, [attempt])
+
+
+def delete_account(app: AppContext, user_id: int, password: str) -> None:
+    """Password-confirmed: revoke every session, tombstone my messages, leave my groups, erase the profile
+    and everything else that names me (codes, blocks, throttle counts, sign-in addresses, send budget)."""
+    check_password(app, user_id, password, "password")
     with app.db.transaction() as cur:
         session_ids = sessions_db.delete_user_sessions(cur, user_id)
         for row in messages_db.tombstone_all_from(cur, user_id):
@@ -108,6 +143,18 @@ def delete_account(app: AppContext, user_id: int, password: str) -> None:
             conversations_db.remove_member_txn(cur, conversation_id, user_id)
             app.broker.publish(cur, events.member_removed(conversation_id, user_id))
         doomed_files = files.delete_user_files_txn(cur, user_id)
-        users_db.erase_user_txn(cur, user_id)
+        erased = users_db.erase_user_txn(cur, user_id)
+        codes_db.delete_user_codes(cur, user_id)
+        blocks_db.delete_user_blocks(cur, user_id)
+        sessions_db.forget_login_addresses(cur, user_id)
+        throttle_db.erase_user(cur, user_id, erasure_keys(user_id, erased))
         app.broker.publish(cur, events.sessions_revoked(session_ids))
     files.remove_from_store(app, doomed_files)
+
+
+def erasure_keys(user_id: int, erased: dict | None) -> list[str]:
+    """The throttle keys that name an account: its id and its login name."""
+    keys = [throttle.user_key(user_id)]
+    if erased and erased["username"]:
+        keys.append(throttle.login_key(fold(erased["username"])))
+    return keys

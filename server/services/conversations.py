@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+from datetime import UTC, datetime
+
 from server import render
 from server.context import AppContext
 from server.db import conversations as conversations_db
 from server.db import users as users_db
 from server.errors import Conflict, Forbidden, InvalidField, NotFound
 from server.limits import MAX_GROUP_MEMBERS
-from server.services import events
+from server.services import events, throttle
 
 NOT_FOUND = "no such conversation"
 
@@ -30,10 +33,44 @@ def _view(cur, user_id: int, conversation_id: int) -> dict:
 
 
 def list_mine(app: AppContext, user_id: int) -> list[dict]:
+    """Every conversation of the user at once (the data export); clients page with ``page_mine``."""
     with app.db.transaction() as cur:
         rows = conversations_db.list_for_user(cur, user_id)
         members = conversations_db.members_of(cur, [r["id"] for r in rows]) if rows else {}
     return [render.conversation(row, members[row["id"]]) for row in rows]
+
+
+def page_mine(app: AppContext, user_id: int, cursor: str | None, limit: int) -> tuple[list[dict], str | None]:
+    """A page of the user's conversations, most recent activity first, and the cursor of the next page
+    (None after the last). The cursor is where the page ended, so a conversation that gets a message while
+    a client pages moves to the front, onto a page it already has; its message reaches the client's socket."""
+    before = _decode_cursor(cursor) if cursor is not None else None
+    with app.db.transaction() as cur:
+        rows = conversations_db.page_for_user(cur, user_id, before, limit + 1)
+        more, rows = len(rows) > limit, rows[:limit]
+        members = conversations_db.members_of(cur, [r["id"] for r in rows]) if rows else {}
+    following = _encode_cursor(rows[-1]["last_activity_at"], rows[-1]["id"]) if more else None
+    return [render.conversation(row, members[row["id"]]) for row in rows], following
+
+
+def _encode_cursor(at: datetime, conversation_id: int) -> str:
+    raw = f"{at.astimezone(UTC).isoformat()}|{conversation_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """A cursor this server handed out; anything else is a 400 naming the field."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, _, conversation_id = raw.partition("|")
+        moment, number = datetime.fromisoformat(at), int(conversation_id)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidField(
+            "cursor: must be a cursor a previous page returned as next", field="cursor"
+        ) from None
+    if moment.tzinfo is None or not 0 < number < 2**63:
+        raise InvalidField("cursor: must be a cursor a previous page returned as next", field="cursor")
+    return moment, number
 
 
 def get(app: AppContext, user_id: int, conversation_id: int) -> dict:
@@ -72,6 +109,8 @@ def create_group(app: AppContext, owner_id: int, title: str, member_ids: list[in
         )
     with app.db.transaction() as cur:
         _require_reachable(cur, owner_id, member_ids, "member_ids")
+        # Counted in this transaction: a group that is refused (404, 400) does not count.
+        throttle.take(cur, throttle.groups_created(app.config), throttle.user_key(owner_id))
         conversation_id = conversations_db.create_group_txn(cur, title, owner_id, member_ids)
         app.broker.publish(cur, events.conversation("created", conversation_id))
         return _view(cur, owner_id, conversation_id)

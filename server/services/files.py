@@ -8,6 +8,7 @@ the message, or the account, removes it from disk. An upload that is never sent 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
@@ -16,7 +17,7 @@ import shutil
 import threading
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -159,13 +160,59 @@ def _quota_message(room: int) -> str:
     return f"this file does not fit in your storage quota ({_megabytes(max(room, 0))} left)"
 
 
-def _describe(path: Path, content_type: str) -> previews.Preview:
-    if previews.can_preview_image(content_type):
-        # Pillow holds the GIL-free C decoder for a while: off the event loop under gevent.
-        return run_blocking(previews.image_preview, path, content_type)
-    if previews.can_probe_media(content_type):
-        return previews.media_preview(path, content_type)  # a subprocess: cooperative under gevent
-    return previews.Preview()
+class PreviewSlots:
+    """How many previews one worker process makes at once; the others wait their turn, in order.
+
+    A preview may cost hundreds of megabytes (an image just under the pixel cap, decoded whole) and seconds
+    of CPU, so uploads arriving together queue here instead of multiplying that. ``running`` and
+    ``waiting`` are for the log and the tests.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._slots = threading.BoundedSemaphore(size)
+        self._lock = threading.Lock()
+        self.running = 0
+        self.waiting = 0
+
+    @contextlib.contextmanager
+    def slot(self) -> Iterator[None]:
+        with self._lock:
+            self.waiting += 1
+        self._slots.acquire()
+        with self._lock:
+            self.waiting -= 1
+            self.running += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.running -= 1
+            self._slots.release()
+
+
+_preview_slots: dict[int, PreviewSlots] = {}
+
+
+def preview_slots(app: AppContext) -> PreviewSlots:
+    """This process's slots for the configured CHATIDK_PREVIEW_JOBS (one set per size, made on first use)."""
+    size = app.config.preview_jobs
+    with _stores_lock:
+        slots = _preview_slots.get(size)
+        if slots is None:
+            slots = _preview_slots[size] = PreviewSlots(size)
+        return slots
+
+
+def _describe(app: AppContext, path: Path, content_type: str) -> previews.Preview:
+    if not (previews.can_preview_image(content_type) or previews.can_probe_media(content_type)):
+        return previews.Preview()
+    with preview_slots(app).slot():
+        if previews.can_preview_image(content_type):
+            # Pillow holds the GIL-free C decoder for a while: off the event loop under gevent.
+            return run_blocking(previews.image_preview, path, content_type)
+        # A subprocess, cooperative under gevent, bounded in memory and CPU time.
+        return previews.media_preview(path, content_type, app.config.preview_memory_mb * 1024 * 1024)
 
 
 def _check_declared(declared: int | None, limit: int, room: int | None) -> None:
@@ -208,7 +255,10 @@ def upload(
         with store.staging() as staged:
             size, sha256, head = _receive(open_body(), staged, limit, room, declared_length)
             content_type = sniff(head)
-            preview = _describe(staged, content_type)
+            preview = _describe(app, staged, content_type)
+            keys = [file_id] if preview.thumbnail is None else [file_id, files_db.thumbnail_key(file_id)]
+            # Before a byte is stored: should the process die before the row exists, a purge removes them.
+            _intend(app, keys)
             stored.append(file_id)  # before put: a put that fails half way is cleaned up too
             store.put(staged, file_id)
         if preview.thumbnail is not None:
@@ -235,12 +285,24 @@ def upload(
                 },
                 app.config.user_quota_bytes,
             )
+            if row is not None:
+                files_db.forget_trash(cur, keys)  # the row owns the bytes now
         if row is None:  # another upload of the same user took the room while this one streamed
             raise QuotaExceeded(_quota_message(_room(app, user_id) or 0))
     except BaseException:
         store.delete(stored)
         raise
     return render.file(row)
+
+
+INTENT_GRACE_SECONDS = 15 * 60
+
+
+def _intend(app: AppContext, keys: list[str]) -> None:
+    """Record store keys about to be written, as trash due in INTENT_GRACE_SECONDS unless the row that owns
+    them is committed first (which forgets them). So the store and the rows converge after any crash."""
+    with app.db.autocommit() as cur:
+        files_db.intend_keys(cur, keys, INTENT_GRACE_SECONDS)
 
 
 def delete_upload(app: AppContext, user_id: int, file_id: str) -> None:
@@ -378,23 +440,26 @@ def set_avatar(
         _, _, head = _receive(open_body(), staged, limit, None, declared_length)
         content_type = sniff(head)
         try:
-            images = run_blocking(previews.avatar_images, staged, content_type)
+            with preview_slots(app).slot():
+                images = run_blocking(previews.avatar_images, staged, content_type)
         except previews.NotAnImage as exc:
             raise UnsupportedMediaType(str(exc)) from None
-    with app.db.transaction() as cur:
-        version, old_keys = files_db.set_avatar_txn(cur, user_id, sizes)
-        app.broker.publish(cur, events.user_updated(user_id))
-        new_keys = []
-        try:
-            for size, data in images.items():
-                key = files_db.avatar_key(user_id, version, size)
-                with store.staging() as staged:
-                    staged.write_bytes(data)
-                    store.put(staged, key)
-                new_keys.append(key)
-        except BaseException:
-            store.delete(new_keys)
-            raise
+    with app.db.autocommit() as cur:
+        version = files_db.next_avatar_version(cur)
+    new_keys = [files_db.avatar_key(user_id, version, size) for size in images]
+    _intend(app, new_keys)
+    try:
+        for size, data in images.items():
+            with store.staging() as staged:
+                staged.write_bytes(data)
+                store.put(staged, files_db.avatar_key(user_id, version, size))
+        with app.db.transaction() as cur:
+            old_keys = files_db.set_avatar_txn(cur, user_id, version, sizes)
+            files_db.forget_trash(cur, new_keys)
+            app.broker.publish(cur, events.user_updated(user_id))
+    except BaseException:
+        store.delete(new_keys)
+        raise
     remove_from_store(app, old_keys)
 
 

@@ -50,8 +50,10 @@ def _write_outbox(config: Config, msg: EmailMessage) -> Path:
     outbox = config.data_dir / "outbox"
     outbox.mkdir(parents=True, exist_ok=True)
     path = outbox / f"{msg['Date'][:16].replace(',', '').replace(' ', '-')}-{uuid.uuid4().hex[:8]}.eml"
-    path.write_bytes(bytes(msg))
-    path.chmod(0o600)
+    partial = path.with_suffix(".part")  # renamed when whole: a reader of *.eml never sees half a mail
+    partial.write_bytes(bytes(msg))
+    partial.chmod(0o600)
+    partial.replace(path)
     return path
 
 

@@ -9,9 +9,12 @@ import psycopg2.errors
 from server import render
 from server.context import AppContext
 from server.db import messages as messages_db
+from server.db import throttle as throttle_db
 from server.errors import Conflict, Forbidden, NotFound
-from server.services import events, files
+from server.services import events, files, throttle
 from server.services.conversations import NOT_FOUND, require_member
+
+BLOCKED = "this person does not accept your messages"
 
 
 def _replay(row: dict, conversation_id: int, prefix: str = "") -> dict:
@@ -37,15 +40,19 @@ def send(
     """
     try:
         with app.db.transaction() as cur:
-            check = messages_db.send_precheck(cur, conversation_id, user_id, client_id)
+            check = messages_db.send_precheck(
+                cur, conversation_id, user_id, client_id, app.config.send_burst, app.config.send_rate
+            )
             if check is None:
                 raise NotFound(NOT_FOUND)
             if check["x_id"] is not None:
                 return _replay(check, conversation_id, "x_"), False
             if check["blocked"]:
-                raise Forbidden("this person does not accept your messages")
+                raise Forbidden(BLOCKED)
             if check["peer_deleted"]:
                 raise Conflict("this person deleted their account; the conversation is read-only")
+            if not check["send_token"]:
+                _out_of_budget(app, cur, user_id)
             attachments = files.lock_for_attaching(cur, user_id, file_ids or [])
             row = messages_db.store_message_txn(
                 cur, conversation_id, user_id, client_id, text or "", attachments
@@ -63,6 +70,15 @@ def send(
     return render.message(row), True
 
 
+def _out_of_budget(app: AppContext, cur, user_id: int) -> None:
+    """429: the user's send budget (CHATIDK_SEND_BURST, CHATIDK_SEND_RATE) is spent, for POST …/messages and
+    the socket's send frame alike. A retry of a stored message is answered before this: replays are free."""
+    burst, rate = app.config.send_burst, app.config.send_rate
+    raise throttle.too_many(
+        "messages sent at once", throttle_db.send_token_wait(cur, user_id, burst, rate), 1
+    )
+
+
 def page(
     app: AppContext,
     user_id: int,
@@ -78,12 +94,16 @@ def page(
 
 
 def _own_message(cur, user_id: int, conversation_id: int, seq: int) -> dict:
+    """My message, to edit or delete: not in a 1:1 whose other member blocked me (each change would be
+    pushed to them live), where sending is refused too."""
     require_member(cur, conversation_id, user_id)
     row = messages_db.get_message(cur, conversation_id, seq, lock=True)
     if row is None:
         raise NotFound("no such message")
     if row["sender_id"] != user_id:
         raise Forbidden("you can only change your own messages")
+    if messages_db.blocked_in_direct(cur, conversation_id, user_id):
+        raise Forbidden(BLOCKED)
     return row
 
 

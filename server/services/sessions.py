@@ -6,13 +6,13 @@ from server import render
 from server.context import AppContext
 from server.db import sessions as sessions_db
 from server.db import users as users_db
-from server.errors import NotFound, Unauthorized
-from server.services import events, passwords
+from server.errors import NotFound
+from server.services import accounts, events, passwords
 
 
 def list_mine(app: AppContext, user_id: int, current_session_id: int) -> list[dict]:
     with app.db.autocommit() as cur:
-        rows = sessions_db.list_sessions(cur, user_id)
+        rows = sessions_db.list_sessions(cur, user_id, app.config.session_idle_seconds)
     return [
         {
             "id": row["id"],
@@ -20,6 +20,8 @@ def list_mine(app: AppContext, user_id: int, current_session_id: int) -> list[di
             "client_address": row["client_address"],
             "created_at": render.timestamp(row["created_at"]),
             "last_used_at": render.timestamp(row["last_used_at"]),
+            # A session stops working when unused for CHATIDK_SESSION_IDLE_DAYS; each use moves this on.
+            "expires_at": render.timestamp(row["expires_at"]),
             "current": row["id"] == current_session_id,
         }
         for row in rows
@@ -43,10 +45,7 @@ def revoke_others(app: AppContext, user_id: int, current_session_id: int) -> int
 
 def change_password(app: AppContext, user_id: int, session_id: int, current: str, new: str) -> int:
     """Check the current password, set the new one, sign out every other device; returns how many."""
-    with app.db.autocommit() as cur:
-        stored = users_db.get_password_hash(cur, user_id)
-    if stored is None or not passwords.verify_password(current, stored):
-        raise Unauthorized("wrong password", field="current_password")
+    accounts.check_password(app, user_id, current, "current_password")
     new_hash = passwords.hash_password(new, app.config.bcrypt_rounds)
     with app.db.transaction() as cur:
         users_db.set_password_hash(cur, user_id, new_hash)

@@ -107,6 +107,9 @@ def test_devices_lists_this_one_and_signs_out_others(live_server, desktop_client
     first = dialog.tree.topLevelItem(0)
     assert first.text(0).endswith("(this device)") and first.text(0).startswith("ChatIDK desktop on ")
     assert first.text(2) == "127.0.0.1" and first.text(1)
+    # Sessions expire when unused for the server's idle lifetime (90 days): the dialog says when.
+    assert first.text(3) in {"In 89 days", "In 90 days", "In 91 days"}, first.text(3)
+    assert dialog.tree.headerItem().text(3) == "Expires"
     assert dialog.tree.topLevelItem(1).text(0) == "tests"
     assert dialog.tree.currentItem() is dialog.tree.topLevelItem(1)
     dialog.tree.setCurrentItem(first)

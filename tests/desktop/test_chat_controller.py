@@ -108,6 +108,28 @@ def test_catch_up_fetches_after_the_held_seq_and_merges(world, qtbot):
     assert chat.connection_state == "online"
 
 
+def test_a_conversation_active_while_the_list_is_paged_is_not_taken_for_left(world, qtbot):
+    api, rest, listener, chat = world
+    listener.disconnected.emit("gone")
+    api.unlisted = {2}  # it got a message while the client paged: moved to a page already read
+    listener.connected.emit({"type": "hello"})
+    message = api.post(2, BOB, "while you were paging")
+    listener.event_received.emit(
+        {"type": "message.created", "conversation_id": 2, "seq": 1, "message": message}
+    )
+    qtbot.waitUntil(lambda: rest.idle and chat.connection_state == "online")
+    assert {c.id for c in chat.conversations.all()} == {1, 2}
+
+
+def test_a_conversation_missing_from_the_list_without_news_was_left(world, qtbot):
+    api, rest, listener, chat = world
+    listener.disconnected.emit("gone")
+    api.unlisted = {2}
+    listener.connected.emit({"type": "hello"})
+    qtbot.waitUntil(lambda: rest.idle and chat.connection_state == "online")
+    assert {c.id for c in chat.conversations.all()} == {1}
+
+
 def test_a_gap_in_live_events_is_filled(world, qtbot):
     api, _rest, listener, chat = world
     chat.open_conversation(1)

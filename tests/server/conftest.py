@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -10,8 +11,12 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from server import create_app
+from server.config import Config
 from server.db import users as users_db
 from server.services import passwords
+from server.services.background import jobs
+from tests.support.smtp import SmtpInbox
 
 PASSWORD = "correct horse battery"
 API = "/api/v1"
@@ -185,6 +190,51 @@ def bulk_users(app) -> Iterator[Callable[[int], list[int]]]:
             ]
 
     yield make
+
+
+@pytest.fixture
+def configure(app) -> Callable[..., None]:
+    """``configure(send_burst=5)``: change settings of the running app for this test."""
+    context = app.extensions["chatidk"]
+
+    def change(**settings: Any) -> None:
+        context.config = dataclasses.replace(context.config, **settings)
+
+    return change
+
+
+@pytest.fixture
+def unthrottled_sends(configure) -> None:
+    """For tests that need more messages than a person sends at once (paging): no send budget."""
+    configure(send_burst=0)
+
+
+@pytest.fixture
+def inbox() -> Iterator[SmtpInbox]:
+    """A real SMTP server on loopback that keeps what it receives."""
+    inbox = SmtpInbox().start()
+    yield inbox
+    inbox.stop()
+
+
+@pytest.fixture
+def mailing_app(database_url, tmp_path, inbox):
+    """The app, mailing through the loopback SMTP server (use it as ``app`` in modules that mail)."""
+    app = create_app(
+        Config(
+            database_url=database_url,
+            data_dir=tmp_path,
+            bcrypt_rounds=4,
+            db_pool_size=5,
+            smtp_host="127.0.0.1",
+            smtp_port=inbox.port,
+            smtp_security="none",
+        )
+    )
+    yield app
+    jobs.drain()
+    app.extensions["chatidk"].hub.stop()
+    app.extensions["chatidk"].db.close()
 
 
 def no_such_id() -> int:

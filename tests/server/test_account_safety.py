@@ -2,40 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 
 from server import create_app
 from server.config import Config
 from tests.server.conftest import PASSWORD, assert_error, login
-from tests.support.smtp import SmtpInbox, code_in
+from tests.support.smtp import code_in
 
 NEW_PASSWORD = "a brand new passphrase"
 
 
 @pytest.fixture
-def inbox():
-    inbox = SmtpInbox().start()
-    yield inbox
-    inbox.stop()
-
-
-@pytest.fixture
-def app(database_url, tmp_path, inbox):
-    """The app, mailing through the loopback SMTP server."""
-    app = create_app(
-        Config(
-            database_url=database_url,
-            data_dir=tmp_path,
-            bcrypt_rounds=4,
-            db_pool_size=5,
-            smtp_host="127.0.0.1",
-            smtp_port=inbox.port,
-            smtp_security="none",
-        )
-    )
-    yield app
-    app.extensions["chatidk"].hub.stop()
-    app.extensions["chatidk"].db.close()
+def app(mailing_app):
+    return mailing_app
 
 
 def confirmed(user, inbox, address: str) -> None:
@@ -93,6 +74,16 @@ def test_wrong_expired_and_reused_email_codes_are_refused(app, auth, inbox):
         "sp ace@example.org",
         "x" * 250 + "@example.org",
         "nul\x00@example.org",
+        # Exactly one address: nothing a mail header reads as a second recipient, a name or a comment.
+        "a@b.c,victim",
+        "a@b.c, victim@example.org",
+        "a@b.c;victim@example.org",
+        "a@b.c victim",
+        "Alice <alice@example.org>",
+        "alice@example.org (work)",
+        '"quoted"@example.org',
+        "two..dots@example.org",
+        "alice@example.org\r\nBcc: victim@example.org",
     ],
 )
 def test_bad_email_addresses_are_refused_and_change_nothing(auth, email, inbox):
@@ -265,9 +256,15 @@ def test_list_and_sign_out_devices(auth, bob):
     sessions = alice.get("/sessions").json["sessions"]
     assert len(sessions) == 3
     assert [s["current"] for s in sessions].count(True) == 1
-    assert {"id", "device_name", "client_address", "created_at", "last_used_at", "current"} == set(
-        sessions[0]
-    )
+    assert {
+        "id",
+        "device_name",
+        "client_address",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "current",
+    } == set(sessions[0])
     phone_id = next(s["id"] for s in phone.get("/sessions").json["sessions"] if s["current"])
     # Someone else's session looks like one that does not exist.
     assert_error(bob.delete(f"/sessions/{phone_id}"), 404, "not_found")
@@ -277,6 +274,27 @@ def test_list_and_sign_out_devices(auth, bob):
     assert alice.post("/sessions/revoke-others").json == {"revoked": 1}
     assert_error(tablet.get("/me"), 401, "unauthorized")
     assert [s["current"] for s in alice.get("/sessions").json["sessions"]] == [True]
+
+
+def test_a_session_unused_for_its_idle_lifetime_stops_working(app, auth, client):
+    """As found: bearer tokens never expired. Now a token unused for CHATIDK_SESSION_IDLE_DAYS is refused,
+    and the device list says when each session will expire."""
+    assert Config().session_idle_days == 90
+    alice = auth("alice")
+    laptop = auth("alice", register_first=False)
+    sessions = {s["id"]: s for s in alice.get("/sessions").json["sessions"]}
+    for session in sessions.values():
+        used = datetime.fromisoformat(session["last_used_at"])
+        assert datetime.fromisoformat(session["expires_at"]) - used == timedelta(days=90)
+    laptop_id = next(i for i, s in sessions.items() if not s["current"])
+    with app.extensions["chatidk"].db.transaction() as cur:
+        cur.execute(
+            "UPDATE sessions SET last_used_at = now() - interval '90 days 1 minute' WHERE id = %s",
+            (laptop_id,),
+        )
+    assert_error(laptop.get("/me"), 401, "unauthorized")
+    assert laptop_id not in {s["id"] for s in alice.get("/sessions").json["sessions"]}
+    assert alice.get("/me").status_code == 200  # use keeps a session alive
 
 
 # ---- blocking -------------------------------------------------------------------------------------------
@@ -305,6 +323,28 @@ def test_a_blocked_user_cannot_open_a_1to1_message_me_find_me_or_add_me(auth):
     # Unblocking restores everything.
     assert alice.delete(f"/blocks/{mallory.id}").status_code == 204
     assert mallory.send(existing["id"], "thanks")["seq"] == 2
+
+
+def test_a_blocked_user_cannot_edit_or_delete_their_old_messages_in_my_1to1(auth):
+    """As found: the block stopped new messages, but edits and deletions still reached the blocker live."""
+    alice, mallory = auth("alice"), auth("mallory")
+    chat = mallory.direct_with(alice)["id"]
+    old = mallory.send(chat, "an old message")
+    group = mallory.group("shared", alice)["id"]
+    in_group = mallory.send(group, "in a group")
+    assert alice.request("PUT", f"/blocks/{mallory.id}", {}).status_code == 200
+    path = f"/conversations/{chat}/messages/{old['seq']}"
+    assert_error(mallory.patch(path, {"text": "something nasty"}), 403, "forbidden")
+    assert_error(mallory.delete(path), 403, "forbidden")
+    assert [(m["text"], m["edited_at"], m["deleted"]) for m in alice.messages(chat)] == [
+        ("an old message", None, False)
+    ]
+    # Groups stay shared (the block is about the 1:1), and unblocking restores it.
+    assert (
+        mallory.patch(f"/conversations/{group}/messages/{in_group['seq']}", {"text": "ok"}).status_code == 200
+    )
+    assert alice.delete(f"/blocks/{mallory.id}").status_code == 204
+    assert mallory.patch(path, {"text": "edited"}).status_code == 200
 
 
 def test_block_list_and_its_errors(auth):

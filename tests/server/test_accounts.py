@@ -15,6 +15,23 @@ from tests.server.conftest import (
     register,
 )
 
+# Text-direction controls and line separators: "\u202eecilA" shows as "Alice" (as found, accepted).
+DISGUISED = [
+    "\u202eecilA",
+    "Alice\u202e",
+    "\u202dAlice",
+    "Al\u202aice",
+    "Al\u202bice",
+    "Al\u202cice",
+    "\u2066Alice\u2069",
+    "\u2067Alice",
+    "\u2068Alice",
+    "Ali\u200fce",
+    "Ali\u200ece",
+    "Ali\u061cce",
+    "Alice\u2028Admin",
+    "Alice\u2029Admin",
+]
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 
 
@@ -131,7 +148,18 @@ def test_password_with_nul_is_refused(client):
 
 
 def test_display_name_rules_at_registration(client):
-    for display_name in ["A" * 65, "   ", "", "\u200b", " \u200f\u200e ", "a\u0007b", "a\nb", "\u0000", 7]:
+    for display_name in [
+        "A" * 65,
+        "   ",
+        "",
+        "\u200b",
+        " \u200f\u200e ",
+        "a\u0007b",
+        "a\nb",
+        "\u0000",
+        7,
+        *DISGUISED,
+    ]:
         r = client.post(
             f"{API}/accounts", json={"username": "alice", "password": PASSWORD, "display_name": display_name}
         )
@@ -274,6 +302,7 @@ def test_update_me_field_errors_change_nothing(alice):
         ({"display_name": "   "}, "display_name"),
         ({"display_name": "x" * 65}, "display_name"),
         ({"display_name": "tab\tbed"}, "display_name"),
+        *(({"display_name": name}, "display_name") for name in DISGUISED),
         ({"display_name": 5}, "display_name"),
         ({"username": "mallory"}, "username"),
         ({"visible": False, "admin": True}, "admin"),

@@ -177,6 +177,9 @@ def test_group_field_errors(alice, bob):
         ({"kind": "group", "title": "x" * 101}, "title"),
         ({"kind": "group", "title": "a\u0000b"}, "title"),
         ({"kind": "group", "title": "a\nb"}, "title"),
+        ({"kind": "group", "title": "\u202epuorG"}, "title"),
+        ({"kind": "group", "title": "Family\u2028Admins"}, "title"),
+        ({"kind": "group", "title": "\u2066Family\u2069"}, "title"),
         ({"kind": "group", "title": 5}, "title"),
         ({"kind": "group", "title": "t", "member_ids": 2}, "member_ids"),
         ({"kind": "group", "title": "t", "member_ids": ["2"]}, "member_ids.0"),
@@ -254,6 +257,7 @@ def test_rename_field_errors_leave_the_title(alice):
         ({"title": None}, "title"),
         ({"title": 3}, "title"),
         ({"title": "a", "x": 1}, "x"),
+        ({"title": "\u202eylimaF"}, "title"),  # shows as "Family"
     ]:
         r = alice.patch(f"/conversations/{group['id']}", body)
         assert_error(r, 400, "invalid_field", field, case=body)
@@ -304,7 +308,7 @@ def test_unread_count_skips_deleted_messages(alice, bob):
 def test_empty_list(alice):
     r = alice.get("/conversations")
     assert r.status_code == 200
-    assert r.json == {"conversations": []}
+    assert r.json == {"conversations": [], "next": None}
 
 
 # ---- read position --------------------------------------------------------------------------------------

@@ -104,7 +104,7 @@ def test_server_faults_answer_a_generic_json_500(app, client, alice, monkeypatch
     def broken(*args, **kwargs):
         raise RuntimeError("secret detail: password=hunter2 at /srv/chatidk/server.py line 12")
 
-    monkeypatch.setattr(conversations, "list_mine", broken)
+    monkeypatch.setattr(conversations, "page_mine", broken)
     r = client.get(API + "/conversations", headers=alice.headers)
     error = assert_error(r, 500, "internal_error")
     assert "hunter2" not in r.get_data(as_text=True)

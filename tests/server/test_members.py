@@ -129,7 +129,7 @@ def test_owner_removes_a_member_who_then_sees_nothing(alice, bob, carol):
         bob.delete(f"/conversations/{gid}/messages/1"),
     ]:
         assert_error(response, 404, "not_found")
-    assert bob.get("/conversations").json == {"conversations": []}
+    assert bob.get("/conversations").json == {"conversations": [], "next": None}
 
 
 def test_only_the_owner_removes_others(alice, bob, carol):
@@ -171,7 +171,7 @@ def test_owner_leaving_hands_ownership_to_the_longest_standing_member(alice, bob
 def test_the_last_member_leaves(alice):
     group = alice.group("alone")
     assert remove(alice, group["id"], alice.id).status_code == 204
-    assert alice.get("/conversations").json == {"conversations": []}
+    assert alice.get("/conversations").json == {"conversations": [], "next": None}
 
 
 def test_nobody_leaves_a_direct(alice, bob):

@@ -259,7 +259,7 @@ def test_walking_forward_and_backward_sees_every_message_once(alice, seven):
     assert seen == [1, 2, 3, 4, 5, 6, 7]
 
 
-def test_page_limits(alice, chat):
+def test_page_limits(alice, chat, unthrottled_sends):
     for i in range(201):
         alice.send(chat, f"m{i}")
     assert len(page(alice, chat)[0]) == 50

@@ -6,7 +6,6 @@ import pytest
 
 from server import create_app
 from server.config import Config
-from server.services import throttle
 
 PASSWORD = "correct horse battery"
 
@@ -52,7 +51,7 @@ def test_without_trust_the_header_is_ignored_for_addresses_and_throttling(make_c
     client.post("/api/v1/accounts", json={"username": "alice", "password": PASSWORD})
     assert _recorded_address(client, _login(client, PASSWORD, "9.9.9.9").json["token"]) == "10.0.0.1"
     # Failures claiming many addresses all count against the one real address.
-    for n in range(throttle.ADDRESS_LIMIT):
+    for n in range(Config().login_failures_per_address):
         client.post(
             "/api/v1/sessions",
             json={"username": f"nobody{n}", "password": "wrong password"},
@@ -66,7 +65,7 @@ def test_with_one_trusted_hop_the_forwarded_address_is_the_client(make_client):
     client = make_client(1)
     client.post("/api/v1/accounts", json={"username": "alice", "password": PASSWORD})
     assert _recorded_address(client, _login(client, PASSWORD, "9.9.9.9").json["token"]) == "9.9.9.9"
-    for n in range(throttle.ADDRESS_LIMIT):
+    for n in range(Config().login_failures_per_address):
         client.post(
             "/api/v1/sessions",
             json={"username": f"nobody{n}", "password": "wrong password"},

@@ -92,7 +92,7 @@ class ServerProcess:
             try:
                 if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
                     return self
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # still booting, or a busy machine
                 pass
             time.sleep(0.05)
         self.kill()
