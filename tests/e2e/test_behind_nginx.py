@@ -148,5 +148,5 @@ def test_oversized_bodies_are_refused_by_nginx(proxy):
 
 
 def test_plain_http_is_redirected_to_https(proxy):
-    r = requests.get(f"http://127.0.0.1:{proxy.http_port}/healthz", allow_redirects=False, timeout=5)
+    r = requests.get(f"http://127.0.0.1:{proxy.http_port}/healthz", allow_redirects=False, timeout=30)
     assert r.status_code == 301 and r.headers["Location"].startswith("https://")

@@ -10,10 +10,11 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import requests
+
+from tests.support import wait
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -62,7 +63,8 @@ class ServerProcess:
         self.log_path = data_dir / f"server-{self.port}.log"
         self._proc: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 30) -> ServerProcess:
+    def start(self, timeout: float = 90) -> ServerProcess:
+        """Start the server and return once /healthz answers 200 (a slow machine only makes this longer)."""
         env = {
             **os.environ,
             "CHATIDK_DATABASE_URL": self.database_url,
@@ -85,18 +87,21 @@ class ServerProcess:
         )
         log.close()
         _RUNNING.add(self)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+
+        def answering() -> bool:
             if self._proc.poll() is not None:
                 raise RuntimeError(f"server exited with {self._proc.returncode}:\n{self.log()}")
-            try:
-                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
-                    return self
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.05)
-        self.kill()
-        raise RuntimeError(f"server did not answer within {timeout} s:\n{self.log()}")
+            return requests.get(self.url + "/healthz", timeout=10).status_code == 200
+
+        try:
+            # Any request error is "not yet": refused while booting, a read timeout while the machine is busy.
+            wait.until(
+                answering, timeout=timeout, what="server answering", tolerate=(requests.RequestException,)
+            )
+        except AssertionError:
+            self.kill()
+            raise RuntimeError(f"server did not answer within {timeout} s:\n{self.log()}") from None
+        return self
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-5000:] if self.log_path.exists() else ""
