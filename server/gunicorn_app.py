@@ -10,12 +10,13 @@ packaging/server/gunicorn.conf.py (gunicorn under systemd) takes them from here 
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 import sys
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
-from gunicorn.errors import AppImportError
+from gunicorn.errors import AppImportError, HaltServer
 
 from server.config import Config
 
@@ -96,8 +97,14 @@ class ChatServer(BaseApplication):
 def serve(config: Config) -> int:
     """Run until stopped; the exit status is gunicorn's (non-zero when the workers could not boot)."""
     preflight()
+    master = os.getpid()
     try:
         ChatServer(config).run()
     except SystemExit as exc:
+        if os.getpid() != master:
+            raise  # a worker ending (it was forked inside run()): its own exit, nothing to report
         return exc.code if isinstance(exc.code, int) else 1
+    except HaltServer as exc:
+        # A second worker failed to boot while the first failure was stopping the server.
+        return exc.exit_status
     return 0

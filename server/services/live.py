@@ -92,21 +92,35 @@ class Hub:
                 self._heartbeats.start()
 
     def connect(self, user_id: int, session_id: int) -> Connection:
-        """Register a socket; returns once this process is listening, so nothing committed later is missed."""
-        self._start()
+        """Register a socket; returns once this process is listening, so nothing committed later is missed.
+
+        Registered first and then waiting for the listener: should the LISTEN connection break in between,
+        the socket is either closed with 1012 or waits for the new LISTEN, never silently deaf. Nothing is
+        left registered when this raises.
+        """
         conn = Connection(user_id, session_id)
         with self._lock:
             self._by_user.setdefault(user_id, set()).add(conn)
-        conn.socket_id = presence.socket_opened(self._db, self._broker, user_id, session_id, self.process_key)
+        try:
+            self._start()
+            conn.socket_id = presence.socket_opened(
+                self._db, self._broker, user_id, session_id, self.process_key
+            )
+        except BaseException:
+            self._unregister(conn)
+            raise
         return conn
 
-    def disconnect(self, conn: Connection) -> None:
+    def _unregister(self, conn: Connection) -> None:
         with self._lock:
             conns = self._by_user.get(conn.user_id)
             if conns is not None:
                 conns.discard(conn)
                 if not conns:
                     del self._by_user[conn.user_id]
+
+    def disconnect(self, conn: Connection) -> None:
+        self._unregister(conn)
         if conn.socket_id:
             try:
                 presence.socket_closed(self._db, self._broker, conn.user_id, conn.socket_id)
@@ -188,7 +202,11 @@ class Hub:
     # ---- dispatch ------------------------------------------------------------------------------------
 
     def dispatch(self, events: list[dict]) -> None:
-        """Deliver a batch of broker events to the sockets of this process."""
+        """Deliver a batch of broker events to the sockets of this process.
+
+        An event that cannot be delivered (the database failed while loading it) closes, with 1012, every
+        local socket it may have been for: their clients reconnect and catch up instead of missing it.
+        """
         with self._lock:
             if not self._by_user:
                 # Nobody here: only keep the membership cache honest.
@@ -196,51 +214,73 @@ class Hub:
                     if event.get("t") == "member":
                         self._forget_members(event["c"])
                 return
-        with self._db.autocommit() as cur:
-            message_ids = [e["m"] for e in events if e.get("t") == "message"]
-            loaded = messages_db.get_messages_by_id(cur, message_ids) if message_ids else {}
-            for event in events:
-                kind = event.get("t")
-                if kind == "message":
-                    self._message_event(cur, event, loaded.get(event["m"]))
-                elif kind == "conversation":
-                    self._conversation_event(cur, event)
-                elif kind == "member":
-                    self._member_event(cur, event)
-                elif kind == "read":
-                    # Every member: my other devices clear their badge, the others update "seen".
-                    self._send(
-                        self._members_of(cur, event["c"]),
-                        {
-                            "type": "read",
-                            "conversation_id": event["c"],
-                            "user_id": event["u"],
-                            "seq": event["s"],
-                        },
-                    )
-                elif kind == "user":
-                    self._user_event(cur, event["u"])
-                elif kind == "presence":
-                    self._presence_event(cur, event["u"])
-                elif kind == "typing":
-                    audience = [
-                        u for u in self._members_of(cur, event["c"]) if u != event["u"] and self._local([u])
-                    ]
-                    if audience:
-                        audience = set(audience) - presence_db.blockers_of(cur, event["u"], audience)
-                    self._send(
-                        audience,
-                        {
-                            "type": "typing",
-                            "conversation_id": event["c"],
-                            "user_id": event["u"],
-                            "expires_in_ms": presence.TYPING_EXPIRES_MS,
-                        },
-                    )
-                elif kind == "sessions_revoked":
-                    self._revoke(set(event["s"]))
-                else:
-                    log.error("unknown event %r", event)
+        delivered = 0
+        try:
+            with self._db.autocommit() as cur:
+                message_ids = [e["m"] for e in events if e.get("t") == "message"]
+                loaded = messages_db.get_messages_by_id(cur, message_ids) if message_ids else {}
+                for event in events:
+                    self._deliver(cur, event, loaded)
+                    delivered += 1
+        except Exception:
+            missed = events[delivered:]
+            log.exception("could not deliver %d live events; closing the sockets they were for", len(missed))
+            self._close_concerned(missed)
+
+    def _close_concerned(self, missed: list[dict]) -> None:
+        """Close with 1012 the local sockets that may be owed one of ``missed``, known without the database:
+        the cached members of the conversations concerned, else everyone here."""
+        concerned: set[int] = set()
+        for event in missed:
+            members = None
+            if event.get("t") in ("message", "conversation", "read", "typing"):
+                with self._members_lock:
+                    members = self._members.get(event.get("c", 0))
+            if members is None:
+                self.drop_everyone()
+                return
+            concerned |= members
+        for conn in self._local(concerned):
+            conn.close(1012)
+
+    def _deliver(self, cur, event: dict, loaded: dict[int, dict]) -> None:
+        kind = event.get("t")
+        if kind == "message":
+            self._message_event(cur, event, loaded.get(event["m"]))
+        elif kind == "conversation":
+            self._conversation_event(cur, event)
+        elif kind == "member":
+            self._member_event(cur, event)
+        elif kind == "read":
+            # Every member: my other devices clear their badge, the others update "seen".
+            self._send(
+                self._members_of(cur, event["c"]),
+                {"type": "read", "conversation_id": event["c"], "user_id": event["u"], "seq": event["s"]},
+            )
+        elif kind == "user":
+            self._user_event(cur, event["u"])
+        elif kind == "presence":
+            self._presence_event(cur, event["u"])
+        elif kind == "typing":
+            self._typing_event(cur, event)
+        elif kind == "sessions_revoked":
+            self._revoke(set(event["s"]))
+        else:
+            log.error("unknown event %r", event)
+
+    def _typing_event(self, cur, event: dict) -> None:
+        audience = [u for u in self._members_of(cur, event["c"]) if u != event["u"] and self._local([u])]
+        if audience:
+            audience = list(set(audience) - presence_db.blockers_of(cur, event["u"], audience))
+        self._send(
+            audience,
+            {
+                "type": "typing",
+                "conversation_id": event["c"],
+                "user_id": event["u"],
+                "expires_in_ms": presence.TYPING_EXPIRES_MS,
+            },
+        )
 
     def _message_event(self, cur, event: dict, row: dict | None) -> None:
         if row is None:
