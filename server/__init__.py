@@ -22,6 +22,7 @@ def create_app(config=None, *, database=None):
     from flask import Flask
     from werkzeug.middleware.proxy_fix import ProxyFix
 
+    from server import file_wrapper
     from server.api import api
     from server.api.events import sock
     from server.api.files import FileIdConverter
@@ -51,6 +52,7 @@ def create_app(config=None, *, database=None):
     app.url_map.converters["id"] = IdConverter
     app.url_map.converters["file_id"] = FileIdConverter
     app.url_map.strict_slashes = False
+    file_wrapper.install(app)
     if config.proxy_hops:
         app.wsgi_app = ProxyFix(
             app.wsgi_app, x_for=config.proxy_hops, x_proto=config.proxy_hops, x_host=config.proxy_hops

@@ -14,12 +14,17 @@ import logging
 import re
 import subprocess
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from PIL import Image, ImageOps
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Offload = Callable[..., Any]  # offload(fn, *args) -> fn(*args), run wherever the caller wants
 
 # 50 megapixels: every phone camera but the 200 MP ones; a full decode of the largest image allowed is
 # ~150 MB of RGB. JPEGs are decoded in draft mode (down-scaled by the decoder) and cost far less.
@@ -207,8 +212,16 @@ def _input(path: Path, content_type: str) -> list[str]:
     return ["-protocol_whitelist", "file", "-f", _FFMPEG_DEMUXERS[content_type], "-i", f"file:{path}"]
 
 
-def media_preview(path: Path, content_type: str) -> Preview:
-    """Duration of audio and video; size and poster frame of video (or an audio file's cover picture)."""
+def _direct(fn: Callable[..., T], *args: Any) -> T:
+    return fn(*args)
+
+
+def media_preview(path: Path, content_type: str, offload: Offload = _direct) -> Preview:
+    """Duration of audio and video; size and poster frame of video (or an audio file's cover picture).
+
+    ``offload(fn, *args)`` runs the CPU part (decoding and re-encoding the poster frame): the server passes
+    its thread pool, so that only the ffmpeg subprocesses are waited for on the event loop.
+    """
     try:
         info = _ffmpeg(_input(path, content_type)).stderr
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -228,14 +241,19 @@ def media_preview(path: Path, content_type: str) -> Preview:
     if _ANY_VIDEO.search(info):
         # A second in, or a third of the way into a short clip: the very first frame is often black.
         at = min(1.0, (preview.duration_ms or 0) / 3000)
-        poster = _poster(path, content_type, at)
+        poster = _poster(path, content_type, at, offload)
         if poster is not None:
             data, kind = poster
             preview = _with_thumbnail(preview, data, kind)
     return preview
 
 
-def _poster(path: Path, content_type: str, at_seconds: float) -> tuple[bytes, str] | None:
+def _frame_thumbnail(png: bytes) -> tuple[bytes, str]:
+    with _open(io.BytesIO(png), "image/png", THUMBNAIL_BOX) as frame:
+        return _encode_thumbnail(frame)
+
+
+def _poster(path: Path, content_type: str, at_seconds: float, offload: Offload) -> tuple[bytes, str] | None:
     box = THUMBNAIL_BOX
     scale = f"scale=w='min({box},iw)':h='min({box},ih)':force_original_aspect_ratio=decrease"
     args = ["-ss", f"{at_seconds:.3f}", *_input(path, content_type)]
@@ -248,8 +266,7 @@ def _poster(path: Path, content_type: str, at_seconds: float) -> tuple[bytes, st
     if result.returncode != 0 or not result.stdout:
         return None
     try:
-        with _open(io.BytesIO(result.stdout), "image/png", THUMBNAIL_BOX) as frame:
-            return _encode_thumbnail(frame)
+        return offload(_frame_thumbnail, result.stdout)
     except Exception as exc:
         log.info("ffmpeg's poster frame for %s did not decode: %s", path.name, exc)
         return None

@@ -84,7 +84,7 @@ def remove_from_store(app: AppContext, keys: list[str]) -> None:
     if not keys:
         return
     try:
-        store_for(app).delete(keys)
+        run_blocking(store_for(app).delete, keys)  # unlinks and folder fsyncs: off the event loop
         with app.db.autocommit() as cur:
             files_db.forget_trash(cur, keys)
     except Exception:
@@ -103,7 +103,7 @@ def purge(app: AppContext) -> int:
         # Give a concurrent remove_from_store a minute to finish before taking its keys over.
         leftovers = files_db.take_trash(cur, older_than_seconds=60)
     remove_from_store(app, leftovers)
-    swept = store_for(app).sweep_staging(older_than_seconds=24 * 3600)
+    swept = run_blocking(store_for(app).sweep_staging, 24 * 3600)
     return len(keys) + len(leftovers) + swept
 
 
@@ -124,7 +124,11 @@ def _purge_now_and_then(app: AppContext) -> None:
 
 
 def _receive(stream: BinaryIO, target: Path, limit: int, room: int | None) -> tuple[int, bytes, bytes]:
-    """Copy the body to ``target`` in chunks, refusing it as soon as it passes ``limit`` or ``room``."""
+    """Copy the body to ``target`` in chunks, refusing it as soon as it passes ``limit`` or ``room``.
+
+    The socket is read on the event loop (cooperative); hashing and writing each chunk go to the thread
+    pool, which also makes every chunk a point where the worker's other sockets get their turn.
+    """
     digest = hashlib.sha256()
     head = b""
     size = 0
@@ -143,9 +147,18 @@ def _receive(stream: BinaryIO, target: Path, limit: int, room: int | None) -> tu
                 raise QuotaExceeded(_quota_message(room))
             if len(head) < SNIFF_BYTES:
                 head += chunk[: SNIFF_BYTES - len(head)]
-            digest.update(chunk)
-            out.write(chunk)
+            run_blocking(_hash_and_write, digest, out, chunk)
     return size, digest.digest(), head
+
+
+def _hash_and_write(digest, out: BinaryIO, chunk: bytes) -> None:
+    digest.update(chunk)
+    out.write(chunk)
+
+
+def _put(store: FileStore, staged: Path, key: str) -> None:
+    """``store.put`` (fsync, rename, folder fsync) in the thread pool: an fsync can take many milliseconds."""
+    run_blocking(store.put, staged, key)
 
 
 def _quota_message(room: int) -> str:
@@ -157,7 +170,8 @@ def _describe(path: Path, content_type: str) -> previews.Preview:
         # Pillow holds the GIL-free C decoder for a while: off the event loop under gevent.
         return run_blocking(previews.image_preview, path, content_type)
     if previews.can_probe_media(content_type):
-        return previews.media_preview(path, content_type)  # a subprocess: cooperative under gevent
+        # ffmpeg runs as a subprocess (cooperative under gevent); decoding its poster frame is offloaded.
+        return previews.media_preview(path, content_type, offload=run_blocking)
     return previews.Preview()
 
 
@@ -203,12 +217,12 @@ def upload(
             content_type = sniff(head)
             preview = _describe(staged, content_type)
             stored.append(file_id)  # before put: a put that fails half way is cleaned up too
-            store.put(staged, file_id)
+            _put(store, staged, file_id)
         if preview.thumbnail is not None:
             with store.staging() as staged:
                 staged.write_bytes(preview.thumbnail)
                 stored.append(files_db.thumbnail_key(file_id))
-                store.put(staged, files_db.thumbnail_key(file_id))
+                _put(store, staged, files_db.thumbnail_key(file_id))
         with app.db.transaction() as cur:
             row = files_db.insert_file_txn(
                 cur,
@@ -231,7 +245,7 @@ def upload(
         if row is None:  # another upload of the same user took the room while this one streamed
             raise QuotaExceeded(_quota_message(_room(app, user_id) or 0))
     except BaseException:
-        store.delete(stored)
+        run_blocking(store.delete, stored)
         raise
     return render.file(row)
 
@@ -335,14 +349,18 @@ def export_user_files(app: AppContext, user_id: int, archive: zipfile.ZipFile) -
         with app.db.autocommit() as cur:
             rows = files_db.uploaded_by(cur, user_id, after, 500)
         for row in rows:
-            _copy_into(archive, store, row["id"], f"files/{row['id']}-{row['name']}", row["size"])
+            # Copying (and CRC-32ing) a large file into the zip takes a while: off the event loop.
+            run_blocking(
+                _copy_into, archive, store, row["id"], f"files/{row['id']}-{row['name']}", row["size"]
+            )
         if len(rows) < 500:
             break
         after = rows[-1]["id"]
     with app.db.autocommit() as cur:
         version = files_db.avatar_version(cur, user_id)
     if version is not None:
-        _copy_into(archive, store, files_db.avatar_key(user_id, version, "large"), "files/avatar.jpg", 0)
+        key = files_db.avatar_key(user_id, version, "large")
+        run_blocking(_copy_into, archive, store, key, "files/avatar.jpg", 0)
 
 
 def _copy_into(archive: zipfile.ZipFile, store: FileStore, key: str, name: str, size: int) -> None:
@@ -383,10 +401,10 @@ def set_avatar(
                 key = files_db.avatar_key(user_id, version, size)
                 with store.staging() as staged:
                     staged.write_bytes(data)
-                    store.put(staged, key)
+                    _put(store, staged, key)
                 new_keys.append(key)
         except BaseException:
-            store.delete(new_keys)
+            run_blocking(store.delete, new_keys)
             raise
     remove_from_store(app, old_keys)
 
