@@ -33,6 +33,7 @@ def create_app(config=None, *, database=None):
     from server.db import Database
     from server.errors import register_error_handlers
     from server.limits import MAX_JSON_BYTES
+    from server.services import presence
     from server.services.broker import PostgresBroker
     from server.services.live import Hub
 
@@ -60,7 +61,8 @@ def create_app(config=None, *, database=None):
 
     db = database or Database(config.database_url, config.db_pool_size)
     broker = PostgresBroker(config.database_url)
-    app.extensions["chatidk"] = AppContext(config=config, db=db, broker=broker, hub=Hub(db, broker))
+    hub = Hub(db, broker, presence.instance_of(config))
+    app.extensions["chatidk"] = AppContext(config=config, db=db, broker=broker, hub=hub)
 
     register_error_handlers(app)
     if config.access_log:

@@ -12,8 +12,6 @@ import json
 import logging
 import os
 import queue
-import secrets
-import socket
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -65,14 +63,15 @@ def _frame(payload: dict) -> str:
 
 
 class Hub:
-    def __init__(self, db: Database, broker: Broker) -> None:
+    def __init__(self, db: Database, broker: Broker, instance: str = "local") -> None:
         self._db = db
         self._broker = broker
         self._by_user: dict[int, set[Connection]] = {}
         self._lock = threading.Lock()
         self._members: OrderedDict[int, frozenset[int]] = OrderedDict()
         self._members_lock = threading.Lock()
-        self.process_key = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        # Forked by the gunicorn master (the parent): its presence sweep recognises these rows as its own.
+        self.process_key = presence.process_key(instance, os.getppid(), os.getpid())
         self._typing = presence.TypingThrottle()
         self._stop = threading.Event()
         self._heartbeats: threading.Thread | None = None
