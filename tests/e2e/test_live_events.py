@@ -107,7 +107,7 @@ def test_a_socket_that_stops_answering_pings_is_closed(server_factory, live_serv
 
     server = server_factory(extra_env={"CHATIDK_WS_PING_INTERVAL": "1"})
     alice = ApiClient(server.url, "alice")
-    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as raw:
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as raw:
         raw.sendall(
             b"GET /api/v1/events HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
