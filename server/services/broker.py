@@ -88,18 +88,23 @@ class PostgresBroker:
                 self._stopping.wait(backoff)
                 backoff = min(backoff * 2, _BACKOFF_MAX)
                 continue
-            backoff = _BACKOFF_FIRST
             self._listening.set()
             try:
                 while not self._stopping.is_set():
                     batch = _parse(listener.receive())
+                    backoff = _BACKOFF_FIRST  # it worked for a while: the next loss reconnects at once
                     if batch:
                         _deliver(batch, on_events, on_gap)
-            except ListenerGone as exc:
-                log.warning("the event listener's database connection is gone (%s); reconnecting", exc)
+            except Exception as exc:  # ListenerGone, or anything unforeseen: never leave this process deaf
+                if isinstance(exc, ListenerGone):
+                    log.warning("the event listener's database connection is gone (%s); reconnecting", exc)
+                else:
+                    log.exception("the event listener failed; reconnecting")
                 # Cleared before on_gap: a socket registered after on_gap's sweep waits for the new LISTEN.
                 self._listening.clear()
                 _call_safely(on_gap)
+                self._stopping.wait(backoff)
+                backoff = min(backoff * 2, _BACKOFF_MAX)
             finally:
                 listener.close()
 
