@@ -20,6 +20,24 @@ def body(total: int, piece: int = MIB):
         yield block[: min(piece, total - start)]
 
 
+class SizedBody:
+    """A body of ``total`` bytes read in pieces, with a length: sent with Content-Length, as the desktop
+    client sends a file from disk (a generator would be sent chunked)."""
+
+    def __init__(self, total: int) -> None:
+        self._left = total
+        self._block = bytes(range(256)) * (MIB // 256)
+
+    def __len__(self) -> int:
+        return self._left
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to ``size`` bytes (at most 1 MiB at a time; readers of a body take short reads)."""
+        piece = self._block[: min(MIB if size is None or size < 0 else size, MIB, self._left)]
+        self._left -= len(piece)
+        return piece
+
+
 def main(argv: list[str]) -> int:
     kind, url, token, size = argv[0], argv[1], argv[2], int(argv[3])
     headers = {"Authorization": f"Bearer {token}"}
