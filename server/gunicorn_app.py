@@ -65,6 +65,8 @@ def _when_ready(arbiter: Any) -> None:
 def _sweep_presence_of_predecessors() -> None:
     """Sockets recorded by an earlier run on this address and port are gone (it was stopped or crashed):
     show their users offline now. In the master, before the first worker; its connection closed again."""
+    from psycopg2.extensions import make_dsn
+
     from server.db import Database
     from server.services import presence
     from server.services.broker import PostgresBroker
@@ -72,7 +74,7 @@ def _sweep_presence_of_predecessors() -> None:
     config = Config.from_env()
     if not config.database_url:
         return
-    db = Database(config.database_url, 1)
+    db = Database(make_dsn(config.database_url, connect_timeout=10), 1)  # never holds up the workers long
     try:
         swept = presence.sweep_predecessors(
             db, PostgresBroker(config.database_url), presence.instance_of(config), os.getpid()
