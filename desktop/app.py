@@ -18,6 +18,7 @@ from desktop.controller.password_reset import PasswordResetController
 from desktop.controller.session import Account, SessionController, default_rest_factory
 from desktop.credentials import make_credential_store
 from desktop.net.events import EventListener
+from desktop.net.worker_thread import shutdown_deadline
 from desktop.settings import AppSettings
 from desktop.version import __version__
 from desktop.views.about_dialog import AboutDialog
@@ -138,9 +139,9 @@ class DesktopApp(QObject):
         login.reset_for(reason)
         login.show()
 
-    def _close_chat(self) -> None:
+    def _close_chat(self, deadline: float | None = None) -> None:
         if self.chat_session is not None:
-            self.chat_session.shutdown()
+            self.chat_session.shutdown(deadline)
             self.chat_session = None
         self.tray.set_unread(0)
 
@@ -165,9 +166,14 @@ class DesktopApp(QObject):
             self.chat_session.chat.open_conversation(conversation_id)
 
     def shutdown(self) -> None:
-        """Threads stop with quit() then wait(); the cache closes; the tray icon goes away."""
-        self._close_chat()
-        self.session.close_rest()
+        """Every worker thread is told to stop and waited for until one shared deadline, SHUTDOWN_WAIT
+        (two seconds) from now: a call to a server that stopped answering is left behind, never waited out.
+        The cache closes; the tray icon goes away."""
+        deadline = shutdown_deadline()
+        if self.session.rest is not None:  # told first: its thread is waited for last, on the same deadline
+            self.session.rest.close(finish_queued=True)
+        self._close_chat(deadline)
+        self.session.close_rest(deadline)
         self.tray.hide()
         if self.login_window is not None:
             self.login_window.close()

@@ -12,6 +12,7 @@ from desktop.controller.chat import CONNECTING, ONLINE, ChatController
 from desktop.controller.session import Account
 from desktop.file_sharing import FileSharing, files_dir_for
 from desktop.models.live_room import presence_text
+from desktop.net.worker_thread import shutdown_deadline
 from desktop.safety_dialogs import SafetyDialogs
 from desktop.settings import AppSettings
 from desktop.views.account_dialogs import DeleteAccountDialog, ask_display_name
@@ -119,12 +120,16 @@ class ChatSession(QObject):
         if last is not None and self.chat.conversations.get(last) is not None:
             self.chat.open_conversation(last)
 
-    def shutdown(self) -> None:
+    def shutdown(self, deadline: float | None = None) -> None:
+        """Worker threads are waited for until ``deadline`` (time.monotonic(); two seconds from now when
+        None) all together: signing out or quitting never waits on a server that stopped answering."""
+        deadline = shutdown_deadline() if deadline is None else deadline
         self.idle_watcher.stop()
         self.header_clock.stop()
         self.save_window_state()
-        self.chat.shutdown()
-        self.files.shutdown()
+        self.files.transfers.close()  # told first: the waits below share one deadline
+        self.chat.shutdown(deadline)
+        self.files.shutdown(deadline)
         self.safety.close_all()
         for dialog in (self.new_chat_dialog, self.members_dialog, self.delete_dialog):
             if dialog is not None:

@@ -88,13 +88,14 @@ class FileSharing(QObject):
         self._clear_unused_outgoing()
         self.uploads.resume()
 
-    def shutdown(self) -> None:
+    def shutdown(self, deadline: float | None = None) -> None:
+        """The transfer threads are waited for until ``deadline`` (two seconds from now when None)."""
         self.audio.stop()
         self.uploads.stop()
         for window in (self.viewer, self.player):
             if window is not None:
                 window.close()
-        self.transfers.shutdown()
+        self.transfers.shutdown(deadline)
         self.api.close()
 
     def _status(self, text: str) -> None:

@@ -142,7 +142,9 @@ class AccountSafety(QObject):
         if download in self.exports:
             self.exports.remove(download)
 
-    def shutdown(self) -> None:
+    def shutdown(self, deadline: float | None = None) -> None:
+        for download in self.exports:
+            download.cancel()
         for download in list(self.exports):
-            download.wait()
+            download.wait(deadline)
         self.exports.clear()

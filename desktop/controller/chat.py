@@ -20,6 +20,7 @@ from desktop.models.conversations import ConversationFilterModel, ConversationLi
 from desktop.models.messages import MessageListModel
 from desktop.net.api import ApiError
 from desktop.net.rest_worker import RestDispatcher, ScopedRest
+from desktop.net.worker_thread import shutdown_deadline
 from desktop.records import FAILED, SENDING, Conversation, Message, utc_now
 
 log = logging.getLogger(__name__)
@@ -116,11 +117,15 @@ class ChatController(QObject):
         self.sender.kick()
         self.rest.call(lambda api: api.me(), self._on_profile, self._on_call_error)
 
-    def shutdown(self) -> None:
+    def shutdown(self, deadline: float | None = None) -> None:
+        """Nothing more reaches the cache; the listener and any export download are waited for until
+        ``deadline`` (time.monotonic(); two seconds from now when None), not for a server that is silent."""
+        deadline = shutdown_deadline() if deadline is None else deadline
         self.rest.close()
-        self.safety.shutdown()
         self.sender.stop()
-        self.listener.stop()
+        self.listener.request_stop()  # told first: the waits below share one deadline
+        self.safety.shutdown(deadline)
+        self.listener.stop(deadline)
 
     def _set_connection(self, state: str) -> None:
         if state != self.connection_state:

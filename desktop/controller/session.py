@@ -71,9 +71,11 @@ class SessionController(QObject):
         """The dispatcher for calls made before signing in (password reset)."""
         return self._dispatcher_for(normalize_server_url(server_url))
 
-    def close_rest(self) -> None:
+    def close_rest(self, deadline: float | None = None) -> None:
+        """Calls already asked for (a sign-out's logout) still go out until ``deadline``; answers do not
+        come back."""
         if self.rest is not None:
-            self.rest.shutdown()
+            self.rest.shutdown(deadline, finish_queued=True)
         self.rest = None
         self._server_url = None
 

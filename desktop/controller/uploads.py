@@ -3,7 +3,16 @@ transfer thread, and once every file has its id the OutboxSender sends the messa
 
 An upload that is cut off by the network waits for the next connect; one the server refuses marks the
 message failed (retry uploads what is missing). Cancelling removes the entry and takes back what was already
-uploaded (DELETE /files/{id}), so no message and no stray file is left behind."""
+uploaded (DELETE /files/{id}), so no message and no stray file is left behind, whatever the moment:
+
+- an upload not started yet never starts; one whose body is still streaming stops, and the server keeps
+  nothing of a body cut short;
+- one whose last byte is out goes on to its answer (the server keeps that file whatever we do), and the id
+  in the answer is taken back when it arrives, also when that is after the entry is gone;
+- files already uploaded are taken back at once; a take-back the network or a busy server refused is
+  tried again when the connection is back.
+
+``cancel_finished`` says when all of that is done. Too late is only the message itself in flight."""
 
 from __future__ import annotations
 
@@ -31,9 +40,11 @@ def _key(client_id: str, file_index: int) -> str:
 
 
 class UploadController(QObject):
-    """Signals: error(str) — something the user should read (a file that cannot be read, a refusal)."""
+    """Signals: error(str) — something the user should read (a file that cannot be read, a refusal);
+    cancel_finished(str client_id) — a cancelled message's uploads are all stopped or taken back."""
 
     error = Signal(str)
+    cancel_finished = Signal(str)
 
     def __init__(self, chat, transfers: TransferService, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +53,10 @@ class UploadController(QObject):
         self.transfers = transfers
         self._uploading: dict[str, int] = {}  # client_id -> index of the file on its way
         self._waiting_for_network: set[str] = set()
+        # A cancel, until cancel_finished: the transfer keys whose answer and the file ids whose take-back
+        # it still waits for.
+        self._cancelling: dict[str, set[str]] = {}
+        self._take_back_later: dict[str, str | None] = {}  # file id -> the cancelled client_id, if any
         self._delays = backoff_delays()
         self._retry_timer = QTimer(self)  # online, yet an upload broke off (say a 503): try again later
         self._retry_timer.setSingleShot(True)
@@ -104,7 +119,7 @@ class UploadController(QObject):
             Path(attachment.local_path or ""),
             attachment.name,
             lambda file: self._uploaded(client_id, missing, file),
-            lambda error: self._upload_failed(client_id, error),
+            lambda error: self._upload_failed(client_id, missing, error),
         )
 
     @Slot(str, int, int)
@@ -117,8 +132,9 @@ class UploadController(QObject):
     def _uploaded(self, client_id: str, file_index: int, file: dict) -> None:
         self._uploading.pop(client_id, None)
         entry = self.state.outbox.get(client_id)
-        if entry is None:  # cancelled or discarded meanwhile: take the upload back
-            self._take_back([file["id"]])
+        if entry is None or client_id in self._cancelling:  # cancelled meanwhile: the server kept it
+            self._take_back([file["id"]], client_id)
+            self._cancel_step_done(client_id, _key(client_id, file_index))
             return
         uploaded = Attachment.from_json(file)
         uploaded.local_path = entry.attachments[file_index].local_path  # to upload again if need be
@@ -127,9 +143,12 @@ class UploadController(QObject):
         self.state.messages.set_pending_attachments(client_id, entry.attachments)
         self._upload_next(entry)
 
-    def _upload_failed(self, client_id: str, error: Exception) -> None:
+    def _upload_failed(self, client_id: str, file_index: int, error: Exception) -> None:
         self._uploading.pop(client_id, None)
-        if isinstance(error, files_api.TransferCancelled) or self.state.outbox.get(client_id) is None:
+        if client_id in self._cancelling or self.state.outbox.get(client_id) is None:
+            self._cancel_step_done(client_id, _key(client_id, file_index))
+            return
+        if isinstance(error, files_api.TransferCancelled):
             return
         if isinstance(error, ServerUnreachable) or (isinstance(error, ApiError) and error.transient):
             log.info("upload for %s waits for the network: %s", client_id, error)
@@ -160,6 +179,9 @@ class UploadController(QObject):
             self._retry_waiting()
 
     def _retry_waiting(self) -> None:
+        take_back, self._take_back_later = self._take_back_later, {}
+        for file_id, client_id in take_back.items():
+            self._take_back_one(file_id, client_id)
         waiting, self._waiting_for_network = self._waiting_for_network, set()
         for client_id in waiting:
             entry = self.state.outbox.get(client_id)
@@ -198,15 +220,19 @@ class UploadController(QObject):
         entry = self.state.outbox.get(client_id)
         if entry is None or self.chat.sender.in_flight == client_id:
             return False
+        waiting = self._cancelling.setdefault(client_id, set())
         for index in range(len(entry.attachments)):
-            transfer = self.transfers.running(_key(client_id, index))
-            if transfer is not None:
+            key = _key(client_id, index)
+            transfer = self.transfers.running(key)
+            if transfer is not None:  # its answer (a file to take back, or the cancel) is still to come
                 transfer.cancel()
+                waiting.add(key)
         self._uploading.pop(client_id, None)
         self._waiting_for_network.discard(client_id)
         self.state.outbox.remove(client_id)
         self.state.messages.remove_pending(client_id)
-        self._take_back([a.id for a in entry.attachments if a.id])
+        self._take_back([a.id for a in entry.attachments if a.id], client_id)
+        self._cancel_step_done(client_id, None)
         return True
 
     def discard(self, client_id: str) -> None:
@@ -214,13 +240,40 @@ class UploadController(QObject):
         if not self.cancel(client_id):
             self.chat.discard(client_id)
 
-    def _take_back(self, file_ids: list[str]) -> None:
+    def _take_back(self, file_ids: list[str], client_id: str | None = None) -> None:
+        """DELETE each upload; ``client_id`` names the cancel that waits for it."""
         for file_id in file_ids:
-            self.transfers.call(
-                lambda api, file_id=file_id: files_api.delete_file(api, file_id),
-                None,
-                lambda error, file_id=file_id: log.info("could not take back upload %s: %s", file_id, error),
-            )
+            if client_id is not None:
+                self._cancelling.setdefault(client_id, set()).add(file_id)
+            self._take_back_one(file_id, client_id)
+
+    def _take_back_one(self, file_id: str, client_id: str | None) -> None:
+        self.transfers.call(
+            lambda api: files_api.delete_file(api, file_id),
+            lambda _: self._cancel_step_done(client_id, file_id),
+            lambda error: self._take_back_failed(file_id, client_id, error),
+        )
+
+    def _take_back_failed(self, file_id: str, client_id: str | None, error: Exception) -> None:
+        if isinstance(error, ServerUnreachable) or (isinstance(error, ApiError) and error.transient):
+            log.info("taking back upload %s waits for the network: %s", file_id, error)
+            self._take_back_later[file_id] = client_id
+            if self.chat.connection_state == "online":
+                self._retry_timer.start(int(next(self._delays) * 1000))
+            return
+        log.warning("could not take back upload %s: %s", file_id, error)
+        self._cancel_step_done(client_id, file_id)
+
+    def _cancel_step_done(self, client_id: str | None, step: str | None) -> None:
+        """One thing a cancel waited for is settled (``step`` None: nothing, just look)."""
+        if client_id is None or client_id not in self._cancelling:
+            return
+        waiting = self._cancelling[client_id]
+        if step is not None:
+            waiting.discard(step)
+        if not waiting:
+            del self._cancelling[client_id]
+            self.cancel_finished.emit(client_id)
 
     def uploading(self) -> bool:
         return bool(self._uploading)

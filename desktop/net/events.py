@@ -13,9 +13,10 @@ import threading
 import time
 
 import websocket
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
 from desktop.net.tls import ca_bundle
+from desktop.net.worker_thread import SignalGate, join_until
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,7 @@ SILENCE_LIMIT = 60.0  # no frame at all (not even a pong) for this long: the con
 BACKOFF_START = 0.5
 BACKOFF_MAX = 15.0
 REVOKED_CLOSE_CODE = 4401
+CONNECT_TIMEOUT = 10.0  # the socket's timeout: TCP connect, handshake, and any one send
 
 
 def events_url(server_url: str) -> str:
@@ -50,14 +52,16 @@ class EventListener(QObject):
 
     ``send_frame`` hands a client frame (typing, presence) to the listener's thread, which writes it: the UI
     thread never waits on the socket. Frames given while no socket is open are dropped, since they describe a
-    moment (typing now, idle now); the controller restates what still holds when ``connected`` comes."""
+    moment (typing now, idle now); the controller restates what still holds when ``connected`` comes.
+
+    The thread is a daemon thread (desktop/net/worker_thread.py): ``stop`` waits for it until a deadline,
+    and a thread still connecting to a server that does not answer is left to end with its timeout."""
 
     connected = Signal(dict)
     event_received = Signal(dict)
     disconnected = Signal(str)
     reconnecting = Signal(float)
     unauthorized = Signal()
-    _start = Signal()
 
     def __init__(self, server_url: str, token: str) -> None:
         super().__init__()
@@ -70,23 +74,29 @@ class EventListener(QObject):
         self._wake_reader, self._wake_writer = socket.socketpair()
         self._wake_reader.setblocking(False)
         self._wake_writer.setblocking(False)
-        self._thread = QThread()
-        self._thread.setObjectName("chatidk-events")
-        self.moveToThread(self._thread)
-        self._start.connect(self._run)
+        self._gate = SignalGate()  # the signals, emitted on the listener's thread until stop()
+        self._thread = threading.Thread(target=self._run, name="chatidk-events", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
-        self._start.emit()
 
-    def stop(self) -> None:
-        """Safe from any thread: wakes the loop, closes the socket, then waits for the thread to end."""
+    def request_stop(self) -> None:
+        """Wakes the loop and drops the socket (also one still in its handshake); no signal after this."""
         self._stop.set()
+        self._gate.close()
         self.reconnect_now()
-        self._thread.quit()
-        self._thread.wait()
-        self._wake_reader.close()
-        self._wake_writer.close()
+        with contextlib.suppress(OSError):
+            self._wake_writer.send(b"\0")
+
+    def stop(self, deadline: float | None = None) -> bool:
+        """``request_stop()``, then wait for the thread until ``deadline`` (two seconds from now when None).
+        False if it was left behind, still connecting to a server that does not answer."""
+        self.request_stop()
+        stopped = join_until(self._thread, deadline)
+        if stopped:  # a thread left behind may still select() on them
+            self._wake_reader.close()
+            self._wake_writer.close()
+        return stopped
 
     def send_frame(self, frame: dict) -> None:
         """Safe from any thread; never blocks. Sent in order on the open socket, or dropped without one."""
@@ -117,13 +127,13 @@ class EventListener(QObject):
             ws.send(frame)
 
     def reconnect_now(self) -> None:
-        """Drop the current socket (if any) so the loop reconnects; used when the network comes back."""
+        """Drop the current socket (if any, even mid-handshake) so the loop reconnects; used when the
+        network comes back."""
         with self._socket_lock:
             if self._socket is not None and self._socket.sock is not None:
                 with contextlib.suppress(OSError):
                     self._socket.sock.shutdown(socket.SHUT_RDWR)  # wakes the reader; it closes the socket
 
-    @Slot()
     def _run(self) -> None:
         delays = backoff_delays()
         while not self._stop.is_set():
@@ -132,34 +142,38 @@ class EventListener(QObject):
                 reason = "closed"
                 delays = backoff_delays()
             except _Unauthorized:
-                self.unauthorized.emit()
+                self._gate.emit(self.unauthorized)
                 return
             except Exception as error:
                 reason = str(error) or type(error).__name__
             if self._stop.is_set():
                 return
-            self.disconnected.emit(reason)
+            self._gate.emit(self.disconnected, reason)
             delay = next(delays)
-            self.reconnecting.emit(delay)
+            self._gate.emit(self.reconnecting, delay)
             self._stop.wait(delay)
 
     def _connect_and_listen(self) -> None:
-        try:
-            ws = websocket.create_connection(
-                self.url,
-                header=[f"Authorization: Bearer {self.token}"],
-                timeout=10,
-                enable_multithread=True,
-                sslopt={"ca_certs": ca_bundle()},  # wss:// is verified against the same bundle as https://
-            )
-        except websocket.WebSocketBadStatusException as error:
-            if error.status_code == 401:
-                raise _Unauthorized from error
-            raise
+        # websocket.create_connection, in two steps: the socket is known to reconnect_now() (and stop())
+        # from the moment TCP connects, so a server that accepts but never answers the handshake cannot
+        # hold the thread for the whole timeout.
+        ws = websocket.WebSocket(
+            enable_multithread=True,
+            sslopt={"ca_certs": ca_bundle()},  # wss:// is verified against the same bundle as https://
+        )
+        ws.settimeout(CONNECT_TIMEOUT)
         with self._socket_lock:
             self._socket = ws
-        self._drop_outgoing()  # said while disconnected: no longer true
         try:
+            if self._stop.is_set():
+                return
+            try:
+                ws.connect(self.url, header=[f"Authorization: Bearer {self.token}"])
+            except websocket.WebSocketBadStatusException as error:
+                if error.status_code == 401:
+                    raise _Unauthorized from error
+                raise
+            self._drop_outgoing()  # said while disconnected: no longer true
             if self._stop.is_set():
                 return
             self._listen(ws)
@@ -209,8 +223,8 @@ class EventListener(QObject):
         if not isinstance(frame, dict):
             return greeted
         if frame.get("type") == "hello":
-            self.connected.emit(frame)
+            self._gate.emit(self.connected, frame)
             return True
         if greeted and frame.get("type") != "pong":
-            self.event_received.emit(frame)
+            self._gate.emit(self.event_received, frame)
         return greeted

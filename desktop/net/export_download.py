@@ -5,34 +5,18 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
 from desktop.net.api import ApiClient, DownloadCancelled
+from desktop.net.worker_thread import SignalGate, join_until
 
 
-class _DownloadWorker(QObject):
-    """On the download thread. Signals: progress(done, total), finished(int size), failed(object error)."""
+class _DownloadSignals(QObject):
+    """Emitted on the download thread. Signals: progress(done, total), finished(int size), failed(error)."""
 
     progress = Signal("qint64", "qint64")
     finished = Signal("qint64")
     failed = Signal(object)
-
-    def __init__(self, api: ApiClient, destination: Path, cancel: threading.Event) -> None:
-        super().__init__()
-        self.api = api
-        self.destination = destination
-        self.cancel = cancel
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            size = self.api.download_export(self.destination, self.progress.emit, self.cancel.is_set)
-        except Exception as error:  # reported to the UI, never raised on the thread
-            self.failed.emit(error)
-        else:
-            self.finished.emit(size)
-        finally:
-            self.api.close()
 
 
 class ExportDownload(QObject):
@@ -44,54 +28,61 @@ class ExportDownload(QObject):
     progress = Signal("qint64", "qint64")
     finished = Signal(str, "qint64")
     failed = Signal(object)
-    _go = Signal()
 
     def __init__(self, destination: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.destination = Path(destination)
         self._cancel = threading.Event()
-        self._thread: QThread | None = None
-        self._worker: _DownloadWorker | None = None
+        self._gate = SignalGate()
+        self._signals = _DownloadSignals()
+        self._signals.progress.connect(self.progress)
+        self._signals.finished.connect(self._on_finished)
+        self._signals.failed.connect(self._on_failed)
+        self._thread: threading.Thread | None = None
         self.done = False
 
     def start(self, api: ApiClient) -> None:
         if self._cancel.is_set():
             api.close()
-            self._settle()
+            self.done = True
             self.failed.emit(DownloadCancelled())
             return
-        self._thread = QThread()
-        self._thread.setObjectName("chatidk-export")
-        self._worker = _DownloadWorker(api, self.destination, self._cancel)
-        self._worker.moveToThread(self._thread)
-        self._go.connect(self._worker.run)
-        self._worker.progress.connect(self.progress)
-        self._worker.finished.connect(self._on_finished)
-        self._worker.failed.connect(self._on_failed)
+        self._thread = threading.Thread(
+            target=self._download, args=(api,), name="chatidk-export", daemon=True
+        )
         self._thread.start()
-        self._go.emit()
+
+    def _download(self, api: ApiClient) -> None:
+        """The download thread: reports through the gate, so nothing is emitted after ``wait()``."""
+        gate, signals = self._gate, self._signals
+
+        def progress(done: int, total: int) -> None:
+            gate.emit(signals.progress, done, total)
+
+        try:
+            size = api.download_export(self.destination, progress, self._cancel.is_set)
+        except Exception as error:  # reported to the UI, never raised on the thread
+            gate.emit(signals.failed, error)
+        else:
+            gate.emit(signals.finished, size)
+        finally:
+            api.close()
 
     def cancel(self) -> None:
         """Stops at the next chunk; the partial file is removed and ``failed(DownloadCancelled)`` follows."""
         self._cancel.set()
 
-    def wait(self) -> None:
-        """For shutdown: cancel and let the thread end (bounded by the read timeout)."""
+    def wait(self, deadline: float | None = None) -> bool:
+        """For shutdown: cancel, and wait for the thread until ``deadline`` (two seconds from now when None);
+        False if it was left behind in a read from a server that stopped answering."""
         self.cancel()
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-
-    def _settle(self) -> None:
-        self.done = True
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
+        self._gate.close()
+        return self._thread is None or join_until(self._thread, deadline)
 
     def _on_finished(self, size: int) -> None:
-        self._settle()
+        self.done = True
         self.finished.emit(str(self.destination), size)
 
     def _on_failed(self, error: Exception) -> None:
-        self._settle()
+        self.done = True
         self.failed.emit(error)

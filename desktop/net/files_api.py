@@ -34,7 +34,11 @@ class TransferCancelled(Exception):
 
 class _ProgressReader:
     """A file read in chunks as the request body: requests sees its length (so the server can refuse an
-    oversized upload before reading it) and every read reports progress or stops the transfer."""
+    oversized upload before reading it) and every read reports progress or stops the transfer.
+
+    A cancel stops the body only while bytes of it remain: the server keeps nothing of a body cut short,
+    but once the last byte is out it keeps the file whatever this side does, so the request then goes on to
+    its answer, whose id the caller takes back (DELETE /files/{id})."""
 
     def __init__(self, path: Path, progress: Progress | None, cancelled: Cancelled) -> None:
         self._file = open(path, "rb")  # noqa: SIM115 - closed by close(), after the request
@@ -47,7 +51,7 @@ class _ProgressReader:
         return self.len
 
     def read(self, size: int = -1) -> bytes:
-        if self._cancelled():
+        if self._done < self.len and self._cancelled():
             raise TransferCancelled
         chunk = self._file.read(CHUNK if size is None or size < 0 else min(size, CHUNK))
         self._done += len(chunk)
@@ -80,7 +84,9 @@ def upload(
     progress: Progress | None = None,
     cancelled: Cancelled = lambda: False,
 ) -> dict:
-    """POST /files?name=…, the body streamed from disk (never read whole). Returns the File object."""
+    """POST /files?name=…, the body streamed from disk (never read whole). Returns the File object, also
+    when ``cancelled()`` came true after the last byte was sent: the server has it then (see _ProgressReader).
+    """
     body = _ProgressReader(Path(path), progress, cancelled)
     try:
         response = api.session.post(

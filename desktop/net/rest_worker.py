@@ -1,15 +1,18 @@
-"""Runs REST calls on a worker QThread and hands results back to the UI thread as signals."""
+"""Runs REST calls on a worker thread and hands results back to the UI thread as signals."""
 
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.net.api import ApiClient
+from desktop.net.worker_thread import SignalGate, join_until
 
 log = logging.getLogger(__name__)
 
@@ -23,46 +26,49 @@ class _Job:
     on_error: Callable[[Exception], None] | None
 
 
-class _RestWorker(QObject):
-    """Lives on the worker thread. Signals: finished(job, result), failed(job, error)."""
+class _Outcomes(QObject):
+    """Emitted on the worker thread, delivered queued to the dispatcher. Signals: finished(job, result),
+    failed(job, error)."""
 
     finished = Signal(object, object)
     failed = Signal(object, object)
-
-    def __init__(self, api: ApiClient) -> None:
-        super().__init__()
-        self.api = api
-
-    @Slot(object)
-    def run(self, job: _Job) -> None:
-        try:
-            result = job.operation(self.api)
-        except Exception as error:  # every failure goes back to the caller, none kills the thread
-            self.failed.emit(job, error)
-        else:
-            self.finished.emit(job, result)
 
 
 class RestDispatcher(QObject):
     """The transport the controllers use: ``call(lambda api: api.me(), on_done, on_error)``.
 
-    Callbacks run on the UI thread; calls run one at a time, in order. Signals: busy_changed(bool)."""
+    Callbacks run on the UI thread; calls run one at a time, in order, on a thread of their own (see
+    desktop/net/worker_thread.py for why it is not a QThread). Signals: busy_changed(bool)."""
 
     busy_changed = Signal(bool)
-    _submit = Signal(object)
 
-    def __init__(self, api: ApiClient, parent: QObject | None = None) -> None:
+    def __init__(self, api: ApiClient, parent: QObject | None = None, name: str = "chatidk-rest") -> None:
         super().__init__(parent)
-        self._thread = QThread()
-        self._thread.setObjectName("chatidk-rest")
-        self._worker = _RestWorker(api)
-        self._worker.moveToThread(self._thread)
-        self._submit.connect(self._worker.run)
-        self._worker.finished.connect(self._on_finished)
-        self._worker.failed.connect(self._on_failed)
+        self._api = api
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._gate = SignalGate()
+        self._outcomes = _Outcomes()
+        self._outcomes.finished.connect(self._on_finished)
+        self._outcomes.failed.connect(self._on_failed)
         self._in_flight = 0
         self._closed = False
+        self._finish_queued = False
+        self._thread = threading.Thread(target=self._work, name=name, daemon=True)
         self._thread.start()
+
+    def _work(self) -> None:
+        """The worker thread: one call after another until closed; a call already running when the
+        dispatcher closes finishes (or times out) here, and its answer goes nowhere."""
+        try:
+            while (job := self._jobs.get()) is not None and (self._gate.is_open or self._finish_queued):
+                try:
+                    result = job.operation(self._api)
+                except Exception as error:  # every failure goes back to the caller, none kills the thread
+                    self._gate.emit(self._outcomes.failed, job, error)
+                else:
+                    self._gate.emit(self._outcomes.finished, job, result)
+        finally:
+            self._api.close()
 
     def call(
         self,
@@ -75,7 +81,7 @@ class RestDispatcher(QObject):
         self._in_flight += 1
         if self._in_flight == 1:
             self.busy_changed.emit(True)
-        self._submit.emit(_Job(operation, on_done, on_error))
+        self._jobs.put(_Job(operation, on_done, on_error))
 
     def _settle(self) -> None:
         self._in_flight -= 1
@@ -102,12 +108,22 @@ class RestDispatcher(QObject):
     def idle(self) -> bool:
         return self._in_flight == 0
 
-    def shutdown(self) -> None:
-        """quit() then wait(): the call in progress finishes (bounded by the request timeouts)."""
+    def close(self, *, finish_queued: bool = False) -> None:
+        """Stop without waiting: no new call and no answer any more; calls not yet started are dropped,
+        or still made with ``finish_queued`` (a sign-out's token revocation just before quitting)."""
+        if self._closed:
+            return
+        self._finish_queued = finish_queued
         self._closed = True
-        self._thread.quit()
-        self._thread.wait()
-        self._worker.api.close()
+        self._gate.close()
+        self._jobs.put(None)
+
+    def shutdown(self, deadline: float | None = None, *, finish_queued: bool = False) -> bool:
+        """``close()``, then wait for the thread until ``deadline`` (time.monotonic(); two seconds from now
+        when None). A call to a server that does not answer is not waited out: False, and the thread is
+        left to end with it (and with the calls queued behind it, if they are to be finished)."""
+        self.close(finish_queued=finish_queued)
+        return join_until(self._thread, deadline)
 
 
 class ScopedRest:

@@ -1,7 +1,7 @@
 """File transfers on worker threads of their own, so a 100 MB upload never holds up a message or a preview.
 
-Three queues, each a RestDispatcher (one QThread, calls in order) with its own connection pool: uploads,
-downloads (save, open, play) and small fetches (thumbnails, profile pictures, deletes)."""
+Three queues, each a RestDispatcher (one worker thread, calls in order) with its own connection pool:
+uploads, downloads (save, open, play) and small fetches (thumbnails, profile pictures, deletes)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from desktop.net import files_api
 from desktop.net.api import ApiClient
 from desktop.net.rest_worker import Operation, RestDispatcher
+from desktop.net.worker_thread import SignalGate, shutdown_deadline
 
 PROGRESS_INTERVAL = 0.1  # seconds between progress reports of one transfer
 
@@ -43,11 +44,11 @@ class TransferService(QObject):
 
     def __init__(self, api: ApiClient, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.uploads = RestDispatcher(api.clone(), self)
-        self.downloads = RestDispatcher(api.clone(), self)
-        self.small = RestDispatcher(api.clone(), self)
+        self.uploads = RestDispatcher(api.clone(), self, "chatidk-uploads")
+        self.downloads = RestDispatcher(api.clone(), self, "chatidk-downloads")
+        self.small = RestDispatcher(api.clone(), self, "chatidk-small-fetches")
         self._running: dict[str, Transfer] = {}
-        self._closed = False
+        self._progress_gate = SignalGate()  # progress is emitted on the transfer threads
 
     def _reporter(self, transfer: Transfer) -> Callable[[int, int], None]:
         last = [0.0]
@@ -56,7 +57,7 @@ class TransferService(QObject):
             now = time.monotonic()
             if done >= total or now - last[0] >= PROGRESS_INTERVAL:
                 last[0] = now
-                self.progress.emit(transfer.key, done, total)
+                self._progress_gate.emit(self.progress, transfer.key, done, total)
 
         return report
 
@@ -136,10 +137,18 @@ class TransferService(QObject):
     def idle(self) -> bool:
         return self.uploads.idle and self.downloads.idle and self.small.idle
 
-    def shutdown(self) -> None:
-        """Running transfers stop at their next chunk, then the threads quit and are waited for."""
-        self._closed = True
+    def close(self) -> None:
+        """Stop without waiting: running transfers stop at their next chunk, queued ones never start."""
+        self._progress_gate.close()
         for transfer in list(self._running.values()):
             transfer.cancel()
         for queue in (self.uploads, self.downloads, self.small):
-            queue.shutdown()
+            queue.close()
+
+    def shutdown(self, deadline: float | None = None) -> None:
+        """``close()``, then wait for the threads until ``deadline`` (two seconds from now when None); a
+        thread stuck on a silent server is left behind."""
+        deadline = shutdown_deadline() if deadline is None else deadline
+        self.close()
+        for queue in (self.uploads, self.downloads, self.small):
+            queue.shutdown(deadline)

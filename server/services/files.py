@@ -123,12 +123,15 @@ def _purge_now_and_then(app: AppContext) -> None:
 # ---- uploads -------------------------------------------------------------------------------------------
 
 
-def _receive(stream: BinaryIO, target: Path, limit: int, room: int | None) -> tuple[int, bytes, bytes]:
+def _receive(
+    stream: BinaryIO, target: Path, limit: int, room: int | None, declared: int | None
+) -> tuple[int, bytes, bytes]:
     """Copy the body to ``target`` in chunks, refusing it as soon as it passes ``limit`` or ``room``.
 
-    The socket is read on the event loop (cooperative); hashing and writing each chunk go to the thread
-    pool, which also makes every chunk a point where the worker's other sockets get their turn.
-    """
+    A body shorter than its Content-Length is a client that went away (a cancelled upload): gunicorn ends
+    such a stream quietly, so without this check half a file would be kept as if it were whole. The socket
+    is read on the event loop (cooperative); hashing and writing each chunk go to the thread pool, which
+    also makes every chunk a point where the worker's other sockets get their turn."""
     digest = hashlib.sha256()
     head = b""
     size = 0
@@ -148,6 +151,8 @@ def _receive(stream: BinaryIO, target: Path, limit: int, room: int | None) -> tu
             if len(head) < SNIFF_BYTES:
                 head += chunk[: SNIFF_BYTES - len(head)]
             run_blocking(_hash_and_write, digest, out, chunk)
+    if declared is not None and size < declared:
+        raise ApiError(f"the upload ended after {size} of its {declared} bytes; nothing was kept")
     return size, digest.digest(), head
 
 
@@ -213,7 +218,7 @@ def upload(
     stored: list[str] = []
     try:
         with store.staging() as staged:
-            size, sha256, head = _receive(open_body(), staged, limit, room)
+            size, sha256, head = _receive(open_body(), staged, limit, room, declared_length)
             content_type = sniff(head)
             preview = _describe(staged, content_type)
             stored.append(file_id)  # before put: a put that fails half way is cleaned up too
@@ -386,7 +391,7 @@ def set_avatar(
     store = store_for(app)
     sizes = list(previews.AVATAR_SIZES)
     with store.staging() as staged:
-        _, _, head = _receive(open_body(), staged, limit, None)
+        _, _, head = _receive(open_body(), staged, limit, None, declared_length)
         content_type = sniff(head)
         try:
             images = run_blocking(previews.avatar_images, staged, content_type)

@@ -59,10 +59,10 @@ class ClientHandle:
             login.display_name_edit.setText(username.title())
         login.keep_check.setChecked(keep)
         login.submit_button.click()
-        self.qtbot.waitUntil(lambda: self.app.chat_session is not None, timeout=15000)
+        self.qtbot.waitUntil(lambda: self.app.chat_session is not None, timeout=30000)
 
     def wait_online(self) -> None:
-        self.qtbot.waitUntil(lambda: self.chat.connection_state == "online", timeout=15000)
+        self.qtbot.waitUntil(lambda: self.chat.connection_state == "online", timeout=30000)
 
     def close(self) -> None:
         self.app.shutdown()

@@ -141,8 +141,11 @@ class FakeRest(QObject):
     def idle(self) -> bool:
         return self.pending == 0
 
-    def shutdown(self) -> None:
+    def close(self, *, finish_queued: bool = False) -> None:
         pass
+
+    def shutdown(self, deadline: float | None = None, *, finish_queued: bool = False) -> bool:
+        return True
 
 
 class FakeListener(QObject):
@@ -165,5 +168,9 @@ class FakeListener(QObject):
     def start(self) -> None:
         self.started = True
 
-    def stop(self) -> None:
+    def request_stop(self) -> None:
         self.stopped = True
+
+    def stop(self, deadline: float | None = None) -> bool:
+        self.stopped = True
+        return True

@@ -34,31 +34,31 @@ def test_group_from_the_new_chat_dialog_shows_sender_names(live_server, desktop_
             lambda n=name: (
                 dialog.picker.model.rowCount() == 1 and f"@{n}" in dialog.picker.model.item(0).text()
             ),
-            timeout=10000,
+            timeout=20000,
         )
         dialog.picker.check_user(dialog.picker.model.item(0).data(USER_ID_ROLE))
     assert len(dialog.picker.selected_ids()) == 2
     dialog.title_edit.setText("Climbing")
     assert dialog.start_button.text() == "Create group" and dialog.start_button.isEnabled()
     dialog.start_button.click()
-    qtbot.waitUntil(lambda: alice.chat.state.open_conversation_id is not None, timeout=10000)
+    qtbot.waitUntil(lambda: alice.chat.state.open_conversation_id is not None, timeout=20000)
     group_id = alice.chat.state.open_conversation_id
     assert alice.session.panel.title_label.text() == "Climbing"
     assert alice.session.panel.subtitle_label.text() == "3 members"
 
-    qtbot.waitUntil(lambda: carol.chat.conversations.get(group_id) is not None, timeout=10000)
-    qtbot.waitUntil(lambda: bob.chat.conversations.get(group_id) is not None, timeout=10000)
+    qtbot.waitUntil(lambda: carol.chat.conversations.get(group_id) is not None, timeout=20000)
+    qtbot.waitUntil(lambda: bob.chat.conversations.get(group_id) is not None, timeout=20000)
     carol.chat.open_conversation(group_id)
     carol.session.panel.composer.edit.setPlainText("I'll bring the rope")
     carol.session.panel.composer.submit()
-    qtbot.waitUntil(lambda: alice.chat.messages.rowCount() == 1, timeout=10000)
+    qtbot.waitUntil(lambda: alice.chat.messages.rowCount() == 1, timeout=20000)
     assert alice.chat.messages.index(0).data(MessageRole.SENDER_NAME) == "Carol"
 
     members = alice.session.show_members()
     assert members is not None and members.member_list.count() == 3
     alice.chat.remove_member(group_id, bob.chat.my_id)  # the owner removes Bob
-    qtbot.waitUntil(lambda: bob.chat.conversations.get(group_id) is None, timeout=10000)
-    qtbot.waitUntil(lambda: members.member_list.count() == 2, timeout=10000)
+    qtbot.waitUntil(lambda: bob.chat.conversations.get(group_id) is None, timeout=20000)
+    qtbot.waitUntil(lambda: members.member_list.count() == 2, timeout=20000)
 
 
 def test_account_menu_display_name_visibility_and_delete(live_server, desktop_client, qtbot):
@@ -68,29 +68,29 @@ def test_account_menu_display_name_visibility_and_delete(live_server, desktop_cl
     bob = signed_in(desktop_client, live_server, "bob")
 
     alice.chat.update_profile(display_name="Alice Liddell")
-    qtbot.waitUntil(lambda: alice.session.window.account_button.text() == "Alice Liddell", timeout=10000)
+    qtbot.waitUntil(lambda: alice.session.window.account_button.text() == "Alice Liddell", timeout=20000)
     assert FileCredentialStore(alice.data_dir / "credentials.json").load(live_server.url)
     alice.session.window.visible_action.setChecked(False)
-    qtbot.waitUntil(lambda: alice.chat.user.get("visible") is False, timeout=10000)
+    qtbot.waitUntil(lambda: alice.chat.user.get("visible") is False, timeout=20000)
     found: list = []
     bob.chat.users_found.connect(found.append)
     bob.chat.search_users("ali")
-    qtbot.waitUntil(lambda: bool(found), timeout=10000)
+    qtbot.waitUntil(lambda: bool(found), timeout=20000)
     assert found[-1] == []  # invisible: nobody finds her
 
     dialog = alice.session.show_delete_account()
     dialog.password_edit.setText("not my password")
     dialog.delete_button.click()
-    qtbot.waitUntil(lambda: dialog.error_label.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: dialog.error_label.isVisible(), timeout=20000)
     assert dialog.error_label.text() == "That password is not right."
     cache_file = alice.session.cache_file
     assert cache_file.exists()
     dialog.password_edit.setText(PASSWORD)
     dialog.delete_button.click()
-    qtbot.waitUntil(lambda: alice.login is not None and alice.login.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: alice.login is not None and alice.login.isVisible(), timeout=20000)
     assert alice.login.error_label.text() == "Your account was deleted."
     assert not cache_file.exists()
     answer = requests.post(
-        f"{live_server.url}/api/v1/sessions", json={"username": "alice", "password": PASSWORD}, timeout=10
+        f"{live_server.url}/api/v1/sessions", json={"username": "alice", "password": PASSWORD}, timeout=30
     )
     assert answer.status_code == 401

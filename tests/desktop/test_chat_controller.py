@@ -31,7 +31,7 @@ def world(qtbot, tmp_path):
     chat = ChatController(api.me_user, rest, listener, HistoryCache(database), Outbox(database))
     chat.start()
     listener.connected.emit({"type": "hello"})
-    qtbot.waitUntil(lambda: rest.idle and len(chat.conversations.all()) == 2)
+    qtbot.waitUntil(lambda: rest.idle and len(chat.conversations.all()) == 2, timeout=20000)
     yield api, rest, listener, chat
     chat.shutdown()
     database.close()
@@ -50,13 +50,13 @@ def test_send_goes_through_the_outbox_and_is_shown_once(world, qtbot):
     chat.open_conversation(1)
     assert chat.send_text("hello") is True
     assert states(chat) == ["sending"]
-    qtbot.waitUntil(lambda: states(chat) == ["sent"])
+    qtbot.waitUntil(lambda: states(chat) == ["sent"], timeout=20000)
     assert chat.state.outbox.pending() == []
     echoed = api.stored[1][0]
     listener.event_received.emit(
         {"type": "message.created", "conversation_id": 1, "seq": 1, "message": echoed}
     )
-    qtbot.waitUntil(lambda: rest.idle)
+    qtbot.waitUntil(lambda: rest.idle, timeout=20000)
     assert texts(chat) == ["hello"]
     assert not chat.send_text("   \n ")
 
@@ -67,11 +67,11 @@ def test_offline_send_is_retried_with_the_same_client_id(world, qtbot):
     api.offline = True
     chat.send_text("one")
     chat.send_text("two")
-    qtbot.waitUntil(lambda: any(c[0] == "send" for c in api.calls))
+    qtbot.waitUntil(lambda: any(c[0] == "send" for c in api.calls), timeout=20000)
     assert states(chat) == ["sending", "sending"]
     api.offline = False
     listener.connected.emit({"type": "hello"})  # reconnect: the outbox is kicked at once
-    qtbot.waitUntil(lambda: states(chat) == ["sent", "sent"], timeout=5000)
+    qtbot.waitUntil(lambda: states(chat) == ["sent", "sent"], timeout=20000)
     assert texts(chat) == ["one", "two"]
     assert [m["text"] for m in api.stored[1]] == ["one", "two"]
     send_ids = [c[2] for c in api.calls if c[0] == "send"]
@@ -83,11 +83,11 @@ def test_a_refused_message_fails_and_can_be_retried(world, qtbot):
     chat.open_conversation(1)
     api.fail_next_send = ApiError(400, "invalid_field", "text: too long", None)
     chat.send_text("hi")
-    qtbot.waitUntil(lambda: states(chat) == ["failed"])
+    qtbot.waitUntil(lambda: states(chat) == ["failed"], timeout=20000)
     client_id = chat.messages.index(0).data(MessageRole.CLIENT_ID)
     assert "Text: too long" in chat.messages.index(0).data(MessageRole.ERROR)
     chat.retry(client_id)
-    qtbot.waitUntil(lambda: states(chat) == ["sent"])
+    qtbot.waitUntil(lambda: states(chat) == ["sent"], timeout=20000)
     assert len(api.stored[1]) == 1
 
 
@@ -96,14 +96,14 @@ def test_catch_up_fetches_after_the_held_seq_and_merges(world, qtbot):
     for n in range(1, 4):
         api.post(1, BOB, f"m{n}")
     chat.open_conversation(1)
-    qtbot.waitUntil(lambda: texts(chat) == ["m1", "m2", "m3"])
+    qtbot.waitUntil(lambda: texts(chat) == ["m1", "m2", "m3"], timeout=20000)
     listener.disconnected.emit("gone")
     assert chat.connection_state == "reconnecting"
     for n in range(4, 7):
         api.post(1, BOB, f"m{n}")
     api.calls.clear()
     listener.connected.emit({"type": "hello"})
-    qtbot.waitUntil(lambda: texts(chat) == [f"m{n}" for n in range(1, 7)])
+    qtbot.waitUntil(lambda: texts(chat) == [f"m{n}" for n in range(1, 7)], timeout=20000)
     assert ("messages", 1, 3, None) in api.calls
     assert chat.connection_state == "online"
 
@@ -115,13 +115,13 @@ def test_a_gap_in_live_events_is_filled(world, qtbot):
     listener.event_received.emit(
         {"type": "message.created", "conversation_id": 1, "seq": 1, "message": api.stored[1][0]}
     )
-    qtbot.waitUntil(lambda: texts(chat) == ["m1"])
+    qtbot.waitUntil(lambda: texts(chat) == ["m1"], timeout=20000)
     api.post(1, BOB, "m2")  # its event is lost
     third = api.post(1, BOB, "m3")
     listener.event_received.emit(
         {"type": "message.created", "conversation_id": 1, "seq": 3, "message": third}
     )
-    qtbot.waitUntil(lambda: texts(chat) == ["m1", "m2", "m3"])
+    qtbot.waitUntil(lambda: texts(chat) == ["m1", "m2", "m3"], timeout=20000)
 
 
 def test_unread_and_notification_only_when_not_in_front(world, qtbot):
@@ -134,13 +134,13 @@ def test_unread_and_notification_only_when_not_in_front(world, qtbot):
     listener.event_received.emit(
         {"type": "message.created", "conversation_id": 2, "seq": 1, "message": group_message}
     )
-    qtbot.waitUntil(lambda: chat.conversations.get(2).unread_count == 1)
+    qtbot.waitUntil(lambda: chat.conversations.get(2).unread_count == 1, timeout=20000)
     assert notes == [(2, "Bob in Crew", "in the group")]
     direct_message = api.post(1, BOB, "in front")
     listener.event_received.emit(
         {"type": "message.created", "conversation_id": 1, "seq": 1, "message": direct_message}
     )
-    qtbot.waitUntil(lambda: ("read", 1, 1) in api.calls)
+    qtbot.waitUntil(lambda: ("read", 1, 1) in api.calls, timeout=20000)
     assert chat.conversations.get(1).unread_count == 0
     assert len(notes) == 1
 
@@ -159,13 +159,14 @@ def test_older_history_comes_from_the_server_when_the_cache_runs_out(world, qtbo
     for n in range(1, 251):
         api.post(1, BOB, f"m{n}")
     chat.open_conversation(1)
-    qtbot.waitUntil(lambda: chat.messages.rowCount() == 50)  # the newest page of a never-cached conversation
+    # the newest page of a never-cached conversation
+    qtbot.waitUntil(lambda: chat.messages.rowCount() == 50, timeout=20000)
     model = chat.messages
     model.set_older_wanted(True)
     while model.oldest_seq() != 1:
         before = model.oldest_seq()
         model.fetchMore(model.index(-1))
-        qtbot.waitUntil(lambda b=before: model.oldest_seq() < b)
+        qtbot.waitUntil(lambda b=before: model.oldest_seq() < b, timeout=20000)
     assert texts(chat) == [f"m{n}" for n in range(1, 251)]
     assert not model.canFetchMore(model.index(-1))
 

@@ -4,8 +4,10 @@ video and audio previews, save-as, the thumbnail cache across a restart."""
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -32,9 +34,9 @@ def pair(live_server, desktop_client, qtbot):
     alice.wait_online()
     bob.wait_online()
     alice.chat.start_direct(bob.chat.my_id)
-    qtbot.waitUntil(lambda: alice.chat.state.open_conversation_id is not None, timeout=10000)
+    qtbot.waitUntil(lambda: alice.chat.state.open_conversation_id is not None, timeout=20000)
     conversation_id = alice.chat.state.open_conversation_id
-    qtbot.waitUntil(lambda: bob.chat.conversations.get(conversation_id) is not None, timeout=10000)
+    qtbot.waitUntil(lambda: bob.chat.conversations.get(conversation_id) is not None, timeout=20000)
     bob.chat.open_conversation(conversation_id)
     return alice, bob, conversation_id
 
@@ -113,7 +115,7 @@ def wait_preview(qtbot, client, file_id: str) -> None:
         paint(client)
         return client.session.files.access.thumbnails.cached(file_id) is not None
 
-    qtbot.waitUntil(shown, timeout=15000)
+    qtbot.waitUntil(shown, timeout=20000)
 
 
 def test_dropped_files_upload_with_progress_then_show_their_preview_on_both_sides(pair, qtbot, tmp_path):
@@ -153,7 +155,7 @@ def test_dropped_files_upload_with_progress_then_show_their_preview_on_both_side
     assert alice.chat.state.outbox.pending() == []
     wait_preview(qtbot, alice, image.id)
 
-    qtbot.waitUntil(lambda: rows_with_files(bob.chat) != [], timeout=15000)
+    qtbot.waitUntil(lambda: rows_with_files(bob.chat) != [], timeout=20000)
     bob_row = rows_with_files(bob.chat)[0]
     assert [a.id for a in files_of(bob.chat, bob_row)] == [image.id, other.id]
     wait_preview(qtbot, bob, image.id)
@@ -171,7 +173,7 @@ def test_cancel_leaves_no_message_and_no_file(pair, qtbot, tmp_path, live_server
     row = rows_with_files(alice.chat)[0]
     qtbot.waitUntil(
         lambda: (alice.chat.messages.index(row).data(MessageRole.UPLOAD_PROGRESS) or (0, 0))[1] > 0,
-        timeout=15000,
+        timeout=20000,
     )
     # A click on the ✕ of the uploading file, where the delegate painted it.
     view = alice.session.panel.messages
@@ -188,20 +190,22 @@ def test_cancel_leaves_no_message_and_no_file(pair, qtbot, tmp_path, live_server
         if hit:
             break
     assert hit is not None
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=hit)
-    assert rows_with_files(alice.chat) == []
-    assert alice.chat.state.outbox.get(client_id) is None
-    qtbot.waitUntil(lambda: files.transfers.idle, timeout=15000)
+    # The cancel is finished once the upload was stopped, or its answer came and was taken back.
+    with qtbot.waitSignal(files.uploads.cancel_finished, timeout=30000) as finished:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=hit)
+        assert rows_with_files(alice.chat) == []
+        assert alice.chat.state.outbox.get(client_id) is None
+    assert finished.args == [client_id]
 
-    # Nothing reached the conversation, and no upload of Alice's is left on the server.
+    # Nothing reached the conversation, and no upload of Alice's is left on the server (once it is done
+    # receiving: a body cut short ends in a refusal that removes its staging file).
+    staging = live_server.data_dir / "files" / "staging"
+    qtbot.waitUntil(lambda: not any(staging.glob("*")), timeout=30000)
     server = ApiClient(live_server.url, "alice", register_first=False)
     try:
         assert server.messages_after(conversation_id) == []
-        export = server.get("/me/export")
+        export = server.get("/me/export", timeout=60)
         assert export.status_code == 200
-        import io
-        import zipfile
-
         names = zipfile.ZipFile(io.BytesIO(export.content)).namelist()
         assert not [n for n in names if n.startswith("files/") and not n.endswith("/")], names
     finally:
@@ -280,12 +284,12 @@ def test_models_with_files_pass_the_model_tester(pair, qtbot, tmp_path, qtmodelt
 def test_a_files_message_written_offline_survives_a_restart_of_the_client(pair, qtbot, tmp_path, live_server):
     alice, bob, conversation_id = pair
     live_server.kill()
-    qtbot.waitUntil(lambda: alice.chat.connection_state == "reconnecting", timeout=15000)
+    qtbot.waitUntil(lambda: alice.chat.connection_state == "reconnecting", timeout=20000)
     photo = make_image(tmp_path / "offline.png", 500, 400)
     alice.session.files.send_files([photo], "sent while offline")
     entry = alice.chat.state.outbox.pending()[0]
     assert [a.local_path for a in entry.attachments] == [str(photo.resolve())]
-    qtbot.waitUntil(lambda: alice.session.files.transfers.idle, timeout=15000)  # the upload gave up for now
+    qtbot.waitUntil(lambda: alice.session.files.transfers.idle, timeout=20000)  # the upload gave up for now
     data_dir = alice.data_dir
     alice.close()
 
@@ -313,24 +317,29 @@ def test_profile_picture_set_from_the_account_menu_shows_in_the_list_and_header(
     alice, bob, conversation_id = pair
     files = alice.session.files
     assert files.set_picture_action in alice.session.window.account_menu.actions()
-    with qtbot.waitSignal(alice.chat.profile_changed, timeout=15000) as changed:
+    # The profile fetched at sign-in may still come in first: wait for the one that has the picture.
+    with qtbot.waitSignal(
+        alice.chat.profile_changed, timeout=20000, check_params_cb=lambda user: bool(user.get("avatar"))
+    ) as changed:
         files.set_profile_picture(make_image(tmp_path / "me.png", 300, 200))
     version = changed.args[0]["avatar"]
     assert version
 
     bob.chat.sync.refresh_conversation(conversation_id)  # Bob's next look at the conversation
     conversation = lambda: bob.chat.conversations.get(conversation_id)  # noqa: E731
-    qtbot.waitUntil(lambda: conversation().other_member(bob.chat.my_id).avatar == version, timeout=10000)
+    qtbot.waitUntil(lambda: conversation().other_member(bob.chat.my_id).avatar == version, timeout=20000)
 
     def pictured() -> bool:
         bob.session.window.conversation_view.viewport().grab()
         return bob.session.files._conversation_picture(conversation()) is not None
 
-    qtbot.waitUntil(pictured, timeout=15000)
+    qtbot.waitUntil(pictured, timeout=20000)
     bob.session.files.refresh_header_avatar()
     assert bob.session.panel.avatar_label.isVisibleTo(bob.session.panel)
 
-    with qtbot.waitSignal(alice.chat.profile_changed, timeout=15000) as changed:
+    with qtbot.waitSignal(
+        alice.chat.profile_changed, timeout=20000, check_params_cb=lambda user: user.get("avatar") is None
+    ) as changed:
         files.remove_profile_picture()
     assert changed.args[0]["avatar"] is None
 
@@ -370,7 +379,7 @@ def test_clicking_an_image_opens_the_viewer_with_the_whole_image(pair, qtbot, tm
     )
     viewer = bob.session.files.viewer
     assert viewer is not None and viewer.isVisible()
-    qtbot.waitUntil(lambda: viewer.full_size is not None, timeout=15000)
+    qtbot.waitUntil(lambda: viewer.full_size is not None, timeout=20000)
     assert (viewer.full_size.width(), viewer.full_size.height()) == (1600, 1000)
     viewer.actual_size()
     viewer.view.zoom(2.0)
@@ -399,11 +408,11 @@ def test_audio_plays_inline_with_progress(pair, qtbot, tmp_path, opened_external
         state = media.audio_for(tone.id)
         return bool(state and state.playing and state.position_ms > 0) or bool(opened_externally)
 
-    qtbot.waitUntil(playing_or_handed_over, timeout=15000)
+    qtbot.waitUntil(playing_or_handed_over, timeout=20000)
     if media.audio_for(tone.id) is not None:
         paint(bob)  # the pause symbol and the progress bar
         bob.session.files.toggle_audio(tone)
-        qtbot.waitUntil(lambda: not media.audio_for(tone.id).playing, timeout=5000)
+        qtbot.waitUntil(lambda: not media.audio_for(tone.id).playing, timeout=20000)
 
 
 def test_clicking_a_video_plays_it(pair, qtbot, tmp_path, opened_externally):
@@ -421,9 +430,9 @@ def test_clicking_a_video_plays_it(pair, qtbot, tmp_path, opened_externally):
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point_on(view, row, "preview"))
     files = bob.session.files
     if not video_widgets_available():
-        qtbot.waitUntil(lambda: opened_externally != [], timeout=15000)  # the system's player instead
+        qtbot.waitUntil(lambda: opened_externally != [], timeout=20000)  # the system's player instead
         return
-    qtbot.waitUntil(lambda: files.player is not None or opened_externally != [], timeout=15000)
+    qtbot.waitUntil(lambda: files.player is not None or opened_externally != [], timeout=20000)
     if files.player is not None:
         from PySide6.QtMultimedia import QMediaPlayer
 
@@ -434,7 +443,7 @@ def test_clicking_a_video_plays_it(pair, qtbot, tmp_path, opened_externally):
                 or player.player.mediaStatus() == QMediaPlayer.MediaStatus.EndOfMedia
                 or opened_externally != []
             ),
-            timeout=15000,
+            timeout=20000,
         )
         if files.player is not None:
             files.player.close()
@@ -448,10 +457,10 @@ def test_a_refused_upload_shows_why_and_can_be_retried(server_factory, desktop_c
     alice.sign_in("alice", PASSWORD)
     alice.wait_online()
     alice.chat.start_direct(bob["id"])
-    qtbot.waitUntil(lambda: alice.chat.state.open_conversation_id is not None, timeout=10000)
+    qtbot.waitUntil(lambda: alice.chat.state.open_conversation_id is not None, timeout=20000)
     big = make_blob(tmp_path / "scan.bin", 2 * 1024 * 1024)
     [client_id] = alice.session.files.send_files([big], "the scan")
-    qtbot.waitUntil(lambda: state_of(alice.chat, rows_with_files(alice.chat)[0]) == "failed", timeout=15000)
+    qtbot.waitUntil(lambda: state_of(alice.chat, rows_with_files(alice.chat)[0]) == "failed", timeout=20000)
     row = rows_with_files(alice.chat)[0]
     assert alice.chat.messages.index(row).data(MessageRole.ERROR)
     paint(alice)  # "upload failed" on the card, "Not sent · click to retry" under it
@@ -460,7 +469,7 @@ def test_a_refused_upload_shows_why_and_can_be_retried(server_factory, desktop_c
         shrink.truncate(200 * 1024)
     view = alice.session.panel.messages
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point_on(view, row, "card"))
-    qtbot.waitUntil(lambda: state_of(alice.chat, rows_with_files(alice.chat)[0]) == "sent", timeout=15000)
+    qtbot.waitUntil(lambda: state_of(alice.chat, rows_with_files(alice.chat)[0]) == "sent", timeout=20000)
     [sent] = files_of(alice.chat, rows_with_files(alice.chat)[0])
     assert sent.size == 200 * 1024 and sent.id
     assert alice.chat.state.outbox.get(client_id) is None
@@ -471,7 +480,7 @@ def test_a_message_whose_upload_expired_uploads_again_on_retry(pair, qtbot, tmp_
     sender = alice.chat.sender
     sender.stop()  # hold the message back, as a client that stayed offline for a day would
     [client_id] = alice.session.files.send_files([make_blob(tmp_path / "old.bin", 5000)])
-    qtbot.waitUntil(lambda: alice.chat.state.outbox.get(client_id).ready, timeout=15000)
+    qtbot.waitUntil(lambda: alice.chat.state.outbox.get(client_id).ready, timeout=20000)
     stale = alice.chat.state.outbox.get(client_id).attachments[0].id
     server = ApiClient(live_server.url, "alice", register_first=False)
     try:
@@ -482,9 +491,9 @@ def test_a_message_whose_upload_expired_uploads_again_on_retry(pair, qtbot, tmp_
         server.session.close()
     sender._stopped = False
     sender.kick()
-    qtbot.waitUntil(lambda: state_of(alice.chat, rows_with_files(alice.chat)[0]) == "failed", timeout=15000)
+    qtbot.waitUntil(lambda: state_of(alice.chat, rows_with_files(alice.chat)[0]) == "failed", timeout=20000)
     alice.session.files.uploads.retry(client_id)
-    qtbot.waitUntil(lambda: rows_with_files(bob.chat) != [], timeout=15000)
+    qtbot.waitUntil(lambda: rows_with_files(bob.chat) != [], timeout=20000)
     [arrived] = files_of(bob.chat, rows_with_files(bob.chat)[0])
     assert arrived.name == "old.bin" and arrived.id != stale
 
@@ -493,7 +502,7 @@ def test_uploads_go_on_while_another_conversation_is_open(pair, qtbot, tmp_path)
     alice, bob, conversation_id = pair
     alice.chat.create_group("Elsewhere", [bob.chat.my_id])
     qtbot.waitUntil(
-        lambda: alice.chat.state.open_conversation_id not in (None, conversation_id), timeout=10000
+        lambda: alice.chat.state.open_conversation_id not in (None, conversation_id), timeout=20000
     )
     group_id = alice.chat.state.open_conversation_id
     alice.chat.open_conversation(conversation_id)
@@ -501,7 +510,7 @@ def test_uploads_go_on_while_another_conversation_is_open(pair, qtbot, tmp_path)
     alice.chat.open_conversation(group_id)  # the user moves on at once
     assert rows_with_files(alice.chat) == []
     qtbot.waitUntil(lambda: alice.chat.state.outbox.entries() == [], timeout=30000)
-    qtbot.waitUntil(lambda: rows_with_files(bob.chat) != [], timeout=15000)
+    qtbot.waitUntil(lambda: rows_with_files(bob.chat) != [], timeout=20000)
     alice.chat.open_conversation(conversation_id)
     [row] = rows_with_files(alice.chat)
     assert state_of(alice.chat, row) == "sent" and alice.chat.messages.index(row).data() == "while away"

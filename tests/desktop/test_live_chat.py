@@ -40,9 +40,9 @@ def pair(live_server, desktop_client, qtbot):
     bob.wait_online()
     bob_id = bob.chat.my_id
     alice.chat.start_direct(bob_id)
-    qtbot.waitUntil(lambda: alice.chat.state.open_conversation_id is not None, timeout=10000)
+    qtbot.waitUntil(lambda: alice.chat.state.open_conversation_id is not None, timeout=20000)
     conversation_id = alice.chat.state.open_conversation_id
-    qtbot.waitUntil(lambda: bob.chat.conversations.get(conversation_id) is not None, timeout=10000)
+    qtbot.waitUntil(lambda: bob.chat.conversations.get(conversation_id) is not None, timeout=20000)
     return alice, bob, conversation_id
 
 
@@ -50,7 +50,7 @@ def test_a_sends_b_sees_it_live_with_the_right_bubble_and_badge(pair, qtbot):
     alice, bob, conversation_id = pair
     type_and_send(qtbot, alice, "Hello Bob 👋")
     assert alice.session.panel.composer.edit.toPlainText() == ""
-    qtbot.waitUntil(lambda: unread_of(bob.chat, conversation_id) == 1, timeout=10000)
+    qtbot.waitUntil(lambda: unread_of(bob.chat, conversation_id) == 1, timeout=20000)
     row = bob.chat.conversation_list.index(0, 0)
     assert row.data(ConversationRole.UNREAD) == 1
     assert row.data(ConversationRole.PREVIEW) == "Hello Bob 👋"
@@ -60,7 +60,7 @@ def test_a_sends_b_sees_it_live_with_the_right_bubble_and_badge(pair, qtbot):
 
     mine = rows_with_text(alice.chat, "Hello Bob 👋")
     qtbot.waitUntil(
-        lambda: alice.chat.messages.index(mine[0]).data(MessageRole.STATE) == "sent", timeout=10000
+        lambda: alice.chat.messages.index(mine[0]).data(MessageRole.STATE) == "sent", timeout=20000
     )
     assert alice.chat.messages.index(mine[0]).data(MessageRole.IS_MINE) is True
 
@@ -71,9 +71,9 @@ def test_a_sends_b_sees_it_live_with_the_right_bubble_and_badge(pair, qtbot):
     assert bob.chat.messages.index(theirs[0]).data(MessageRole.IS_MINE) is False
 
     bob.chat.set_viewing(True)  # the window is in front and at the bottom: read
-    qtbot.waitUntil(lambda: unread_of(bob.chat, conversation_id) == 0, timeout=10000)
+    qtbot.waitUntil(lambda: unread_of(bob.chat, conversation_id) == 0, timeout=20000)
     type_and_send(qtbot, bob, "Hi Alice")
-    qtbot.waitUntil(lambda: len(rows_with_text(alice.chat, "Hi Alice")) == 1, timeout=10000)
+    qtbot.waitUntil(lambda: len(rows_with_text(alice.chat, "Hi Alice")) == 1, timeout=20000)
     row = rows_with_text(alice.chat, "Hi Alice")[0]
     assert alice.chat.messages.index(row).data(MessageRole.IS_MINE) is False
 
@@ -82,22 +82,22 @@ def test_html_looking_text_arrives_as_typed(pair, qtbot):
     alice, bob, conversation_id = pair
     type_and_send(qtbot, alice, "<b>hi</b> & <i>there</i>")
     bob.chat.open_conversation(conversation_id)
-    qtbot.waitUntil(lambda: len(rows_with_text(bob.chat, "<b>hi</b> & <i>there</i>")) == 1, timeout=10000)
+    qtbot.waitUntil(lambda: len(rows_with_text(bob.chat, "<b>hi</b> & <i>there</i>")) == 1, timeout=20000)
 
 
 def test_edit_and_delete_reach_the_other_side(pair, qtbot):
     alice, bob, conversation_id = pair
     bob.chat.open_conversation(conversation_id)
     type_and_send(qtbot, alice, "frist")
-    qtbot.waitUntil(lambda: len(rows_with_text(bob.chat, "frist")) == 1, timeout=10000)
+    qtbot.waitUntil(lambda: len(rows_with_text(bob.chat, "frist")) == 1, timeout=20000)
     seq = bob.chat.messages.index(rows_with_text(bob.chat, "frist")[0]).data(MessageRole.SEQ)
     alice.chat.edit_message(seq, "first")
-    qtbot.waitUntil(lambda: len(rows_with_text(bob.chat, "first")) == 1, timeout=10000)
+    qtbot.waitUntil(lambda: len(rows_with_text(bob.chat, "first")) == 1, timeout=20000)
     assert bob.chat.messages.index(bob.chat.messages.row_of_seq(seq)).data(MessageRole.EDITED) is True
     alice.chat.delete_message(seq)
     qtbot.waitUntil(
         lambda: bob.chat.messages.index(bob.chat.messages.row_of_seq(seq)).data(MessageRole.DELETED) is True,
-        timeout=10000,
+        timeout=20000,
     )
     assert bob.chat.messages.rowCount() == 1
 
@@ -106,11 +106,11 @@ def test_server_killed_and_restarted_nothing_lost_nothing_twice(pair, live_serve
     alice, bob, conversation_id = pair
     bob.chat.open_conversation(conversation_id)
     type_and_send(qtbot, alice, "before the crash")
-    qtbot.waitUntil(lambda: len(rows_with_text(bob.chat, "before the crash")) == 1, timeout=10000)
+    qtbot.waitUntil(lambda: len(rows_with_text(bob.chat, "before the crash")) == 1, timeout=20000)
 
     live_server.kill()
-    qtbot.waitUntil(lambda: alice.chat.connection_state == "reconnecting", timeout=15000)
-    qtbot.waitUntil(lambda: bob.chat.connection_state == "reconnecting", timeout=15000)
+    qtbot.waitUntil(lambda: alice.chat.connection_state == "reconnecting", timeout=20000)
+    qtbot.waitUntil(lambda: bob.chat.connection_state == "reconnecting", timeout=20000)
     assert "reconnecting" in alice.session.window.status_label.text()
     for text in ("while down 1", "while down 2", "while down 3"):
         type_and_send(qtbot, alice, text)
@@ -149,7 +149,7 @@ def test_outbox_survives_closing_and_reopening_the_client(pair, live_server, qtb
     alice, bob, conversation_id = pair
     bob.chat.open_conversation(conversation_id)
     live_server.kill()
-    qtbot.waitUntil(lambda: alice.chat.connection_state == "reconnecting", timeout=15000)
+    qtbot.waitUntil(lambda: alice.chat.connection_state == "reconnecting", timeout=20000)
     type_and_send(qtbot, alice, "written offline")
     assert [e.text for e in alice.chat.state.outbox.pending()] == ["written offline"]
     data_dir = alice.data_dir

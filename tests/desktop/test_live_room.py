@@ -51,9 +51,9 @@ def pair(live_server, desktop_client, qtbot):
     alice.wait_online()
     bob.wait_online()
     alice.chat.start_direct(bob.chat.my_id)
-    qtbot.waitUntil(lambda: alice.chat.state.open_conversation_id is not None, timeout=10000)
+    qtbot.waitUntil(lambda: alice.chat.state.open_conversation_id is not None, timeout=20000)
     conversation_id = alice.chat.state.open_conversation_id
-    qtbot.waitUntil(lambda: bob.chat.conversations.get(conversation_id) is not None, timeout=10000)
+    qtbot.waitUntil(lambda: bob.chat.conversations.get(conversation_id) is not None, timeout=20000)
     bob.chat.open_conversation(conversation_id)
     return alice, bob, conversation_id
 
@@ -65,14 +65,14 @@ def test_typing_shows_in_the_header_and_the_row_until_the_message_arrives(pair, 
     bob.chat.room.listener.send_frame = lambda frame: (frames.append(frame), original(frame))
 
     qtbot.keyClicks(bob.session.panel.composer.edit, "Hello the")
-    qtbot.waitUntil(lambda: header(alice) == "Bob is typing…", timeout=10000)
+    qtbot.waitUntil(lambda: header(alice) == "Bob is typing…", timeout=20000)
     assert row_of(alice, conversation_id).data(ConversationRole.TYPING) == "Bob is typing…"
     assert alice.session.panel.subtitle_label.font().italic()
     typing_frames = [f for f in frames if f["type"] == "typing"]
     assert typing_frames == [{"type": "typing", "conversation_id": conversation_id}]  # 9 keys, one frame
 
     qtbot.keyClick(bob.session.panel.composer.edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: row_of(alice, conversation_id).data(ConversationRole.TYPING) == "", timeout=10000)
+    qtbot.waitUntil(lambda: row_of(alice, conversation_id).data(ConversationRole.TYPING) == "", timeout=20000)
     assert header(alice) in ("online", "@bob")
     assert row_of(alice, conversation_id).data(ConversationRole.PREVIEW) == "Hello the"
     assert not alice.session.panel.subtitle_label.font().italic()
@@ -83,39 +83,39 @@ def test_seen_follows_the_other_clients_reading(pair, qtbot):
     bob.chat.close_conversation()  # Bob looks elsewhere: Alice's message stays unread
     alice.session.panel.composer.edit.setPlainText("Did you see this?")
     qtbot.keyClick(alice.session.panel.composer.edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: bob.chat.conversations.get(conversation_id).unread_count == 1, timeout=10000)
-    qtbot.waitUntil(lambda: seen_of(alice, "Did you see this?") == "", timeout=10000)  # sent, not seen
+    qtbot.waitUntil(lambda: bob.chat.conversations.get(conversation_id).unread_count == 1, timeout=20000)
+    qtbot.waitUntil(lambda: seen_of(alice, "Did you see this?") == "", timeout=20000)  # sent, not seen
 
     bob.chat.open_conversation(conversation_id)
     bob.chat.set_viewing(True)
-    qtbot.waitUntil(lambda: seen_of(alice, "Did you see this?") == "seen", timeout=10000)
+    qtbot.waitUntil(lambda: seen_of(alice, "Did you see this?") == "seen", timeout=20000)
     assert bob.chat.conversations.get(conversation_id).unread_count == 0
 
 
 def test_presence_online_then_last_seen_when_they_leave(pair, qtbot):
     alice, bob, conversation_id = pair
-    qtbot.waitUntil(lambda: header(alice) == "online", timeout=10000)
+    qtbot.waitUntil(lambda: header(alice) == "online", timeout=20000)
     assert alice.session.panel.presence_dot.isVisibleTo(alice.session.panel)
     assert row_of(alice, conversation_id).data(ConversationRole.PRESENCE) == "online"
 
     bob.close()
-    qtbot.waitUntil(lambda: header(alice).startswith("last seen today at"), timeout=15000)
+    qtbot.waitUntil(lambda: header(alice).startswith("last seen "), timeout=20000)  # "today at", bar midnight
     assert not alice.session.panel.presence_dot.isVisibleTo(alice.session.panel)
     assert row_of(alice, conversation_id).data(ConversationRole.PRESENCE) == "offline"
 
 
 def test_idle_for_a_while_is_away_and_input_brings_them_back(pair, qtbot):
     alice, bob, _ = pair
-    qtbot.waitUntil(lambda: header(alice) == "online", timeout=10000)
+    qtbot.waitUntil(lambda: header(alice) == "online", timeout=20000)
     alice.session.idle_watcher.set_idle_after(0)  # Alice's hand (but not Bob's) leaves the keyboard
     bob.session.idle_watcher.set_idle_after(10 * 60 * 1000)
-    qtbot.waitUntil(lambda: header(bob) == "away", timeout=10000)
+    qtbot.waitUntil(lambda: header(bob) == "away", timeout=20000)
     assert alice.chat.room.idle
 
     alice.session.idle_watcher.set_idle_after(10 * 60 * 1000)
 
     qtbot.mouseClick(alice.session.panel.composer.edit, Qt.MouseButton.LeftButton)  # any input in her app
-    qtbot.waitUntil(lambda: header(bob) == "online", timeout=10000)
+    qtbot.waitUntil(lambda: header(bob) == "online", timeout=20000)
 
 
 def test_reading_on_one_device_clears_the_badge_on_the_other(live_server, desktop_client, qtbot):
@@ -128,28 +128,28 @@ def test_reading_on_one_device_clears_the_badge_on_the_other(live_server, deskto
         client.sign_in(name, PASSWORD)
         client.wait_online()
     laptop.chat.start_direct(bob_user["id"])
-    qtbot.waitUntil(lambda: laptop.chat.state.open_conversation_id is not None, timeout=10000)
+    qtbot.waitUntil(lambda: laptop.chat.state.open_conversation_id is not None, timeout=20000)
     conversation_id = laptop.chat.state.open_conversation_id
     laptop.chat.close_conversation()
-    qtbot.waitUntil(lambda: bob.chat.conversations.get(conversation_id) is not None, timeout=10000)
-    qtbot.waitUntil(lambda: desk.chat.conversations.get(conversation_id) is not None, timeout=10000)
+    qtbot.waitUntil(lambda: bob.chat.conversations.get(conversation_id) is not None, timeout=20000)
+    qtbot.waitUntil(lambda: desk.chat.conversations.get(conversation_id) is not None, timeout=20000)
 
     bob.chat.open_conversation(conversation_id)
     for text in ("one", "two"):
         bob.chat.send_text(text)
     for client in (laptop, desk):
         qtbot.waitUntil(
-            lambda c=client: c.chat.conversations.get(conversation_id).unread_count == 2, timeout=10000
+            lambda c=client: c.chat.conversations.get(conversation_id).unread_count == 2, timeout=20000
         )
     assert desk.session.window.windowTitle() == "(2) ChatIDK"
 
     laptop.chat.open_conversation(conversation_id)
     laptop.chat.set_viewing(True)
-    qtbot.waitUntil(lambda: desk.chat.conversations.get(conversation_id).unread_count == 0, timeout=10000)
+    qtbot.waitUntil(lambda: desk.chat.conversations.get(conversation_id).unread_count == 0, timeout=20000)
     assert desk.session.window.windowTitle() == "ChatIDK"
     assert row_of(desk, conversation_id).data(ConversationRole.UNREAD) == 0
     # and Bob's two messages now read "seen" for him
-    qtbot.waitUntil(lambda: seen_of(bob, "two") == "seen", timeout=10000)
+    qtbot.waitUntil(lambda: seen_of(bob, "two") == "seen", timeout=20000)
     assert seen_of(bob, "one") == "seen"
 
 
@@ -172,39 +172,42 @@ def test_a_new_name_and_picture_reach_contacts_and_my_other_device_live(
         client.wait_online()
     alice_id = laptop.chat.my_id
     laptop.chat.start_direct(bob_user["id"])
-    qtbot.waitUntil(lambda: laptop.chat.state.open_conversation_id is not None, timeout=10000)
+    qtbot.waitUntil(lambda: laptop.chat.state.open_conversation_id is not None, timeout=20000)
     direct_id = laptop.chat.state.open_conversation_id
     laptop.chat.create_group("Climbing", [bob_user["id"]])
-    qtbot.waitUntil(lambda: laptop.chat.state.open_conversation_id not in (None, direct_id), timeout=10000)
+    qtbot.waitUntil(lambda: laptop.chat.state.open_conversation_id not in (None, direct_id), timeout=20000)
     group_id = laptop.chat.state.open_conversation_id
     laptop.chat.send_text("hi all")
-    qtbot.waitUntil(lambda: bob.chat.conversations.get(group_id) is not None, timeout=10000)
-    qtbot.waitUntil(lambda: bob.chat.conversations.get(direct_id) is not None, timeout=10000)
+    qtbot.waitUntil(lambda: bob.chat.conversations.get(group_id) is not None, timeout=20000)
+    qtbot.waitUntil(lambda: bob.chat.conversations.get(direct_id) is not None, timeout=20000)
     bob.chat.open_conversation(group_id)
-    qtbot.waitUntil(lambda: my_message_row(bob, "hi all") is not None, timeout=10000)
+    qtbot.waitUntil(lambda: my_message_row(bob, "hi all") is not None, timeout=20000)
     sender_name = lambda: bob.chat.messages.index(message_row(bob, "hi all")).data(MessageRole.SENDER_NAME)  # noqa: E731
     assert sender_name() == "Alice"
 
     laptop.chat.update_profile(display_name="Alice Liddell")
-    qtbot.waitUntil(lambda: sender_name() == "Alice Liddell", timeout=10000)  # the group's bubbles
-    qtbot.waitUntil(lambda: row_of(bob, direct_id).data() == "Alice Liddell", timeout=10000)  # the list
+    qtbot.waitUntil(lambda: sender_name() == "Alice Liddell", timeout=20000)  # the group's bubbles
+    qtbot.waitUntil(lambda: row_of(bob, direct_id).data() == "Alice Liddell", timeout=20000)  # the list
     bob.chat.open_conversation(direct_id)
     assert bob.session.panel.title_label.text() == "Alice Liddell"  # the header
-    qtbot.waitUntil(lambda: desk.session.window.account_button.text() == "Alice Liddell", timeout=10000)
+    qtbot.waitUntil(lambda: desk.session.window.account_button.text() == "Alice Liddell", timeout=20000)
 
     picture = QImage(120, 80, QImage.Format.Format_RGB32)
     picture.fill(QColor("#3b82f6"))
     assert picture.save(str(tmp_path / "me.png"))
-    with qtbot.waitSignal(laptop.chat.profile_changed, timeout=15000) as changed:
+    # The name change's own echo may still come in first: wait for the profile that has the picture.
+    with qtbot.waitSignal(
+        laptop.chat.profile_changed, timeout=20000, check_params_cb=lambda user: bool(user.get("avatar"))
+    ) as changed:
         laptop.session.files.set_profile_picture(tmp_path / "me.png")
     version = changed.args[0]["avatar"]
     assert version
-    qtbot.waitUntil(lambda: desk.chat.user.get("avatar") == version, timeout=10000)
+    qtbot.waitUntil(lambda: desk.chat.user.get("avatar") == version, timeout=20000)
     member = lambda: bob.chat.conversations.get(direct_id).other_member(bob.chat.my_id)  # noqa: E731
-    qtbot.waitUntil(lambda: member().avatar == version, timeout=10000)
+    qtbot.waitUntil(lambda: member().avatar == version, timeout=20000)
     files = bob.session.files
     qtbot.waitUntil(  # fetched by (id, version) once painted, then the header shows it
-        lambda: files._conversation_picture(bob.chat.conversations.get(direct_id)) is not None, timeout=15000
+        lambda: files._conversation_picture(bob.chat.conversations.get(direct_id)) is not None, timeout=20000
     )
     group_member = next(m for m in bob.chat.conversations.get(group_id).members if m.user_id == alice_id)
     assert group_member.avatar == version and group_member.display_name == "Alice Liddell"

@@ -48,7 +48,7 @@ def world(qtbot, tmp_path):
     chat.room.typing._clock = clock
     chat.start()
     listener.connected.emit({"type": "hello"})
-    qtbot.waitUntil(lambda: rest.idle and len(chat.conversations.all()) == 2)
+    qtbot.waitUntil(lambda: rest.idle and len(chat.conversations.all()) == 2, timeout=20000)
     yield api, rest, listener, chat, clock
     chat.shutdown()
     database.close()
@@ -103,7 +103,7 @@ def test_presence_is_fetched_on_connect_kept_live_and_forgotten_offline(world, q
     )
     assert chat.room.presence.get(BOB).last_seen == datetime(2026, 11, 20, 9, tzinfo=UTC)
     listener.disconnected.emit("gone")
-    qtbot.waitUntil(lambda: row(chat, 1).data(ConversationRole.PRESENCE) == "")
+    qtbot.waitUntil(lambda: row(chat, 1).data(ConversationRole.PRESENCE) == "", timeout=20000)
 
 
 def test_a_new_conversation_asks_for_presence_again(world, qtbot):
@@ -114,7 +114,7 @@ def test_a_new_conversation_asks_for_presence_again(world, qtbot):
     listener.event_received.emit(
         {"type": "conversation.created", "conversation_id": 3, "conversation": newcomer}
     )
-    qtbot.waitUntil(lambda: api.calls.count(("presence",)) == before + 1)
+    qtbot.waitUntil(lambda: api.calls.count(("presence",)) == before + 1, timeout=20000)
 
 
 def test_typing_appears_expires_and_stops_when_their_message_arrives(world, qtbot):
@@ -138,10 +138,10 @@ def test_typing_appears_expires_and_stops_when_their_message_arrives(world, qtbo
 
 def test_typing_expires_by_itself_on_a_real_timer(qtbot):
     book = TypingBook()
-    with qtbot.waitSignal(book.changed, timeout=2000):
+    with qtbot.waitSignal(book.changed, timeout=20000):
         book.start(1, BOB, 50)
     assert book.typists(1) == [BOB]
-    with qtbot.waitSignal(book.changed, timeout=2000):
+    with qtbot.waitSignal(book.changed, timeout=20000):
         pass
     assert book.typists(1) == []
 
@@ -165,22 +165,22 @@ def test_idle_state_is_sent_and_restated_after_a_reconnect(world, qtbot):
     chat.room.set_idle(True)
     assert listener.frames[-1] == {"type": "presence", "state": "away"}
     listener.disconnected.emit("gone")
-    qtbot.waitUntil(lambda: not chat.room.connected)
+    qtbot.waitUntil(lambda: not chat.room.connected, timeout=20000)
     listener.frames.clear()
     chat.room.set_idle(False)
     chat.room.set_idle(True)
     assert listener.frames == []  # nothing to say without a socket
     listener.connected.emit({"type": "hello"})
-    qtbot.waitUntil(lambda: listener.frames == [{"type": "presence", "state": "away"}])
+    qtbot.waitUntil(lambda: listener.frames == [{"type": "presence", "state": "away"}], timeout=20000)
 
 
 def test_idle_watcher_goes_idle_and_comes_back_on_input(qtbot):
     watcher = IdleWatcher(idle_after_ms=30)
     watcher.start()
-    with qtbot.waitSignal(watcher.idle_changed, timeout=2000) as idle:
+    with qtbot.waitSignal(watcher.idle_changed, timeout=20000) as idle:
         pass
     assert idle.args == [True]
-    with qtbot.waitSignal(watcher.idle_changed, timeout=2000) as back:
+    with qtbot.waitSignal(watcher.idle_changed, timeout=20000) as back:
         watcher.user_active()
     assert back.args == [False]
     watcher.stop()
@@ -191,7 +191,7 @@ def test_read_events_of_others_make_my_messages_seen(world, qtbot):
     chat.open_conversation(2)
     for text in ("a", "b", "c"):
         deliver(listener, api.post(2, ME, text, client_id=text))
-    qtbot.waitUntil(lambda: chat.messages.rowCount() == 3)
+    qtbot.waitUntil(lambda: chat.messages.rowCount() == 3, timeout=20000)
     seen = lambda: [chat.messages.index(r).data(MessageRole.SEEN) for r in range(3)]  # noqa: E731
     assert seen() == ["", "", ""]
     listener.event_received.emit({"type": "read", "conversation_id": 2, "user_id": BOB, "seq": 2})
@@ -209,12 +209,12 @@ def test_blocked_people_with_hide_in_groups_are_collapsed_until_revealed(world, 
     api, rest, listener, chat, _ = world
     deliver(listener, api.post(2, BOB, "from bob"))
     deliver(listener, api.post(2, CAROL, "from carol"))
-    qtbot.waitUntil(lambda: rest.idle)
+    qtbot.waitUntil(lambda: rest.idle, timeout=20000)
     chat.open_conversation(2)
-    qtbot.waitUntil(lambda: chat.messages.rowCount() == 2)
+    qtbot.waitUntil(lambda: chat.messages.rowCount() == 2, timeout=20000)
     failures: list[str] = []
     chat.blocks.block(BOB, True, failures.append)
-    qtbot.waitUntil(lambda: chat.blocks.is_blocked(BOB))
+    qtbot.waitUntil(lambda: chat.blocks.is_blocked(BOB), timeout=20000)
     texts = lambda: [chat.messages.index(r).data() for r in range(2)]  # noqa: E731
     assert texts() == [HIDDEN_TEXT, "from carol"]
     assert chat.messages.index(0).data(MessageRole.HIDDEN) is True
@@ -231,11 +231,11 @@ def test_blocked_people_with_hide_in_groups_are_collapsed_until_revealed(world, 
     assert [n[0] for n in notified] == [1]  # no notification of the hidden group message
     chat.open_conversation(2)
     chat.blocks.unblock(BOB, failures.append)
-    qtbot.waitUntil(lambda: not chat.blocks.is_blocked(BOB))
+    qtbot.waitUntil(lambda: not chat.blocks.is_blocked(BOB), timeout=20000)
     assert texts()[:2] == ["from bob", "from carol"]
     assert row(chat, 2).data(ConversationRole.PREVIEW) == "Bob: psst"
     chat.blocks.unblock(BOB, failures.append)  # already unblocked: the list was stale, not an error
-    qtbot.waitUntil(lambda: rest.idle)
+    qtbot.waitUntil(lambda: rest.idle, timeout=20000)
     assert failures == []
 
 
@@ -291,7 +291,7 @@ def test_no_typing_from_people_i_blocked(world, qtbot):
     )
     assert row(chat, 1).data(ConversationRole.TYPING) == "Bob is typing…"
     chat.blocks.block(BOB, False, lambda error: None)
-    qtbot.waitUntil(lambda: chat.blocks.is_blocked(BOB))
+    qtbot.waitUntil(lambda: chat.blocks.is_blocked(BOB), timeout=20000)
     assert row(chat, 1).data(ConversationRole.TYPING) == ""  # gone at once
     for conversation_id in (1, 2):
         listener.event_received.emit(
@@ -300,6 +300,6 @@ def test_no_typing_from_people_i_blocked(world, qtbot):
     assert row(chat, 1).data(ConversationRole.TYPING) == ""
     assert row(chat, 2).data(ConversationRole.TYPING) == "Bob is typing…"  # groups: only if hidden there
     chat.blocks.block(BOB, True, lambda error: None)
-    qtbot.waitUntil(lambda: chat.blocks.hidden_in_groups() == {BOB})
+    qtbot.waitUntil(lambda: chat.blocks.hidden_in_groups() == {BOB}, timeout=20000)
     assert row(chat, 2).data(ConversationRole.TYPING) == ""
     assert rest.idle and api.block_rows[BOB]["hide_in_groups"] is True

@@ -116,7 +116,7 @@ def test_fetch_more_only_when_armed_then_from_loader_then_server(qtbot):
     assert model.oldest_seq() == 10
     model.fetchMore(QModelIndex())
     assert model.oldest_seq() == 6
-    with qtbot.waitSignal(model.older_wanted_from_server) as blocker:
+    with qtbot.waitSignal(model.older_wanted_from_server, timeout=20000) as blocker:
         model.fetchMore(QModelIndex())
     assert blocker.args == [6]
     assert not model.canFetchMore(QModelIndex())  # waiting for the server

@@ -36,7 +36,7 @@ def mailing_server(server_factory, inbox):
 
 def confirm_address(user: ApiClient, inbox: SmtpInbox, address: str) -> None:
     assert (
-        user.session.put(user.url + "/api/v1/me/email", json={"email": address}, timeout=10).status_code
+        user.session.put(user.url + "/api/v1/me/email", json={"email": address}, timeout=30).status_code
         == 202
     )
     code = code_in(inbox.wait_for(address)[-1])
@@ -51,7 +51,7 @@ def open_reset_dialog(qtbot, client):
     login.forgot_button.click()
     dialog = client.app.reset_dialog
     assert dialog is not None
-    qtbot.waitUntil(dialog.isVisible)
+    qtbot.waitUntil(dialog.isVisible, timeout=20000)
     return dialog
 
 
@@ -65,9 +65,9 @@ def test_reset_by_username_through_the_dialogs(mailing_server, inbox, desktop_cl
     assert not dialog.send_button.isEnabled()  # nothing typed yet
     dialog.login_edit.setText("alice")
     dialog.send_button.click()
-    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1, timeout=10000)
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1, timeout=20000)
     assert "alice" in dialog.sent_label.text()
-    qtbot.waitUntil(lambda: len(inbox.to(ADDRESS)) == 2, timeout=10000)
+    qtbot.waitUntil(lambda: len(inbox.to(ADDRESS)) == 2, timeout=20000)
     code = code_in(inbox.to(ADDRESS)[-1])
 
     wrong = "00000000" if code != "00000000" else "11111111"
@@ -75,7 +75,7 @@ def test_reset_by_username_through_the_dialogs(mailing_server, inbox, desktop_cl
     dialog.new_password_edit.setText(NEW_PASSWORD)
     dialog.repeat_edit.setText(NEW_PASSWORD)
     dialog.reset_button.click()
-    qtbot.waitUntil(lambda: dialog.error_label.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: dialog.error_label.isVisible(), timeout=20000)
     assert dialog.error_label.text() == BAD_CODE
     assert dialog.reset_button.isEnabled()  # not busy any more: the user can try again
 
@@ -83,27 +83,27 @@ def test_reset_by_username_through_the_dialogs(mailing_server, inbox, desktop_cl
     dialog.new_password_edit.setText("short")
     dialog.repeat_edit.setText("short")
     dialog.reset_button.click()
-    qtbot.waitUntil(lambda: dialog.error_label.text() == WEAK_PASSWORD, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.error_label.text() == WEAK_PASSWORD, timeout=20000)
 
     dialog.new_password_edit.setText(NEW_PASSWORD)
     dialog.repeat_edit.setText(NEW_PASSWORD + "!")
     dialog.reset_button.click()
-    qtbot.waitUntil(lambda: dialog.error_label.text() == "The two passwords are not the same.", timeout=5000)
+    qtbot.waitUntil(lambda: dialog.error_label.text() == "The two passwords are not the same.", timeout=20000)
 
     dialog.repeat_edit.setText(NEW_PASSWORD)
     dialog.reset_button.click()
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20000)
     login = client.login
     assert login.username_edit.text() == "alice"
     assert "Your password was changed" in login.error_label.text()
     old_session = requests.get(
-        mailing_server.url + "/api/v1/me", headers={"Authorization": f"Bearer {alice.token}"}, timeout=10
+        mailing_server.url + "/api/v1/me", headers={"Authorization": f"Bearer {alice.token}"}, timeout=30
     )
     assert old_session.status_code == 401  # every session was signed out
 
     login.password_edit.setText(NEW_PASSWORD)
     login.submit_button.click()
-    qtbot.waitUntil(lambda: client.app.chat_session is not None, timeout=15000)
+    qtbot.waitUntil(lambda: client.app.chat_session is not None, timeout=20000)
 
 
 def test_reset_by_email_and_used_code_refused(mailing_server, inbox, desktop_client, qtbot):
@@ -113,24 +113,24 @@ def test_reset_by_email_and_used_code_refused(mailing_server, inbox, desktop_cli
     dialog = open_reset_dialog(qtbot, client)
     dialog.login_edit.setText(ADDRESS)
     qtbot.keyClick(dialog.login_edit, "\r")  # Enter sends
-    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1, timeout=10000)
-    qtbot.waitUntil(lambda: len(inbox.to(ADDRESS)) == 2, timeout=10000)
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1, timeout=20000)
+    qtbot.waitUntil(lambda: len(inbox.to(ADDRESS)) == 2, timeout=20000)
     code = code_in(inbox.to(ADDRESS)[-1])
     dialog.code_edit.setText(code)
     dialog.new_password_edit.setText(NEW_PASSWORD)
     dialog.repeat_edit.setText(NEW_PASSWORD)
     qtbot.keyClick(dialog.repeat_edit, "\r")  # Enter confirms
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20000)
     assert "username named in the mail" in client.login.error_label.text()
 
     again = client.app.show_password_reset(mailing_server.url, ADDRESS)
     again.send_button.click()
-    qtbot.waitUntil(lambda: again.pages.currentIndex() == 1, timeout=10000)
+    qtbot.waitUntil(lambda: again.pages.currentIndex() == 1, timeout=20000)
     again.code_edit.setText(code)  # the old code, already used
     again.new_password_edit.setText(PASSWORD)
     again.repeat_edit.setText(PASSWORD)
     again.reset_button.click()
-    qtbot.waitUntil(lambda: again.error_label.text() == BAD_CODE, timeout=10000)
+    qtbot.waitUntil(lambda: again.error_label.text() == BAD_CODE, timeout=20000)
     assert dialog.error_label.isHidden()  # the closed dialog hears nothing more
 
 
@@ -139,7 +139,7 @@ def test_unknown_account_gets_the_same_answer_and_no_mail(mailing_server, inbox,
     dialog = open_reset_dialog(qtbot, client)
     dialog.login_edit.setText("nobody-here")
     dialog.send_button.click()
-    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1, timeout=10000)
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == 1, timeout=20000)
     assert not dialog.error_label.isVisible()
     assert inbox.messages == []
 
@@ -150,6 +150,6 @@ def test_server_unreachable_is_said_plainly(desktop_client, qtbot):
     dialog = open_reset_dialog(qtbot, client)
     dialog.login_edit.setText("alice")
     dialog.send_button.click()
-    qtbot.waitUntil(lambda: dialog.error_label.isVisible(), timeout=15000)
+    qtbot.waitUntil(lambda: dialog.error_label.isVisible(), timeout=20000)
     assert dialog.error_label.text().startswith("Can't reach the server at " + dead)
     assert dialog.pages.currentIndex() == 0

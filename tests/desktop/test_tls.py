@@ -49,7 +49,7 @@ def test_sign_in_and_live_events_over_https_verified_against_the_configured_ca(
     bob.wait_online()
 
     alice.chat.start_direct(bob.chat.my_id)
-    qtbot.waitUntil(lambda: alice.chat.state.open_conversation_id is not None, timeout=10000)
+    qtbot.waitUntil(lambda: alice.chat.state.open_conversation_id is not None, timeout=20000)
     conversation_id = alice.chat.state.open_conversation_id
     edit = alice.session.panel.composer.edit
     edit.setPlainText("over TLS, both ways")
@@ -58,14 +58,14 @@ def test_sign_in_and_live_events_over_https_verified_against_the_configured_ca(
         lambda: (
             bob.chat.conversation_list.index(0, 0).data(ConversationRole.PREVIEW) == "over TLS, both ways"
         ),
-        timeout=10000,
+        timeout=20000,
     )
     assert bob.chat.conversations.get(conversation_id) is not None
 
     about = next(a for a in alice.session.window.account_menu.actions() if a.text() == "About ChatIDK…")
     about.trigger()
     dialog = alice.app.about_dialog
-    qtbot.waitUntil(dialog.isVisible, timeout=5000)
+    qtbot.waitUntil(dialog.isVisible, timeout=20000)
     assert dialog.title_label.text() == f"ChatIDK {__version__}"
     assert f"Server: {proxy.url}" in dialog.details_label.text()
     dialog.close()
@@ -80,7 +80,7 @@ def test_a_certificate_the_client_does_not_trust_is_refused(proxy, desktop_clien
     login.username_edit.setText("alice")
     login.password_edit.setText(PASSWORD)
     login.submit_button.click()
-    qtbot.waitUntil(login.error_label.isVisible, timeout=10000)
+    qtbot.waitUntil(login.error_label.isVisible, timeout=20000)
     text = login.error_label.text()
     assert text.startswith(f"The server at {proxy.url} presented a certificate this computer does not trust")
     assert "Can't reach" not in text  # the address and the server are fine: only the trust is missing

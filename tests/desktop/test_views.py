@@ -95,20 +95,20 @@ def test_ten_thousand_messages_scroll_and_load_older_from_the_cache(qtbot, tmp_p
     view.show()
     qtbot.waitExposed(view)
     bar = view.verticalScrollBar()
-    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum(), timeout=20000)
     assert view.indexAt(view.viewport().rect().bottomLeft() - view.viewport().rect().topLeft()).isValid()
     while model.oldest_seq() != 1:
         oldest = model.oldest_seq()
         bar.setValue(0)
-        qtbot.waitUntil(lambda o=oldest: model.oldest_seq() < o)
+        qtbot.waitUntil(lambda o=oldest: model.oldest_seq() < o, timeout=20000)
         # the rows above arrive without moving what the reader sees: the scroll bar leaves the top
-        qtbot.waitUntil(lambda: bar.value() > 0)
+        qtbot.waitUntil(lambda: bar.value() > 0, timeout=20000)
     assert model.rowCount() == 10_000
     top, bottom = QPoint(100, 2), QPoint(100, view.viewport().height() - 2)
     view.scrollToTop()
-    qtbot.waitUntil(lambda: view.indexAt(top).row() == 0)
+    qtbot.waitUntil(lambda: view.indexAt(top).row() == 0, timeout=20000)
     view.scroll_to_end()
-    qtbot.waitUntil(lambda: view.indexAt(bottom).row() == 9_999)
+    qtbot.waitUntil(lambda: view.indexAt(bottom).row() == 9_999, timeout=20000)
     database.close()
 
 
@@ -121,16 +121,17 @@ def test_prepending_keeps_the_reader_in_place_and_new_messages_only_follow_at_th
     view.show()
     qtbot.waitExposed(view)
     bar = view.verticalScrollBar()
-    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum(), timeout=20000)
     bottom = QPoint(100, view.viewport().height() - 2)
     model.merge([message(201, text="new at the bottom")])
-    qtbot.waitUntil(lambda: view.indexAt(bottom).data(MessageRole.SEQ) == 201)  # was at the bottom: follows
+    # was at the bottom: follows
+    qtbot.waitUntil(lambda: view.indexAt(bottom).data(MessageRole.SEQ) == 201, timeout=20000)
     bar.setValue(bar.maximum() // 2)
     middle = view.viewport().rect().center()
-    qtbot.waitUntil(lambda: view.indexAt(middle).isValid())
+    qtbot.waitUntil(lambda: view.indexAt(middle).isValid(), timeout=20000)
     reading = view.indexAt(middle).data(MessageRole.SEQ)
     model.merge([message(202, text="another")])
-    qtbot.waitUntil(lambda: view.indexAt(middle).isValid() and model.rowCount() == 202)
+    qtbot.waitUntil(lambda: view.indexAt(middle).isValid() and model.rowCount() == 202, timeout=20000)
     assert view.indexAt(middle).data(MessageRole.SEQ) == reading  # scrolled up: stays put
     assert not view.is_at_bottom()
     model.prepend_older([])  # nothing older: nothing moves
@@ -185,9 +186,9 @@ def test_main_window_ctrl_k_and_selection(qtbot):
     with qtbot.waitActive(window):
         window.show()
         window.activateWindow()
-    with qtbot.waitSignal(window.jump_requested):
+    with qtbot.waitSignal(window.jump_requested, timeout=20000):
         qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
-    with qtbot.waitSignal(window.conversation_selected) as blocker:
+    with qtbot.waitSignal(window.conversation_selected, timeout=20000) as blocker:
         window.conversation_view.setCurrentIndex(proxy.index(1, 0))
     assert blocker.args == [proxy.index(1, 0).data(ConversationRole.ID)]
     window.select_conversation(2)
