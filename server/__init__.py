@@ -22,6 +22,7 @@ def create_app(config=None, *, database=None):
     from flask import Flask
     from werkzeug.middleware.proxy_fix import ProxyFix
 
+    from server import file_wrapper
     from server.api import api
     from server.api.events import sock
     from server.api.files import FileIdConverter
@@ -33,6 +34,7 @@ def create_app(config=None, *, database=None):
     from server.db import Database
     from server.errors import register_error_handlers
     from server.limits import MAX_JSON_BYTES
+    from server.services import presence
     from server.services.broker import PostgresBroker
     from server.services.live import Hub
 
@@ -53,6 +55,7 @@ def create_app(config=None, *, database=None):
     app.url_map.converters["file_id"] = FileIdConverter
     app.url_map.strict_slashes = False
     app.wsgi_app = BodyDeadline(app.wsgi_app, config.body_timeout_seconds)
+    file_wrapper.install(app)
     if config.proxy_hops:
         app.wsgi_app = ProxyFix(
             app.wsgi_app, x_for=config.proxy_hops, x_proto=config.proxy_hops, x_host=config.proxy_hops
@@ -60,7 +63,8 @@ def create_app(config=None, *, database=None):
 
     db = database or Database(config.database_url, config.db_pool_size)
     broker = PostgresBroker(config.database_url)
-    app.extensions["chatidk"] = AppContext(config=config, db=db, broker=broker, hub=Hub(db, broker))
+    hub = Hub(db, broker, presence.instance_of(config))
+    app.extensions["chatidk"] = AppContext(config=config, db=db, broker=broker, hub=hub)
 
     register_error_handlers(app)
     if config.access_log:

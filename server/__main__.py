@@ -21,6 +21,7 @@ def _database_url(config: Config) -> str:
 
 
 def _run(config: Config) -> int:
+    from server import pg_supervisor
     from server.db.migrate import migrate
     from server.gunicorn_app import StartupError, preflight, serve
 
@@ -43,6 +44,10 @@ def _run(config: Config) -> int:
     os.environ["CHATIDK_DATABASE_URL"] = url
     # "listening" is logged by server/readiness.py once the workers answer, not here.
     status = serve(Config.from_env())
+    reason = pg_supervisor.failure()
+    if reason:
+        print(f"ChatIDK stopped: {reason}", file=sys.stderr)
+        return 1
     if status:
         print(
             f"ChatIDK stopped: its workers could not start (exit status {status}; see above)", file=sys.stderr

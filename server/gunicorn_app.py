@@ -10,6 +10,8 @@ packaging/server/gunicorn.conf.py (gunicorn under systemd) takes them from here 
 from __future__ import annotations
 
 import importlib
+import logging
+import os
 import resource
 import subprocess
 import sys
@@ -19,6 +21,8 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.errors import AppImportError, HaltServer
 
 from server.config import Config
+
+log = logging.getLogger("server")
 
 
 class StartupError(RuntimeError):
@@ -67,16 +71,49 @@ def worker_connections(open_files: int) -> int:
     return max(64, min(WORKER_CONNECTIONS, open_files - spare))
 
 
-def _probe_when_ready(arbiter: Any) -> None:
-    """Once the sockets are bound: a small child process says "listening" when /healthz first answers.
+def _when_ready(arbiter: Any) -> None:
+    """Once the sockets are bound, before the first worker: start the master's helpers.
 
-    A child, not a thread: the master forks workers after this hook, and forking beside a live thread risks
-    a deadlock in the child. The probe ends with the master.
+    A small child process says "listening" when /healthz first answers, and another watches the embedded
+    PostgreSQL (server/pg_supervisor.py) when this master runs one. Children, not threads: the master forks
+    workers after this hook, and forking beside a live thread risks a deadlock in the child. Both end with
+    the master.
     """
+    from server import embedded_pg, pg_supervisor
+
     host, port = arbiter.cfg.bind[0].rsplit(":", 1)
     subprocess.Popen(  # reaped by gunicorn's SIGCHLD handler like any child
         [sys.executable, "-m", "server.readiness", host.strip("[]"), port, str(arbiter.cfg.workers)]
     )
+    cluster = embedded_pg.owned_cluster()
+    if cluster is not None:
+        pg_supervisor.spawn(cluster)
+    _sweep_presence_of_predecessors()
+
+
+def _sweep_presence_of_predecessors() -> None:
+    """Sockets recorded by an earlier run on this address and port are gone (it was stopped or crashed):
+    show their users offline now. In the master, before the first worker; its connection closed again."""
+    from psycopg2.extensions import make_dsn
+
+    from server.db import Database
+    from server.services import presence
+    from server.services.broker import PostgresBroker
+
+    config = Config.from_env()
+    if not config.database_url:
+        return
+    db = Database(make_dsn(config.database_url, connect_timeout=10), 1)  # never holds up the workers long
+    try:
+        swept = presence.sweep_predecessors(
+            db, PostgresBroker(config.database_url), presence.instance_of(config), os.getpid()
+        )
+        if swept:
+            log.info("%d people were online through the previous run of this server: now offline", swept)
+    except Exception as exc:  # the heartbeat sweep still clears them within 90 s
+        log.warning("could not clear the presence left by the previous run: %s", exc)
+    finally:
+        db.close()
 
 
 def settings(config: Config) -> dict[str, Any]:
@@ -95,7 +132,7 @@ def settings(config: Config) -> dict[str, Any]:
         # The app logs one structured line per request itself (CHATIDK_ACCESS_LOG); gunicorn's own stays off.
         "accesslog": None,
         "errorlog": "-",
-        "when_ready": _probe_when_ready,
+        "when_ready": _when_ready,
     }
 
 
@@ -125,9 +162,12 @@ class ChatServer(BaseApplication):
 def serve(config: Config) -> int:
     """Run until stopped; the exit status is gunicorn's (non-zero when the workers could not boot)."""
     preflight()
+    master = os.getpid()
     try:
         ChatServer(config).run()
     except SystemExit as exc:
+        if os.getpid() != master:
+            raise  # a worker ending (it was forked inside run()): its own exit, nothing to report
         return exc.code if isinstance(exc.code, int) else 1
     except HaltServer as exc:
         # Two workers that die at once: gunicorn halts for the first and, reaping the second while it stops,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Iterator
@@ -12,6 +13,9 @@ import psycopg2.extensions
 import psycopg2.extras
 
 _STATEMENTS: dict[str, str] = {}
+
+# In pg_stat_activity, each connection names the server process that holds it: "chatidk 4242".
+APPLICATION_NAME = "chatidk"
 
 
 def prepared(name: str, sql: str) -> str:
@@ -101,7 +105,9 @@ class Database:
                 if not conn.closed:
                     return conn
         try:
-            conn = psycopg2.connect(self.url, connection_factory=Connection)
+            conn = psycopg2.connect(
+                self.url, connection_factory=Connection, application_name=f"{APPLICATION_NAME} {os.getpid()}"
+            )
         except psycopg2.OperationalError as exc:
             raise DatabaseUnavailable(str(exc).strip()) from exc
         conn.autocommit = True

@@ -35,6 +35,16 @@ def sweep_stale(cur) -> list[int]:
     return sorted({row["user_id"] for row in cur.fetchall()})
 
 
+def sweep_instance(cur, instance_prefix: str, own_prefix: str) -> list[int]:
+    """Remove the sockets whose process key starts with ``instance_prefix`` but not ``own_prefix``."""
+    cur.execute(
+        """DELETE FROM presence_sockets
+           WHERE starts_with(process_key, %s) AND NOT starts_with(process_key, %s) RETURNING user_id""",
+        (instance_prefix, own_prefix),
+    )
+    return sorted({row["user_id"] for row in cur.fetchall()})
+
+
 def state_of(cur, user_id: int) -> str:
     """online if any live socket is active, away if all are idle, offline with none."""
     cur.execute(

@@ -23,10 +23,14 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from PIL import Image, ImageOps
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Offload = Callable[..., Any]  # offload(fn, *args) -> fn(*args), run wherever the caller wants
 
 # 50 megapixels: every phone camera but the 200 MP ones; a full decode of the largest image allowed is
 # ~150 MB of RGB. JPEGs are decoded in draft mode (down-scaled by the decoder) and cost far less.
@@ -237,11 +241,19 @@ def _input(path: Path, content_type: str) -> list[str]:
     ]
 
 
-def media_preview(path: Path, content_type: str, memory_bytes: int = DEFAULT_FFMPEG_MEMORY) -> Preview:
+def _direct(fn: Callable[..., T], *args: Any) -> T:
+    return fn(*args)
+
+
+def media_preview(
+    path: Path, content_type: str, memory_bytes: int = DEFAULT_FFMPEG_MEMORY, offload: Offload = _direct
+) -> Preview:
     """Duration of audio and video; size and poster frame of video (or an audio file's cover picture).
 
     The size comes from probing the container, which decodes nothing; a frame over MAX_PIXELS means no
-    size and no poster, so the frame is never decoded.
+    size and no poster, so the frame is never decoded. ``offload(fn, *args)`` runs the CPU part (decoding
+    and re-encoding the poster frame): the server passes its thread pool, so that only the ffmpeg
+    subprocesses are waited for on the event loop.
     """
     try:
         info = _ffmpeg(_input(path, content_type), memory_bytes).stderr
@@ -268,14 +280,21 @@ def media_preview(path: Path, content_type: str, memory_bytes: int = DEFAULT_FFM
     if _ANY_VIDEO.search(info):
         # A second in, or a third of the way into a short clip: the very first frame is often black.
         at = min(1.0, (preview.duration_ms or 0) / 3000)
-        poster = _poster(path, content_type, at, memory_bytes)
+        poster = _poster(path, content_type, at, memory_bytes, offload)
         if poster is not None:
             data, kind = poster
             preview = _with_thumbnail(preview, data, kind)
     return preview
 
 
-def _poster(path: Path, content_type: str, at_seconds: float, memory_bytes: int) -> tuple[bytes, str] | None:
+def _frame_thumbnail(png: bytes) -> tuple[bytes, str]:
+    with _open(io.BytesIO(png), "image/png", THUMBNAIL_BOX) as frame:
+        return _encode_thumbnail(frame)
+
+
+def _poster(
+    path: Path, content_type: str, at_seconds: float, memory_bytes: int, offload: Offload
+) -> tuple[bytes, str] | None:
     box = THUMBNAIL_BOX
     scale = f"scale=w='min({box},iw)':h='min({box},ih)':force_original_aspect_ratio=decrease"
     args = ["-ss", f"{at_seconds:.3f}", *_input(path, content_type)]
@@ -288,8 +307,7 @@ def _poster(path: Path, content_type: str, at_seconds: float, memory_bytes: int)
     if result.returncode != 0 or not result.stdout:
         return None
     try:
-        with _open(io.BytesIO(result.stdout), "image/png", THUMBNAIL_BOX) as frame:
-            return _encode_thumbnail(frame)
+        return offload(_frame_thumbnail, result.stdout)
     except Exception as exc:
         log.info("ffmpeg's poster frame for %s did not decode: %s", path.name, exc)
         return None

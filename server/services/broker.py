@@ -4,24 +4,29 @@ The PostgreSQL broker uses LISTEN/NOTIFY: a NOTIFY issued inside the transaction
 delivered only if, and when, that transaction commits, in commit order. Payloads carry ids only (NOTIFY is
 capped at 8000 bytes); each process loads what it needs. Another broker (Redis pub/sub) can stand in for it by
 implementing the same three methods, publishing after commit.
+
+A LISTEN connection that breaks loses the events committed until it is back, so the moment the listener
+finds it dead (server/db/listener.py: within seconds, even for a silent network cut) it calls ``on_gap``,
+which closes every socket of the process with 1012, and reconnects with backoff.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import select
 import threading
-import time
 from collections.abc import Callable
 from typing import Protocol
 
-import psycopg2
-import psycopg2.extensions
+from server.db.listener import Listener, ListenerGone, notify_txn
 
 log = logging.getLogger(__name__)
 
 EventHandler = Callable[[list[dict]], None]
+
+PROBE_EVERY_SECONDS = 5.0  # a LISTEN connection quiet this long is asked whether it is still there…
+PROBE_TIMEOUT_SECONDS = 5.0  # …and declared dead if it does not answer within this
+_BACKOFF_FIRST, _BACKOFF_MAX = 0.1, 5.0
 
 
 class Broker(Protocol):
@@ -37,68 +42,94 @@ class Broker(Protocol):
 class PostgresBroker:
     channel = "chatidk_events"
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        probe_every: float = PROBE_EVERY_SECONDS,
+        probe_timeout: float = PROBE_TIMEOUT_SECONDS,
+    ) -> None:
         self._url = database_url
-        self._started = threading.Event()
+        self._probe_every = probe_every
+        self._probe_timeout = probe_timeout
+        self._listening = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
     def publish(self, cur, event: dict) -> None:
-        # Deferred to travel with COMMIT; PostgreSQL delivers it only if that commit succeeds.
-        cur.defer("SELECT pg_notify(%s, %s)", (self.channel, json.dumps(event, separators=(",", ":"))))
+        notify_txn(cur, self.channel, event)
 
     def start(self, on_events: EventHandler, on_gap: Callable[[], None]) -> None:
+        """Start listening (once) and return when this process listens, now or after a reconnect."""
         with self._lock:
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._run, args=(on_events, on_gap), name="broker-listener", daemon=True
                 )
                 self._thread.start()
-        if not self._started.wait(timeout=30):
+        if not self._listening.wait(timeout=30):
             raise RuntimeError("could not LISTEN for events within 30 s")
 
     def stop(self) -> None:
         self._stopping.set()
 
     def _run(self, on_events: EventHandler, on_gap: Callable[[], None]) -> None:
-        backoff = 0.1
-        first = True
+        backoff = _BACKOFF_FIRST
         while not self._stopping.is_set():
+            listener = Listener(
+                self._url, self.channel, probe_every=self._probe_every, probe_timeout=self._probe_timeout
+            )
             try:
-                conn = psycopg2.connect(self._url)
-                conn.set_isolation_level(psycopg2.extensions.ISOLATION_LEVEL_AUTOCOMMIT)
-                with conn.cursor() as cur:
-                    cur.execute(f"LISTEN {self.channel}")
-                if not first:
-                    on_gap()  # events committed while we were not listening are lost to this process
-                first = False
-                backoff = 0.1
-                self._started.set()
-                self._listen(conn, on_events)
-            except Exception:
-                log.exception("event listener lost its database connection; reconnecting")
-                time.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+                listener.open()
+            except ListenerGone as exc:
+                listener.close()
+                log.warning("cannot LISTEN for events (%s); trying again in %.1f s", exc, backoff)
+                self._stopping.wait(backoff)
+                backoff = min(backoff * 2, _BACKOFF_MAX)
+                continue
+            self._listening.set()
+            try:
+                while not self._stopping.is_set():
+                    batch = _parse(listener.receive())
+                    backoff = _BACKOFF_FIRST  # it worked for a while: the next loss reconnects at once
+                    if batch:
+                        _deliver(batch, on_events, on_gap)
+            except Exception as exc:  # ListenerGone, or anything unforeseen: never leave this process deaf
+                if isinstance(exc, ListenerGone):
+                    log.warning("the event listener's database connection is gone (%s); reconnecting", exc)
+                else:
+                    log.exception("the event listener failed; reconnecting")
+                # Cleared before on_gap: a socket registered after on_gap's sweep waits for the new LISTEN.
+                self._listening.clear()
+                _call_safely(on_gap)
+                self._stopping.wait(backoff)
+                backoff = min(backoff * 2, _BACKOFF_MAX)
+            finally:
+                listener.close()
 
-    def _listen(self, conn, on_events: EventHandler) -> None:
+
+def _parse(payloads: list[str]) -> list[dict]:
+    batch = []
+    for payload in payloads:
         try:
-            while not self._stopping.is_set():
-                ready, _, _ = select.select([conn], [], [], 5.0)
-                conn.poll()
-                if not ready and not conn.notifies:
-                    continue
-                batch = []
-                while conn.notifies:
-                    note = conn.notifies.pop(0)
-                    try:
-                        batch.append(json.loads(note.payload))
-                    except ValueError:
-                        log.error("dropping unreadable event payload %r", note.payload[:200])
-                if batch:
-                    try:
-                        on_events(batch)
-                    except Exception:
-                        log.exception("event dispatch failed")
-        finally:
-            conn.close()
+            batch.append(json.loads(payload))
+        except ValueError:
+            log.error("dropping unreadable event payload %r", payload[:200])
+    return batch
+
+
+def _deliver(batch: list[dict], on_events: EventHandler, on_gap: Callable[[], None]) -> None:
+    try:
+        on_events(batch)
+    except Exception:
+        # The handler closes the sockets it could not serve itself; this is the net under it.
+        log.exception("event dispatch failed; closing every socket so that clients catch up")
+        _call_safely(on_gap)
+
+
+def _call_safely(on_gap: Callable[[], None]) -> None:
+    try:
+        on_gap()
+    except Exception:  # pragma: no cover - on_gap only closes sockets in memory
+        log.exception("closing the sockets after a gap in the events failed")

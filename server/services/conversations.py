@@ -160,6 +160,8 @@ def mark_read(app: AppContext, user_id: int, conversation_id: int, seq: int) -> 
     with app.db.transaction() as cur:
         before = require_member(cur, conversation_id, user_id)
         position = conversations_db.mark_read(cur, conversation_id, user_id, seq)
+        if position is None:  # left (or was removed) at this very moment: no longer a member
+            raise NotFound(NOT_FOUND)
         if position["last_read_seq"] != before["last_read_seq"]:
             app.broker.publish(cur, events.read(conversation_id, user_id, position["last_read_seq"]))
         return position

@@ -18,6 +18,7 @@ from server.context import AppContext
 from server.db import messages as messages_db
 from server.db import users as users_db
 from server.services import blocks, conversations, sessions
+from server.services.blocking import run_blocking
 
 _PAGE = 2000
 
@@ -27,37 +28,46 @@ def _json(data) -> str:
 
 
 def build(app: AppContext, user_id: int, session_id: int) -> tuple[IO[bytes], str]:
-    """The archive (a rewound temporary file) and a download name for it."""
+    """The archive (a rewound temporary file) and a download name for it.
+
+    The database is read on the event loop (cooperative); everything that writes, compresses or copies
+    into the archive runs in the thread pool, one step at a time, so other sockets never wait for it.
+    """
     with app.db.autocommit() as cur:
         me = render.me(users_db.get_user(cur, user_id))
+    profile = {
+        "account": me,
+        "devices": sessions.list_mine(app, user_id, session_id),
+        "blocked": blocks.list_mine(app, user_id),
+        "exported_at": render.timestamp(datetime.now(UTC)),
+    }
     out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to send_file, which closes it
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "profile.json",
-            _json(
-                {
-                    "account": me,
-                    "devices": sessions.list_mine(app, user_id, session_id),
-                    "blocked": blocks.list_mine(app, user_id),
-                    "exported_at": render.timestamp(datetime.now(UTC)),
-                }
-            ),
-        )
-        archive.writestr("conversations.json", _json(conversations.list_mine(app, user_id)))
+        run_blocking(_write_json, archive, "profile.json", profile)
+        run_blocking(_write_json, archive, "conversations.json", conversations.list_mine(app, user_id))
         with archive.open("messages.jsonl", "w") as lines:
             after = 0
             while True:
                 with app.db.autocommit() as cur:
                     page = messages_db.by_sender_after(cur, user_id, after, _PAGE)
-                for row in page:
-                    lines.write((json.dumps(render.message(row), ensure_ascii=False) + "\n").encode())
+                run_blocking(_write_lines, lines, page)
                 if len(page) < _PAGE:
                     break
                 after = page[-1]["id"]
         _add_files(app, user_id, archive)
+        run_blocking(archive.close)  # writes the central directory
     out.seek(0)
     name = f"chatidk-export-{me['username']}-{datetime.now(UTC):%Y-%m-%d}.zip"
     return out, name
+
+
+def _write_json(archive: zipfile.ZipFile, name: str, data) -> None:
+    archive.writestr(name, _json(data))
+
+
+def _write_lines(lines: IO[bytes], rows: list[dict]) -> None:
+    for row in rows:
+        lines.write((json.dumps(render.message(row), ensure_ascii=False) + "\n").encode())
 
 
 def _add_files(app: AppContext, user_id: int, archive: zipfile.ZipFile) -> None:

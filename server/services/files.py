@@ -85,7 +85,7 @@ def remove_from_store(app: AppContext, keys: list[str]) -> None:
     if not keys:
         return
     try:
-        store_for(app).delete(keys)
+        run_blocking(store_for(app).delete, keys)  # unlinks and folder fsyncs: off the event loop
         with app.db.autocommit() as cur:
             files_db.forget_trash(cur, keys)
     except Exception:
@@ -104,7 +104,7 @@ def purge(app: AppContext) -> int:
         # Give a concurrent remove_from_store a minute to finish before taking its keys over.
         leftovers = files_db.take_trash(cur, older_than_seconds=60)
     remove_from_store(app, leftovers)
-    swept = store_for(app).sweep_staging(older_than_seconds=24 * 3600)
+    swept = run_blocking(store_for(app).sweep_staging, 24 * 3600)
     return len(keys) + len(leftovers) + swept
 
 
@@ -130,7 +130,9 @@ def _receive(
     """Copy the body to ``target`` in chunks, refusing it as soon as it passes ``limit`` or ``room``.
 
     A body shorter than its Content-Length is a client that went away (a cancelled upload): gunicorn ends
-    such a stream quietly, so without this check half a file would be kept as if it were whole."""
+    such a stream quietly, so without this check half a file would be kept as if it were whole. The socket
+    is read on the event loop (cooperative); hashing and writing each chunk go to the thread pool, which
+    also makes every chunk a point where the worker's other sockets get their turn."""
     digest = hashlib.sha256()
     head = b""
     size = 0
@@ -149,11 +151,20 @@ def _receive(
                 raise QuotaExceeded(_quota_message(room))
             if len(head) < SNIFF_BYTES:
                 head += chunk[: SNIFF_BYTES - len(head)]
-            digest.update(chunk)
-            out.write(chunk)
+            run_blocking(_hash_and_write, digest, out, chunk)
     if declared is not None and size < declared:
         raise ApiError(f"the upload ended after {size} of its {declared} bytes; nothing was kept")
     return size, digest.digest(), head
+
+
+def _hash_and_write(digest, out: BinaryIO, chunk: bytes) -> None:
+    digest.update(chunk)
+    out.write(chunk)
+
+
+def _put(store: FileStore, staged: Path, key: str) -> None:
+    """``store.put`` (fsync, rename, folder fsync) in the thread pool: an fsync can take many milliseconds."""
+    run_blocking(store.put, staged, key)
 
 
 def _quota_message(room: int) -> str:
@@ -211,8 +222,11 @@ def _describe(app: AppContext, path: Path, content_type: str) -> previews.Previe
         if previews.can_preview_image(content_type):
             # Pillow holds the GIL-free C decoder for a while: off the event loop under gevent.
             return run_blocking(previews.image_preview, path, content_type)
-        # A subprocess, cooperative under gevent, bounded in memory and CPU time.
-        return previews.media_preview(path, content_type, app.config.preview_memory_mb * 1024 * 1024)
+        # ffmpeg runs as a subprocess (cooperative under gevent, bounded in memory and CPU time); decoding
+        # its poster frame is offloaded.
+        return previews.media_preview(
+            path, content_type, app.config.preview_memory_mb * 1024 * 1024, offload=run_blocking
+        )
 
 
 def _check_declared(declared: int | None, limit: int, room: int | None) -> None:
@@ -260,12 +274,12 @@ def upload(
             # Before a byte is stored: should the process die before the row exists, a purge removes them.
             _intend(app, keys)
             stored.append(file_id)  # before put: a put that fails half way is cleaned up too
-            store.put(staged, file_id)
+            _put(store, staged, file_id)
         if preview.thumbnail is not None:
             with store.staging() as staged:
                 staged.write_bytes(preview.thumbnail)
                 stored.append(files_db.thumbnail_key(file_id))
-                store.put(staged, files_db.thumbnail_key(file_id))
+                _put(store, staged, files_db.thumbnail_key(file_id))
         with app.db.transaction() as cur:
             row = files_db.insert_file_txn(
                 cur,
@@ -290,7 +304,7 @@ def upload(
         if row is None:  # another upload of the same user took the room while this one streamed
             raise QuotaExceeded(_quota_message(_room(app, user_id) or 0))
     except BaseException:
-        store.delete(stored)
+        run_blocking(store.delete, stored)
         raise
     return render.file(row)
 
@@ -404,14 +418,18 @@ def export_user_files(app: AppContext, user_id: int, archive: zipfile.ZipFile) -
         with app.db.autocommit() as cur:
             rows = files_db.uploaded_by(cur, user_id, after, 500)
         for row in rows:
-            _copy_into(archive, store, row["id"], f"files/{row['id']}-{row['name']}", row["size"])
+            # Copying (and CRC-32ing) a large file into the zip takes a while: off the event loop.
+            run_blocking(
+                _copy_into, archive, store, row["id"], f"files/{row['id']}-{row['name']}", row["size"]
+            )
         if len(rows) < 500:
             break
         after = rows[-1]["id"]
     with app.db.autocommit() as cur:
         version = files_db.avatar_version(cur, user_id)
     if version is not None:
-        _copy_into(archive, store, files_db.avatar_key(user_id, version, "large"), "files/avatar.jpg", 0)
+        key = files_db.avatar_key(user_id, version, "large")
+        run_blocking(_copy_into, archive, store, key, "files/avatar.jpg", 0)
 
 
 def _copy_into(archive: zipfile.ZipFile, store: FileStore, key: str, name: str, size: int) -> None:
@@ -452,13 +470,13 @@ def set_avatar(
         for size, data in images.items():
             with store.staging() as staged:
                 staged.write_bytes(data)
-                store.put(staged, files_db.avatar_key(user_id, version, size))
+                _put(store, staged, files_db.avatar_key(user_id, version, size))
         with app.db.transaction() as cur:
             old_keys = files_db.set_avatar_txn(cur, user_id, version, sizes)
             files_db.forget_trash(cur, new_keys)
             app.broker.publish(cur, events.user_updated(user_id))
     except BaseException:
-        store.delete(new_keys)
+        run_blocking(store.delete, new_keys)
         raise
     remove_from_store(app, old_keys)
 

@@ -83,7 +83,7 @@ def test_clients_on_either_process_see_each_others_messages_live(proxy, database
     sockets = {
         name: [
             websocket.create_connection(
-                proxy.ws_url, header=[f"Authorization: Bearer {c.token}"], sslopt=sslopt, timeout=10
+                proxy.ws_url, header=[f"Authorization: Bearer {c.token}"], sslopt=sslopt, timeout=30
             )
             for _ in range(3)
         ]
@@ -137,7 +137,7 @@ def test_server_records_the_real_client_address_and_ignores_spoofed_headers(prox
 def test_oversized_bodies_are_refused_by_nginx(proxy):
     context = ssl.create_default_context(cafile=str(proxy.cert))
     with (
-        socket.create_connection(("127.0.0.1", proxy.https_port), timeout=10) as raw,
+        socket.create_connection(("127.0.0.1", proxy.https_port), timeout=30) as raw,
         context.wrap_socket(raw, server_hostname="127.0.0.1") as tls,
     ):
         tls.sendall(
@@ -148,5 +148,5 @@ def test_oversized_bodies_are_refused_by_nginx(proxy):
 
 
 def test_plain_http_is_redirected_to_https(proxy):
-    r = requests.get(f"http://127.0.0.1:{proxy.http_port}/healthz", allow_redirects=False, timeout=5)
+    r = requests.get(f"http://127.0.0.1:{proxy.http_port}/healthz", allow_redirects=False, timeout=30)
     assert r.status_code == 301 and r.headers["Location"].startswith("https://")

@@ -24,14 +24,15 @@ def test_sigkill_during_sends_loses_no_acknowledged_message_and_duplicates_none(
     retried_after_failure: set[str] = set()
     lock = threading.Lock()
     enough_acked = threading.Event()
+    a_send_failed = threading.Event()
 
     def send_all(sender):
         for n in range(per_sender):
             client_id = str(uuid.uuid4())
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 120
             while True:
                 try:
-                    r = sender.send(group, f"{sender.username} #{n}", client_id=client_id, timeout=5)
+                    r = sender.send(group, f"{sender.username} #{n}", client_id=client_id, timeout=30)
                     if r.status_code in (200, 201):
                         with lock:
                             acked[client_id] = r.json()["message"]
@@ -43,14 +44,17 @@ def test_sigkill_during_sends_loses_no_acknowledged_message_and_duplicates_none(
                     pass
                 with lock:
                     retried_after_failure.add(client_id)
+                a_send_failed.set()
                 assert time.monotonic() < deadline, "the server never came back"
                 time.sleep(0.05)
 
     with ThreadPoolExecutor(len(senders)) as pool:
         futures = [pool.submit(send_all, s) for s in senders]
-        assert enough_acked.wait(30)
+        assert enough_acked.wait(60)
+        a_send_failed.clear()
         server.kill()
-        time.sleep(0.3)
+        # Restart only once the crash has interrupted a send, so the retry path is surely exercised.
+        assert a_send_failed.wait(60)
         server.start()
         for f in futures:
             f.result()

@@ -19,7 +19,7 @@ def run(*args: str, **env: str) -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
         env={**os.environ, **env},
-        timeout=60,
+        timeout=120,
     )
 
 
@@ -137,7 +137,7 @@ def _listening(command: list[str], database_url: str, tmp_path) -> None:
         assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=30).status_code == 200
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
+        proc.wait(timeout=60)
         proc.stderr.close()
 
 

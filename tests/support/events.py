@@ -12,7 +12,10 @@ import websocket
 
 
 class EventStream:
-    def __init__(self, ws_url: str, token: str, timeout: float = 10) -> None:
+    """``timeout`` bounds the handshake and the hello; it is generous, as every wait here is (a busy
+    machine makes them slower, never failed)."""
+
+    def __init__(self, ws_url: str, token: str, timeout: float = 30) -> None:
         self.events: list[dict] = []
         self.closed = threading.Event()
         self.close_code: int | None = None
@@ -46,7 +49,7 @@ class EventStream:
             with self._cond:
                 self._cond.notify_all()
 
-    def wait_for(self, predicate: Callable[[list[dict]], bool], timeout: float = 10) -> list[dict]:
+    def wait_for(self, predicate: Callable[[list[dict]], bool], timeout: float = 30) -> list[dict]:
         deadline = time.monotonic() + timeout
         with self._cond:
             while not predicate(self.events):
@@ -67,4 +70,4 @@ class EventStream:
     def close(self) -> None:
         with contextlib.suppress(websocket.WebSocketException, OSError):
             self._ws.close()
-        self._thread.join(timeout=5)
+        self._thread.join(timeout=30)

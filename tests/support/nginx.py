@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import requests
 
+from tests.support import wait
 from tests.support.server_process import ROOT, free_port
 
 SAMPLE = ROOT / "packaging" / "server" / "nginx-chatidk.conf"
@@ -108,16 +108,19 @@ http {{
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
+
+        def answering() -> bool:
             if self._proc.poll() is not None:
                 raise RuntimeError((self.dir / "error.log").read_text())
-            try:
-                requests.get(self.url + "/healthz", verify=str(self.cert), timeout=1)
-                return self
-            except requests.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError("nginx did not start: " + (self.dir / "error.log").read_text())
+            requests.get(self.url + "/healthz", verify=str(self.cert), timeout=10)
+            return True
+
+        try:
+            wait.until(answering, timeout=60, what="nginx answering", tolerate=(requests.RequestException,))
+        except AssertionError as exc:
+            self.stop()
+            raise AssertionError(f"{exc}: " + (self.dir / "error.log").read_text()) from None
+        return self
 
     def stop(self) -> None:
         if self._proc is not None:

@@ -14,6 +14,7 @@ import psycopg2
 from psycopg2.extensions import make_dsn, parse_dsn
 
 from server.db.migrate import migrate
+from tests.support import wait
 
 
 class TestDatabases:
@@ -63,3 +64,30 @@ class TestDatabases:
         if self._server is not None:
             self._server.cleanup()  # now, rather than at exit
             self._server = None
+
+
+def terminate_backends(database_url: str, *, keep_listener: bool) -> int:
+    """``pg_terminate_backend`` every other connection to this database, as a restart or an operator would:
+    the server's pool, and its LISTEN connection unless ``keep_listener``. Returns once they are gone."""
+    conn = psycopg2.connect(database_url)
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute(
+                """WITH doomed AS MATERIALIZED (
+                       SELECT pid FROM pg_stat_activity
+                       WHERE datname = current_database() AND pid <> pg_backend_pid()
+                         AND (NOT %s OR application_name NOT LIKE 'chatidk-listener%%'))
+                   SELECT pid FROM doomed WHERE pg_terminate_backend(pid)""",
+                (keep_listener,),
+            )
+            pids = [row[0] for row in cur.fetchall()]
+
+            def gone() -> bool:
+                cur.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(%s)", (pids,))
+                return cur.fetchone()[0] == 0
+
+            wait.until(gone, timeout=60, what="terminated backends gone")
+            return len(pids)
+    finally:
+        conn.close()

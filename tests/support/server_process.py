@@ -10,10 +10,11 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import requests
+
+from tests.support import wait
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,11 +42,15 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    """``start()``, ``kill()`` (SIGKILL to the whole process group, like a crash), ``stop()``, ``url``."""
+    """``start()``, ``kill()`` (SIGKILL to the whole process group, like a crash), ``stop()``, ``url``.
+
+    ``database_url=None`` runs it as `python -m server` runs on a fresh machine: on its own embedded
+    PostgreSQL in ``data_dir``.
+    """
 
     def __init__(
         self,
-        database_url: str,
+        database_url: str | None,
         data_dir: Path,
         *,
         port: int | None = None,
@@ -62,10 +67,10 @@ class ServerProcess:
         self.log_path = data_dir / f"server-{self.port}.log"
         self._proc: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 30) -> ServerProcess:
+    def start(self, timeout: float = 90) -> ServerProcess:
+        """Start the server and return once /healthz answers 200 (a slow machine only makes this longer)."""
         env = {
             **os.environ,
-            "CHATIDK_DATABASE_URL": self.database_url,
             "CHATIDK_PORT": str(self.port),
             "CHATIDK_DATA_DIR": str(self.data_dir),
             "CHATIDK_WORKERS": str(self.workers),
@@ -73,6 +78,9 @@ class ServerProcess:
             "CHATIDK_LOG_LEVEL": "warning",
             **self.extra_env,
         }
+        env.pop("CHATIDK_DATABASE_URL", None)
+        if self.database_url is not None:  # else the server runs its own embedded PostgreSQL
+            env["CHATIDK_DATABASE_URL"] = self.database_url
         log = open(self.log_path, "ab")  # noqa: SIM115 - the child owns it
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "server"],
@@ -85,18 +93,21 @@ class ServerProcess:
         )
         log.close()
         _RUNNING.add(self)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+
+        def answering() -> bool:
             if self._proc.poll() is not None:
                 raise RuntimeError(f"server exited with {self._proc.returncode}:\n{self.log()}")
-            try:
-                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
-                    return self
-            except (requests.ConnectionError, requests.Timeout):  # still booting, or a busy machine
-                pass
-            time.sleep(0.05)
-        self.kill()
-        raise RuntimeError(f"server did not answer within {timeout} s:\n{self.log()}")
+            return requests.get(self.url + "/healthz", timeout=10).status_code == 200
+
+        try:
+            # Any request error is "not yet": refused while booting, a read timeout while the machine is busy.
+            wait.until(
+                answering, timeout=timeout, what="server answering", tolerate=(requests.RequestException,)
+            )
+        except AssertionError:
+            self.kill()
+            raise RuntimeError(f"server did not answer within {timeout} s:\n{self.log()}") from None
+        return self
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-5000:] if self.log_path.exists() else ""
@@ -115,17 +126,31 @@ class ServerProcess:
             self._proc = None
         _RUNNING.discard(self)
 
-    def stop(self) -> None:
+    def stop(self) -> int | None:
+        """SIGTERM, as systemd or Ctrl+C would, and wait; its exit status (None if it was not running).
+
+        SIGTERM goes to the master only: it stops its workers itself (and then its embedded PostgreSQL).
+        """
         if self._proc is None:
-            return
-        self._signal_group(signal.SIGTERM)
+            return None
+        with contextlib.suppress(ProcessLookupError):
+            self._proc.send_signal(signal.SIGTERM)
         try:
-            self._proc.wait(timeout=15)
+            status = self._proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             self._signal_group(signal.SIGKILL)
-            self._proc.wait(timeout=10)
+            status = self._proc.wait(timeout=10)
         self._proc = None
         _RUNNING.discard(self)
+        return status
+
+    def wait(self, timeout: float) -> int:
+        """Wait for the server to exit by itself; its exit status."""
+        assert self._proc is not None
+        status = self._proc.wait(timeout=timeout)
+        self._proc = None
+        _RUNNING.discard(self)
+        return status
 
     @property
     def running(self) -> bool:

@@ -40,7 +40,7 @@ class SmtpInbox:
     def stop(self) -> None:
         self._controller.stop()
 
-    def wait_for(self, to: str, count: int = 1, timeout: float = 10) -> list[EmailMessage]:
+    def wait_for(self, to: str, count: int = 1, timeout: float = 30) -> list[EmailMessage]:
         """The mails to ``to`` once there are ``count`` of them."""
         deadline = time.monotonic() + timeout
         with self.cond:
