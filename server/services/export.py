@@ -17,8 +17,8 @@ from server import render
 from server.context import AppContext
 from server.db import messages as messages_db
 from server.db import users as users_db
+from server.offload import run_blocking
 from server.services import blocks, conversations, sessions
-from server.services.blocking import run_blocking
 
 _PAGE = 2000
 

@@ -31,8 +31,8 @@ from server.files import previews
 from server.files.names import clean_filename
 from server.files.sniff import SNIFF_BYTES, sniff
 from server.files.store import FileStore, open_store
+from server.offload import run_blocking
 from server.services import events
-from server.services.blocking import run_blocking
 
 log = logging.getLogger(__name__)
 

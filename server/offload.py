@@ -1,4 +1,4 @@
-"""Run CPU-heavy calls (bcrypt) off the event loop when the server runs on gevent."""
+"""Blocking work (bcrypt, Pillow, fsync, zip) off the event loop: gevent's thread pool under gunicorn."""
 
 from __future__ import annotations
 
