@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from server.config import Config
+    from server.context import AppContext
+    from server.db import Database
+
 __version__ = "0.1.0"
 
 
@@ -17,31 +26,55 @@ def _green_psycopg() -> None:
         psycogreen.gevent.patch_psycopg()
 
 
-def create_app(config=None, *, database=None):
+def build_context(config: Config, database: Database | None = None) -> AppContext:
+    """Everything the services need, for one process: made by each app, and by the gunicorn master for its
+    presence sweep. ``database`` lets a caller bring its own pool."""
+    from server.context import AppContext
+    from server.db import Database
+    from server.files.store import open_store
+    from server.services import presence
+    from server.services.broker import PostgresBroker
+    from server.services.file_purge import PURGE_EVERY_SECONDS
+    from server.services.live import Hub
+    from server.services.preview_slots import PreviewSlots
+    from server.services.schedule import Schedule
+    from server.services.throttle import PRUNE_EVERY_SECONDS
+
+    if not config.database_url:
+        raise RuntimeError("create_app needs a database URL (python -m server starts an embedded one)")
+    context = AppContext(
+        config=config,
+        db=database or Database(config.database_url, config.db_pool_size),
+        broker=PostgresBroker(config.database_url),
+        store=open_store(config.data_dir),
+        preview_slots=PreviewSlots(config.preview_jobs),
+        purge_schedule=Schedule(PURGE_EVERY_SECONDS),
+        prune_schedule=Schedule(PRUNE_EVERY_SECONDS),
+    )
+    context.hub = Hub(context, presence.instance_of(config))
+    return context
+
+
+def create_app(config: Config | None = None, *, database: Database | None = None) -> Flask:
     """Build the app. ``config`` defaults to the environment; ``database`` lets tests share a pool."""
     from flask import Flask
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from server import file_wrapper
     from server.api import api
+    from server.api import context as api_context
     from server.api.events import sock
     from server.api.files import FileIdConverter
     from server.api.meta import health
     from server.api.routing import IdConverter
     from server.body_timeout import BodyDeadline
     from server.config import Config
-    from server.context import AppContext
-    from server.db import Database
     from server.errors import register_error_handlers
     from server.limits import MAX_JSON_BYTES
-    from server.services import presence
-    from server.services.broker import PostgresBroker
-    from server.services.live import Hub
 
     _green_psycopg()
     config = config or Config.from_env()
-    if not config.database_url:
-        raise RuntimeError("create_app needs a database URL (python -m server starts an embedded one)")
+    context = build_context(config, database)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_JSON_BYTES
     app.config["SOCK_SERVER_OPTIONS"] = {
@@ -61,10 +94,7 @@ def create_app(config=None, *, database=None):
             app.wsgi_app, x_for=config.proxy_hops, x_proto=config.proxy_hops, x_host=config.proxy_hops
         )
 
-    db = database or Database(config.database_url, config.db_pool_size)
-    broker = PostgresBroker(config.database_url)
-    hub = Hub(db, broker, presence.instance_of(config))
-    app.extensions["chatidk"] = AppContext(config=config, db=db, broker=broker, hub=hub)
+    api_context.install(app, context)
 
     register_error_handlers(app)
     if config.access_log:

@@ -57,6 +57,28 @@ class Conflict(ApiError):
     code = "conflict"
 
 
+class RequestTimeout(ApiError):
+    """A request body that arrived too slowly (server/body_timeout.py)."""
+
+    status = 408
+    code = "request_timeout"
+
+
+class PayloadTooLarge(ApiError):
+    status = 413
+    code = "payload_too_large"
+
+
+class QuotaExceeded(ApiError):
+    status = 413
+    code = "quota_exceeded"
+
+
+class UnsupportedMediaType(ApiError):
+    status = 415
+    code = "unsupported_media_type"
+
+
 class TooManyRequests(ApiError):
     status = 429
     code = "too_many_requests"
@@ -71,15 +93,11 @@ class TooManyRequests(ApiError):
         return body
 
 
+# The code of an HTTP error raised by Flask or werkzeug themselves: the code of our own error of that status.
 _HTTP_CODES = {
-    400: "bad_request",
-    401: "unauthorized",
-    404: "not_found",
-    405: "method_not_allowed",
-    413: "payload_too_large",
-    415: "unsupported_media_type",
-    429: "too_many_requests",
-}
+    error.status: error.code
+    for error in (ApiError, Unauthorized, NotFound, PayloadTooLarge, UnsupportedMediaType, TooManyRequests)
+} | {405: "method_not_allowed"}
 
 
 def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None):

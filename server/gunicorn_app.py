@@ -96,9 +96,9 @@ def _sweep_presence_of_predecessors() -> None:
     show their users offline now. In the master, before the first worker; its connection closed again."""
     from psycopg2.extensions import make_dsn
 
+    from server import build_context
     from server.db import Database
     from server.services import presence
-    from server.services.broker import PostgresBroker
 
     config = Config.from_env()
     if not config.database_url:
@@ -106,7 +106,7 @@ def _sweep_presence_of_predecessors() -> None:
     db = Database(make_dsn(config.database_url, connect_timeout=10), 1)  # never holds up the workers long
     try:
         swept = presence.sweep_predecessors(
-            db, PostgresBroker(config.database_url), presence.instance_of(config), os.getpid()
+            build_context(config, db), presence.instance_of(config), os.getpid()
         )
         if swept:
             log.info("%d people were online through the previous run of this server: now offline", swept)

@@ -6,8 +6,8 @@ from flask import g, request
 
 from server.api import api
 from server.api import schemas as s
+from server.api.context import ctx
 from server.api.routing import endpoint
-from server.context import ctx
 from server.services import accounts
 
 

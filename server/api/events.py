@@ -13,9 +13,10 @@ from flask_sock import ConnectionClosed, Sock
 from pydantic import ValidationError
 
 from server.api import api
+from server.api.context import ctx
 from server.api.routing import ENDPOINTS, Endpoint, authenticate_request, describe_error
 from server.api.schemas import Id, SendMessage
-from server.context import AppContext, ctx
+from server.context import AppContext
 from server.errors import ApiError, InvalidField
 from server.services import messages
 from server.services.live import Connection

@@ -6,8 +6,8 @@ from flask import g
 
 from server.api import api
 from server.api import schemas as s
+from server.api.context import ctx
 from server.api.routing import endpoint
-from server.context import ctx
 from server.errors import InvalidField
 from server.services import messages
 

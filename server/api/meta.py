@@ -7,8 +7,8 @@ import functools
 from flask import Blueprint, jsonify
 
 from server.api import api
+from server.api.context import ctx
 from server.api.openapi import build_document
-from server.context import ctx
 from server.db import DatabaseUnavailable
 
 health = Blueprint("health", __name__)

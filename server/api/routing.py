@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.routing import BaseConverter
 from werkzeug.routing import ValidationError as RouteMismatch
 
-from server.context import ctx
+from server.api.context import ctx
 from server.errors import BadJson, InvalidField, Unauthorized
 from server.services import accounts
 

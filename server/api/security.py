@@ -6,8 +6,8 @@ from flask import g, request, send_file
 
 from server.api import api
 from server.api import schemas as s
+from server.api.context import ctx
 from server.api.routing import endpoint
-from server.context import ctx
 from server.services import blocks, export, presence, recovery, sessions
 
 _RESET_ANSWER = {"status": "if that account has a confirmed email address, a reset code is on its way"}

@@ -12,8 +12,6 @@ successfully before, the account's failures from elsewhere do not count at all.
 from __future__ import annotations
 
 import math
-import threading
-import time
 from dataclasses import dataclass
 
 from server.config import Config
@@ -27,7 +25,7 @@ DAY = 24 * HOUR
 LOGIN_ADDRESS_WINDOW = 15 * 60
 LOGIN_FAILURE_MEMORY = DAY
 LOGIN_FIRST_DELAY_SECONDS = 30
-PRUNE_EVERY_SECONDS = 60
+PRUNE_EVERY_SECONDS = 60  # spent counts are deleted at most this often per process (accounts.housekeeping)
 
 
 @dataclass(frozen=True)
@@ -162,20 +160,3 @@ def begin_login_txn(cur, config: Config, folded_name: str, address: str | None, 
 def lock_login(cur, folded_name: str, address: str | None) -> None:
     """Name before address, always, so two attempts never wait on each other's locks crosswise."""
     throttle_db.lock_keys(cur, login_key(folded_name), address_key(address))
-
-
-# ---- housekeeping ------------------------------------------------------------------------------------
-
-_last_prune = 0.0
-_prune_lock = threading.Lock()
-
-
-def prune_due() -> bool:
-    """True at most once a minute per process: time to delete counted attempts no window needs any more."""
-    global _last_prune
-    now = time.monotonic()
-    with _prune_lock:
-        if now - _last_prune < PRUNE_EVERY_SECONDS:
-            return False
-        _last_prune = now
-        return True

@@ -16,7 +16,6 @@ import zlib
 import pytest
 from PIL import Image
 
-from server.services import files as files_service
 from tests.server.conftest import API, assert_error
 
 # ---- helpers shared by the files tests -------------------------------------------------------------------
@@ -30,7 +29,7 @@ def configure(app, **changes) -> None:
 
 def stored_keys(app) -> list[str]:
     """Every object in the app's file store, and any staging file left behind."""
-    store = files_service.store_for(app.extensions["chatidk"])
+    store = app.extensions["chatidk"].store
     staging = sorted(p.name for p in (store.root / "staging").iterdir())
     return store.keys() + staging
 
