@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from server.version import __version__ as __version__
+
 if TYPE_CHECKING:
     from flask import Flask
 
     from server.config import Config
     from server.context import AppContext
     from server.db import Database
-
-__version__ = "0.1.0"
 
 
 def _green_psycopg() -> None:
@@ -61,11 +61,9 @@ def create_app(config: Config | None = None, *, database: Database | None = None
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from server import file_wrapper
-    from server.api import api
+    from server.api import accounts, conversations, events, files, messages, meta, security
     from server.api import context as api_context
-    from server.api.events import sock
     from server.api.files import FileIdConverter
-    from server.api.meta import health
     from server.api.routing import IdConverter
     from server.body_timeout import BodyDeadline
     from server.config import Config
@@ -101,7 +99,8 @@ def create_app(config: Config | None = None, *, database: Database | None = None
         from server import request_log
 
         request_log.install(app)
-    app.register_blueprint(api)
-    app.register_blueprint(health)
-    sock.init_app(app)
+    for routes in (accounts, conversations, events, files, messages, meta, security):
+        app.register_blueprint(routes.bp)
+    app.register_blueprint(meta.health)
+    events.sock.init_app(app)
     return app

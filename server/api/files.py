@@ -13,14 +13,15 @@ from flask import g, request, send_file
 from werkzeug.exceptions import RequestedRangeNotSatisfiable, RequestEntityTooLarge
 from werkzeug.routing import BaseConverter
 
-from server.api import api
 from server.api import schemas as s
 from server.api.context import ctx
-from server.api.routing import endpoint
+from server.api.routing import blueprint, endpoint
 from server.errors import error_response
 from server.files.sniff import served_type
 from server.services import accounts, avatars, file_access, uploads
 from server.services.upload_body import OverLimit
+
+bp = blueprint("files", __name__)
 
 
 class FileIdConverter(BaseConverter):
@@ -77,7 +78,7 @@ def _serve(path: Path, content_type: str, *, inline: bool, name: str, etag: str,
 
 
 @endpoint(
-    api,
+    bp,
     "/files",
     "POST",
     summary="Upload a file: the body is its bytes, ?name= its name; returns the File to attach",
@@ -97,7 +98,7 @@ def upload_file(query: s.UploadQuery):
 
 
 @endpoint(
-    api,
+    bp,
     "/files/<file_id:file_id>",
     "GET",
     summary="Download a file (Range supported); only its uploader and members of a conversation showing it",
@@ -119,7 +120,7 @@ def download_file(file_id: str):
 
 
 @endpoint(
-    api,
+    bp,
     "/files/<file_id:file_id>/thumbnail",
     "GET",
     summary="The server-made preview of an image, or the poster frame of a video",
@@ -140,7 +141,7 @@ def file_thumbnail(file_id: str):
 
 
 @endpoint(
-    api,
+    bp,
     "/files/<file_id:file_id>",
     "DELETE",
     summary="Take back an upload that was not sent in a message",
@@ -157,7 +158,7 @@ def delete_file(file_id: str):
 
 
 @endpoint(
-    api,
+    bp,
     "/me/avatar",
     "PUT",
     summary="Set my profile picture: the body is an image, cropped to a square by the server",
@@ -173,7 +174,7 @@ def set_avatar():
 
 
 @endpoint(
-    api,
+    bp,
     "/me/avatar",
     "DELETE",
     summary="Remove my profile picture",
@@ -188,7 +189,7 @@ def clear_avatar():
 
 
 @endpoint(
-    api,
+    bp,
     "/users/<id:user_id>/avatar",
     "GET",
     summary="A person's profile picture (small: 128 px, large: 512 px), for those who can see them",

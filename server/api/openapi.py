@@ -7,9 +7,9 @@ import re
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from server import __version__
 from server.api import schemas as s
 from server.api.routing import ENDPOINTS
+from server.version import __version__
 
 # Bodies validated by one permissive model but documented as the precise alternatives.
 _DOCUMENTED_AS: dict[type[BaseModel], list[type[BaseModel]]] = {

@@ -15,6 +15,13 @@ from server.api.context import ctx
 from server.errors import BadJson, InvalidField, Unauthorized
 from server.services import accounts
 
+PREFIX = "/api/v1"
+
+
+def blueprint(name: str, import_name: str) -> Blueprint:
+    """A route module's blueprint, under the API's prefix."""
+    return Blueprint(name, import_name, url_prefix=PREFIX)
+
 
 class IdConverter(BaseConverter):
     """Path ids: positive 64-bit integers; anything else simply matches no route (404)."""

@@ -160,6 +160,11 @@ class Database:
             yield cur
             cur.finish()
 
+    def ping(self) -> None:
+        """A round trip to PostgreSQL; DatabaseUnavailable when it cannot be reached (GET /healthz)."""
+        with self.autocommit() as cur:
+            cur.execute("SELECT 1")
+
     def close(self) -> None:
         with self._lock:
             idle, self._idle = self._idle, []
