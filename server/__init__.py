@@ -64,6 +64,7 @@ def create_app(config: Config | None = None, *, database: Database | None = None
     from server.api import accounts, conversations, events, files, messages, meta, security
     from server.api import context as api_context
     from server.api.files import FileIdConverter
+    from server.api.json_answers import JsonAnswers
     from server.api.routing import IdConverter
     from server.body_timeout import BodyDeadline
     from server.config import Config
@@ -79,16 +80,15 @@ def create_app(config: Config | None = None, *, database: Database | None = None
         "ping_interval": config.ws_ping_interval,
         "max_message_size": 64 * 1024,
     }
-    app.json.sort_keys = False
-    app.json.ensure_ascii = False
-    app.json.compact = True
+    app.json = JsonAnswers(app)
     app.url_map.converters["id"] = IdConverter
     app.url_map.converters["file_id"] = FileIdConverter
     app.url_map.strict_slashes = False
-    app.wsgi_app = BodyDeadline(app.wsgi_app, config.body_timeout_seconds)
+    # WSGI middleware goes around app.wsgi_app, as Flask documents it; mypy sees a method being replaced.
+    app.wsgi_app = BodyDeadline(app.wsgi_app, config.body_timeout_seconds)  # type: ignore[method-assign]
     file_wrapper.install(app)
     if config.proxy_hops:
-        app.wsgi_app = ProxyFix(
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=config.proxy_hops, x_proto=config.proxy_hops, x_host=config.proxy_hops
         )
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, g, request
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 from werkzeug.routing import BaseConverter
 from werkzeug.routing import ValidationError as RouteMismatch
 
@@ -54,7 +55,7 @@ class Endpoint:
 ENDPOINTS: list[Endpoint] = []
 
 
-def describe_error(err: dict) -> tuple[str, str | None]:
+def describe_error(err: ErrorDetails) -> tuple[str, str | None]:
     location = ".".join(str(part) for part in err["loc"])
     message = err["msg"].removeprefix("Value error, ")
     if err["type"] == "missing":

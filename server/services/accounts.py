@@ -53,7 +53,7 @@ def login(
     else:
         ok = passwords.verify_password(password, row["password_hash"])
     housekeeping(app)
-    if not ok:
+    if row is None or not ok:
         raise Unauthorized(_BAD_LOGIN)
     token = tokens.new_token()
     with app.db.transaction() as cur:
@@ -95,7 +95,7 @@ def logout(app: AppContext, session_id: int) -> None:
 
 def get_me(app: AppContext, user_id: int) -> dict:
     with app.db.transaction() as cur:
-        return render.me(users_db.get_user(cur, user_id))
+        return render.me(users_db.get_known_user(cur, user_id))
 
 
 def update_me(

@@ -39,7 +39,7 @@ def build(app: AppContext, user_id: int, session_id: int) -> tuple[IO[bytes], st
     into the archive runs in the thread pool, one step at a time, so other sockets never wait for it.
     """
     with app.db.autocommit() as cur:
-        me = render.me(users_db.get_user(cur, user_id))
+        me = render.me(users_db.get_known_user(cur, user_id))
     profile = {
         "account": me,
         "devices": sessions.list_mine(app, user_id, session_id),

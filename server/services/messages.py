@@ -8,6 +8,7 @@ import psycopg2.errors
 
 from server import render
 from server.context import AppContext
+from server.db import Cursor
 from server.db import files as files_db
 from server.db import messages as messages_db
 from server.db import throttle as throttle_db
@@ -69,7 +70,7 @@ def send(
     return render.message(row), True
 
 
-def _out_of_budget(app: AppContext, cur, user_id: int) -> None:
+def _out_of_budget(app: AppContext, cur: Cursor, user_id: int) -> None:
     """429: the user's send budget (CHATIDK_SEND_BURST, CHATIDK_SEND_RATE) is spent, for POST …/messages and
     the socket's send frame alike. A retry of a stored message is answered before this: replays are free."""
     burst, rate = app.config.send_burst, app.config.send_rate
@@ -92,7 +93,7 @@ def page(
     return [render.message(r) for r in rows], has_more
 
 
-def _own_message(cur, user_id: int, conversation_id: int, seq: int) -> dict:
+def _own_message(cur: Cursor, user_id: int, conversation_id: int, seq: int) -> dict:
     """My message, to edit or delete: not in a 1:1 whose other member blocked me (each change would be
     pushed to them live), where sending is refused too."""
     require_member(cur, conversation_id, user_id)
