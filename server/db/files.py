@@ -128,7 +128,7 @@ def attach_txn(cur: Cursor, message_id: int, file_ids: list[str]) -> None:
 # ---- deleting ------------------------------------------------------------------------------------------
 
 
-def _delete_files(cur: Cursor, where: str, params) -> list[str]:
+def _delete_files(cur: Cursor, where: str, params: tuple[object, ...]) -> list[str]:
     cur.execute(
         f"""WITH doomed AS (SELECT f.id FROM files f WHERE {where} FOR UPDATE),
                 detached AS (DELETE FROM message_attachments a USING doomed WHERE a.file_id = doomed.id)

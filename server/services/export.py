@@ -28,7 +28,7 @@ from server.services.upload_body import CHUNK_BYTES
 _PAGE = 2000
 
 
-def _json(data) -> str:
+def _json(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
@@ -66,7 +66,7 @@ def build(app: AppContext, user_id: int, session_id: int) -> tuple[IO[bytes], st
     return out, name
 
 
-def _write_json(archive: zipfile.ZipFile, name: str, data) -> None:
+def _write_json(archive: zipfile.ZipFile, name: str, data: object) -> None:
     archive.writestr(name, _json(data))
 
 
