@@ -29,11 +29,6 @@ def blocked_by(cur: Cursor, blocker_id: int) -> list[Row]:
     return cur.fetchall()
 
 
-def is_blocked(cur: Cursor, blocker_id: int, blocked_id: int) -> bool:
-    cur.execute("SELECT 1 FROM blocks WHERE blocker_id = %s AND blocked_id = %s", (blocker_id, blocked_id))
-    return cur.fetchone() is not None
-
-
 def delete_user_blocks(cur: Cursor, user_id: int) -> None:
     """Account erasure: whom the user blocked and who blocked them."""
     cur.execute("DELETE FROM blocks WHERE blocker_id = %s OR blocked_id = %s", (user_id, user_id))
