@@ -239,7 +239,4 @@ def clear_avatar_txn(cur: Cursor, user_id: int, sizes: list[str]) -> list[str]:
 def avatar_version_visible_to(cur: Cursor, viewer_id: int, user_id: int) -> int | None:
     """The user's avatar version if the viewer may see the user (the rule of GET /users/{id}); else None."""
     row = users_db.get_user_visible_to(cur, viewer_id, user_id)
-    if row is None:
-        return None
-    cur.execute("SELECT avatar_version FROM users WHERE id = %s", (user_id,))
-    return cur.one()["avatar_version"]
+    return row["avatar_version"] if row else None

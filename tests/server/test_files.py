@@ -95,22 +95,12 @@ def zip_bytes() -> bytes:
 # ---- fixtures --------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def chat(alice, bob) -> int:
-    return alice.direct_with(bob)["id"]
-
-
 def share(alice, chat: int) -> dict:
     """A PNG alice sent in ``chat``."""
     file = uploaded(alice, image_bytes(), "red.png")
     r = send_files(alice, chat, [file["id"]], "look")
     assert r.status_code == 201, r.json
     return file
-
-
-@pytest.fixture
-def shared(alice, bob, chat) -> dict:
-    return share(alice, chat)
 
 
 def assert_safe_headers(r) -> None:

@@ -6,24 +6,12 @@ from __future__ import annotations
 import io
 import os
 
-import pytest
 from PIL import Image
 
 from server.services import file_purge
 from server.services.schedule import Schedule
 from tests.server.conftest import assert_error
-from tests.server.test_files import fetch, image_bytes, send_files, share, stored_keys, uploaded
-
-
-@pytest.fixture
-def chat(alice, bob) -> int:
-    return alice.direct_with(bob)["id"]
-
-
-@pytest.fixture
-def shared(alice, chat) -> dict:
-    return share(alice, chat)
-
+from tests.server.test_files import fetch, image_bytes, send_files, stored_keys, uploaded
 
 # ---- taking back, deleting, expiring ---------------------------------------------------------------------
 
