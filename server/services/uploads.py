@@ -12,6 +12,7 @@ from pathlib import Path
 
 from server import render
 from server.context import AppContext
+from server.db import Row
 from server.db import files as files_db
 from server.errors import Conflict, Forbidden
 from server.files import previews
@@ -79,33 +80,43 @@ def upload(
                 staged.write_bytes(preview.thumbnail)
                 stored.append(files_db.thumbnail_key(file_id))
                 upload_body.put(store, staged, files_db.thumbnail_key(file_id))
-        with app.db.transaction() as cur:
-            row = files_db.insert_file_txn(
-                cur,
-                {
-                    "id": file_id,
-                    "uploader": user_id,
-                    "name": clean_filename(raw_name),
-                    "size": size,
-                    "content_type": content_type,
-                    "sha256": sha256,
-                    "width": preview.width,
-                    "height": preview.height,
-                    "duration_ms": preview.duration_ms,
-                    "thumbnail_type": preview.thumbnail_type,
-                    "thumbnail_width": preview.thumbnail_width,
-                    "thumbnail_height": preview.thumbnail_height,
-                },
-                app.config.user_quota_bytes,
-            )
-            if row is not None:
-                files_db.forget_trash(cur, keys)  # the row owns the bytes now
-        if row is None:  # another upload of the same user took the room while this one streamed
+        file = {
+            "id": file_id,
+            "uploader": user_id,
+            "name": clean_filename(raw_name),
+            "size": size,
+            "content_type": content_type,
+            "sha256": sha256,
+        }
+        row = _record(app, file, preview, keys)
+        if row is None:
             raise upload_body.over_quota(_room(app, user_id) or 0)
     except BaseException:
         run_blocking(store.delete, stored)
         raise
     return render.file(row)
+
+
+def _record(app: AppContext, file: dict, preview: previews.Preview, keys: list[str]) -> Row | None:
+    """Insert the file's row, which from then on owns its stored ``keys``; None when it would take the
+    uploader past the quota (another upload of theirs took the room while this one streamed)."""
+    with app.db.transaction() as cur:
+        row = files_db.insert_file_txn(
+            cur,
+            {
+                **file,
+                "width": preview.width,
+                "height": preview.height,
+                "duration_ms": preview.duration_ms,
+                "thumbnail_type": preview.thumbnail_type,
+                "thumbnail_width": preview.thumbnail_width,
+                "thumbnail_height": preview.thumbnail_height,
+            },
+            app.config.user_quota_bytes,
+        )
+        if row is not None:
+            files_db.forget_trash(cur, keys)
+    return row
 
 
 def delete_upload(app: AppContext, user_id: int, file_id: str) -> None:
