@@ -94,7 +94,10 @@ def contact_ids(cur: Cursor, user_id: int) -> list[int]:
 
 
 def last_seen(cur: Cursor, user_id: int) -> Row | None:
-    cur.execute("SELECT last_seen_at, hide_last_seen FROM users WHERE id = %s", (user_id,))
+    """None for an erased account: it has no presence to tell anyone."""
+    cur.execute(
+        "SELECT last_seen_at, hide_last_seen FROM users WHERE id = %s AND deleted_at IS NULL", (user_id,)
+    )
     return cur.fetchone()
 
 
