@@ -111,6 +111,8 @@ class Config:
     exports_at_once: int = 1  # data exports under way at once per account
     live_frames_burst: int = 20  # typing and presence frames a socket, and a user, may send at once
     live_frames_per_minute: int = 30  # ... and sustained; beyond either, frames are dropped
+    sockets_per_session: int = 8  # live WebSockets one signed-in device may hold open
+    sockets_per_account: int = 32  # ... and one account, across its devices
 
     @property
     def session_idle_seconds(self) -> int:
@@ -164,4 +166,6 @@ class Config:
             exports_at_once=_int(env, "CHATIDK_EXPORTS_AT_ONCE", 1, 0, 100),
             live_frames_burst=_int(env, "CHATIDK_LIVE_FRAMES_BURST", 20, 0, 10**6),
             live_frames_per_minute=_int(env, "CHATIDK_LIVE_FRAMES_PER_MINUTE", 30, 1, 10**6),
+            sockets_per_session=_int(env, "CHATIDK_SOCKETS_PER_SESSION", 8, 0, 10**6),
+            sockets_per_account=_int(env, "CHATIDK_SOCKETS_PER_ACCOUNT", 32, 0, 10**6),
         )

@@ -7,6 +7,23 @@ from server.db import Cursor, Row
 STALE_SECONDS = 90
 
 
+def lock_user_sockets(cur: Cursor, user_id: int) -> None:
+    """Serialise socket openings of one user until the transaction ends, so a cap holds under a rush."""
+    cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"sockets:{user_id}",))
+
+
+def count_sockets(cur: Cursor, user_id: int, session_id: int) -> tuple[int, int]:
+    """(live sockets of the user, of which of this session), on every server process."""
+    cur.execute(
+        """SELECT count(*) AS account, count(*) FILTER (WHERE session_id = %s) AS session
+           FROM presence_sockets
+           WHERE user_id = %s AND heartbeat_at > now() - make_interval(secs => %s)""",
+        (session_id, user_id, STALE_SECONDS),
+    )
+    row = cur.one()
+    return row["account"], row["session"]
+
+
 def open_socket(cur: Cursor, user_id: int, session_id: int, process_key: str) -> int:
     cur.execute(
         "INSERT INTO presence_sockets (user_id, session_id, process_key) VALUES (%s, %s, %s) RETURNING id",

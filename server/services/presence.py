@@ -21,6 +21,7 @@ from server.context import AppContext
 from server.db import Cursor
 from server.db import presence as presence_db
 from server.db import users as users_db
+from server.errors import TooManyRequests
 from server.services import events
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 TYPING_EXPIRES_MS = 6000
 TYPING_MIN_INTERVAL = 3.0
 HEARTBEAT_SECONDS = 30
+SOCKET_RETRY_SECONDS = 30  # the Retry-After of a socket over the cap: about how soon a stale one is noticed
 
 
 def _entry(user_id: int, state: str, last_seen: datetime | None, show_last_seen: bool) -> dict[str, Any]:
@@ -51,8 +53,29 @@ def contacts(app: AppContext, user_id: int) -> list[dict]:
     return result
 
 
+def check_socket_room(app: AppContext, user_id: int, session_id: int) -> None:
+    """429 when the session or the account already holds its cap of open sockets (before the upgrade)."""
+    with app.db.autocommit() as cur:
+        _check_room(app.config, cur, user_id, session_id)
+
+
+def _check_room(config: Config, cur: Cursor, user_id: int, session_id: int) -> None:
+    account, session = presence_db.count_sockets(cur, user_id, session_id)
+    if config.sockets_per_session and session >= config.sockets_per_session:
+        what = f"this device has {session} live sockets open (at most {config.sockets_per_session})"
+    elif config.sockets_per_account and account >= config.sockets_per_account:
+        what = f"this account has {account} live sockets open (at most {config.sockets_per_account})"
+    else:
+        return
+    raise TooManyRequests(f"{what}; close one first", retry_after=SOCKET_RETRY_SECONDS)
+
+
 def socket_opened(app: AppContext, user_id: int, session_id: int, process_key: str) -> int:
+    """Record an open socket; 429 (and nothing recorded) over the session's or the account's cap, counted
+    under the user's lock, so that sockets opened all at once cannot slip past it together."""
     with app.db.transaction() as cur:
+        presence_db.lock_user_sockets(cur, user_id)
+        _check_room(app.config, cur, user_id, session_id)
         socket_id = presence_db.open_socket(cur, user_id, session_id, process_key)
         app.broker.publish(cur, events.presence(user_id))
     return socket_id
