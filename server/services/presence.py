@@ -2,7 +2,9 @@
 
 A user is online while any of their sockets is open and active, away when every open socket reports idle,
 offline otherwise; last seen is when the last socket closed. Only people who share a conversation see it, and
-someone who hides their last-seen time sees nobody else's either.
+someone who hides their last-seen time sees nobody else's either. Someone who hides it is shown to others
+as offline with no time, always, and none of their transitions is sent: a live "offline" would tell the
+very moment the setting hides.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ def contacts(app: AppContext, user_id: int) -> list[dict]:
     result = []
     for row in rows:
         state = "offline" if not row["sockets"] else ("online" if row["active"] else "away")
+        if row["hide_last_seen"]:
+            state = "offline"
         result.append(
             _entry(row["user_id"], state, row["last_seen_at"], not (i_hide or row["hide_last_seen"]))
         )
@@ -93,12 +97,21 @@ def socket_idle(app: AppContext, user_id: int, socket_id: int, away: bool) -> No
         app.broker.publish(cur, events.presence(user_id))
 
 
-def presence_frames(cur: Cursor, user_id: int, recipients: list[int]) -> list[tuple[list[int], dict]]:
-    """The presence frame per recipient group: with last seen, and without it for those who hide theirs."""
-    state = presence_db.state_of(cur, user_id)
+def presence_frames(
+    cur: Cursor, user_id: int, recipients: list[int], announce: bool = False
+) -> list[tuple[list[int], dict]]:
+    """The presence frame per recipient group: with last seen, and without it for those who hide theirs.
+
+    Nothing for a user who hides their last seen, unless ``announce`` (they just turned it on: everyone
+    gets "offline" once, at the moment of the setting, not of a transition)."""
     seen = presence_db.last_seen(cur, user_id)
     if seen is None:
         return []
+    if seen["hide_last_seen"]:
+        if not announce:
+            return []
+        return [(recipients, {"type": "presence", **_entry(user_id, "offline", None, False)})]
+    state = presence_db.state_of(cur, user_id)
     hiders = presence_db.hides_last_seen(cur, recipients)
     frame = {"type": "presence", **_entry(user_id, state, seen["last_seen_at"], not seen["hide_last_seen"])}
     plain = {**frame, "last_seen": None}
