@@ -15,8 +15,9 @@ from PySide6.QtWidgets import QApplication
 from desktop.chat_session import ChatSession
 from desktop.config import APP_NAME, DEFAULT_SERVER_URL, ClientConfig
 from desktop.controller.password_reset import PasswordResetController
-from desktop.controller.session import Account, SessionController, default_rest_factory
+from desktop.controller.session import SessionController, default_rest_factory
 from desktop.credentials import make_credential_store
+from desktop.domain.account import Account
 from desktop.net.events import EventListener
 from desktop.net.worker_thread import shutdown_deadline
 from desktop.settings import AppSettings

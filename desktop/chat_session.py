@@ -9,9 +9,9 @@ from desktop.cache import HistoryCache, Outbox, open_cache_database
 from desktop.cache.database import cache_path
 from desktop.cache.images import remove_tree
 from desktop.controller.chat import CONNECTING, ONLINE, ChatController
-from desktop.controller.session import Account
+from desktop.domain.account import Account
 from desktop.file_sharing import FileSharing, files_dir_for
-from desktop.models.live_room import presence_text
+from desktop.models.header_text import presence_text
 from desktop.net.worker_thread import shutdown_deadline
 from desktop.safety_dialogs import SafetyDialogs
 from desktop.settings import AppSettings

@@ -11,10 +11,10 @@ from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QImage, QPixmap
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from desktop.attachments import AUDIO, IMAGE, VIDEO, Attachment
 from desktop.controller.errors import describe_error
 from desktop.controller.file_access import FileAccess
 from desktop.controller.uploads import UploadController
+from desktop.domain.attachments import AUDIO, IMAGE, VIDEO, Attachment
 from desktop.net import files_api
 from desktop.net.api import ApiClient
 from desktop.net.transfers import TransferService

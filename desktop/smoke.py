@@ -72,7 +72,7 @@ class _Inbox(QObject):
 
 class SmokeTest:
     def __init__(self, server_url: str, timeout: float) -> None:
-        from desktop.net.api import normalize_server_url
+        from desktop.domain.server_address import normalize_server_url
 
         self.url = normalize_server_url(server_url)
         self.deadline = time.monotonic() + timeout

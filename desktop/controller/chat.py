@@ -16,12 +16,12 @@ from desktop.controller.live_room import LiveRoom
 from desktop.controller.live_sync import LiveSync
 from desktop.controller.outbox_sender import OutboxSender
 from desktop.controller.state import ChatState
+from desktop.domain.records import FAILED, SENDING, Conversation, Message, utc_now
 from desktop.models.conversations import ConversationFilterModel, ConversationListModel
 from desktop.models.messages import MessageListModel
 from desktop.net.api import ApiError
 from desktop.net.rest_worker import RestDispatcher, ScopedRest
 from desktop.net.worker_thread import shutdown_deadline
-from desktop.records import FAILED, SENDING, Conversation, Message, utc_now
 
 log = logging.getLogger(__name__)
 OPEN_PAGE = 100

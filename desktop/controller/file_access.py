@@ -12,9 +12,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from desktop.attachments import Attachment
 from desktop.cache.images import ImageStore, prune_directory
 from desktop.controller.errors import describe_error
+from desktop.domain.attachments import Attachment
 from desktop.models.attachment_media import AttachmentMedia
 from desktop.net import files_api
 from desktop.net.transfers import TransferService

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.controller.state import ChatState
-from desktop.models.live_room import PresenceBook, TypingBook
+from desktop.models.presence_book import PresenceBook
+from desktop.models.typing_book import TypingBook
 
 log = logging.getLogger(__name__)
 

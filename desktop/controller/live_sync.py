@@ -6,11 +6,11 @@ import logging
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.attachments import one_line
 from desktop.controller.state import ChatState
+from desktop.domain.records import Conversation, Message
+from desktop.models.file_labels import one_line
 from desktop.net.api import ApiError
 from desktop.net.rest_worker import RestDispatcher
-from desktop.records import Conversation, Message
 
 log = logging.getLogger(__name__)
 CATCH_UP_PAGE = 200

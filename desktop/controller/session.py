@@ -3,32 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
 from desktop.controller.errors import describe_error
 from desktop.credentials import CredentialStore
-from desktop.net.api import ApiClient, normalize_server_url
+from desktop.domain.account import Account
+from desktop.domain.server_address import normalize_server_url
+from desktop.net.api import ApiClient
 from desktop.net.rest_worker import RestDispatcher
-
-
-@dataclass
-class Account:
-    """A signed-in session: which server, which token, who."""
-
-    server_url: str
-    token: str
-    user: dict
-    remembered: bool = True
-
-    @property
-    def user_id(self) -> int:
-        return int(self.user["id"])
-
-    def to_credentials(self) -> dict:
-        return {"token": self.token, "user": self.user}
-
 
 RestFactory = Callable[[str], RestDispatcher]
 

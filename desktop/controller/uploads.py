@@ -22,14 +22,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from desktop.attachments import Attachment
 from desktop.cache import OutboxEntry
 from desktop.controller.errors import describe_error
+from desktop.domain.attachments import Attachment
+from desktop.domain.records import FAILED, SENDING, utc_now
 from desktop.net import files_api
 from desktop.net.api import ApiError, ServerUnreachable
 from desktop.net.events import backoff_delays
 from desktop.net.transfers import TransferService
-from desktop.records import FAILED, SENDING, utc_now
 
 log = logging.getLogger(__name__)
 MAX_FILES_PER_MESSAGE = 10  # docs/protocol.md, "Limits"

@@ -13,11 +13,13 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from desktop.attachments import one_line
-from desktop.models.live_room import PresenceBook, TypingBook, typing_text
+from desktop.domain.records import Conversation, Message
+from desktop.models.file_labels import one_line
+from desktop.models.header_text import typing_text
+from desktop.models.presence_book import PresenceBook
 from desktop.models.roles import ConversationRole
 from desktop.models.time_labels import list_time
-from desktop.records import Conversation, Message
+from desktop.models.typing_book import TypingBook
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

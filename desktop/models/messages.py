@@ -8,16 +8,22 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from desktop.attachments import Attachment, layout_key, summary
+from desktop.domain.attachments import Attachment
+from desktop.domain.records import FAILED, SENDING, SENT, Message
+from desktop.models.file_labels import summary
 from desktop.models.roles import MessageRole
 from desktop.models.time_labels import clock_time, day_label, full_time
-from desktop.records import FAILED, SENDING, SENT, Message
 
 DELETED_TEXT = "This message was deleted"
 HIDDEN_TEXT = "Message from a blocked person"
 MAX_PAGE = 10_000
 OlderLoader = Callable[[int, int], list[Message]]
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def files_layout_key(attachments: list[Attachment]) -> tuple:
+    """Everything about a message's files that its bubble's size depends on (for the delegate's cache)."""
+    return tuple((a.id, a.kind, a.name, a.size, a.thumb_width, a.thumb_height) for a in attachments)
 
 
 class MessageListModel(QAbstractListModel):
@@ -120,7 +126,7 @@ class MessageListModel(QAbstractListModel):
                     message.sender_id == self.my_id,
                     self._seen_label(message),
                     self._is_hidden(message),
-                    layout_key(message.attachments),
+                    files_layout_key(message.attachments),
                 )
             return message.layout_key
         if role == Qt.ItemDataRole.DisplayRole:

@@ -10,6 +10,7 @@ from typing import Any
 
 import requests
 
+from desktop.domain.server_address import normalize_server_url
 from desktop.net.tls import ca_bundle
 
 API_PREFIX = "/api/v1"
@@ -65,13 +66,6 @@ def unreachable(error: requests.RequestException) -> ServerUnreachable:
 
 class DownloadCancelled(Exception):
     """The user stopped a download; the partial file is gone."""
-
-
-def normalize_server_url(url: str) -> str:
-    url = url.strip().rstrip("/")
-    if url and "://" not in url:
-        url = "http://" + url
-    return url
 
 
 def _error_from(response: requests.Response) -> ApiError:

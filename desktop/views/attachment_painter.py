@@ -11,8 +11,9 @@ from pathlib import PurePath
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPalette, QPolygonF
 
-from desktop.attachments import AUDIO, FILE, IMAGE, VIDEO, Attachment, duration_label, human_size
+from desktop.domain.attachments import AUDIO, FILE, IMAGE, VIDEO, Attachment
 from desktop.models.attachment_media import AttachmentMedia
+from desktop.models.file_labels import duration_label, human_size
 from desktop.views import palette_colors
 
 MAX_PREVIEW = 320.0

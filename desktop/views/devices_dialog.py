@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.records import parse_time
 from desktop.models.time_labels import clock_time, day_label, full_time
-from desktop.records import parse_time
 from desktop.views.security_dialogs import MessageLine
 
 SESSION_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.attachments import duration_label
+from desktop.models.file_labels import duration_label
 
 MAX_VIEW_PIXELS = 100_000_000  # the server makes no preview over 50 MP; the viewer shows up to 100 MP
 ZOOM_STEP = 1.25

@@ -6,9 +6,9 @@ from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QStyleOptionViewItem, QWidget
 
+from desktop.domain.records import FAILED
 from desktop.models.messages import MessageListModel
 from desktop.models.roles import MessageRole
-from desktop.records import FAILED
 from desktop.views.bubble_delegate import BubbleDelegate
 
 NEAR_TOP_PX = 300

@@ -8,9 +8,9 @@ import zipfile
 import pytest
 import requests
 
+from desktop.domain.records import FAILED
 from desktop.models.messages import HIDDEN_TEXT
 from desktop.models.roles import MessageRole
-from desktop.records import FAILED
 from tests.support.api import PASSWORD, ApiClient, register
 from tests.support.smtp import SmtpInbox, code_in
 

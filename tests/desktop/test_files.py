@@ -15,7 +15,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
-from desktop.attachments import AUDIO, IMAGE, VIDEO
+from desktop.domain.attachments import AUDIO, IMAGE, VIDEO
 from desktop.models.roles import ConversationRole, MessageRole
 from tests.support.api import PASSWORD, ApiClient, register
 

@@ -9,10 +9,12 @@ from PySide6.QtCore import Qt
 
 from desktop.cache import HistoryCache, Outbox, open_cache_database
 from desktop.controller.chat import ChatController
+from desktop.domain.presence import Presence
 from desktop.models.conversations import ConversationListModel
-from desktop.models.live_room import Presence, TypingBook, presence_text, typing_text
+from desktop.models.header_text import presence_text, typing_text
 from desktop.models.messages import HIDDEN_TEXT, MessageListModel
 from desktop.models.roles import ConversationRole, MessageRole
+from desktop.models.typing_book import TypingBook
 from desktop.views.idle_watcher import IdleWatcher
 from tests.desktop.factories import conversation as make_conversation
 from tests.desktop.factories import message, user_json
@@ -270,7 +272,7 @@ def test_hidden_rows_pass_the_model_tester(qtmodeltester):
 
 
 def test_conversation_model_with_live_stores_passes_the_model_tester(qtmodeltester, qtbot):
-    from desktop.models.live_room import PresenceBook
+    from desktop.models.presence_book import PresenceBook
 
     model = ConversationListModel(my_id=ME)
     presence, typing = PresenceBook(), TypingBook()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 
-from desktop.attachments import Attachment, attachments_from_json
+from desktop.domain.attachments import Attachment, attachments_from_json
 
 SENT = "sent"
 SENDING = "sending"
