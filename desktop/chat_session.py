@@ -13,7 +13,7 @@ from desktop.domain.account import Account
 from desktop.file_sharing import FileSharing, files_dir_for
 from desktop.models.header_text import presence_text
 from desktop.net.worker_thread import shutdown_deadline
-from desktop.safety_dialogs import SafetyDialogs
+from desktop.security_menu import SecurityMenu
 from desktop.settings import AppSettings
 from desktop.views.account_dialogs import DeleteAccountDialog, ask_display_name
 from desktop.views.icons import app_icon
@@ -52,7 +52,7 @@ class ChatSession(QObject):
         self.new_chat_dialog: NewChatDialog | None = None
         self.members_dialog: MembersDialog | None = None
         self.delete_dialog: DeleteAccountDialog | None = None
-        self.safety = SafetyDialogs(self.chat, self.window)  # the account menu's safety items, blocking
+        self.security = SecurityMenu(self.chat, self.window)  # the account menu's security items, blocking
         self.idle_watcher = IdleWatcher(self)
         self.header_clock = QTimer(self)  # "last seen today at …" becomes "yesterday" at midnight
         self.header_clock.setInterval(60_000)
@@ -130,7 +130,7 @@ class ChatSession(QObject):
         self.files.transfers.close()  # told first: the waits below share one deadline
         self.chat.shutdown(deadline)
         self.files.shutdown(deadline)
-        self.safety.close_all()
+        self.security.close_all()
         for dialog in (self.new_chat_dialog, self.members_dialog, self.delete_dialog):
             if dialog is not None:
                 dialog.close()

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.cache import HistoryCache, Outbox, OutboxEntry
-from desktop.controller.account_safety import AccountSafety
+from desktop.controller.account_security import AccountSecurity
 from desktop.controller.blocking import BlockList
 from desktop.controller.errors import describe_error
 from desktop.controller.live_room import LiveRoom
@@ -69,10 +69,10 @@ class ChatController(QObject):
         self.blocks = BlockList(rest, self)
         self.blocks.changed.connect(self._on_blocks_changed)
         self.room.is_muted = self._is_muted
-        self.safety = AccountSafety(rest, self)
-        self.safety.profile_changed.connect(self._on_profile)
-        self.safety.unauthorized.connect(self._unauthorized)
-        self.sender = OutboxSender(rest, outbox, self)
+        self.security = AccountSecurity(rest, self)
+        self.security.profile_changed.connect(self._on_profile)
+        self.security.unauthorized.connect(self._unauthorized)
+        self.outbox_sender = OutboxSender(rest, outbox, self)
         self.connection_state = CONNECTING
         self._ended = False
         self._deleting_account = False
@@ -85,11 +85,11 @@ class ChatController(QObject):
         self.sync.unauthorized.connect(self._unauthorized)
         self.sync.conversation_left.connect(self._on_conversation_left)
         self.sync.caught_up.connect(self._mark_read_if_viewing)
-        self.sender.delivered.connect(self._on_delivered)
-        self.sender.failed.connect(
+        self.outbox_sender.delivered.connect(self._on_delivered)
+        self.outbox_sender.failed.connect(
             lambda client_id, error: self.state.messages.set_pending_state(client_id, FAILED, error)
         )
-        self.sender.unauthorized.connect(self._unauthorized)
+        self.outbox_sender.unauthorized.connect(self._unauthorized)
         listener.connected.connect(self._on_connected)
         listener.event_received.connect(self._on_event)
         # Bound methods, never lambdas: a lambda would run on the listener's thread, a method of this object
@@ -114,7 +114,7 @@ class ChatController(QObject):
         """Cached conversations show at once; the socket and the outbox start working in the background."""
         self.state.conversations.reset(self.state.history.conversations())
         self.listener.start()
-        self.sender.kick()
+        self.outbox_sender.kick()
         self.rest.call(lambda api: api.me(), self._on_profile, self._on_call_error)
 
     def shutdown(self, deadline: float | None = None) -> None:
@@ -122,9 +122,9 @@ class ChatController(QObject):
         ``deadline`` (time.monotonic(); two seconds from now when None), not for a server that is silent."""
         deadline = shutdown_deadline() if deadline is None else deadline
         self.rest.close()
-        self.sender.stop()
+        self.outbox_sender.stop()
         self.listener.request_stop()  # told first: the waits below share one deadline
-        self.safety.shutdown(deadline)
+        self.security.shutdown(deadline)
         self.listener.stop(deadline)
 
     def _set_connection(self, state: str) -> None:
@@ -144,7 +144,7 @@ class ChatController(QObject):
         self.sync.catch_up()
         self.room.on_connected()
         self.blocks.refresh()
-        self.sender.kick()
+        self.outbox_sender.kick()
 
     def _on_disconnected(self, reason: str) -> None:
         log.info("live events disconnected: %s", reason)
@@ -266,7 +266,7 @@ class ChatController(QObject):
         entry = OutboxEntry(str(uuid.uuid4()), conversation_id, self.my_id, text, utc_now())
         self.state.outbox.add(entry)
         self.state.messages.add_pending(entry.as_message())
-        self.sender.kick()
+        self.outbox_sender.kick()
         self.room.message_sent(conversation_id)
         return True
 
@@ -295,7 +295,7 @@ class ChatController(QObject):
     def retry(self, client_id: str) -> None:
         self.state.outbox.retry(client_id)
         self.state.messages.set_pending_state(client_id, SENDING)
-        self.sender.kick()
+        self.outbox_sender.kick()
 
     def discard(self, client_id: str) -> None:
         self.state.outbox.remove(client_id)

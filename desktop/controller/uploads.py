@@ -108,7 +108,7 @@ class UploadController(QObject):
             return
         missing = next((i for i, a in enumerate(entry.attachments) if not a.uploaded), None)
         if missing is None:
-            self.chat.sender.kick()
+            self.chat.outbox_sender.kick()
             return
         attachment = entry.attachments[missing]
         client_id = entry.client_id
@@ -157,7 +157,7 @@ class UploadController(QObject):
                 self._retry_timer.start(int(next(self._delays) * 1000))
             return
         if isinstance(error, ApiError) and error.status == 401:
-            self.chat.sender.unauthorized.emit()
+            self.chat.outbox_sender.unauthorized.emit()
             return
         message = self._describe(error)
         self.state.outbox.mark_failed(client_id, message)
@@ -206,7 +206,7 @@ class UploadController(QObject):
         self.state.messages.set_pending_state(client_id, SENDING)
         entry.failed = False
         if entry.ready:
-            self.chat.sender.kick()
+            self.chat.outbox_sender.kick()
         else:
             self._upload_next(entry)
 
@@ -218,7 +218,7 @@ class UploadController(QObject):
         """Stop a message with files before it is sent: no message, no uploaded file left. False once the
         message itself is on its way (it will arrive; delete it then)."""
         entry = self.state.outbox.get(client_id)
-        if entry is None or self.chat.sender.in_flight == client_id:
+        if entry is None or self.chat.outbox_sender.in_flight == client_id:
             return False
         waiting = self._cancelling.setdefault(client_id, set())
         for index in range(len(entry.attachments)):

@@ -263,11 +263,15 @@ class MessageListModel(QAbstractListModel):
     def newest_seq(self) -> int | None:
         return self._seqs[-1] if self._seqs else None
 
+    def has_older(self) -> bool:
+        """Older history than the first row exists (seqs start at 1), in the cache or on the server."""
+        oldest = self.oldest_seq()
+        return oldest is not None and oldest > 1
+
     def canFetchMore(self, parent: AnyIndex) -> bool:
         if parent.isValid() or not self._fetch_armed or self._waiting_for_server:
             return False
-        oldest = self.oldest_seq()
-        return oldest is not None and oldest > 1
+        return self.has_older()
 
     def fetchMore(self, parent: AnyIndex) -> None:
         if not self.canFetchMore(parent):
@@ -315,17 +319,13 @@ class MessageListModel(QAbstractListModel):
             if pending_row is not None:
                 self._confirm(pending_row, position, message)
                 continue
-            if position == 0 and self._seqs and self.canFetchMoreIgnoringArm():
+            if position == 0 and self._seqs and self.has_older():
                 continue  # older than what is shown: fetchMore brings it in order
             self.beginInsertRows(QModelIndex(), position, position)
             self._rows.insert(position, message)
             self._seqs.insert(position, message.seq)
             self.endInsertRows()
             self._refresh_row(position + 1)
-
-    def canFetchMoreIgnoringArm(self) -> bool:
-        oldest = self.oldest_seq()
-        return oldest is not None and oldest > 1
 
     def _confirm(self, pending_row: int, position: int, message: Message) -> None:
         if pending_row == position:  # the usual case: first pending becomes the newest confirmed, in place

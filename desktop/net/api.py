@@ -263,7 +263,7 @@ class ApiClient:
     def delete_message(self, conversation_id: int, seq: int) -> dict:
         return self.request("DELETE", f"/conversations/{conversation_id}/messages/{seq}")["message"]
 
-    # account safety (docs/protocol.md, "Account safety")
+    # account security (docs/protocol.md, "Account safety")
     def request_password_reset(self, login: str) -> None:
         self.request("POST", "/password-reset", json={"login": login})
 

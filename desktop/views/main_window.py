@@ -26,7 +26,7 @@ from desktop.views.conversation_delegate import ConversationDelegate
 class MainWindow(QMainWindow):
     """Signals: conversation_selected(int), new_chat_requested(), jump_requested(), rename_self_requested(),
     visibility_toggled(bool), log_out_requested(), delete_account_requested(), active_changed(bool),
-    closing(), and the safety menu's email_requested(), change_password_requested(), devices_requested(),
+    closing(), and the security items' email_requested(), change_password_requested(), devices_requested(),
     blocked_requested(), hide_last_seen_toggled(bool), export_requested()."""
 
     conversation_selected = Signal(int)

@@ -477,7 +477,7 @@ def test_a_refused_upload_shows_why_and_can_be_retried(server_factory, desktop_c
 
 def test_a_message_whose_upload_expired_uploads_again_on_retry(pair, qtbot, tmp_path, live_server):
     alice, bob, _ = pair
-    sender = alice.chat.sender
+    sender = alice.chat.outbox_sender
     sender.stop()  # hold the message back, as a client that stayed offline for a day would
     [client_id] = alice.session.files.send_files([make_blob(tmp_path / "old.bin", 5000)])
     qtbot.waitUntil(lambda: alice.chat.state.outbox.get(client_id).ready, timeout=20000)

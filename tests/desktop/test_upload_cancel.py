@@ -181,7 +181,7 @@ def test_a_cancel_after_the_server_stored_it_but_before_the_answer_was_handled(
 
 def test_a_cancel_after_the_upload_but_before_the_message_was_sent(alice, qtbot, tmp_path, live_server):
     """Every file has its id, the message waits its turn to be sent: the cancel takes the files back."""
-    alice.chat.sender.stop()  # the message waits, as it would behind others on a slow link
+    alice.chat.outbox_sender.stop()  # the message waits, as it would behind others on a slow link
     [client_id] = alice.session.files.send_files(
         [make_blob(tmp_path / "a.bin", 300 * 1024), make_blob(tmp_path / "b.bin", 200 * 1024)]
     )
@@ -235,7 +235,7 @@ def test_a_cancelled_upload_still_queued_never_starts_and_the_one_before_it_is_s
 
 
 def test_a_take_back_the_network_refused_is_done_once_the_server_is_back(alice, qtbot, tmp_path, live_server):
-    alice.chat.sender.stop()
+    alice.chat.outbox_sender.stop()
     [client_id] = alice.session.files.send_files([make_blob(tmp_path / "kept.bin", 100 * 1024)])
     qtbot.waitUntil(lambda: alice.chat.state.outbox.get(client_id).ready, timeout=SETTLE_TIMEOUT_MS)
     live_server.kill()

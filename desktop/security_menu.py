@@ -1,5 +1,6 @@
-"""The account menu's safety items (email, password, devices, blocked people, last seen, export) and blocking
-from a 1:1's header: opens the dialogs and connects them to the controllers, as ChatSession does the rest."""
+"""The account menu's security items (email, password, devices, blocked people, last seen, export) and
+blocking from a 1:1's header: opens the dialogs and connects them to the controllers, as ChatSession does the
+rest."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from desktop.views.main_window import MainWindow
 from desktop.views.security_dialogs import ChangePasswordDialog, EmailDialog
 
 
-class SafetyDialogs(QObject):
+class SecurityMenu(QObject):
     """Keeps at most one dialog of each kind open; ``account_dialogs`` holds them by name."""
 
     def __init__(self, chat: ChatController, window: MainWindow) -> None:
@@ -30,7 +31,7 @@ class SafetyDialogs(QObject):
         window.blocked_requested.connect(self.show_blocked)
         window.export_requested.connect(self.show_export)
         window.hide_last_seen_toggled.connect(
-            lambda hide: chat.safety.set_hide_last_seen(hide, self._status_error)
+            lambda hide: chat.security.set_hide_last_seen(hide, self._status_error)
         )
         window.chat_panel.block_requested.connect(self.show_block)
         window.chat_panel.unblock_requested.connect(self._unblock_open)
@@ -52,25 +53,25 @@ class SafetyDialogs(QObject):
 
     def show_email(self) -> EmailDialog:
         dialog = EmailDialog(self.chat.user, self.window)
-        safety = self.chat.safety
+        security = self.chat.security
         dialog.set_requested.connect(
-            lambda address: safety.set_email(address, dialog.code_sent, dialog.show_error)
+            lambda address: security.set_email(address, dialog.code_sent, dialog.show_error)
         )
         dialog.confirm_requested.connect(
-            lambda code: safety.confirm_email(code, dialog.confirmed, dialog.show_error)
+            lambda code: security.confirm_email(code, dialog.confirmed, dialog.show_error)
         )
 
         def removed(user: dict) -> None:
             dialog.set_user(user)
             dialog.message.info("Your email address was removed.")
 
-        dialog.remove_requested.connect(lambda: safety.remove_email(removed, dialog.show_error))
+        dialog.remove_requested.connect(lambda: security.remove_email(removed, dialog.show_error))
         return self._keep("email", dialog)
 
     def show_change_password(self) -> ChangePasswordDialog:
         dialog = ChangePasswordDialog(self.window)
         dialog.change_requested.connect(
-            lambda current, new, repeated: self.chat.safety.change_password(
+            lambda current, new, repeated: self.chat.security.change_password(
                 current, new, repeated, dialog.show_done, dialog.show_error
             )
         )
@@ -78,10 +79,10 @@ class SafetyDialogs(QObject):
 
     def show_devices(self) -> DevicesDialog:
         dialog = DevicesDialog(self.window)
-        safety = self.chat.safety
+        security = self.chat.security
 
         def reload() -> None:
-            safety.load_sessions(dialog.set_sessions, dialog.show_error)
+            security.load_sessions(dialog.set_sessions, dialog.show_error)
 
         def signed_out_one() -> None:
             dialog.show_info("That device was signed out.")
@@ -92,10 +93,10 @@ class SafetyDialogs(QObject):
             reload()
 
         dialog.sign_out_requested.connect(
-            lambda session_id: safety.sign_out_device(session_id, signed_out_one, dialog.show_error)
+            lambda session_id: security.sign_out_device(session_id, signed_out_one, dialog.show_error)
         )
         dialog.sign_out_others_requested.connect(
-            lambda: safety.sign_out_other_devices(signed_out_others, dialog.show_error)
+            lambda: security.sign_out_other_devices(signed_out_others, dialog.show_error)
         )
         dialog.refresh_requested.connect(reload)
         reload()
@@ -149,7 +150,7 @@ class SafetyDialogs(QObject):
         progress.setMinimumDuration(300)
         progress.setAutoClose(False)
         progress.setAutoReset(False)
-        download = self.chat.safety.export_data(path, self._status_error)
+        download = self.chat.security.export_data(path, self._status_error)
         self.account_dialogs["export"] = progress
 
         def advanced(done: int, total: int) -> None:

@@ -20,7 +20,7 @@ def default_rest_factory(server_url: str) -> RestDispatcher:
     return RestDispatcher(ApiClient(server_url))
 
 
-class SessionController(QObject):
+class SignInController(QObject):
     """Signals: signed_in(Account), sign_in_failed(str), signed_out(str reason, "" when asked),
     busy_changed(bool). After signed_in, ``rest`` is the dispatcher carrying the new token."""
 

@@ -1,4 +1,4 @@
-"""The account menu's safety and privacy actions: email, password, signed-in devices, last seen, my data.
+"""The account menu's security and privacy actions: email, password, signed-in devices, last seen, my data.
 
 Each action takes the callbacks of the dialog that asked (``on_done``, ``on_error(str)``), as delete-account
 does: the dialog shows the answer, the controller never touches a widget."""
@@ -18,7 +18,7 @@ from desktop.net.export_download import ExportDownload
 ErrorCallback = Callable[[str], None]
 
 
-class AccountSafety(QObject):
+class AccountSecurity(QObject):
     """``rest`` is the signed-in session's (scoped) dispatcher. Signals: profile_changed(dict) — a new Me
     (email set, confirmed or removed, last-seen privacy); unauthorized() — the session is gone."""
 
