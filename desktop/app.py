@@ -126,6 +126,7 @@ class DesktopApp(QObject):
         )
         self.chat_session.log_out_requested.connect(self.sign_in.sign_out)
         self.chat_session.ended.connect(self.sign_in.session_ended)
+        self.chat_session.chat.profile_changed.connect(self.sign_in.update_user)  # the stored copy too
         self.chat_session.start()
         account_menu = self.chat_session.window.account_menu
         account_menu.addSeparator()

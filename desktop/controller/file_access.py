@@ -21,7 +21,7 @@ from desktop.net.transfers import TransferService
 
 log = logging.getLogger(__name__)
 MEDIA_CACHE_BYTES = 1024 * 1024 * 1024  # whole files kept for viewing and playing, oldest dropped first
-SMALL, LARGE = "small", "large"
+SMALL = "small"  # the profile picture size the client shows (the server also has "large")
 
 
 def avatar_key(user_id: int, version: int, size: str = SMALL) -> str:
@@ -123,9 +123,3 @@ class FileAccess(QObject):
             )
 
         self.local_copy(attachment, copy)
-
-    def cancel_downloads(self) -> None:
-        for file_id in list(self._waiting):
-            transfer = self.transfers.running(f"dl:{file_id}")
-            if transfer is not None:
-                transfer.cancel()

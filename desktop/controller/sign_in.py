@@ -121,10 +121,11 @@ class SignInController(QObject):
         self.sign_in_failed.emit(describe_error(error, server_url=server_url, signing_in=True))
 
     def update_user(self, user: dict) -> None:
-        """The profile changed (display name, visibility): keep the stored copy current."""
+        """The profile changed (name, picture, email, visibility): the stored copy follows, so the next start
+        shows it before the server answers."""
         if self.account is None:
             return
-        self.account.user = user
+        self.account.user = dict(user)
         if self.account.remembered:
             self.credentials.save(self.account.server_url, self.account.to_credentials())
 

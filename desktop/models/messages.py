@@ -399,6 +399,3 @@ class MessageListModel(QAbstractListModel):
     def row_of_seq(self, seq: int) -> int | None:
         position = bisect.bisect_left(self._seqs, seq)
         return position if position < len(self._seqs) and self._seqs[position] == seq else None
-
-    def last_confirmed(self) -> Message | None:
-        return self._rows[len(self._seqs) - 1] if self._seqs else None

@@ -57,9 +57,6 @@ class MessageListView(QListView):
         model.rowsAboutToBeInserted.connect(self._before_insert)
         model.modelReset.connect(self._after_reset)
 
-    def message_model(self) -> MessageListModel:
-        return self.model()
-
     # scrolling rules
     def _before_insert(self, parent: QModelIndex, first: int, last: int) -> None:
         if first == 0 and self.model().rowCount() > 0 and not self._stick_to_bottom:
