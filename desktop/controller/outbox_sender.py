@@ -61,13 +61,9 @@ class OutboxSender(QObject):
         if entry is None:
             return
         self._in_flight = entry.client_id
-        file_ids = [a.id for a in entry.attachments]
+        file_ids = [a.id for a in entry.attachments if a.id is not None]
         self.rest.call(
-            lambda api: (
-                api.send_message(entry.conversation_id, entry.client_id, entry.text, file_ids)
-                if file_ids
-                else api.send_message(entry.conversation_id, entry.client_id, entry.text)
-            ),
+            lambda api: api.send_message(entry.conversation_id, entry.client_id, entry.text, file_ids),
             lambda answer: self._on_sent(entry, answer),
             lambda error: self._on_error(entry, error),
         )

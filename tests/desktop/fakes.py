@@ -1,10 +1,12 @@
-"""Stand-ins for the transport (STYLE.md, "inject the transport"): an in-memory server, same calls."""
+"""Stand-ins for the transport (STYLE.md, "inject the transport"): an in-memory server, same calls.
+
+test_fakes.py checks that every call here is the real one's: same name, same parameters."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.net.api import ApiError, ServerUnreachable
+from desktop.net.api import CONVERSATION_PAGE, ApiError, ServerUnreachable
 from tests.desktop.factories import BASE_TIME
 
 
@@ -62,7 +64,8 @@ class FakeServerApi:
         self._enter("me")
         return self.me_user
 
-    def conversations(self) -> list[dict]:
+    def conversations(self, page_size: int = CONVERSATION_PAGE) -> list[dict]:
+        """Every conversation in one page, as the real client hands them over after paging."""
         self._enter("conversations")
         return [dict(c) for c in self.conversation_rows.values() if c["id"] not in self.unlisted]
 
@@ -81,7 +84,9 @@ class FakeServerApi:
             return {"messages": chosen[-limit:], "has_more": len(chosen) > limit}
         return {"messages": rows[-limit:], "has_more": len(rows) > limit}
 
-    def send_message(self, conversation_id: int, client_id: str, text: str) -> dict:
+    def send_message(
+        self, conversation_id: int, client_id: str, text: str, file_ids: list[str] | None = None
+    ) -> dict:
         self._enter("send", conversation_id, client_id)
         if self.fail_next_send is not None:
             error, self.fail_next_send = self.fail_next_send, None
