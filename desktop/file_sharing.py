@@ -15,7 +15,6 @@ from desktop.controller.errors import describe_error
 from desktop.controller.file_access import FileAccess
 from desktop.controller.uploads import UploadController
 from desktop.domain.attachments import AUDIO, IMAGE, VIDEO, Attachment
-from desktop.net import files_api
 from desktop.net.api import ApiClient
 from desktop.net.transfers import TransferService
 from desktop.views.audio_player import InlineAudioPlayer
@@ -270,12 +269,10 @@ class FileSharing(QObject):
     def set_profile_picture(self, path: Path) -> None:
         """PUT /me/avatar (the server crops it to a square and strips its metadata)."""
         self._status("Uploading your profile picture…")
-        self.transfers.uploads.call(
-            lambda api: files_api.set_avatar(api, path), self._on_me, self._on_picture_error
-        )
+        self.transfers.uploads.call(lambda api: api.set_avatar(path), self._on_me, self._on_picture_error)
 
     def remove_profile_picture(self) -> None:
-        self.transfers.call(lambda api: files_api.remove_avatar(api), self._on_me, self._on_picture_error)
+        self.transfers.call(lambda api: api.remove_avatar(), self._on_me, self._on_picture_error)
 
     def _on_me(self, user: dict) -> None:
         self.chat.user = dict(user)

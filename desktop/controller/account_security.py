@@ -12,8 +12,8 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop.controller.errors import describe_error
 from desktop.controller.password_reset import WEAK_PASSWORD, password_problem
-from desktop.net.api import ApiError, DownloadCancelled
 from desktop.net.export_download import ExportDownload
+from desktop.net.http import ApiError, TransferCancelled
 
 ErrorCallback = Callable[[str], None]
 
@@ -129,7 +129,7 @@ class AccountSecurity(QObject):
         self.exports.append(download)
 
         def failed(error: Exception) -> None:
-            if not isinstance(error, DownloadCancelled):
+            if not isinstance(error, TransferCancelled):
                 self._failed(on_error)(error)
 
         download.failed.connect(failed)

@@ -19,7 +19,7 @@ from desktop.controller.state import ChatState
 from desktop.domain.records import FAILED, SENDING, Conversation, Message, utc_now
 from desktop.models.conversations import ConversationFilterModel, ConversationListModel
 from desktop.models.messages import MessageListModel
-from desktop.net.api import ApiError
+from desktop.net.http import ApiError
 from desktop.net.rest_worker import RestDispatcher, ScopedRest
 from desktop.net.worker_thread import shutdown_deadline
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop.net.api import ApiError, CertificateNotTrusted, ServerUnreachable
+from desktop.net.http import ApiError, CertificateNotTrusted, ServerUnreachable
 from desktop.net.tls import CA_BUNDLE_ENV
 
 

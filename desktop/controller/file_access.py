@@ -16,7 +16,7 @@ from desktop.cache.images import ImageStore, prune_directory
 from desktop.controller.errors import describe_error
 from desktop.domain.attachments import Attachment
 from desktop.models.attachment_media import AttachmentMedia
-from desktop.net import files_api
+from desktop.net.http import TransferCancelled
 from desktop.net.transfers import TransferService
 
 log = logging.getLogger(__name__)
@@ -55,11 +55,11 @@ class FileAccess(QObject):
 
     # previews and profile pictures
     def _fetch_thumbnail(self, key: str, done, failed) -> None:
-        self.transfers.call(lambda api: files_api.thumbnail(api, key), done, failed)
+        self.transfers.call(lambda api: api.thumbnail(key), done, failed)
 
     def _fetch_avatar(self, key: str, done, failed) -> None:
         user_id, _version, size = key.split("-")
-        self.transfers.call(lambda api: files_api.avatar(api, int(user_id), size), done, failed)
+        self.transfers.call(lambda api: api.avatar(int(user_id), size), done, failed)
 
     def avatar(self, user_id: int, version: int | None, size: str = SMALL):
         """The profile picture, or None (none set, or still coming: ``avatars.ready`` follows)."""
@@ -100,7 +100,7 @@ class FileAccess(QObject):
     def _download_failed(self, file_id: str, error: Exception) -> None:
         self.media.set_download(file_id, None)
         self._waiting.pop(file_id, None)
-        if not isinstance(error, files_api.TransferCancelled):
+        if not isinstance(error, TransferCancelled):
             self.failed.emit(f"The download failed: {describe_error(error)}")
 
     @Slot(str, int, int)

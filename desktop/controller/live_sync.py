@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Signal
 from desktop.controller.state import ChatState
 from desktop.domain.records import Conversation, Message
 from desktop.models.file_labels import one_line
-from desktop.net.api import ApiError
+from desktop.net.http import ApiError
 from desktop.net.rest_worker import RestDispatcher
 
 log = logging.getLogger(__name__)

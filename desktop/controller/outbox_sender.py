@@ -9,8 +9,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from desktop.cache import OutboxEntry
 from desktop.controller.errors import describe_error
 from desktop.domain.records import Message
-from desktop.net.api import ApiError, ServerUnreachable
 from desktop.net.events import backoff_delays
+from desktop.net.http import ApiError, ServerUnreachable
 from desktop.net.rest_worker import RestDispatcher
 
 log = logging.getLogger(__name__)

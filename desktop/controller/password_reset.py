@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop.controller.errors import describe_error
 from desktop.domain.server_address import normalize_server_url
-from desktop.net.api import ApiError
+from desktop.net.http import ApiError
 
 MIN_PASSWORD = 8
 BAD_CODE = "That code is wrong, expired or already used. Check the mail, or ask for a new code."

@@ -26,9 +26,8 @@ from desktop.cache import OutboxEntry
 from desktop.controller.errors import describe_error
 from desktop.domain.attachments import Attachment
 from desktop.domain.records import FAILED, SENDING, utc_now
-from desktop.net import files_api
-from desktop.net.api import ApiError, ServerUnreachable
 from desktop.net.events import backoff_delays
+from desktop.net.http import ApiError, ServerUnreachable, TransferCancelled
 from desktop.net.transfers import TransferService
 
 log = logging.getLogger(__name__)
@@ -148,7 +147,7 @@ class UploadController(QObject):
         if client_id in self._cancelling or self.state.outbox.get(client_id) is None:
             self._cancel_step_done(client_id, _key(client_id, file_index))
             return
-        if isinstance(error, files_api.TransferCancelled):
+        if isinstance(error, TransferCancelled):
             return
         if isinstance(error, ServerUnreachable) or (isinstance(error, ApiError) and error.transient):
             log.info("upload for %s waits for the network: %s", client_id, error)
@@ -249,7 +248,7 @@ class UploadController(QObject):
 
     def _take_back_one(self, file_id: str, client_id: str | None) -> None:
         self.transfers.call(
-            lambda api: files_api.delete_file(api, file_id),
+            lambda api: api.delete_file(file_id),
             lambda _: self._cancel_step_done(client_id, file_id),
             lambda error: self._take_back_failed(file_id, client_id, error),
         )

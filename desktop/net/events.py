@@ -15,6 +15,7 @@ import time
 import websocket
 from PySide6.QtCore import QObject, Signal
 
+from desktop.net.http import API_PREFIX, bearer
 from desktop.net.tls import ca_bundle
 from desktop.net.worker_thread import SignalGate, join_until
 
@@ -30,8 +31,8 @@ CONNECT_TIMEOUT = 10.0  # the socket's timeout: TCP connect, handshake, and any 
 
 def events_url(server_url: str) -> str:
     if server_url.startswith("https://"):
-        return "wss://" + server_url[len("https://") :] + "/api/v1/events"
-    return "ws://" + server_url.removeprefix("http://") + "/api/v1/events"
+        return "wss://" + server_url[len("https://") :] + API_PREFIX + "/events"
+    return "ws://" + server_url.removeprefix("http://") + API_PREFIX + "/events"
 
 
 def backoff_delays(start: float = BACKOFF_START, limit: float = BACKOFF_MAX):
@@ -66,7 +67,7 @@ class EventListener(QObject):
     def __init__(self, server_url: str, token: str) -> None:
         super().__init__()
         self.url = events_url(server_url)
-        self.token = token
+        self._headers = bearer(token)
         self._stop = threading.Event()
         self._socket: websocket.WebSocket | None = None
         self._socket_lock = threading.Lock()
@@ -168,7 +169,7 @@ class EventListener(QObject):
             if self._stop.is_set():
                 return
             try:
-                ws.connect(self.url, header=[f"Authorization: Bearer {self.token}"])
+                ws.connect(self.url, header=[f"{name}: {value}" for name, value in self._headers.items()])
             except websocket.WebSocketBadStatusException as error:
                 if error.status_code == 401:
                     raise _Unauthorized from error

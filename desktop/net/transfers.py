@@ -13,8 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.net import files_api
 from desktop.net.api import ApiClient
+from desktop.net.http import TransferCancelled
 from desktop.net.rest_worker import Operation, RestDispatcher
 from desktop.net.worker_thread import SignalGate, shutdown_deadline
 
@@ -80,7 +80,7 @@ class TransferService(QObject):
 
         def run(api: ApiClient) -> Any:
             if transfer.cancelled:
-                raise files_api.TransferCancelled
+                raise TransferCancelled
             return work(api, transfer)
 
         queue.call(run, lambda result: settle(on_done, result), lambda error: settle(on_error, error))
@@ -98,7 +98,7 @@ class TransferService(QObject):
         return self._start(
             self.uploads,
             key,
-            lambda api, t: files_api.upload(api, path, name, self._reporter(t), lambda: t.cancelled),
+            lambda api, t: api.upload_file(path, name, self._reporter(t), lambda: t.cancelled),
             on_done,
             on_error,
         )
@@ -114,9 +114,7 @@ class TransferService(QObject):
         return self._start(
             self.downloads,
             key,
-            lambda api, t: files_api.download(
-                api, file_id, destination, self._reporter(t), lambda: t.cancelled
-            ),
+            lambda api, t: api.download_file(file_id, destination, self._reporter(t), lambda: t.cancelled),
             on_done,
             on_error,
         )

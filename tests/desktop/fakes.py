@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.net.api import CONVERSATION_PAGE, ApiError, ServerUnreachable
+from desktop.net.api import CONVERSATION_PAGE
+from desktop.net.http import ApiError, ServerUnreachable
 from tests.desktop.factories import BASE_TIME
 
 

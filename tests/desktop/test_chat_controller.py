@@ -8,7 +8,7 @@ from desktop.cache import HistoryCache, Outbox, open_cache_database
 from desktop.controller.chat import ChatController
 from desktop.domain.records import Message
 from desktop.models.roles import MessageRole
-from desktop.net.api import ApiError
+from desktop.net.http import ApiError
 from tests.desktop.factories import conversation as make_conversation
 from tests.desktop.factories import user_json
 from tests.desktop.fakes import FakeListener, FakeRest, FakeServerApi, wire_message

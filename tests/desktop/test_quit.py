@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from desktop.net import files_api
 from tests.desktop.stall_proxy import StallingProxy
 from tests.desktop.test_files import make_blob
 from tests.support.api import PASSWORD, ApiClient, register
@@ -68,7 +67,7 @@ def test_quit_with_every_worker_stuck_on_a_hung_server_takes_under_three_seconds
     assert alice.chat.send_text("anyone there?")
     files.send_files([make_blob(tmp_path / "big.bin", 20 * MIB)])
     transfers.download("down", stored["id"], tmp_path / "kept.bin")
-    transfers.call(lambda api: files_api.avatar(api, alice.chat.my_id))
+    transfers.call(lambda api: api.avatar(alice.chat.my_id))
     workers = {
         "rest": rest._thread,
         "uploads": transfers.uploads._thread,

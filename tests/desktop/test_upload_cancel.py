@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from desktop.net import files_api, transfers
+from desktop.net import transfers
+from desktop.net.api import ApiClient as DesktopApi
 from tests.desktop.test_files import make_blob
 from tests.support.api import PASSWORD, ApiClient, register
 
@@ -157,11 +158,11 @@ def test_a_cancel_after_the_server_stored_it_but_before_the_answer_was_handled(
     ui = UiThread()
     uploads = alice.session.files.uploads
     outbox = alice.chat.state.outbox
-    real_upload = files_api.upload
+    real_upload = DesktopApi.upload_file
     cancelled: list[str] = []
 
-    def upload_then_cancel(*args, **kwargs):
-        file = real_upload(*args, **kwargs)
+    def upload_then_cancel(api, *args, **kwargs):
+        file = real_upload(api, *args, **kwargs)
         assert store_objects(live_server.data_dir) == [file["id"]]  # stored before the answer was read
 
         def cancel() -> None:
@@ -172,7 +173,7 @@ def test_a_cancel_after_the_server_stored_it_but_before_the_answer_was_handled(
         ui.call(cancel)
         return file
 
-    monkeypatch.setattr(files_api, "upload", upload_then_cancel)
+    monkeypatch.setattr(DesktopApi, "upload_file", upload_then_cancel)
     with qtbot.waitSignal(uploads.cancel_finished, timeout=SETTLE_TIMEOUT_MS) as finished:
         [client_id] = alice.session.files.send_files([make_blob(tmp_path / "report.bin", 2 * MIB)])
     assert cancelled == [client_id] and finished.args == [client_id]
