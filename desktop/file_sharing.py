@@ -43,6 +43,7 @@ class FileSharing(QObject):
         account = session.account
         self.api = ApiClient(account.server_url, account.token)
         self.transfers = TransferService(self.api)
+        self.transfers.refused.connect(self.chat.session_refused)
         self.access = FileAccess(self.transfers, files_dir, self)
         self.uploads = UploadController(self.chat, self.transfers, self)
         self.outgoing_dir = Path(files_dir) / "outgoing"

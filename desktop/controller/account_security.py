@@ -20,10 +20,9 @@ ErrorCallback = Callable[[str], None]
 
 class AccountSecurity(QObject):
     """``rest`` is the signed-in session's (scoped) dispatcher. Signals: profile_changed(dict) — a new Me
-    (email set, confirmed or removed, last-seen privacy); unauthorized() — the session is gone."""
+    (email set, confirmed or removed, last-seen privacy)."""
 
     profile_changed = Signal(dict)
-    unauthorized = Signal()
 
     def __init__(self, rest, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -37,8 +36,6 @@ class AccountSecurity(QObject):
                     if error.status == status and (field is None or error.field == field):
                         on_error(text)
                         return
-                if error.status == 401:
-                    self.unauthorized.emit()
             on_error(describe_error(error))
 
         return failed

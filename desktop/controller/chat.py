@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from desktop.cache import HistoryCache, Outbox, OutboxEntry
 from desktop.controller.account_security import AccountSecurity
 from desktop.controller.blocking import BlockList
-from desktop.controller.errors import describe_error
+from desktop.controller.errors import SESSION_ENDED, describe_error
 from desktop.controller.live_room import LiveRoom
 from desktop.controller.live_sync import LiveSync
 from desktop.controller.outbox_sender import OutboxSender
@@ -50,7 +50,7 @@ class ChatController(QObject):
     ) -> None:
         super().__init__()
         self.user = dict(user)
-        self.rest = ScopedRest(rest)
+        self.rest = ScopedRest(rest, on_refused=self.session_refused)
         rest = self.rest
         self.listener = listener
         conversations = ConversationListModel(my_id=user["id"], parent=self)
@@ -71,7 +71,6 @@ class ChatController(QObject):
         self.room.is_muted = self._is_muted
         self.security = AccountSecurity(rest, self)
         self.security.profile_changed.connect(self._on_profile)
-        self.security.unauthorized.connect(self._unauthorized)
         self.outbox_sender = OutboxSender(rest, outbox, self)
         self.connection_state = CONNECTING
         self._ended = False
@@ -82,20 +81,18 @@ class ChatController(QObject):
         self._read_timer.timeout.connect(self._mark_read_if_viewing)
         self.state.messages.rowsInserted.connect(lambda *_: self._read_timer.start(0))
         self.sync.notify.connect(self.notify)
-        self.sync.unauthorized.connect(self._unauthorized)
         self.sync.conversation_left.connect(self._on_conversation_left)
         self.sync.caught_up.connect(self._mark_read_if_viewing)
         self.outbox_sender.delivered.connect(self._on_delivered)
         self.outbox_sender.failed.connect(
             lambda client_id, error: self.state.messages.set_pending_state(client_id, FAILED, error)
         )
-        self.outbox_sender.unauthorized.connect(self._unauthorized)
         listener.connected.connect(self._on_connected)
         listener.event_received.connect(self._on_event)
         # Bound methods, never lambdas: a lambda would run on the listener's thread, a method of this object
         # runs queued on the UI thread.
         listener.disconnected.connect(self._on_disconnected)
-        listener.unauthorized.connect(self._unauthorized)
+        listener.unauthorized.connect(self.session_refused)
 
     @property
     def messages(self) -> MessageListModel:
@@ -115,7 +112,7 @@ class ChatController(QObject):
         self.state.conversations.reset(self.state.history.conversations())
         self.listener.start()
         self.outbox_sender.kick()
-        self.rest.call(lambda api: api.me(), self._on_profile, self._on_call_error)
+        self.rest.call(lambda api: api.me(), self._on_profile, self._background_failed)
 
     def shutdown(self, deadline: float | None = None) -> None:
         """Nothing more reaches the cache; the listener and any export download are waited for until
@@ -151,18 +148,23 @@ class ChatController(QObject):
         self._set_connection(RECONNECTING)
         self.room.on_disconnected()
 
-    def _unauthorized(self) -> None:
+    def session_refused(self) -> None:
+        """The server no longer takes this session's token (a REST call, a transfer or the socket said so):
+        the session ends, once."""
         if self._deleting_account:
             return  # the server closes our socket before answering DELETE /me; that answer decides
         if not self._ended:
             self._ended = True
-            self.session_ended.emit("Your session has ended. Please sign in again.")
+            self.session_ended.emit(SESSION_ENDED)
 
-    def _on_call_error(self, error: Exception) -> None:
-        if isinstance(error, ApiError) and error.status == 401:
-            self._unauthorized()
-        elif isinstance(error, ApiError):
-            self.error.emit(describe_error(error))
+    def _report(self, error: Exception) -> None:
+        """Where a failed call ends up: in words for the status bar."""
+        self.error.emit(describe_error(error))
+
+    def _background_failed(self, error: Exception) -> None:
+        """A call the user did not ask for: worth words only when the server refused it, not when offline."""
+        if isinstance(error, ApiError):
+            self._report(error)
         else:
             log.info("a call failed while offline: %s", error)
 
@@ -237,7 +239,7 @@ class ChatController(QObject):
             lambda answer: state.conversations.set_read(
                 conversation_id, answer["last_read_seq"], answer["unread_count"]
             ),
-            self._on_call_error,
+            self._background_failed,
         )
 
     def _fetch_older(self, before_seq: int) -> None:
@@ -251,7 +253,7 @@ class ChatController(QObject):
 
         def failed(error: Exception) -> None:
             self.state.messages.older_unavailable()
-            self._on_call_error(error)
+            self._background_failed(error)
 
         self.rest.call(
             lambda api: api.messages(conversation_id, before_seq=before_seq, limit=OLDER_PAGE), done, failed
@@ -321,12 +323,6 @@ class ChatController(QObject):
             self._report,
         )
 
-    def _report(self, error: Exception) -> None:
-        if isinstance(error, ApiError) and error.status == 401:
-            self._unauthorized()
-        else:
-            self.error.emit(describe_error(error))
-
     # conversations and people
     def search_users(self, query: str) -> None:
         query = query.strip()
@@ -381,10 +377,7 @@ class ChatController(QObject):
     def delete_account(self, password: str, on_error: Callable[[str], None]) -> None:
         def failed(error: Exception) -> None:
             self._deleting_account = False
-            if isinstance(error, ApiError) and error.status == 401:
-                on_error("That password is not right.")
-            else:
-                on_error(describe_error(error))
+            on_error(describe_error(error))  # WrongPassword: "That password is not right."
 
         def done(_: object) -> None:
             self._ended = True

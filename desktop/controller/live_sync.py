@@ -9,7 +9,6 @@ from PySide6.QtCore import QObject, Signal
 from desktop.controller.state import ChatState
 from desktop.domain.records import Conversation, Message
 from desktop.models.file_labels import one_line
-from desktop.net.http import ApiError
 from desktop.net.rest_worker import RestDispatcher
 
 log = logging.getLogger(__name__)
@@ -18,13 +17,12 @@ CATCH_UP_PAGE = 200
 
 class LiveSync(QObject):
     """Signals: caught_up(), notify(int conversation_id, str title, str text), conversation_changed(int),
-    conversation_left(int), unauthorized(), user_updated(dict user) — someone's name or picture changed."""
+    conversation_left(int), user_updated(dict user) — someone's name or picture changed."""
 
     caught_up = Signal()
     notify = Signal(int, str, str)
     conversation_changed = Signal(int)
     conversation_left = Signal(int)
-    unauthorized = Signal()
     user_updated = Signal(dict)
 
     def __init__(self, state: ChatState, rest: RestDispatcher, parent: QObject | None = None) -> None:
@@ -114,10 +112,7 @@ class LiveSync(QObject):
 
     def _on_fetch_error(self, error: Exception) -> None:
         self._fetches_running -= 1
-        if isinstance(error, ApiError) and error.status == 401:
-            self.unauthorized.emit()
-        else:
-            log.info("catch-up fetch failed (the next connect retries): %s", error)
+        log.info("catch-up fetch failed (the next connect retries): %s", error)
         self._maybe_done()
 
     def _maybe_done(self) -> None:

@@ -17,11 +17,11 @@ log = logging.getLogger(__name__)
 
 
 class OutboxSender(QObject):
-    """Signals: delivered(Message), failed(str client_id, str error), unauthorized()."""
+    """Signals: delivered(Message), failed(str client_id, str error). A refused token ends the session
+    (ScopedRest): the entry stays in the outbox, for the same account to send after signing in again."""
 
     delivered = Signal(object)
     failed = Signal(str, str)
-    unauthorized = Signal()
 
     def __init__(self, rest: RestDispatcher, outbox, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -84,9 +84,6 @@ class OutboxSender(QObject):
             log.info("send of %s will be retried in %.1f s: %s", entry.client_id, delay, error)
             if not self._stopped:
                 self._timer.start(int(delay * 1000))
-            return
-        if isinstance(error, ApiError) and error.status == 401:
-            self.unauthorized.emit()  # stays in the outbox: the same account can send it after signing in
             return
         message = describe_error(error)
         self.outbox.mark_failed(entry.client_id, message)

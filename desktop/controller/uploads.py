@@ -155,9 +155,6 @@ class UploadController(QObject):
             if self.chat.connection_state == "online":
                 self._retry_timer.start(int(next(self._delays) * 1000))
             return
-        if isinstance(error, ApiError) and error.status == 401:
-            self.chat.outbox_sender.unauthorized.emit()
-            return
         message = self._describe(error)
         self.state.outbox.mark_failed(client_id, message)
         self.state.messages.set_pending_state(client_id, FAILED, message)

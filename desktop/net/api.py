@@ -28,9 +28,8 @@ class ApiClient(HttpClient):
 
     def login(self, username: str, password: str) -> dict:
         device = f"ChatIDK desktop on {platform.node() or platform.system()}"[:64]
-        answer = self.request(
-            "POST", "/sessions", json={"username": username, "password": password, "device_name": device}
-        )
+        body = {"username": username, "password": password, "device_name": device}
+        answer = self.request("POST", "/sessions", json=body, checks_password=True)
         self.token = answer["token"]
         return answer
 
@@ -47,7 +46,7 @@ class ApiClient(HttpClient):
         return self.request("PATCH", "/me", json=fields)["user"]
 
     def delete_me(self, password: str) -> None:
-        self.request("DELETE", "/me", json={"password": password})
+        self.request("DELETE", "/me", json={"password": password}, checks_password=True)
         self.token = None
 
     def search_users(self, query: str, limit: int = 20) -> list[dict]:
@@ -148,7 +147,7 @@ class ApiClient(HttpClient):
 
     def change_password(self, current_password: str, new_password: str) -> int:
         body = {"current_password": current_password, "new_password": new_password}
-        return int(self.request("POST", "/me/password", json=body)["revoked"])
+        return int(self.request("POST", "/me/password", json=body, checks_password=True)["revoked"])
 
     def sessions(self) -> list[dict]:
         return self.request("GET", "/sessions")["sessions"]

@@ -50,6 +50,15 @@ class ApiError(Exception):
         return self.status >= 500 or self.status == 429
 
 
+class SessionRefused(ApiError):
+    """401 on a signed-in call: the token is unknown, revoked or expired, so the session is over."""
+
+
+class WrongPassword(ApiError):
+    """401 on a call that checks a password (sign-in, password change, account deletion): the password is
+    wrong, the session (if any) stands."""
+
+
 class ServerUnreachable(Exception):
     """No answer: connection refused, DNS failure, timeout, dropped connection."""
 
@@ -79,8 +88,9 @@ def unreachable(error: requests.RequestException) -> ServerUnreachable:
     return ServerUnreachable(str(error))
 
 
-def error_from(response: requests.Response) -> ApiError:
-    """The error object of a 4xx/5xx answer; a body that is not one still gives the status."""
+def error_from(response: requests.Response, unauthorized: type[ApiError] = SessionRefused) -> ApiError:
+    """The error object of a 4xx/5xx answer; a body that is not one still gives the status. A 401 is
+    ``unauthorized``: the session refused, unless the call checked a password."""
     try:
         body = response.json()["error"]
         code, message = body.get("code", "error"), body.get("message", response.reason)
@@ -91,7 +101,8 @@ def error_from(response: requests.Response) -> ApiError:
     if retry_after is None and response.headers.get("Retry-After", "").isdigit():
         retry_after = int(response.headers["Retry-After"])
     field = field if isinstance(field, str) else None
-    return ApiError(response.status_code, code, message, retry_after, field)
+    kind = unauthorized if response.status_code == 401 else ApiError
+    return kind(response.status_code, code, message, retry_after, field)
 
 
 def decode(response: requests.Response) -> Any:
@@ -154,7 +165,15 @@ class HttpClient:
     def close(self) -> None:
         self.session.close()
 
-    def _send(self, method: str, path: str, *, read_timeout: float = READ_TIMEOUT, **kwargs: Any):
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        read_timeout: float = READ_TIMEOUT,
+        unauthorized: type[ApiError] = SessionRefused,
+        **kwargs: Any,
+    ) -> requests.Response:
         """Every call goes out here: the answer, or ServerUnreachable / ApiError (an error status)."""
         headers = {**bearer(self.token), **kwargs.pop("headers", {})}
         try:
@@ -169,14 +188,24 @@ class HttpClient:
         except requests.RequestException as error:
             raise unreachable(error) from error
         if response.status_code >= 400:
-            error = error_from(response)
+            error = error_from(response, unauthorized)
             response.close()
             raise error
         return response
 
-    def request(self, method: str, path: str, *, json: Any = None, params: dict | None = None) -> Any:
-        """A JSON call: the decoded answer, or None for an empty one."""
-        return decode(self._send(method, path, json=json, params=params))
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict | None = None,
+        checks_password: bool = False,
+    ) -> Any:
+        """A JSON call: the decoded answer, or None for an empty one. ``checks_password``: a 401 means the
+        password in the body is wrong (WrongPassword), not that the session ended."""
+        unauthorized = WrongPassword if checks_password else SessionRefused
+        return decode(self._send(method, path, json=json, params=params, unauthorized=unauthorized))
 
     def fetch_bytes(self, path: str, params: dict | None = None) -> bytes | None:
         """A small binary answer (a preview, a profile picture), or None when the server has none (404)."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.net.api import CONVERSATION_PAGE
-from desktop.net.http import ApiError, ServerUnreachable
+from desktop.net.http import ApiError, ServerUnreachable, SessionRefused
 from tests.desktop.factories import BASE_TIME
 
 
@@ -26,11 +26,13 @@ def wire_message(conversation_id: int, seq: int, sender_id: int, client_id: str,
 
 
 class FakeServerApi:
-    """What ApiClient offers, in memory. ``offline`` makes every call fail like a dead network."""
+    """What ApiClient offers, in memory. ``offline`` makes every call fail like a dead network, ``revoked``
+    like a token the server no longer takes."""
 
     def __init__(self, me: dict) -> None:
         self.me_user = me
         self.offline = False
+        self.revoked = False
         self.fail_next_send: ApiError | None = None
         self.conversation_rows: dict[int, dict] = {}
         self.stored: dict[int, list[dict]] = {}
@@ -44,6 +46,8 @@ class FakeServerApi:
         self.calls.append(call)
         if self.offline:
             raise ServerUnreachable("connection refused")
+        if self.revoked:
+            raise SessionRefused(401, "unauthorized", "unknown, revoked or expired token")
 
     def add_conversation(self, conversation: dict) -> None:
         self.conversation_rows[conversation["id"]] = conversation

@@ -12,7 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from desktop.net.api import ApiClient
-from desktop.net.http import ApiError, ServerUnreachable, TransferCancelled
+from desktop.net.http import ApiError, ServerUnreachable, SessionRefused, TransferCancelled, WrongPassword
+from desktop.net.transfers import TransferService
 
 
 class Scripted(ThreadingHTTPServer):
@@ -168,3 +169,30 @@ def test_a_missing_preview_is_none_and_a_server_that_is_gone_is_unreachable(serv
     server.server_close()
     with pytest.raises(ServerUnreachable):
         ApiClient(url).me()
+
+
+def test_a_401_is_the_session_refused_except_where_a_password_is_checked(server):
+    server.answers["/me"] = (401, {}, error_body("unauthorized", "unknown token"))
+    server.answers["/sessions"] = (401, {}, error_body("unauthorized", "wrong username or password"))
+    api = ApiClient(server.url, token="revoked")
+    with pytest.raises(SessionRefused):
+        api.me()
+    with pytest.raises(WrongPassword):
+        api.login("alice", "not it")
+    api.close()
+
+
+def test_a_refused_transfer_ends_the_session_instead_of_failing(server, qtbot, tmp_path):
+    for path in ("/files/f1", "/files/f1/thumbnail"):
+        server.answers[path] = (401, {}, error_body("unauthorized", "unknown token"))
+    transfers = TransferService(ApiClient(server.url, token="revoked"))
+    errors: list[Exception] = []
+    try:
+        with qtbot.waitSignal(transfers.refused, timeout=30000):
+            transfers.download("dl:f1", "f1", tmp_path / "f1.bin", on_error=errors.append)
+        with qtbot.waitSignal(transfers.refused, timeout=30000):
+            transfers.call(lambda api: api.thumbnail("f1"), on_error=errors.append)
+        qtbot.waitUntil(lambda: transfers.idle, timeout=30000)
+    finally:
+        transfers.shutdown()
+    assert errors == [] and transfers.running("dl:f1") is None
