@@ -15,7 +15,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
-from desktop.attachments import AUDIO, IMAGE, VIDEO
+from desktop.domain.attachments import AUDIO, IMAGE, VIDEO
 from desktop.models.roles import ConversationRole, MessageRole
 from tests.support.api import PASSWORD, ApiClient, register
 
@@ -359,7 +359,7 @@ def point_on(view, row: int, part: str) -> QPoint:
 @pytest.fixture
 def opened_externally(monkeypatch):
     """Paths handed to the system's own app (never really launched in tests)."""
-    from desktop.file_sharing import FileSharing
+    from desktop.session.files import FileSharing
 
     opened: list[Path] = []
     monkeypatch.setattr(FileSharing, "_open_path", staticmethod(opened.append))
@@ -477,7 +477,7 @@ def test_a_refused_upload_shows_why_and_can_be_retried(server_factory, desktop_c
 
 def test_a_message_whose_upload_expired_uploads_again_on_retry(pair, qtbot, tmp_path, live_server):
     alice, bob, _ = pair
-    sender = alice.chat.sender
+    sender = alice.chat.outbox_sender
     sender.stop()  # hold the message back, as a client that stayed offline for a day would
     [client_id] = alice.session.files.send_files([make_blob(tmp_path / "old.bin", 5000)])
     qtbot.waitUntil(lambda: alice.chat.state.outbox.get(client_id).ready, timeout=20000)
