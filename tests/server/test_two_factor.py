@@ -469,3 +469,44 @@ def test_the_reset_mail_of_an_account_without_2fa_does_not_mention_it(client, al
     confirm_email(alice, inbox, "alice@example.org")
     client.post(f"{API}/password-reset", json={"login": "alice"})
     assert "Two-factor" not in inbox.wait_for("alice@example.org", count=2)[-1].get_content()
+
+
+# ---- the OpenAPI document -------------------------------------------------------------------------------
+
+
+def test_two_factor_answers_fit_the_documented_schemas(app, client, auth, clock):
+    from tests.server.test_openapi import ResponseChecker
+
+    checker = ResponseChecker(app)  # before the first request: Flask takes no hooks after it
+    checker.document = client.get(API + "/openapi.json").json
+    alice = auth("alice")
+    alice.get("/me/two-factor")
+    alice.post("/me/two-factor", {"password": "wrong password"})  # 401
+    alice.post("/me/two-factor/enable", {"code": "123456"})  # 409
+    secret = alice.post("/me/two-factor", {"password": PASSWORD}).json["secret"]
+    alice.post("/me/two-factor/enable", {"code": "12"})  # 400
+    codes = alice.post("/me/two-factor/enable", {"code": code_at(secret, clock.now)}).json["recovery_codes"]
+    alice.post("/me/two-factor", {"password": PASSWORD})  # 409
+    alice.get("/me/two-factor")
+    challenge = login(client, "alice").json["challenge"]  # 202
+    code_step(client, challenge, code="000000" if code_at(secret, clock.now) != "000000" else "111111")  # 401
+    code_step(client, challenge, recovery_code=codes[0])  # 201
+    code_step(client, challenge, recovery_code=codes[1])  # 401 challenge_expired
+    code_step(client, challenge)  # 400
+    alice.get("/sessions")
+    codes = alice.post("/me/two-factor/recovery-codes", {"password": PASSWORD}).json["recovery_codes"]
+    alice.delete("/me/two-factor", {"password": PASSWORD, "recovery_code": codes[0]})  # 204
+    alice.delete("/me/two-factor", {"password": PASSWORD, "code": "123456"})  # 409
+    assert checker.problems == []
+    expected = {
+        ("post", "/api/v1/sessions", "202"),
+        ("post", "/api/v1/sessions/two-factor", "201"),
+        ("post", "/api/v1/sessions/two-factor", "401"),
+        ("post", "/api/v1/sessions/two-factor", "400"),
+        ("post", "/api/v1/me/two-factor/enable", "200"),
+        ("post", "/api/v1/me/two-factor/recovery-codes", "200"),
+        ("delete", "/api/v1/me/two-factor", "204"),
+        ("get", "/api/v1/me/two-factor", "200"),
+        ("post", "/api/v1/me/two-factor", "201"),
+    }
+    assert expected <= checker.checked, expected - checker.checked
