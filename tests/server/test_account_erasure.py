@@ -76,6 +76,8 @@ def test_nothing_names_a_deleted_account(app, database_url, auth, inbox, client)
     )
     assert r.status_code == 201
     login(client, USERNAME, device_name=f"{DISPLAY_NAME}'s tablet")  # a challenge never answered
+    # Confirmation, reset, 2FA on, recovery code used: all delivered before the inbox stops.
+    inbox.wait_for(EMAIL, count=4)
     assert laura.request("PUT", f"/blocks/{bob.id}", {}).status_code == 200
     chat = carol.direct_with(laura)["id"]
     assert carol.request("PUT", f"/blocks/{laura.id}", {"hide_in_groups": True}).status_code == 200

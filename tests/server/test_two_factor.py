@@ -54,6 +54,12 @@ def code_at(secret: str, unix_time: float) -> str:
     return pyotp.TOTP(secret).at(unix_time)
 
 
+def wrong_code(secret: str, clock: Clock) -> str:
+    """Six digits that are no code of the steps around now."""
+    near = {code_at(secret, clock.now + offset) for offset in (-30, 0, 30)}
+    return next(c for c in (f"{n:06d}" for n in range(0, 10**6, 7919)) if c not in near)
+
+
 def enrol(user, clock: Clock) -> tuple[str, list[str]]:
     """Turn 2FA on for ``user`` with the current step's code: (secret, recovery codes)."""
     r = user.post("/me/two-factor", {"password": user.password})
@@ -110,8 +116,7 @@ def test_enrolment_turns_on_only_after_a_right_code(client, alice, clock):
     assert f"secret={secret}" in r.json["otpauth_uri"] and "issuer=ChatIDK" in r.json["otpauth_uri"]
     assert (r.json["algorithm"], r.json["digits"], r.json["period"]) == ("SHA1", 6, 30)
     assert alice.get("/me/two-factor").json["pending"] is True
-    right = code_at(secret, clock.now)
-    wrong = f"{(int(right) + 1) % 10**6:06d}"
+    right, wrong = code_at(secret, clock.now), wrong_code(secret, clock)
     assert_error(alice.post("/me/two-factor/enable", {"code": wrong}), 400, "invalid_field", "code")
     assert alice.get("/me/two-factor").json["enabled"] is False
     assert login(client, "alice").status_code == 201  # still a plain sign-in
@@ -140,7 +145,7 @@ def test_a_new_enrolment_replaces_a_pending_one(alice, clock):
 def test_wrong_enrolment_codes_are_throttled(alice, clock, configure):
     configure(wrong_codes_per_day=3)
     secret = alice.post("/me/two-factor", {"password": PASSWORD}).json["secret"]
-    wrong = f"{(int(code_at(secret, clock.now)) + 5) % 10**6:06d}"
+    wrong = wrong_code(secret, clock)
     for _ in range(3):
         assert_error(alice.post("/me/two-factor/enable", {"code": wrong}), 400, "invalid_field", "code")
     r = alice.post("/me/two-factor/enable", {"code": code_at(secret, clock.now)})
@@ -225,8 +230,8 @@ def test_the_same_code_sent_at_once_signs_in_once(client, alice, clock):
     challenges = [password_step(client, "alice") for _ in range(4)]
     code = code_at(secret, clock.now)
     with ThreadPoolExecutor(4) as pool:
-        statuses = sorted(pool.map(lambda c: code_step(client, c, code=code).status_code, challenges))
-    assert statuses == [201, 401, 401, 401]
+        answers = list(pool.map(lambda c: code_step(client, c, code=code), challenges))
+    assert sorted(r.status_code for r in answers) == [201, 401, 401, 401], [r.json for r in answers]
 
 
 def test_an_expired_challenge_is_refused(client, alice, clock):
@@ -254,7 +259,7 @@ def test_a_challenge_dies_after_too_many_wrong_codes(client, alice, clock):
     secret, _ = enrol(alice, clock)
     clock.advance(30)
     challenge = password_step(client, "alice")
-    wrong = f"{(int(code_at(secret, clock.now)) + 1) % 10**6:06d}"
+    wrong = wrong_code(secret, clock)
     for _ in range(DEFAULTS.two_factor_codes_per_challenge - 1):
         assert_error(code_step(client, challenge, code=wrong), 401, "unauthorized", "code")
     assert_error(code_step(client, challenge, code=wrong), 401, "challenge_expired")
@@ -318,6 +323,7 @@ def test_a_recovery_code_signs_in_once_and_says_so_by_mail(client, alice, clock,
     # Typed back in capitals, without the dash: the same code.
     typed = codes[1].replace("-", "").upper()
     assert code_step(client, password_step(client, "alice"), recovery_code=typed).status_code == 201
+    inbox.wait_for("alice@example.org", count=4)  # every mail delivered before the inbox stops
 
 
 def test_new_recovery_codes_void_the_old_ones(client, alice, clock, inbox):
@@ -333,6 +339,7 @@ def test_new_recovery_codes_void_the_old_ones(client, alice, clock, inbox):
     assert inbox.wait_for("alice@example.org", count=3)[-1]["Subject"] == "New ChatIDK recovery codes"
     assert_error(code_step(client, password_step(client, "alice"), recovery_code=old[0]), 401, "unauthorized")
     assert code_step(client, password_step(client, "alice"), recovery_code=new[0]).status_code == 201
+    assert inbox.wait_for("alice@example.org", count=4)[-1]["Subject"] == "A ChatIDK recovery code was used"
 
 
 # ---- throttling -----------------------------------------------------------------------------------------
@@ -350,7 +357,7 @@ def test_wrong_codes_slow_the_account_down_without_locking_the_owner_out(
     configure(two_factor_codes_per_challenge=100)
     secret, _ = enrol(alice, clock)
     clock.advance(30)
-    wrong = f"{(int(code_at(secret, clock.now)) + 1) % 10**6:06d}"
+    wrong = wrong_code(secret, clock)
     challenge = password_step(client, "alice", address=ELSEWHERE)
     for _ in range(DEFAULTS.two_factor_free_failures):
         assert_error(code_step(client, challenge, ELSEWHERE, code=wrong), 401, "unauthorized")
@@ -375,7 +382,7 @@ def test_an_address_that_completed_a_sign_in_is_not_held_back_by_failures_elsewh
         == 201
     )
     clock.advance(30)
-    wrong = f"{(int(code_at(secret, clock.now)) + 1) % 10**6:06d}"
+    wrong = wrong_code(secret, clock)
     for n in range(3 * DEFAULTS.two_factor_free_failures):
         address = f"198.51.100.{n + 1}"
         r = code_step(client, password_step(client, "alice", address=address), address, code=wrong)
@@ -402,8 +409,7 @@ def test_turning_off_needs_the_password_and_a_code(client, alice, clock, inbox):
     secret, _ = enrol(alice, clock)
     assert inbox.wait_for("alice@example.org", count=2)[-1]["Subject"] == "Two-factor sign-in is on"
     clock.advance(30)
-    code = code_at(secret, clock.now)
-    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    code, wrong = code_at(secret, clock.now), wrong_code(secret, clock)
     r = alice.delete("/me/two-factor", {"password": "wrong password", "code": code})
     assert_error(r, 401, "unauthorized", "password")
     assert_error(alice.delete("/me/two-factor", {"password": PASSWORD}), 400, "invalid_field")
@@ -489,7 +495,7 @@ def test_two_factor_answers_fit_the_documented_schemas(app, client, auth, clock)
     alice.post("/me/two-factor", {"password": PASSWORD})  # 409
     alice.get("/me/two-factor")
     challenge = login(client, "alice").json["challenge"]  # 202
-    code_step(client, challenge, code="000000" if code_at(secret, clock.now) != "000000" else "111111")  # 401
+    code_step(client, challenge, code=wrong_code(secret, clock))  # 401
     code_step(client, challenge, recovery_code=codes[0])  # 201
     code_step(client, challenge, recovery_code=codes[1])  # 401 challenge_expired
     code_step(client, challenge)  # 400
@@ -510,3 +516,23 @@ def test_two_factor_answers_fit_the_documented_schemas(app, client, auth, clock)
         ("post", "/api/v1/me/two-factor", "201"),
     }
     assert expected <= checker.checked, expected - checker.checked
+
+
+def test_expired_challenges_are_pruned(app, client, alice, clock):
+    from server.services import accounts
+    from server.services.schedule import Schedule
+
+    secret, _ = enrol(alice, clock)
+    password_step(client, "alice")
+    clock.advance(DEFAULTS.two_factor_challenge_seconds - 1)
+    fresh = password_step(client, "alice")
+    clock.advance(2)
+    context = app.extensions["chatidk"]
+    context.prune_schedule = Schedule(60)  # due at its first call
+    accounts.housekeeping(context)
+    with context.db.transaction() as cur:
+        cur.execute("SELECT count(*) AS n FROM login_challenges")
+        assert cur.one()["n"] == 1
+    assert_error(
+        code_step(client, fresh, code=wrong_code(secret, clock)), 401, "unauthorized", "code"
+    )  # alive
