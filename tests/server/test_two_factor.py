@@ -394,6 +394,34 @@ def test_an_address_that_completed_a_sign_in_is_not_held_back_by_failures_elsewh
     assert r.status_code == 201, r.json
 
 
+def test_wrong_codes_from_one_address_are_limited_across_accounts(client, auth, clock, configure):
+    configure(wrong_codes_per_address_hour=3)
+    secrets = {name: enrol(auth(name), clock)[0] for name in ("alice", "bob")}
+    clock.advance(30)
+    for name in ("alice", "bob", "alice"):
+        wrong = wrong_code(secrets[name], clock)
+        assert_error(
+            code_step(client, password_step(client, name, address=ELSEWHERE), ELSEWHERE, code=wrong),
+            401,
+            "unauthorized",
+        )
+    r = code_step(
+        client,
+        password_step(client, "bob", address=ELSEWHERE),
+        ELSEWHERE,
+        code=code_at(secrets["bob"], clock.now),
+    )
+    assert "from here" in r.json["error"]["message"]
+    assert_throttled(r)
+    # Another address is not held back.
+    assert (
+        code_step(
+            client, password_step(client, "bob"), HOME, code=code_at(secrets["bob"], clock.now)
+        ).status_code
+        == 201
+    )
+
+
 def test_a_right_password_with_2fa_on_does_not_count_as_a_failed_login(client, alice, clock):
     enrol(alice, clock)
     for _ in range(DEFAULTS.login_free_failures + 2):
