@@ -85,10 +85,21 @@ def conversation_public(row: dict, members: list[dict]) -> dict:
     }
 
 
+def member_state(row: dict) -> dict:
+    """The caller's own handling of a conversation, the same on every device of theirs."""
+    return {
+        "pinned_at": timestamp(row["pinned_at"]),
+        "muted": row["muted"],
+        "marked_unread": row["marked_unread"],
+        "hidden_through_seq": row["hidden_through_seq"],
+    }
+
+
 def conversation(row: dict, members: list[dict]) -> dict:
-    """The caller's view: public fields plus read position, unread count and the last message."""
+    """The caller's view: public fields plus read position, unread count, the last message and ``me``."""
     result = conversation_public(row, members)
     result["last_read_seq"] = row["last_read_seq"]
     result["unread_count"] = row["unread_count"]
+    result["me"] = member_state(row)
     result["last_message"] = message(row, "lm_") if row["lm_id"] is not None else None
     return result

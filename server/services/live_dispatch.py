@@ -91,6 +91,9 @@ class LiveDispatch:
         the cached members of the conversations concerned, else everyone here."""
         concerned: set[int] = set()
         for event in missed:
+            if event.get("t") == "member_state":  # for its member's own sessions only
+                concerned.add(event["u"])
+                continue
             members = None
             if event.get("t") in ("message", "conversation", "read", "typing"):
                 with self._members_lock:
@@ -116,6 +119,8 @@ class LiveDispatch:
                 self._members_of(cur, event["c"]),
                 {"type": "read", "conversation_id": event["c"], "user_id": event["u"], "seq": event["s"]},
             )
+        elif kind == "member_state":
+            self._member_state_event(cur, event)
         elif kind == "user":
             self._user_event(cur, event["u"])
         elif kind == "presence":
@@ -199,6 +204,21 @@ class LiveDispatch:
         if conversation is not None:
             self._send(members, {**base, "conversation": conversation})
         self._send([removed], base)
+
+    def _member_state_event(self, cur, event: dict) -> None:
+        """Pinned, muted, marked unread or hidden: to the member's own sessions, loaded as it is now."""
+        if not self._local([event["u"]]):
+            return
+        state = conversations_db.member_state(cur, event["c"], event["u"])
+        if state is not None:
+            self._send(
+                [event["u"]],
+                {
+                    "type": "conversation.member_updated",
+                    "conversation_id": event["c"],
+                    "me": render.member_state(state),
+                },
+            )
 
     def _user_event(self, cur, user_id: int) -> None:
         """A changed name or picture: to the user's own sessions and everyone sharing a conversation."""
