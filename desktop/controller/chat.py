@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from desktop.cache import HistoryCache, Outbox, OutboxEntry
 from desktop.controller.account_security import AccountSecurity
 from desktop.controller.blocking import BlockList
+from desktop.controller.conversation_actions import ConversationActions
 from desktop.controller.errors import SESSION_ENDED, describe_error
 from desktop.controller.live_room import LiveRoom
 from desktop.controller.live_sync import LiveSync
@@ -72,6 +73,7 @@ class ChatController(QObject):
         self.security = AccountSecurity(rest, self)
         self.security.profile_changed.connect(self._on_profile)
         self.outbox_sender = OutboxSender(rest, outbox, self)
+        self.actions = ConversationActions(self.state, rest, self.sync, self._report, self)
         self.connection_state = CONNECTING
         self._ended = False
         self._deleting_account = False
@@ -82,6 +84,7 @@ class ChatController(QObject):
         self.state.messages.rowsInserted.connect(lambda *_: self._read_timer.start(0))
         self.sync.notify.connect(self.notify)
         self.sync.conversation_left.connect(self._on_conversation_left)
+        self.sync.conversation_hidden.connect(self._on_conversation_left)
         self.sync.caught_up.connect(self._mark_read_if_viewing)
         self.outbox_sender.delivered.connect(self._on_delivered)
         self.outbox_sender.failed.connect(
