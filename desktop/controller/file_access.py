@@ -31,7 +31,7 @@ def avatar_key(user_id: int, version: int, size: str = SMALL) -> str:
 def _media_name(attachment: Attachment) -> str:
     """The id plus a tame extension (system players go by it); never the sender's file name as a path."""
     suffix = Path(attachment.name).suffix.lower()
-    return attachment.id + (suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else "")
+    return attachment.file_id + (suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else "")
 
 
 class FileAccess(QObject):
@@ -78,11 +78,11 @@ class FileAccess(QObject):
             path.touch()
             on_ready(path)
             return
-        waiting = self._waiting.setdefault(attachment.id, [])
+        file_id = attachment.file_id
+        waiting = self._waiting.setdefault(file_id, [])
         waiting.append(on_ready)
         if len(waiting) > 1:
             return  # already on its way
-        file_id = attachment.id
         self.media.set_download(file_id, 0.0)
         self.transfers.download(
             f"dl:{file_id}",
@@ -116,10 +116,11 @@ class FileAccess(QObject):
         destination = Path(destination)
 
         def copy(source: Path) -> None:
-            self.transfers.downloads.call(
+            self.transfers.call(
                 lambda _api: shutil.copyfile(source, destination),
                 lambda _: self.saved.emit(str(destination)),
                 lambda error: self.failed.emit(f"Could not save {destination.name}: {error}"),
+                queue="downloads",
             )
 
         self.local_copy(attachment, copy)

@@ -73,7 +73,9 @@ class ConversationMenu(QObject):
         )
 
     def _ask(self, title: str, text: str, action: str, on_yes) -> QMessageBox:
-        box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Cancel, self._parent)
+        box = QMessageBox(
+            QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Cancel, self._parent
+        )
         box.setTextFormat(box.textFormat().PlainText)
         yes = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(yes)

@@ -203,8 +203,10 @@ class MessageListView(QListView):
             save.triggered.connect(lambda: self.attachment_activated.emit(index.row(), chosen, "save"))
             open_ = QAction("Open with system app", menu)
             open_.triggered.connect(lambda: self.attachment_activated.emit(index.row(), chosen, "open"))
-            menu.insertActions(first, [save, open_])
-            if first is not None:
+            if first is None:
+                menu.addActions([save, open_])
+            else:
+                menu.insertActions(first, [save, open_])
                 menu.insertSeparator(first)
         if not menu.isEmpty():
             menu.exec(self.viewport().mapToGlobal(pos))

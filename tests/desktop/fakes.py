@@ -111,7 +111,9 @@ class FakeServerApi:
         me = dict(row.get("me") or {"pinned_at": None, "muted": False, "marked_unread": False})
         me.setdefault("hidden_through_seq", None)
         if "pinned" in changes:
-            me["pinned_at"] = (me["pinned_at"] or "2026-01-01T00:00:00.000000Z") if changes["pinned"] else None
+            me["pinned_at"] = (
+                (me["pinned_at"] or "2026-01-01T00:00:00.000000Z") if changes["pinned"] else None
+            )
         for field in ("muted", "marked_unread"):
             if field in changes:
                 me[field] = changes[field]
@@ -172,6 +174,20 @@ class FakeRest(QObject):
 
     def shutdown(self, deadline: float | None = None, *, finish_queued: bool = False) -> bool:
         return True
+
+
+class FakeTransfers(QObject):
+    """TransferService's small-call interface over a FakeRest: every queue is the one fake thread."""
+
+    progress = Signal(str, int, int)
+    refused = Signal()
+
+    def __init__(self, rest: FakeRest) -> None:
+        super().__init__()
+        self.rest = rest
+
+    def call(self, operation, on_done=None, on_error=None, *, queue="small") -> None:
+        self.rest.call(operation, on_done, on_error)
 
 
 class FakeListener(QObject):

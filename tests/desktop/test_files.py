@@ -359,7 +359,7 @@ def point_on(view, row: int, part: str) -> QPoint:
 @pytest.fixture
 def opened_externally(monkeypatch):
     """Paths handed to the system's own app (never really launched in tests)."""
-    from desktop.file_sharing import FileSharing
+    from desktop.session.files import FileSharing
 
     opened: list[Path] = []
     monkeypatch.setattr(FileSharing, "_open_path", staticmethod(opened.append))
