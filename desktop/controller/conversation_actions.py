@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject
 from desktop.controller.live_sync import LiveSync
 from desktop.controller.state import ChatState
 from desktop.domain.records import format_time, utc_now
-from desktop.net.rest_worker import ScopedRest
+from desktop.net.rest_worker import Rest
 
 
 class ConversationActions(QObject):
@@ -20,7 +20,7 @@ class ConversationActions(QObject):
     def __init__(
         self,
         state: ChatState,
-        rest: ScopedRest,
+        rest: Rest,
         sync: LiveSync,
         report: Callable[[Exception], None],
         parent: QObject | None = None,
