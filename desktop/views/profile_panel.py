@@ -35,6 +35,7 @@ class ProfilePanel(QDialog):
 
     def __init__(self, info: ProfileInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.info: ProfileInfo = info
         self.setMinimumWidth(340)
         self.title_label = _plain_label(self)
         font = QFont(self.title_label.font())
@@ -65,7 +66,6 @@ class ProfilePanel(QDialog):
         layout.addWidget(self.mute_button)
         layout.addWidget(self.leave_button)
         layout.addWidget(buttons)
-        self.info = info
         self.set_info(info)
 
     def set_info(self, info: ProfileInfo) -> None:
