@@ -108,6 +108,8 @@ class ChatSession(QObject):
         chat.account_deleted.connect(self._on_account_deleted)
         chat.users_found.connect(self._on_users_found)
         chat.caught_up.connect(self._open_last_if_none)
+        window.notification_text_toggled.connect(self._set_notification_text)
+        self.tray.unavailable.connect(self.show_status)
 
     def start(self) -> None:
         geometry, splitter = self.settings.window_state()
@@ -116,10 +118,15 @@ class ChatSession(QObject):
         if splitter is not None:
             self.window.splitter.restoreState(splitter)
         self.window.set_connection_state(BANNER_STATE[self.chat.connection_state])
+        show_text = self.settings.notification_text
+        self.window.notification_text_action.setChecked(show_text)
+        self.tray.set_show_text(show_text)
         self.chat.start()
         self.files.start()
         self._open_last_if_none()
         self.window.show()
+        if self.tray.unavailable_reason:  # said once per session, where it is seen
+            self.show_status(self.tray.unavailable_reason)
         self.idle_watcher.start()
         self.header_clock.start()
 
@@ -168,6 +175,11 @@ class ChatSession(QObject):
     def open_conversation(self, conversation_id: int) -> None:
         """From outside the window (a notification): open it as a click in the list would."""
         self.chat.open_conversation(conversation_id)
+
+    def _set_notification_text(self, show: bool) -> None:
+        self.settings.notification_text = show
+        self.settings.sync()
+        self.tray.set_show_text(show)
 
     def save_window_state(self) -> None:
         self.settings.save_window_state(self.window.saveGeometry(), self.window.splitter.saveState())

@@ -31,7 +31,7 @@ class MainWindow(QMainWindow):
     """Signals: conversation_selected(int), new_chat_requested(), jump_requested(), rename_self_requested(),
     visibility_toggled(bool), log_out_requested(), delete_account_requested(), active_changed(bool),
     closing(), and the security items' email_requested(), change_password_requested(), devices_requested(),
-    blocked_requested(), hide_last_seen_toggled(bool), export_requested()."""
+    blocked_requested(), hide_last_seen_toggled(bool), export_requested(), notification_text_toggled(bool)."""
 
     conversation_selected = Signal(int)
     new_chat_requested = Signal()
@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
     blocked_requested = Signal()
     hide_last_seen_toggled = Signal(bool)
     export_requested = Signal()
+    notification_text_toggled = Signal(bool)
     active_changed = Signal(bool)
     closing = Signal()
 
@@ -74,6 +75,10 @@ class MainWindow(QMainWindow):
         )
         self.hide_last_seen_action.toggled.connect(self._on_hide_last_seen_toggled)
         self.account_menu.addAction(self.hide_last_seen_action)
+        self.notification_text_action = QAction("Show message text in notifications", self, checkable=True)
+        self.notification_text_action.setChecked(True)
+        self.notification_text_action.toggled.connect(self.notification_text_toggled)
+        self.account_menu.addAction(self.notification_text_action)
         self.account_menu.addSeparator()
         self.account_menu.addAction("Email…").triggered.connect(self.email_requested)
         self.account_menu.addAction("Change password…").triggered.connect(self.change_password_requested)
