@@ -90,12 +90,7 @@ class ChatController(QObject):
         self.blocks.changed.connect(self._on_blocks_changed)
         self.security = AccountSecurity(rest, self)
         self.profile = Profile(user, rest, transfers, self)
-        self.profile.changed.connect(self.profile_changed)
-        self.profile.error.connect(self.error)
-        self.profile.notice.connect(self.notice)
-        self.profile.last_seen_privacy_changed.connect(self.room.refresh_presence)
-        self.sync.user_updated.connect(self.profile.apply_public)
-        self.security.profile_changed.connect(self.profile.apply)
+        self._wire_profile()
         self.outbox_sender = OutboxSender(rest, outbox, self)
         self.conversation_actions = ConversationActions(self.state, rest, self.sync, self._report, self)
         self.connection_state = CONNECTING
@@ -110,13 +105,7 @@ class ChatController(QObject):
         self.sync.conversation_left.connect(self._on_conversation_left)
         self.sync.conversation_hidden.connect(self._on_conversation_left)
         self.sync.caught_up.connect(self._mark_read_if_viewing)
-        self.sync.caught_up.connect(self.caught_up)
         self.sync.caught_up.connect(self._on_caught_up)
-        self.sync.conversation_changed.connect(self.conversation_changed)
-        conversations.total_unread_changed.connect(self.total_unread_changed)
-        self.room.presence_changed.connect(lambda _: self.header_changed.emit())
-        self.room.typing_changed.connect(self._on_typing_changed)
-        self.blocks.changed.connect(self.header_changed)
         self.outbox_sender.delivered.connect(self._on_delivered)
         self.outbox_sender.failed.connect(
             lambda client_id, error: self.state.messages.set_pending_state(client_id, FAILED, error)
@@ -127,6 +116,25 @@ class ChatController(QObject):
         # runs queued on the UI thread.
         listener.disconnected.connect(self._on_disconnected)
         listener.unauthorized.connect(self.session_refused)
+        self._forward_to_the_session()
+
+    def _wire_profile(self) -> None:
+        """Every new Me reaches Profile; what it says reaches the session through this controller."""
+        self.profile.changed.connect(self.profile_changed)
+        self.profile.error.connect(self.error)
+        self.profile.notice.connect(self.notice)
+        self.profile.last_seen_privacy_changed.connect(self.room.refresh_presence)
+        self.sync.user_updated.connect(self.profile.apply_public)
+        self.security.profile_changed.connect(self.profile.apply)
+
+    def _forward_to_the_session(self) -> None:
+        """The session hears these from the chat itself, never from its parts."""
+        self.sync.caught_up.connect(self.caught_up)
+        self.sync.conversation_changed.connect(self.conversation_changed)
+        self.state.conversations.total_unread_changed.connect(self.total_unread_changed)
+        self.room.presence_changed.connect(lambda _: self.header_changed.emit())
+        self.room.typing_changed.connect(self._on_typing_changed)
+        self.blocks.changed.connect(self.header_changed)
 
     @property
     def messages(self) -> MessageListModel:
