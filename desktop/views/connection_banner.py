@@ -26,6 +26,7 @@ class ConnectionBanner(QLabel):
         super().__init__(parent)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)  # wraps in a narrow list rather than forcing the window wider
         self.setContentsMargins(10, 5, 10, 5)
         self.setAutoFillBackground(True)
         self.setAccessibleName("Connection")

@@ -47,13 +47,20 @@ class ProfilePanel(QDialog):
         self.members_caption = QLabel("Members", self)
         self.members_list = QListWidget(self)
         self.members_list.setAccessibleName("Members")
+        self.members_list.setSpacing(3)
+        self.members_list.setAlternatingRowColors(True)
         self.mute_button = QPushButton(self)
         self.mute_button.setCheckable(True)
         self.mute_button.toggled.connect(self._on_mute)
         self.leave_button = QPushButton("Leave group…", self)
         self.leave_button.clicked.connect(lambda: self.leave_requested.emit(self.info.conversation_id))
+        for button in (self.mute_button, self.leave_button):
+            button.setAutoDefault(False)  # Enter closes the panel; it never mutes or leaves by accident
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setDefault(True)
+        close.setFocus()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 14)
