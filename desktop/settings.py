@@ -26,6 +26,15 @@ class AppSettings:
         self._qsettings.setValue("server/url", url)
 
     @property
+    def notification_text(self) -> bool:
+        """Whether notifications show the message's text (else only who wrote)."""
+        return str(self._qsettings.value("notifications/show_text", "true")).lower() == "true"
+
+    @notification_text.setter
+    def notification_text(self, show: bool) -> None:
+        self._qsettings.setValue("notifications/show_text", "true" if show else "false")
+
+    @property
     def last_username(self) -> str:
         return str(self._qsettings.value("server/last_username") or "")
 

@@ -85,6 +85,16 @@ def conversation_public(row: dict, members: list[dict]) -> dict:
     }
 
 
+def member_state(row: dict) -> dict:
+    """The caller's own handling of a conversation, the same on every device of theirs."""
+    return {
+        "pinned_at": timestamp(row["pinned_at"]),
+        "muted": row["muted"],
+        "marked_unread": row["marked_unread"],
+        "hidden_through_seq": row["hidden_through_seq"],
+    }
+
+
 def exported_conversation(row: dict) -> dict:
     """A conversation in my data export: its id, kind and group title, and my own membership of it."""
     return {
@@ -99,9 +109,10 @@ def exported_conversation(row: dict) -> dict:
 
 
 def conversation(row: dict, members: list[dict]) -> dict:
-    """The caller's view: public fields plus read position, unread count and the last message."""
+    """The caller's view: public fields plus read position, unread count, the last message and ``me``."""
     result = conversation_public(row, members)
     result["last_read_seq"] = row["last_read_seq"]
     result["unread_count"] = row["unread_count"]
+    result["me"] = member_state(row)
     result["last_message"] = message(row, "lm_") if row["lm_id"] is not None else None
     return result

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from desktop.cache import HistoryCache, Outbox, OutboxEntry
 from desktop.controller.account_security import AccountSecurity
 from desktop.controller.blocking import BlockList
+from desktop.controller.conversation_actions import ConversationActions
 from desktop.controller.errors import SESSION_ENDED, describe_error
 from desktop.controller.live_room import LiveRoom
 from desktop.controller.live_sync import LiveSync
@@ -21,6 +22,7 @@ from desktop.domain.records import FAILED, SENDING, Conversation, Message, utc_n
 from desktop.models.conversations import ConversationFilterModel, ConversationListModel
 from desktop.models.header_text import Header, conversation_header
 from desktop.models.messages import MessageListModel
+from desktop.models.profile_info import ProfileInfo, profile_info
 from desktop.net.http import ApiError
 from desktop.net.rest_worker import RestDispatcher, ScopedRest
 from desktop.net.transfers import TransferService
@@ -30,12 +32,15 @@ log = logging.getLogger(__name__)
 OPEN_PAGE = 100
 OLDER_PAGE = 100
 
-ONLINE, CONNECTING, RECONNECTING = "online", "connecting", "reconnecting"
+# The connection as the user should know it: connecting (first time), updating (the socket is open and the
+# catch-up runs), online, reconnecting (offline, retrying).
+ONLINE, CONNECTING, UPDATING, RECONNECTING = "online", "connecting", "updating", "reconnecting"
 
 
 class ChatController(QObject):
     """``profile`` is my account (name, picture, privacy); ``security`` and ``blocks`` the account menu's
-    controllers. Signals: connection_state_changed(str), conversation_opened(int), conversation_closed(),
+    controllers; ``conversation_actions`` the conversation menu's (pin, mute, read/unread, delete for
+    me). Signals: connection_state_changed(str), conversation_opened(int), conversation_closed(),
     notify(int, str, str), error(str), notice(str), profile_changed(dict), session_ended(str),
     users_found(list), account_deleted(); conversation_changed(int) — a conversation's title or members;
     caught_up() — the socket's catch-up is done; header_changed() — presence, typing in the open
@@ -87,6 +92,7 @@ class ChatController(QObject):
         self.profile = Profile(user, rest, transfers, self)
         self._wire_profile()
         self.outbox_sender = OutboxSender(rest, outbox, self)
+        self.conversation_actions = ConversationActions(self.state, rest, self.sync, self._report, self)
         self.connection_state = CONNECTING
         self._ended = False
         self._deleting_account = False
@@ -97,7 +103,9 @@ class ChatController(QObject):
         self.state.messages.rowsInserted.connect(lambda *_: self._read_timer.start(0))
         self.sync.notify.connect(self.notify)
         self.sync.conversation_left.connect(self._on_conversation_left)
+        self.sync.conversation_hidden.connect(self._on_conversation_left)
         self.sync.caught_up.connect(self._mark_read_if_viewing)
+        self.sync.caught_up.connect(self._on_caught_up)
         self.outbox_sender.delivered.connect(self._on_delivered)
         self.outbox_sender.failed.connect(
             lambda client_id, error: self.state.messages.set_pending_state(client_id, FAILED, error)
@@ -176,11 +184,15 @@ class ChatController(QObject):
     def _on_connected(self, hello: dict) -> None:
         if self.rest.closed:
             return
-        self._set_connection(ONLINE)
+        self._set_connection(UPDATING)
         self.sync.catch_up()
         self.room.on_connected()
         self.blocks.refresh()
         self.outbox_sender.kick()
+
+    def _on_caught_up(self) -> None:
+        if self.connection_state == UPDATING:
+            self._set_connection(ONLINE)
 
     def _on_disconnected(self, reason: str) -> None:
         log.info("live events disconnected: %s", reason)
@@ -256,6 +268,13 @@ class ChatController(QObject):
             self.room.presence.get,
             self.blocks.is_blocked,
         )
+
+    def open_profile(self) -> ProfileInfo | None:
+        """What the profile panel of the open conversation shows; None when none is open."""
+        conversation = self.open_conversation_record()
+        if conversation is None:
+            return None
+        return profile_info(conversation, self.my_id, self.room.presence.get)
 
     def _on_typing_changed(self, conversation_id: int) -> None:
         if conversation_id == self.state.open_conversation_id:
@@ -433,6 +452,9 @@ class ChatController(QObject):
 
     def _upsert_with_caller(self, data: dict) -> None:
         self.sync.upsert_conversation(data, with_caller_fields=True)
+
+    def leave_group(self, conversation_id: int) -> None:
+        self.remove_member(conversation_id, self.my_id)
 
     def _on_conversation_left(self, conversation_id: int) -> None:
         if conversation_id == self.state.open_conversation_id:

@@ -7,7 +7,7 @@ import logging
 from PySide6.QtCore import QObject, Signal
 
 from desktop.controller.state import ChatState
-from desktop.domain.records import Conversation, Message
+from desktop.domain.records import Conversation, MemberState, Message
 from desktop.models.file_labels import one_line
 from desktop.net.rest_worker import Rest
 
@@ -17,12 +17,14 @@ CATCH_UP_PAGE = 200
 
 class LiveSync(QObject):
     """Signals: caught_up(), notify(int conversation_id, str title, str text), conversation_changed(int),
-    conversation_left(int), user_updated(dict user) — someone's name or picture changed."""
+    conversation_left(int), conversation_hidden(int) — the open one was deleted for me, user_updated(dict
+    user) — someone's name or picture changed."""
 
     caught_up = Signal()
     notify = Signal(int, str, str)
     conversation_changed = Signal(int)
     conversation_left = Signal(int)
+    conversation_hidden = Signal(int)
     user_updated = Signal(dict)
 
     def __init__(self, state: ChatState, rest: Rest, parent: QObject | None = None) -> None:
@@ -142,6 +144,8 @@ class LiveSync(QObject):
                 self.leave(conversation_id)
             else:
                 self.upsert_conversation(event["conversation"])
+        elif kind == "conversation.member_updated" and isinstance(event.get("me"), dict):
+            self.apply_member_state(event["conversation_id"], event["me"])
         elif kind == "user.updated" and isinstance(event.get("user"), dict):
             self.apply_user(event["user"])
         elif kind == "read" and conversation_id is not None and event.get("user_id") == self.state.my_id:
@@ -176,6 +180,8 @@ class LiveSync(QObject):
                 hidden = state.conversations.hidden_senders
                 if conversation is not None and conversation.kind == "group" and message.sender_id in hidden:
                     continue  # blocked and hidden in groups: no notification either
+                if conversation is not None and conversation.me.muted:
+                    continue  # muted by me (on any of my devices)
                 title = conversation.display_title(state.my_id) if conversation else "New message"
                 if conversation is not None and conversation.kind == "group":
                     title = f"{conversation.member_name(message.sender_id)} in {title}"
@@ -223,6 +229,16 @@ class LiveSync(QObject):
             state.messages.set_names(state.names_for(conversation))
             state.messages.set_read_positions(conversation.read_positions(state.my_id))
         self.conversation_changed.emit(conversation.id)
+
+    def apply_member_state(self, conversation_id: int, me: dict) -> None:
+        """My pin, mute, marked-unread or hidden state, from an event or an answer to my own change."""
+        conversation = self.state.conversations.set_member_state(conversation_id, MemberState.from_json(me))
+        if conversation is None:
+            return
+        self.state.history.save_conversations([conversation])
+        if conversation.hidden and conversation_id == self.state.open_conversation_id:
+            self.conversation_hidden.emit(conversation_id)  # deleted for me (maybe on another device)
+        self.conversation_changed.emit(conversation_id)
 
     def apply_user(self, user: dict) -> None:
         """A new display name or picture version: the list, the open chat's names and header follow."""

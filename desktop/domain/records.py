@@ -101,6 +101,34 @@ class Message:
 
 
 @dataclass
+class MemberState:
+    """My own handling of a conversation, the same on all my devices (docs/protocol.md, ``me``)."""
+
+    pinned_at: datetime | None = None
+    muted: bool = False
+    marked_unread: bool = False
+    hidden_through_seq: int | None = None
+
+    @classmethod
+    def from_json(cls, data: dict) -> MemberState:
+        hidden = data.get("hidden_through_seq")
+        return cls(
+            pinned_at=parse_time(data.get("pinned_at")),
+            muted=bool(data.get("muted")),
+            marked_unread=bool(data.get("marked_unread")),
+            hidden_through_seq=hidden if isinstance(hidden, int) else None,
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "pinned_at": format_time(self.pinned_at),
+            "muted": self.muted,
+            "marked_unread": self.marked_unread,
+            "hidden_through_seq": self.hidden_through_seq,
+        }
+
+
+@dataclass
 class Member:
     user_id: int
     display_name: str
@@ -124,6 +152,7 @@ class Conversation:
     unread_count: int = 0
     last_message: Message | None = None
     last_activity_at: datetime | None = None
+    me: MemberState = field(default_factory=lambda: MemberState())
     raw: dict = field(default_factory=dict)
 
     @classmethod
@@ -152,9 +181,22 @@ class Conversation:
             unread_count=data.get("unread_count", previous.unread_count if previous else 0) or 0,
             last_message=Message.from_json(last) if last else (previous.last_message if previous else None),
             last_activity_at=parse_time(data.get("last_activity_at") or data.get("created_at")),
+            me=MemberState.from_json(data["me"])
+            if isinstance(data.get("me"), dict)
+            else (previous.me if previous else MemberState()),
             raw=data,
         )
         return conversation
+
+    @property
+    def hidden(self) -> bool:
+        """Deleted for me: out of the list until a message after the one it was deleted at arrives."""
+        return self.me.hidden_through_seq is not None and self.last_seq <= self.me.hidden_through_seq
+
+    @property
+    def shows_unread(self) -> bool:
+        """A badge: unread messages, or marked as unread by hand."""
+        return self.unread_count > 0 or self.me.marked_unread
 
     def to_json(self) -> dict:
         data = dict(self.raw)
@@ -162,6 +204,7 @@ class Conversation:
         data["last_read_seq"] = self.last_read_seq
         data["unread_count"] = self.unread_count
         data["last_activity_at"] = format_time(self.last_activity_at)
+        data["me"] = self.me.to_json()
         if self.last_message is not None and self.last_message.seq is not None:
             data["last_message"] = message_to_json(self.last_message)
         return data

@@ -14,7 +14,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from desktop.domain.records import Conversation, Message
+from desktop.domain.records import Conversation, MemberState, Message
 from desktop.models.file_labels import one_line
 from desktop.models.header_text import typing_text
 from desktop.models.presence_book import PresenceBook
@@ -85,6 +85,15 @@ class ConversationListModel(QAbstractListModel):
             return moment.timestamp() if moment else 0.0
         if role == ConversationRole.KIND:
             return conversation.kind
+        if role == ConversationRole.PINNED:
+            return conversation.me.pinned_at is not None
+        if role == ConversationRole.MUTED:
+            return conversation.me.muted
+        if role == ConversationRole.MARKED_UNREAD:
+            return conversation.me.marked_unread
+        if role == ConversationRole.SORT_KEY:
+            pinned, moment = conversation.me.pinned_at, conversation.last_activity_at
+            return (pinned.timestamp() if pinned else 0.0, moment.timestamp() if moment else 0.0)
         if role == ConversationRole.CONVERSATION:
             return conversation
         if role == ConversationRole.PRESENCE:
@@ -95,6 +104,10 @@ class ConversationListModel(QAbstractListModel):
             return ", ".join(m.display_name for m in conversation.members)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             unread = f", {conversation.unread_count} unread" if conversation.unread_count else ""
+            if not unread and conversation.me.marked_unread:
+                unread = ", marked as unread"
+            unread += ", pinned" if conversation.me.pinned_at else ""
+            unread += ", muted" if conversation.me.muted else ""
             presence = self.presence_state(conversation)
             status = f" ({presence})" if presence else ""
             line = self.typing_text(conversation.id) or preview_text(
@@ -237,29 +250,54 @@ class ConversationListModel(QAbstractListModel):
         self._changed(row)
         self.total_unread_changed.emit(self.total_unread())
 
+    def set_member_state(self, conversation_id: int, me: MemberState) -> Conversation | None:
+        """My pin, mute, marked-unread or hidden state changed (here or on another device of mine)."""
+        row = self._row_of(conversation_id)
+        if row is None:
+            return None
+        conversation = self._rows[row]
+        conversation.me = me
+        conversation.raw["me"] = me.to_json()
+        self._changed(row)
+        self.total_unread_changed.emit(self.total_unread())
+        return conversation
+
     def _changed(self, row: int, roles: list | None = None) -> None:
         index = self.index(row)
         self.dataChanged.emit(index, index, [int(r) for r in roles or []])
 
     def total_unread(self) -> int:
-        return sum(c.unread_count for c in self._rows)
+        """For the window title and the tray: muted and hidden conversations do not count; one marked
+        as unread by hand counts as one."""
+        return sum(
+            max(c.unread_count, 1 if c.me.marked_unread else 0)
+            for c in self._rows
+            if not c.me.muted and not c.hidden
+        )
 
 
 class ConversationFilterModel(QSortFilterProxyModel):
-    """Most recent activity first; the filter box matches titles and names, ignoring case."""
+    """Pinned first (the newest pin on top), then most recent activity; conversations deleted for me are
+    left out; the filter box matches titles and names, ignoring case."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setSortRole(ConversationRole.ACTIVITY)
+        self.setSortRole(ConversationRole.SORT_KEY)
         self.setDynamicSortFilter(True)
         self.sort(0, Qt.SortOrder.DescendingOrder)
         self._needle = ""
 
+    def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:
+        return left.data(ConversationRole.SORT_KEY) < right.data(ConversationRole.SORT_KEY)
+
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+        index = self.sourceModel().index(source_row, 0, source_parent)
+        conversation = index.data(ConversationRole.CONVERSATION)
+        if isinstance(conversation, Conversation) and conversation.hidden:
+            return False
         needle = self._needle
         if not needle:
             return True
-        index = self.sourceModel().index(source_row, 0, source_parent)
         haystack = " ".join(
             str(index.data(role) or "") for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
         )

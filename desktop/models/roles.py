@@ -38,3 +38,7 @@ class ConversationRole(IntEnum):
     CONVERSATION = _BASE + 7
     PRESENCE = _BASE + 8  # 1:1s: the other person's "online", "away" or "offline"; "" when unknown or a group
     TYPING = _BASE + 9  # "Alice is typing…" while someone is, else ""
+    PINNED = _BASE + 10  # pinned to the top of my list
+    MUTED = _BASE + 11  # no notifications; its badge is grey and not in the total
+    MARKED_UNREAD = _BASE + 12  # marked as unread by hand: a badge even with nothing unread
+    SORT_KEY = _BASE + 13  # (pinned_at seconds or 0, activity seconds): the list's order, largest first

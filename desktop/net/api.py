@@ -93,6 +93,10 @@ class ApiClient(HttpClient):
     def mark_read(self, conversation_id: int, seq: int) -> dict:
         return self.request("POST", f"/conversations/{conversation_id}/read", json={"seq": seq})
 
+    def update_my_state(self, conversation_id: int, changes: dict[str, bool]) -> dict:
+        """Pin, mute, mark unread or hide (delete for me): ``me`` as the server now holds it."""
+        return self.request("PATCH", f"/conversations/{conversation_id}/me", json=changes)["me"]
+
     # messages
     def messages(
         self,

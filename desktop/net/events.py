@@ -11,7 +11,10 @@ import select
 import socket
 import threading
 import time
+from collections import deque
+from dataclasses import dataclass
 
+import requests
 import websocket
 from PySide6.QtCore import QObject, Signal
 
@@ -25,6 +28,10 @@ PING_INTERVAL = 25.0
 SILENCE_LIMIT = 60.0  # no frame at all (not even a pong) for this long: the connection is dead
 BACKOFF_START = 0.5
 BACKOFF_MAX = 15.0
+# While the server cannot be reached, GET /healthz this often during a backoff wait: once it answers again
+# the socket reconnects at once, within about this long of the server coming back, however long the wait.
+PROBE_INTERVAL = 1.0
+PROBE_TIMEOUT = 2.0
 REVOKED_CLOSE_CODE = 4401
 CONNECT_TIMEOUT = 10.0  # the socket's timeout: TCP connect, handshake, and any one send
 
@@ -47,6 +54,20 @@ class _Unauthorized(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class BackoffWait:
+    """One wait between connection attempts: how long it was planned to last and what ended it —
+    ``"timer"`` (waited out) or ``"probe"`` (the server answered /healthz again after being unreachable)."""
+
+    planned: float
+    ended: str
+
+
+def _unreachable(error: BaseException) -> bool:
+    """The attempt never reached a server (refused, reset, timed out, no route): it may be restarting."""
+    return isinstance(error, OSError) and not isinstance(error, websocket.WebSocketException)
+
+
 class EventListener(QObject):
     """Signals: connected(hello: dict), event_received(event: dict), disconnected(reason: str),
     reconnecting(seconds: float), unauthorized() — the token was refused or revoked; it stops then.
@@ -67,6 +88,9 @@ class EventListener(QObject):
     def __init__(self, server_url: str, token: str) -> None:
         super().__init__()
         self.url = events_url(server_url)
+        self.health_url = server_url.rstrip("/") + "/healthz"
+        self.waits: deque[BackoffWait] = deque(maxlen=50)  # the backoff schedule as it ran (tests read it)
+        self._greeted = False
         self._headers = bearer(token)
         self._stop = threading.Event()
         self._socket: websocket.WebSocket | None = None
@@ -138,21 +162,52 @@ class EventListener(QObject):
     def _run(self) -> None:
         delays = backoff_delays()
         while not self._stop.is_set():
+            self._greeted = False
+            unreachable = False
             try:
                 self._connect_and_listen()
                 reason = "closed"
-                delays = backoff_delays()
             except _Unauthorized:
                 self._gate.emit(self.unauthorized)
                 return
             except Exception as error:
                 reason = str(error) or type(error).__name__
+                unreachable = _unreachable(error)
+            if self._greeted:  # it was connected: the next drop starts the backoff afresh
+                delays = backoff_delays()
             if self._stop.is_set():
                 return
             self._gate.emit(self.disconnected, reason)
             delay = next(delays)
             self._gate.emit(self.reconnecting, delay)
-            self._stop.wait(delay)
+            self._wait_before_reconnect(delay, server_down=unreachable or self._greeted)
+
+    def _wait_before_reconnect(self, delay: float, *, server_down: bool) -> None:
+        """Wait out ``delay``, asking /healthz every PROBE_INTERVAL whether the server answers: one that was
+        down (the last attempt could not reach it, or a live socket just dropped) and answers again is
+        reconnected to at once. A server that answers but refuses the socket gets the whole backoff."""
+        deadline = time.monotonic() + delay
+        ended = "timer"
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or self._stop.wait(min(PROBE_INTERVAL, remaining)):
+                break
+            if time.monotonic() >= deadline:
+                break
+            answering = self._server_answers()
+            if answering and server_down:
+                ended = "probe"
+                break
+            server_down = server_down or not answering
+        self.waits.append(BackoffWait(delay, ended))
+
+    def _server_answers(self) -> bool:
+        try:
+            response = requests.get(self.health_url, timeout=PROBE_TIMEOUT, verify=ca_bundle())
+        except requests.RequestException:
+            return False
+        response.close()
+        return response.status_code == 200
 
     def _connect_and_listen(self) -> None:
         # websocket.create_connection, in two steps: the socket is known to reconnect_now() (and stop())
@@ -225,6 +280,7 @@ class EventListener(QObject):
         if not isinstance(frame, dict):
             return greeted
         if frame.get("type") == "hello":
+            self._greeted = True
             self._gate.emit(self.connected, frame)
             return True
         if greeted and frame.get("type") != "pong":

@@ -10,11 +10,12 @@ from PySide6.QtWidgets import QMessageBox
 from desktop.cache import HistoryCache, Outbox, open_cache_database
 from desktop.cache.database import cache_path
 from desktop.cache.images import remove_tree
-from desktop.controller.chat import CONNECTING, ONLINE, ChatController
+from desktop.controller.chat import CONNECTING, ONLINE, RECONNECTING, UPDATING, ChatController
 from desktop.domain.account import Account
 from desktop.net.api import ApiClient
 from desktop.net.transfers import TransferService
 from desktop.net.worker_thread import shutdown_deadline
+from desktop.session.conversations import ConversationManagement
 from desktop.session.files import FileSharing, files_dir_for
 from desktop.session.security_menu import SecurityMenu
 from desktop.settings import AppSettings
@@ -27,7 +28,8 @@ from desktop.views.members_dialog import MembersDialog
 from desktop.views.new_chat_dialog import NewChatDialog
 from desktop.views.tray import TrayNotifier
 
-CONNECTION_TEXT = {ONLINE: "", CONNECTING: "Connecting…", "reconnecting": "Offline — reconnecting…"}
+# The controller's connection state → what the banner on top of the list shows.
+BANNER_STATE = {ONLINE: "online", CONNECTING: "connecting", UPDATING: "updating", RECONNECTING: "offline"}
 
 
 class ChatSession(QObject):
@@ -61,6 +63,7 @@ class ChatSession(QObject):
         self.members_dialog: MembersDialog | None = None
         self.delete_dialog: DeleteAccountDialog | None = None
         self.security = SecurityMenu(self.chat, self.window)  # the account menu's security items, blocking
+        self.management = ConversationManagement(self.chat, self.window)  # context menu, profile panel
         self.idle_watcher = IdleWatcher(self)
         self.header_clock = QTimer(self)  # "last seen today at …" becomes "yesterday" at midnight
         self.header_clock.setInterval(60_000)
@@ -94,9 +97,7 @@ class ChatSession(QObject):
         chat.conversation_opened.connect(self._on_opened)
         chat.conversation_closed.connect(window.show_placeholder)
         chat.conversation_changed.connect(self._on_conversation_changed)
-        chat.connection_state_changed.connect(
-            lambda state: window.set_connection_text(CONNECTION_TEXT[state])
-        )
+        chat.connection_state_changed.connect(lambda state: window.set_connection_state(BANNER_STATE[state]))
         chat.total_unread_changed.connect(self._on_unread)
         chat.notify.connect(self.tray.notify)
         chat.error.connect(self.show_status)
@@ -107,6 +108,8 @@ class ChatSession(QObject):
         chat.account_deleted.connect(self._on_account_deleted)
         chat.users_found.connect(self._on_users_found)
         chat.caught_up.connect(self._open_last_if_none)
+        window.notification_text_toggled.connect(self._set_notification_text)
+        self.tray.unavailable.connect(self.show_status)
 
     def start(self) -> None:
         geometry, splitter = self.settings.window_state()
@@ -114,11 +117,16 @@ class ChatSession(QObject):
             self.window.restoreGeometry(geometry)
         if splitter is not None:
             self.window.splitter.restoreState(splitter)
-        self.window.set_connection_text(CONNECTION_TEXT[CONNECTING])
+        self.window.set_connection_state(BANNER_STATE[self.chat.connection_state])
+        show_text = self.settings.notification_text
+        self.window.notification_text_action.setChecked(show_text)
+        self.tray.set_show_text(show_text)
         self.chat.start()
         self.files.start()
         self._open_last_if_none()
         self.window.show()
+        if self.tray.unavailable_reason:  # said once per session, where it is seen
+            self.show_status(self.tray.unavailable_reason)
         self.idle_watcher.start()
         self.header_clock.start()
 
@@ -142,6 +150,7 @@ class ChatSession(QObject):
         self.transfers.shutdown(deadline)
         self.api.close()
         self.security.close_all()
+        self.management.close_all()
         for dialog in (self.new_chat_dialog, self.members_dialog, self.delete_dialog):
             if dialog is not None:
                 dialog.close()
@@ -166,6 +175,11 @@ class ChatSession(QObject):
     def open_conversation(self, conversation_id: int) -> None:
         """From outside the window (a notification): open it as a click in the list would."""
         self.chat.open_conversation(conversation_id)
+
+    def _set_notification_text(self, show: bool) -> None:
+        self.settings.notification_text = show
+        self.settings.sync()
+        self.tray.set_show_text(show)
 
     def save_window_state(self) -> None:
         self.settings.save_window_state(self.window.saveGeometry(), self.window.splitter.saveState())

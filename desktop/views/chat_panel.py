@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QFont, QPainter, QPixmap
+from PySide6.QtGui import (
+    QFocusEvent,
+    QFont,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -21,12 +31,58 @@ from desktop.views.composer import Composer
 from desktop.views.message_list_view import MessageListView
 
 
+class HeaderButton(QFrame):
+    """The header's avatar and titles as one control: click, Enter or Space opens the profile panel, and
+    it shows focus like any other control."""
+
+    clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setAccessibleName("Conversation info")
+        self.setToolTip("Profile and members (Enter)")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.clicked.emit()
+            return
+        super().keyPressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.update()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.hasFocus():
+            painter = QPainter(self)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), 2)
+            painter.setPen(pen)
+            painter.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), 6, 6)
+            painter.end()
+
+
 class ChatPanel(QWidget):
-    """Signals: send_requested(str), members_requested(), composing(), block_requested(), unblock_requested(),
-    and the message view's own signals (edit, delete, retry, reveal)."""
+    """Signals: send_requested(str), members_requested(), profile_requested() — the header was clicked or
+    Enter pressed on it, composing(), block_requested(), unblock_requested(), and the message view's own
+    signals (edit, delete, retry, reveal)."""
 
     send_requested = Signal(str)
     members_requested = Signal()
+    profile_requested = Signal()
     composing = Signal()
     block_requested = Signal()
     unblock_requested = Signal()
@@ -68,6 +124,8 @@ class ChatPanel(QWidget):
         header.setFrameShape(QFrame.Shape.NoFrame)
         header_layout = QHBoxLayout(header)
         header_layout.setContentsMargins(14, 8, 8, 8)
+        self.profile_button = HeaderButton(self)  # the avatar and titles: click or Enter opens the profile
+        self.profile_button.clicked.connect(self.profile_requested)
         titles = QVBoxLayout()
         titles.setSpacing(0)
         titles.addWidget(self.title_label)
@@ -76,8 +134,11 @@ class ChatPanel(QWidget):
         status_row.addWidget(self.presence_dot)
         status_row.addWidget(self.subtitle_label, 1)
         titles.addLayout(status_row)
-        header_layout.addWidget(self.avatar_label)
-        header_layout.addLayout(titles, 1)
+        button_layout = QHBoxLayout(self.profile_button)
+        button_layout.setContentsMargins(4, 2, 4, 2)
+        button_layout.addWidget(self.avatar_label)
+        button_layout.addLayout(titles, 1)
+        header_layout.addWidget(self.profile_button, 1)
         header_layout.addWidget(self.members_button)
         header_layout.addWidget(self.more_button)
 

@@ -14,6 +14,8 @@ from desktop.views import avatars, palette_colors
 
 AVATAR = 40
 PAD = 10
+PINNED_MARK = "📌"
+MUTED_MARK = "🔕"
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -87,20 +89,32 @@ class ConversationDelegate(QStyledItemDelegate):
         )
 
         unread = int(index.data(ConversationRole.UNREAD) or 0)
+        muted = bool(index.data(ConversationRole.MUTED))
+        marked_unread = bool(index.data(ConversationRole.MARKED_UNREAD))
         title_font = QFont(option.font)
         title_font.setBold(True)
         painter.setFont(title_font)
         painter.setPen(text_color)
         title_width = int(right - left - time_width - PAD)
-        elided = QFontMetrics(title_font).elidedText(title, Qt.TextElideMode.ElideRight, title_width)
+        mute_width = QFontMetrics(small).horizontalAdvance(MUTED_MARK + " ") if muted else 0
+        elided = QFontMetrics(title_font).elidedText(
+            title, Qt.TextElideMode.ElideRight, max(0, title_width - mute_width)
+        )
         painter.drawText(
             QRectF(left, top, title_width, metrics.height()), Qt.AlignmentFlag.AlignVCenter, elided
         )
+        if muted:  # after the title, quiet: no notifications from this one
+            after = left + QFontMetrics(title_font).horizontalAdvance(elided) + 4
+            painter.setFont(small)
+            painter.setPen(secondary)
+            painter.drawText(
+                QRectF(after, top, mute_width, metrics.height()), Qt.AlignmentFlag.AlignVCenter, MUTED_MARK
+            )
 
         badge_width = 0.0
         second_line = QRectF(left, top + metrics.height() + 2, right - left, metrics.height())
-        if unread:
-            label = "999+" if unread > 999 else str(unread)
+        if unread or marked_unread:
+            label = ("999+" if unread > 999 else str(unread)) if unread else ""
             badge_font = QFont(small)
             badge_font.setBold(True)
             badge_width = max(
@@ -109,7 +123,8 @@ class ConversationDelegate(QStyledItemDelegate):
             badge = QRectF(right - badge_width, second_line.top(), badge_width, metrics.height())
             badge_path = QPainterPath()
             badge_path.addRoundedRect(badge, badge.height() / 2, badge.height() / 2)
-            painter.fillPath(badge_path, text_color if selected else palette_colors.badge_color(palette))
+            fill = palette_colors.badge_color(palette) if not muted else palette_colors.muted_badge(palette)
+            painter.fillPath(badge_path, text_color if selected else fill)
             painter.setFont(badge_font)
             painter.setPen(
                 palette.color(
@@ -117,6 +132,16 @@ class ConversationDelegate(QStyledItemDelegate):
                 )
             )
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, label)
+
+        elif index.data(ConversationRole.PINNED):
+            badge_width = float(QFontMetrics(small).horizontalAdvance(PINNED_MARK))
+            painter.setFont(small)
+            painter.setPen(secondary)
+            painter.drawText(
+                QRectF(right - badge_width, second_line.top(), badge_width, metrics.height()),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                PINNED_MARK,
+            )
 
         typing = index.data(ConversationRole.TYPING) or ""
         preview = typing or index.data(ConversationRole.PREVIEW) or ""

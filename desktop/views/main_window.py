@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QMainWindow,
     QMenu,
     QSplitter,
@@ -18,9 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.records import Conversation
 from desktop.models.roles import ConversationRole
 from desktop.views.chat_panel import ChatPanel
+from desktop.views.connection_banner import ConnectionBanner
 from desktop.views.conversation_delegate import ConversationDelegate
+from desktop.views.conversation_list_view import ConversationListView
+from desktop.views.conversation_menu import ConversationMenu
 from desktop.views.shortcuts import add_shortcut
 
 
@@ -28,7 +31,7 @@ class MainWindow(QMainWindow):
     """Signals: conversation_selected(int), new_chat_requested(), jump_requested(), rename_self_requested(),
     visibility_toggled(bool), log_out_requested(), delete_account_requested(), active_changed(bool),
     closing(), and the security items' email_requested(), change_password_requested(), devices_requested(),
-    blocked_requested(), hide_last_seen_toggled(bool), export_requested()."""
+    blocked_requested(), hide_last_seen_toggled(bool), export_requested(), notification_text_toggled(bool)."""
 
     conversation_selected = Signal(int)
     new_chat_requested = Signal()
@@ -43,6 +46,7 @@ class MainWindow(QMainWindow):
     blocked_requested = Signal()
     hide_last_seen_toggled = Signal(bool)
     export_requested = Signal()
+    notification_text_toggled = Signal(bool)
     active_changed = Signal(bool)
     closing = Signal()
 
@@ -71,6 +75,10 @@ class MainWindow(QMainWindow):
         )
         self.hide_last_seen_action.toggled.connect(self._on_hide_last_seen_toggled)
         self.account_menu.addAction(self.hide_last_seen_action)
+        self.notification_text_action = QAction("Show message text in notifications", self, checkable=True)
+        self.notification_text_action.setChecked(True)
+        self.notification_text_action.toggled.connect(self.notification_text_toggled)
+        self.account_menu.addAction(self.notification_text_action)
         self.account_menu.addSeparator()
         self.account_menu.addAction("Email…").triggered.connect(self.email_requested)
         self.account_menu.addAction("Change password…").triggered.connect(self.change_password_requested)
@@ -92,20 +100,23 @@ class MainWindow(QMainWindow):
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(conversation_model.set_filter_text)
 
-        self.conversation_view = QListView(self)
+        self.conversation_view = ConversationListView(self)
+        # A row that goes (left, deleted for me) moves the current row to a neighbour: that opens nothing.
+        # Connected before the view's selection model exists, so that these run before it moves the row.
+        self._selecting = False
+        conversation_model.rowsAboutToBeRemoved.connect(lambda *_: setattr(self, "_selecting", True))
+        conversation_model.rowsRemoved.connect(lambda *_: setattr(self, "_selecting", False))
         self.conversation_view.setModel(conversation_model)
         self.conversation_delegate = ConversationDelegate(self.conversation_view)
         self.conversation_view.setItemDelegate(self.conversation_delegate)
         self.conversation_view.setMouseTracking(True)
-        self.conversation_view.setFrameShape(QListView.Shape.NoFrame)
+        self.conversation_view.setFrameShape(ConversationListView.Shape.NoFrame)
         self.conversation_view.setAccessibleName("Conversations")
         self.conversation_view.selectionModel().currentChanged.connect(self._on_current_changed)
+        self.conversation_view.menu_requested.connect(self._on_menu_requested)
+        self.conversation_menu = ConversationMenu(self)  # its signals go to the conversation controller
 
-        self.status_label = QLabel(self)
-        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.status_label.setEnabled(False)
-        self.status_label.setContentsMargins(12, 4, 12, 6)
-        self.status_label.hide()
+        self.connection_banner = ConnectionBanner(self)  # "Connecting…", "Updating…", "Offline" on top
 
         left = QWidget(self)
         top_row = QHBoxLayout()
@@ -116,12 +127,12 @@ class MainWindow(QMainWindow):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.setSpacing(6)
         left_layout.addLayout(top_row)
+        left_layout.addWidget(self.connection_banner)
         filter_row = QHBoxLayout()
         filter_row.setContentsMargins(8, 0, 8, 0)
         filter_row.addWidget(self.filter_edit)
         left_layout.addLayout(filter_row)
         left_layout.addWidget(self.conversation_view, 1)
-        left_layout.addWidget(self.status_label)
 
         self.chat_panel = ChatPanel(self)
         self.placeholder = QLabel("Pick a conversation, or start one with “New chat”.", self)
@@ -199,9 +210,14 @@ class MainWindow(QMainWindow):
         elif self.stack.currentWidget() is self.chat_panel:
             self.chat_panel.composer.focus()
 
-    def set_connection_text(self, text: str) -> None:
-        self.status_label.setText(text)
-        self.status_label.setVisible(bool(text))
+    def set_connection_state(self, state: str) -> None:
+        """``online`` hides the banner; ``connecting``, ``updating`` and ``offline`` show it."""
+        self.connection_banner.set_state(state)
+
+    def _on_menu_requested(self, index: QModelIndex, at: QPoint) -> None:
+        conversation = index.data(ConversationRole.CONVERSATION)
+        if isinstance(conversation, Conversation):
+            self.conversation_menu.popup(conversation, str(index.data(Qt.ItemDataRole.DisplayRole) or ""), at)
 
     # window state
     def changeEvent(self, event: QEvent) -> None:

@@ -44,6 +44,11 @@ def badge_color(palette: QPalette) -> QColor:
     return palette.color(QPalette.ColorRole.Highlight)
 
 
+def muted_badge(palette: QPalette) -> QColor:
+    """A muted conversation's badge: grey, still readable under its white count."""
+    return QColor("#8b949e") if is_dark(palette) else QColor("#6e7781")
+
+
 def sender_color(palette: QPalette, user_id: int) -> QColor:
     """A stable per-person hue for names in groups, light or dark enough to read on the bubble."""
     hue = (user_id * 137) % 360
@@ -65,3 +70,29 @@ def typing_color(palette: QPalette) -> QColor:
     accent = palette.color(QPalette.ColorRole.Highlight)
     text = palette.color(QPalette.ColorRole.Text)
     return mix(accent, text, 0.25 if is_dark(palette) else 0.1)
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    """WCAG 2 contrast ratio of two colours, 1 to 21 (body text wants at least 4.5)."""
+
+    def luminance(color: QColor) -> float:
+        def channel(value: int) -> float:
+            c = value / 255
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        return (
+            0.2126 * channel(color.red()) + 0.7152 * channel(color.green()) + 0.0722 * channel(color.blue())
+        )
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def connection_banner(palette: QPalette, state: str) -> tuple[QColor, QColor]:
+    """(fill, text) of the banner on top of the list: a red tint when offline, the accent's while
+    connecting or updating; the text is the window's own, well over 4.5:1 on either tint."""
+    window = palette.color(QPalette.ColorRole.Window)
+    text = palette.color(QPalette.ColorRole.WindowText)
+    tint = error_color(palette) if state == "offline" else palette.color(QPalette.ColorRole.Highlight)
+    fill = mix(window, tint, 0.22 if is_dark(palette) else 0.16)
+    return fill, text

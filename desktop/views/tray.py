@@ -1,4 +1,5 @@
-"""The tray icon: unread count, desktop notifications for conversations not in front, click to open."""
+"""The tray icon and desktop notifications for conversations not in front (click to open): through the tray
+where there is one, else through the freedesktop notification service on D-Bus."""
 
 from __future__ import annotations
 
@@ -6,27 +7,51 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
+from desktop.views.freedesktop_notifier import FreedesktopNotifier
 from desktop.views.icons import app_icon
 
 PREVIEW_LIMIT = 200
 
 
-class TrayNotifier(QObject):
-    """Signals: open_conversation_requested(int), show_window_requested(), quit_requested().
+HIDDEN_TEXT = "New message"
+# Where notifications go: the tray, the freedesktop service over D-Bus, or nowhere (tests, or neither exists).
+TRAY, DBUS, NONE = "tray", "dbus", "none"
 
-    Where the platform has no tray (or in tests), notifications are recorded in ``shown`` only."""
+
+def notification_route(enabled: bool, tray_available: bool) -> str:
+    """The tray where there is one; else D-Bus (the service is looked for on its thread); else none."""
+    if not enabled:
+        return NONE
+    return TRAY if tray_available else DBUS
+
+
+class TrayNotifier(QObject):
+    """Signals: open_conversation_requested(int), show_window_requested(), quit_requested(),
+    unavailable(str reason) — neither a tray nor a notification service: nothing will show.
+
+    Every notification is recorded in ``shown`` (what was shown, text hidden or not), whatever the route."""
 
     open_conversation_requested = Signal(int)
     show_window_requested = Signal()
     quit_requested = Signal()
+    unavailable = Signal(str)
 
     def __init__(self, parent: QObject | None = None, *, enabled: bool = True) -> None:
         super().__init__(parent)
         self.shown: list[tuple[int, str, str]] = []
+        self.show_text = True  # off: notifications say who wrote, not what
+        self.unavailable_reason = ""  # set when neither a tray nor a notification service exists
         self._last_conversation: int | None = None
         self._unread = 0
         self.tray: QSystemTrayIcon | None = None
-        if enabled and QSystemTrayIcon.isSystemTrayAvailable():
+        self.desktop: FreedesktopNotifier | None = None
+        self.route = notification_route(enabled, QSystemTrayIcon.isSystemTrayAvailable())
+        if self.route == DBUS:
+            self.desktop = FreedesktopNotifier(self)
+            self.desktop.clicked.connect(self.open_conversation_requested)
+            self.desktop.ready.connect(self._on_desktop_ready)
+            self.desktop.start()
+        if self.route == TRAY:
             self.tray = QSystemTrayIcon(app_icon(), self)
             menu = QMenu()
             menu.addAction("Open ChatIDK").triggered.connect(self.show_window_requested)
@@ -40,13 +65,24 @@ class TrayNotifier(QObject):
             self.tray.show()
 
     def notify(self, conversation_id: int, title: str, text: str) -> None:
-        body = " ".join(text.split())
+        body = " ".join(text.split()) if self.show_text else HIDDEN_TEXT
         if len(body) > PREVIEW_LIMIT:
             body = body[: PREVIEW_LIMIT - 1] + "…"
         self.shown.append((conversation_id, title, body))
         self._last_conversation = conversation_id
         if self.tray is not None and self.tray.supportsMessages():
             self.tray.showMessage(title, body, app_icon(), 6000)
+        elif self.desktop is not None and self.desktop.available is not False:
+            self.desktop.notify(conversation_id, title, body)
+
+    def set_show_text(self, show: bool) -> None:
+        self.show_text = show
+
+    def _on_desktop_ready(self, available: bool, reason: str) -> None:
+        if not available:
+            self.route = NONE
+            self.unavailable_reason = f"Desktop notifications are off: no system tray, and {reason}."
+            self.unavailable.emit(self.unavailable_reason)
 
     def set_unread(self, count: int) -> None:
         if count == self._unread:
@@ -74,3 +110,5 @@ class TrayNotifier(QObject):
     def hide(self) -> None:
         if self.tray is not None:
             self.tray.hide()
+        if self.desktop is not None:
+            self.desktop.stop()

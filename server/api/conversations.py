@@ -122,3 +122,20 @@ def remove_member(conversation_id: int, user_id: int):
 )
 def mark_read(conversation_id: int, body: s.MarkRead):
     return conversations.mark_read(ctx(), g.user_id, conversation_id, body.seq)
+
+
+@endpoint(
+    bp,
+    "/conversations/<id:conversation_id>/me",
+    "PATCH",
+    summary="Pin, mute, mark unread or delete for me (hide until a new message) one of my conversations",
+    tag="conversations",
+    body=s.UpdateMyState,
+    responses={200: s.MemberStateEnvelope},
+    errors=(400, 401, 404),
+)
+def update_my_state(conversation_id: int, body: s.UpdateMyState):
+    changes = body.changes()
+    if not changes:
+        raise InvalidField("give at least one of pinned, muted, marked_unread, hidden")
+    return {"me": conversations.update_my_state(ctx(), g.user_id, conversation_id, changes)}

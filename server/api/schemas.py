@@ -273,6 +273,25 @@ class MarkRead(Body):
     seq: Seq
 
 
+class UpdateMyState(Body):
+    """My own handling of a conversation; a field left out keeps its value, ``null`` is refused."""
+
+    pinned: bool | None = None
+    muted: bool | None = None
+    marked_unread: bool | None = None
+    hidden: bool | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value):
+        if value is None:
+            raise ValueError("must not be null; leave the field out to keep it")
+        return value
+
+    def changes(self) -> dict[str, bool]:
+        return self.model_dump(exclude_unset=True)
+
+
 # ---- messages -------------------------------------------------------------------------------------------
 
 
@@ -379,6 +398,17 @@ class Member(BaseModel):
     last_read_seq: int
 
 
+class MemberState(BaseModel):
+    pinned_at: str | None
+    muted: bool
+    marked_unread: bool
+    hidden_through_seq: int | None
+
+
+class MemberStateEnvelope(BaseModel):
+    me: MemberState
+
+
 class Conversation(BaseModel):
     id: int
     kind: Literal["direct", "group"]
@@ -390,6 +420,7 @@ class Conversation(BaseModel):
     unread_count: int
     last_message: Message | None
     last_activity_at: str
+    me: MemberState
 
 
 class ErrorDetail(BaseModel):

@@ -8,7 +8,14 @@ from server.db import Cursor, Row
 from server.db.messages import MESSAGE_COLUMNS
 from server.db.users import USER_COLUMNS
 
+# Where a page of the list ended: (pinned_at or None, last_activity_at, id).
+ListPosition = tuple[datetime | None, datetime, int]
+
 _CONVERSATION_COLUMNS = "c.id, c.kind, c.title, c.created_at, c.last_seq, c.last_activity_at"
+# The caller's own handling of a conversation (migration 0006): every device of theirs reads the same.
+_MEMBER_STATE_COLUMNS = "m.pinned_at, m.muted, m.marked_unread, m.hidden_through_seq"
+# The list's order: pinned first (the newest pin on top), then by activity; unpinned sort as -infinity.
+_LIST_ORDER = "coalesce(m.pinned_at, '-infinity') DESC, c.last_activity_at DESC, c.id DESC"
 
 
 def find_direct(cur: Cursor, user_a: int, user_b: int) -> int | None:
@@ -72,7 +79,7 @@ def add_members(cur: Cursor, conversation_id: int, user_ids: list[int]) -> list[
 def membership(cur: Cursor, conversation_id: int, user_id: int, *, lock: bool = False) -> Row | None:
     """The caller's membership row joined with the conversation's kind, or None for outsiders."""
     cur.execute(
-        f"""SELECT m.role, m.last_read_seq, c.kind, c.last_seq
+        f"""SELECT m.role, m.last_read_seq, m.marked_unread, c.kind, c.last_seq
             FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
             WHERE m.conversation_id = %s AND m.user_id = %s {"FOR UPDATE OF c" if lock else ""}""",
         (conversation_id, user_id),
@@ -122,7 +129,7 @@ def mark_read(cur: Cursor, conversation_id: int, user_id: int, seq: int) -> dict
     """Move the read position forward (never back, never past the last message)."""
     cur.execute(
         """UPDATE conversation_members m
-           SET last_read_seq = GREATEST(m.last_read_seq, LEAST(%s, c.last_seq))
+           SET last_read_seq = GREATEST(m.last_read_seq, LEAST(%s, c.last_seq)), marked_unread = false
            FROM conversations c
            WHERE c.id = m.conversation_id AND m.conversation_id = %s AND m.user_id = %s
            RETURNING m.last_read_seq""",
@@ -175,7 +182,7 @@ def _last_message_select() -> str:
 def list_for_user(cur: Cursor, user_id: int, conversation_id: int | None = None) -> list[Row]:
     """The caller's conversations (or one of them) with read position, unread count and last message."""
     cur.execute(
-        f"""SELECT {_CONVERSATION_COLUMNS}, m.last_read_seq,
+        f"""SELECT {_CONVERSATION_COLUMNS}, m.last_read_seq, {_MEMBER_STATE_COLUMNS},
                    (SELECT count(*) FROM messages x
                     WHERE x.conversation_id = c.id AND x.seq > m.last_read_seq AND x.sender_id <> m.user_id
                       AND x.deleted_at IS NULL) AS unread_count,
@@ -184,24 +191,26 @@ def list_for_user(cur: Cursor, user_id: int, conversation_id: int | None = None)
             JOIN conversations c ON c.id = m.conversation_id
             LEFT JOIN messages lm ON lm.conversation_id = c.id AND lm.seq = c.last_seq
             WHERE m.user_id = %s AND (%s::bigint IS NULL OR c.id = %s::bigint)
-            ORDER BY c.last_activity_at DESC, c.id DESC""",
+            ORDER BY {_LIST_ORDER}""",
         (user_id, conversation_id, conversation_id),
     )
     return cur.fetchall()
 
 
-def page_for_user(cur: Cursor, user_id: int, before: tuple[datetime, int] | None, limit: int) -> list[Row]:
-    """Up to ``limit`` of the caller's conversations, most recent activity first, strictly after the
-    position ``before`` = (last_activity_at, id) of the previous page's last one; the per-caller fields
-    (unread count, last message) are worked out for the page only."""
-    at, after_id = before if before is not None else (None, None)
+def page_for_user(cur: Cursor, user_id: int, before: ListPosition | None, limit: int) -> list[Row]:
+    """Up to ``limit`` of the caller's conversations in list order (pinned first, then most recent activity),
+    strictly after the position ``before`` = (pinned_at, last_activity_at, id) of the previous page's last
+    one; the per-caller fields (unread count, last message) are worked out for the page only."""
+    pinned, at, after_id = before if before is not None else (None, None, None)
     cur.execute(
         f"""WITH page AS (
                 SELECT c.id FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
                 WHERE m.user_id = %(user)s
-                  AND (%(at)s::timestamptz IS NULL OR (c.last_activity_at, c.id) < (%(at)s, %(id)s::bigint))
-                ORDER BY c.last_activity_at DESC, c.id DESC LIMIT %(limit)s)
-            SELECT {_CONVERSATION_COLUMNS}, m.last_read_seq,
+                  AND (%(at)s::timestamptz IS NULL
+                       OR (coalesce(m.pinned_at, '-infinity'), c.last_activity_at, c.id)
+                          < (coalesce(%(pinned)s::timestamptz, '-infinity'), %(at)s, %(id)s::bigint))
+                ORDER BY {_LIST_ORDER} LIMIT %(limit)s)
+            SELECT {_CONVERSATION_COLUMNS}, m.last_read_seq, {_MEMBER_STATE_COLUMNS},
                    (SELECT count(*) FROM messages x
                     WHERE x.conversation_id = c.id AND x.seq > m.last_read_seq AND x.sender_id <> m.user_id
                       AND x.deleted_at IS NULL) AS unread_count,
@@ -210,10 +219,55 @@ def page_for_user(cur: Cursor, user_id: int, before: tuple[datetime, int] | None
             JOIN conversations c ON c.id = page.id
             JOIN conversation_members m ON m.conversation_id = c.id AND m.user_id = %(user)s
             LEFT JOIN messages lm ON lm.conversation_id = c.id AND lm.seq = c.last_seq
-            ORDER BY c.last_activity_at DESC, c.id DESC""",
-        {"user": user_id, "at": at, "id": after_id, "limit": limit},
+            ORDER BY {_LIST_ORDER}""",
+        {"user": user_id, "pinned": pinned, "at": at, "id": after_id, "limit": limit},
     )
     return cur.fetchall()
+
+
+def member_state(cur: Cursor, conversation_id: int, user_id: int) -> Row | None:
+    """The member's own handling of the conversation (pinned, muted, marked unread, hidden), or None."""
+    cur.execute(
+        f"""SELECT {_MEMBER_STATE_COLUMNS} FROM conversation_members m
+            WHERE m.conversation_id = %s AND m.user_id = %s""",
+        (conversation_id, user_id),
+    )
+    return cur.fetchone()
+
+
+def update_member_state(
+    cur: Cursor,
+    conversation_id: int,
+    user_id: int,
+    *,
+    pinned: bool | None = None,
+    muted: bool | None = None,
+    marked_unread: bool | None = None,
+    hidden: bool | None = None,
+) -> Row | None:
+    """Change what is given (None keeps it). Pinning keeps the first pin's time, so pinning twice does not
+    reorder; hiding hides through the conversation's last message, so the next one brings it back."""
+    cur.execute(
+        f"""UPDATE conversation_members m SET
+                pinned_at = CASE WHEN %(pinned)s::boolean IS NULL THEN m.pinned_at
+                                 WHEN %(pinned)s THEN coalesce(m.pinned_at, clock_timestamp()) END,
+                muted = coalesce(%(muted)s, m.muted),
+                marked_unread = coalesce(%(unread)s, m.marked_unread),
+                hidden_through_seq = CASE WHEN %(hidden)s::boolean IS NULL THEN m.hidden_through_seq
+                                          WHEN %(hidden)s THEN c.last_seq END
+            FROM conversations c
+            WHERE c.id = m.conversation_id AND m.conversation_id = %(conversation)s AND m.user_id = %(user)s
+            RETURNING {_MEMBER_STATE_COLUMNS}""",
+        {
+            "pinned": pinned,
+            "muted": muted,
+            "unread": marked_unread,
+            "hidden": hidden,
+            "conversation": conversation_id,
+            "user": user_id,
+        },
+    )
+    return cur.fetchone()
 
 
 def exported_for(cur: Cursor, user_id: int, after_id: int, limit: int) -> list[Row]:

@@ -42,28 +42,36 @@ def page_mine(app: AppContext, user_id: int, cursor: str | None, limit: int) -> 
         rows = conversations_db.page_for_user(cur, user_id, before, limit + 1)
         more, rows = len(rows) > limit, rows[:limit]
         members = conversations_db.members_of(cur, [r["id"] for r in rows]) if rows else {}
-    following = _encode_cursor(rows[-1]["last_activity_at"], rows[-1]["id"]) if more else None
+    following = _encode_cursor(rows[-1]) if more else None
     return [render.conversation(row, members[row["id"]]) for row in rows], following
 
 
-def _encode_cursor(at: datetime, conversation_id: int) -> str:
-    raw = f"{at.astimezone(UTC).isoformat()}|{conversation_id}".encode()
+_BAD_CURSOR = "cursor: must be a cursor a previous page returned as next"
+
+
+def _encode_cursor(row: dict) -> str:
+    """Where a page ended in list order: "pinned_at|last_activity_at|id" (pinned_at empty when unpinned)."""
+    pinned = row["pinned_at"].astimezone(UTC).isoformat() if row["pinned_at"] is not None else ""
+    raw = f"{pinned}|{row['last_activity_at'].astimezone(UTC).isoformat()}|{row['id']}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str) -> tuple[datetime, int]:
-    """A cursor this server handed out; anything else is a 400 naming the field."""
+def _decode_cursor(cursor: str) -> conversations_db.ListPosition:
+    """A cursor this server handed out (an earlier one without the pin reads as unpinned); anything else is
+    a 400 naming the field."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        at, _, conversation_id = raw.partition("|")
+        parts = raw.split("|")
+        if len(parts) == 2:
+            parts.insert(0, "")
+        pinned_text, at, conversation_id = parts
+        pinned = datetime.fromisoformat(pinned_text) if pinned_text else None
         moment, number = datetime.fromisoformat(at), int(conversation_id)
     except (ValueError, UnicodeDecodeError):
-        raise InvalidField(
-            "cursor: must be a cursor a previous page returned as next", field="cursor"
-        ) from None
-    if moment.tzinfo is None or not 0 < number < 2**63:
-        raise InvalidField("cursor: must be a cursor a previous page returned as next", field="cursor")
-    return moment, number
+        raise InvalidField(_BAD_CURSOR, field="cursor") from None
+    if moment.tzinfo is None or (pinned is not None and pinned.tzinfo is None) or not 0 < number < 2**63:
+        raise InvalidField(_BAD_CURSOR, field="cursor")
+    return pinned, moment, number
 
 
 def get(app: AppContext, user_id: int, conversation_id: int) -> dict:
@@ -157,4 +165,18 @@ def mark_read(app: AppContext, user_id: int, conversation_id: int, seq: int) -> 
             raise NotFound(NOT_FOUND)
         if position["last_read_seq"] != before["last_read_seq"]:
             app.broker.publish(cur, events.read(conversation_id, user_id, position["last_read_seq"]))
+        if before["marked_unread"]:  # reading clears "marked as unread", on every device of mine
+            app.broker.publish(cur, events.member_state(conversation_id, user_id))
         return position
+
+
+def update_my_state(app: AppContext, user_id: int, conversation_id: int, changes: dict[str, bool]) -> dict:
+    """Pin, mute, mark unread or hide (delete for me) a conversation of mine: ``me`` as it is now, and an
+    event to my other devices so that they agree."""
+    with app.db.transaction() as cur:
+        require_member(cur, conversation_id, user_id)
+        state = conversations_db.update_member_state(cur, conversation_id, user_id, **changes)
+        if state is None:  # left (or was removed) at this very moment
+            raise NotFound(NOT_FOUND)
+        app.broker.publish(cur, events.member_state(conversation_id, user_id))
+        return render.member_state(state)

@@ -19,6 +19,11 @@ def member_removed(conversation_id: int, user_id: int) -> dict:
     return {"t": "member", "k": "removed", "c": conversation_id, "u": user_id}
 
 
+def member_state(conversation_id: int, user_id: int) -> dict:
+    """The member's own handling of the conversation changed: for their own sessions only."""
+    return {"t": "member_state", "c": conversation_id, "u": user_id}
+
+
 def read(conversation_id: int, user_id: int, seq: int) -> dict:
     return {"t": "read", "c": conversation_id, "u": user_id, "s": seq}
 

@@ -54,6 +54,7 @@ class LiveDispatch:
             "conversation": self._conversation,
             "member": self._member,
             "read": self._read,
+            "member_state": self._member_state,
             "user": self._user,
             "presence": self._presence,
             "typing": self._typing,
@@ -95,6 +96,9 @@ class LiveDispatch:
         the cached members of the conversations concerned, else everyone here."""
         concerned: set[int] = set()
         for event in missed:
+            if event.get("t") == "member_state":  # for its member's own sessions only
+                concerned.add(event["u"])
+                continue
             members = None
             if event.get("t") in _CONVERSATION_SCOPED:
                 members = self._members.cached(event.get("c", 0))
@@ -187,6 +191,21 @@ class LiveDispatch:
             self._members.get(batch.cur, event["c"]),
             {"type": "read", "conversation_id": event["c"], "user_id": event["u"], "seq": event["s"]},
         )
+
+    def _member_state(self, batch: Batch, event: dict) -> None:
+        """Pinned, muted, marked unread or hidden: to the member's own sessions, loaded as it is now."""
+        if not self._here([event["u"]]):
+            return
+        state = conversations_db.member_state(batch.cur, event["c"], event["u"])
+        if state is not None:
+            self._send(
+                [event["u"]],
+                {
+                    "type": "conversation.member_updated",
+                    "conversation_id": event["c"],
+                    "me": render.member_state(state),
+                },
+            )
 
     def _user(self, batch: Batch, event: dict) -> None:
         """A changed name or picture: to the user's own sessions and everyone sharing a conversation."""

@@ -105,6 +105,23 @@ class FakeServerApi:
         self._enter("read", conversation_id, seq)
         return {"last_read_seq": seq, "unread_count": 0}
 
+    def update_my_state(self, conversation_id: int, changes: dict[str, bool]) -> dict:
+        self._enter("update_my_state", conversation_id, dict(changes))
+        row = self.conversation_rows[conversation_id]
+        me = dict(row.get("me") or {"pinned_at": None, "muted": False, "marked_unread": False})
+        me.setdefault("hidden_through_seq", None)
+        if "pinned" in changes:
+            me["pinned_at"] = (
+                (me["pinned_at"] or "2026-01-01T00:00:00.000000Z") if changes["pinned"] else None
+            )
+        for field in ("muted", "marked_unread"):
+            if field in changes:
+                me[field] = changes[field]
+        if "hidden" in changes:
+            me["hidden_through_seq"] = row.get("last_seq", 0) if changes["hidden"] else None
+        row["me"] = me
+        return dict(me)
+
     def presence(self) -> list[dict]:
         self._enter("presence")
         return [dict(p) for p in self.presence_rows]

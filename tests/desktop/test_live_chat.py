@@ -99,7 +99,7 @@ def test_server_killed_and_restarted_nothing_lost_nothing_twice(pair, live_serve
     live_server.kill()
     qtbot.waitUntil(lambda: alice.chat.connection_state == "reconnecting", timeout=20000)
     qtbot.waitUntil(lambda: bob.chat.connection_state == "reconnecting", timeout=20000)
-    assert "reconnecting" in alice.session.window.status_label.text()
+    assert alice.session.window.connection_banner.text().startswith("Offline")
     for text in ("while down 1", "while down 2", "while down 3"):
         type_and_send(qtbot, alice, text)
     type_and_send(qtbot, bob, "bob while down")

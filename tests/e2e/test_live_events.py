@@ -97,6 +97,33 @@ def test_read_position_reaches_my_other_sessions(users, streams):
     ]
 
 
+def test_my_handling_of_a_conversation_reaches_my_other_sessions_only(users, streams):
+    alice, bob = users("alice"), users("bob")
+    alice_phone = users("alice", register=False)
+    conversation = bob.direct_with(alice)
+    bob.send(conversation, "one")
+    phone, other = streams(alice_phone), streams(bob)
+    r = alice.patch(f"/conversations/{conversation}/me", {"pinned": True, "muted": True})
+    assert r.status_code == 200, r.text
+    me = r.json()["me"]
+    events = phone.wait_for(lambda ev: any(e["type"] == "conversation.member_updated" for e in ev))
+    assert [e for e in events if e["type"] == "conversation.member_updated"] == [
+        {"type": "conversation.member_updated", "conversation_id": conversation, "me": me}
+    ]
+    # Reading clears "marked unread" on every device: that is an update too.
+    alice.patch(f"/conversations/{conversation}/me", {"marked_unread": True})
+    alice.post(f"/conversations/{conversation}/read", {"seq": 1})
+    phone.wait_for(
+        lambda ev: (
+            [e["me"]["marked_unread"] for e in ev if e["type"] == "conversation.member_updated"][-2:]
+            == [True, False]
+        )
+    )
+    bob.send(conversation, "marker")  # Bob's stream got the message, and never Alice's own state
+    seen = other.wait_for(lambda ev: any(e["type"] == "message.created" for e in ev))
+    assert not [e for e in seen if e["type"] == "conversation.member_updated"]
+
+
 def test_healthz_reports_database(live_server):
     assert requests.get(live_server.url + "/healthz", timeout=30).json() == {"status": "ok", "database": "ok"}
 

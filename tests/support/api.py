@@ -47,6 +47,9 @@ class ApiClient:
     def post(self, path: str, json=None, **kw) -> requests.Response:
         return self.session.post(self.url + "/api/v1" + path, json=json, timeout=kw.pop("timeout", 10), **kw)
 
+    def patch(self, path: str, json=None, **kw) -> requests.Response:
+        return self.session.patch(self.url + "/api/v1" + path, json=json, timeout=kw.pop("timeout", 10), **kw)
+
     def direct_with(self, other: ApiClient) -> int:
         r = self.post("/conversations", {"kind": "direct", "user_id": other.id})
         r.raise_for_status()
