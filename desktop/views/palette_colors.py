@@ -65,3 +65,12 @@ def typing_color(palette: QPalette) -> QColor:
     accent = palette.color(QPalette.ColorRole.Highlight)
     text = palette.color(QPalette.ColorRole.Text)
     return mix(accent, text, 0.25 if is_dark(palette) else 0.1)
+
+
+def link_color(palette: QPalette, mine: bool) -> QColor:
+    """Links in bubbles: the palette's link colour, lifted in dark themes (the default is a deep blue) and
+    pulled towards the text on my accent-tinted bubbles so it still reads there."""
+    link = palette.color(QPalette.ColorRole.Link)
+    if is_dark(palette) and link.lightness() < 150:
+        link = QColor("#6cb6ff")
+    return mix(link, palette.color(QPalette.ColorRole.Text), 0.3) if mine else link
