@@ -9,11 +9,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QImage, QPixmap
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 
 from desktop.controller.errors import describe_error
 from desktop.controller.file_access import FileAccess
 from desktop.controller.uploads import UploadController
+from desktop.domain import safe_open
 from desktop.domain.attachments import AUDIO, IMAGE, VIDEO, Attachment
 from desktop.net.api import ApiClient
 from desktop.net.transfers import TransferService
@@ -22,10 +23,9 @@ from desktop.views.avatars import avatar_pixmap
 from desktop.views.file_drop import FileDropTarget
 from desktop.views.media_viewer import ImageViewer, VideoPlayer
 from desktop.views.multimedia import video_widgets_available
+from desktop.views.open_file_prompt import confirm_open
 
 log = logging.getLogger(__name__)
-# Opened without asking: what the system shows as a picture, film, sound or document, never a program.
-SAFE_TO_OPEN = ("image/", "video/", "audio/", "text/plain", "application/pdf")
 
 
 def files_dir_for(cache_file: Path) -> Path:
@@ -152,7 +152,9 @@ class FileSharing(QObject):
         elif attachment.kind == VIDEO:
             self.play_video(attachment)
         else:
-            self.save_with_dialog(attachment)
+            self.open_with_system(
+                attachment
+            )  # a PDF, a document: opened, asking first unless safe_open allows
 
     def save_with_dialog(self, attachment: Attachment) -> None:
         suggested = Path.home() / "Downloads" / attachment.name
@@ -163,15 +165,12 @@ class FileSharing(QObject):
             self.access.save_as(attachment, Path(name))
 
     def open_with_system(self, attachment: Attachment) -> None:
-        if not attachment.content_type.startswith(SAFE_TO_OPEN):
-            answer = QMessageBox.question(
-                self.window,
-                "Open file",
-                f"Open “{attachment.name}” with the system's app?\n\n"
-                "Only open files you expect: a file from someone else can harm your computer.",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        """Asks first unless the sniffed type and the extension it is opened by agree on a harmless kind."""
+        opened_as = self.access.media_path(attachment).name
+        if safe_open.needs_warning(opened_as, attachment.content_type) and not confirm_open(
+            self.window, attachment.name
+        ):
+            return
         self.access.local_copy(attachment, self._open_path)
 
     @staticmethod

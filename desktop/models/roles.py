@@ -38,3 +38,4 @@ class ConversationRole(IntEnum):
     CONVERSATION = _BASE + 7
     PRESENCE = _BASE + 8  # 1:1s: the other person's "online", "away" or "offline"; "" when unknown or a group
     TYPING = _BASE + 9  # "Alice is typing…" while someone is, else ""
+    MEMBER_NAMES = _BASE + 10  # the members' display names, comma-separated (plain text: search, tooltip)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from desktop.models.file_labels import human_size
+from desktop.models.plain_text import plain_tooltip
+from desktop.views.elided_label import ElidedLabel
 
 MAX_SHOWN = 4
 
@@ -20,8 +22,7 @@ class StagedFiles(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.paths: list[Path] = []
-        self.label = QLabel(self)
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label = ElidedLabel(parent=self)  # a long name never widens the window
         self.label.setAccessibleName("Files to send")
         self.clear_button = QToolButton(self)
         self.clear_button.setText("✕")
@@ -52,6 +53,6 @@ class StagedFiles(QWidget):
             total = sum(p.stat().st_size for p in self.paths if p.is_file())
             text = ", ".join(names) + (f" and {more} more" if more else "")
             self.label.setText(f"{text} ({human_size(total)}) · Enter sends, the text is the caption")
-            self.label.setToolTip("\n".join(str(p) for p in self.paths))
+            self.label.setToolTip(plain_tooltip("\n".join(str(p) for p in self.paths)))
         self.setVisible(bool(self.paths))
         self.changed.emit()

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
+from desktop.models.plain_text import notification_body
 from desktop.views.icons import app_icon
 
 PREVIEW_LIMIT = 200
+# Where notifications go through org.freedesktop.Notifications (or Qt's X11 balloon): both read markup.
+READS_MARKUP = sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd"))
 
 
 class TrayNotifier(QObject):
     """Signals: open_conversation_requested(int), show_window_requested(), quit_requested().
 
-    Where the platform has no tray (or in tests), notifications are recorded in ``shown`` only."""
+    Notifications are recorded in ``shown`` (as written) and ``sent`` (as handed to the platform, where the
+    body is escaped if the platform reads markup); with no tray (or in tests) they go no further."""
 
     open_conversation_requested = Signal(int)
     show_window_requested = Signal()
@@ -23,6 +29,7 @@ class TrayNotifier(QObject):
     def __init__(self, parent: QObject | None = None, *, enabled: bool = True) -> None:
         super().__init__(parent)
         self.shown: list[tuple[int, str, str]] = []
+        self.sent: list[tuple[str, str]] = []
         self._last_conversation: int | None = None
         self._unread = 0
         self.tray: QSystemTrayIcon | None = None
@@ -45,8 +52,10 @@ class TrayNotifier(QObject):
             body = body[: PREVIEW_LIMIT - 1] + "…"
         self.shown.append((conversation_id, title, body))
         self._last_conversation = conversation_id
+        platform_body = notification_body(body, reads_markup=READS_MARKUP)
+        self.sent.append((title, platform_body))
         if self.tray is not None and self.tray.supportsMessages():
-            self.tray.showMessage(title, body, app_icon(), 6000)
+            self.tray.showMessage(title, platform_body, app_icon(), 6000)
 
     def set_unread(self, count: int) -> None:
         if count == self._unread:
