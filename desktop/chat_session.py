@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
@@ -11,7 +13,7 @@ from desktop.cache.images import remove_tree
 from desktop.controller.chat import CONNECTING, ONLINE, ChatController
 from desktop.domain.account import Account
 from desktop.file_sharing import FileSharing, files_dir_for
-from desktop.models.header_text import presence_text
+from desktop.models.header_text import group_subtitle, header_typing_text, presence_text
 from desktop.net.worker_thread import shutdown_deadline
 from desktop.security_menu import SecurityMenu
 from desktop.settings import AppSettings
@@ -90,6 +92,7 @@ class ChatSession(QObject):
         chat.connection_state_changed.connect(
             lambda state: window.set_connection_text(CONNECTION_TEXT[state])
         )
+        chat.connection_state_changed.connect(lambda _: self._refresh_header())  # "1 online" counts me
         chat.conversations.total_unread_changed.connect(self._on_unread)
         chat.notify.connect(self.tray.notify)
         chat.error.connect(lambda text: window.statusBar().showMessage(text, 8000))
@@ -99,7 +102,14 @@ class ChatSession(QObject):
         chat.users_found.connect(self._on_users_found)
         chat.sync.caught_up.connect(self._open_last_if_none)
 
+    def _remember_attach_folder(self, folder: str) -> None:
+        self.settings.attach_folder = Path(folder)
+        self.settings.sync()
+
     def start(self) -> None:
+        composer = self.panel.composer
+        composer.attach_folder = self.settings.attach_folder
+        composer.attach_folder_changed.connect(self._remember_attach_folder)
         geometry, splitter = self.settings.window_state()
         if geometry is not None:
             self.window.restoreGeometry(geometry)
@@ -173,16 +183,19 @@ class ChatSession(QObject):
         if conversation is None:
             return
         title = conversation.display_title(self.chat.my_id)
-        typing = self.chat.conversations.typing_text(conversation.id)
+        is_group = conversation.kind == "group"
+        typing = header_typing_text(self.chat.conversations.typing_text(conversation.id), is_group=is_group)
         presence_state, blocked = "", None
-        if conversation.kind == "group":
+        if is_group:
             presence_book = self.chat.room.presence
-            online = sum(
+            others_online = sum(
                 1
                 for m in conversation.members
                 if m.user_id != self.chat.my_id and presence_book.online(m.user_id)
             )
-            subtitle = f"{len(conversation.members)} members" + (f", {online} online" if online else "")
+            subtitle = group_subtitle(
+                len(conversation.members), others_online, me_online=self.chat.connection_state == ONLINE
+            )
         else:
             other = conversation.other_member(self.chat.my_id)
             presence = self.chat.room.presence.get(other.user_id) if other else None

@@ -26,6 +26,7 @@ from desktop.views.multimedia import video_widgets_available
 from desktop.views.open_file_prompt import confirm_open
 
 log = logging.getLogger(__name__)
+PASTED_IMAGE_NAME = "Photo.png"
 
 
 def files_dir_for(cache_file: Path) -> Path:
@@ -109,11 +110,11 @@ class FileSharing(QObject):
         return client_ids
 
     def stage_image(self, image: QImage) -> Path | None:
-        """A pasted image becomes a PNG file of its own, then waits above the composer like any file."""
-        self.outgoing_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path = (
-            self.outgoing_dir / f"pasted-{time.strftime('%Y%m%d-%H%M%S')}-{time.monotonic_ns() % 10**6}.png"
-        )
+        """A pasted image becomes a PNG file of its own, "Photo.png" (in a folder of its own, so pastes never
+        collide), then waits above the composer like any file."""
+        folder = self.outgoing_dir / f"pasted-{time.strftime('%Y%m%d-%H%M%S')}-{time.monotonic_ns() % 10**9}"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = folder / PASTED_IMAGE_NAME
         if not image.save(str(path), "PNG"):
             self._status("The pasted image could not be kept.")
             return None
@@ -125,9 +126,12 @@ class FileSharing(QObject):
             return
         entries = self.chat.state.outbox.entries()
         in_use = {a.local_path for e in entries for a in e.attachments if a.local_path}
-        for path in self.outgoing_dir.iterdir():
-            if str(path) not in in_use and str(path.resolve()) not in in_use:
-                path.unlink(missing_ok=True)
+        for entry in self.outgoing_dir.iterdir():
+            for path in entry.iterdir() if entry.is_dir() else [entry]:  # a paste's folder, or an older file
+                if str(path) not in in_use and str(path.resolve()) not in in_use:
+                    path.unlink(missing_ok=True)
+            if entry.is_dir() and not any(entry.iterdir()):
+                entry.rmdir()
 
     # clicks on files
     def on_attachment(self, row: int, file_index: int, part: str) -> None:

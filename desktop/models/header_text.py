@@ -33,3 +33,18 @@ def typing_text(names: list[str]) -> str:
     if len(names) == 3:
         return f"{names[0]}, {names[1]} and {names[2]} are typing…"
     return f"{names[0]}, {names[1]} and {len(names) - 2} others are typing…"
+
+
+def group_subtitle(member_count: int, others_online: int, *, me_online: bool = True) -> str:
+    """ "3 members, 1 online": I am one of the members and, while connected, one of those online."""
+    online = others_online + (1 if me_online else 0)
+    members = f"{member_count} member" + ("" if member_count == 1 else "s")
+    return f"{members}, {online} online" if online else members
+
+
+def header_typing_text(typing: str, *, is_group: bool) -> str:
+    """The header's line for ``typing`` (the list's "Bob is typing…"): in a 1:1 the header already names
+    the other person, so "typing…" says it all."""
+    if not typing:
+        return ""
+    return typing if is_group else "typing…"
