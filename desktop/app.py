@@ -12,7 +12,6 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
-from desktop.chat_session import ChatSession
 from desktop.config import APP_NAME, DEFAULT_SERVER_URL, ClientConfig
 from desktop.controller.password_reset import PasswordResetController
 from desktop.controller.sign_in import SignInController, default_rest_factory
@@ -20,6 +19,7 @@ from desktop.credentials import make_credential_store
 from desktop.domain.account import Account
 from desktop.net.events import EventListener
 from desktop.net.worker_thread import shutdown_deadline
+from desktop.session import ChatSession
 from desktop.settings import AppSettings
 from desktop.version import __version__
 from desktop.views.about_dialog import AboutDialog
@@ -99,7 +99,7 @@ class DesktopApp(QObject):
             reset.failed.connect(dialog.show_error),
             reset.reset_done.connect(lambda who: self._password_was_reset(dialog, who)),
         ]
-        dialog.finished.connect(lambda _: [reset.disconnect(c) for c in connections])
+        dialog.finished.connect(lambda _: [QObject.disconnect(c) for c in connections])
         self.reset_dialog = dialog
         dialog.open()
         return dialog
@@ -126,7 +126,7 @@ class DesktopApp(QObject):
         )
         self.chat_session.log_out_requested.connect(self.sign_in.sign_out)
         self.chat_session.ended.connect(self.sign_in.session_ended)
-        self.chat_session.chat.profile_changed.connect(self.sign_in.update_user)  # the stored copy too
+        self.chat_session.user_changed.connect(self.sign_in.update_user)  # the stored copy too
         self.chat_session.start()
         account_menu = self.chat_session.window.account_menu
         account_menu.addSeparator()
@@ -165,7 +165,7 @@ class DesktopApp(QObject):
     def _open_from_notification(self, conversation_id: int) -> None:
         if self.chat_session is not None:
             self._raise_window()
-            self.chat_session.chat.open_conversation(conversation_id)
+            self.chat_session.open_conversation(conversation_id)
 
     def shutdown(self) -> None:
         """Every worker thread is told to stop and waited for until one shared deadline, SHUTDOWN_WAIT

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from typing import TYPE_CHECKING
+
+from server.version import __version__ as __version__
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from server.config import Config
+    from server.context import AppContext
+    from server.db import Database
 
 
 def _green_psycopg() -> None:
@@ -17,61 +26,81 @@ def _green_psycopg() -> None:
         psycogreen.gevent.patch_psycopg()
 
 
-def create_app(config=None, *, database=None):
+def build_context(config: Config, database: Database | None = None) -> AppContext:
+    """Everything the services need, for one process: made by each app, and by the gunicorn master for its
+    presence sweep. ``database`` lets a caller bring its own pool."""
+    from server.context import AppContext
+    from server.db import Database
+    from server.files.store import open_store
+    from server.services import presence
+    from server.services.broker import PostgresBroker
+    from server.services.file_purge import PURGE_EVERY_SECONDS
+    from server.services.live import Hub
+    from server.services.preview_slots import PreviewSlots
+    from server.services.schedule import Schedule
+    from server.services.throttle import PRUNE_EVERY_SECONDS
+
+    if not config.database_url:
+        raise RuntimeError("create_app needs a database URL (python -m server starts an embedded one)")
+    context = AppContext(
+        config=config,
+        db=database or Database(config.database_url, config.db_pool_size),
+        broker=PostgresBroker(config.database_url),
+        store=open_store(config.data_dir),
+        preview_slots=PreviewSlots(config.preview_jobs),
+        purge_schedule=Schedule(PURGE_EVERY_SECONDS),
+        prune_schedule=Schedule(PRUNE_EVERY_SECONDS),
+    )
+    context.hub = Hub(context, presence.instance_of(config))
+    return context
+
+
+def create_app(config: Config | None = None, *, database: Database | None = None) -> Flask:
     """Build the app. ``config`` defaults to the environment; ``database`` lets tests share a pool."""
     from flask import Flask
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from server import file_wrapper
-    from server.api import api
-    from server.api.events import sock
+    from server.api import accounts, conversations, events, files, messages, meta, security
+    from server.api import context as api_context
     from server.api.files import FileIdConverter
-    from server.api.meta import health
+    from server.api.json_answers import JsonAnswers
     from server.api.routing import IdConverter
     from server.body_timeout import BodyDeadline
     from server.config import Config
-    from server.context import AppContext
-    from server.db import Database
     from server.errors import register_error_handlers
     from server.limits import MAX_JSON_BYTES
-    from server.services import presence
-    from server.services.broker import PostgresBroker
-    from server.services.live import Hub
 
     _green_psycopg()
     config = config or Config.from_env()
-    if not config.database_url:
-        raise RuntimeError("create_app needs a database URL (python -m server starts an embedded one)")
+    context = build_context(config, database)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_JSON_BYTES
     app.config["SOCK_SERVER_OPTIONS"] = {
         "ping_interval": config.ws_ping_interval,
         "max_message_size": 64 * 1024,
     }
-    app.json.sort_keys = False
-    app.json.ensure_ascii = False
-    app.json.compact = True
+    app.json = JsonAnswers(app)
     app.url_map.converters["id"] = IdConverter
     app.url_map.converters["file_id"] = FileIdConverter
     app.url_map.strict_slashes = False
-    app.wsgi_app = BodyDeadline(app.wsgi_app, config.body_timeout_seconds)
+    # WSGI middleware goes around app.wsgi_app, as Flask documents it; mypy sees a method being replaced.
+    app.wsgi_app = BodyDeadline(app.wsgi_app, config.body_timeout_seconds)  # type: ignore[method-assign]
     file_wrapper.install(app)
     if config.proxy_hops:
-        app.wsgi_app = ProxyFix(
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=config.proxy_hops, x_proto=config.proxy_hops, x_host=config.proxy_hops
         )
 
-    db = database or Database(config.database_url, config.db_pool_size)
-    broker = PostgresBroker(config.database_url)
-    hub = Hub(db, broker, presence.instance_of(config))
-    app.extensions["chatidk"] = AppContext(config=config, db=db, broker=broker, hub=hub)
+    api_context.install(app, context)
 
     register_error_handlers(app)
     if config.access_log:
         from server import request_log
 
         request_log.install(app)
-    app.register_blueprint(api)
-    app.register_blueprint(health)
-    sock.init_app(app)
+    for routes in (accounts, conversations, events, files, messages, meta, security):
+        app.register_blueprint(routes.bp)
+    app.register_blueprint(meta.health)
+    events.sock.init_app(app)
     return app

@@ -14,15 +14,10 @@ import socket
 import time
 from collections.abc import Callable, Iterable
 
-from server.errors import ApiError
+from server.errors import RequestTimeout
 
 PACE_BYTES = 256 * 1024
 _TIMED_OUT = "chatidk.body_timed_out"
-
-
-class BodyTimeout(ApiError):
-    status = 408
-    code = "request_timeout"
 
 
 def _gevent_timeout():
@@ -64,7 +59,7 @@ class DeadlineReader:
 
     def _give_up(self):
         self._environ[_TIMED_OUT] = True
-        raise BodyTimeout(
+        raise RequestTimeout(
             f"the request body arrived too slowly (at least {PACE_BYTES // 1024} KiB every "
             f"{self._seconds:g} seconds); try again on a better connection"
         )

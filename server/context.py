@@ -1,15 +1,35 @@
-"""What the services need from the running app (settings, database, broker, hub), reachable from a request."""
+"""What the services need from the running app: settings, database, broker, file store, and the live hub.
+
+A leaf of the import graph: the hub is named by the protocol its callers use (the WebSocket route, the
+tests), so that the hub and the services it calls (presence) can take an ``AppContext`` without a cycle.
+One is built per process by the app factory (``server.build_context``); the api layer reaches it through
+``server.api.context.ctx()``. Everything that lives as long as the process lives here, not in module globals.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from flask import current_app
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from server.config import Config
 from server.db import Database
+from server.files.store import FileStore
 from server.services.broker import Broker
-from server.services.live import Hub
+from server.services.live_sockets import Connection
+from server.services.preview_slots import PreviewSlots
+from server.services.schedule import Schedule
+
+
+class LiveHub(Protocol):
+    """The sockets of this process (server/services/live.py)."""
+
+    def connect(self, user_id: int, session_id: int) -> Connection: ...
+
+    def disconnect(self, conn: Connection) -> None: ...
+
+    def client_frame(self, conn: Connection, frame: dict) -> None: ...
+
+    def stop(self) -> None: ...
 
 
 @dataclass
@@ -17,8 +37,8 @@ class AppContext:
     config: Config
     db: Database
     broker: Broker
-    hub: Hub
-
-
-def ctx() -> AppContext:
-    return current_app.extensions["chatidk"]
+    store: FileStore
+    preview_slots: PreviewSlots
+    purge_schedule: Schedule  # unsent uploads and leftover bytes (services/file_purge.py)
+    prune_schedule: Schedule  # spent throttle counts, expired sessions (services/accounts.housekeeping)
+    hub: LiveHub = field(init=False)  # built from this context, then set by build_context

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import ClassVar
 
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
@@ -13,8 +14,18 @@ log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
-    status = 400
-    code = "bad_request"
+    """A client error: its HTTP status and code are declared by each subclass, ``class X(ApiError,
+    status=…, code=…)``; the message says what to change."""
+
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "bad_request"
+
+    def __init_subclass__(cls, *, status: int | None = None, code: str | None = None) -> None:
+        super().__init_subclass__()
+        if status is not None:
+            cls.status = status
+        if code is not None:
+            cls.code = code
 
     def __init__(self, message: str, *, field: str | None = None, headers: dict[str, str] | None = None):
         super().__init__(message)
@@ -29,38 +40,37 @@ class ApiError(Exception):
         return {"error": error}
 
 
-class BadJson(ApiError):
-    code = "bad_json"
+class BadJson(ApiError, code="bad_json"): ...
 
 
-class InvalidField(ApiError):
-    code = "invalid_field"
+class InvalidField(ApiError, code="invalid_field"): ...
 
 
-class Unauthorized(ApiError):
-    status = 401
-    code = "unauthorized"
+class Unauthorized(ApiError, status=401, code="unauthorized"): ...
 
 
-class Forbidden(ApiError):
-    status = 403
-    code = "forbidden"
+class Forbidden(ApiError, status=403, code="forbidden"): ...
 
 
-class NotFound(ApiError):
-    status = 404
-    code = "not_found"
+class NotFound(ApiError, status=404, code="not_found"): ...
 
 
-class Conflict(ApiError):
-    status = 409
-    code = "conflict"
+class RequestTimeout(ApiError, status=408, code="request_timeout"): ...  # a body too slow (body_timeout.py)
 
 
-class TooManyRequests(ApiError):
-    status = 429
-    code = "too_many_requests"
+class Conflict(ApiError, status=409, code="conflict"): ...
 
+
+class PayloadTooLarge(ApiError, status=413, code="payload_too_large"): ...
+
+
+class QuotaExceeded(ApiError, status=413, code="quota_exceeded"): ...
+
+
+class UnsupportedMediaType(ApiError, status=415, code="unsupported_media_type"): ...
+
+
+class TooManyRequests(ApiError, status=429, code="too_many_requests"):
     def __init__(self, message: str, retry_after: int):
         super().__init__(message, headers={"Retry-After": str(retry_after)})
         self.retry_after = retry_after
@@ -71,15 +81,11 @@ class TooManyRequests(ApiError):
         return body
 
 
+# The code of an HTTP error raised by Flask or werkzeug themselves: the code of our own error of that status.
 _HTTP_CODES = {
-    400: "bad_request",
-    401: "unauthorized",
-    404: "not_found",
-    405: "method_not_allowed",
-    413: "payload_too_large",
-    415: "unsupported_media_type",
-    429: "too_many_requests",
-}
+    error.status: error.code
+    for error in (ApiError, Unauthorized, NotFound, PayloadTooLarge, UnsupportedMediaType, TooManyRequests)
+} | {405: "method_not_allowed"}
 
 
 def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None):

@@ -12,7 +12,7 @@ from typing import IO
 
 from werkzeug.wsgi import FileWrapper
 
-from server.services.blocking import run_blocking
+from server.offload import run_blocking
 
 BLOCK_BYTES = 256 * 1024
 

@@ -1,7 +1,7 @@
 """Serve the app with gunicorn's gevent worker: one greenlet per WebSocket, so thousands stay open cheaply.
 
 gthread would hold an OS thread per open socket; gevent holds a few kilobytes. psycopg2 is made cooperative in
-each worker by create_app (psycogreen), and bcrypt runs in gevent's thread pool (services/blocking.py).
+each worker by create_app (psycogreen), and bcrypt runs in gevent's thread pool (server/offload.py).
 
 The settings live here only: `python -m server` runs gunicorn in-process with them, and
 packaging/server/gunicorn.conf.py (gunicorn under systemd) takes them from here too.
@@ -96,9 +96,9 @@ def _sweep_presence_of_predecessors() -> None:
     show their users offline now. In the master, before the first worker; its connection closed again."""
     from psycopg2.extensions import make_dsn
 
+    from server import build_context
     from server.db import Database
     from server.services import presence
-    from server.services.broker import PostgresBroker
 
     config = Config.from_env()
     if not config.database_url:
@@ -106,7 +106,7 @@ def _sweep_presence_of_predecessors() -> None:
     db = Database(make_dsn(config.database_url, connect_timeout=10), 1)  # never holds up the workers long
     try:
         swept = presence.sweep_predecessors(
-            db, PostgresBroker(config.database_url), presence.instance_of(config), os.getpid()
+            build_context(config, db), presence.instance_of(config), os.getpid()
         )
         if swept:
             log.info("%d people were online through the previous run of this server: now offline", swept)

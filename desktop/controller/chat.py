@@ -15,12 +15,15 @@ from desktop.controller.errors import SESSION_ENDED, describe_error
 from desktop.controller.live_room import LiveRoom
 from desktop.controller.live_sync import LiveSync
 from desktop.controller.outbox_sender import OutboxSender
+from desktop.controller.profile import Profile
 from desktop.controller.state import ChatState
 from desktop.domain.records import FAILED, SENDING, Conversation, Message, utc_now
 from desktop.models.conversations import ConversationFilterModel, ConversationListModel
+from desktop.models.header_text import Header, conversation_header
 from desktop.models.messages import MessageListModel
 from desktop.net.http import ApiError
 from desktop.net.rest_worker import RestDispatcher, ScopedRest
+from desktop.net.transfers import TransferService
 from desktop.net.worker_thread import shutdown_deadline
 
 log = logging.getLogger(__name__)
@@ -31,26 +34,39 @@ ONLINE, CONNECTING, RECONNECTING = "online", "connecting", "reconnecting"
 
 
 class ChatController(QObject):
-    """Signals: connection_state_changed(str), conversation_opened(int), conversation_closed(),
-    notify(int, str, str), error(str), profile_changed(dict), session_ended(str), users_found(list),
-    account_deleted()."""
+    """``profile`` is my account (name, picture, privacy); ``security`` and ``blocks`` the account menu's
+    controllers. Signals: connection_state_changed(str), conversation_opened(int), conversation_closed(),
+    notify(int, str, str), error(str), notice(str), profile_changed(dict), session_ended(str),
+    users_found(list), account_deleted(); conversation_changed(int) — a conversation's title or members;
+    caught_up() — the socket's catch-up is done; header_changed() — presence, typing in the open
+    conversation or the block list changed what its header says; total_unread_changed(int)."""
 
     connection_state_changed = Signal(str)
     conversation_opened = Signal(int)
     conversation_closed = Signal()
     notify = Signal(int, str, str)
     error = Signal(str)
+    notice = Signal(str)
     profile_changed = Signal(dict)
     session_ended = Signal(str)
     users_found = Signal(list)
     account_deleted = Signal()
+    conversation_changed = Signal(int)
+    caught_up = Signal()
+    header_changed = Signal()
+    total_unread_changed = Signal(int)
 
     def __init__(
-        self, user: dict, rest: RestDispatcher, listener, history: HistoryCache, outbox: Outbox
+        self,
+        user: dict,
+        dispatcher: RestDispatcher,
+        listener,
+        history: HistoryCache,
+        outbox: Outbox,
+        transfers: TransferService,
     ) -> None:
         super().__init__()
-        self.user = dict(user)
-        self.rest = ScopedRest(rest, on_refused=self.session_refused)
+        self.rest = ScopedRest(dispatcher, on_refused=self.session_refused)
         rest = self.rest
         self.listener = listener
         conversations = ConversationListModel(my_id=user["id"], parent=self)
@@ -64,13 +80,12 @@ class ChatController(QObject):
         self.conversation_list = ConversationFilterModel(self)
         self.conversation_list.setSourceModel(conversations)
         self.sync = LiveSync(self.state, rest, self)
-        self.sync.user_updated.connect(self._on_user_updated)
-        self.room = LiveRoom(self.state, rest, listener, self)
         self.blocks = BlockList(rest, self)
+        self.room = LiveRoom(self.state, rest, listener, self, is_muted=self._is_muted)
         self.blocks.changed.connect(self._on_blocks_changed)
-        self.room.is_muted = self._is_muted
         self.security = AccountSecurity(rest, self)
-        self.security.profile_changed.connect(self._on_profile)
+        self.profile = Profile(user, rest, transfers, self)
+        self._wire_profile()
         self.outbox_sender = OutboxSender(rest, outbox, self)
         self.connection_state = CONNECTING
         self._ended = False
@@ -93,6 +108,25 @@ class ChatController(QObject):
         # runs queued on the UI thread.
         listener.disconnected.connect(self._on_disconnected)
         listener.unauthorized.connect(self.session_refused)
+        self._forward_to_the_session()
+
+    def _wire_profile(self) -> None:
+        """Every new Me reaches Profile; what it says reaches the session through this controller."""
+        self.profile.changed.connect(self.profile_changed)
+        self.profile.error.connect(self.error)
+        self.profile.notice.connect(self.notice)
+        self.profile.last_seen_privacy_changed.connect(self.room.refresh_presence)
+        self.sync.user_updated.connect(self.profile.apply_public)
+        self.security.profile_changed.connect(self.profile.apply)
+
+    def _forward_to_the_session(self) -> None:
+        """The session hears these from the chat itself, never from its parts."""
+        self.sync.caught_up.connect(self.caught_up)
+        self.sync.conversation_changed.connect(self.conversation_changed)
+        self.state.conversations.total_unread_changed.connect(self.total_unread_changed)
+        self.room.presence_changed.connect(lambda _: self.header_changed.emit())
+        self.room.typing_changed.connect(self._on_typing_changed)
+        self.blocks.changed.connect(self.header_changed)
 
     @property
     def messages(self) -> MessageListModel:
@@ -101,6 +135,11 @@ class ChatController(QObject):
     @property
     def conversations(self) -> ConversationListModel:
         return self.state.conversations
+
+    @property
+    def user(self) -> dict:
+        """My account as the server last described it (the Me object)."""
+        return self.profile.user
 
     @property
     def my_id(self) -> int:
@@ -112,7 +151,7 @@ class ChatController(QObject):
         self.state.conversations.reset(self.state.history.conversations())
         self.listener.start()
         self.outbox_sender.kick()
-        self.rest.call(lambda api: api.me(), self._on_profile, self._background_failed)
+        self.profile.refresh()
 
     def shutdown(self, deadline: float | None = None) -> None:
         """Nothing more reaches the cache; the listener and any export download are waited for until
@@ -128,6 +167,7 @@ class ChatController(QObject):
         if state != self.connection_state:
             self.connection_state = state
             self.connection_state_changed.emit(state)
+            self.header_changed.emit()  # a group's "1 online" counts me while I am connected
 
     def _on_event(self, event: dict) -> None:
         if not self.rest.closed:  # an event queued just before shutdown must not reach the closed cache
@@ -168,21 +208,11 @@ class ChatController(QObject):
         else:
             log.info("a call failed while offline: %s", error)
 
-    def _on_profile(self, user: dict) -> None:
-        hid_before = self.user.get("hide_last_seen")
-        self.user = dict(user)
-        self.profile_changed.emit(self.user)
-        if "hide_last_seen" in user and hid_before is not None and user["hide_last_seen"] != hid_before:
-            self.room.refresh_presence()  # hiding mine hides theirs from me too
-
-    def _on_user_updated(self, user: dict) -> None:
-        """My name or picture changed on another device: a User, so the Me-only fields are kept."""
-        if user.get("id") == self.my_id:
-            fields = ("username", "display_name", "avatar")
-            self.user.update({key: user[key] for key in fields if key in user})
-            self.profile_changed.emit(self.user)
-
     # the open conversation
+    @property
+    def open_conversation_id(self) -> int | None:
+        return self.state.open_conversation_id
+
     def open_conversation(self, conversation_id: int) -> None:
         state = self.state
         conversation = state.conversations.get(conversation_id)
@@ -215,6 +245,28 @@ class ChatController(QObject):
             return None
         return self.state.conversations.get(self.state.open_conversation_id)
 
+    def open_header(self) -> Header | None:
+        """What the open conversation's header says now; None when no conversation is open."""
+        conversation = self.open_conversation_record()
+        if conversation is None:
+            return None
+        return conversation_header(
+            conversation,
+            self.my_id,
+            self.state.conversations.typing_text(conversation.id),
+            self.room.presence.get,
+            self.blocks.is_blocked,
+            me_online=self.connection_state == ONLINE,
+        )
+
+    def _on_typing_changed(self, conversation_id: int) -> None:
+        if conversation_id == self.state.open_conversation_id:
+            self.header_changed.emit()
+
+    def set_idle(self, idle: bool) -> None:
+        """The user is away from the keyboard (or back): others see "away"."""
+        self.room.set_idle(idle)
+
     def set_viewing(self, viewing: bool) -> None:
         """The view reports whether the user sees the newest message (window active, scrolled to the end)."""
         self.state.viewing = viewing
@@ -244,6 +296,8 @@ class ChatController(QObject):
 
     def _fetch_older(self, before_seq: int) -> None:
         conversation_id = self.state.open_conversation_id
+        if conversation_id is None:  # closed meanwhile: nobody is scrolling back
+            return
 
         def done(page: dict) -> None:
             messages = [Message.from_json(m) for m in page["messages"]]
@@ -271,6 +325,22 @@ class ChatController(QObject):
         self.outbox_sender.kick()
         self.room.message_sent(conversation_id)
         return True
+
+    def kick_outbox(self) -> None:
+        """An entry became ready to send (its files are uploaded, or it was retried)."""
+        self.outbox_sender.kick()
+
+    def is_being_sent(self, client_id: str) -> bool:
+        """The message is on its way to the server: too late to cancel it."""
+        return self.outbox_sender.in_flight == client_id
+
+    def message_sent(self, conversation_id: int) -> None:
+        """A message (text or files) left the composer: I am no longer typing there."""
+        self.room.message_sent(conversation_id)
+
+    def local_files_in_outbox(self) -> set[str]:
+        """The paths of files waiting in the outbox to be uploaded or sent."""
+        return {a.local_path for e in self.state.outbox.entries() for a in e.attachments if a.local_path}
 
     def _on_blocks_changed(self) -> None:
         hidden = self.blocks.hidden_in_groups()
@@ -372,7 +442,7 @@ class ChatController(QObject):
 
     # account
     def update_profile(self, **fields: object) -> None:
-        self.rest.call(lambda api: api.update_me(**fields), self._on_profile, self._report)
+        self.profile.update(**fields)
 
     def delete_account(self, password: str, on_error: Callable[[str], None]) -> None:
         def failed(error: Exception) -> None:

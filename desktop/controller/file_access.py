@@ -34,7 +34,7 @@ def _media_name(attachment: Attachment) -> str:
     if not is_file_id(attachment.id):
         raise BadFileId(repr(attachment.id)[:80])
     suffix = Path(attachment.name).suffix.lower()
-    return str(attachment.id) + (suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else "")
+    return attachment.file_id + (suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else "")
 
 
 class FileAccess(QObject):
@@ -81,11 +81,11 @@ class FileAccess(QObject):
             path.touch()
             on_ready(path)
             return
-        waiting = self._waiting.setdefault(attachment.id, [])
+        file_id = attachment.file_id
+        waiting = self._waiting.setdefault(file_id, [])
         waiting.append(on_ready)
         if len(waiting) > 1:
             return  # already on its way
-        file_id = attachment.id
         self.media.set_download(file_id, 0.0)
         self.transfers.download(
             f"dl:{file_id}",
@@ -119,10 +119,11 @@ class FileAccess(QObject):
         destination = Path(destination)
 
         def copy(source: Path) -> None:
-            self.transfers.downloads.call(
+            self.transfers.call(
                 lambda _api: shutil.copyfile(source, destination),
                 lambda _: self.saved.emit(str(destination)),
                 lambda error: self.failed.emit(f"Could not save {destination.name}: {error}"),
+                queue="downloads",
             )
 
         self.local_copy(attachment, copy)

@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Signal
 from desktop.controller.state import ChatState
 from desktop.domain.records import Conversation, Message
 from desktop.models.file_labels import one_line
-from desktop.net.rest_worker import RestDispatcher
+from desktop.net.rest_worker import Rest
 
 log = logging.getLogger(__name__)
 CATCH_UP_PAGE = 200
@@ -25,7 +25,7 @@ class LiveSync(QObject):
     conversation_left = Signal(int)
     user_updated = Signal(dict)
 
-    def __init__(self, state: ChatState, rest: RestDispatcher, parent: QObject | None = None) -> None:
+    def __init__(self, state: ChatState, rest: Rest, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.state = state
         self.rest = rest
@@ -93,7 +93,7 @@ class LiveSync(QObject):
         messages = [Message.from_json(m) for m in page["messages"]]
         self._store_confirmed(messages, live=False)
         if page.get("has_more") and messages:
-            self.fetch_after(conversation_id, messages[-1].seq)
+            self.fetch_after(conversation_id, messages[-1].confirmed_seq)
         self._maybe_done()
 
     def fetch_latest(self, conversation_id: int) -> None:
@@ -137,7 +137,7 @@ class LiveSync(QObject):
             self._store_confirmed([Message.from_json(event["message"])], live=False)
         elif kind in ("conversation.created", "conversation.updated", "member.added"):
             self.upsert_conversation(event["conversation"])
-        elif kind == "member.removed":
+        elif kind == "member.removed" and conversation_id is not None:
             if event.get("user_id") == self.state.my_id or "conversation" not in event:
                 self.leave(conversation_id)
             else:
@@ -156,7 +156,7 @@ class LiveSync(QObject):
         if state.conversations.get(message.conversation_id) is None:
             self.refresh_conversation(message.conversation_id)
         newest = state.history.newest_seq(message.conversation_id)
-        if newest is not None and message.seq > newest + 1:
+        if newest is not None and message.confirmed_seq > newest + 1:
             self.fetch_after(message.conversation_id, newest)  # a gap: fill it, the merge drops overlaps
         self._store_confirmed([message], live=True)
 

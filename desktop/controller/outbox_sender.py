@@ -11,7 +11,7 @@ from desktop.controller.errors import describe_error
 from desktop.domain.records import Message
 from desktop.net.events import backoff_delays
 from desktop.net.http import ApiError, ServerUnreachable
-from desktop.net.rest_worker import RestDispatcher
+from desktop.net.rest_worker import Rest
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ class OutboxSender(QObject):
     delivered = Signal(object)
     failed = Signal(str, str)
 
-    def __init__(self, rest: RestDispatcher, outbox, parent: QObject | None = None) -> None:
+    def __init__(self, rest: Rest, outbox, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rest = rest
         self.outbox = outbox

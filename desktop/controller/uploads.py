@@ -92,7 +92,7 @@ class UploadController(QObject):
             client_ids.append(entry.client_id)
             self._upload_next(entry)
         if client_ids:
-            self.chat.room.message_sent(conversation_id)
+            self.chat.message_sent(conversation_id)
         return client_ids
 
     def resume(self) -> None:
@@ -107,7 +107,7 @@ class UploadController(QObject):
             return
         missing = next((i for i, a in enumerate(entry.attachments) if not a.uploaded), None)
         if missing is None:
-            self.chat.outbox_sender.kick()
+            self.chat.kick_outbox()
             return
         attachment = entry.attachments[missing]
         client_id = entry.client_id
@@ -202,7 +202,7 @@ class UploadController(QObject):
         self.state.messages.set_pending_state(client_id, SENDING)
         entry.failed = False
         if entry.ready:
-            self.chat.outbox_sender.kick()
+            self.chat.kick_outbox()
         else:
             self._upload_next(entry)
 
@@ -214,7 +214,7 @@ class UploadController(QObject):
         """Stop a message with files before it is sent: no message, no uploaded file left. False once the
         message itself is on its way (it will arrive; delete it then)."""
         entry = self.state.outbox.get(client_id)
-        if entry is None or self.chat.outbox_sender.in_flight == client_id:
+        if entry is None or self.chat.is_being_sent(client_id):
             return False
         waiting = self._cancelling.setdefault(client_id, set())
         for index in range(len(entry.attachments)):

@@ -40,6 +40,13 @@ class Attachment:
     local_path: str | None = None
 
     @property
+    def file_id(self) -> str:
+        """The server's id of an uploaded file; asking one not uploaded yet is a bug."""
+        if self.id is None:
+            raise ValueError(f"{self.name} is not uploaded yet: it has no id")
+        return self.id
+
+    @property
     def uploaded(self) -> bool:
         return self.id is not None
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from desktop.domain.presence import AWAY, ONLINE, Presence
+from desktop.domain.records import Conversation
 from desktop.models.time_labels import clock_time, day_label
 
 
@@ -48,3 +52,51 @@ def header_typing_text(typing: str, *, is_group: bool) -> str:
     if not typing:
         return ""
     return typing if is_group else "typing…"
+
+
+@dataclass(frozen=True)
+class Header:
+    """What the open conversation's header shows (the arguments of ChatPanel.set_header)."""
+
+    title: str
+    subtitle: str
+    is_group: bool
+    presence: str = ""
+    typing: bool = False
+    blocked: bool | None = None  # a 1:1 with someone not deleted: whether I blocked them; else None
+
+
+def conversation_header(
+    conversation: Conversation,
+    my_id: int,
+    typing: str,
+    presence_of: Callable[[int], Presence | None],
+    is_blocked: Callable[[int], bool],
+    *,
+    me_online: bool = True,
+) -> Header:
+    """A group counts its members and who of them is online (me too, while connected); a 1:1 tells the
+    other's presence or handle. Someone typing outranks both ("typing…" alone in a 1:1)."""
+    title = conversation.display_title(my_id)
+    is_group = conversation.kind == "group"
+    typing = header_typing_text(typing, is_group=is_group)
+    if is_group:
+        others_online = sum(
+            1
+            for m in conversation.members
+            if m.user_id != my_id and (p := presence_of(m.user_id)) is not None and p.state == ONLINE
+        )
+        subtitle = group_subtitle(len(conversation.members), others_online, me_online=me_online)
+        return Header(title, typing or subtitle, is_group=True, typing=bool(typing))
+    other = conversation.other_member(my_id)
+    presence = presence_of(other.user_id) if other else None
+    handle = f"@{other.username}" if other and other.username else ""
+    blocked = is_blocked(other.user_id) if other is not None and not other.deleted else None
+    return Header(
+        title,
+        typing or presence_text(presence) or handle,
+        is_group=False,
+        presence=presence.state if presence else "",
+        typing=bool(typing),
+        blocked=blocked,
+    )

@@ -6,7 +6,7 @@ import bisect
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from desktop.domain.attachments import Attachment
 from desktop.domain.records import FAILED, SENDING, SENT, Message
@@ -78,7 +78,7 @@ class MessageListModel(QAbstractListModel):
         self._read_positions = dict(read_positions or {})
         self._hidden_senders = set(hidden_senders)
         self._revealed = set()
-        self._rows = sorted(confirmed, key=lambda m: m.seq) + list(pending)
+        self._rows = sorted(confirmed, key=lambda m: m.confirmed_seq) + list(pending)
         self._seqs = [m.seq for m in self._rows if m.seq is not None]
         self._older_loader = older_loader
         self._waiting_for_server = False
@@ -175,9 +175,9 @@ class MessageListModel(QAbstractListModel):
             return f"{who}, {clock_time(message.created_at)}: {self.data(index)}{files}"
         return None
 
-    def roleNames(self) -> dict[int, bytes]:
+    def roleNames(self) -> dict[int, QByteArray]:
         names = super().roleNames()
-        names.update({int(role): role.name.lower().encode() for role in MessageRole})
+        names.update({int(role): QByteArray(role.name.lower().encode()) for role in MessageRole})
         return names
 
     # read receipts and hidden senders
@@ -277,9 +277,9 @@ class MessageListModel(QAbstractListModel):
         return self.has_older()
 
     def fetchMore(self, parent: AnyIndex) -> None:
-        if not self.canFetchMore(parent):
-            return
         oldest = self.oldest_seq()
+        if not self.canFetchMore(parent) or oldest is None:  # canFetchMore means rows with seqs
+            return
         # Pages grow with what is loaded (up to MAX_PAGE): every insert relays out all rows, so scrolling far
         # back costs a few dozen relayouts, not thousands.
         count = min(MAX_PAGE, max(self.page_size, len(self._rows) // 2))
@@ -294,12 +294,14 @@ class MessageListModel(QAbstractListModel):
         """A page of history just before the oldest row (from the cache or the server)."""
         self._waiting_for_server = False
         oldest = self.oldest_seq()
-        older = sorted((m for m in messages if oldest is None or m.seq < oldest), key=lambda m: m.seq)
+        older = sorted(
+            (m for m in messages if oldest is None or m.confirmed_seq < oldest), key=lambda m: m.confirmed_seq
+        )
         if not older:
             return
         self.beginInsertRows(QModelIndex(), 0, len(older) - 1)
         self._rows[0:0] = older
-        self._seqs[0:0] = [m.seq for m in older]
+        self._seqs[0:0] = [m.confirmed_seq for m in older]
         self.endInsertRows()
         self._refresh_row(len(older))
 
@@ -326,14 +328,14 @@ class MessageListModel(QAbstractListModel):
                 continue  # older than what is shown: fetchMore brings it in order
             self.beginInsertRows(QModelIndex(), position, position)
             self._rows.insert(position, message)
-            self._seqs.insert(position, message.seq)
+            self._seqs.insert(position, message.confirmed_seq)
             self.endInsertRows()
             self._refresh_row(position + 1)
 
     def _confirm(self, pending_row: int, position: int, message: Message) -> None:
         if pending_row == position:  # the usual case: first pending becomes the newest confirmed, in place
             self._rows[position] = message
-            self._seqs.insert(position, message.seq)
+            self._seqs.insert(position, message.confirmed_seq)
             self._refresh_row(position)
             return
         self.beginRemoveRows(QModelIndex(), pending_row, pending_row)
@@ -341,7 +343,7 @@ class MessageListModel(QAbstractListModel):
         self.endRemoveRows()
         self.beginInsertRows(QModelIndex(), position, position)
         self._rows.insert(position, message)
-        self._seqs.insert(position, message.seq)
+        self._seqs.insert(position, message.confirmed_seq)
         self.endInsertRows()
         self._refresh_row(position + 1)
 

@@ -192,7 +192,8 @@ class EventListener(QObject):
             pending = getattr(ws.sock, "pending", lambda: 0)() if ws.sock else 0
             readable: list = []
             if not pending:
-                readable, _, _ = select.select([ws.sock, self._wake_reader], [], [], 1.0)
+                watched: list = [ws.sock, self._wake_reader]  # ws.sock: set while connected
+                readable, _, _ = select.select(watched, [], [], 1.0)
             if self._wake_reader in readable:
                 self._drain_wake()
                 readable.remove(self._wake_reader)

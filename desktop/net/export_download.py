@@ -15,8 +15,8 @@ from desktop.net.worker_thread import SignalGate, join_until
 class _DownloadSignals(QObject):
     """Emitted on the download thread. Signals: progress(done, total), finished(int size), failed(error)."""
 
-    progress = Signal("qint64", "qint64")
-    finished = Signal("qint64")
+    progress = Signal("qint64", "qint64")  # type: ignore[arg-type]  # 64-bit: files over 2 GB
+    finished = Signal("qint64")  # type: ignore[arg-type]  # 64-bit: files over 2 GB
     failed = Signal(object)
 
 
@@ -26,8 +26,8 @@ class ExportDownload(QObject):
     Signals: progress(int done, int total) — total 0 when unknown; finished(str path, int size);
     failed(object error) — cancelling fails with TransferCancelled."""
 
-    progress = Signal("qint64", "qint64")
-    finished = Signal(str, "qint64")
+    progress = Signal("qint64", "qint64")  # type: ignore[arg-type]  # 64-bit: files over 2 GB
+    finished = Signal(str, "qint64")  # type: ignore[arg-type]  # 64-bit: files over 2 GB
     failed = Signal(object)
 
     def __init__(self, destination: Path, parent: QObject | None = None) -> None:

@@ -188,9 +188,9 @@ class HttpClient:
         except requests.RequestException as error:
             raise unreachable(error) from error
         if response.status_code >= 400:
-            error = error_from(response, unauthorized)
+            refusal = error_from(response, unauthorized)
             response.close()
-            raise error
+            raise refusal
         return response
 
     def request(

@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from PySide6.QtCore import QObject, Signal
 
@@ -19,6 +19,7 @@ from desktop.net.rest_worker import OnDone, OnError, Operation, RestDispatcher, 
 from desktop.net.worker_thread import SignalGate, shutdown_deadline
 
 PROGRESS_INTERVAL = 0.1  # seconds between progress reports of one transfer
+Queue = Literal["small", "uploads", "downloads"]
 
 
 class Transfer:
@@ -127,9 +128,13 @@ class TransferService(QObject):
         operation: Operation,
         on_done: OnDone = None,
         on_error: OnError = None,
+        *,
+        queue: Queue = "small",
     ) -> None:
-        """A small request (preview, profile picture, delete) on the queue that big transfers never block."""
-        self.small.call(operation, on_done, refusal_ends_session(on_error, self.refused.emit))
+        """A small request (preview, profile picture, delete) on the queue that big transfers never block;
+        or one that sends a body on the "uploads" queue, or works on a downloaded file on "downloads"."""
+        dispatcher = {"small": self.small, "uploads": self.uploads, "downloads": self.downloads}[queue]
+        dispatcher.call(operation, on_done, refusal_ends_session(on_error, self.refused.emit))
 
     def running(self, key: str) -> Transfer | None:
         return self._running.get(key)

@@ -113,8 +113,9 @@ class DevicesDialog(QDialog):
             self.tree.addTopLevelItem(item)
         for column in range(4):
             self.tree.resizeColumnToContents(column)
-        if others:
-            self.tree.setCurrentItem(self.tree.topLevelItem(1))
+        second = self.tree.topLevelItem(1)
+        if others and second is not None:
+            self.tree.setCurrentItem(second)
         self.tree.setFocus()
         self._update_enabled()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -22,6 +22,7 @@ from desktop.models.plain_text import plain_tooltip
 from desktop.models.roles import ConversationRole
 from desktop.views.chat_panel import ChatPanel
 from desktop.views.conversation_delegate import ConversationDelegate
+from desktop.views.shortcuts import add_shortcut
 
 # The window's minimum never depends on what it shows (names, titles, staged files): content elides instead.
 MIN_WIDTH, MIN_HEIGHT = 480, 360
@@ -100,7 +101,8 @@ class MainWindow(QMainWindow):
 
         self.conversation_view = QListView(self)
         self.conversation_view.setModel(conversation_model)
-        self.conversation_view.setItemDelegate(ConversationDelegate(self.conversation_view))
+        self.conversation_delegate = ConversationDelegate(self.conversation_view)
+        self.conversation_view.setItemDelegate(self.conversation_delegate)
         self.conversation_view.setMouseTracking(True)
         self.conversation_view.setFrameShape(QListView.Shape.NoFrame)
         self.conversation_view.setAccessibleName("Conversations")
@@ -144,10 +146,10 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
-        QShortcut(QKeySequence("Ctrl+K"), self, activated=self.jump_requested.emit)
-        QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_chat_requested.emit)
-        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_filter)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self._on_escape)
+        add_shortcut(QKeySequence("Ctrl+K"), self, self.jump_requested.emit)
+        add_shortcut(QKeySequence.StandardKey.New, self, self.new_chat_requested.emit)
+        add_shortcut(QKeySequence("Ctrl+F"), self, self.focus_filter)
+        add_shortcut(QKeySequence(Qt.Key.Key_Escape), self, self._on_escape)
         self.setTabOrder(self.filter_edit, self.conversation_view)
         self.setTabOrder(self.conversation_view, self.chat_panel.composer.edit)
         self._selecting = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QImageReader, QKeySequence, QPainter, QPixmap, QShortcut, QWheelEvent
+from PySide6.QtGui import QImageReader, QKeySequence, QPainter, QPixmap, QWheelEvent
 from PySide6.QtWidgets import (
     QDialog,
     QGraphicsPixmapItem,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.models.file_labels import duration_label
+from desktop.views.shortcuts import add_shortcut
 
 MAX_VIEW_PIXELS = 100_000_000  # the server makes no preview over 50 MP; the viewer shows up to 100 MP
 ZOOM_STEP = 1.25
@@ -95,9 +96,9 @@ class ImageViewer(QDialog):
         layout.addWidget(self.view, 1)
         buttons.setContentsMargins(8, 0, 8, 0)
         layout.addLayout(buttons)
-        QShortcut(QKeySequence.StandardKey.ZoomIn, self, activated=lambda: self.view.zoom(ZOOM_STEP))
-        QShortcut(QKeySequence.StandardKey.ZoomOut, self, activated=lambda: self.view.zoom(1 / ZOOM_STEP))
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_requested.emit)
+        add_shortcut(QKeySequence.StandardKey.ZoomIn, self, lambda: self.view.zoom(ZOOM_STEP))
+        add_shortcut(QKeySequence.StandardKey.ZoomOut, self, lambda: self.view.zoom(1 / ZOOM_STEP))
+        add_shortcut(QKeySequence.StandardKey.Save, self, self.save_requested.emit)
         self.full_size: QSize | None = None
         if preview is not None and not preview.isNull():
             self._show(preview)
@@ -184,8 +185,8 @@ class VideoPlayer(QWidget):
         self.player.mediaStatusChanged.connect(self._on_media_status)
         self.video.videoSink().videoFrameChanged.connect(self._keep_frame)
         self.player.errorOccurred.connect(lambda _error, message: self.failed.emit(message or "cannot play"))
-        QShortcut(QKeySequence(Qt.Key.Key_Space), self, activated=self.toggle)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.close)
+        add_shortcut(QKeySequence(Qt.Key.Key_Space), self, self.toggle)
+        add_shortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
 
     def play(self, path: Path) -> None:
         self.player.setSource(QUrl.fromLocalFile(str(path)))

@@ -15,9 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.records import Conversation
-from desktop.views.people_picker import PeoplePicker
-
-USER_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+from desktop.views.people_picker import USER_ID_ROLE, PeoplePicker
 
 
 class MembersDialog(QDialog):

@@ -214,6 +214,10 @@ class MessageListView(QListView):
         shown = self.bubble_delegate.layout_text(self._option_for(index), index)
         return message_text.copied_text(message_text.utf16_slice(shown, selection[1], selection[2]))
 
+    def _open_link(self, url: str) -> None:
+        if open_link(url):
+            self.link_opened.emit(url)
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._selecting = False
         self._press = None
@@ -268,8 +272,7 @@ class MessageListView(QListView):
             return  # the end of a selection, not a click
         link = self.link_at(event.position().toPoint())
         if link is not None:
-            if open_link(link.url):
-                self.link_opened.emit(link.url)
+            self._open_link(link.url)
             return
         on_file = self.attachment_at(event.position().toPoint())
         if on_file is not None and on_file[0].data(MessageRole.STATE) != FAILED:  # a failed one: retry
@@ -310,14 +313,15 @@ class MessageListView(QListView):
         link = self.link_at(pos)
         if link is not None:
             open_action = QAction("Open link", menu)
-            open_action.triggered.connect(lambda: open_link(link.url) and self.link_opened.emit(link.url))
+            open_action.triggered.connect(lambda: self._open_link(link.url))
             copy_link = QAction("Copy link", menu)
             copy_link.triggered.connect(lambda: QGuiApplication.clipboard().setText(link.url))
             extra += [open_action, copy_link]
-        if extra:
+        if extra and first is None:
+            menu.addActions(extra)
+        elif extra and first is not None:
             menu.insertActions(first, extra)
-            if first is not None:
-                menu.insertSeparator(first)
+            menu.insertSeparator(first)
         on_file = self.attachment_at(pos)
         files = index.data(MessageRole.ATTACHMENTS) or []
         chosen = on_file[1] if on_file is not None else (0 if len(files) == 1 else None)
@@ -327,8 +331,10 @@ class MessageListView(QListView):
             save.triggered.connect(lambda: self.attachment_activated.emit(index.row(), chosen, "save"))
             open_ = QAction("Open with system app", menu)
             open_.triggered.connect(lambda: self.attachment_activated.emit(index.row(), chosen, "open"))
-            menu.insertActions(first, [save, open_])
-            if first is not None:
+            if first is None:
+                menu.addActions([save, open_])
+            else:
+                menu.insertActions(first, [save, open_])
                 menu.insertSeparator(first)
         if not menu.isEmpty():
             menu.exec(self.viewport().mapToGlobal(pos))

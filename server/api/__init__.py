@@ -1,8 +1,5 @@
-"""HTTP and WebSocket routes: parse, authenticate, validate, call a service, answer. No SQL here."""
+"""HTTP and WebSocket routes: parse, authenticate, validate, call a service, answer. No SQL here.
 
-from flask import Blueprint
-
-api = Blueprint("api", __name__, url_prefix="/api/v1")
-
-# The route modules register themselves on ``api`` when imported.
-from server.api import accounts, conversations, events, files, messages, meta, security  # noqa: E402, F401
+Each route module has its own blueprint (``bp``), registered by the app factory (server/__init__.py);
+routing.py is the one way to declare a REST route, context.py the way to the running app's AppContext.
+"""

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from flask import g, request
 
-from server.api import api
 from server.api import schemas as s
-from server.api.routing import endpoint
-from server.context import ctx
+from server.api.context import ctx
+from server.api.routing import blueprint, endpoint
 from server.services import accounts
+
+bp = blueprint("accounts", __name__)
 
 
 @endpoint(
-    api,
+    bp,
     "/accounts",
     "POST",
     summary="Create an account",
@@ -28,7 +29,7 @@ def register(body: s.Register):
 
 
 @endpoint(
-    api,
+    bp,
     "/sessions",
     "POST",
     summary="Log in: a new session and its bearer token",
@@ -43,7 +44,7 @@ def login(body: s.Login):
 
 
 @endpoint(
-    api,
+    bp,
     "/sessions/current",
     "DELETE",
     summary="Log out (revoke this token)",
@@ -57,14 +58,14 @@ def logout():
 
 
 @endpoint(
-    api, "/me", "GET", summary="My account", tag="accounts", responses={200: s.MeEnvelope}, errors=(401,)
+    bp, "/me", "GET", summary="My account", tag="accounts", responses={200: s.MeEnvelope}, errors=(401,)
 )
 def get_me():
     return {"user": accounts.get_me(ctx(), g.user_id)}
 
 
 @endpoint(
-    api,
+    bp,
     "/me",
     "PATCH",
     summary="Change my display name or visibility",
@@ -80,7 +81,7 @@ def update_me(body: s.UpdateMe):
 
 
 @endpoint(
-    api,
+    bp,
     "/me",
     "DELETE",
     summary="Delete my account (password required)",
@@ -95,7 +96,7 @@ def delete_me(body: s.DeleteMe):
 
 
 @endpoint(
-    api,
+    bp,
     "/users",
     "GET",
     summary="Find visible people by name prefix",
@@ -109,7 +110,7 @@ def search_users(query: s.UserSearch):
 
 
 @endpoint(
-    api,
+    bp,
     "/users/<id:user_id>",
     "GET",
     summary="One person I can see",

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from flask import g
 
-from server.api import api
 from server.api import schemas as s
-from server.api.routing import endpoint
-from server.context import ctx
+from server.api.context import ctx
+from server.api.routing import blueprint, endpoint
 from server.errors import InvalidField
 from server.services import conversations
 
+bp = blueprint("conversations", __name__)
+
 
 @endpoint(
-    api,
+    bp,
     "/conversations",
     "POST",
     summary="Open a 1:1 (returns the existing one) or create a group",
@@ -40,7 +41,7 @@ def create_conversation(body: s.CreateConversation):
 
 
 @endpoint(
-    api,
+    bp,
     "/conversations",
     "GET",
     summary="A page of my conversations, most recent activity first; next is the cursor of the next page",
@@ -55,7 +56,7 @@ def list_conversations(query: s.ConversationPage):
 
 
 @endpoint(
-    api,
+    bp,
     "/conversations/<id:conversation_id>",
     "GET",
     summary="One of my conversations",
@@ -68,7 +69,7 @@ def get_conversation(conversation_id: int):
 
 
 @endpoint(
-    api,
+    bp,
     "/conversations/<id:conversation_id>",
     "PATCH",
     summary="Rename a group",
@@ -82,7 +83,7 @@ def rename_conversation(conversation_id: int, body: s.UpdateConversation):
 
 
 @endpoint(
-    api,
+    bp,
     "/conversations/<id:conversation_id>/members",
     "POST",
     summary="Add people to a group",
@@ -96,7 +97,7 @@ def add_members(conversation_id: int, body: s.AddMembers):
 
 
 @endpoint(
-    api,
+    bp,
     "/conversations/<id:conversation_id>/members/<id:user_id>",
     "DELETE",
     summary="Leave a group, or remove a member (owner only)",
@@ -110,7 +111,7 @@ def remove_member(conversation_id: int, user_id: int):
 
 
 @endpoint(
-    api,
+    bp,
     "/conversations/<id:conversation_id>/read",
     "POST",
     summary="Move my read position forward",

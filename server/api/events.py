@@ -8,14 +8,14 @@ import logging
 import threading
 from typing import Literal
 
-from flask import g, request
+from flask import g
 from flask_sock import ConnectionClosed, Sock
 from pydantic import ValidationError
 
-from server.api import api
-from server.api.routing import ENDPOINTS, Endpoint, authenticate_request, describe_error
+from server.api.context import ctx
+from server.api.routing import ENDPOINTS, Endpoint, authenticate_request, blueprint, describe_error
 from server.api.schemas import Id, SendMessage
-from server.context import AppContext, ctx
+from server.context import AppContext
 from server.errors import ApiError, InvalidField
 from server.services import messages
 from server.services.live import Connection
@@ -30,13 +30,13 @@ class SocketSend(SendMessage):
 
 log = logging.getLogger(__name__)
 sock = Sock()
+bp = blueprint("events", __name__)
 
 
-@api.before_request
+@bp.before_request
 def _authenticate_before_upgrade() -> None:
     """A bad token gets a plain 401 before the upgrade, not an open socket that closes at once."""
-    if request.endpoint == "api.events":
-        authenticate_request()
+    authenticate_request()
 
 
 def _send_message(app: AppContext, conn: Connection, data: str) -> None:
@@ -89,7 +89,7 @@ def _read_client_frames(ws, app: AppContext, conn: Connection) -> None:
     conn.close()
 
 
-@sock.route("/events", bp=api)
+@sock.route("/events", bp=bp)
 def events(ws) -> None:
     app = ctx()
     hub = app.hub
@@ -115,7 +115,7 @@ def events(ws) -> None:
 
 ENDPOINTS.append(
     Endpoint(
-        path="/api/v1/events",
+        path=f"{bp.url_prefix}/events",
         method="get",
         summary="Live events over a WebSocket (upgrade with the bearer token; see docs/protocol.md)",
         tag="events",

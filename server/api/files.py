@@ -10,16 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import g, request, send_file
-from werkzeug.exceptions import RequestedRangeNotSatisfiable
+from werkzeug.exceptions import RequestedRangeNotSatisfiable, RequestEntityTooLarge
 from werkzeug.routing import BaseConverter
 
-from server.api import api
 from server.api import schemas as s
-from server.api.routing import endpoint
-from server.context import ctx
+from server.api.context import ctx
+from server.api.routing import blueprint, endpoint
 from server.errors import error_response
 from server.files.sniff import served_type
-from server.services import accounts, files
+from server.services import accounts, avatars, file_access, uploads
+from server.services.upload_body import OverLimit
+
+bp = blueprint("files", __name__)
 
 
 class FileIdConverter(BaseConverter):
@@ -35,6 +37,17 @@ _SAFE_HEADERS = {
     "Cross-Origin-Resource-Policy": "same-origin",
     "Referrer-Policy": "no-referrer",
 }
+
+
+class _Body:
+    """The request body for the upload services: werkzeug's own guard on a body without Content-Length
+    (``request.max_content_length``) is reported as :class:`OverLimit`, so the services need no werkzeug."""
+
+    def read(self, size: int = -1, /) -> bytes:
+        try:
+            return request.stream.read(size)
+        except RequestEntityTooLarge:
+            raise OverLimit() from None
 
 
 def _serve(path: Path, content_type: str, *, inline: bool, name: str, etag: str, last_modified=None):
@@ -65,7 +78,7 @@ def _serve(path: Path, content_type: str, *, inline: bool, name: str, etag: str,
 
 
 @endpoint(
-    api,
+    bp,
     "/files",
     "POST",
     summary="Upload a file: the body is its bytes, ?name= its name; returns the File to attach",
@@ -80,12 +93,12 @@ def upload_file(query: s.UploadQuery):
     # reading (werkzeug also stops a body without Content-Length at this length).
     request.max_content_length = app.config.max_upload_bytes
 
-    file = files.upload(app, g.user_id, query.name, lambda: request.stream, request.content_length)
+    file = uploads.upload(app, g.user_id, query.name, _Body, request.content_length)
     return {"file": file}, 201
 
 
 @endpoint(
-    api,
+    bp,
     "/files/<file_id:file_id>",
     "GET",
     summary="Download a file (Range supported); only its uploader and members of a conversation showing it",
@@ -95,11 +108,11 @@ def upload_file(query: s.UploadQuery):
 )
 def download_file(file_id: str):
     app = ctx()
-    row, path = files.open_file(app, g.user_id, file_id)
+    row, path = file_access.open_file(app, g.user_id, file_id)
     return _serve(
         path,
         row["content_type"],
-        inline=files.shown_inline(app, row),
+        inline=file_access.shown_inline(app, row),
         name=row["name"],
         etag=bytes(row["sha256"]).hex(),
         last_modified=row["created_at"],
@@ -107,7 +120,7 @@ def download_file(file_id: str):
 
 
 @endpoint(
-    api,
+    bp,
     "/files/<file_id:file_id>/thumbnail",
     "GET",
     summary="The server-made preview of an image, or the poster frame of a video",
@@ -116,7 +129,7 @@ def download_file(file_id: str):
     errors=(401, 404),
 )
 def file_thumbnail(file_id: str):
-    row, path = files.open_thumbnail(ctx(), g.user_id, file_id)
+    row, path = file_access.open_thumbnail(ctx(), g.user_id, file_id)
     return _serve(
         path,
         row["thumbnail_type"],
@@ -128,7 +141,7 @@ def file_thumbnail(file_id: str):
 
 
 @endpoint(
-    api,
+    bp,
     "/files/<file_id:file_id>",
     "DELETE",
     summary="Take back an upload that was not sent in a message",
@@ -137,7 +150,7 @@ def file_thumbnail(file_id: str):
     errors=(401, 403, 404, 409),
 )
 def delete_file(file_id: str):
-    files.delete_upload(ctx(), g.user_id, file_id)
+    uploads.delete_upload(ctx(), g.user_id, file_id)
     return "", 204
 
 
@@ -145,7 +158,7 @@ def delete_file(file_id: str):
 
 
 @endpoint(
-    api,
+    bp,
     "/me/avatar",
     "PUT",
     summary="Set my profile picture: the body is an image, cropped to a square by the server",
@@ -155,13 +168,13 @@ def delete_file(file_id: str):
 )
 def set_avatar():
     app = ctx()
-    request.max_content_length = files.MAX_AVATAR_BYTES
-    files.set_avatar(app, g.user_id, lambda: request.stream, request.content_length)
+    request.max_content_length = avatars.MAX_AVATAR_BYTES
+    avatars.set_avatar(app, g.user_id, _Body, request.content_length)
     return {"user": accounts.get_me(app, g.user_id)}
 
 
 @endpoint(
-    api,
+    bp,
     "/me/avatar",
     "DELETE",
     summary="Remove my profile picture",
@@ -171,12 +184,12 @@ def set_avatar():
 )
 def clear_avatar():
     app = ctx()
-    files.clear_avatar(app, g.user_id)
+    avatars.clear_avatar(app, g.user_id)
     return {"user": accounts.get_me(app, g.user_id)}
 
 
 @endpoint(
-    api,
+    bp,
     "/users/<id:user_id>/avatar",
     "GET",
     summary="A person's profile picture (small: 128 px, large: 512 px), for those who can see them",
@@ -186,7 +199,7 @@ def clear_avatar():
     errors=(400, 401, 404),
 )
 def get_avatar(user_id: int, query: s.AvatarQuery):
-    version, path = files.open_avatar(ctx(), g.user_id, user_id, query.size)
+    version, path = avatars.open_avatar(ctx(), g.user_id, user_id, query.size)
     return _serve(
         path,
         "image/jpeg",

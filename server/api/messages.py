@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from flask import g
 
-from server.api import api
 from server.api import schemas as s
-from server.api.routing import endpoint
-from server.context import ctx
+from server.api.context import ctx
+from server.api.routing import blueprint, endpoint
 from server.errors import InvalidField
 from server.services import messages
+
+bp = blueprint("messages", __name__)
 
 _MESSAGES = "/conversations/<id:conversation_id>/messages"
 
 
 @endpoint(
-    api,
+    bp,
     _MESSAGES,
     "POST",
     summary="Send a message (a retried client_id returns the stored one)",
@@ -34,7 +35,7 @@ def send_message(conversation_id: int, body: s.SendMessage):
 
 
 @endpoint(
-    api,
+    bp,
     _MESSAGES,
     "GET",
     summary="A page of messages in ascending seq",
@@ -53,7 +54,7 @@ def list_messages(conversation_id: int, query: s.MessagePage):
 
 
 @endpoint(
-    api,
+    bp,
     _MESSAGES + "/<id:seq>",
     "PATCH",
     summary="Edit my message",
@@ -67,7 +68,7 @@ def edit_message(conversation_id: int, seq: int, body: s.EditMessage):
 
 
 @endpoint(
-    api,
+    bp,
     _MESSAGES + "/<id:seq>",
     "DELETE",
     summary="Delete my message (it stays as a tombstone)",

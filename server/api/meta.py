@@ -6,19 +6,19 @@ import functools
 
 from flask import Blueprint, jsonify
 
-from server.api import api
+from server.api.context import ctx
 from server.api.openapi import build_document
-from server.context import ctx
+from server.api.routing import blueprint
 from server.db import DatabaseUnavailable
 
 health = Blueprint("health", __name__)
+bp = blueprint("meta", __name__)
 
 
 @health.get("/healthz")
 def healthz():
     try:
-        with ctx().db.transaction() as cur:
-            cur.execute("SELECT 1")
+        ctx().db.ping()
     except DatabaseUnavailable:
         return jsonify({"status": "degraded", "database": "unavailable"}), 503
     return jsonify({"status": "ok", "database": "ok"})
@@ -29,6 +29,6 @@ def _document() -> dict:
     return build_document()
 
 
-@api.get("/openapi.json")
+@bp.get("/openapi.json")
 def openapi_document():
     return jsonify(_document())

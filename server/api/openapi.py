@@ -7,9 +7,9 @@ import re
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from server import __version__
 from server.api import schemas as s
-from server.api.routing import ENDPOINTS
+from server.api.routing import ENDPOINTS, Endpoint
+from server.version import __version__
 
 # Bodies validated by one permissive model but documented as the precise alternatives.
 _DOCUMENTED_AS: dict[type[BaseModel], list[type[BaseModel]]] = {
@@ -34,6 +34,7 @@ _STATUS_TEXT = {
 
 
 # Path parameters that are not integer ids.
+_ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
 _PATH_PARAMETER_SCHEMAS = {"file_id": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}
 # Operations whose request body or successful answer is bytes rather than JSON (files, pictures).
 _BINARY_BODIES = {("/api/v1/files", "post"), ("/api/v1/me/avatar", "put")}
@@ -85,6 +86,95 @@ def _query_parameters(model: type[BaseModel]) -> list[dict]:
     ]
 
 
+def _parameters(ep: Endpoint, path: str) -> list[dict]:
+    parameters = [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": _PATH_PARAMETER_SCHEMAS.get(
+                name, {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+            ),
+        }
+        for name in re.findall(r"{(\w+)}", path)
+    ]
+    if ep.query is not None:
+        parameters += _query_parameters(ep.query)
+    return parameters
+
+
+def _operation(ep: Endpoint, path: str) -> dict:
+    """One route's operation: parameters, body, its own answers, its errors, and any other error."""
+    operation: dict = {
+        "summary": ep.summary,
+        "tags": [ep.tag],
+        "operationId": f"{ep.method}_{re.sub(r'[^a-z0-9]+', '_', path.lower()).strip('_')}",
+        "responses": {},
+    }
+    parameters = _parameters(ep, path)
+    if parameters:
+        operation["parameters"] = parameters
+    if ep.body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _body_schema(ep.body)}},
+        }
+    if (path, ep.method) in _BINARY_BODIES:
+        operation["requestBody"] = {"required": True, "content": _BYTES}
+    if not ep.auth:
+        operation["security"] = []
+    for status, model in ep.responses.items():
+        response: dict = {"description": _STATUS_TEXT.get(status, "")}
+        if model is not None:
+            response["content"] = {"application/json": {"schema": _ref(model)}}
+        elif path in _BINARY_ANSWERS and status in (200, 206):
+            response["content"] = _BYTES
+        operation["responses"][str(status)] = response
+    # Every JSON body is capped at 1 MiB, whatever the route lists itself.
+    errors = (*ep.errors, 413) if ep.body is not None else ep.errors
+    for status in errors:
+        operation["responses"][str(status)] = {
+            "description": _STATUS_TEXT[status],
+            "content": {"application/json": {"schema": _ref(s.Error)}},
+        }
+    operation["responses"]["default"] = _ANY_OTHER_ERROR
+    return operation
+
+
+def _meta_paths() -> dict[str, dict]:
+    """The two routes outside the declared endpoints (server/api/meta.py)."""
+    return {
+        "/healthz": {
+            "get": {
+                "summary": "Liveness and database reachability",
+                "operationId": "get_healthz",
+                "tags": ["meta"],
+                "security": [],
+                "responses": {
+                    "200": {"description": "OK", "content": {"application/json": {"schema": _ref(s.Health)}}},
+                    "503": {
+                        "description": "Database unavailable",
+                        "content": {"application/json": {"schema": _ref(s.Health)}},
+                    },
+                    "default": _ANY_OTHER_ERROR,
+                },
+            }
+        },
+        "/api/v1/openapi.json": {
+            "get": {
+                "summary": "This document",
+                "operationId": "get_openapi",
+                "tags": ["meta"],
+                "security": [],
+                "responses": {
+                    "200": {"description": "OK", "content": {"application/json": {"schema": {}}}},
+                    "default": _ANY_OTHER_ERROR,
+                },
+            }
+        },
+    }
+
+
 def build_document() -> dict:
     _, definitions = models_json_schema(
         [(m, "validation") for m in _all_models()], ref_template="#/components/schemas/{model}"
@@ -92,80 +182,8 @@ def build_document() -> dict:
     paths: dict[str, dict] = {}
     for ep in ENDPOINTS:
         path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", ep.path)
-        parameters = [
-            {
-                "name": name,
-                "in": "path",
-                "required": True,
-                "schema": _PATH_PARAMETER_SCHEMAS.get(
-                    name, {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
-                ),
-            }
-            for name in re.findall(r"{(\w+)}", path)
-        ]
-        if ep.query is not None:
-            parameters += _query_parameters(ep.query)
-        operation: dict = {
-            "summary": ep.summary,
-            "tags": [ep.tag],
-            "operationId": f"{ep.method}_{re.sub(r'[^a-z0-9]+', '_', path.lower()).strip('_')}",
-            "responses": {},
-        }
-        if parameters:
-            operation["parameters"] = parameters
-        if ep.body is not None:
-            operation["requestBody"] = {
-                "required": True,
-                "content": {"application/json": {"schema": _body_schema(ep.body)}},
-            }
-        if (path, ep.method) in _BINARY_BODIES:
-            operation["requestBody"] = {"required": True, "content": _BYTES}
-        if not ep.auth:
-            operation["security"] = []
-        for status, model in ep.responses.items():
-            response: dict = {"description": _STATUS_TEXT.get(status, "")}
-            if model is not None:
-                response["content"] = {"application/json": {"schema": _ref(model)}}
-            elif path in _BINARY_ANSWERS and status in (200, 206):
-                response["content"] = _BYTES
-            operation["responses"][str(status)] = response
-        # Every JSON body is capped at 1 MiB, whatever the route lists itself.
-        errors = (*ep.errors, 413) if ep.body is not None else ep.errors
-        for status in errors:
-            operation["responses"][str(status)] = {
-                "description": _STATUS_TEXT[status],
-                "content": {"application/json": {"schema": _ref(s.Error)}},
-            }
-        operation["responses"]["default"] = _ANY_OTHER_ERROR
-        paths.setdefault(path, {})[ep.method] = operation
-    paths["/healthz"] = {
-        "get": {
-            "summary": "Liveness and database reachability",
-            "operationId": "get_healthz",
-            "tags": ["meta"],
-            "security": [],
-            "responses": {
-                "200": {"description": "OK", "content": {"application/json": {"schema": _ref(s.Health)}}},
-                "503": {
-                    "description": "Database unavailable",
-                    "content": {"application/json": {"schema": _ref(s.Health)}},
-                },
-                "default": _ANY_OTHER_ERROR,
-            },
-        }
-    }
-    paths["/api/v1/openapi.json"] = {
-        "get": {
-            "summary": "This document",
-            "operationId": "get_openapi",
-            "tags": ["meta"],
-            "security": [],
-            "responses": {
-                "200": {"description": "OK", "content": {"application/json": {"schema": {}}}},
-                "default": _ANY_OTHER_ERROR,
-            },
-        }
-    }
+        paths.setdefault(path, {})[ep.method] = _operation(ep, path)
+    paths.update(_meta_paths())
     schemas = dict(definitions.get("$defs", {}))
     schemas["Health"] = s.Health.model_json_schema()
     return {

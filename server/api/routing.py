@@ -8,12 +8,20 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, g, request
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 from werkzeug.routing import BaseConverter
 from werkzeug.routing import ValidationError as RouteMismatch
 
-from server.context import ctx
+from server.api.context import ctx
 from server.errors import BadJson, InvalidField, Unauthorized
 from server.services import accounts
+
+PREFIX = "/api/v1"
+
+
+def blueprint(name: str, import_name: str) -> Blueprint:
+    """A route module's blueprint, under the API's prefix."""
+    return Blueprint(name, import_name, url_prefix=PREFIX)
 
 
 class IdConverter(BaseConverter):
@@ -68,7 +76,7 @@ _HUMAN_MESSAGES = {
 }
 
 
-def describe_error(err: dict) -> tuple[str, str | None]:
+def describe_error(err: ErrorDetails) -> tuple[str, str | None]:
     """``"field: what is wrong"`` in words people read (docs/protocol.md, "Errors"), and the field."""
     location = ".".join(str(part) for part in err["loc"])
     message = err["msg"].removeprefix("Value error, ")

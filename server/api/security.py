@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from flask import g, request, send_file
 
-from server.api import api
 from server.api import schemas as s
-from server.api.routing import endpoint
-from server.context import ctx
+from server.api.context import ctx
+from server.api.routing import blueprint, endpoint
 from server.services import blocks, export, presence, recovery, sessions
+
+bp = blueprint("security", __name__)
 
 _RESET_ANSWER = {"status": "if that account has a confirmed email address, a reset code is on its way"}
 
 
 @endpoint(
-    api,
+    bp,
     "/me/email",
     "PUT",
     summary="Set my email address (mails a confirmation code)",
@@ -28,7 +29,7 @@ def set_email(body: s.SetEmail):
 
 
 @endpoint(
-    api,
+    bp,
     "/me/email/confirm",
     "POST",
     summary="Confirm my email address with the mailed code",
@@ -42,7 +43,7 @@ def confirm_email(body: s.ConfirmEmail):
 
 
 @endpoint(
-    api,
+    bp,
     "/me/email",
     "DELETE",
     summary="Remove my email address",
@@ -55,7 +56,7 @@ def remove_email():
 
 
 @endpoint(
-    api,
+    bp,
     "/me/password",
     "POST",
     summary="Change my password (signs out my other devices)",
@@ -72,7 +73,7 @@ def change_password(body: s.ChangePassword):
 
 
 @endpoint(
-    api,
+    bp,
     "/password-reset",
     "POST",
     summary="Ask for a password reset code by mail",
@@ -88,7 +89,7 @@ def request_password_reset(body: s.RequestReset):
 
 
 @endpoint(
-    api,
+    bp,
     "/password-reset/confirm",
     "POST",
     summary="Set a new password with the mailed code",
@@ -104,7 +105,7 @@ def confirm_password_reset(body: s.ResetPassword):
 
 
 @endpoint(
-    api,
+    bp,
     "/sessions",
     "GET",
     summary="My signed-in devices",
@@ -117,7 +118,7 @@ def list_sessions():
 
 
 @endpoint(
-    api,
+    bp,
     "/sessions/<id:session_id>",
     "DELETE",
     summary="Sign out one of my devices",
@@ -131,7 +132,7 @@ def revoke_session(session_id: int):
 
 
 @endpoint(
-    api,
+    bp,
     "/sessions/revoke-others",
     "POST",
     summary="Sign out all my other devices",
@@ -144,7 +145,7 @@ def revoke_other_sessions():
 
 
 @endpoint(
-    api,
+    bp,
     "/blocks",
     "GET",
     summary="People I blocked",
@@ -157,7 +158,7 @@ def list_blocks():
 
 
 @endpoint(
-    api,
+    bp,
     "/blocks/<id:user_id>",
     "PUT",
     summary="Block someone (or change hide_in_groups)",
@@ -171,7 +172,7 @@ def block_user(user_id: int, body: s.Block):
 
 
 @endpoint(
-    api,
+    bp,
     "/blocks/<id:user_id>",
     "DELETE",
     summary="Unblock someone",
@@ -185,7 +186,7 @@ def unblock_user(user_id: int):
 
 
 @endpoint(
-    api,
+    bp,
     "/presence",
     "GET",
     summary="Presence of everyone I share a conversation with",
@@ -198,7 +199,7 @@ def list_presence():
 
 
 @endpoint(
-    api,
+    bp,
     "/me/export",
     "GET",
     summary="Everything the server holds about me, as a zip archive",

@@ -1,4 +1,7 @@
-"""The connection pool and the transaction helper every store module runs its SQL through."""
+"""The connection pool and the transaction helper every store module runs its SQL through.
+
+Every store function takes a :class:`Cursor` and returns rows as :data:`Row`: dicts by column name.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +10,12 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import psycopg2
 import psycopg2.extensions
 import psycopg2.extras
+from psycopg2.sql import Composable
 
 _STATEMENTS: dict[str, str] = {}
 
@@ -29,10 +34,14 @@ def prepared(name: str, sql: str) -> str:
     return name
 
 
+# A row of a result: a dict by column name (psycopg2's RealDictRow, an OrderedDict).
+Row = psycopg2.extras.RealDictRow
+
+
 class Connection(psycopg2.extensions.connection):
     """A connection that remembers which statements it has prepared (they last as long as it does)."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.prepared: set[str] = set()
 
@@ -45,17 +54,30 @@ class Cursor(psycopg2.extras.RealDictCursor):
     then three round trips to PostgreSQL instead of five.
     """
 
-    def __init__(self, *args, **kwargs) -> None:
+    connection: Connection  # made by Database, whose connections are all of this class
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.in_transaction = False
         self.deferred: list[str] = []
         self.manage_transaction = False
 
-    def execute(self, query, vars=None):
+    def execute(self, query: str | bytes | Composable, vars: Any = None) -> None:
         if self.manage_transaction and not self.in_transaction:
+            if not isinstance(query, str):
+                raise TypeError(
+                    "the first statement of a transaction must be SQL text (BEGIN goes before it)"
+                )
             self.in_transaction = True
             query = "BEGIN; " + query
-        return super().execute(query, vars)
+        super().execute(query, vars)
+
+    def one(self) -> Row:
+        """The row of a statement that always returns one (an aggregate, an INSERT … RETURNING)."""
+        row = self.fetchone()
+        if row is None:
+            raise LookupError("the statement returned no row")
+        return row
 
     def execute_prepared(self, name: str, params: tuple = ()) -> None:
         """Run a statement registered with :func:`prepared`, preparing it on first use on this connection.
@@ -68,7 +90,7 @@ class Cursor(psycopg2.extras.RealDictCursor):
         placeholders = ", ".join(["%s"] * len(params))
         self.execute(f"EXECUTE {name} ({placeholders})" if params else f"EXECUTE {name}", params or None)
 
-    def defer(self, query: str, vars=None) -> None:
+    def defer(self, query: str, vars: Any = None) -> None:
         """Run ``query`` just before COMMIT, in the same round trip (used for NOTIFY)."""
         self.deferred.append(self.mogrify(query, vars).decode("utf-8"))
 
@@ -159,6 +181,11 @@ class Database:
         with self.connection() as conn, conn.cursor(cursor_factory=Cursor) as cur:
             yield cur
             cur.finish()
+
+    def ping(self) -> None:
+        """A round trip to PostgreSQL; DatabaseUnavailable when it cannot be reached (GET /healthz)."""
+        with self.autocommit() as cur:
+            cur.execute("SELECT 1")
 
     def close(self) -> None:
         with self._lock:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from server.db import Cursor, Row
 
-def replace_code(cur, user_id: int, purpose: str, code_hash: bytes, email: str, ttl_seconds: int) -> None:
+
+def replace_code(
+    cur: Cursor, user_id: int, purpose: str, code_hash: bytes, email: str, ttl_seconds: int
+) -> None:
     """A new code voids any earlier unused one of the same purpose: only the latest mail works."""
     cur.execute(
         "UPDATE one_time_codes SET used_at = now() WHERE user_id = %s AND purpose = %s AND used_at IS NULL",
@@ -16,7 +20,7 @@ def replace_code(cur, user_id: int, purpose: str, code_hash: bytes, email: str, 
     )
 
 
-def live_code(cur, user_id: int, purpose: str) -> dict | None:
+def live_code(cur: Cursor, user_id: int, purpose: str) -> Row | None:
     """The unused, unexpired code of this purpose, locked for the check."""
     cur.execute(
         """SELECT id, code_hash, email, attempts FROM one_time_codes
@@ -28,7 +32,7 @@ def live_code(cur, user_id: int, purpose: str) -> dict | None:
 
 
 def settle_guess_txn(
-    cur,
+    cur: Cursor,
     code_id: int | None,
     *,
     right: bool,
@@ -66,6 +70,6 @@ def settle_guess_txn(
     )
 
 
-def delete_user_codes(cur, user_id: int) -> None:
+def delete_user_codes(cur: Cursor, user_id: int) -> None:
     """Account erasure: the codes, and the addresses they were mailed to, go."""
     cur.execute("DELETE FROM one_time_codes WHERE user_id = %s", (user_id,))

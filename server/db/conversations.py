@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from server.db import Cursor, Row
 from server.db.messages import MESSAGE_COLUMNS
 from server.db.users import USER_COLUMNS
 
 _CONVERSATION_COLUMNS = "c.id, c.kind, c.title, c.created_at, c.last_seq, c.last_activity_at"
 
 
-def find_direct(cur, user_a: int, user_b: int) -> int | None:
+def find_direct(cur: Cursor, user_a: int, user_b: int) -> int | None:
     low, high = sorted((user_a, user_b))
     cur.execute(
         "SELECT id FROM conversations WHERE direct_user_low = %s AND direct_user_high = %s", (low, high)
@@ -19,7 +20,7 @@ def find_direct(cur, user_a: int, user_b: int) -> int | None:
     return row["id"] if row else None
 
 
-def create_direct_txn(cur, user_a: int, user_b: int) -> tuple[int, bool]:
+def create_direct_txn(cur: Cursor, user_a: int, user_b: int) -> tuple[int, bool]:
     """The 1:1 of two users, made if missing: (id, created). Safe against two creators at once."""
     low, high = sorted((user_a, user_b))
     cur.execute(
@@ -29,8 +30,11 @@ def create_direct_txn(cur, user_a: int, user_b: int) -> tuple[int, bool]:
         (low, high, user_a),
     )
     row = cur.fetchone()
-    if row is None:
-        return find_direct(cur, low, high), False
+    if row is None:  # made by another transaction: ON CONFLICT waited for its commit, so it is visible now
+        existing = find_direct(cur, low, high)
+        if existing is None:
+            raise LookupError(f"the 1:1 of users {low} and {high} conflicted but cannot be found")
+        return existing, False
     cur.execute(
         "INSERT INTO conversation_members (conversation_id, user_id) VALUES (%s, %s), (%s, %s)",
         (row["id"], low, row["id"], high),
@@ -38,12 +42,12 @@ def create_direct_txn(cur, user_a: int, user_b: int) -> tuple[int, bool]:
     return row["id"], True
 
 
-def create_group_txn(cur, title: str, owner_id: int, member_ids: list[int]) -> int:
+def create_group_txn(cur: Cursor, title: str, owner_id: int, member_ids: list[int]) -> int:
     cur.execute(
         "INSERT INTO conversations (kind, title, created_by) VALUES ('group', %s, %s) RETURNING id",
         (title, owner_id),
     )
-    conversation_id = cur.fetchone()["id"]
+    conversation_id = cur.one()["id"]
     cur.execute(
         "INSERT INTO conversation_members (conversation_id, user_id, role) VALUES (%s, %s, 'owner')",
         (conversation_id, owner_id),
@@ -52,7 +56,7 @@ def create_group_txn(cur, title: str, owner_id: int, member_ids: list[int]) -> i
     return conversation_id
 
 
-def add_members(cur, conversation_id: int, user_ids: list[int]) -> list[int]:
+def add_members(cur: Cursor, conversation_id: int, user_ids: list[int]) -> list[int]:
     """Adds those not yet members; returns who was added."""
     if not user_ids:
         return []
@@ -65,7 +69,7 @@ def add_members(cur, conversation_id: int, user_ids: list[int]) -> list[int]:
     return [row["user_id"] for row in cur.fetchall()]
 
 
-def membership(cur, conversation_id: int, user_id: int, *, lock: bool = False) -> dict | None:
+def membership(cur: Cursor, conversation_id: int, user_id: int, *, lock: bool = False) -> Row | None:
     """The caller's membership row joined with the conversation's kind, or None for outsiders."""
     cur.execute(
         f"""SELECT m.role, m.last_read_seq, c.kind, c.last_seq
@@ -76,14 +80,14 @@ def membership(cur, conversation_id: int, user_id: int, *, lock: bool = False) -
     return cur.fetchone()
 
 
-def count_members(cur, conversation_id: int) -> int:
+def count_members(cur: Cursor, conversation_id: int) -> int:
     cur.execute(
         "SELECT count(*) AS n FROM conversation_members WHERE conversation_id = %s", (conversation_id,)
     )
-    return cur.fetchone()["n"]
+    return cur.one()["n"]
 
 
-def remove_member_txn(cur, conversation_id: int, user_id: int) -> None:
+def remove_member_txn(cur: Cursor, conversation_id: int, user_id: int) -> None:
     """Remove a member; if it was the owner, the longest-standing remaining member becomes owner."""
     cur.execute(
         "DELETE FROM conversation_members WHERE conversation_id = %s AND user_id = %s RETURNING role",
@@ -100,7 +104,7 @@ def remove_member_txn(cur, conversation_id: int, user_id: int) -> None:
         )
 
 
-def group_ids_of(cur, user_id: int) -> list[int]:
+def group_ids_of(cur: Cursor, user_id: int) -> list[int]:
     cur.execute(
         """SELECT m.conversation_id
            FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
@@ -110,11 +114,11 @@ def group_ids_of(cur, user_id: int) -> list[int]:
     return [row["conversation_id"] for row in cur.fetchall()]
 
 
-def set_title(cur, conversation_id: int, title: str) -> None:
+def set_title(cur: Cursor, conversation_id: int, title: str) -> None:
     cur.execute("UPDATE conversations SET title = %s WHERE id = %s", (title, conversation_id))
 
 
-def mark_read(cur, conversation_id: int, user_id: int, seq: int) -> dict | None:
+def mark_read(cur: Cursor, conversation_id: int, user_id: int, seq: int) -> dict | None:
     """Move the read position forward (never back, never past the last message)."""
     cur.execute(
         """UPDATE conversation_members m
@@ -133,7 +137,7 @@ def mark_read(cur, conversation_id: int, user_id: int, seq: int) -> dict | None:
     }
 
 
-def unread_count(cur, conversation_id: int, user_id: int) -> int:
+def unread_count(cur: Cursor, conversation_id: int, user_id: int) -> int:
     cur.execute(
         """SELECT count(*) AS n FROM messages x JOIN conversation_members m
                ON m.conversation_id = x.conversation_id AND m.user_id = %s
@@ -141,15 +145,15 @@ def unread_count(cur, conversation_id: int, user_id: int) -> int:
              AND x.deleted_at IS NULL""",
         (user_id, conversation_id, user_id),
     )
-    return cur.fetchone()["n"]
+    return cur.one()["n"]
 
 
-def member_ids(cur, conversation_id: int) -> list[int]:
+def member_ids(cur: Cursor, conversation_id: int) -> list[int]:
     cur.execute("SELECT user_id FROM conversation_members WHERE conversation_id = %s", (conversation_id,))
     return [row["user_id"] for row in cur.fetchall()]
 
 
-def members_of(cur, conversation_ids: list[int]) -> dict[int, list[dict]]:
+def members_of(cur: Cursor, conversation_ids: list[int]) -> dict[int, list[dict]]:
     """Members of many conversations in one query: {conversation_id: [user row + role]}, oldest first."""
     cur.execute(
         f"""SELECT m.conversation_id, m.role, m.last_read_seq, {USER_COLUMNS}
@@ -168,7 +172,7 @@ def _last_message_select() -> str:
     return columns
 
 
-def list_for_user(cur, user_id: int, conversation_id: int | None = None) -> list[dict]:
+def list_for_user(cur: Cursor, user_id: int, conversation_id: int | None = None) -> list[Row]:
     """The caller's conversations (or one of them) with read position, unread count and last message."""
     cur.execute(
         f"""SELECT {_CONVERSATION_COLUMNS}, m.last_read_seq,
@@ -186,7 +190,7 @@ def list_for_user(cur, user_id: int, conversation_id: int | None = None) -> list
     return cur.fetchall()
 
 
-def page_for_user(cur, user_id: int, before: tuple[datetime, int] | None, limit: int) -> list[dict]:
+def page_for_user(cur: Cursor, user_id: int, before: tuple[datetime, int] | None, limit: int) -> list[Row]:
     """Up to ``limit`` of the caller's conversations, most recent activity first, strictly after the
     position ``before`` = (last_activity_at, id) of the previous page's last one; the per-caller fields
     (unread count, last message) are worked out for the page only."""
@@ -212,7 +216,7 @@ def page_for_user(cur, user_id: int, before: tuple[datetime, int] | None, limit:
     return cur.fetchall()
 
 
-def get_public(cur, conversation_id: int) -> dict | None:
+def get_public(cur: Cursor, conversation_id: int) -> Row | None:
     """The conversation without per-member fields, as events carry it."""
     cur.execute(f"SELECT {_CONVERSATION_COLUMNS} FROM conversations c WHERE c.id = %s", (conversation_id,))
     return cur.fetchone()

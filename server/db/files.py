@@ -7,6 +7,7 @@ pointing at missing bytes.
 
 from __future__ import annotations
 
+from server.db import Cursor, Row
 from server.db import users as users_db
 
 FILE_COLUMNS = (
@@ -24,7 +25,7 @@ def avatar_key(user_id: int, version: int, size: str) -> str:
     return f"avatar.{user_id}.{version}.{size}"
 
 
-def _keys(rows: list[dict]) -> list[str]:
+def _keys(rows: list[Row]) -> list[str]:
     keys = []
     for row in rows:
         keys.append(row["id"])
@@ -33,7 +34,7 @@ def _keys(rows: list[dict]) -> list[str]:
     return keys
 
 
-def _trash(cur, keys: list[str]) -> list[str]:
+def _trash(cur: Cursor, keys: list[str]) -> list[str]:
     if keys:
         cur.execute(
             "INSERT INTO file_trash (key) SELECT unnest(%s::text[]) ON CONFLICT (key) DO NOTHING", (keys,)
@@ -44,12 +45,12 @@ def _trash(cur, keys: list[str]) -> list[str]:
 # ---- uploads -------------------------------------------------------------------------------------------
 
 
-def used_bytes(cur, user_id: int) -> int:
+def used_bytes(cur: Cursor, user_id: int) -> int:
     cur.execute("SELECT coalesce(sum(size), 0) AS used FROM files WHERE uploader_id = %s", (user_id,))
-    return int(cur.fetchone()["used"])
+    return int(cur.one()["used"])
 
 
-def insert_file_txn(cur, file: dict, quota_bytes: int | None) -> dict | None:
+def insert_file_txn(cur: Cursor, file: dict, quota_bytes: int | None) -> Row | None:
     """Store the row unless it would take the uploader past ``quota_bytes`` (None: no quota); None then.
 
     The advisory lock makes concurrent uploads of one user take turns at the check (the sum is taken by the
@@ -72,7 +73,7 @@ def insert_file_txn(cur, file: dict, quota_bytes: int | None) -> dict | None:
 # ---- reading -------------------------------------------------------------------------------------------
 
 
-def get_visible(cur, file_id: str, viewer_id: int) -> dict | None:
+def get_visible(cur: Cursor, file_id: str, viewer_id: int) -> Row | None:
     """The file, if the viewer uploaded it or is a member of a conversation where a message carries it."""
     cur.execute(
         f"""SELECT {FILE_COLUMNS} FROM files f
@@ -86,7 +87,7 @@ def get_visible(cur, file_id: str, viewer_id: int) -> dict | None:
     return cur.fetchone()
 
 
-def uploaded_by(cur, user_id: int, after_id: str, limit: int) -> list[dict]:
+def uploaded_by(cur: Cursor, user_id: int, after_id: str, limit: int) -> list[Row]:
     """A page of the user's stored uploads in id order (for the data export)."""
     cur.execute(
         f"SELECT {FILE_COLUMNS} FROM files f WHERE f.uploader_id = %s AND f.id > %s ORDER BY f.id LIMIT %s",
@@ -95,7 +96,7 @@ def uploaded_by(cur, user_id: int, after_id: str, limit: int) -> list[dict]:
     return cur.fetchall()
 
 
-def avatar_version(cur, user_id: int) -> int | None:
+def avatar_version(cur: Cursor, user_id: int) -> int | None:
     cur.execute("SELECT avatar_version FROM users WHERE id = %s", (user_id,))
     row = cur.fetchone()
     return row["avatar_version"] if row else None
@@ -104,7 +105,7 @@ def avatar_version(cur, user_id: int) -> int | None:
 # ---- attaching -----------------------------------------------------------------------------------------
 
 
-def lock_for_attaching(cur, uploader_id: int, file_ids: list[str]) -> dict[str, dict]:
+def lock_for_attaching(cur: Cursor, uploader_id: int, file_ids: list[str]) -> dict[str, dict]:
     """The caller's own files among ``file_ids``, locked until commit (so a purge cannot take them)."""
     cur.execute(
         f"""SELECT {FILE_COLUMNS} FROM files f WHERE f.id = ANY(%s) AND f.uploader_id = %s
@@ -114,7 +115,7 @@ def lock_for_attaching(cur, uploader_id: int, file_ids: list[str]) -> dict[str, 
     return {row["id"]: row for row in cur.fetchall()}
 
 
-def attach_txn(cur, message_id: int, file_ids: list[str]) -> None:
+def attach_txn(cur: Cursor, message_id: int, file_ids: list[str]) -> None:
     cur.execute(
         """WITH a AS (
                INSERT INTO message_attachments (message_id, position, file_id)
@@ -127,7 +128,7 @@ def attach_txn(cur, message_id: int, file_ids: list[str]) -> None:
 # ---- deleting ------------------------------------------------------------------------------------------
 
 
-def _delete_files(cur, where: str, params) -> list[str]:
+def _delete_files(cur: Cursor, where: str, params: tuple[object, ...]) -> list[str]:
     cur.execute(
         f"""WITH doomed AS (SELECT f.id FROM files f WHERE {where} FOR UPDATE),
                 detached AS (DELETE FROM message_attachments a USING doomed WHERE a.file_id = doomed.id)
@@ -138,19 +139,19 @@ def _delete_files(cur, where: str, params) -> list[str]:
     return _trash(cur, _keys(cur.fetchall()))
 
 
-def delete_message_files_txn(cur, message_id: int) -> list[str]:
+def delete_message_files_txn(cur: Cursor, message_id: int) -> list[str]:
     """A message is being deleted: its files go with it. Returns the store keys queued for removal."""
     return _delete_files(
         cur, "f.id IN (SELECT file_id FROM message_attachments WHERE message_id = %s)", (message_id,)
     )
 
 
-def delete_user_files_txn(cur, user_id: int) -> list[str]:
+def delete_user_files_txn(cur: Cursor, user_id: int) -> list[str]:
     """Every file the user uploaded, attached or not (account deletion)."""
     return _delete_files(cur, "f.uploader_id = %s", (user_id,))
 
 
-def delete_unattached_txn(cur, uploader_id: int, file_id: str) -> list[str] | None:
+def delete_unattached_txn(cur: Cursor, uploader_id: int, file_id: str) -> list[str] | None:
     """The uploader takes back an upload not yet sent: its keys, or None if it is attached (or not theirs)."""
     keys = _delete_files(
         cur, "f.id = %s AND f.uploader_id = %s AND f.attached_at IS NULL", (file_id, uploader_id)
@@ -158,7 +159,7 @@ def delete_unattached_txn(cur, uploader_id: int, file_id: str) -> list[str] | No
     return keys or None
 
 
-def delete_expired_uploads_txn(cur, older_than_seconds: int, limit: int = 500) -> list[str]:
+def delete_expired_uploads_txn(cur: Cursor, older_than_seconds: int, limit: int = 500) -> list[str]:
     """Uploads that were never sent within the grace period."""
     cur.execute(
         """WITH doomed AS (
@@ -172,7 +173,7 @@ def delete_expired_uploads_txn(cur, older_than_seconds: int, limit: int = 500) -
     return _trash(cur, _keys(cur.fetchall()))
 
 
-def intend_keys(cur, keys: list[str], grace_seconds: int) -> None:
+def intend_keys(cur: Cursor, keys: list[str], grace_seconds: int) -> None:
     """Keys about to be stored, queued as trash that falls due only after ``grace_seconds``: the commit of
     the row that owns them forgets them; after a crash before that commit, a purge removes the bytes."""
     if keys:
@@ -184,7 +185,7 @@ def intend_keys(cur, keys: list[str], grace_seconds: int) -> None:
         )
 
 
-def take_trash(cur, older_than_seconds: int, limit: int = 1000) -> list[str]:
+def take_trash(cur: Cursor, older_than_seconds: int, limit: int = 1000) -> list[str]:
     """Keys left in the trash by a process that did not get to remove them (crash, store outage), and keys
     of uploads whose row never came (their ``queued_at`` lies ``intend_keys``' grace in the future)."""
     cur.execute(
@@ -195,7 +196,7 @@ def take_trash(cur, older_than_seconds: int, limit: int = 1000) -> list[str]:
     return [row["key"] for row in cur.fetchall()]
 
 
-def forget_trash(cur, keys: list[str]) -> None:
+def forget_trash(cur: Cursor, keys: list[str]) -> None:
     if keys:
         cur.execute("DELETE FROM file_trash WHERE key = ANY(%s)", (list(keys),))
 
@@ -203,13 +204,13 @@ def forget_trash(cur, keys: list[str]) -> None:
 # ---- avatars -------------------------------------------------------------------------------------------
 
 
-def next_avatar_version(cur) -> int:
+def next_avatar_version(cur: Cursor) -> int:
     """A version for a new picture, taken before its bytes are stored (sequences never hand one out twice)."""
     cur.execute("SELECT nextval('avatar_versions') AS version")
-    return cur.fetchone()["version"]
+    return cur.one()["version"]
 
 
-def set_avatar_txn(cur, user_id: int, version: int, sizes: list[str]) -> list[str]:
+def set_avatar_txn(cur: Cursor, user_id: int, version: int, sizes: list[str]) -> list[str]:
     """Make ``version`` the user's picture: the keys of the previous one, queued for removal."""
     cur.execute(
         """UPDATE users n SET avatar_version = %s
@@ -222,7 +223,7 @@ def set_avatar_txn(cur, user_id: int, version: int, sizes: list[str]) -> list[st
     return _trash(cur, old)
 
 
-def clear_avatar_txn(cur, user_id: int, sizes: list[str]) -> list[str]:
+def clear_avatar_txn(cur: Cursor, user_id: int, sizes: list[str]) -> list[str]:
     cur.execute(
         """UPDATE users n SET avatar_version = NULL
            FROM (SELECT id, avatar_version FROM users WHERE id = %s FOR UPDATE) o
@@ -235,10 +236,7 @@ def clear_avatar_txn(cur, user_id: int, sizes: list[str]) -> list[str]:
     return _trash(cur, [avatar_key(user_id, row["old"], size) for size in sizes])
 
 
-def avatar_version_visible_to(cur, viewer_id: int, user_id: int) -> int | None:
+def avatar_version_visible_to(cur: Cursor, viewer_id: int, user_id: int) -> int | None:
     """The user's avatar version if the viewer may see the user (the rule of GET /users/{id}); else None."""
     row = users_db.get_user_visible_to(cur, viewer_id, user_id)
-    if row is None:
-        return None
-    cur.execute("SELECT avatar_version FROM users WHERE id = %s", (user_id,))
-    return cur.fetchone()["avatar_version"]
+    return row["avatar_version"] if row else None

@@ -13,15 +13,18 @@ import json
 import os
 import select
 import time
+from typing import Any
 
 import psycopg2
 import psycopg2.extensions
+
+from server.db import Cursor
 
 APPLICATION_NAME = "chatidk-listener"
 
 # TCP only (libpq ignores them on Unix sockets): a peer that vanished is noticed after ~5 + 3 × 2 s of
 # silence, and data unacknowledged for 10 s breaks the connection too.
-_TCP_OPTIONS = {
+_TCP_OPTIONS: dict[str, Any] = {
     "keepalives": 1,
     "keepalives_idle": 5,
     "keepalives_interval": 2,
@@ -34,7 +37,7 @@ class ListenerGone(Exception):
     """The LISTEN connection could not be opened, broke, or stopped answering."""
 
 
-def notify_txn(cur, channel: str, payload: dict) -> None:
+def notify_txn(cur: Cursor, channel: str, payload: dict) -> None:
     """NOTIFY ``payload`` on ``channel`` with the cursor's COMMIT (delivered only if that commit succeeds)."""
     cur.defer("SELECT pg_notify(%s, %s)", (channel, json.dumps(payload, separators=(",", ":"))))
 

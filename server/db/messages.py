@@ -6,7 +6,7 @@ import uuid
 
 from psycopg2.extras import Json
 
-from server.db import prepared
+from server.db import Cursor, Row, prepared
 from server.db.throttle import REFILLED
 
 MESSAGE_COLUMNS = (
@@ -15,7 +15,7 @@ MESSAGE_COLUMNS = (
 )
 
 
-def find_by_client_id(cur, sender_id: int, client_id: uuid.UUID) -> dict | None:
+def find_by_client_id(cur: Cursor, sender_id: int, client_id: uuid.UUID) -> Row | None:
     cur.execute(
         f"SELECT {MESSAGE_COLUMNS} FROM messages x WHERE x.sender_id = %s AND x.client_id = %s",
         (sender_id, str(client_id)),
@@ -51,8 +51,8 @@ _SEND_PRECHECK = prepared(
 
 
 def send_precheck(
-    cur, conversation_id: int, sender_id: int, client_id: uuid.UUID, burst: int, per_second: float
-) -> dict | None:
+    cur: Cursor, conversation_id: int, sender_id: int, client_id: uuid.UUID, burst: int, per_second: float
+) -> Row | None:
     """In one query: None when the sender is not a member; else the row, with ``x_id`` set (and the stored
     message's columns) when this client_id was already used by the sender, in any conversation, and
     ``blocked`` when this is a 1:1 whose other member blocked the sender, ``peer_deleted`` when that member
@@ -89,13 +89,13 @@ _STORE_MESSAGE = prepared(
 
 
 def store_message_txn(
-    cur,
+    cur: Cursor,
     conversation_id: int,
     sender_id: int,
     client_id: uuid.UUID,
     body: str,
     attachments: list[dict] | None = None,
-) -> dict:
+) -> Row:
     """Take the next seq and store the message in one statement (``attachments``: rendered File objects).
 
     The UPDATE of the conversation row hands out the seq and holds that row's lock until commit, so
@@ -106,10 +106,10 @@ def store_message_txn(
     cur.execute_prepared(
         _STORE_MESSAGE, (conversation_id, sender_id, str(client_id), body, Json(attachments or []))
     )
-    return cur.fetchone()
+    return cur.one()
 
 
-def blocked_in_direct(cur, conversation_id: int, user_id: int) -> bool:
+def blocked_in_direct(cur: Cursor, conversation_id: int, user_id: int) -> bool:
     """Whether this is a 1:1 whose other member blocked ``user_id``."""
     cur.execute(
         """SELECT 1 FROM conversations c
@@ -121,7 +121,7 @@ def blocked_in_direct(cur, conversation_id: int, user_id: int) -> bool:
     return cur.fetchone() is not None
 
 
-def get_message(cur, conversation_id: int, seq: int, *, lock: bool = False) -> dict | None:
+def get_message(cur: Cursor, conversation_id: int, seq: int, *, lock: bool = False) -> Row | None:
     cur.execute(
         f"""SELECT {MESSAGE_COLUMNS} FROM messages x WHERE x.conversation_id = %s AND x.seq = %s
             {"FOR UPDATE" if lock else ""}""",
@@ -135,14 +135,14 @@ _MESSAGES_BY_ID = prepared(
 )
 
 
-def get_messages_by_id(cur, message_ids: list[int]) -> dict[int, dict]:
+def get_messages_by_id(cur: Cursor, message_ids: list[int]) -> dict[int, dict]:
     """Messages by id; run by every server process for every batch of live events, hence prepared."""
     cur.execute_prepared(_MESSAGES_BY_ID, (list(message_ids),))
     return {row["id"]: row for row in cur.fetchall()}
 
 
 def page(
-    cur, conversation_id: int, after_seq: int | None, before_seq: int | None, limit: int
+    cur: Cursor, conversation_id: int, after_seq: int | None, before_seq: int | None, limit: int
 ) -> tuple[list, bool]:
     """Up to ``limit`` messages in ascending seq, and whether more lie beyond them in the paging direction."""
     if after_seq is not None:
@@ -165,25 +165,25 @@ def page(
     return list(reversed(rows[:limit])), has_more
 
 
-def edit_message(cur, message_id: int, body: str) -> dict:
+def edit_message(cur: Cursor, message_id: int, body: str) -> Row:
     cur.execute(
         f"UPDATE messages x SET body = %s, edited_at = now() WHERE x.id = %s RETURNING {MESSAGE_COLUMNS}",
         (body, message_id),
     )
-    return cur.fetchone()
+    return cur.one()
 
 
-def tombstone_message(cur, message_id: int) -> dict:
+def tombstone_message(cur: Cursor, message_id: int) -> Row:
     cur.execute(
         f"""UPDATE messages x SET body = NULL, attachments = '[]', deleted_at = coalesce(deleted_at, now())
             WHERE x.id = %s
             RETURNING {MESSAGE_COLUMNS}""",
         (message_id,),
     )
-    return cur.fetchone()
+    return cur.one()
 
 
-def tombstone_all_from(cur, sender_id: int) -> list[dict]:
+def tombstone_all_from(cur: Cursor, sender_id: int) -> list[Row]:
     """Every live message of a user becomes a tombstone (account deletion); returns them for the events."""
     cur.execute(
         f"""UPDATE messages x SET body = NULL, attachments = '[]', deleted_at = now()
@@ -193,7 +193,7 @@ def tombstone_all_from(cur, sender_id: int) -> list[dict]:
     return cur.fetchall()
 
 
-def by_sender_after(cur, sender_id: int, after_id: int, limit: int) -> list[dict]:
+def by_sender_after(cur: Cursor, sender_id: int, after_id: int, limit: int) -> list[Row]:
     """A page of a user's live messages in id order (for the data export), never the whole history at once."""
     cur.execute(
         f"""SELECT {MESSAGE_COLUMNS} FROM messages x

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import psycopg2
+import psycopg2.extensions
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema.sql"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -28,12 +30,20 @@ def latest_version() -> int:
     return max([1, *(version for version, _ in migrations())])
 
 
-def current_version(cur) -> int:
+def current_version(cur: psycopg2.extensions.cursor) -> int:
     cur.execute("SELECT to_regclass('schema_version') IS NOT NULL AS present")
-    if not cur.fetchone()[0]:
+    if not _value(cur):
         return 0
     cur.execute("SELECT coalesce(max(version), 0) FROM schema_version")
-    return cur.fetchone()[0]
+    return int(_value(cur))
+
+
+def _value(cur: psycopg2.extensions.cursor) -> Any:
+    """The first column of an aggregate's one row."""
+    row = cur.fetchone()
+    if row is None:
+        raise LookupError("the statement returned no row")
+    return row[0]
 
 
 def migrate(database_url: str) -> tuple[int, int]:

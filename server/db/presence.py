@@ -2,30 +2,32 @@
 
 from __future__ import annotations
 
+from server.db import Cursor, Row
+
 STALE_SECONDS = 90
 
 
-def open_socket(cur, user_id: int, session_id: int, process_key: str) -> int:
+def open_socket(cur: Cursor, user_id: int, session_id: int, process_key: str) -> int:
     cur.execute(
         "INSERT INTO presence_sockets (user_id, session_id, process_key) VALUES (%s, %s, %s) RETURNING id",
         (user_id, session_id, process_key),
     )
-    return cur.fetchone()["id"]
+    return cur.one()["id"]
 
 
-def close_socket(cur, socket_id: int) -> None:
+def close_socket(cur: Cursor, socket_id: int) -> None:
     cur.execute("DELETE FROM presence_sockets WHERE id = %s", (socket_id,))
 
 
-def set_away(cur, socket_id: int, away: bool) -> None:
+def set_away(cur: Cursor, socket_id: int, away: bool) -> None:
     cur.execute("UPDATE presence_sockets SET away = %s WHERE id = %s", (away, socket_id))
 
 
-def heartbeat(cur, process_key: str) -> None:
+def heartbeat(cur: Cursor, process_key: str) -> None:
     cur.execute("UPDATE presence_sockets SET heartbeat_at = now() WHERE process_key = %s", (process_key,))
 
 
-def sweep_stale(cur) -> list[int]:
+def sweep_stale(cur: Cursor) -> list[int]:
     """Remove sockets of processes that stopped beating (crashed); returns the users concerned."""
     cur.execute(
         """DELETE FROM presence_sockets WHERE heartbeat_at < now() - make_interval(secs => %s)
@@ -35,7 +37,7 @@ def sweep_stale(cur) -> list[int]:
     return sorted({row["user_id"] for row in cur.fetchall()})
 
 
-def sweep_instance(cur, instance_prefix: str, own_prefix: str) -> list[int]:
+def sweep_instance(cur: Cursor, instance_prefix: str, own_prefix: str) -> list[int]:
     """Remove the sockets whose process key starts with ``instance_prefix`` but not ``own_prefix``."""
     cur.execute(
         """DELETE FROM presence_sockets
@@ -45,20 +47,20 @@ def sweep_instance(cur, instance_prefix: str, own_prefix: str) -> list[int]:
     return sorted({row["user_id"] for row in cur.fetchall()})
 
 
-def state_of(cur, user_id: int) -> str:
+def state_of(cur: Cursor, user_id: int) -> str:
     """online if any live socket is active, away if all are idle, offline with none."""
     cur.execute(
         """SELECT count(*) AS sockets, bool_or(NOT away) AS active FROM presence_sockets
            WHERE user_id = %s AND heartbeat_at > now() - make_interval(secs => %s)""",
         (user_id, STALE_SECONDS),
     )
-    row = cur.fetchone()
+    row = cur.one()
     if not row["sockets"]:
         return "offline"
     return "online" if row["active"] else "away"
 
 
-def contacts_presence(cur, user_id: int) -> list[dict]:
+def contacts_presence(cur: Cursor, user_id: int) -> list[Row]:
     """State and last-seen of everyone sharing a conversation with ``user_id`` (not themselves)."""
     cur.execute(
         """WITH contacts AS (
@@ -78,7 +80,7 @@ def contacts_presence(cur, user_id: int) -> list[dict]:
     return cur.fetchall()
 
 
-def contact_ids(cur, user_id: int) -> list[int]:
+def contact_ids(cur: Cursor, user_id: int) -> list[int]:
     """Who shares a conversation with ``user_id``, minus blocks either way: their presence's audience."""
     cur.execute(
         """SELECT DISTINCT b.user_id FROM conversation_members a
@@ -91,12 +93,12 @@ def contact_ids(cur, user_id: int) -> list[int]:
     return [row["user_id"] for row in cur.fetchall()]
 
 
-def last_seen(cur, user_id: int) -> dict:
+def last_seen(cur: Cursor, user_id: int) -> Row | None:
     cur.execute("SELECT last_seen_at, hide_last_seen FROM users WHERE id = %s", (user_id,))
     return cur.fetchone()
 
 
-def all_contact_ids(cur, user_id: int) -> list[int]:
+def all_contact_ids(cur: Cursor, user_id: int) -> list[int]:
     """Everyone sharing a conversation with ``user_id`` (they see the user's name and picture there)."""
     cur.execute(
         """SELECT DISTINCT b.user_id FROM conversation_members a
@@ -107,7 +109,7 @@ def all_contact_ids(cur, user_id: int) -> list[int]:
     return [row["user_id"] for row in cur.fetchall()]
 
 
-def blockers_of(cur, user_id: int, among: list[int]) -> set[int]:
+def blockers_of(cur: Cursor, user_id: int, among: list[int]) -> set[int]:
     """Which of ``among`` have blocked ``user_id`` (they get neither its presence nor its typing)."""
     cur.execute(
         "SELECT blocker_id FROM blocks WHERE blocked_id = %s AND blocker_id = ANY(%s)", (user_id, list(among))
@@ -115,6 +117,6 @@ def blockers_of(cur, user_id: int, among: list[int]) -> set[int]:
     return {row["blocker_id"] for row in cur.fetchall()}
 
 
-def hides_last_seen(cur, user_ids: list[int]) -> set[int]:
+def hides_last_seen(cur: Cursor, user_ids: list[int]) -> set[int]:
     cur.execute("SELECT id FROM users WHERE id = ANY(%s) AND hide_last_seen", (list(user_ids),))
     return {row["id"] for row in cur.fetchall()}

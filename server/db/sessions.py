@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from server.db import prepared
+from server.db import Cursor, Row, prepared
 
 
-def insert_session(cur, user_id: int, token_hash: bytes, device_name: str, client_address: str | None) -> int:
+def insert_session(
+    cur: Cursor, user_id: int, token_hash: bytes, device_name: str, client_address: str | None
+) -> int:
     cur.execute(
         """INSERT INTO sessions (user_id, token_hash, device_name, client_address) VALUES (%s, %s, %s, %s)
            RETURNING id""",
         (user_id, token_hash, device_name, client_address),
     )
-    return cur.fetchone()["id"]
+    return cur.one()["id"]
 
 
 _GET_SESSION = prepared(
@@ -23,7 +25,7 @@ _GET_SESSION = prepared(
 )
 
 
-def get_session(cur, token_hash: bytes, idle_seconds: int) -> dict | None:
+def get_session(cur: Cursor, token_hash: bytes, idle_seconds: int) -> Row | None:
     """The live session of a token: {session_id, user_id, stale}; stale when last used over a minute ago.
     A session unused for ``idle_seconds`` is expired: as if it did not exist.
 
@@ -33,21 +35,21 @@ def get_session(cur, token_hash: bytes, idle_seconds: int) -> dict | None:
     return cur.fetchone()
 
 
-def touch_session(cur, session_id: int) -> None:
+def touch_session(cur: Cursor, session_id: int) -> None:
     """Record use at most once a minute (see get_session), not a write per request."""
     cur.execute("UPDATE sessions SET last_used_at = now() WHERE id = %s", (session_id,))
 
 
-def delete_session(cur, session_id: int) -> None:
+def delete_session(cur: Cursor, session_id: int) -> None:
     cur.execute("DELETE FROM sessions WHERE id = %s", (session_id,))
 
 
-def delete_user_sessions(cur, user_id: int) -> list[int]:
+def delete_user_sessions(cur: Cursor, user_id: int) -> list[int]:
     cur.execute("DELETE FROM sessions WHERE user_id = %s RETURNING id", (user_id,))
     return [row["id"] for row in cur.fetchall()]
 
 
-def list_sessions(cur, user_id: int, idle_seconds: int) -> list[dict]:
+def list_sessions(cur: Cursor, user_id: int, idle_seconds: int) -> list[Row]:
     """The user's live sessions, each with ``expires_at``: when it stops working unless used again."""
     cur.execute(
         """SELECT id, device_name, client_address, created_at, last_used_at,
@@ -60,19 +62,19 @@ def list_sessions(cur, user_id: int, idle_seconds: int) -> list[dict]:
     return cur.fetchall()
 
 
-def delete_user_session(cur, user_id: int, session_id: int) -> bool:
+def delete_user_session(cur: Cursor, user_id: int, session_id: int) -> bool:
     cur.execute("DELETE FROM sessions WHERE id = %s AND user_id = %s", (session_id, user_id))
     return cur.rowcount == 1
 
 
-def delete_other_sessions(cur, user_id: int, keep_session_id: int) -> list[int]:
+def delete_other_sessions(cur: Cursor, user_id: int, keep_session_id: int) -> list[int]:
     cur.execute(
         "DELETE FROM sessions WHERE user_id = %s AND id <> %s RETURNING id", (user_id, keep_session_id)
     )
     return [row["id"] for row in cur.fetchall()]
 
 
-def delete_expired(cur, idle_seconds: int, limit: int = 1000) -> int:
+def delete_expired(cur: Cursor, idle_seconds: int, limit: int = 1000) -> int:
     """Sessions unused past their idle lifetime: already refused, now forgotten (a bounded batch)."""
     cur.execute(
         """DELETE FROM sessions WHERE id IN (
@@ -82,7 +84,7 @@ def delete_expired(cur, idle_seconds: int, limit: int = 1000) -> int:
     return cur.rowcount
 
 
-def remember_login_address(cur, user_id: int, address_key: str | None) -> None:
+def remember_login_address(cur: Cursor, user_id: int, address_key: str | None) -> None:
     """The account signed in successfully from here: a right password from here is trusted (throttle.py)."""
     if address_key is None:
         return
@@ -93,12 +95,12 @@ def remember_login_address(cur, user_id: int, address_key: str | None) -> None:
     )
 
 
-def forget_stale_login_addresses(cur, older_than_days: int) -> None:
+def forget_stale_login_addresses(cur: Cursor, older_than_days: int) -> None:
     cur.execute(
         "DELETE FROM login_addresses WHERE last_success_at < now() - make_interval(days => %s)",
         (older_than_days,),
     )
 
 
-def forget_login_addresses(cur, user_id: int) -> None:
+def forget_login_addresses(cur: Cursor, user_id: int) -> None:
     cur.execute("DELETE FROM login_addresses WHERE user_id = %s", (user_id,))

@@ -3,8 +3,12 @@ worker shares them (a limit holds behind a proxy spreading clients over processe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 
-def lock_keys(cur, *names: str) -> None:
+from server.db import Cursor
+
+
+def lock_keys(cur: Cursor, *names: str) -> None:
     """Serialise attempts on these keys until the transaction ends (a hash collision only serialises more).
 
     Taken in the order given, one statement each, so two callers that name keys in the same order never
@@ -14,7 +18,9 @@ def lock_keys(cur, *names: str) -> None:
         cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"throttle:{name}",))
 
 
-def take_txn(cur, scope: str, key: str, limit: int, window_seconds: int) -> tuple[int | None, float | None]:
+def take_txn(
+    cur: Cursor, scope: str, key: str, limit: int, window_seconds: int
+) -> tuple[int | None, float | None]:
     """Count one attempt unless ``limit`` attempts lie in the window: (event id or None, seconds until the
     oldest leaves the window).
 
@@ -42,11 +48,13 @@ def take_txn(cur, scope: str, key: str, limit: int, window_seconds: int) -> tupl
             "window": window_seconds,
         },
     )
-    row = cur.fetchone()
+    row = cur.one()
     return row["id"], (float(row["frees_in"]) if row["frees_in"] is not None else None)
 
 
-def count_within(cur, scope: str, key: str, window_seconds: int) -> tuple[int, float | None, float | None]:
+def count_within(
+    cur: Cursor, scope: str, key: str, window_seconds: int
+) -> tuple[int, float | None, float | None]:
     """(attempts in the window, seconds until the oldest leaves it, seconds since the newest)."""
     cur.execute(
         """SELECT count(*) AS n,
@@ -56,13 +64,13 @@ def count_within(cur, scope: str, key: str, window_seconds: int) -> tuple[int, f
            WHERE scope = %s AND key = %s AND at > now() - make_interval(secs => %s)""",
         (window_seconds, scope, key, window_seconds),
     )
-    row = cur.fetchone()
+    row = cur.one()
     frees_in = float(row["frees_in"]) if row["frees_in"] is not None else None
     since_last = float(row["since_last"]) if row["since_last"] is not None else None
     return row["n"], frees_in, since_last
 
 
-def record(cur, events: list[tuple[str, str, int]]) -> list[int]:
+def record(cur: Cursor, events: list[tuple[str, str, int]]) -> list[int]:
     """Count attempts without a check: (scope, key, window seconds) each; their ids."""
     if not events:
         return []
@@ -76,18 +84,18 @@ def record(cur, events: list[tuple[str, str, int]]) -> list[int]:
     return [row["id"] for row in cur.fetchall()]
 
 
-def forget(cur, event_ids: list[int]) -> None:
+def forget(cur: Cursor, event_ids: Sequence[int | None]) -> None:
     """Uncount attempts that turned out fine (a right password, a right code)."""
     ids = [i for i in event_ids if i is not None]
     if ids:
         cur.execute("DELETE FROM throttle_events WHERE id = ANY(%s)", (ids,))
 
 
-def clear(cur, scope: str, key: str) -> None:
+def clear(cur: Cursor, scope: str, key: str) -> None:
     cur.execute("DELETE FROM throttle_events WHERE scope = %s AND key = %s", (scope, key))
 
 
-def prune(cur, limit: int = 5000) -> int:
+def prune(cur: Cursor, limit: int = 5000) -> int:
     """Drop attempts no window counts any more, a bounded batch at a time."""
     cur.execute(
         """DELETE FROM throttle_events WHERE id IN (
@@ -97,7 +105,7 @@ def prune(cur, limit: int = 5000) -> int:
     return cur.rowcount
 
 
-def erase_keys(cur, keys: list[str]) -> None:
+def erase_keys(cur: Cursor, keys: list[str]) -> None:
     """Forget every attempt counted for these keys, alone or as the first half of a pair (account erasure)."""
     cur.execute(
         "DELETE FROM throttle_events WHERE key = ANY(%s) OR split_part(key, '|', 1) = ANY(%s)",
@@ -105,7 +113,7 @@ def erase_keys(cur, keys: list[str]) -> None:
     )
 
 
-def erase_user(cur, user_id: int, keys: list[str]) -> None:
+def erase_user(cur: Cursor, user_id: int, keys: list[str]) -> None:
     """Account erasure: every count keyed by the account, and its send budget."""
     erase_keys(cur, keys)
     cur.execute("DELETE FROM send_buckets WHERE user_id = %s", (user_id,))
@@ -117,11 +125,11 @@ def erase_user(cur, user_id: int, keys: list[str]) -> None:
 REFILLED = "LEAST(%s::float8, b.tokens + extract(epoch FROM now() - b.refilled_at)::float8 * %s::float8)"
 
 
-def send_token_wait(cur, user_id: int, burst: int, per_second: float) -> float:
+def send_token_wait(cur: Cursor, user_id: int, burst: int, per_second: float) -> float:
     """Seconds until the user's bucket holds a whole token again."""
     cur.execute(
         f"SELECT (1 - {REFILLED}) / %s::float8 AS wait FROM send_buckets b WHERE b.user_id = %s",
         (burst, per_second, per_second, user_id),
     )
-    row = cur.fetchone()
+    row = cur.one()
     return max(0.0, float(row["wait"])) if row else 0.0

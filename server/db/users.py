@@ -2,28 +2,36 @@
 
 from __future__ import annotations
 
+from server.db import Cursor, Row
+
 USER_COLUMNS = (
     "u.id, u.username, u.display_name, u.visible, u.created_at, u.deleted_at, "
     "u.email, u.email_confirmed_at, u.hide_last_seen, u.last_seen_at, u.avatar_version"
 )
 
 
-def insert_user(cur, username: str, display_name: str, password_hash: str) -> dict:
+def insert_user(cur: Cursor, username: str, display_name: str, password_hash: str) -> Row:
     """Raises psycopg2.errors.UniqueViolation when the name is taken (in any letter case)."""
     cur.execute(
         f"""INSERT INTO users AS u (username, display_name, password_hash) VALUES (%s, %s, %s)
             RETURNING {USER_COLUMNS}""",
         (username, display_name, password_hash),
     )
-    return cur.fetchone()
+    return cur.one()
 
 
-def get_user(cur, user_id: int) -> dict | None:
+def get_user(cur: Cursor, user_id: int) -> Row | None:
     cur.execute(f"SELECT {USER_COLUMNS} FROM users u WHERE u.id = %s", (user_id,))
     return cur.fetchone()
 
 
-def get_login(cur, folded_name: str, address_key: str | None, trust_days: int) -> dict | None:
+def get_known_user(cur: Cursor, user_id: int) -> Row:
+    """A user whose row exists: the signed-in caller's own (rows outlive even erasure)."""
+    cur.execute(f"SELECT {USER_COLUMNS} FROM users u WHERE u.id = %s", (user_id,))
+    return cur.one()
+
+
+def get_login(cur: Cursor, folded_name: str, address_key: str | None, trust_days: int) -> Row | None:
     """The live account with this folded name (login_names.fold) and its password hash, for logging in,
     with ``trusted``: whether it signed in successfully from this address within ``trust_days``."""
     cur.execute(
@@ -37,36 +45,40 @@ def get_login(cur, folded_name: str, address_key: str | None, trust_days: int) -
     return cur.fetchone()
 
 
-def get_password_hash(cur, user_id: int) -> str | None:
+def get_password_hash(cur: Cursor, user_id: int) -> str | None:
     cur.execute("SELECT password_hash FROM users WHERE id = %s AND deleted_at IS NULL", (user_id,))
     row = cur.fetchone()
     return row["password_hash"] if row else None
 
 
 def update_profile(
-    cur, user_id: int, display_name: str | None, visible: bool | None, hide_last_seen: bool | None = None
-) -> dict:
+    cur: Cursor,
+    user_id: int,
+    display_name: str | None,
+    visible: bool | None,
+    hide_last_seen: bool | None = None,
+) -> Row:
     cur.execute(
         f"""UPDATE users AS u SET display_name = coalesce(%s, display_name), visible = coalesce(%s, visible),
                 hide_last_seen = coalesce(%s, hide_last_seen)
             WHERE id = %s RETURNING {USER_COLUMNS}""",
         (display_name, visible, hide_last_seen, user_id),
     )
-    return cur.fetchone()
+    return cur.one()
 
 
-def set_password_hash(cur, user_id: int, password_hash: str) -> None:
+def set_password_hash(cur: Cursor, user_id: int, password_hash: str) -> None:
     cur.execute(
         "UPDATE users SET password_hash = %s WHERE id = %s AND deleted_at IS NULL", (password_hash, user_id)
     )
 
 
-def set_pending_email(cur, user_id: int, email: str | None) -> None:
+def set_pending_email(cur: Cursor, user_id: int, email: str | None) -> None:
     """A new address stays unconfirmed (and unused) until its code comes back."""
     cur.execute("UPDATE users SET email = %s, email_confirmed_at = NULL WHERE id = %s", (email, user_id))
 
 
-def confirm_email(cur, user_id: int, email: str) -> bool:
+def confirm_email(cur: Cursor, user_id: int, email: str) -> bool:
     """Confirm ``email`` if it is still the pending one; False if another account confirmed it first."""
     cur.execute(
         """SELECT 1 FROM users
@@ -83,7 +95,7 @@ def confirm_email(cur, user_id: int, email: str) -> bool:
     return cur.rowcount == 1
 
 
-def find_for_recovery(cur, folded_name: str, login: str) -> dict | None:
+def find_for_recovery(cur: Cursor, folded_name: str, login: str) -> Row | None:
     """The live account named ``folded_name`` (login_names.fold of ``login``), or whose confirmed email is
     ``login``."""
     cur.execute(
@@ -96,7 +108,7 @@ def find_for_recovery(cur, folded_name: str, login: str) -> dict | None:
     return cur.fetchone()
 
 
-def set_last_seen(cur, user_id: int) -> None:
+def set_last_seen(cur: Cursor, user_id: int) -> None:
     cur.execute("UPDATE users SET last_seen_at = now() WHERE id = %s", (user_id,))
 
 
@@ -110,7 +122,7 @@ def _like_prefix(prefix: str) -> str:
     return escaped + "%"
 
 
-def search_visible(cur, prefix: str, limit: int, exclude_user_id: int) -> list[dict]:
+def search_visible(cur: Cursor, prefix: str, limit: int, exclude_user_id: int) -> list[Row]:
     pattern = _like_prefix(prefix)
     cur.execute(
         f"""SELECT {USER_COLUMNS} FROM users u
@@ -123,7 +135,7 @@ def search_visible(cur, prefix: str, limit: int, exclude_user_id: int) -> list[d
     return cur.fetchall()
 
 
-def get_user_visible_to(cur, viewer_id: int, user_id: int) -> dict | None:
+def get_user_visible_to(cur: Cursor, viewer_id: int, user_id: int) -> Row | None:
     """A user the viewer may look up: visible to everyone, or sharing a conversation with the viewer."""
     cur.execute(
         f"""SELECT {USER_COLUMNS} FROM users u
@@ -136,7 +148,7 @@ def get_user_visible_to(cur, viewer_id: int, user_id: int) -> dict | None:
     return cur.fetchone()
 
 
-def reachable_user_ids(cur, viewer_id: int, user_ids: list[int]) -> set[int]:
+def reachable_user_ids(cur: Cursor, viewer_id: int, user_ids: list[int]) -> set[int]:
     """Of ``user_ids``, the live accounts the viewer may start a conversation with or add to a group.
 
     The rule of ``get_user_visible_to``: visible users, and anyone already sharing a conversation with the
@@ -155,7 +167,7 @@ def reachable_user_ids(cur, viewer_id: int, user_ids: list[int]) -> set[int]:
     return {row["id"] for row in cur.fetchall()}
 
 
-def erase_user_txn(cur, user_id: int) -> dict | None:
+def erase_user_txn(cur: Cursor, user_id: int) -> Row | None:
     """Forget the profile and credentials; the row stays so that old messages keep a sender. Returns the
     username and email it had, so that what is keyed by them can be erased too."""
     cur.execute(

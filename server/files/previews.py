@@ -7,7 +7,7 @@ child), and the same pixel cap: a video whose container declares a frame over MA
 (its first frame is never decoded), and the decoder refuses larger frames anyway (``-max_pixels``), should
 the container lie. Any failure means "no preview": the file still works as a plain attachment. Thumbnails
 are new images built from pixels only, so no EXIF (GPS, camera serial) survives. How many previews run at
-once is bounded by the caller (services/files.py).
+once is bounded by the caller (server/services/preview_slots.py).
 """
 
 from __future__ import annotations

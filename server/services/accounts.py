@@ -14,7 +14,7 @@ from server.db import sessions as sessions_db
 from server.db import throttle as throttle_db
 from server.db import users as users_db
 from server.errors import Conflict, NotFound, Unauthorized
-from server.services import events, files, passwords, throttle, tokens
+from server.services import attachments, events, file_purge, passwords, throttle, tokens
 from server.services.login_names import address_key, fold
 
 _BAD_LOGIN = "wrong username or password"
@@ -53,7 +53,7 @@ def login(
     else:
         ok = passwords.verify_password(password, row["password_hash"])
     housekeeping(app)
-    if not ok:
+    if row is None or not ok:
         raise Unauthorized(_BAD_LOGIN)
     token = tokens.new_token()
     with app.db.transaction() as cur:
@@ -68,7 +68,7 @@ def login(
 def housekeeping(app: AppContext) -> None:
     """Now and then (at most once a minute per process): forget spent throttle counts, expired sessions
     and addresses not signed in from for a session's lifetime."""
-    if not throttle.prune_due():
+    if not app.prune_schedule.due():
         return
     with app.db.autocommit() as cur:
         throttle_db.prune(cur)
@@ -95,7 +95,7 @@ def logout(app: AppContext, session_id: int) -> None:
 
 def get_me(app: AppContext, user_id: int) -> dict:
     with app.db.transaction() as cur:
-        return render.me(users_db.get_user(cur, user_id))
+        return render.me(users_db.get_known_user(cur, user_id))
 
 
 def update_me(
@@ -142,14 +142,14 @@ def delete_account(app: AppContext, user_id: int, password: str) -> None:
         for conversation_id in conversations_db.group_ids_of(cur, user_id):
             conversations_db.remove_member_txn(cur, conversation_id, user_id)
             app.broker.publish(cur, events.member_removed(conversation_id, user_id))
-        doomed_files = files.delete_user_files_txn(cur, user_id)
+        doomed_files = attachments.delete_user_files_txn(cur, user_id)
         erased = users_db.erase_user_txn(cur, user_id)
         codes_db.delete_user_codes(cur, user_id)
         blocks_db.delete_user_blocks(cur, user_id)
         sessions_db.forget_login_addresses(cur, user_id)
         throttle_db.erase_user(cur, user_id, erasure_keys(user_id, erased))
         app.broker.publish(cur, events.sessions_revoked(session_ids))
-    files.remove_from_store(app, doomed_files)
+    file_purge.remove_from_store(app, doomed_files)
 
 
 def erasure_keys(user_id: int, erased: dict | None) -> list[str]:

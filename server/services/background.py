@@ -26,7 +26,7 @@ class JobQueue:
         self._worker: threading.Thread | None = None
         self._lock = threading.Lock()
 
-    def submit(self, job: Callable[..., None], *args) -> None:
+    def submit(self, job: Callable[..., None], *args: object) -> None:
         """Queue ``job(*args)``; 429 when the queue is full (the same for every caller: it tells nothing)."""
         self._start()
         try:

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable
 from typing import Protocol
 
+from server.db import Cursor
 from server.db.listener import Listener, ListenerGone, notify_txn
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ _BACKOFF_FIRST, _BACKOFF_MAX = 0.1, 5.0
 
 
 class Broker(Protocol):
-    def publish(self, cur, event: dict) -> None:
+    def publish(self, cur: Cursor, event: dict) -> None:
         """Queue ``event`` (ids only) for every process, delivered when the cursor's transaction commits."""
 
     def start(self, on_events: EventHandler, on_gap: Callable[[], None]) -> None:
@@ -57,7 +58,7 @@ class PostgresBroker:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
-    def publish(self, cur, event: dict) -> None:
+    def publish(self, cur: Cursor, event: dict) -> None:
         notify_txn(cur, self.channel, event)
 
     def start(self, on_events: EventHandler, on_gap: Callable[[], None]) -> None:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from server import render
 from server.context import AppContext
+from server.db import Cursor
 from server.db import conversations as conversations_db
 from server.db import users as users_db
 from server.errors import Conflict, Forbidden, InvalidField, NotFound
@@ -16,7 +17,7 @@ from server.services import events, throttle
 NOT_FOUND = "no such conversation"
 
 
-def require_member(cur, conversation_id: int, user_id: int, *, lock: bool = False) -> dict:
+def require_member(cur: Cursor, conversation_id: int, user_id: int, *, lock: bool = False) -> dict:
     """The caller's membership, or the very same 404 a conversation that does not exist gets."""
     member = conversations_db.membership(cur, conversation_id, user_id, lock=lock)
     if member is None:
@@ -24,7 +25,7 @@ def require_member(cur, conversation_id: int, user_id: int, *, lock: bool = Fals
     return member
 
 
-def _view(cur, user_id: int, conversation_id: int) -> dict:
+def _view(cur: Cursor, user_id: int, conversation_id: int) -> dict:
     rows = conversations_db.list_for_user(cur, user_id, conversation_id)
     if not rows:
         raise NotFound(NOT_FOUND)
@@ -95,7 +96,7 @@ def open_direct(app: AppContext, user_id: int, other_id: int) -> tuple[dict, boo
         return _view(cur, user_id, conversation_id), created
 
 
-def _require_reachable(cur, viewer_id: int, user_ids: list[int], field: str) -> None:
+def _require_reachable(cur: Cursor, viewer_id: int, user_ids: list[int], field: str) -> None:
     """404 for ids that are unknown, deleted, or invisible to the caller: the three look alike."""
     missing = set(user_ids) - users_db.reachable_user_ids(cur, viewer_id, user_ids)
     if missing:

@@ -1,85 +1,89 @@
-"""How broker events become frames for the sockets of this process (the dispatch half of the hub).
+"""How broker events become frames for the sockets of this process: one handler per event kind.
 
-For each batch it works out which local users are concerned, loads each message or conversation once (not
-once per socket), serialises the frame once and queues it on every concerned socket. Membership is cached;
-membership events come through the same ordered stream and invalidate it. An event that cannot be
-delivered closes, with 1012, the local sockets it may have been for.
+For each batch it loads every message once (not once per socket), works out which local users each event
+concerns, serialises each frame once and queues it on every concerned socket. An event that cannot be
+delivered closes, with 1012, the local sockets it may have been for. A new kind of event (server/services/
+events.py) is one more entry in ``LiveDispatch.handlers``.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from server import render
-from server.db import Database
+from server.context import AppContext
+from server.db import Cursor
 from server.db import conversations as conversations_db
 from server.db import messages as messages_db
 from server.db import presence as presence_db
 from server.db import users as users_db
 from server.services import presence
+from server.services.live_members import MemberCache
+from server.services.live_sockets import QUEUE_LIMIT, LocalSockets, encode_frame
 
 log = logging.getLogger(__name__)
 
 CLOSE_REVOKED = 4401
-_MEMBER_CACHE_SIZE = 10_000
+# Events of these kinds concern the members of their conversation ("c") only.
+_CONVERSATION_SCOPED = ("message", "conversation", "read", "typing")
+
+
+@dataclass
+class Batch:
+    """What the handlers of one batch share: its cursor, and its messages loaded in one query."""
+
+    cur: Cursor
+    messages: dict[int, dict]
+
+
+Handler = Callable[[Batch, dict], None]
 
 
 class LiveDispatch:
-    """Mixed into the Hub, which provides the socket registry: ``_by_user`` under ``_lock``, ``_local``,
-    ``_send`` and ``drop_everyone``."""
+    def __init__(
+        self, app: AppContext, sockets: LocalSockets, members: MemberCache, drop_everyone: Callable[[], None]
+    ) -> None:
+        self._app = app
+        self._sockets = sockets
+        self._members = members
+        self._drop_everyone = drop_everyone
+        self.handlers: dict[str, Handler] = {
+            "message": self._message,
+            "conversation": self._conversation,
+            "member": self._member,
+            "read": self._read,
+            "user": self._user,
+            "presence": self._presence,
+            "typing": self._typing,
+            "sessions_revoked": self._sessions_revoked,
+        }
 
-    _db: Database
-    _lock: threading.Lock
-    _by_user: dict
-
-    def __init__(self) -> None:
-        self._members: OrderedDict[int, frozenset[int]] = OrderedDict()
-        self._members_lock = threading.Lock()
-
-    # ---- membership cache ----------------------------------------------------------------------------
-
-    def _members_of(self, cur, conversation_id: int) -> frozenset[int]:
-        """Member ids, cached; membership events come through the same ordered stream and invalidate it."""
-        with self._members_lock:
-            members = self._members.get(conversation_id)
-            if members is not None:
-                self._members.move_to_end(conversation_id)
-                return members
-        members = frozenset(conversations_db.member_ids(cur, conversation_id))
-        with self._members_lock:
-            self._members[conversation_id] = members
-            while len(self._members) > _MEMBER_CACHE_SIZE:
-                self._members.popitem(last=False)
-        return members
-
-    def _forget_members(self, conversation_id: int) -> None:
-        with self._members_lock:
-            self._members.pop(conversation_id, None)
-
-    # ---- dispatch ------------------------------------------------------------------------------------
-
-    def dispatch(self, events: list[dict]) -> None:
+    def deliver(self, events: list[dict]) -> None:
         """Deliver a batch of broker events to the sockets of this process.
 
         An event that cannot be delivered (the database failed while loading it) closes, with 1012, every
         local socket it may have been for: their clients reconnect and catch up instead of missing it.
         """
-        with self._lock:
-            if not self._by_user:
-                # Nobody here: only keep the membership cache honest.
-                for event in events:
-                    if event.get("t") == "member":
-                        self._forget_members(event["c"])
-                return
+        if self._sockets.is_empty():
+            # Nobody here: only keep the membership cache honest.
+            for event in events:
+                if event.get("t") == "member":
+                    self._members.forget(event["c"])
+            return
         delivered = 0
         try:
-            with self._db.autocommit() as cur:
+            with self._app.db.autocommit() as cur:
                 message_ids = [e["m"] for e in events if e.get("t") == "message"]
                 loaded = messages_db.get_messages_by_id(cur, message_ids) if message_ids else {}
+                batch = Batch(cur, loaded)
                 for event in events:
-                    self._deliver(cur, event, loaded)
+                    handler = self.handlers.get(event.get("t", ""))
+                    if handler is None:
+                        log.error("unknown event %r", event)
+                    else:
+                        handler(batch, event)
                     delivered += 1
         except Exception:
             missed = events[delivered:]
@@ -92,61 +96,45 @@ class LiveDispatch:
         concerned: set[int] = set()
         for event in missed:
             members = None
-            if event.get("t") in ("message", "conversation", "read", "typing"):
-                with self._members_lock:
-                    members = self._members.get(event.get("c", 0))
+            if event.get("t") in _CONVERSATION_SCOPED:
+                members = self._members.cached(event.get("c", 0))
             if members is None:
-                self.drop_everyone()
+                self._drop_everyone()
                 return
             concerned |= members
-        for conn in self._local(concerned):
+        for conn in self._sockets.of_users(concerned):
             conn.close(1012)
 
-    def _deliver(self, cur, event: dict, loaded: dict[int, dict]) -> None:
-        kind = event.get("t")
-        if kind == "message":
-            self._message_event(cur, event, loaded.get(event["m"]))
-        elif kind == "conversation":
-            self._conversation_event(cur, event)
-        elif kind == "member":
-            self._member_event(cur, event)
-        elif kind == "read":
-            # Every member: my other devices clear their badge, the others update "seen".
-            self._send(
-                self._members_of(cur, event["c"]),
-                {"type": "read", "conversation_id": event["c"], "user_id": event["u"], "seq": event["s"]},
-            )
-        elif kind == "user":
-            self._user_event(cur, event["u"])
-        elif kind == "presence":
-            self._presence_event(cur, event["u"])
-        elif kind == "typing":
-            self._typing_event(cur, event)
-        elif kind == "sessions_revoked":
-            self._revoke(set(event["s"]))
-        else:
-            log.error("unknown event %r", event)
+    def _here(self, user_ids: Iterable[int]) -> bool:
+        return bool(self._sockets.of_users(user_ids))
 
-    def _typing_event(self, cur, event: dict) -> None:
-        audience = [u for u in self._members_of(cur, event["c"]) if u != event["u"] and self._local([u])]
-        if audience:
-            audience = list(set(audience) - presence_db.blockers_of(cur, event["u"], audience))
-        self._send(
-            audience,
-            {
-                "type": "typing",
-                "conversation_id": event["c"],
-                "user_id": event["u"],
-                "expires_in_ms": presence.TYPING_EXPIRES_MS,
-            },
-        )
+    def _send(self, user_ids: Iterable[int], payload: dict) -> None:
+        targets = self._sockets.of_users(user_ids)
+        if not targets:
+            return
+        frame = encode_frame(payload)
+        for conn in targets:
+            if not conn.push(frame):
+                log.warning(
+                    "closing a socket of user %s that fell %d events behind", conn.user_id, QUEUE_LIMIT
+                )
+                conn.close(1013)  # "try again later": reconnect and catch up
 
-    def _message_event(self, cur, event: dict, row: dict | None) -> None:
+    def _conversation_payload(self, cur: Cursor, conversation_id: int) -> dict | None:
+        row = conversations_db.get_public(cur, conversation_id)
+        if row is None:
+            return None
+        members = conversations_db.members_of(cur, [conversation_id])[conversation_id]
+        return render.conversation_public(row, members)
+
+    # ---- the handlers, one per event kind --------------------------------------------------------------
+
+    def _message(self, batch: Batch, event: dict) -> None:
+        row = batch.messages.get(event["m"])
         if row is None:
             return
-        members = self._members_of(cur, event["c"])
         self._send(
-            members,
+            self._members.get(batch.cur, event["c"]),
             {
                 "type": f"message.{event['k']}",
                 "conversation_id": row["conversation_id"],
@@ -155,18 +143,11 @@ class LiveDispatch:
             },
         )
 
-    def _conversation_payload(self, cur, conversation_id: int) -> dict | None:
-        row = conversations_db.get_public(cur, conversation_id)
-        if row is None:
-            return None
-        members = conversations_db.members_of(cur, [conversation_id])[conversation_id]
-        return render.conversation_public(row, members)
-
-    def _conversation_event(self, cur, event: dict) -> None:
-        members = self._members_of(cur, event["c"])
-        if not self._local(members):
+    def _conversation(self, batch: Batch, event: dict) -> None:
+        members = self._members.get(batch.cur, event["c"])
+        if not self._here(members):
             return
-        conversation = self._conversation_payload(cur, event["c"])
+        conversation = self._conversation_payload(batch.cur, event["c"])
         if conversation is not None:
             self._send(
                 members,
@@ -177,11 +158,11 @@ class LiveDispatch:
                 },
             )
 
-    def _member_event(self, cur, event: dict) -> None:
+    def _member(self, batch: Batch, event: dict) -> None:
         conversation_id = event["c"]
-        self._forget_members(conversation_id)
-        members = self._members_of(cur, conversation_id)
-        conversation = self._conversation_payload(cur, conversation_id) if self._local(members) else None
+        self._members.forget(conversation_id)
+        members = self._members.get(batch.cur, conversation_id)
+        conversation = self._conversation_payload(batch.cur, conversation_id) if self._here(members) else None
         if event["k"] == "added":
             if conversation is not None:
                 self._send(
@@ -200,23 +181,47 @@ class LiveDispatch:
             self._send(members, {**base, "conversation": conversation})
         self._send([removed], base)
 
-    def _user_event(self, cur, user_id: int) -> None:
+    def _read(self, batch: Batch, event: dict) -> None:
+        """To every member: my other devices clear their badge, the others update "seen"."""
+        self._send(
+            self._members.get(batch.cur, event["c"]),
+            {"type": "read", "conversation_id": event["c"], "user_id": event["u"], "seq": event["s"]},
+        )
+
+    def _user(self, batch: Batch, event: dict) -> None:
         """A changed name or picture: to the user's own sessions and everyone sharing a conversation."""
-        audience = [user_id, *presence_db.all_contact_ids(cur, user_id)]
-        if not self._local(audience):
+        user_id = event["u"]
+        audience = [user_id, *presence_db.all_contact_ids(batch.cur, user_id)]
+        if not self._here(audience):
             return
-        row = users_db.get_user(cur, user_id)
+        row = users_db.get_user(batch.cur, user_id)
         if row is not None:
             self._send(audience, {"type": "user.updated", "user": render.user(row)})
 
-    def _presence_event(self, cur, user_id: int) -> None:
-        audience = [u for u in presence_db.contact_ids(cur, user_id) if self._local([u])]
+    def _presence(self, batch: Batch, event: dict) -> None:
+        user_id = event["u"]
+        audience = [u for u in presence_db.contact_ids(batch.cur, user_id) if self._here([u])]
         if audience:
-            for recipients, frame in presence.presence_frames(cur, user_id, audience):
+            for recipients, frame in presence.presence_frames(batch.cur, user_id, audience):
                 self._send(recipients, frame)
 
-    def _revoke(self, session_ids: set[int]) -> None:
-        with self._lock:
-            doomed = [c for conns in self._by_user.values() for c in conns if c.session_id in session_ids]
-        for conn in doomed:
-            conn.close(CLOSE_REVOKED)
+    def _typing(self, batch: Batch, event: dict) -> None:
+        members = self._members.get(batch.cur, event["c"])
+        audience = [u for u in members if u != event["u"] and self._here([u])]
+        if audience:
+            audience = list(set(audience) - presence_db.blockers_of(batch.cur, event["u"], audience))
+        self._send(
+            audience,
+            {
+                "type": "typing",
+                "conversation_id": event["c"],
+                "user_id": event["u"],
+                "expires_in_ms": presence.TYPING_EXPIRES_MS,
+            },
+        )
+
+    def _sessions_revoked(self, batch: Batch, event: dict) -> None:
+        session_ids = set(event["s"])
+        for conn in self._sockets.all():
+            if conn.session_id in session_ids:
+                conn.close(CLOSE_REVOKED)

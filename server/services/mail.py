@@ -31,13 +31,13 @@ def build_message(config: Config, to: str, subject: str, body: str) -> EmailMess
     return msg
 
 
-def _send_smtp(config: Config, msg: EmailMessage) -> None:
+def _send_smtp(config: Config, host: str, msg: EmailMessage) -> None:
     if config.smtp_security == "tls":
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(
-            config.smtp_host, config.smtp_port, timeout=30, context=ssl.create_default_context()
+            host, config.smtp_port, timeout=30, context=ssl.create_default_context()
         )
     else:
-        smtp = smtplib.SMTP(config.smtp_host, config.smtp_port, timeout=30)
+        smtp = smtplib.SMTP(host, config.smtp_port, timeout=30)
     with smtp:
         if config.smtp_security == "starttls":
             smtp.starttls(context=ssl.create_default_context())
@@ -60,7 +60,7 @@ def _write_outbox(config: Config, msg: EmailMessage) -> Path:
 def deliver(config: Config, msg: EmailMessage) -> None:
     try:
         if config.smtp_host:
-            _send_smtp(config, msg)
+            _send_smtp(config, config.smtp_host, msg)
             log.info("mail %r sent to %s", msg["Subject"], msg["To"])
         else:
             path = _write_outbox(config, msg)

@@ -8,10 +8,12 @@ import psycopg2.errors
 
 from server import render
 from server.context import AppContext
+from server.db import Cursor
+from server.db import files as files_db
 from server.db import messages as messages_db
 from server.db import throttle as throttle_db
 from server.errors import Conflict, Forbidden, NotFound
-from server.services import events, files, throttle
+from server.services import attachments, events, file_purge, throttle
 from server.services.conversations import NOT_FOUND, require_member
 
 BLOCKED = "this person does not accept your messages"
@@ -53,12 +55,10 @@ def send(
                 raise Conflict("this person deleted their account; the conversation is read-only")
             if not check["send_token"]:
                 _out_of_budget(app, cur, user_id)
-            attachments = files.lock_for_attaching(cur, user_id, file_ids or [])
-            row = messages_db.store_message_txn(
-                cur, conversation_id, user_id, client_id, text or "", attachments
-            )
-            if attachments:
-                files.attach_txn(cur, row["id"], file_ids)
+            files = attachments.lock_for_attaching(cur, user_id, file_ids or [])
+            row = messages_db.store_message_txn(cur, conversation_id, user_id, client_id, text or "", files)
+            if file_ids:
+                files_db.attach_txn(cur, row["id"], file_ids)
             app.broker.publish(cur, events.message("created", conversation_id, row["id"]))
     except psycopg2.errors.UniqueViolation:
         # A concurrent retry of the same send committed first; ours rolled back (its seq with it).
@@ -70,7 +70,7 @@ def send(
     return render.message(row), True
 
 
-def _out_of_budget(app: AppContext, cur, user_id: int) -> None:
+def _out_of_budget(app: AppContext, cur: Cursor, user_id: int) -> None:
     """429: the user's send budget (CHATIDK_SEND_BURST, CHATIDK_SEND_RATE) is spent, for POST …/messages and
     the socket's send frame alike. A retry of a stored message is answered before this: replays are free."""
     burst, rate = app.config.send_burst, app.config.send_rate
@@ -93,7 +93,7 @@ def page(
     return [render.message(r) for r in rows], has_more
 
 
-def _own_message(cur, user_id: int, conversation_id: int, seq: int) -> dict:
+def _own_message(cur: Cursor, user_id: int, conversation_id: int, seq: int) -> dict:
     """My message, to edit or delete: not in a 1:1 whose other member blocked me (each change would be
     pushed to them live), where sending is refused too."""
     require_member(cur, conversation_id, user_id)
@@ -123,8 +123,8 @@ def delete(app: AppContext, user_id: int, conversation_id: int, seq: int) -> dic
         doomed_files: list[str] = []
         if row["deleted_at"] is None:
             if row["attachments"]:
-                doomed_files = files.delete_message_files_txn(cur, row["id"])
+                doomed_files = files_db.delete_message_files_txn(cur, row["id"])
             row = messages_db.tombstone_message(cur, row["id"])
             app.broker.publish(cur, events.message("deleted", conversation_id, row["id"]))
-    files.remove_from_store(app, doomed_files)
+    file_purge.remove_from_store(app, doomed_files)
     return render.message(row)

@@ -13,7 +13,7 @@ import hashlib
 
 import bcrypt
 
-from server.services.blocking import run_blocking
+from server.offload import run_blocking
 
 
 def _prehash(password: str) -> bytes:

@@ -12,16 +12,16 @@ import secrets
 import socket
 import threading
 import time
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import Any
 
 from server import render
+from server.config import Config
+from server.context import AppContext
+from server.db import Cursor
 from server.db import presence as presence_db
 from server.db import users as users_db
 from server.services import events
-
-if TYPE_CHECKING:
-    from server.config import Config
-    from server.context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ TYPING_MIN_INTERVAL = 3.0
 HEARTBEAT_SECONDS = 30
 
 
-def _entry(user_id: int, state: str, last_seen, show_last_seen: bool) -> dict:
+def _entry(user_id: int, state: str, last_seen: datetime | None, show_last_seen: bool) -> dict[str, Any]:
     return {
         "user_id": user_id,
         "state": state,
@@ -51,28 +51,26 @@ def contacts(app: AppContext, user_id: int) -> list[dict]:
     return result
 
 
-def socket_opened(db, broker, user_id: int, session_id: int, process_key: str) -> int:
-    with db.transaction() as cur:
+def socket_opened(app: AppContext, user_id: int, session_id: int, process_key: str) -> int:
+    with app.db.transaction() as cur:
         socket_id = presence_db.open_socket(cur, user_id, session_id, process_key)
-        broker.publish(cur, events.presence(user_id))
+        app.broker.publish(cur, events.presence(user_id))
     return socket_id
 
 
-def socket_closed(db, broker, user_id: int, socket_id: int) -> None:
-    with db.transaction() as cur:
+def socket_closed(app: AppContext, user_id: int, socket_id: int) -> None:
+    with app.db.transaction() as cur:
         presence_db.close_socket(cur, socket_id)
-        if presence_db.state_of(cur, user_id) == "offline":
-            users_db.set_last_seen(cur, user_id)
-        broker.publish(cur, events.presence(user_id))
+        _gone(app, cur, [user_id])
 
 
-def socket_idle(db, broker, user_id: int, socket_id: int, away: bool) -> None:
-    with db.transaction() as cur:
+def socket_idle(app: AppContext, user_id: int, socket_id: int, away: bool) -> None:
+    with app.db.transaction() as cur:
         presence_db.set_away(cur, socket_id, away)
-        broker.publish(cur, events.presence(user_id))
+        app.broker.publish(cur, events.presence(user_id))
 
 
-def presence_frames(cur, user_id: int, recipients: list[int]) -> list[tuple[list[int], dict]]:
+def presence_frames(cur: Cursor, user_id: int, recipients: list[int]) -> list[tuple[list[int], dict]]:
     """The presence frame per recipient group: with last seen, and without it for those who hide theirs."""
     state = presence_db.state_of(cur, user_id)
     seen = presence_db.last_seen(cur, user_id)
@@ -116,30 +114,30 @@ def process_key(instance: str, master_pid: int, pid: int) -> str:
     return f"{instance}/{master_pid}/{pid}/{secrets.token_hex(4)}"
 
 
-def _gone(cur, broker, user_ids: list[int]) -> None:
+def _gone(app: AppContext, cur: Cursor, user_ids: list[int]) -> None:
     """Sockets of these users were removed: record last seen for those now offline, tell their contacts."""
     for user_id in user_ids:
         if presence_db.state_of(cur, user_id) == "offline":
             users_db.set_last_seen(cur, user_id)
-        broker.publish(cur, events.presence(user_id))
+        app.broker.publish(cur, events.presence(user_id))
 
 
-def sweep_predecessors(db, broker, instance: str, master_pid: int) -> int:
+def sweep_predecessors(app: AppContext, instance: str, master_pid: int) -> int:
     """Remove the socket rows of earlier runs of this instance (another master on this host, address and
     port), which cannot be alive since this master holds the port: after a crash or a restart their users
     are offline now, not 90 s later. Run by the master before its first worker. Returns how many users."""
-    with db.transaction() as cur:
+    with app.db.transaction() as cur:
         user_ids = presence_db.sweep_instance(cur, f"{instance}/", f"{instance}/{master_pid}/")
-        _gone(cur, broker, user_ids)
+        _gone(app, cur, user_ids)
     return len(user_ids)
 
 
-def run_heartbeats(db, broker, process_key: str, stop: threading.Event) -> None:
+def run_heartbeats(app: AppContext, process_key: str, stop: threading.Event) -> None:
     """Keep this process's sockets alive in the table and sweep those of processes that died."""
     while not stop.wait(HEARTBEAT_SECONDS):
         try:
-            with db.transaction() as cur:
+            with app.db.transaction() as cur:
                 presence_db.heartbeat(cur, process_key)
-                _gone(cur, broker, presence_db.sweep_stale(cur))
+                _gone(app, cur, presence_db.sweep_stale(cur))
         except Exception:
             log.exception("presence heartbeat failed")

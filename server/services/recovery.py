@@ -19,6 +19,7 @@ import secrets
 
 from server import render
 from server.context import AppContext
+from server.db import Cursor
 from server.db import codes as codes_db
 from server.db import sessions as sessions_db
 from server.db import throttle as throttle_db
@@ -42,13 +43,13 @@ def _hash(user_id: int, purpose: str, code: str) -> bytes:
     return hashlib.sha256(f"{user_id}:{purpose}:{code}".encode()).digest()
 
 
-def _issue(cur, user_id: int, purpose: str, email: str) -> str:
+def _issue(cur: Cursor, user_id: int, purpose: str, email: str) -> str:
     code = _new_code()
     codes_db.replace_code(cur, user_id, purpose, _hash(user_id, purpose, code), email, CODE_TTL_SECONDS)
     return code
 
 
-def _check(cur, user_id: int, purpose: str, code: str, budget: throttle.Limit | None) -> dict | None:
+def _check(cur: Cursor, user_id: int, purpose: str, code: str, budget: throttle.Limit | None) -> dict | None:
     """The live code row if ``code`` matches it, else None; the same statements run either way.
 
     A wrong guess at a live code is counted on the code (it dies at MAX_ATTEMPTS). With a ``budget`` it is
@@ -91,7 +92,7 @@ def request_email(app: AppContext, user_id: int, email: str, address: str | None
         throttle.take(cur, throttle.code_mails(app.config, "confirm_email"), throttle.user_key(user_id))
         users_db.set_pending_email(cur, user_id, email)
         code = _issue(cur, user_id, "confirm_email", email)
-        user = users_db.get_user(cur, user_id)
+        user = users_db.get_known_user(cur, user_id)
     mail.send_later(
         app.config,
         email,
@@ -120,13 +121,13 @@ def confirm_email(app: AppContext, user_id: int, code: str, address: str | None)
             raise Conflict(
                 "that address is already confirmed on another account, or was changed", field="code"
             )
-        return render.me(users_db.get_user(cur, user_id))
+        return render.me(users_db.get_known_user(cur, user_id))
 
 
 def remove_email(app: AppContext, user_id: int) -> dict:
     with app.db.transaction() as cur:
         users_db.set_pending_email(cur, user_id, None)
-        return render.me(users_db.get_user(cur, user_id))
+        return render.me(users_db.get_known_user(cur, user_id))
 
 
 # ---- password reset ------------------------------------------------------------------------------------

@@ -12,12 +12,10 @@ successfully before, the account's failures from elsewhere do not count at all.
 from __future__ import annotations
 
 import math
-import threading
-import time
 from dataclasses import dataclass
 
 from server.config import Config
-from server.db import Database
+from server.db import Cursor, Database
 from server.db import throttle as throttle_db
 from server.errors import TooManyRequests
 from server.services import login_names
@@ -27,7 +25,7 @@ DAY = 24 * HOUR
 LOGIN_ADDRESS_WINDOW = 15 * 60
 LOGIN_FAILURE_MEMORY = DAY
 LOGIN_FIRST_DELAY_SECONDS = 30
-PRUNE_EVERY_SECONDS = 60
+PRUNE_EVERY_SECONDS = 60  # spent counts are deleted at most this often per process (accounts.housekeeping)
 
 
 @dataclass(frozen=True)
@@ -86,7 +84,7 @@ def too_many(what: str, wait: float | None, fallback: int) -> TooManyRequests:
     return TooManyRequests(f"too many {what}; try again in {seconds} seconds", retry_after=seconds)
 
 
-def take(cur, limit: Limit, key: str) -> int | None:
+def take(cur: Cursor, limit: Limit, key: str) -> int | None:
     """Count one attempt, in the caller's transaction; 429 (and nothing counted) when the window is full.
 
     Returns the attempt's id for :func:`refund`, None when the limit is off.
@@ -105,7 +103,7 @@ def take_now(db: Database, limit: Limit, key: str) -> int | None:
         return take(cur, limit, key)
 
 
-def is_full(cur, limit: Limit, key: str) -> bool:
+def is_full(cur: Cursor, limit: Limit, key: str) -> bool:
     """Whether the window is full, without counting anything."""
     if limit.count <= 0:
         return False
@@ -132,7 +130,9 @@ def login_delay(failures: int, config: Config) -> float:
     return float(min(config.login_max_delay_seconds, LOGIN_FIRST_DELAY_SECONDS * 2 ** min(extra, 30)))
 
 
-def begin_login_txn(cur, config: Config, folded_name: str, address: str | None, trusted: bool) -> list[int]:
+def begin_login_txn(
+    cur: Cursor, config: Config, folded_name: str, address: str | None, trusted: bool
+) -> list[int]:
     """Count a login attempt as failed until it succeeds; 429 while it must wait. Run under the name's lock.
 
     The same for names that exist and names that don't. ``trusted``: the account signed in successfully
@@ -159,23 +159,6 @@ def begin_login_txn(cur, config: Config, folded_name: str, address: str | None, 
     )
 
 
-def lock_login(cur, folded_name: str, address: str | None) -> None:
+def lock_login(cur: Cursor, folded_name: str, address: str | None) -> None:
     """Name before address, always, so two attempts never wait on each other's locks crosswise."""
     throttle_db.lock_keys(cur, login_key(folded_name), address_key(address))
-
-
-# ---- housekeeping ------------------------------------------------------------------------------------
-
-_last_prune = 0.0
-_prune_lock = threading.Lock()
-
-
-def prune_due() -> bool:
-    """True at most once a minute per process: time to delete counted attempts no window needs any more."""
-    global _last_prune
-    now = time.monotonic()
-    with _prune_lock:
-        if now - _last_prune < PRUNE_EVERY_SECONDS:
-            return False
-        _last_prune = now
-        return True

@@ -159,6 +159,20 @@ class FakeRest(QObject):
         return True
 
 
+class FakeTransfers(QObject):
+    """TransferService's small-call interface over a FakeRest: every queue is the one fake thread."""
+
+    progress = Signal(str, int, int)
+    refused = Signal()
+
+    def __init__(self, rest: FakeRest) -> None:
+        super().__init__()
+        self.rest = rest
+
+    def call(self, operation, on_done=None, on_error=None, *, queue="small") -> None:
+        self.rest.call(operation, on_done, on_error)
+
+
 class FakeListener(QObject):
     """EventListener's signals, driven by the test."""
 

@@ -12,7 +12,7 @@ from desktop.models.roles import MessageRole
 from desktop.net.http import ApiError, WrongPassword
 from tests.desktop.factories import conversation as make_conversation
 from tests.desktop.factories import user_json
-from tests.desktop.fakes import FakeListener, FakeRest, FakeServerApi, wire_message
+from tests.desktop.fakes import FakeListener, FakeRest, FakeServerApi, FakeTransfers, wire_message
 
 ME, BOB = 1, 2
 
@@ -29,7 +29,9 @@ def world(qtbot, tmp_path):
     database = open_cache_database(tmp_path / "cache.sqlite3")
     rest = FakeRest(api)
     listener = FakeListener()
-    chat = ChatController(api.me_user, rest, listener, HistoryCache(database), Outbox(database))
+    chat = ChatController(
+        api.me_user, rest, listener, HistoryCache(database), Outbox(database), FakeTransfers(rest)
+    )
     chat.start()
     listener.connected.emit({"type": "hello"})
     qtbot.waitUntil(lambda: rest.idle and len(chat.conversations.all()) == 2, timeout=20000)

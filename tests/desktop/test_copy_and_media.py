@@ -15,7 +15,7 @@ from desktop.models.header_text import group_subtitle, header_typing_text
 from desktop.models.roles import ConversationRole
 from desktop.settings import AppSettings
 from desktop.views.composer import Composer
-from tests.desktop.test_files import ffmpeg, pair, rows_with_files  # noqa: F401
+from tests.desktop.test_files import ffmpeg, rows_with_files
 from tests.support.api import PASSWORD
 
 
@@ -123,7 +123,7 @@ def test_esc_closes_the_video_player_and_a_finished_video_keeps_its_last_frame(q
 
 
 @pytest.mark.slow
-def test_a_pasted_picture_is_named_photo_and_the_list_previews_photo(pair, qtbot, tmp_path):  # noqa: F811
+def test_a_pasted_picture_is_named_photo_and_the_list_previews_photo(pair, qtbot, tmp_path):
     alice, bob, conversation_id = pair
     image = QImage(64, 48, QImage.Format.Format_RGB32)
     image.fill(QColor("#22aa88"))

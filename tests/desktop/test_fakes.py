@@ -11,7 +11,8 @@ import pytest
 from desktop.net.api import ApiClient
 from desktop.net.events import EventListener
 from desktop.net.rest_worker import RestDispatcher
-from tests.desktop.fakes import FakeListener, FakeRest, FakeServerApi
+from desktop.net.transfers import TransferService
+from tests.desktop.fakes import FakeListener, FakeRest, FakeServerApi, FakeTransfers
 
 TEST_HELPERS = {"add_conversation", "post"}  # how a test sets up the in-memory server; no real counterpart
 
@@ -30,7 +31,13 @@ def shape(signature: inspect.Signature) -> list[tuple[str, object, object]]:
 
 
 @pytest.mark.parametrize(
-    ("fake", "real"), [(FakeServerApi, ApiClient), (FakeRest, RestDispatcher), (FakeListener, EventListener)]
+    ("fake", "real"),
+    [
+        (FakeServerApi, ApiClient),
+        (FakeRest, RestDispatcher),
+        (FakeListener, EventListener),
+        (FakeTransfers, TransferService),
+    ],
 )
 def test_every_call_of_a_fake_is_the_real_ones(fake, real):
     fake_methods = public_methods(fake)

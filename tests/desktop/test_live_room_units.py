@@ -18,7 +18,7 @@ from desktop.models.typing_book import TypingBook
 from desktop.views.idle_watcher import IdleWatcher
 from tests.desktop.factories import conversation as make_conversation
 from tests.desktop.factories import message, user_json
-from tests.desktop.fakes import FakeListener, FakeRest, FakeServerApi
+from tests.desktop.fakes import FakeListener, FakeRest, FakeServerApi, FakeTransfers
 
 ME, BOB, CAROL = 1, 2, 3
 
@@ -44,7 +44,9 @@ def world(qtbot, tmp_path):
     database = open_cache_database(tmp_path / "cache.sqlite3")
     rest = FakeRest(api)
     listener = FakeListener()
-    chat = ChatController(api.me_user, rest, listener, HistoryCache(database), Outbox(database))
+    chat = ChatController(
+        api.me_user, rest, listener, HistoryCache(database), Outbox(database), FakeTransfers(rest)
+    )
     clock = Clock()
     chat.room.clock = clock
     chat.room.typing._clock = clock

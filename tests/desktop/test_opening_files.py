@@ -15,7 +15,7 @@ from desktop.controller.file_access import FileAccess
 from desktop.domain.attachments import Attachment, BadFileId, attachments_from_json
 from desktop.domain.records import Message
 from desktop.domain.safe_open import needs_warning
-from tests.desktop.test_files import make_image, opened_externally, pair, point_on, rows_with_files  # noqa: F401
+from tests.desktop.test_files import opened_externally, point_on, rows_with_files  # noqa: F401
 
 JPEG = "image/jpeg"
 

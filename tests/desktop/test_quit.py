@@ -122,7 +122,7 @@ print("online", flush=True)
 sys.stdin.readline()  # the proxy hangs now
 chat.send_text("anyone there?")
 desktop.chat_session.files.send_files([Path(blob)])
-wait_until(lambda: not desktop.chat_session.files.transfers.uploads.idle, "the upload")
+wait_until(lambda: not desktop.chat_session.transfers.uploads.idle, "the upload")
 print("busy", flush=True)
 started = time.monotonic()
 QTimer.singleShot(0, app.quit)

@@ -95,11 +95,8 @@ def test_a_terminated_listening_backend_costs_no_client_a_message(server_factory
     server = server_factory(workers=2)
     owner, group, followers = _group_with_followers(server, users, 5)
     try:
-        listeners = wait.until(
-            lambda: len(_listener_pids(database_url)) == 2 and _listener_pids(database_url),
-            timeout=60,
-            what="both workers listening",
-        )
+        # A worker listens once it holds a socket; the kernel may hand every socket to one of the two.
+        listeners = wait.until(lambda: _listener_pids(database_url), timeout=60, what="the workers listening")
         total = 150
         sending = _Sending(owner, group, total)
         assert sending.halfway.wait(60)
@@ -107,8 +104,12 @@ def test_a_terminated_listening_backend_costs_no_client_a_message(server_factory
         sending.join()
         _everyone_has_everything(followers, total, timeout=60)
         assert all(1012 in f.close_codes for f in followers), [f.close_codes for f in followers]
-        replaced = _listener_pids(database_url)
-        assert len(replaced) == 2 and not set(replaced) & set(listeners)
+        wait.until(
+            lambda: len(set(_listener_pids(database_url)) - set(listeners)) >= len(listeners),
+            timeout=60,
+            what="every terminated listener replaced",
+        )
+        assert not set(_listener_pids(database_url)) & set(listeners)
     finally:
         for follower in followers:
             follower.close()

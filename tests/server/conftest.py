@@ -179,6 +179,20 @@ def carol(auth) -> User:
 
 
 @pytest.fixture
+def chat(alice, bob) -> int:
+    """Alice and Bob's 1:1."""
+    return alice.direct_with(bob)["id"]
+
+
+@pytest.fixture
+def shared(alice, chat) -> dict:
+    """A PNG Alice sent in ``chat`` (tests/server/test_files.py, ``share``)."""
+    from tests.server.test_files import share
+
+    return share(alice, chat)
+
+
+@pytest.fixture
 def bulk_users(app) -> Iterator[Callable[[int], list[int]]]:
     """``bulk_users(300)``: that many accounts stored in one transaction (for size limits); their ids."""
     hashed = passwords.hash_password(PASSWORD, 4)

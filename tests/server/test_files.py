@@ -16,7 +16,6 @@ import zlib
 import pytest
 from PIL import Image
 
-from server.services import files as files_service
 from tests.server.conftest import API, assert_error
 
 # ---- helpers shared by the files tests -------------------------------------------------------------------
@@ -30,7 +29,7 @@ def configure(app, **changes) -> None:
 
 def stored_keys(app) -> list[str]:
     """Every object in the app's file store, and any staging file left behind."""
-    store = files_service.store_for(app.extensions["chatidk"])
+    store = app.extensions["chatidk"].store
     staging = sorted(p.name for p in (store.root / "staging").iterdir())
     return store.keys() + staging
 
@@ -96,22 +95,12 @@ def zip_bytes() -> bytes:
 # ---- fixtures --------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def chat(alice, bob) -> int:
-    return alice.direct_with(bob)["id"]
-
-
 def share(alice, chat: int) -> dict:
     """A PNG alice sent in ``chat``."""
     file = uploaded(alice, image_bytes(), "red.png")
     r = send_files(alice, chat, [file["id"]], "look")
     assert r.status_code == 201, r.json
     return file
-
-
-@pytest.fixture
-def shared(alice, bob, chat) -> dict:
-    return share(alice, chat)
 
 
 def assert_safe_headers(r) -> None:

@@ -6,23 +6,12 @@ from __future__ import annotations
 import io
 import os
 
-import pytest
 from PIL import Image
 
-from server.services import files as files_service
+from server.services import file_purge
+from server.services.schedule import Schedule
 from tests.server.conftest import assert_error
-from tests.server.test_files import fetch, image_bytes, send_files, share, stored_keys, uploaded
-
-
-@pytest.fixture
-def chat(alice, bob) -> int:
-    return alice.direct_with(bob)["id"]
-
-
-@pytest.fixture
-def shared(alice, chat) -> dict:
-    return share(alice, chat)
-
+from tests.server.test_files import fetch, image_bytes, send_files, stored_keys, uploaded
 
 # ---- taking back, deleting, expiring ---------------------------------------------------------------------
 
@@ -81,7 +70,7 @@ def _age_uploads(app, seconds: int) -> None:
 def test_unsent_uploads_expire_and_sent_ones_do_not(app, alice, chat, shared):
     unsent = uploaded(alice, image_bytes(), "draft.png")
     _age_uploads(app, 25 * 3600)
-    assert files_service.purge(app.extensions["chatidk"]) == 2  # the file and its thumbnail
+    assert file_purge.purge(app.extensions["chatidk"]) == 2  # the file and its thumbnail
     keys = stored_keys(app)
     assert unsent["id"] not in keys and unsent["id"] + ".thumb" not in keys
     assert shared["id"] in keys
@@ -92,7 +81,7 @@ def test_unsent_uploads_expire_and_sent_ones_do_not(app, alice, chat, shared):
 def test_uploads_trigger_the_purge_now_and_then(app, alice):
     old = uploaded(alice, b"old")
     _age_uploads(app, 25 * 3600)
-    files_service._last_purge.clear()
+    app.extensions["chatidk"].purge_schedule = Schedule(file_purge.PURGE_EVERY_SECONDS)  # due again
     uploaded(alice, b"new")
     assert old["id"] not in stored_keys(app)
 
@@ -107,7 +96,7 @@ def test_bytes_left_behind_by_a_crash_are_removed_by_the_next_purge(app, alice):
             "INSERT INTO file_trash (key, queued_at) VALUES (%s, now() - interval '2 minutes')", (file["id"],)
         )
     assert file["id"] in stored_keys(app)
-    files_service.purge(context)
+    file_purge.purge(context)
     assert file["id"] not in stored_keys(app)
     with context.db.transaction() as cur:
         cur.execute("SELECT count(*) AS n FROM file_trash")
@@ -115,11 +104,11 @@ def test_bytes_left_behind_by_a_crash_are_removed_by_the_next_purge(app, alice):
 
 
 def test_a_stale_staging_file_is_swept(app, alice):
-    store = files_service.store_for(app.extensions["chatidk"])
+    store = app.extensions["chatidk"].store
     stale = store.root / "staging" / "upload-deadbeef.part"
     stale.write_bytes(b"half an upload")
     os.utime(stale, (1, 1))
-    files_service.purge(app.extensions["chatidk"])
+    file_purge.purge(app.extensions["chatidk"])
     assert not stale.exists()
 
 
@@ -153,7 +142,7 @@ def test_a_client_that_goes_away_mid_upload_leaves_nothing(app, alice):
 
 def test_a_row_whose_bytes_are_missing_answers_404_not_500(app, alice, caplog):
     file = uploaded(alice, b"soon gone")
-    files_service.store_for(app.extensions["chatidk"]).delete([file["id"]])
+    app.extensions["chatidk"].store.delete([file["id"]])
     assert_error(fetch(alice, f"/files/{file['id']}"), 404, "not_found")
     assert "has a row but no bytes" in caplog.text
 
@@ -161,7 +150,7 @@ def test_a_row_whose_bytes_are_missing_answers_404_not_500(app, alice, caplog):
 def test_a_store_that_fails_to_delete_is_retried_by_the_purge(app, alice, chat, monkeypatch):
     file = uploaded(alice, b"sticky")
     message = send_files(alice, chat, [file["id"]]).json["message"]
-    store = files_service.store_for(app.extensions["chatidk"])
+    store = app.extensions["chatidk"].store
 
     def broken(keys):
         raise OSError("disk on fire")
@@ -174,7 +163,7 @@ def test_a_store_that_fails_to_delete_is_retried_by_the_purge(app, alice, chat, 
     monkeypatch.undo()
     with app.extensions["chatidk"].db.transaction() as cur:
         cur.execute("UPDATE file_trash SET queued_at = queued_at - interval '2 minutes'")
-    files_service.purge(app.extensions["chatidk"])
+    file_purge.purge(app.extensions["chatidk"])
     assert file["id"] not in stored_keys(app)
 
 

@@ -10,11 +10,6 @@ from tests.server.conftest import assert_error
 from tests.server.test_files import fetch, image_bytes, send_files, uploaded
 
 
-@pytest.fixture
-def chat(alice, bob) -> int:
-    return alice.direct_with(bob)["id"]
-
-
 def last_seq(user, conversation_id: int) -> int:
     return user.conversation(conversation_id)["last_seq"]
 

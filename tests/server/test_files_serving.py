@@ -11,21 +11,9 @@ from tests.server.test_files import (
     fetch,
     image_bytes,
     send_files,
-    share,
     uploaded,
     zip_bytes,
 )
-
-
-@pytest.fixture
-def chat(alice, bob) -> int:
-    return alice.direct_with(bob)["id"]
-
-
-@pytest.fixture
-def shared(alice, chat) -> dict:
-    return share(alice, chat)
-
 
 # ---- what comes back down --------------------------------------------------------------------------------
 

@@ -42,7 +42,7 @@ def test_a_socket_whose_presence_cannot_be_recorded_is_not_left_registered(app, 
     terminate_backends(database_url, keep_listener=True)
     with pytest.raises(DatabaseUnavailable):
         hub.connect(alice.id, 2)
-    assert hub.connection_count() == 0
+    assert hub.sockets.is_empty()
 
 
 def test_an_event_that_cannot_be_delivered_closes_the_sockets_it_was_for_with_1012(

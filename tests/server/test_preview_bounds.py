@@ -19,7 +19,6 @@ import pytest
 from PIL import Image
 
 from server.files import previews
-from server.services import files
 from tests.server.test_files import uploaded
 from tests.server.test_files_previews import ffmpeg
 
@@ -97,7 +96,7 @@ def png(size: int = 64) -> bytes:
 def test_previews_made_at_once_are_bounded_and_the_rest_wait(app, alice, monkeypatch):
     """Five photo uploads at once with two preview slots: two are decoded, three wait their turn."""
     assert app.extensions["chatidk"].config.preview_jobs == 2
-    slots = files.preview_slots(app.extensions["chatidk"])
+    slots = app.extensions["chatidk"].preview_slots
     real_preview = previews.image_preview
     release = threading.Event()
     inside, most = [0], [0]

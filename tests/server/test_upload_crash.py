@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from server.services import files
+from server.services import file_purge
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,7 +43,7 @@ def png() -> bytes:
 
 
 def stored_keys(app) -> set[str]:
-    return set(files.store_for(app.extensions["chatidk"]).keys())
+    return set(app.extensions["chatidk"].store.keys())
 
 
 def row_keys(app) -> set[str]:
@@ -72,10 +72,10 @@ def test_bytes_stored_by_an_upload_that_crashed_before_its_row_are_removed(
     assert crashed.returncode == 137, crashed.stderr.decode()[-2000:]
     orphans = stored_keys(app) - row_keys(app)
     assert len(orphans) == 2  # the crash left the file and its thumbnail, named by no row
-    files.purge(app.extensions["chatidk"])
+    file_purge.purge(app.extensions["chatidk"])
     assert orphans <= stored_keys(app)  # within the grace period an upload may still be on its way
     let_the_grace_period_pass(app)
-    files.purge(app.extensions["chatidk"])
+    file_purge.purge(app.extensions["chatidk"])
     assert stored_keys(app) == row_keys(app) == {kept["id"], f"{kept['id']}.thumb"}
     r = alice.get(f"/files/{kept['id']}")
     assert r.status_code == 200
@@ -88,7 +88,7 @@ def test_a_completed_upload_leaves_no_pending_removal_behind(app, alice):
         cur.execute("SELECT count(*) AS n FROM file_trash")
         assert cur.fetchone()["n"] == 0
     let_the_grace_period_pass(app)
-    files.purge(app.extensions["chatidk"])
+    file_purge.purge(app.extensions["chatidk"])
     assert stored_keys(app) == {file["id"], f"{file['id']}.thumb"}
 
 

@@ -1,14 +1,14 @@
-"""Run CPU-heavy calls (bcrypt) off the event loop when the server runs on gevent."""
+"""Blocking work (bcrypt, Pillow, fsync, zip) off the event loop: gevent's thread pool under gunicorn."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
 
-def run_blocking(fn: Callable[..., T], *args) -> T:
+def run_blocking(fn: Callable[..., T], *args: Any) -> T:
     """Under gevent a 250 ms bcrypt would freeze every socket of the worker; its thread pool avoids that."""
     try:
         from gevent import monkey

@@ -1,13 +1,13 @@
 """The account menu's security items (email, password, devices, blocked people, last seen, export) and
-blocking from a 1:1's header: opens the dialogs and connects them to the controllers, as ChatSession does the
-rest."""
+blocking from a 1:1's header: opens the dialogs and connects them to the controllers, as ChatSession does
+the rest."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths
-from PySide6.QtWidgets import QFileDialog, QProgressDialog
+from PySide6.QtWidgets import QFileDialog, QProgressDialog, QWidget
 
 from desktop.controller.chat import ChatController
 from desktop.net.export_download import ExportDownload
@@ -24,7 +24,7 @@ class SecurityMenu(QObject):
         super().__init__(window)
         self.chat = chat
         self.window = window
-        self.account_dialogs: dict[str, QObject] = {}
+        self.account_dialogs: dict[str, QWidget] = {}
         window.email_requested.connect(self.show_email)
         window.change_password_requested.connect(self.show_change_password)
         window.devices_requested.connect(self.show_devices)
@@ -105,9 +105,9 @@ class SecurityMenu(QObject):
     def show_blocked(self) -> BlockedPeopleDialog:
         dialog = BlockedPeopleDialog(self.window)
         blocks = self.chat.blocks
-        update = lambda: dialog.set_blocks(list(blocks.entries.values()))  # noqa: E731
+        update = lambda: dialog.set_blocks(blocks.people())  # noqa: E731
         connection = blocks.changed.connect(update)
-        dialog.finished.connect(lambda _: blocks.disconnect(connection))  # a closed dialog hears no more
+        dialog.finished.connect(lambda _: QObject.disconnect(connection))  # a closed dialog hears no more
         dialog.unblock_requested.connect(lambda user_id: blocks.unblock(user_id, dialog.show_error))
         update()
         blocks.refresh(dialog.show_error)

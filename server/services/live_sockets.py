@@ -1,0 +1,76 @@
+"""The WebSockets open in this process: each one's bounded queue of frames, and who owns which."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import queue
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+QUEUE_LIMIT = 5000
+
+
+def encode_frame(payload: dict) -> str:
+    """A frame as it goes on the wire: compact JSON, non-ASCII text as is."""
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+
+@dataclass(eq=False)
+class Connection:
+    """One open WebSocket: its owner, and the frames waiting to be sent to it (None asks to close)."""
+
+    user_id: int
+    session_id: int
+    socket_id: int = 0  # its presence row
+    frames: queue.Queue[str | None] = field(default_factory=lambda: queue.Queue(maxsize=QUEUE_LIMIT))
+    close_code: int | None = None
+
+    def push(self, frame: str) -> bool:
+        try:
+            self.frames.put_nowait(frame)
+            return True
+        except queue.Full:
+            return False
+
+    def close(self, code: int = 1000) -> None:
+        """Ask the socket's sender loop to close; never blocks."""
+        if self.close_code is None:
+            self.close_code = code
+        # When the queue is full the sender loop still sees close_code after the next frame.
+        with contextlib.suppress(queue.Full):
+            self.frames.put_nowait(None)
+
+
+class LocalSockets:
+    """The registry of this process's open sockets by user; every method is safe from any thread."""
+
+    def __init__(self) -> None:
+        self._by_user: dict[int, set[Connection]] = {}
+        self._lock = threading.Lock()
+
+    def add(self, conn: Connection) -> None:
+        with self._lock:
+            self._by_user.setdefault(conn.user_id, set()).add(conn)
+
+    def remove(self, conn: Connection) -> None:
+        with self._lock:
+            conns = self._by_user.get(conn.user_id)
+            if conns is not None:
+                conns.discard(conn)
+                if not conns:
+                    del self._by_user[conn.user_id]
+
+    def is_empty(self) -> bool:
+        with self._lock:
+            return not self._by_user
+
+    def of_users(self, user_ids: Iterable[int]) -> list[Connection]:
+        """The sockets here of any of ``user_ids`` (most users of a batch have none here)."""
+        with self._lock:
+            return [c for uid in user_ids for c in self._by_user.get(uid, ())]
+
+    def all(self) -> list[Connection]:
+        with self._lock:
+            return [c for conns in self._by_user.values() for c in conns]
