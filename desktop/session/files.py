@@ -116,7 +116,7 @@ class FileSharing(QObject):
         folder = self.outgoing_dir / f"pasted-{time.strftime('%Y%m%d-%H%M%S')}-{time.monotonic_ns() % 10**9}"
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         path = folder / PASTED_IMAGE_NAME
-        if not image.save(str(path), b"PNG"):
+        if not image.save(str(path)):  # PNG, by the suffix (PySide6 refuses a bytes format at run time)
             self._status("The pasted image could not be kept.")
             return None
         self.panel.composer.stage_files([path])

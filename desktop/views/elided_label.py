@@ -31,6 +31,10 @@ class ElidedLabel(QLabel):
         self._full = text
         self._elide()
 
+    def set_elide_mode(self, mode: Qt.TextElideMode) -> None:
+        self._mode = mode
+        self._elide()
+
     def text(self) -> str:
         """The whole text (what is painted may be elided)."""
         return self._full

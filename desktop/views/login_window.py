@@ -5,7 +5,7 @@ MIN_PASSWORD_CHARS, docs/protocol.md), so "Create account" only enables once it 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,15 +19,16 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.server_address import sends_in_clear
 from desktop.views.icons import app_icon
-from desktop.views.palette_colors import error_color
+from desktop.views.palette_colors import error_color, link_color
 
 MIN_PASSWORD_CHARS = 8  # the server's limit for a new password (docs/protocol.md, POST /accounts)
-# Link-style buttons: drawn as links, with a focus ring the keyboard user can see.
+# Link-style buttons: drawn as links (in a colour that reads on light and dark windows), with a focus ring
+# the keyboard user can see.
 LINK_BUTTON_STYLE = (
-    "QPushButton { border: 2px solid transparent; border-radius: 4px; padding: 2px 6px;"
-    " color: palette(link); background: transparent; }"
-    "QPushButton:hover { text-decoration: underline; }"
-    "QPushButton:focus { border-color: palette(highlight); }"
+    "QPushButton {{ border: 2px solid transparent; border-radius: 4px; padding: 2px 6px;"
+    " color: {link}; background: transparent; }}"
+    "QPushButton:hover {{ text-decoration: underline; }}"
+    "QPushButton:focus {{ border-color: {focus}; }}"
 )
 INSECURE_WARNING = (
     "⚠ Not encrypted: this is a plain http:// address on another machine, so your password and messages "
@@ -92,7 +93,7 @@ class LoginWindow(QWidget):
             link.setAutoDefault(False)
             link.setCursor(Qt.CursorShape.PointingHandCursor)
             link.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            link.setStyleSheet(LINK_BUTTON_STYLE)
+        self._style_links()
 
         form = QFormLayout()
         form.addRow("Server", self.server_edit)
@@ -135,6 +136,19 @@ class LoginWindow(QWidget):
         self.setTabOrder(self.submit_button, self.switch_button)
         self.setTabOrder(self.switch_button, self.forgot_button)
         self.resize(420, self.sizeHint().height())
+
+    def _style_links(self) -> None:
+        palette = self.palette()
+        style = LINK_BUTTON_STYLE.format(
+            link=link_color(palette, False).name(), focus=palette.color(palette.ColorRole.Highlight).name()
+        )
+        for link in (self.switch_button, self.forgot_button):
+            link.setStyleSheet(style)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._style_links()  # light ↔ dark: the link colour follows
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
