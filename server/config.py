@@ -104,6 +104,10 @@ class Config:
     send_burst: int = 60  # messages one user may send at once (token bucket size)
     send_rate: float = 20.0  # messages per second one user may send, sustained
     groups_per_hour: int = 20  # groups one user may create
+    two_factor_free_failures: int = 5  # wrong second-factor codes per account in a day before each waits
+    two_factor_max_delay_seconds: int = 900  # the longest wait between wrong second-factor codes
+    two_factor_codes_per_challenge: int = 5  # wrong codes one sign-in challenge takes before it dies
+    two_factor_challenge_seconds: int = 300  # how long a sign-in challenge lives (at most 5 minutes)
     session_idle_days: int = 90  # a token unused this long stops working
     body_timeout_seconds: int = 30  # a request body must arrive at 256 KiB per this many seconds
     preview_jobs: int = 2  # previews (Pillow, ffmpeg) made at once per worker process; others queue
@@ -159,6 +163,10 @@ class Config:
             send_burst=_int(env, "CHATIDK_SEND_BURST", 60, 0, 10**6),
             send_rate=_float(env, "CHATIDK_SEND_RATE", 20.0, 0.001, 10**6),
             groups_per_hour=_int(env, "CHATIDK_GROUPS_PER_HOUR", 20, 0, 10**6),
+            two_factor_free_failures=_int(env, "CHATIDK_TWO_FACTOR_FREE_FAILURES", 5, 1, 1000),
+            two_factor_max_delay_seconds=_int(env, "CHATIDK_TWO_FACTOR_MAX_DELAY", 900, 1, 86400),
+            two_factor_codes_per_challenge=_int(env, "CHATIDK_TWO_FACTOR_CODES_PER_CHALLENGE", 5, 1, 100),
+            two_factor_challenge_seconds=_int(env, "CHATIDK_TWO_FACTOR_CHALLENGE_SECONDS", 300, 30, 300),
             session_idle_days=_int(env, "CHATIDK_SESSION_IDLE_DAYS", 90, 1, 3650),
             body_timeout_seconds=_int(env, "CHATIDK_BODY_TIMEOUT", 30, 1, 3600),
             preview_jobs=_int(env, "CHATIDK_PREVIEW_JOBS", 2, 1, 64),

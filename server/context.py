@@ -8,6 +8,8 @@ One is built per process by the app factory (``server.build_context``); the api 
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -41,4 +43,7 @@ class AppContext:
     preview_slots: PreviewSlots
     purge_schedule: Schedule  # unsent uploads and leftover bytes (services/file_purge.py)
     prune_schedule: Schedule  # spent throttle counts, expired sessions (services/accounts.housekeeping)
+    # Wall-clock Unix time for what the server computes itself (TOTP time steps, sign-in challenge
+    # expiry); tests move it instead of sleeping.
+    clock: Callable[[], float] = time.time
     hub: LiveHub = field(init=False)  # built from this context, then set by build_context

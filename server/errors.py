@@ -49,6 +49,9 @@ class InvalidField(ApiError, code="invalid_field"): ...
 class Unauthorized(ApiError, status=401, code="unauthorized"): ...
 
 
+class ChallengeExpired(ApiError, status=401, code="challenge_expired"): ...  # sign in with the password again
+
+
 class Forbidden(ApiError, status=403, code="forbidden"): ...
 
 

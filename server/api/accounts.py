@@ -32,15 +32,16 @@ def register(body: s.Register):
     bp,
     "/sessions",
     "POST",
-    summary="Log in: a new session and its bearer token",
+    summary="Log in: a new session and its bearer token, or a two-factor challenge (202)",
     tag="accounts",
     auth=False,
     body=s.Login,
-    responses={201: s.SessionCreated},
+    responses={201: s.SessionCreated, 202: s.TwoFactorChallenge},
     errors=(400, 401, 429),
 )
 def login(body: s.Login):
-    return accounts.login(ctx(), body.username, body.password, body.device_name, request.remote_addr), 201
+    answer = accounts.login(ctx(), body.username, body.password, body.device_name, request.remote_addr)
+    return answer, 202 if answer.get("two_factor_required") else 201
 
 
 @endpoint(

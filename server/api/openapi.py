@@ -18,10 +18,11 @@ _DOCUMENTED_AS: dict[type[BaseModel], list[type[BaseModel]]] = {
 _STATUS_TEXT = {
     200: "OK",
     201: "Created",
+    202: "Accepted",
     204: "No content",
     101: "Switching to the WebSocket protocol",
     400: "Bad JSON or an invalid field",
-    401: "No, unknown or revoked token; or a wrong password",
+    401: "No, unknown or revoked token; a wrong password or code; or an expired sign-in challenge",
     403: "Not allowed for this member",
     404: "No such thing, or not visible to the caller",
     409: "Conflicts with the current state",

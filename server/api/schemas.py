@@ -11,7 +11,7 @@ import unicodedata
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from server.files import MAX_ATTACHMENTS
 from server.limits import MAX_GROUP_MEMBERS, MAX_MESSAGE_CHARS
@@ -168,6 +168,64 @@ class Block(Body):
 
 class DeleteMe(Body):
     password: Annotated[str, Field(min_length=1, max_length=1024), AfterValidator(_no_nul)]
+
+
+# ---- two-factor sign-in --------------------------------------------------------------------------------
+
+
+def _totp_code(value: str) -> str:
+    """Six ASCII digits; spaces (as apps show "123 456") are dropped."""
+    value = "".join(value.split())
+    if not re.fullmatch(r"[0-9]{6}", value):
+        raise ValueError("must be the 6 digits your authenticator app shows")
+    return value
+
+
+def _recovery_code(value: str) -> str:
+    """Ten letters and digits as shown ("abcde-fghij"); dashes, spaces and letter case do not matter."""
+    value = value.strip().lower().replace("-", "").replace(" ", "")
+    if not _RECOVERY_CODE.fullmatch(value):
+        raise ValueError("must be one of your recovery codes, like abcde-fghij")
+    return value
+
+
+_RECOVERY_CODE = re.compile(r"[23456789abcdefghjkmnpqrstuvwxyz]{10}")
+TotpCode = Annotated[str, Field(min_length=1, max_length=32), AfterValidator(_totp_code)]
+RecoveryCode = Annotated[str, Field(min_length=1, max_length=32), AfterValidator(_recovery_code)]
+CurrentPassword = Annotated[str, Field(min_length=1, max_length=1024), AfterValidator(_no_nul)]
+
+
+class _OneSecondFactor(Body):
+    """Exactly one of ``code`` (from the authenticator app) and ``recovery_code``."""
+
+    code: TotpCode | None = None
+    recovery_code: RecoveryCode | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self):
+        if (self.code is None) == (self.recovery_code is None):
+            raise ValueError("give exactly one of code and recovery_code")
+        return self
+
+
+class SignInCode(_OneSecondFactor):
+    challenge: Annotated[str, Field(min_length=1, max_length=256), AfterValidator(_no_nul)]
+
+
+class StartTwoFactor(Body):
+    password: CurrentPassword
+
+
+class EnableTwoFactor(Body):
+    code: TotpCode
+
+
+class DisableTwoFactor(_OneSecondFactor):
+    password: CurrentPassword
+
+
+class NewRecoveryCodes(Body):
+    password: CurrentPassword
 
 
 class UserSearch(Query):
@@ -359,6 +417,39 @@ class SessionCreated(BaseModel):
     user: Me
 
 
+class TwoFactorChallenge(BaseModel):
+    """A right password while two-factor sign-in is on: send the challenge with a code to
+    ``POST /sessions/two-factor`` before ``expires_at``."""
+
+    two_factor_required: Literal[True]
+    challenge: str
+    expires_at: str
+    methods: list[Literal["totp", "recovery_code"]]
+
+
+class TwoFactorStatus(BaseModel):
+    enabled: bool
+    enabled_at: str | None
+    pending: bool
+    recovery_codes_left: int
+
+
+class TwoFactorEnrolment(BaseModel):
+    """Shown once: the client renders ``otpauth_uri`` as a QR code and ``secret`` as text."""
+
+    secret: str
+    otpauth_uri: str
+    algorithm: Literal["SHA1"]
+    digits: int
+    period: int
+
+
+class RecoveryCodes(BaseModel):
+    """Shown once; stored only hashed."""
+
+    recovery_codes: list[str]
+
+
 class UserList(BaseModel):
     users: list[User]
 
@@ -398,6 +489,7 @@ class Session(BaseModel):
     last_used_at: str
     expires_at: str
     current: bool
+    second_factor: Literal["totp", "recovery_code"] | None
 
 
 class SessionList(BaseModel):

@@ -6,12 +6,18 @@ from server.db import Cursor, Row, prepared
 
 
 def insert_session(
-    cur: Cursor, user_id: int, token_hash: bytes, device_name: str, client_address: str | None
+    cur: Cursor,
+    user_id: int,
+    token_hash: bytes,
+    device_name: str,
+    client_address: str | None,
+    second_factor: str | None = None,
 ) -> int:
+    """``second_factor``: how the sign-in went beyond the password (None, 'totp' or 'recovery_code')."""
     cur.execute(
-        """INSERT INTO sessions (user_id, token_hash, device_name, client_address) VALUES (%s, %s, %s, %s)
-           RETURNING id""",
-        (user_id, token_hash, device_name, client_address),
+        """INSERT INTO sessions (user_id, token_hash, device_name, client_address, second_factor)
+           VALUES (%s, %s, %s, %s, %s) RETURNING id""",
+        (user_id, token_hash, device_name, client_address, second_factor),
     )
     return cur.one()["id"]
 
@@ -52,7 +58,7 @@ def delete_user_sessions(cur: Cursor, user_id: int) -> list[int]:
 def list_sessions(cur: Cursor, user_id: int, idle_seconds: int) -> list[Row]:
     """The user's live sessions, each with ``expires_at``: when it stops working unless used again."""
     cur.execute(
-        """SELECT id, device_name, client_address, created_at, last_used_at,
+        """SELECT id, device_name, client_address, created_at, last_used_at, second_factor,
                   last_used_at + make_interval(secs => %s) AS expires_at
            FROM sessions
            WHERE user_id = %s AND last_used_at > now() - make_interval(secs => %s)
@@ -93,6 +99,18 @@ def remember_login_address(cur: Cursor, user_id: int, address_key: str | None) -
            ON CONFLICT (user_id, address) DO UPDATE SET last_success_at = now()""",
         (user_id, address_key[:64]),
     )
+
+
+def is_login_address(cur: Cursor, user_id: int, address_key: str | None, within_days: int) -> bool:
+    """Whether the account signed in successfully from this address within ``within_days``."""
+    if address_key is None:
+        return False
+    cur.execute(
+        """SELECT EXISTS (SELECT 1 FROM login_addresses WHERE user_id = %s AND address = %s
+                              AND last_success_at > now() - make_interval(days => %s)) AS known""",
+        (user_id, address_key[:64], within_days),
+    )
+    return bool(cur.one()["known"])
 
 
 def forget_stale_login_addresses(cur: Cursor, older_than_days: int) -> None:

@@ -55,11 +55,16 @@ def take_txn(
 def count_within(
     cur: Cursor, scope: str, key: str, window_seconds: int
 ) -> tuple[int, float | None, float | None]:
-    """(attempts in the window, seconds until the oldest leaves it, seconds since the newest)."""
+    """(attempts in the window, seconds until the oldest leaves it, seconds since the newest).
+
+    "Since the newest" is measured from the wall clock, not from now(): now() is when this transaction
+    began, and an attempt that took the key's lock first and committed meanwhile may be younger than that,
+    which made an attempt racing it wait a spurious second.
+    """
     cur.execute(
         """SELECT count(*) AS n,
                   extract(epoch FROM min(at) + make_interval(secs => %s) - now()) AS frees_in,
-                  extract(epoch FROM now() - max(at)) AS since_last
+                  extract(epoch FROM clock_timestamp() - max(at)) AS since_last
            FROM throttle_events
            WHERE scope = %s AND key = %s AND at > now() - make_interval(secs => %s)""",
         (window_seconds, scope, key, window_seconds),

@@ -33,12 +33,15 @@ def get_known_user(cur: Cursor, user_id: int) -> Row:
 
 def get_login(cur: Cursor, folded_name: str, address_key: str | None, trust_days: int) -> Row | None:
     """The live account with this folded name (login_names.fold) and its password hash, for logging in,
-    with ``trusted``: whether it signed in successfully from this address within ``trust_days``."""
+    with ``trusted``: whether it signed in successfully from this address within ``trust_days``, and
+    ``two_factor``: whether signing in needs a second factor."""
     cur.execute(
         f"""SELECT {USER_COLUMNS}, u.password_hash, EXISTS (
                 SELECT 1 FROM login_addresses a
                 WHERE a.user_id = u.id AND a.address = %s
-                  AND a.last_success_at > now() - make_interval(days => %s)) AS trusted
+                  AND a.last_success_at > now() - make_interval(days => %s)) AS trusted,
+                EXISTS (SELECT 1 FROM totp_secrets t WHERE t.user_id = u.id AND t.enabled_at IS NOT NULL)
+                    AS two_factor
             FROM users u WHERE lower(u.username COLLATE "C") = %s AND u.deleted_at IS NULL""",
         (address_key, trust_days, folded_name),
     )

@@ -12,9 +12,10 @@ from server.db import conversations as conversations_db
 from server.db import messages as messages_db
 from server.db import sessions as sessions_db
 from server.db import throttle as throttle_db
+from server.db import two_factor as two_factor_db
 from server.db import users as users_db
 from server.errors import Conflict, NotFound, Unauthorized
-from server.services import attachments, events, file_purge, passwords, throttle, tokens
+from server.services import attachments, events, file_purge, passwords, sign_in, throttle, tokens
 from server.services.login_names import address_key, fold
 
 _BAD_LOGIN = "wrong username or password"
@@ -39,6 +40,7 @@ def login(
     app: AppContext, username: str, password: str, device_name: str | None, address: str | None
 ) -> dict:
     """A new session, or 401 with the same message whether the name exists or not (and in the same time).
+    With two-factor sign-in on, a right password answers a challenge instead (sign_in.py).
 
     The attempt is counted before the password is checked and uncounted when it was right (throttle.py).
     """
@@ -55,25 +57,29 @@ def login(
     housekeeping(app)
     if row is None or not ok:
         raise Unauthorized(_BAD_LOGIN)
-    token = tokens.new_token()
+    device = device_name or "unknown device"
+    if row["two_factor"]:
+        # The password was right, so it is uncounted; the address becomes a trusted one only once the
+        # second factor is right too (sign_in.complete).
+        with app.db.transaction() as cur:
+            throttle_db.forget(cur, attempt)
+        return sign_in.issue_challenge(app, row["id"], device, address)
     with app.db.transaction() as cur:
         throttle_db.forget(cur, attempt)
-        sessions_db.remember_login_address(cur, row["id"], where)
-        session_id = sessions_db.insert_session(
-            cur, row["id"], tokens.token_hash(token), device_name or "unknown device", address
-        )
+        token, session_id = sign_in.open_session_txn(cur, row["id"], device, address)
     return {"token": token, "session_id": session_id, "user": render.me(row)}
 
 
 def housekeeping(app: AppContext) -> None:
     """Now and then (at most once a minute per process): forget spent throttle counts, expired sessions
-    and addresses not signed in from for a session's lifetime."""
+    addresses not signed in from for a session's lifetime, and expired sign-in challenges."""
     if not app.prune_schedule.due():
         return
     with app.db.autocommit() as cur:
         throttle_db.prune(cur)
         sessions_db.delete_expired(cur, app.config.session_idle_seconds)
         sessions_db.forget_stale_login_addresses(cur, app.config.session_idle_days)
+        two_factor_db.delete_expired_challenges(cur, app.clock())
 
 
 def authenticate(app: AppContext, token: str) -> dict:
@@ -135,7 +141,8 @@ def check_password(app: AppContext, user_id: int, password: str, field: str) -> 
 
 def delete_account(app: AppContext, user_id: int, password: str) -> None:
     """Password-confirmed: revoke every session, tombstone my messages, leave my groups, erase the profile
-    and everything else that names me (codes, blocks, throttle counts, sign-in addresses, send budget)."""
+    and everything else that names me (codes, blocks, throttle counts, sign-in addresses, send budget, the
+    TOTP secret, recovery codes and sign-in challenges)."""
     check_password(app, user_id, password, "password")
     with app.db.transaction() as cur:
         session_ids = sessions_db.delete_user_sessions(cur, user_id)
@@ -147,6 +154,7 @@ def delete_account(app: AppContext, user_id: int, password: str) -> None:
         doomed_files = attachments.delete_user_files_txn(cur, user_id)
         erased = users_db.erase_user_txn(cur, user_id)
         codes_db.delete_user_codes(cur, user_id)
+        two_factor_db.delete_all(cur, user_id)
         blocks_db.delete_user_blocks(cur, user_id)
         sessions_db.forget_login_addresses(cur, user_id)
         throttle_db.erase_user(cur, user_id, erasure_keys(user_id, erased))

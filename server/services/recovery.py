@@ -23,6 +23,7 @@ from server.db import Cursor
 from server.db import codes as codes_db
 from server.db import sessions as sessions_db
 from server.db import throttle as throttle_db
+from server.db import two_factor as two_factor_db
 from server.db import users as users_db
 from server.errors import Conflict, InvalidField
 from server.services import events, mail, passwords, throttle
@@ -153,6 +154,13 @@ def _mail_reset_code(app: AppContext, login: str) -> None:
         if throttle_db.take_txn(cur, limit.scope, key, limit.count, limit.window_seconds)[0] is None:
             return
         code = _issue(cur, user["id"], "reset_password", user["email"])
+        two_factor = two_factor_db.is_enabled(cur, user["id"])
+    stays = (
+        "\n\nTwo-factor sign-in stays on: the reset signs you out everywhere, and signing in again still "
+        "needs a code from your authenticator app or one of your recovery codes."
+        if two_factor
+        else ""
+    )
     # Delivered here, in the background job, one mail at a time: the answer went out long ago.
     mail.deliver(
         app.config,
@@ -162,13 +170,14 @@ def _mail_reset_code(app: AppContext, login: str) -> None:
             "Reset your ChatIDK password",
             f"Someone asked to reset the password of the ChatIDK account {user['username']}.\n\n"
             f"Your reset code is {code}\n\nIt expires in 15 minutes and works once. "
-            "If it was not you, ignore this mail: your password stays as it is.",
+            "If it was not you, ignore this mail: your password stays as it is." + stays,
         ),
     )
 
 
 def reset_password(app: AppContext, login: str, code: str, new_password: str, address: str | None) -> None:
-    """Set a new password with a valid code; every session of the account is signed out."""
+    """Set a new password with a valid code; every session of the account is signed out. Two-factor
+    sign-in is not switched off: a mailbox alone must not be enough to take the account over."""
     attempt = throttle.take_now(app.db, throttle.wrong_codes_from(app.config), throttle.address_key(address))
     with app.db.transaction() as cur:
         user = users_db.find_for_recovery(cur, fold(login), login)
@@ -181,6 +190,8 @@ def reset_password(app: AppContext, login: str, code: str, new_password: str, ad
     with app.db.transaction() as cur:
         users_db.set_password_hash(cur, user["id"], password_hash)
         revoked = sessions_db.delete_user_sessions(cur, user["id"])
+        # Two-factor sign-in stays on (the mail said so): signing in again still needs a code.
+        two_factor_db.delete_user_challenges(cur, user["id"])
         # The mailed code proved the owner: failed logins from elsewhere no longer slow the name down.
         throttle_db.clear(cur, "login", throttle.login_key(fold(user["username"])))
         app.broker.publish(cur, events.sessions_revoked(revoked))

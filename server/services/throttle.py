@@ -169,3 +169,38 @@ def begin_login_txn(
 def lock_login(cur: Cursor, folded_name: str, address: str | None) -> None:
     """Name before address, always, so two attempts never wait on each other's locks crosswise."""
     throttle_db.lock_keys(cur, login_key(folded_name), address_key(address))
+
+
+# ---- second factors (two-factor sign-in, turning it off) -----------------------------------------------
+
+
+def two_factor_delay(failures: int, config: Config) -> float:
+    """The login rule for wrong second-factor codes: ``two_factor_free_failures`` a day, then 30 s,
+    doubling, at most ``two_factor_max_delay_seconds``: never a lock, so the owner's next code gets in."""
+    extra = failures - config.two_factor_free_failures
+    if extra < 0:
+        return 0.0
+    return float(min(config.two_factor_max_delay_seconds, LOGIN_FIRST_DELAY_SECONDS * 2 ** min(extra, 30)))
+
+
+def begin_two_factor_txn(
+    cur: Cursor, config: Config, user_id: int, address: str | None, trusted: bool
+) -> list[int | None]:
+    """Count a second-factor code as wrong until it proves right; 429 while it must wait, or when this
+    address sent too many wrong codes (``wrong_codes_per_address_hour``, shared with mailed codes).
+
+    As for logins, ``trusted`` (the account completed a sign-in from this address before) counts only
+    this address's failures on the account, so someone holding the password elsewhere cannot hold the
+    owner's codes back.
+    """
+    key = user_key(user_id)
+    throttle_db.lock_keys(cur, key)
+    scope, account_key = (
+        ("two_factor.trusted", f"{key}|{address_key(address)}") if trusted else ("two_factor", key)
+    )
+    failures, _, since_last = throttle_db.count_within(cur, scope, account_key, LOGIN_FAILURE_MEMORY)
+    wait = two_factor_delay(failures, config) - (since_last or 0.0)
+    if wait > 0:
+        raise too_many("wrong two-factor codes for this account", wait, LOGIN_FIRST_DELAY_SECONDS)
+    from_here = take(cur, wrong_codes_from(config), address_key(address))
+    return [*throttle_db.record(cur, [(scope, account_key, LOGIN_FAILURE_MEMORY)]), from_here]

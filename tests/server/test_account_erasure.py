@@ -1,7 +1,8 @@
 """Deleting an account leaves nothing that names the person: every table is scanned for it afterwards.
 
 As found: ``one_time_codes`` kept the email address, ``blocks`` rows remained, and ``users.last_seen_at`` was
-written again when the account's last socket closed after the erasure.
+written again when the account's last socket closed after the erasure. Two-factor sign-in's secret,
+recovery codes and sign-in challenges are rows keyed by the account, so the scan covers them.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 import psycopg2
+import pyotp
 import pytest
 from psycopg2 import sql
 
@@ -64,6 +66,19 @@ def test_nothing_names_a_deleted_account(app, database_url, auth, inbox, client)
     login(client, USERNAME, "wrong password")
     login(client, USERNAME, "wrong password", environ_base={"REMOTE_ADDR": "10.9.9.9"})
     laura.post("/me/password", {"current_password": "wrong one", "new_password": "whatever it is"})
+    # Two-factor sign-in: a secret, recovery codes (one used), a sign-in challenge left open.
+    secret = laura.post("/me/two-factor", {"password": PASSWORD}).json["secret"]
+    app.extensions["chatidk"].clock = lambda: 30 * 63_333_334.0
+    r = laura.post("/me/two-factor/enable", {"code": pyotp.TOTP(secret).at(30 * 63_333_334.0)})
+    recovery_codes = r.json["recovery_codes"]
+    challenge = login(client, USERNAME, device_name=f"{DISPLAY_NAME}'s phone").json["challenge"]
+    r = client.post(
+        "/api/v1/sessions/two-factor", json={"challenge": challenge, "recovery_code": recovery_codes[0]}
+    )
+    assert r.status_code == 201
+    login(client, USERNAME, device_name=f"{DISPLAY_NAME}'s tablet")  # a challenge never answered
+    # Confirmation, reset, 2FA on, recovery code used: all delivered before the inbox stops.
+    inbox.wait_for(EMAIL, count=4)
     assert laura.request("PUT", f"/blocks/{bob.id}", {}).status_code == 200
     chat = carol.direct_with(laura)["id"]
     assert carol.request("PUT", f"/blocks/{laura.id}", {"hide_in_groups": True}).status_code == 200
@@ -111,6 +126,10 @@ def test_nothing_names_a_deleted_account(app, database_url, auth, inbox, client)
                 (laura.id,),
             )
             assert cur.fetchone()[0] == 0, "she left every group"
+            for table in ("totp_secrets", "recovery_codes", "login_challenges"):
+                cur.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table)))
+                if cur.fetchone()[0]:
+                    leftovers.append(f"{table} has rows")
             assert leftovers == []
             # The tombstone account is only that.
             cur.execute(

@@ -263,7 +263,9 @@ def test_list_and_sign_out_devices(auth, bob):
         "last_used_at",
         "expires_at",
         "current",
+        "second_factor",
     } == set(sessions[0])
+    assert {s["second_factor"] for s in sessions} == {None}  # password only
     phone_id = next(s["id"] for s in phone.get("/sessions").json["sessions"] if s["current"])
     # Someone else's session looks like one that does not exist.
     assert_error(bob.delete(f"/sessions/{phone_id}"), 404, "not_found")

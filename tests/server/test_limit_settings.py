@@ -21,6 +21,10 @@ SETTINGS = {
     "CHATIDK_SEND_RATE": ("send_rate", "2.5", 2.5),
     "CHATIDK_GROUPS_PER_HOUR": ("groups_per_hour", "5", 5),
     "CHATIDK_SESSION_IDLE_DAYS": ("session_idle_days", "30", 30),
+    "CHATIDK_TWO_FACTOR_FREE_FAILURES": ("two_factor_free_failures", "3", 3),
+    "CHATIDK_TWO_FACTOR_MAX_DELAY": ("two_factor_max_delay_seconds", "600", 600),
+    "CHATIDK_TWO_FACTOR_CODES_PER_CHALLENGE": ("two_factor_codes_per_challenge", "3", 3),
+    "CHATIDK_TWO_FACTOR_CHALLENGE_SECONDS": ("two_factor_challenge_seconds", "120", 120),
     "CHATIDK_BODY_TIMEOUT": ("body_timeout_seconds", "10", 10),
     "CHATIDK_PREVIEW_JOBS": ("preview_jobs", "1", 1),
     "CHATIDK_PREVIEW_MEMORY_MB": ("preview_memory_mb", "512", 512),
@@ -46,3 +50,5 @@ def test_the_defaults_are_the_documented_ones():
     assert (config.send_burst, config.send_rate, config.groups_per_hour) == (60, 20.0, 20)
     assert (config.session_idle_days, config.body_timeout_seconds) == (90, 30)
     assert (config.preview_jobs, config.preview_memory_mb, config.registrations_per_hour) == (2, 1024, 30)
+    assert (config.two_factor_free_failures, config.two_factor_max_delay_seconds) == (5, 900)
+    assert (config.two_factor_codes_per_challenge, config.two_factor_challenge_seconds) == (5, 300)
