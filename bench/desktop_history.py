@@ -30,6 +30,8 @@ from PySide6.QtWidgets import QApplication, QListView
 from desktop.cache import HistoryCache, Outbox, open_cache_database
 from desktop.controller.chat import ChatController
 from desktop.domain.records import Conversation, Message
+from desktop.net.api import ApiClient
+from desktop.net.transfers import TransferService
 from desktop.views.main_window import MainWindow
 
 ME, OTHER, CONVERSATION = 1, 2, 1
@@ -85,7 +87,10 @@ def fill_cache(history: HistoryCache, count: int) -> None:
                 seq=seq,
                 sender_id=ME if seq % 3 == 0 else OTHER,
                 client_id=str(uuid.uuid4()),
-                text=f"{seq}: " + " ".join(words) * (1 + seq % 4),
+                # every fifth message has paragraphs and a link, as people write them
+                text=f"{seq}: "
+                + " ".join(words) * (1 + seq % 4)
+                + ("\n\nsee https://example.com/page\n— me" if seq % 5 == 0 else ""),
                 created_at=start + timedelta(minutes=seq * 7),
                 id=seq,
             )
@@ -133,7 +138,10 @@ class NoListener(QObject):
     def start(self) -> None:
         pass
 
-    def stop(self) -> None:
+    def request_stop(self) -> None:
+        pass
+
+    def stop(self, deadline: float | None = None) -> None:
         pass
 
 
@@ -167,12 +175,14 @@ def main() -> int:
         fill_started = time.perf_counter()
         fill_cache(HistoryCache(database), args.messages)
         fill_seconds = time.perf_counter() - fill_started
+        transfers = TransferService(ApiClient("http://127.0.0.1:9", "unused"))  # never called here
         chat = ChatController(
             {"id": ME, "username": "me", "display_name": "Me"},
             OfflineRest(),
             NoListener(),
             HistoryCache(database),
             Outbox(database),
+            transfers,
         )
         chat.start()
         window = MainWindow(chat.conversation_list)
@@ -194,6 +204,7 @@ def main() -> int:
 
         bar = view.verticalScrollBar()
         scroll_started = time.perf_counter()
+        scroll_cpu = time.process_time()
         fetches = 0
         while True:
             oldest = chat.messages.oldest_seq()
@@ -206,9 +217,11 @@ def main() -> int:
             fetches += 1
         top_row = view.indexAt(view.viewport().rect().topLeft()).row()
         scroll_seconds = time.perf_counter() - scroll_started
+        scroll_cpu = time.process_time() - scroll_cpu
         rss_top = rss_mb()
         rows = chat.messages.rowCount()
         chat.shutdown()
+        transfers.shutdown()
         window.close()
         database.close()
 
@@ -220,7 +233,7 @@ def main() -> int:
     )
     print(
         f"scroll bottom to top    {scroll_seconds:>10.2f} s    "
-        f"{fetches} fetches, {rows:,} rows, top row {top_row}"
+        f"({scroll_cpu:.2f} CPU s) {fetches} fetches, {rows:,} rows, top row {top_row}"
     )
     print(f"baseline RSS            {base_rss:>10.1f} MB")
     print(

@@ -1,5 +1,6 @@
 """Remembered between runs (QSettings, an INI file in the data dir): server address, window geometry, last
-conversation per account. Kept in the data dir so a second client with its own data dir has its own."""
+conversation per account, the folder files were last attached from. Kept in the data dir so a second
+client with its own data dir has its own."""
 
 from __future__ import annotations
 
@@ -41,6 +42,17 @@ class AppSettings:
     @last_username.setter
     def last_username(self, username: str) -> None:
         self._qsettings.setValue("server/last_username", username)
+
+    @property
+    def attach_folder(self) -> Path:
+        """Where the 📎 picker opens: the folder files were last attached from, the home folder at first."""
+        value = self._qsettings.value("files/attach_folder")
+        folder = Path(str(value)) if value else Path.home()
+        return folder if folder.is_dir() else Path.home()
+
+    @attach_folder.setter
+    def attach_folder(self, folder: Path) -> None:
+        self._qsettings.setValue("files/attach_folder", str(folder))
 
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         geometry = self._qsettings.value("window/geometry")

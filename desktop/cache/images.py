@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import time
 from collections import OrderedDict
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 
 MAX_SIDE = 1024  # the server's previews fit in 512×512; anything bigger is not one of them
 RETRY_AFTER = 30.0  # seconds before a fetch that failed (offline) is tried again
+_KEY = re.compile(r"[0-9A-Za-z_-]{1,80}")  # file ids and "user-version-size": a name, never a path
 Fetch = Callable[[str, Callable[[bytes | None], None], Callable[[Exception], None]], None]
 
 
@@ -55,10 +57,14 @@ class ImageStore(QObject):
         self.fetches = 0  # how many times the server was asked (tests check the disk cache is used)
 
     def _path(self, key: str) -> Path:
+        if _KEY.fullmatch(key) is None:
+            raise ValueError(f"not a picture key: {key[:80]!r}")
         return self.directory / key
 
     def cached(self, key: str) -> QPixmap | None:
-        """Memory, then disk; never the network."""
+        """Memory, then disk; never the network. A key that is no plain name is never looked up."""
+        if _KEY.fullmatch(key) is None:
+            return None
         pixmap = self._memory.get(key)
         if pixmap is not None:
             self._memory.move_to_end(key)
@@ -75,7 +81,7 @@ class ImageStore(QObject):
     def pixmap(self, key: str) -> QPixmap | None:
         """The picture if it is here; otherwise None now, a fetch, and ``ready(key)`` once it came."""
         pixmap = self.cached(key)
-        if pixmap is not None or key in self._missing:
+        if pixmap is not None or key in self._missing or _KEY.fullmatch(key) is None:
             return pixmap
         asked = self._asked.get(key)
         if asked is not None and time.monotonic() - asked < RETRY_AFTER:

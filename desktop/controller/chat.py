@@ -175,6 +175,7 @@ class ChatController(QObject):
         if state != self.connection_state:
             self.connection_state = state
             self.connection_state_changed.emit(state)
+            self.header_changed.emit()  # a group's "1 online" counts me while I am connected
 
     def _on_event(self, event: dict) -> None:
         if not self.rest.closed:  # an event queued just before shutdown must not reach the closed cache
@@ -267,6 +268,7 @@ class ChatController(QObject):
             self.state.conversations.typing_text(conversation.id),
             self.room.presence.get,
             self.blocks.is_blocked,
+            me_online=self.connection_state == ONLINE,
         )
 
     def open_profile(self) -> ProfileInfo | None:

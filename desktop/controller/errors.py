@@ -6,6 +6,26 @@ from desktop.net.http import ApiError, CertificateNotTrusted, ServerUnreachable,
 from desktop.net.tls import CA_BUNDLE_ENV
 
 SESSION_ENDED = "Your session has ended. Please sign in again."
+# How the fields the server names in a 400 read in a sentence ("Password must be at least 8 characters.").
+FIELD_NAMES = {
+    "password": "The password",
+    "new_password": "The new password",
+    "current_password": "The current password",
+    "username": "The username",
+    "display_name": "The display name",
+    "title": "The title",
+    "email": "The email address",
+    "code": "The code",
+    "text": "The message",
+    "device_name": "The device name",
+}
+
+
+def field_message(field: str, message: str) -> str:
+    """The server's ``"password: must be at least 8 characters"`` as a sentence people read."""
+    detail = message.removeprefix(f"{field}: ").strip()
+    name = FIELD_NAMES.get(field, field.replace("_", " ").capitalize())
+    return f"{name} {detail}" + ("" if detail.endswith((".", "!", "?")) else ".")
 
 
 def wait_phrase(seconds: int | None) -> str:
@@ -40,5 +60,7 @@ def describe_error(error: Exception, *, server_url: str = "", signing_in: bool =
             return "That username is taken. Pick another one."
         if error.status >= 500:
             return "The server had a problem. Try again in a moment."
+        if error.status == 400 and error.field and error.message.startswith(f"{error.field}: "):
+            return field_message(error.field, error.message)
         return error.message[:1].upper() + error.message[1:] if error.message else "The server refused that."
     return f"Something went wrong: {error}"

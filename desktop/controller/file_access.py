@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.cache.images import ImageStore, prune_directory
 from desktop.controller.errors import describe_error
-from desktop.domain.attachments import Attachment
+from desktop.domain.attachments import Attachment, BadFileId, is_file_id
 from desktop.models.attachment_media import AttachmentMedia
 from desktop.net.http import TransferCancelled
 from desktop.net.transfers import TransferService
@@ -29,7 +29,10 @@ def avatar_key(user_id: int, version: int, size: str = SMALL) -> str:
 
 
 def _media_name(attachment: Attachment) -> str:
-    """The id plus a tame extension (system players go by it); never the sender's file name as a path."""
+    """The id plus a tame extension (system players go by it); never the sender's file name as a path, and
+    never an id that is not one (BadFileId)."""
+    if not is_file_id(attachment.id):
+        raise BadFileId(repr(attachment.id)[:80])
     suffix = Path(attachment.name).suffix.lower()
     return attachment.file_id + (suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else "")
 

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 import mimetypes
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 IMAGE, VIDEO, AUDIO, FILE = "image", "video", "audio", "file"
+_FILE_ID = re.compile(r"[0-9a-f]{32}")  # docs/protocol.md, "File": 32 lower-case hex digits
+log = logging.getLogger(__name__)
+
+
+def is_file_id(value: object) -> bool:
+    """A server's file id as the protocol defines it; the client names cache files by it, so nothing else
+    (``../../x``, a slash, a drive letter) may ever reach a path."""
+    return isinstance(value, str) and _FILE_ID.fullmatch(value) is not None
+
+
+class BadFileId(ValueError):
+    """A file described with an id that is not one (a hostile or broken server)."""
 
 
 @dataclass(slots=True)
@@ -52,12 +66,16 @@ class Attachment:
 
     @classmethod
     def from_json(cls, data: dict) -> Attachment:
+        """Raises BadFileId for an id that is not 32 hex digits (None is a local file still uploading)."""
+        file_id = data.get("id")
+        if file_id is not None and not is_file_id(file_id):
+            raise BadFileId(repr(file_id)[:80])
         thumbnail = data.get("thumbnail") or {}
         return cls(
             name=str(data.get("name") or "file"),
             size=int(data.get("size") or 0),
             content_type=str(data.get("content_type") or "application/octet-stream"),
-            id=data.get("id"),
+            id=file_id,
             width=data.get("width"),
             height=data.get("height"),
             duration_ms=data.get("duration_ms"),
@@ -91,4 +109,13 @@ class Attachment:
 
 
 def attachments_from_json(items: list | None) -> list[Attachment]:
-    return [Attachment.from_json(item) for item in items or [] if isinstance(item, dict)]
+    """The files of a message; one with a malformed id is left out (and logged), never used."""
+    attachments = []
+    for item in items or []:
+        if not isinstance(item, dict):
+            continue
+        try:
+            attachments.append(Attachment.from_json(item))
+        except BadFileId as error:
+            log.warning("a file with a malformed id was ignored: %s", error)
+    return attachments

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
 from desktop.domain.records import Conversation, MemberState, Message
 from desktop.models.file_labels import one_line
 from desktop.models.header_text import typing_text
+from desktop.models.plain_text import plain_tooltip
 from desktop.models.presence_book import PresenceBook
 from desktop.models.roles import ConversationRole
 from desktop.models.time_labels import list_time
@@ -100,8 +101,10 @@ class ConversationListModel(QAbstractListModel):
             return self.presence_state(conversation)
         if role == ConversationRole.TYPING:
             return self.typing_text(conversation.id)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == ConversationRole.MEMBER_NAMES:
             return ", ".join(m.display_name for m in conversation.members)
+        if role == Qt.ItemDataRole.ToolTipRole:  # members' names, shown exactly as they chose them
+            return plain_tooltip(", ".join(m.display_name for m in conversation.members))
         if role == Qt.ItemDataRole.AccessibleTextRole:
             unread = f", {conversation.unread_count} unread" if conversation.unread_count else ""
             if not unread and conversation.me.marked_unread:
@@ -299,7 +302,8 @@ class ConversationFilterModel(QSortFilterProxyModel):
         if not needle:
             return True
         haystack = " ".join(
-            str(index.data(role) or "") for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
+            str(index.data(role) or "")
+            for role in (Qt.ItemDataRole.DisplayRole, ConversationRole.MEMBER_NAMES)
         )
         return needle.casefold() in haystack.casefold()
 

@@ -26,13 +26,17 @@ def duration_label(milliseconds: int | None) -> str:
 
 
 def summary(attachments: list[Attachment]) -> str:
-    """One line for previews and notifications of a message with files: "📎 report.pdf", "🖼 2 photos"."""
+    """One line for previews and notifications of a message with files: "📎 report.pdf", "🖼 Photo",
+    "🖼 2 photos" (a picture's file name says little: a paste is "Photo.png", a camera's "IMG_2041.JPG")."""
     if not attachments:
         return ""
     kinds = {a.content_type.split("/", 1)[0] for a in attachments}
     if len(attachments) == 1:
         only = attachments[0]
-        icon = {"image": "🖼", "video": "🎬", "audio": "🎵"}.get(only.content_type.split("/", 1)[0], "📎")
+        major = only.content_type.split("/", 1)[0]
+        if major == "image":
+            return "🖼 Photo"
+        icon = {"video": "🎬", "audio": "🎵"}.get(major, "📎")
         return f"{icon} {only.name}"
     if kinds == {"image"}:
         return f"🖼 {len(attachments)} photos"

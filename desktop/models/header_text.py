@@ -39,6 +39,21 @@ def typing_text(names: list[str]) -> str:
     return f"{names[0]}, {names[1]} and {len(names) - 2} others are typing…"
 
 
+def group_subtitle(member_count: int, others_online: int, *, me_online: bool = True) -> str:
+    """ "3 members, 1 online": I am one of the members and, while connected, one of those online."""
+    online = others_online + (1 if me_online else 0)
+    members = f"{member_count} member" + ("" if member_count == 1 else "s")
+    return f"{members}, {online} online" if online else members
+
+
+def header_typing_text(typing: str, *, is_group: bool) -> str:
+    """The header's line for ``typing`` (the list's "Bob is typing…"): in a 1:1 the header already names
+    the other person, so "typing…" says it all."""
+    if not typing:
+        return ""
+    return typing if is_group else "typing…"
+
+
 @dataclass(frozen=True)
 class Header:
     """What the open conversation's header shows (the arguments of ChatPanel.set_header)."""
@@ -57,17 +72,21 @@ def conversation_header(
     typing: str,
     presence_of: Callable[[int], Presence | None],
     is_blocked: Callable[[int], bool],
+    *,
+    me_online: bool = True,
 ) -> Header:
-    """A group counts its members and who of them is online; a 1:1 tells the other's presence or handle.
-    Someone typing outranks both."""
+    """A group counts its members and who of them is online (me too, while connected); a 1:1 tells the
+    other's presence or handle. Someone typing outranks both ("typing…" alone in a 1:1)."""
     title = conversation.display_title(my_id)
-    if conversation.kind == "group":
-        online = sum(
+    is_group = conversation.kind == "group"
+    typing = header_typing_text(typing, is_group=is_group)
+    if is_group:
+        others_online = sum(
             1
             for m in conversation.members
             if m.user_id != my_id and (p := presence_of(m.user_id)) is not None and p.state == ONLINE
         )
-        subtitle = f"{len(conversation.members)} members" + (f", {online} online" if online else "")
+        subtitle = group_subtitle(len(conversation.members), others_online, me_online=me_online)
         return Header(title, typing or subtitle, is_group=True, typing=bool(typing))
     other = conversation.other_member(my_id)
     presence = presence_of(other.user_id) if other else None

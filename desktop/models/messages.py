@@ -11,6 +11,7 @@ from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersist
 from desktop.domain.attachments import Attachment
 from desktop.domain.records import FAILED, SENDING, SENT, Message
 from desktop.models.file_labels import summary
+from desktop.models.plain_text import plain_tooltip
 from desktop.models.roles import MessageRole
 from desktop.models.time_labels import clock_time, day_label, full_time
 
@@ -165,7 +166,9 @@ class MessageListModel(QAbstractListModel):
             return self._uploads.get(message.client_id) if message.seq is None else None
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = full_time(message.created_at)
-            return f"{tip}\n{message.error}" if message.error else tip
+            return plain_tooltip(
+                f"{tip}\n{message.error}" if message.error else tip
+            )  # the error may quote the server
         if role == Qt.ItemDataRole.AccessibleTextRole:
             who = "You" if message.sender_id == self.my_id else self._names.get(message.sender_id, "")
             files = f" {summary(message.attachments)}" if message.attachments and not message.deleted else ""

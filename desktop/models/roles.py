@@ -42,3 +42,4 @@ class ConversationRole(IntEnum):
     MUTED = _BASE + 11  # no notifications; its badge is grey and not in the total
     MARKED_UNREAD = _BASE + 12  # marked as unread by hand: a badge even with nothing unread
     SORT_KEY = _BASE + 13  # (pinned_at seconds or 0, activity seconds): the list's order, largest first
+    MEMBER_NAMES = _BASE + 14  # the members' display names, comma-separated (plain text: search, tooltip)

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QImage, QPixmap
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 
 from desktop.controller.chat import ChatController
 from desktop.controller.file_access import FileAccess
 from desktop.controller.uploads import UploadController
+from desktop.domain import safe_open
 from desktop.domain.attachments import AUDIO, IMAGE, VIDEO, Attachment
 from desktop.net.transfers import TransferService
 from desktop.views.audio_player import InlineAudioPlayer
@@ -22,10 +23,10 @@ from desktop.views.file_drop import FileDropTarget
 from desktop.views.main_window import MainWindow
 from desktop.views.media_viewer import ImageViewer, VideoPlayer
 from desktop.views.multimedia import video_widgets_available
+from desktop.views.open_file_prompt import confirm_open
 
 log = logging.getLogger(__name__)
-# Opened without asking: what the system shows as a picture, film, sound or document, never a program.
-SAFE_TO_OPEN = ("image/", "video/", "audio/", "text/plain", "application/pdf")
+PASTED_IMAGE_NAME = "Photo.png"
 
 
 def files_dir_for(cache_file: Path) -> Path:
@@ -110,12 +111,12 @@ class FileSharing(QObject):
         return client_ids
 
     def stage_image(self, image: QImage) -> Path | None:
-        """A pasted image becomes a PNG file of its own, then waits above the composer like any file."""
-        self.outgoing_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        path = (
-            self.outgoing_dir / f"pasted-{time.strftime('%Y%m%d-%H%M%S')}-{time.monotonic_ns() % 10**6}.png"
-        )
-        if not image.save(str(path), b"PNG"):
+        """A pasted image becomes a PNG file of its own, "Photo.png" (in a folder of its own, so pastes never
+        collide), then waits above the composer like any file."""
+        folder = self.outgoing_dir / f"pasted-{time.strftime('%Y%m%d-%H%M%S')}-{time.monotonic_ns() % 10**9}"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = folder / PASTED_IMAGE_NAME
+        if not image.save(str(path)):  # PNG, by the suffix (PySide6 refuses a bytes format at run time)
             self._status("The pasted image could not be kept.")
             return None
         self.panel.composer.stage_files([path])
@@ -125,9 +126,12 @@ class FileSharing(QObject):
         if not self.outgoing_dir.is_dir():
             return
         in_use = self.chat.local_files_in_outbox()
-        for path in self.outgoing_dir.iterdir():
-            if str(path) not in in_use and str(path.resolve()) not in in_use:
-                path.unlink(missing_ok=True)
+        for entry in self.outgoing_dir.iterdir():
+            for path in entry.iterdir() if entry.is_dir() else [entry]:  # a paste's folder, or an older file
+                if str(path) not in in_use and str(path.resolve()) not in in_use:
+                    path.unlink(missing_ok=True)
+            if entry.is_dir() and not any(entry.iterdir()):
+                entry.rmdir()
 
     # clicks on files
     def on_attachment(self, row: int, file_index: int, part: str) -> None:
@@ -151,8 +155,8 @@ class FileSharing(QObject):
             self.view_image(attachment)
         elif attachment.kind == VIDEO:
             self.play_video(attachment)
-        else:
-            self.save_with_dialog(attachment)
+        else:  # a PDF, a document: opened (asking first unless safe_open allows), never "Save as"
+            self.open_with_system(attachment)
 
     def save_with_dialog(self, attachment: Attachment) -> None:
         suggested = Path.home() / "Downloads" / attachment.name
@@ -163,15 +167,12 @@ class FileSharing(QObject):
             self.access.save_as(attachment, Path(name))
 
     def open_with_system(self, attachment: Attachment) -> None:
-        if not attachment.content_type.startswith(SAFE_TO_OPEN):
-            answer = QMessageBox.question(
-                self.window,
-                "Open file",
-                f"Open “{attachment.name}” with the system's app?\n\n"
-                "Only open files you expect: a file from someone else can harm your computer.",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        """Asks first unless the sniffed type and the extension it is opened by agree on a harmless kind."""
+        opened_as = self.access.media_path(attachment).name
+        if safe_open.needs_warning(opened_as, attachment.content_type) and not confirm_open(
+            self.window, attachment.name
+        ):
+            return
         self.access.local_copy(attachment, self._open_path)
 
     @staticmethod

@@ -4,6 +4,8 @@ Everything one account needs hangs off one ChatSession, so several accounts can 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
@@ -111,7 +113,14 @@ class ChatSession(QObject):
         window.notification_text_toggled.connect(self._set_notification_text)
         self.tray.unavailable.connect(self.show_status)
 
+    def _remember_attach_folder(self, folder: str) -> None:
+        self.settings.attach_folder = Path(folder)
+        self.settings.sync()
+
     def start(self) -> None:
+        composer = self.panel.composer
+        composer.attach_folder = self.settings.attach_folder
+        composer.attach_folder_changed.connect(self._remember_attach_folder)
         geometry, splitter = self.settings.window_state()
         if geometry is not None:
             self.window.restoreGeometry(geometry)

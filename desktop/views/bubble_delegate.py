@@ -1,4 +1,7 @@
-"""Paints chat bubbles with plain-text QTextLayout, caching each row's height per width."""
+"""Paints chat bubbles with plain-text QTextLayout, caching each row's height per width.
+
+One routine (``_layout_text``) lays a message's text out for both its height and its painting, so what is
+measured is what is drawn: line breaks as typed, links underlined, a selection highlighted."""
 
 from __future__ import annotations
 
@@ -7,10 +10,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPixmap, QTextLayout, QTextOption
+from PySide6.QtGui import (
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPixmap,
+    QTextCharFormat,
+    QTextLayout,
+    QTextLine,
+    QTextOption,
+)
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop.domain.records import FAILED, SENDING
+from desktop.models import message_text
 from desktop.models.attachment_media import AttachmentMedia
 from desktop.models.roles import MessageRole
 from desktop.views import attachment_painter, avatars, palette_colors
@@ -25,6 +39,8 @@ MAX_BUBBLE = 620.0
 BUBBLE_FRACTION = 0.78
 DAY_HEIGHT_EXTRA = 18.0
 GROUP_AVATAR = 28.0
+EMOJI_SCALE = {1: 2.6, 2: 2.2, 3: 1.9}  # messages of only one to three emoji are shown this much larger
+TAB_SPACES = 4  # a tab in a code paste is as wide as this many spaces
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -41,6 +57,7 @@ class RowGeometry:
     files: list[attachment_painter.Box] = field(default_factory=list)
     files_origin: QPointF = field(default_factory=QPointF)
     avatar_rect: QRectF | None = None  # the sender's picture, beside the first bubble of a run in groups
+    links: list[message_text.Link] = field(default_factory=list)  # in the laid-out text (UTF-16 positions)
 
 
 @dataclass(slots=True)
@@ -96,6 +113,8 @@ class BubbleDelegate(QStyledItemDelegate):
         self._layout_cache_limit = layout_cache_limit
         self.media: AttachmentMedia | None = None  # previews and playback state for files, when wired
         self.avatar_source: Callable[[int], QPixmap | None] | None = None  # a user's picture, when wired
+        # The text selected in one bubble (the view sets it): the row and UTF-16 positions, start < end.
+        self.selection: tuple[QPersistentModelIndex, int, int] | None = None
 
     def clear_caches(self) -> None:
         """The font changed (the view calls this): every height may be different now."""
@@ -144,11 +163,15 @@ class BubbleDelegate(QStyledItemDelegate):
         gutter = GROUP_AVATAR + 6 if not mine and getattr(index.model(), "is_group", False) else 0.0
         max_bubble = min(MAX_BUBBLE, max(120.0, (width - 2 * SIDE_MARGIN - gutter) * BUBBLE_FRACTION))
         text_width = max_bubble - 2 * PADDING_H
-        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        text = message_text.display_text(index.data(Qt.ItemDataRole.DisplayRole) or "")
         deleted = bool(index.data(MessageRole.DELETED)) or bool(index.data(MessageRole.HIDDEN))
         font = QFont(body_font)
         if deleted:
             font.setItalic(True)
+        elif len(text) <= 12 * message_text.MAX_EMOJI:
+            emoji = message_text.emoji_count(text)
+            if emoji and font.pointSizeF() > 0:
+                font.setPointSizeF(font.pointSizeF() * EMOJI_SCALE[emoji])
         attachments = index.data(MessageRole.ATTACHMENTS) or []
         files, files_width, files_height = attachment_painter.layout(attachments, text_width)
         if attachments and not text:
@@ -175,6 +198,8 @@ class BubbleDelegate(QStyledItemDelegate):
         name_width = QFontMetricsF(m.name_font).horizontalAdvance(m.sender) if m.sender else 0.0
         inner = min(m.text_width, max(m.natural, footer_width, name_width, m.files_width, 24.0))
         layout = m.layout
+        muted = bool(index.data(MessageRole.DELETED)) or bool(index.data(MessageRole.HIDDEN))
+        links = [] if muted else message_text.find_links(m.text)
         if inner + 0.5 < m.text_width and m.text:
             # Lay out again at the bubble's width so right-to-left lines align to the bubble, not beyond it.
             # The lines break where they did (the width is at least the widest), so the height stays.
@@ -198,15 +223,18 @@ class BubbleDelegate(QStyledItemDelegate):
             files=m.files,
             files_origin=files_origin,
             avatar_rect=avatar_rect,
+            links=links,
         )
 
     @staticmethod
     def _layout_text(text: str, font: QFont, width: float) -> tuple[QTextLayout, float, float]:
-        """Plain text only: QTextLayout never interprets markup, so "<b>hi</b>" shows as typed."""
+        """Plain text only: QTextLayout never interprets markup, so "<b>hi</b>" shows as typed. ``text`` is
+        the displayed form (message_text.display_text): its line separators break lines, blank ones too."""
         layout = QTextLayout(text, font)
         text_option = QTextOption()
         text_option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         text_option.setTextDirection(Qt.LayoutDirection.LayoutDirectionAuto)
+        text_option.setTabStopDistance(QFontMetricsF(font).horizontalAdvance(" ") * TAB_SPACES)
         layout.setTextOption(text_option)
         layout.setCacheEnabled(True)
         layout.beginLayout()
@@ -294,7 +322,7 @@ class BubbleDelegate(QStyledItemDelegate):
             )
         muted = index.data(MessageRole.DELETED) or index.data(MessageRole.HIDDEN)
         painter.setPen(secondary if muted else text_color)
-        geometry.text_layout.draw(painter, geometry.text_origin)
+        geometry.text_layout.draw(painter, geometry.text_origin, self._overlays(geometry, index, palette))
 
         painter.setFont(small_font)
         state = index.data(MessageRole.STATE)
@@ -303,6 +331,30 @@ class BubbleDelegate(QStyledItemDelegate):
         footer_width = QFontMetricsF(small_font).horizontalAdvance(footer)
         painter.drawText(QPointF(bubble.right() - PADDING_H - footer_width, geometry.footer_baseline), footer)
         painter.restore()
+
+    def _overlays(self, geometry: RowGeometry, index: AnyIndex, palette) -> list[QTextLayout.FormatRange]:
+        """Links underlined in the palette's link colour, then the selection: drawn over the plain text, so
+        the cached layout does not depend on the palette or the selection."""
+        ranges = []
+        for link in geometry.links:
+            link_range = QTextLayout.FormatRange()
+            link_range.start, link_range.length = link.start, link.end - link.start
+            link_format = QTextCharFormat()
+            mine = bool(index.data(MessageRole.IS_MINE))
+            link_format.setForeground(palette_colors.link_color(palette, mine))
+            link_format.setFontUnderline(True)
+            link_range.format = link_format
+            ranges.append(link_range)
+        selection = self.selection
+        if selection is not None and selection[0].isValid() and selection[0].row() == index.row():
+            chosen = QTextLayout.FormatRange()
+            chosen.start, chosen.length = selection[1], selection[2] - selection[1]
+            chosen_format = QTextCharFormat()
+            chosen_format.setBackground(palette.color(palette.ColorRole.Highlight))
+            chosen_format.setForeground(palette.color(palette.ColorRole.HighlightedText))
+            chosen.format = chosen_format
+            ranges.append(chosen)
+        return ranges
 
     @staticmethod
     def _paint_day(painter: QPainter, rect: QRectF, label: str, font: QFont, palette) -> None:
@@ -319,6 +371,56 @@ class BubbleDelegate(QStyledItemDelegate):
     def bubble_rect(self, option: QStyleOptionViewItem, index: AnyIndex) -> QRectF:
         """The bubble in view coordinates, for hit tests (context menu, retry clicks)."""
         return self._geometry(option, index).bubble.translated(option.rect.topLeft())
+
+    def text_position(
+        self, option: QStyleOptionViewItem, index: AnyIndex, pos: QPointF, *, clamp: bool = False
+    ) -> int | None:
+        """The cursor position (UTF-16) in the text under ``pos`` (view coordinates), or None off the text;
+        with ``clamp`` a point above or below the text gives its start or end (drag-selecting past it)."""
+        geometry = self._geometry(option, index)
+        layout = geometry.text_layout
+        if not layout.text() or layout.lineCount() == 0:
+            return None
+        local = pos - QPointF(option.rect.topLeft()) - geometry.text_origin
+        first, last = layout.lineAt(0), layout.lineAt(layout.lineCount() - 1)
+        if local.y() < first.y():
+            return 0 if clamp else None
+        if local.y() >= last.y() + last.height():
+            return len(layout.text()) if clamp else None  # len of a QString: UTF-16 units
+        for number in range(layout.lineCount()):
+            line = layout.lineAt(number)
+            if line.y() <= local.y() < line.y() + line.height():
+                if not clamp and not line.naturalTextRect().adjusted(-2, 0, 2, 0).contains(
+                    QPointF(local.x(), line.y() + 0.5)
+                ):
+                    return None
+                return line.xToCursor(local.x(), QTextLine.CursorPosition.CursorBetweenCharacters)
+        return None
+
+    def link_at(
+        self, option: QStyleOptionViewItem, index: AnyIndex, pos: QPointF
+    ) -> message_text.Link | None:
+        """The link under ``pos`` (view coordinates), if any."""
+        geometry = self._geometry(option, index)
+        if not geometry.links:
+            return None
+        position = self.text_position(option, index, pos)
+        if position is None:
+            return None
+        layout = geometry.text_layout
+        line = layout.lineForTextPosition(position)
+        local_x = (pos - QPointF(option.rect.topLeft()) - geometry.text_origin).x()
+        for link in geometry.links:
+            if link.start <= position <= link.end:
+                # the character under the point, not just the gap beside it
+                on = line.xToCursor(local_x, QTextLine.CursorPosition.CursorOnCharacter)
+                if link.start <= on < link.end:
+                    return link
+        return None
+
+    def layout_text(self, option: QStyleOptionViewItem, index: AnyIndex) -> str:
+        """The text as laid out (line separators for line breaks), whose positions ``text_position`` gives."""
+        return self._geometry(option, index).text_layout.text()
 
     def attachment_at(
         self, option: QStyleOptionViewItem, index: AnyIndex, pos: QPointF

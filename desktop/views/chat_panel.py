@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop.views import palette_colors
 from desktop.views.composer import Composer
+from desktop.views.elided_label import ElidedLabel
 from desktop.views.message_list_view import MessageListView
 
 
@@ -89,14 +90,12 @@ class ChatPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title_label = QLabel(self)
-        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.title_label = ElidedLabel(parent=self, mode=Qt.TextElideMode.ElideRight)
         title_font = QFont(self.title_label.font())
         title_font.setBold(True)
         title_font.setPointSizeF(title_font.pointSizeF() * 1.15)
         self.title_label.setFont(title_font)
-        self.subtitle_label = QLabel(self)
-        self.subtitle_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.subtitle_label = ElidedLabel(parent=self, mode=Qt.TextElideMode.ElideRight)
         self.subtitle_label.setEnabled(False)  # the palette's disabled text: quieter, still readable
         self.subtitle_label.setAccessibleName("Status")
         self.presence_dot = QLabel(self)
@@ -192,7 +191,7 @@ class ChatPanel(QWidget):
         self.more_button.setVisible(blocked is not None)
         self.block_action.setVisible(blocked is False)
         self.unblock_action.setVisible(blocked is True)
-        name = title
+        name = title.replace("&", "&&")  # an action's "&" would be a shortcut marker, not the name's
         self.block_action.setText(f"Block {name}…")
         self.unblock_action.setText(f"Unblock {name}")
 

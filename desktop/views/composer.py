@@ -91,12 +91,14 @@ def _local_files(source: QMimeData) -> list[Path]:
 
 class Composer(QWidget):
     """Signals: send_requested(str), send_files_requested(list[Path], str caption), image_pasted(QImage),
-    composing() — the user changed a non-empty draft (for "is typing")."""
+    composing() — the user changed a non-empty draft (for "is typing"), attach_folder_changed(str) — files
+    were picked from this folder (the 📎 picker opens there next time; the session keeps it)."""
 
     send_requested = Signal(str)
     send_files_requested = Signal(list, str)
     image_pasted = Signal(QImage)
     composing = Signal()
+    attach_folder_changed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,6 +114,7 @@ class Composer(QWidget):
         self.attach_button.setToolTip("Attach files (or drop them here, or paste an image)")
         self.attach_button.setAccessibleName("Attach files")
         self.attach_button.clicked.connect(self.pick_files)
+        self.attach_folder = Path.home()  # where the 📎 picker opens: home at first, then the last folder
         self.staged = StagedFiles(self)
         self.staged.changed.connect(self._update_send_enabled)
         row = QHBoxLayout()
@@ -138,8 +141,16 @@ class Composer(QWidget):
         self.focus()
 
     def pick_files(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "Attach files")
+        folder = self.attach_folder if self.attach_folder.is_dir() else Path.home()
+        dialog = QFileDialog(self, "Attach files", str(folder))
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+        if not dialog.exec():
+            return
+        names = dialog.selectedFiles()
         if names:
+            self.attach_folder = Path(names[0]).parent
+            self.attach_folder_changed.emit(str(self.attach_folder))
             self.stage_files([Path(name) for name in names])
 
     def _on_typed(self) -> None:

@@ -1,8 +1,11 @@
-"""Sign in or create an account: server address, name, password, "keep me signed in", clear errors."""
+"""Sign in or create an account: server address, name, password, "keep me signed in", clear errors.
+
+Creating an account asks for what the server will accept before it is sent (a password of at least
+MIN_PASSWORD_CHARS, docs/protocol.md), so "Create account" only enables once it would succeed."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -16,8 +19,17 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.server_address import sends_in_clear
 from desktop.views.icons import app_icon
-from desktop.views.palette_colors import error_color
+from desktop.views.palette_colors import error_color, link_color
 
+MIN_PASSWORD_CHARS = 8  # the server's limit for a new password (docs/protocol.md, POST /accounts)
+# Link-style buttons: drawn as links (in a colour that reads on light and dark windows), with a focus ring
+# the keyboard user can see.
+LINK_BUTTON_STYLE = (
+    "QPushButton {{ border: 2px solid transparent; border-radius: 4px; padding: 2px 6px;"
+    " color: {link}; background: transparent; }}"
+    "QPushButton:hover {{ text-decoration: underline; }}"
+    "QPushButton:focus {{ border-color: {focus}; }}"
+)
 INSECURE_WARNING = (
     "⚠ Not encrypted: this is a plain http:// address on another machine, so your password and messages "
     "can be read by anyone on the network between you and the server. Use the server's https:// address."
@@ -34,7 +46,7 @@ class LoginWindow(QWidget):
 
     def __init__(self, server_url: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("ChatIDK — Sign in")
+        self.setWindowTitle("Sign in")  # the system adds " — ChatIDK" (the application's display name)
         self.setWindowIcon(app_icon())
         self.registering = False
 
@@ -52,7 +64,11 @@ class LoginWindow(QWidget):
         self.display_name_edit.setPlaceholderText("How others see you (optional)")
         self.password_edit = QLineEdit(self)
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_edit.setPlaceholderText("At least 8 characters")
+        self.password_edit.setPlaceholderText(f"At least {MIN_PASSWORD_CHARS} characters")
+        self.password_hint = QLabel(self)  # while creating an account: how many characters are still needed
+        self.password_hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.password_hint.setEnabled(False)
+        self.password_hint.hide()
         self.keep_check = QCheckBox("Keep me signed in", self)
         self.keep_check.setChecked(True)
 
@@ -71,16 +87,20 @@ class LoginWindow(QWidget):
         self.submit_button = QPushButton("Sign in", self)
         self.submit_button.setDefault(True)
         self.switch_button = QPushButton("Create an account instead", self)
-        self.switch_button.setFlat(True)
         self.forgot_button = QPushButton("Forgot password?", self)
-        self.forgot_button.setFlat(True)
-        self.forgot_button.setAutoDefault(False)
+        for link in (self.switch_button, self.forgot_button):
+            link.setFlat(True)
+            link.setAutoDefault(False)
+            link.setCursor(Qt.CursorShape.PointingHandCursor)
+            link.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._style_links()
 
         form = QFormLayout()
         form.addRow("Server", self.server_edit)
         form.addRow("Username", self.username_edit)
         form.addRow("Display name", self.display_name_edit)
         form.addRow("Password", self.password_edit)
+        form.addRow("", self.password_hint)
         form.addRow("", self.keep_check)
         self._form = form
 
@@ -108,16 +128,49 @@ class LoginWindow(QWidget):
         self.server_edit.textChanged.connect(self._update_insecure_warning)
         self._update_insecure_warning()
         self.set_registering(False)
+        self.setTabOrder(self.server_edit, self.username_edit)
+        self.setTabOrder(self.username_edit, self.display_name_edit)
+        self.setTabOrder(self.display_name_edit, self.password_edit)
+        self.setTabOrder(self.password_edit, self.keep_check)
+        self.setTabOrder(self.keep_check, self.submit_button)
+        self.setTabOrder(self.submit_button, self.switch_button)
+        self.setTabOrder(self.switch_button, self.forgot_button)
         self.resize(420, self.sizeHint().height())
+
+    def _style_links(self) -> None:
+        palette = self.palette()
+        style = LINK_BUTTON_STYLE.format(
+            link=link_color(palette, False).name(), focus=palette.color(palette.ColorRole.Highlight).name()
+        )
+        for link in (self.switch_button, self.forgot_button):
+            link.setStyleSheet(style)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._style_links()  # light ↔ dark: the link colour follows
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.focus_first_empty()
+
+    def focus_first_empty(self) -> None:
+        """The name first (the server's address is usually right already), the password once it is known."""
+        if self.username_edit.text().strip() and not self.registering:
+            self.password_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.username_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def set_registering(self, registering: bool) -> None:
         self.registering = registering
         self.heading.setText("Create your account" if registering else "Sign in to ChatIDK")
+        self.setWindowTitle("Sign up" if registering else "Sign in")
         self.submit_button.setText("Create account" if registering else "Sign in")
         self.switch_button.setText(
             "I already have an account" if registering else "Create an account instead"
         )
         self._form.setRowVisible(self.display_name_edit, registering)
+        self._form.setRowVisible(self.password_hint, registering)
         self.forgot_button.setVisible(not registering)
         self.error_label.hide()
         self._update_enabled()
@@ -130,10 +183,16 @@ class LoginWindow(QWidget):
         self.insecure_warning.setVisible(insecure)
 
     def _update_enabled(self) -> None:
-        ready = all(e.text().strip() for e in (self.server_edit, self.username_edit)) and bool(
-            self.password_edit.text()
-        )
-        self.submit_button.setEnabled(ready and not self._busy)
+        password = self.password_edit.text()
+        missing = max(0, MIN_PASSWORD_CHARS - len(password)) if self.registering else 0
+        ready = all(e.text().strip() for e in (self.server_edit, self.username_edit)) and bool(password)
+        self.submit_button.setEnabled(ready and not missing and not self._busy)
+        if self.registering:
+            self.password_hint.setText(
+                f"At least {MIN_PASSWORD_CHARS} characters · {missing} more to go"
+                if missing
+                else "✓ Long enough"
+            )
 
     _busy = False
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.records import Conversation
+from desktop.models.plain_text import plain_tooltip
 from desktop.models.roles import ConversationRole
 from desktop.views.chat_panel import ChatPanel
 from desktop.views.connection_banner import ConnectionBanner
@@ -25,6 +26,11 @@ from desktop.views.conversation_delegate import ConversationDelegate
 from desktop.views.conversation_list_view import ConversationListView
 from desktop.views.conversation_menu import ConversationMenu
 from desktop.views.shortcuts import add_shortcut
+
+# The window's minimum never depends on what it shows (names, titles, staged files): content elides instead.
+MIN_WIDTH, MIN_HEIGHT = 480, 360
+LIST_MIN_WIDTH = 160
+ACCOUNT_NAME_PX = 180
 
 
 class MainWindow(QMainWindow):
@@ -53,6 +59,7 @@ class MainWindow(QMainWindow):
     def __init__(self, conversation_model, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("ChatIDK")
+        self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
         self.resize(1000, 680)
         self.conversation_model = conversation_model
 
@@ -161,8 +168,13 @@ class MainWindow(QMainWindow):
     # account
     def set_profile(self, user: dict) -> None:
         name = user.get("display_name") or user.get("username") or ""
-        self.account_button.setText(name)
-        self.account_header.setText(f"Signed in as {name} (@{user.get('username', '')})")
+        shown = self.account_button.fontMetrics().elidedText(
+            name, Qt.TextElideMode.ElideRight, ACCOUNT_NAME_PX
+        )
+        self.account_button.setText(shown.replace("&", "&&"))  # "&" in a name is no shortcut marker
+        self.account_button.setToolTip(plain_tooltip(name) if shown != name else "")
+        header = f"Signed in as {name} (@{user.get('username', '')})"
+        self.account_header.setText(header.replace("&", "&&"))
         self.visible_action.blockSignals(True)
         self.visible_action.setChecked(bool(user.get("visible", True)))
         self.visible_action.blockSignals(False)

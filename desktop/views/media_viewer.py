@@ -14,7 +14,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSlider,
+    QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -134,7 +136,8 @@ class ImageViewer(QDialog):
 
 
 class VideoPlayer(QWidget):
-    """A window that plays one video (QtMultimedia). Signals: failed(str) — no backend could play it."""
+    """A window that plays one video (QtMultimedia); Esc closes it, Space pauses, and a finished video
+    keeps showing its last frame (not black) until played again. Signals: failed(str) — no backend."""
 
     failed = Signal(str)
 
@@ -147,6 +150,15 @@ class VideoPlayer(QWidget):
         self.resize(860, 540)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.video = QVideoWidget(self)
+        self.last_frame = QLabel(self)  # the final frame, shown once the video has ended
+        self.last_frame.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.last_frame.setStyleSheet("background: black;")
+        self.last_frame.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.screen_stack = QStackedWidget(self)
+        self.screen_stack.addWidget(self.video)
+        self.screen_stack.addWidget(self.last_frame)
+        self._frame = None  # the latest QVideoFrame (shared, not copied), turned into a picture at the end
+        self.finished = False
         self.player = QMediaPlayer(self)
         self.audio = QAudioOutput(self)
         self.player.setAudioOutput(self.audio)
@@ -165,16 +177,26 @@ class VideoPlayer(QWidget):
         controls.addWidget(self.time_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 6)
-        layout.addWidget(self.video, 1)
+        layout.addWidget(self.screen_stack, 1)
         layout.addLayout(controls)
         self.player.durationChanged.connect(lambda ms: self.slider.setRange(0, int(ms)))
         self.player.positionChanged.connect(self._on_position)
         self.player.playbackStateChanged.connect(self._on_state)
+        self.player.mediaStatusChanged.connect(self._on_media_status)
+        self.video.videoSink().videoFrameChanged.connect(self._keep_frame)
         self.player.errorOccurred.connect(lambda _error, message: self.failed.emit(message or "cannot play"))
         add_shortcut(QKeySequence(Qt.Key.Key_Space), self, self.toggle)
+        add_shortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
 
     def play(self, path: Path) -> None:
         self.player.setSource(QUrl.fromLocalFile(str(path)))
+        self._resume()
+
+    def _resume(self) -> None:
+        if self.finished:
+            self.finished = False
+            self.player.setPosition(0)
+        self.screen_stack.setCurrentWidget(self.video)
         self.player.play()
 
     def toggle(self) -> None:
@@ -183,7 +205,30 @@ class VideoPlayer(QWidget):
         if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
             self.player.pause()
         else:
-            self.player.play()
+            self._resume()
+
+    def _keep_frame(self, frame) -> None:
+        if frame.isValid():
+            self._frame = frame
+
+    def _on_media_status(self, status) -> None:
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        if status != QMediaPlayer.MediaStatus.EndOfMedia:
+            return
+        self.finished = True
+        self.play_button.setText("↻")
+        self.play_button.setToolTip("Play again")
+        image = self._frame.toImage() if self._frame is not None else None
+        if image is not None and not image.isNull():
+            self.last_frame.setPixmap(
+                QPixmap.fromImage(image).scaled(
+                    self.screen_stack.size(),
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+            self.screen_stack.setCurrentWidget(self.last_frame)
 
     def _on_position(self, ms: int) -> None:
         if not self.slider.isSliderDown():
@@ -193,7 +238,9 @@ class VideoPlayer(QWidget):
     def _on_state(self, state) -> None:
         from PySide6.QtMultimedia import QMediaPlayer
 
-        self.play_button.setText("⏸" if state == QMediaPlayer.PlaybackState.PlayingState else "▶")
+        if state == QMediaPlayer.PlaybackState.PlayingState or not self.finished:
+            self.play_button.setText("⏸" if state == QMediaPlayer.PlaybackState.PlayingState else "▶")
+            self.play_button.setToolTip("")
 
     def closeEvent(self, event) -> None:
         self.player.stop()

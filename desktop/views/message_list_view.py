@@ -1,25 +1,50 @@
-"""The message list: bubbles via the delegate; stays at the bottom only if it was there; older on top."""
+"""The message list: bubbles via the delegate; stays at the bottom only if it was there; older on top.
+
+Text in a bubble is selectable by dragging (Ctrl+C or "Copy selection" copies it) and its http(s) and mailto
+links open in the system's browser or mail app on a click: both hit-tested on the delegate's own layout, so
+no row ever becomes a widget."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QMouseEvent, QResizeEvent
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QDesktopServices,
+    QGuiApplication,
+    QKeySequence,
+    QMouseEvent,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QStyleOptionViewItem, QWidget
 
 from desktop.domain.records import FAILED
+from desktop.models import message_text
 from desktop.models.messages import MessageListModel
 from desktop.models.roles import MessageRole
 from desktop.views.bubble_delegate import BubbleDelegate
 
 NEAR_TOP_PX = 300
 AT_BOTTOM_PX = 24
+DRAG_START_PX = 4  # a press that moves less than this is a click (a link opens), more starts a selection
+
+
+def open_link(url: str) -> bool:
+    """Opens an http(s) or mailto link with the system's app; any other scheme is never opened."""
+    safe = message_text.safe_url(url)
+    if safe is None:
+        return False
+    qurl = QUrl(safe, QUrl.ParsingMode.TolerantMode)
+    if not qurl.isValid() or qurl.scheme().lower() not in message_text.LINK_SCHEMES:
+        return False
+    return QDesktopServices.openUrl(qurl)
 
 
 class MessageListView(QListView):
     """Signals: edit_requested(int seq, str text), delete_requested(int seq), retry_requested(str client_id),
     discard_requested(str client_id), reveal_requested(int row), at_bottom_changed(bool),
-    attachment_activated(int row, int file index, str part) — a click on a file (part as in
-    attachment_painter: "preview", "play", "cancel", "card"), or "save"/"open" from the context menu."""
+    link_opened(str url) — after a link was handed to the system, attachment_activated(int row, int file
+    index, str part) — a click on a file (part as in attachment_painter: "preview", "play", "cancel",
+    "card"), or "save"/"open" from the context menu."""
 
     edit_requested = Signal(int, str)
     delete_requested = Signal(int)
@@ -28,6 +53,7 @@ class MessageListView(QListView):
     reveal_requested = Signal(int)
     at_bottom_changed = Signal(bool)
     attachment_activated = Signal(int, int, str)
+    link_opened = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +74,9 @@ class MessageListView(QListView):
         self._anchor_from_bottom: int | None = None
         self._adjusting = False
         self._at_bottom = True
+        # a left press: its row, the text position under it (None off the text), where it was
+        self._press: tuple[QPersistentModelIndex, int | None, QPoint] | None = None
+        self._selecting = False
         self.customContextMenuRequested.connect(self._show_context_menu)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
@@ -154,16 +183,96 @@ class MessageListView(QListView):
         option.rect = self.visualRect(index)
         return index, self.bubble_delegate.bubble_rect(option, index).contains(pos.toPointF())
 
+    # selecting text and following links
+    def link_at(self, pos: QPoint) -> message_text.Link | None:
+        index = self.indexAt(pos)
+        if not index.isValid():
+            return None
+        return self.bubble_delegate.link_at(self._option_for(index), index, pos.toPointF())
+
+    def _text_position(self, index: QModelIndex, pos: QPoint, *, clamp: bool = False) -> int | None:
+        return self.bubble_delegate.text_position(self._option_for(index), index, pos.toPointF(), clamp=clamp)
+
+    def select_text(self, row: int, start: int, end: int) -> None:
+        """Selects ``start``..``end`` (UTF-16 positions in the laid-out text) of one message; empty clears."""
+        low, high = min(start, end), max(start, end)
+        index = self.model().index(row, 0) if self.model() is not None else QModelIndex()
+        self.bubble_delegate.selection = (QPersistentModelIndex(index), low, high) if high > low else None
+        self.viewport().update()
+
+    def clear_text_selection(self) -> None:
+        if self.bubble_delegate.selection is not None:
+            self.bubble_delegate.selection = None
+            self.viewport().update()
+
+    def selected_text(self) -> str:
+        """The selected part of a message, line breaks as typed; "" when nothing is selected."""
+        selection = self.bubble_delegate.selection
+        if selection is None or not selection[0].isValid():
+            return ""
+        index = self.model().index(selection[0].row(), 0)
+        shown = self.bubble_delegate.layout_text(self._option_for(index), index)
+        return message_text.copied_text(message_text.utf16_slice(shown, selection[1], selection[2]))
+
+    def _open_link(self, url: str) -> None:
+        if open_link(url):
+            self.link_opened.emit(url)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._selecting = False
+        self._press = None
+        if event.button() == Qt.MouseButton.LeftButton:
+            pos = event.position().toPoint()
+            index = self.indexAt(pos)
+            if index.isValid():
+                self._press = (QPersistentModelIndex(index), self._text_position(index, pos), pos)
+            self.clear_text_selection()
+        super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        """A double click on text selects the whole message's text (then Ctrl+C copies it)."""
+        pos = event.position().toPoint()
+        index = self.indexAt(pos)
+        if index.isValid() and self._text_position(index, pos) is not None:
+            shown = self.bubble_delegate.layout_text(self._option_for(index), index)
+            self.select_text(index.row(), 0, len(shown.encode("utf-16-le")) // 2)
+            return
+        super().mouseDoubleClickEvent(event)
+
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        pos = event.position().toPoint()
+        press = self._press
+        dragging = press is not None and bool(event.buttons() & Qt.MouseButton.LeftButton)
+        if (
+            dragging
+            and press is not None
+            and press[1] is not None
+            and (self._selecting or (pos - press[2]).manhattanLength() >= DRAG_START_PX)
+        ):
+            self._selecting = True
+            index = self.model().index(press[0].row(), 0)
+            here = self._text_position(index, pos, clamp=True)
+            if here is not None:
+                self.select_text(index.row(), press[1], here)
+            return  # the list's own drag (moving the current row) would fight the selection
         super().mouseMoveEvent(event)
-        if self.attachment_at(event.position().toPoint()) is not None:
+        if self.attachment_at(pos) is not None or self.link_at(pos) is not None:
             self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)  # files open, play or cancel
+        elif (index := self.indexAt(pos)).isValid() and self._text_position(index, pos) is not None:
+            self.viewport().setCursor(Qt.CursorShape.IBeamCursor)
         else:
             self.viewport().unsetCursor()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
         if event.button() != Qt.MouseButton.LeftButton:
+            return
+        selecting, self._selecting, self._press = self._selecting, False, None
+        if selecting:
+            return  # the end of a selection, not a click
+        link = self.link_at(event.position().toPoint())
+        if link is not None:
+            self._open_link(link.url)
             return
         on_file = self.attachment_at(event.position().toPoint())
         if on_file is not None and on_file[0].data(MessageRole.STATE) != FAILED:  # a failed one: retry
@@ -177,8 +286,8 @@ class MessageListView(QListView):
 
     def keyPressEvent(self, event) -> None:
         index = self.currentIndex()
-        if index.isValid() and event.matches(QKeySequence.StandardKey.Copy):
-            QGuiApplication.clipboard().setText(index.data() or "")
+        if event.matches(QKeySequence.StandardKey.Copy) and (self.selected_text() or index.isValid()):
+            QGuiApplication.clipboard().setText(self.selected_text() or index.data() or "")
             return
         if (
             index.isValid()
@@ -194,6 +303,25 @@ class MessageListView(QListView):
         if not index.isValid():
             return
         menu = self.build_context_menu(index)
+        first = menu.actions()[0] if menu.actions() else None
+        extra = []
+        selected = self.selected_text()
+        if selected:
+            copy_selection = QAction("Copy selection", menu)
+            copy_selection.triggered.connect(lambda: QGuiApplication.clipboard().setText(selected))
+            extra.append(copy_selection)
+        link = self.link_at(pos)
+        if link is not None:
+            open_action = QAction("Open link", menu)
+            open_action.triggered.connect(lambda: self._open_link(link.url))
+            copy_link = QAction("Copy link", menu)
+            copy_link.triggered.connect(lambda: QGuiApplication.clipboard().setText(link.url))
+            extra += [open_action, copy_link]
+        if extra and first is None:
+            menu.addActions(extra)
+        elif extra and first is not None:
+            menu.insertActions(first, extra)
+            menu.insertSeparator(first)
         on_file = self.attachment_at(pos)
         files = index.data(MessageRole.ATTACHMENTS) or []
         chosen = on_file[1] if on_file is not None else (0 if len(files) == 1 else None)

@@ -96,3 +96,12 @@ def connection_banner(palette: QPalette, state: str) -> tuple[QColor, QColor]:
     tint = error_color(palette) if state == "offline" else palette.color(QPalette.ColorRole.Highlight)
     fill = mix(window, tint, 0.22 if is_dark(palette) else 0.16)
     return fill, text
+
+
+def link_color(palette: QPalette, mine: bool) -> QColor:
+    """Links in bubbles: the palette's link colour, lifted in dark themes (the default is a deep blue) and
+    pulled towards the text on my accent-tinted bubbles so it still reads there."""
+    link = palette.color(QPalette.ColorRole.Link)
+    if is_dark(palette) and link.lightness() < 150:
+        link = QColor("#6cb6ff")
+    return mix(link, palette.color(QPalette.ColorRole.Text), 0.3) if mine else link

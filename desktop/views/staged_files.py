@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from desktop.models.file_labels import human_size
+from desktop.models.plain_text import plain_tooltip
+from desktop.views.elided_label import ElidedLabel
 
 MAX_SHOWN = 4
 
@@ -20,9 +22,12 @@ class StagedFiles(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.paths: list[Path] = []
-        self.label = QLabel(self)
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label = ElidedLabel(parent=self)  # the names: a long one elides, it never widens the window
         self.label.setAccessibleName("Files to send")
+        self.summary = QLabel(self)  # "3 files · 2.6 KB", short, always whole
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setEnabled(False)
+        self.summary.setToolTip("Enter sends them; the text you write is their caption")
         self.clear_button = QToolButton(self)
         self.clear_button.setText("✕")
         self.clear_button.setAutoRaise(True)
@@ -33,6 +38,7 @@ class StagedFiles(QWidget):
         layout.setContentsMargins(10, 4, 4, 0)
         layout.addWidget(QLabel("📎", self))
         layout.addWidget(self.label, 1)
+        layout.addWidget(self.summary)
         layout.addWidget(self.clear_button)
         self.hide()
 
@@ -50,8 +56,13 @@ class StagedFiles(QWidget):
             names = [p.name for p in self.paths[:MAX_SHOWN]]
             more = len(self.paths) - len(names)
             total = sum(p.stat().st_size for p in self.paths if p.is_file())
-            text = ", ".join(names) + (f" and {more} more" if more else "")
-            self.label.setText(f"{text} ({human_size(total)}) · Enter sends, the text is the caption")
-            self.label.setToolTip("\n".join(str(p) for p in self.paths))
+            # one name keeps its extension (elided in the middle); a list keeps its start
+            self.label.set_elide_mode(
+                Qt.TextElideMode.ElideMiddle if len(self.paths) == 1 else Qt.TextElideMode.ElideRight
+            )
+            self.label.setText(", ".join(names) + (f" and {more} more" if more else ""))
+            count = f"{len(self.paths)} files · " if len(self.paths) > 1 else ""
+            self.summary.setText(f"{count}{human_size(total)}")
+            self.label.setToolTip(plain_tooltip("\n".join(str(p) for p in self.paths)))
         self.setVisible(bool(self.paths))
         self.changed.emit()

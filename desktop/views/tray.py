@@ -3,14 +3,19 @@ where there is one, else through the freedesktop notification service on D-Bus."
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
+from desktop.models.plain_text import notification_body
 from desktop.views.freedesktop_notifier import FreedesktopNotifier
 from desktop.views.icons import app_icon
 
 PREVIEW_LIMIT = 200
+# Where notifications go through org.freedesktop.Notifications (or Qt's X11 balloon): both read markup.
+READS_MARKUP = sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd"))
 
 
 HIDDEN_TEXT = "New message"
@@ -29,7 +34,9 @@ class TrayNotifier(QObject):
     """Signals: open_conversation_requested(int), show_window_requested(), quit_requested(),
     unavailable(str reason) — neither a tray nor a notification service: nothing will show.
 
-    Every notification is recorded in ``shown`` (what was shown, text hidden or not), whatever the route."""
+    Every notification is recorded in ``shown`` (what was shown, text hidden or not), whatever the route, and
+    in ``sent`` as handed to the tray (the body escaped where the platform reads markup; the D-Bus route
+    escapes by the service's own capabilities)."""
 
     open_conversation_requested = Signal(int)
     show_window_requested = Signal()
@@ -41,6 +48,7 @@ class TrayNotifier(QObject):
         self.shown: list[tuple[int, str, str]] = []
         self.show_text = True  # off: notifications say who wrote, not what
         self.unavailable_reason = ""  # set when neither a tray nor a notification service exists
+        self.sent: list[tuple[str, str]] = []
         self._last_conversation: int | None = None
         self._unread = 0
         self.tray: QSystemTrayIcon | None = None
@@ -70,8 +78,10 @@ class TrayNotifier(QObject):
             body = body[: PREVIEW_LIMIT - 1] + "…"
         self.shown.append((conversation_id, title, body))
         self._last_conversation = conversation_id
+        platform_body = notification_body(body, reads_markup=READS_MARKUP)
+        self.sent.append((title, platform_body))
         if self.tray is not None and self.tray.supportsMessages():
-            self.tray.showMessage(title, body, app_icon(), 6000)
+            self.tray.showMessage(title, platform_body, app_icon(), 6000)
         elif self.desktop is not None and self.desktop.available is not False:
             self.desktop.notify(conversation_id, title, body)
 

@@ -55,13 +55,34 @@ class Endpoint:
 ENDPOINTS: list[Endpoint] = []
 
 
+def _characters(count: object) -> str:
+    return f"{count} character" + ("" if count == 1 else "s")
+
+
+# pydantic's own wording ("String should have at least 8 characters") replaced by ours, with the limit.
+_HUMAN_MESSAGES = {
+    "missing": lambda ctx: "is required",
+    "extra_forbidden": lambda ctx: "is not a known field",
+    "string_too_short": lambda ctx: f"must be at least {_characters(ctx.get('min_length'))}",
+    "string_too_long": lambda ctx: f"must be at most {_characters(ctx.get('max_length'))}",
+    "string_type": lambda ctx: "must be a string",
+    "int_type": lambda ctx: "must be an integer",
+    "bool_type": lambda ctx: "must be true or false",
+    "list_type": lambda ctx: "must be a list",
+    "too_short": lambda ctx: f"must have at least {ctx.get('min_length')} item(s)",
+    "too_long": lambda ctx: f"must have at most {ctx.get('max_length')} item(s)",
+    "greater_than_equal": lambda ctx: f"must be at least {ctx.get('ge')}",
+    "less_than_equal": lambda ctx: f"must be at most {ctx.get('le')}",
+}
+
+
 def describe_error(err: ErrorDetails) -> tuple[str, str | None]:
+    """``"field: what is wrong"`` in words people read (docs/protocol.md, "Errors"), and the field."""
     location = ".".join(str(part) for part in err["loc"])
     message = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "missing":
-        message = "is required"
-    elif err["type"] == "extra_forbidden":
-        message = "is not a known field"
+    human = _HUMAN_MESSAGES.get(err["type"])
+    if human is not None:
+        message = human(err.get("ctx") or {})
     return (f"{location}: {message}" if location else message), (location or None)
 
 

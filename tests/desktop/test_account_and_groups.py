@@ -44,7 +44,11 @@ def test_group_from_the_new_chat_dialog_shows_sender_names(live_server, desktop_
     qtbot.waitUntil(lambda: alice.chat.state.open_conversation_id is not None, timeout=20000)
     group_id = alice.chat.state.open_conversation_id
     assert alice.session.panel.title_label.text() == "Climbing"
-    assert alice.session.panel.subtitle_label.text() == "3 members"
+    # I count among the members and, connected, among those online (Bob and Carol as their presence comes)
+    qtbot.waitUntil(
+        lambda: alice.session.panel.subtitle_label.text() in {f"3 members, {n} online" for n in (1, 2, 3)},
+        timeout=20000,
+    )
 
     qtbot.waitUntil(lambda: carol.chat.conversations.get(group_id) is not None, timeout=20000)
     qtbot.waitUntil(lambda: bob.chat.conversations.get(group_id) is not None, timeout=20000)

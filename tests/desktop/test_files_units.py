@@ -78,7 +78,7 @@ def test_labels():
     assert human_size(2481213) == "2.4 MB"
     assert duration_label(83_400) == "1:23"
     assert duration_label(3_723_000) == "1:02:03"
-    assert one_line("", [image_file()]) == "🖼 photo.jpg"
+    assert one_line("", [image_file()]) == "🖼 Photo"
     assert one_line("  hi\nthere ", [image_file()]) == "hi there"
     assert one_line("", [image_file(), image_file()]) == "🖼 2 photos"
 

@@ -114,6 +114,11 @@ def test_password_length(client):
     for name, password in [("short", "1234567"), ("empty", ""), ("huge", "x" * 1025)]:
         assert_error(register(client, name, password), 400, "invalid_field", "password", case=password)
         assert login(client, name, password).status_code in (400, 401)
+    too_short, too_long = register(client, "short", "1234567").json, register(client, "huge", "x" * 1025).json
+    assert too_short["error"]["message"] == "password: must be at least 8 characters"  # words, not pydantic's
+    assert too_long["error"]["message"] == "password: must be at most 1024 characters"
+    missing = client.post("/api/v1/accounts", json={"username": "nopass"}).json
+    assert missing["error"]["message"] == "password: is required"
     for name, password in [("eight", "12345678"), ("longest", "x" * 1024)]:
         assert register(client, name, password).status_code == 201
         assert login(client, name, password).status_code == 201
