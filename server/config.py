@@ -108,6 +108,9 @@ class Config:
     body_timeout_seconds: int = 30  # a request body must arrive at 256 KiB per this many seconds
     preview_jobs: int = 2  # previews (Pillow, ffmpeg) made at once per worker process; others queue
     preview_memory_mb: int = 1024  # address space of one ffmpeg child
+    # Group commit (server/services/send_batch.py): concurrent sends share a transaction and a commit.
+    group_commit: bool = True
+    group_commit_max: int = 100  # sends in one batch at most
 
     @property
     def session_idle_seconds(self) -> int:
@@ -158,4 +161,6 @@ class Config:
             body_timeout_seconds=_int(env, "CHATIDK_BODY_TIMEOUT", 30, 1, 3600),
             preview_jobs=_int(env, "CHATIDK_PREVIEW_JOBS", 2, 1, 64),
             preview_memory_mb=_int(env, "CHATIDK_PREVIEW_MEMORY_MB", 1024, 256, 1024 * 1024),
+            group_commit=_bool(env, "CHATIDK_GROUP_COMMIT", True),
+            group_commit_max=_int(env, "CHATIDK_GROUP_COMMIT_MAX", 100, 1, 1000),
         )

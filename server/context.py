@@ -9,15 +9,19 @@ One is built per process by the app factory (``server.build_context``); the api 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from server.config import Config
 from server.db import Database
 from server.files.store import FileStore
 from server.services.broker import Broker
+from server.services.group_commit import GroupCommit
 from server.services.live_sockets import Connection
 from server.services.preview_slots import PreviewSlots
 from server.services.schedule import Schedule
+
+if TYPE_CHECKING:
+    from server.services.send_batch import Outcome, SendRequest
 
 
 class LiveHub(Protocol):
@@ -42,3 +46,4 @@ class AppContext:
     purge_schedule: Schedule  # unsent uploads and leftover bytes (services/file_purge.py)
     prune_schedule: Schedule  # spent throttle counts, expired sessions (services/accounts.housekeeping)
     hub: LiveHub = field(init=False)  # built from this context, then set by build_context
+    sends: GroupCommit[SendRequest, Outcome] = field(init=False)  # the group commit of sends (send_batch.py)

@@ -133,3 +133,27 @@ def send_token_wait(cur: Cursor, user_id: int, burst: int, per_second: float) ->
     )
     row = cur.one()
     return max(0.0, float(row["wait"])) if row else 0.0
+
+
+def lock_send_buckets(cur: Cursor, user_ids: list[int], burst: int, per_second: float) -> dict[int, float]:
+    """The tokens in these users' buckets now (a new user's is full), locked until commit in id order, so
+    that batches taking tokens for the same users queue rather than deadlock (group commit)."""
+    ordered = sorted(set(user_ids))
+    cur.execute(  # one round trip: the answer is the last statement's
+        f"""INSERT INTO send_buckets (user_id, tokens, refilled_at)
+            SELECT u, %s, now() FROM unnest(%s::bigint[]) AS u ORDER BY u ON CONFLICT (user_id) DO NOTHING;
+            SELECT b.user_id, {REFILLED} AS tokens FROM send_buckets b
+            WHERE b.user_id = ANY(%s::bigint[]) ORDER BY b.user_id FOR UPDATE""",
+        (burst, ordered, burst, per_second, ordered),
+    )
+    return {row["user_id"]: float(row["tokens"]) for row in cur.fetchall()}
+
+
+def set_send_buckets(cur: Cursor, tokens: dict[int, float]) -> None:
+    """Store what :func:`lock_send_buckets` read, less what was taken, as of now."""
+    if tokens:
+        cur.execute(
+            """UPDATE send_buckets b SET tokens = t.tokens, refilled_at = now()
+               FROM unnest(%s::bigint[], %s::float8[]) AS t (user_id, tokens) WHERE b.user_id = t.user_id""",
+            (list(tokens), list(tokens.values())),
+        )
