@@ -239,10 +239,13 @@ async def run_load(base: str, args) -> dict:
     """Throughput per transport (with the CPU each component spent on it), then the steady phase."""
     bench = Bench(base, args.sockets)
     results: dict = {}
-    connector = aiohttp.TCPConnector(limit=args.connections)
-    async with aiohttp.ClientSession(connector=connector) as http:
+    # The sockets hold their connections for the whole run: a session of their own, without a limit.
+    async with (
+        aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=args.connections)) as http,
+        aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as sockets,
+    ):
         await bench.setup(http)
-        await bench.open_sockets(http)
+        await bench.open_sockets(sockets)
         for transport in args.transports:
             bench.transport = transport
             await bench.throughput(http, args.senders, min(500, args.messages))  # warm-up
