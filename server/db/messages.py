@@ -8,6 +8,7 @@ import uuid
 from psycopg2.extras import Json
 
 from server.db import Cursor, Row, prepared
+from server.db import throttle as throttle_db
 from server.db.throttle import REFILLED
 
 MESSAGE_COLUMNS = (
@@ -124,7 +125,8 @@ _BLOCKED_OR_PEER_DELETED = """
 
 _SEND_PRECHECK_MANY = prepared(
     "send_precheck_many",
-    f"""SELECT i.n, m.user_id IS NOT NULL AS member, {_PRECHECK_COLUMNS}, {_BLOCKED_OR_PEER_DELETED}
+    f"""SELECT i.n, m.user_id IS NOT NULL AS member, {_PRECHECK_COLUMNS}, {_BLOCKED_OR_PEER_DELETED},
+               (SELECT {REFILLED} FROM send_buckets b WHERE b.user_id = i.sender_id) AS tokens
         FROM (SELECT n, conversation_id, sender_id, client_id::uuid
               FROM unnest(%s::int[], %s::bigint[], %s::bigint[], %s::text[])
                   AS u (n, conversation_id, sender_id, client_id)) AS i
@@ -134,18 +136,20 @@ _SEND_PRECHECK_MANY = prepared(
 )
 
 
-def send_precheck_many(cur: Cursor, sends: list[tuple[int, int, uuid.UUID]]) -> list[Row]:
-    """:func:`send_precheck` for (conversation id, sender id, client id) triples, without the send budget:
-    a row each, in order, with ``member`` false when the sender is not a member of the conversation."""
-    cur.execute_prepared(
-        _SEND_PRECHECK_MANY,
-        (
-            list(range(len(sends))),
-            [s[0] for s in sends],
-            [s[1] for s in sends],
-            [str(s[2]) for s in sends],
-        ),
+def send_precheck_many(
+    cur: Cursor, sends: list[tuple[int, int, uuid.UUID]], burst: int, per_second: float
+) -> list[Row]:
+    """:func:`send_precheck` for (conversation id, sender id, client id) triples, in one round trip: a row
+    each, in order, with ``member`` false when the sender is not a member of the conversation, and
+    ``tokens``: what the sender's send budget holds now (``burst`` > 0), the bucket locked until commit."""
+    budget = throttle_db.lock_send_buckets_steps([s[1] for s in sends], burst) if burst > 0 else []
+    precheck = (
+        list(range(len(sends))),
+        [s[0] for s in sends],
+        [s[1] for s in sends],
+        [str(s[2]) for s in sends],
     )
+    cur.execute_prepared_all([*budget, (_SEND_PRECHECK_MANY, (burst, per_second, *precheck))])
     return cur.fetchall()
 
 
@@ -177,30 +181,32 @@ _STORE_MESSAGES = prepared(
 )
 
 
-def store_messages_txn(cur: Cursor, sends: list[tuple[int, int, uuid.UUID, str, list[dict]]]) -> list[Row]:
+def store_messages_txn(
+    cur: Cursor, sends: list[tuple[int, int, uuid.UUID, str, list[dict]]], tokens: dict[int, float]
+) -> list[Row]:
     """:func:`store_message_txn` for many (conversation id, sender id, client id, body, attachments): the
-    stored rows, in the order given, each conversation's in consecutive seqs.
+    stored rows, in the order given, each conversation's in consecutive seqs. ``tokens``: the send budgets
+    locked by :func:`send_precheck_many`, to store, less what this batch took.
 
     The conversations are locked first, in id order, so two batches that share conversations queue instead
     of deadlocking; their rows stay locked until commit, which keeps the seqs gapless as for one message.
+    One round trip.
     """
     ranks: dict[int, int] = {}
     rank_of = []
     for conversation_id, *_ in sends:
         ranks[conversation_id] = ranks.get(conversation_id, 0) + 1
         rank_of.append(ranks[conversation_id])
-    cur.execute_prepared(_LOCK_CONVERSATIONS, (sorted(ranks),))
-    cur.execute_prepared(
-        _STORE_MESSAGES,
-        (
-            [s[0] for s in sends],
-            rank_of,
-            [s[1] for s in sends],
-            [str(s[2]) for s in sends],
-            [s[3] for s in sends],
-            [json.dumps(s[4], separators=(",", ":")) for s in sends],
-        ),
+    store = (
+        [s[0] for s in sends],
+        rank_of,
+        [s[1] for s in sends],
+        [str(s[2]) for s in sends],
+        [s[3] for s in sends],
+        [json.dumps(s[4], separators=(",", ":")) for s in sends],
     )
+    budget = [throttle_db.set_send_buckets_step(tokens)] if tokens else []
+    cur.execute_prepared_all([(_LOCK_CONVERSATIONS, (sorted(ranks),)), *budget, (_STORE_MESSAGES, store)])
     by_key = {(row["sender_id"], str(row["client_id"])): row for row in cur.fetchall()}
     return [by_key[(s[1], str(s[2]))] for s in sends]
 

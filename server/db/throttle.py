@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from server.db import Cursor
+from server.db import Cursor, prepared
 
 
 def lock_keys(cur: Cursor, *names: str) -> None:
@@ -135,25 +135,32 @@ def send_token_wait(cur: Cursor, user_id: int, burst: int, per_second: float) ->
     return max(0.0, float(row["wait"])) if row else 0.0
 
 
-def lock_send_buckets(cur: Cursor, user_ids: list[int], burst: int, per_second: float) -> dict[int, float]:
-    """The tokens in these users' buckets now (a new user's is full), locked until commit in id order, so
-    that batches taking tokens for the same users queue rather than deadlock (group commit)."""
+# Group commit (server/services/send_batch.py) takes a batch's tokens in steps that travel with its other
+# statements: the senders' buckets are made (a new one is full) and locked in id order, so batches taking
+# tokens for the same users queue rather than deadlock; read with the pre-check; written back with the
+# store.
+_SEED_SEND_BUCKETS = prepared(
+    "seed_send_buckets",
+    """INSERT INTO send_buckets (user_id, tokens, refilled_at)
+       SELECT u, %s, now() FROM unnest(%s::bigint[]) AS u ORDER BY u ON CONFLICT (user_id) DO NOTHING""",
+)
+_LOCK_SEND_BUCKETS = prepared(
+    "lock_send_buckets",
+    "SELECT 1 FROM send_buckets WHERE user_id = ANY(%s::bigint[]) ORDER BY user_id FOR UPDATE",
+)
+_SET_SEND_BUCKETS = prepared(
+    "set_send_buckets",
+    """UPDATE send_buckets b SET tokens = t.tokens, refilled_at = now()
+       FROM unnest(%s::bigint[], %s::float8[]) AS t (user_id, tokens) WHERE b.user_id = t.user_id""",
+)
+
+
+def lock_send_buckets_steps(user_ids: list[int], burst: int) -> list[tuple[str, tuple]]:
+    """The statements that make and lock these users' buckets (for ``Cursor.execute_prepared_all``)."""
     ordered = sorted(set(user_ids))
-    cur.execute(  # one round trip: the answer is the last statement's
-        f"""INSERT INTO send_buckets (user_id, tokens, refilled_at)
-            SELECT u, %s, now() FROM unnest(%s::bigint[]) AS u ORDER BY u ON CONFLICT (user_id) DO NOTHING;
-            SELECT b.user_id, {REFILLED} AS tokens FROM send_buckets b
-            WHERE b.user_id = ANY(%s::bigint[]) ORDER BY b.user_id FOR UPDATE""",
-        (burst, ordered, burst, per_second, ordered),
-    )
-    return {row["user_id"]: float(row["tokens"]) for row in cur.fetchall()}
+    return [(_SEED_SEND_BUCKETS, (burst, ordered)), (_LOCK_SEND_BUCKETS, (ordered,))]
 
 
-def set_send_buckets(cur: Cursor, tokens: dict[int, float]) -> None:
-    """Store what :func:`lock_send_buckets` read, less what was taken, as of now."""
-    if tokens:
-        cur.execute(
-            """UPDATE send_buckets b SET tokens = t.tokens, refilled_at = now()
-               FROM unnest(%s::bigint[], %s::float8[]) AS t (user_id, tokens) WHERE b.user_id = t.user_id""",
-            (list(tokens), list(tokens.values())),
-        )
+def set_send_buckets_step(tokens: dict[int, float]) -> tuple[str, tuple]:
+    """The statement that stores the locked buckets' tokens, less what was taken, as of now."""
+    return (_SET_SEND_BUCKETS, (list(tokens), list(tokens.values())))

@@ -22,7 +22,6 @@ from server.context import AppContext
 from server.db import Cursor, DatabaseUnavailable, Row
 from server.db import files as files_db
 from server.db import messages as messages_db
-from server.db import throttle as throttle_db
 from server.errors import ApiError, Conflict, Forbidden, NotFound
 from server.services import attachments, events, throttle
 from server.services.conversations import NOT_FOUND
@@ -122,9 +121,18 @@ def _store(app: AppContext, sends: list[SendRequest]) -> list[Outcome | ApiError
     leaders = list(first_of.values())
     stored: dict[int, Row] = {}
     with app.db.transaction() as cur:
+        burst, rate = app.config.send_burst, app.config.send_rate
         checks = messages_db.send_precheck_many(
-            cur, [(sends[n].conversation_id, sends[n].user_id, sends[n].client_id) for n in leaders]
+            cur,
+            [(sends[n].conversation_id, sends[n].user_id, sends[n].client_id) for n in leaders],
+            burst,
+            rate,
         )
+        # No bucket (its account being erased meanwhile) counts as a full one, as for a first send.
+        tokens = {
+            sends[n].user_id: burst if check["tokens"] is None else check["tokens"]
+            for n, check in zip(leaders, checks, strict=True)
+        }
         candidates: list[int] = []
         for n, check in zip(leaders, checks, strict=True):
             try:
@@ -138,7 +146,8 @@ def _store(app: AppContext, sends: list[SendRequest]) -> list[Outcome | ApiError
                 candidates.append(n)
         files = _lock_files(cur, sends, candidates, outcomes)
         candidates = [n for n in candidates if outcomes[n] is None]
-        candidates = _take_send_tokens(app, cur, sends, candidates, outcomes)
+        if burst > 0:
+            candidates = _take_send_tokens(sends, candidates, tokens, rate, outcomes)
         if candidates:
             rows = messages_db.store_messages_txn(
                 cur,
@@ -146,6 +155,7 @@ def _store(app: AppContext, sends: list[SendRequest]) -> list[Outcome | ApiError
                     (s.conversation_id, s.user_id, s.client_id, s.text, files.get(n, []))
                     for n, s in ((n, sends[n]) for n in candidates)
                 ],
+                tokens if burst > 0 else {},
             )
             for n, row in zip(candidates, rows, strict=True):
                 stored[n] = row
@@ -199,17 +209,13 @@ def _lock_files(
 
 
 def _take_send_tokens(
-    app: AppContext,
-    cur: Cursor,
     sends: list[SendRequest],
     candidates: list[int],
+    tokens: dict[int, float],
+    rate: float,
     outcomes: list[Outcome | ApiError | None],
 ) -> list[int]:
-    """The candidates whose senders' budgets hold a token (taken); the others are refused with 429."""
-    burst, rate = app.config.send_burst, app.config.send_rate
-    if burst <= 0 or not candidates:
-        return candidates
-    tokens = throttle_db.lock_send_buckets(cur, [sends[n].user_id for n in candidates], burst, rate)
+    """The candidates whose senders' budgets hold a token (taken from ``tokens``); the others get 429."""
     granted = []
     for n in candidates:
         user_id = sends[n].user_id
@@ -218,7 +224,6 @@ def _take_send_tokens(
             granted.append(n)
         else:
             outcomes[n] = throttle.too_many("messages sent at once", (1 - tokens[user_id]) / rate, 1)
-    throttle_db.set_send_buckets(cur, tokens)
     return granted
 
 

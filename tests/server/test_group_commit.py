@@ -15,7 +15,6 @@ import psycopg2.errors
 import pytest
 
 from server.db import messages as messages_db
-from server.db import throttle as throttle_db
 from server.errors import ApiError
 from server.services import messages, send_batch
 from server.services.group_commit import GroupCommit, Pending
@@ -268,20 +267,24 @@ def test_one_file_named_by_two_sends_of_a_batch_is_sent_once(app, alice, chat):
     assert [len(m["attachments"]) for m in alice.messages(chat)] == [1]
 
 
-def test_a_batch_that_loses_a_race_for_a_client_id_is_tried_again(app, alice, bob, chat, monkeypatch):
-    """Another process commits the same client_id between the batch's check and its insert."""
+def test_a_batch_that_loses_a_race_for_a_client_id_is_tried_again(
+    app, alice, bob, chat, monkeypatch, unthrottled_sends
+):
+    """Another process commits the same client_id between the batch's check and its insert (no send
+    budget here: the batch holds alice's until it commits, and the rival would wait for it)."""
     client_id = uuid.uuid4()
-    real = throttle_db.lock_send_buckets
+    real = messages_db.send_precheck_many
     raced = []
 
-    def commit_a_rival_first(cur, *args):
+    def commit_a_rival_after_the_check(cur, *args):
+        rows = real(cur, *args)
         if not raced:
             raced.append(
                 messages._send_alone(app.extensions["chatidk"], alice.id, chat, client_id, "rival", None)
             )
-        return real(cur, *args)
+        return rows
 
-    monkeypatch.setattr(throttle_db, "lock_send_buckets", commit_a_rival_first)
+    monkeypatch.setattr(messages_db, "send_precheck_many", commit_a_rival_after_the_check)
     outcomes = run_together(
         app, send_of(alice, chat, "mine", client_id=client_id), send_of(bob, chat, "bob's")
     )
@@ -293,10 +296,10 @@ def test_a_batch_that_loses_a_race_for_a_client_id_is_tried_again(app, alice, bo
 def test_a_batch_that_fails_unforeseen_is_tried_one_send_at_a_time(app, alice, bob, chat, monkeypatch):
     real = messages_db.store_messages_txn
 
-    def fail_when_batched(cur, sends):
+    def fail_when_batched(cur, sends, tokens):
         if len(sends) > 1:
             raise psycopg2.errors.DataError("something no check foresaw")
-        return real(cur, sends)
+        return real(cur, sends, tokens)
 
     monkeypatch.setattr(messages_db, "store_messages_txn", fail_when_batched)
     outcomes = run_together(app, send_of(alice, chat, "a"), send_of(bob, chat, "b"))
