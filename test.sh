@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: lint; install truth (the product from venvs of its runtime requirements alone,
-# scripts/runtime-venvs.sh); every test (server, end-to-end, desktop); then the packaging smoke test (the desktop
+# The whole test suite: lint and type check (ruff; mypy as configured in pyproject.toml); install truth (the
+# product from venvs of its runtime requirements alone, scripts/runtime-venvs.sh); every test (server, end-to-end, desktop); then the packaging smoke test (the desktop
 # app built with PyInstaller and run against a live server). Extra arguments go to pytest and skip the install
 # truth and packaging steps; CHATIDK_SKIP_PACKAGE_SMOKE=1 skips the packaging step alone.
 set -euo pipefail
@@ -10,6 +10,7 @@ bash scripts/system-packages.sh
 ensure_venv requirements-dev.txt
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check .
+"$VENV/bin/mypy"
 [ $# -gt 0 ] || bash scripts/runtime-venvs.sh
 "$VENV/bin/python" -m pytest "$@"
 if [ $# -gt 0 ] || [ -n "${CHATIDK_SKIP_PACKAGE_SMOKE:-}" ]; then

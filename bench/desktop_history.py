@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QApplication, QListView
 
 from desktop.cache import HistoryCache, Outbox, open_cache_database
 from desktop.controller.chat import ChatController
-from desktop.records import Conversation, Message
+from desktop.domain.records import Conversation, Message
 from desktop.views.main_window import MainWindow
 
 ME, OTHER, CONVERSATION = 1, 2, 1

@@ -12,13 +12,14 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
-from desktop.chat_session import ChatSession
 from desktop.config import APP_NAME, DEFAULT_SERVER_URL, ClientConfig
 from desktop.controller.password_reset import PasswordResetController
-from desktop.controller.session import Account, SessionController, default_rest_factory
+from desktop.controller.sign_in import SignInController, default_rest_factory
 from desktop.credentials import make_credential_store
+from desktop.domain.account import Account
 from desktop.net.events import EventListener
 from desktop.net.worker_thread import shutdown_deadline
+from desktop.session import ChatSession
 from desktop.settings import AppSettings
 from desktop.version import __version__
 from desktop.views.about_dialog import AboutDialog
@@ -47,18 +48,18 @@ class DesktopApp(QObject):
         data_dir = self.config.ensure_data_dir()
         self.settings = AppSettings(data_dir)
         self.credentials = make_credential_store(self.config.credential_backend, data_dir)
-        self.session = SessionController(self.credentials, rest_factory)
+        self.sign_in = SignInController(self.credentials, rest_factory)
         self.listener_factory = listener_factory
         self.tray = TrayNotifier(self, enabled=tray_enabled and self.config.notifications)
         self.login_window: LoginWindow | None = None
-        self.password_reset = PasswordResetController(self.session.rest_for, self)
+        self.password_reset = PasswordResetController(self.sign_in.rest_for, self)
         self.reset_dialog: PasswordResetDialog | None = None
         self.chat_session: ChatSession | None = None
         self.about_dialog: AboutDialog | None = None
-        self.session.signed_in.connect(self._on_signed_in)
-        self.session.sign_in_failed.connect(lambda message: self._login().show_error(message))
-        self.session.busy_changed.connect(lambda busy: self._login().set_busy(busy))
-        self.session.signed_out.connect(self._on_signed_out)
+        self.sign_in.signed_in.connect(self._on_signed_in)
+        self.sign_in.sign_in_failed.connect(lambda message: self._login().show_error(message))
+        self.sign_in.busy_changed.connect(lambda busy: self._login().set_busy(busy))
+        self.sign_in.signed_out.connect(self._on_signed_out)
         self.tray.open_conversation_requested.connect(self._open_from_notification)
         self.tray.show_window_requested.connect(self._raise_window)
         self.tray.quit_requested.connect(QApplication.quit)
@@ -68,7 +69,7 @@ class DesktopApp(QObject):
         return self.config.server_url or self.settings.server_url or DEFAULT_SERVER_URL
 
     def start(self) -> None:
-        if not self.session.try_auto_sign_in(self.server_url):
+        if not self.sign_in.try_auto_sign_in(self.server_url):
             self._login().show()
 
     def _login(self) -> LoginWindow:
@@ -76,10 +77,10 @@ class DesktopApp(QObject):
             self.login_window = LoginWindow(self.server_url)
             self.login_window.username_edit.setText(self.settings.last_username)
             self.login_window.sign_in_requested.connect(
-                lambda url, user, password, keep: self.session.sign_in(url, user, password, keep=keep)
+                lambda url, user, password, keep: self.sign_in.sign_in(url, user, password, keep=keep)
             )
             self.login_window.register_requested.connect(
-                lambda url, user, password, name, keep: self.session.register(
+                lambda url, user, password, name, keep: self.sign_in.register(
                     url, user, password, name, keep=keep
                 )
             )
@@ -98,7 +99,7 @@ class DesktopApp(QObject):
             reset.failed.connect(dialog.show_error),
             reset.reset_done.connect(lambda who: self._password_was_reset(dialog, who)),
         ]
-        dialog.finished.connect(lambda _: [reset.disconnect(c) for c in connections])
+        dialog.finished.connect(lambda _: [QObject.disconnect(c) for c in connections])
         self.reset_dialog = dialog
         dialog.open()
         return dialog
@@ -121,10 +122,11 @@ class DesktopApp(QObject):
         self.settings.sync()
         listener = self.listener_factory(account.server_url, account.token)
         self.chat_session = ChatSession(
-            account, self.session.rest, listener, self.settings, self.config.data_dir, self.tray
+            account, self.sign_in.rest, listener, self.settings, self.config.data_dir, self.tray
         )
-        self.chat_session.log_out_requested.connect(self.session.sign_out)
-        self.chat_session.ended.connect(self.session.session_ended)
+        self.chat_session.log_out_requested.connect(self.sign_in.sign_out)
+        self.chat_session.ended.connect(self.sign_in.session_ended)
+        self.chat_session.user_changed.connect(self.sign_in.update_user)  # the stored copy too
         self.chat_session.start()
         account_menu = self.chat_session.window.account_menu
         account_menu.addSeparator()
@@ -163,17 +165,17 @@ class DesktopApp(QObject):
     def _open_from_notification(self, conversation_id: int) -> None:
         if self.chat_session is not None:
             self._raise_window()
-            self.chat_session.chat.open_conversation(conversation_id)
+            self.chat_session.open_conversation(conversation_id)
 
     def shutdown(self) -> None:
         """Every worker thread is told to stop and waited for until one shared deadline, SHUTDOWN_WAIT
         (two seconds) from now: a call to a server that stopped answering is left behind, never waited out.
         The cache closes; the tray icon goes away."""
         deadline = shutdown_deadline()
-        if self.session.rest is not None:  # told first: its thread is waited for last, on the same deadline
-            self.session.rest.close(finish_queued=True)
+        if self.sign_in.rest is not None:  # told first: its thread is waited for last, on the same deadline
+            self.sign_in.rest.close(finish_queued=True)
         self._close_chat(deadline)
-        self.session.close_rest(deadline)
+        self.sign_in.close_rest(deadline)
         self.tray.hide()
         if self.login_window is not None:
             self.login_window.close()

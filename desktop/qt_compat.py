@@ -54,7 +54,7 @@ def install() -> bool:
         return result
 
     emit._chatidk_fixed = True  # type: ignore[attr-defined]
-    SignalInstance.emit = emit
+    SignalInstance.emit = emit  # type: ignore[method-assign]  # the fix is replacing the binding's method
     return True
 
 

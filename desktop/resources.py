@@ -17,7 +17,7 @@ def is_frozen() -> bool:
 
 def resources_dir() -> Path:
     if is_frozen():
-        return Path(sys._MEIPASS) / "desktop" / "resources"
+        return Path(sys._MEIPASS) / "desktop" / "resources"  # type: ignore[attr-defined]  # PyInstaller sets it
     return Path(__file__).resolve().with_name("resources")
 
 

@@ -72,7 +72,7 @@ class _Inbox(QObject):
 
 class SmokeTest:
     def __init__(self, server_url: str, timeout: float) -> None:
-        from desktop.net.api import normalize_server_url
+        from desktop.domain.server_address import normalize_server_url
 
         self.url = normalize_server_url(server_url)
         self.deadline = time.monotonic() + timeout
@@ -105,7 +105,8 @@ class SmokeTest:
             timer.stop()
 
     def account(self, suffix: str):
-        from desktop.net.api import ApiClient, ApiError, ServerUnreachable
+        from desktop.net.api import ApiClient
+        from desktop.net.http import ApiError, ServerUnreachable
 
         username = f"smoke_{self.tag}_{suffix}"
         client = ApiClient(self.url)
@@ -123,8 +124,8 @@ class SmokeTest:
         from PySide6.QtGui import QGuiApplication
         from PySide6.QtWidgets import QApplication
 
-        from desktop.net.api import ApiError, ServerUnreachable
         from desktop.net.events import EventListener
+        from desktop.net.http import ApiError, ServerUnreachable
         from desktop.net.tls import ca_bundle
         from desktop.resources import is_frozen
         from desktop.version import __version__

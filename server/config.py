@@ -108,6 +108,11 @@ class Config:
     body_timeout_seconds: int = 30  # a request body must arrive at 256 KiB per this many seconds
     preview_jobs: int = 2  # previews (Pillow, ffmpeg) made at once per worker process; others queue
     preview_memory_mb: int = 1024  # address space of one ffmpeg child
+    exports_at_once: int = 1  # data exports under way at once per account
+    live_frames_burst: int = 20  # typing and presence frames a socket, and a user, may send at once
+    live_frames_per_minute: int = 30  # ... and sustained; beyond either, frames are dropped
+    sockets_per_session: int = 8  # live WebSockets one signed-in device may hold open
+    sockets_per_account: int = 32  # ... and one account, across its devices
     # Group commit (server/services/send_batch.py): concurrent sends share a transaction and a commit.
     group_commit: bool = True
     group_commit_max: int = 100  # sends in one batch at most
@@ -161,6 +166,11 @@ class Config:
             body_timeout_seconds=_int(env, "CHATIDK_BODY_TIMEOUT", 30, 1, 3600),
             preview_jobs=_int(env, "CHATIDK_PREVIEW_JOBS", 2, 1, 64),
             preview_memory_mb=_int(env, "CHATIDK_PREVIEW_MEMORY_MB", 1024, 256, 1024 * 1024),
+            exports_at_once=_int(env, "CHATIDK_EXPORTS_AT_ONCE", 1, 0, 100),
+            live_frames_burst=_int(env, "CHATIDK_LIVE_FRAMES_BURST", 20, 0, 10**6),
+            live_frames_per_minute=_int(env, "CHATIDK_LIVE_FRAMES_PER_MINUTE", 30, 1, 10**6),
+            sockets_per_session=_int(env, "CHATIDK_SOCKETS_PER_SESSION", 8, 0, 10**6),
+            sockets_per_account=_int(env, "CHATIDK_SOCKETS_PER_ACCOUNT", 32, 0, 10**6),
             group_commit=_bool(env, "CHATIDK_GROUP_COMMIT", True),
             group_commit_max=_int(env, "CHATIDK_GROUP_COMMIT_MAX", 100, 1, 1000),
         )

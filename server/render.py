@@ -85,6 +85,19 @@ def conversation_public(row: dict, members: list[dict]) -> dict:
     }
 
 
+def exported_conversation(row: dict) -> dict:
+    """A conversation in my data export: its id, kind and group title, and my own membership of it."""
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "title": row["title"],
+        "created_at": timestamp(row["created_at"]),
+        "my_role": row["role"],
+        "joined_at": timestamp(row["joined_at"]),
+        "last_read_seq": row["last_read_seq"],
+    }
+
+
 def conversation(row: dict, members: list[dict]) -> dict:
     """The caller's view: public fields plus read position, unread count and the last message."""
     result = conversation_public(row, members)

@@ -6,9 +6,9 @@ import json
 import sqlite3
 from collections.abc import Iterable
 
-from desktop.attachments import attachments_from_json
 from desktop.cache.database import transaction
-from desktop.records import Conversation, Message, format_time, parse_time
+from desktop.domain.attachments import attachments_from_json
+from desktop.domain.records import Conversation, Message, format_time, parse_time
 
 _MESSAGE_COLUMNS = (
     "conversation_id, seq, id, sender_id, client_id, text, created_at, edited_at, deleted, attachments"

@@ -98,7 +98,7 @@ class ImageStore(QObject):
 
     def _arrived(self, key: str, data: bytes | None) -> None:
         image = decode_small_image(data) if data else None
-        if image is None:
+        if image is None or data is None:
             self._missing.add(key)
             return
         path = self._path(key)

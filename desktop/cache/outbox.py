@@ -7,9 +7,9 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from desktop.attachments import Attachment, attachments_from_json
 from desktop.cache.database import transaction
-from desktop.records import FAILED, SENDING, Message, format_time, parse_time
+from desktop.domain.attachments import Attachment, attachments_from_json
+from desktop.domain.records import FAILED, SENDING, Message, format_time, parse_time
 
 
 @dataclass

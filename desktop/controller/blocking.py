@@ -28,6 +28,10 @@ class BlockList(QObject):
     def is_blocked(self, user_id: int) -> bool:
         return user_id in self.entries
 
+    def people(self) -> list[dict]:
+        """The wire entries, for the Blocked people dialog."""
+        return list(self.entries.values())
+
     def hidden_in_groups(self) -> set[int]:
         return {user_id for user_id, entry in self.entries.items() if entry.get("hide_in_groups")}
 

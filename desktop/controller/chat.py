@@ -9,19 +9,22 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.cache import HistoryCache, Outbox, OutboxEntry
-from desktop.controller.account_safety import AccountSafety
+from desktop.controller.account_security import AccountSecurity
 from desktop.controller.blocking import BlockList
-from desktop.controller.errors import describe_error
+from desktop.controller.errors import SESSION_ENDED, describe_error
 from desktop.controller.live_room import LiveRoom
 from desktop.controller.live_sync import LiveSync
 from desktop.controller.outbox_sender import OutboxSender
+from desktop.controller.profile import Profile
 from desktop.controller.state import ChatState
+from desktop.domain.records import FAILED, SENDING, Conversation, Message, utc_now
 from desktop.models.conversations import ConversationFilterModel, ConversationListModel
+from desktop.models.header_text import Header, conversation_header
 from desktop.models.messages import MessageListModel
-from desktop.net.api import ApiError
+from desktop.net.http import ApiError
 from desktop.net.rest_worker import RestDispatcher, ScopedRest
+from desktop.net.transfers import TransferService
 from desktop.net.worker_thread import shutdown_deadline
-from desktop.records import FAILED, SENDING, Conversation, Message, utc_now
 
 log = logging.getLogger(__name__)
 OPEN_PAGE = 100
@@ -31,26 +34,39 @@ ONLINE, CONNECTING, RECONNECTING = "online", "connecting", "reconnecting"
 
 
 class ChatController(QObject):
-    """Signals: connection_state_changed(str), conversation_opened(int), conversation_closed(),
-    notify(int, str, str), error(str), profile_changed(dict), session_ended(str), users_found(list),
-    account_deleted()."""
+    """``profile`` is my account (name, picture, privacy); ``security`` and ``blocks`` the account menu's
+    controllers. Signals: connection_state_changed(str), conversation_opened(int), conversation_closed(),
+    notify(int, str, str), error(str), notice(str), profile_changed(dict), session_ended(str),
+    users_found(list), account_deleted(); conversation_changed(int) — a conversation's title or members;
+    caught_up() — the socket's catch-up is done; header_changed() — presence, typing in the open
+    conversation or the block list changed what its header says; total_unread_changed(int)."""
 
     connection_state_changed = Signal(str)
     conversation_opened = Signal(int)
     conversation_closed = Signal()
     notify = Signal(int, str, str)
     error = Signal(str)
+    notice = Signal(str)
     profile_changed = Signal(dict)
     session_ended = Signal(str)
     users_found = Signal(list)
     account_deleted = Signal()
+    conversation_changed = Signal(int)
+    caught_up = Signal()
+    header_changed = Signal()
+    total_unread_changed = Signal(int)
 
     def __init__(
-        self, user: dict, rest: RestDispatcher, listener, history: HistoryCache, outbox: Outbox
+        self,
+        user: dict,
+        dispatcher: RestDispatcher,
+        listener,
+        history: HistoryCache,
+        outbox: Outbox,
+        transfers: TransferService,
     ) -> None:
         super().__init__()
-        self.user = dict(user)
-        self.rest = ScopedRest(rest)
+        self.rest = ScopedRest(dispatcher, on_refused=self.session_refused)
         rest = self.rest
         self.listener = listener
         conversations = ConversationListModel(my_id=user["id"], parent=self)
@@ -64,15 +80,13 @@ class ChatController(QObject):
         self.conversation_list = ConversationFilterModel(self)
         self.conversation_list.setSourceModel(conversations)
         self.sync = LiveSync(self.state, rest, self)
-        self.sync.user_updated.connect(self._on_user_updated)
-        self.room = LiveRoom(self.state, rest, listener, self)
         self.blocks = BlockList(rest, self)
+        self.room = LiveRoom(self.state, rest, listener, self, is_muted=self._is_muted)
         self.blocks.changed.connect(self._on_blocks_changed)
-        self.room.is_muted = self._is_muted
-        self.safety = AccountSafety(rest, self)
-        self.safety.profile_changed.connect(self._on_profile)
-        self.safety.unauthorized.connect(self._unauthorized)
-        self.sender = OutboxSender(rest, outbox, self)
+        self.security = AccountSecurity(rest, self)
+        self.profile = Profile(user, rest, transfers, self)
+        self._wire_profile()
+        self.outbox_sender = OutboxSender(rest, outbox, self)
         self.connection_state = CONNECTING
         self._ended = False
         self._deleting_account = False
@@ -82,20 +96,37 @@ class ChatController(QObject):
         self._read_timer.timeout.connect(self._mark_read_if_viewing)
         self.state.messages.rowsInserted.connect(lambda *_: self._read_timer.start(0))
         self.sync.notify.connect(self.notify)
-        self.sync.unauthorized.connect(self._unauthorized)
         self.sync.conversation_left.connect(self._on_conversation_left)
         self.sync.caught_up.connect(self._mark_read_if_viewing)
-        self.sender.delivered.connect(self._on_delivered)
-        self.sender.failed.connect(
+        self.outbox_sender.delivered.connect(self._on_delivered)
+        self.outbox_sender.failed.connect(
             lambda client_id, error: self.state.messages.set_pending_state(client_id, FAILED, error)
         )
-        self.sender.unauthorized.connect(self._unauthorized)
         listener.connected.connect(self._on_connected)
         listener.event_received.connect(self._on_event)
         # Bound methods, never lambdas: a lambda would run on the listener's thread, a method of this object
         # runs queued on the UI thread.
         listener.disconnected.connect(self._on_disconnected)
-        listener.unauthorized.connect(self._unauthorized)
+        listener.unauthorized.connect(self.session_refused)
+        self._forward_to_the_session()
+
+    def _wire_profile(self) -> None:
+        """Every new Me reaches Profile; what it says reaches the session through this controller."""
+        self.profile.changed.connect(self.profile_changed)
+        self.profile.error.connect(self.error)
+        self.profile.notice.connect(self.notice)
+        self.profile.last_seen_privacy_changed.connect(self.room.refresh_presence)
+        self.sync.user_updated.connect(self.profile.apply_public)
+        self.security.profile_changed.connect(self.profile.apply)
+
+    def _forward_to_the_session(self) -> None:
+        """The session hears these from the chat itself, never from its parts."""
+        self.sync.caught_up.connect(self.caught_up)
+        self.sync.conversation_changed.connect(self.conversation_changed)
+        self.state.conversations.total_unread_changed.connect(self.total_unread_changed)
+        self.room.presence_changed.connect(lambda _: self.header_changed.emit())
+        self.room.typing_changed.connect(self._on_typing_changed)
+        self.blocks.changed.connect(self.header_changed)
 
     @property
     def messages(self) -> MessageListModel:
@@ -106,6 +137,11 @@ class ChatController(QObject):
         return self.state.conversations
 
     @property
+    def user(self) -> dict:
+        """My account as the server last described it (the Me object)."""
+        return self.profile.user
+
+    @property
     def my_id(self) -> int:
         return self.state.my_id
 
@@ -114,17 +150,17 @@ class ChatController(QObject):
         """Cached conversations show at once; the socket and the outbox start working in the background."""
         self.state.conversations.reset(self.state.history.conversations())
         self.listener.start()
-        self.sender.kick()
-        self.rest.call(lambda api: api.me(), self._on_profile, self._on_call_error)
+        self.outbox_sender.kick()
+        self.profile.refresh()
 
     def shutdown(self, deadline: float | None = None) -> None:
         """Nothing more reaches the cache; the listener and any export download are waited for until
         ``deadline`` (time.monotonic(); two seconds from now when None), not for a server that is silent."""
         deadline = shutdown_deadline() if deadline is None else deadline
         self.rest.close()
-        self.sender.stop()
+        self.outbox_sender.stop()
         self.listener.request_stop()  # told first: the waits below share one deadline
-        self.safety.shutdown(deadline)
+        self.security.shutdown(deadline)
         self.listener.stop(deadline)
 
     def _set_connection(self, state: str) -> None:
@@ -144,43 +180,38 @@ class ChatController(QObject):
         self.sync.catch_up()
         self.room.on_connected()
         self.blocks.refresh()
-        self.sender.kick()
+        self.outbox_sender.kick()
 
     def _on_disconnected(self, reason: str) -> None:
         log.info("live events disconnected: %s", reason)
         self._set_connection(RECONNECTING)
         self.room.on_disconnected()
 
-    def _unauthorized(self) -> None:
+    def session_refused(self) -> None:
+        """The server no longer takes this session's token (a REST call, a transfer or the socket said so):
+        the session ends, once."""
         if self._deleting_account:
             return  # the server closes our socket before answering DELETE /me; that answer decides
         if not self._ended:
             self._ended = True
-            self.session_ended.emit("Your session has ended. Please sign in again.")
+            self.session_ended.emit(SESSION_ENDED)
 
-    def _on_call_error(self, error: Exception) -> None:
-        if isinstance(error, ApiError) and error.status == 401:
-            self._unauthorized()
-        elif isinstance(error, ApiError):
-            self.error.emit(describe_error(error))
+    def _report(self, error: Exception) -> None:
+        """Where a failed call ends up: in words for the status bar."""
+        self.error.emit(describe_error(error))
+
+    def _background_failed(self, error: Exception) -> None:
+        """A call the user did not ask for: worth words only when the server refused it, not when offline."""
+        if isinstance(error, ApiError):
+            self._report(error)
         else:
             log.info("a call failed while offline: %s", error)
 
-    def _on_profile(self, user: dict) -> None:
-        hid_before = self.user.get("hide_last_seen")
-        self.user = dict(user)
-        self.profile_changed.emit(self.user)
-        if "hide_last_seen" in user and hid_before is not None and user["hide_last_seen"] != hid_before:
-            self.room.refresh_presence()  # hiding mine hides theirs from me too
-
-    def _on_user_updated(self, user: dict) -> None:
-        """My name or picture changed on another device: a User, so the Me-only fields are kept."""
-        if user.get("id") == self.my_id:
-            fields = ("username", "display_name", "avatar")
-            self.user.update({key: user[key] for key in fields if key in user})
-            self.profile_changed.emit(self.user)
-
     # the open conversation
+    @property
+    def open_conversation_id(self) -> int | None:
+        return self.state.open_conversation_id
+
     def open_conversation(self, conversation_id: int) -> None:
         state = self.state
         conversation = state.conversations.get(conversation_id)
@@ -213,6 +244,27 @@ class ChatController(QObject):
             return None
         return self.state.conversations.get(self.state.open_conversation_id)
 
+    def open_header(self) -> Header | None:
+        """What the open conversation's header says now; None when no conversation is open."""
+        conversation = self.open_conversation_record()
+        if conversation is None:
+            return None
+        return conversation_header(
+            conversation,
+            self.my_id,
+            self.state.conversations.typing_text(conversation.id),
+            self.room.presence.get,
+            self.blocks.is_blocked,
+        )
+
+    def _on_typing_changed(self, conversation_id: int) -> None:
+        if conversation_id == self.state.open_conversation_id:
+            self.header_changed.emit()
+
+    def set_idle(self, idle: bool) -> None:
+        """The user is away from the keyboard (or back): others see "away"."""
+        self.room.set_idle(idle)
+
     def set_viewing(self, viewing: bool) -> None:
         """The view reports whether the user sees the newest message (window active, scrolled to the end)."""
         self.state.viewing = viewing
@@ -237,11 +289,13 @@ class ChatController(QObject):
             lambda answer: state.conversations.set_read(
                 conversation_id, answer["last_read_seq"], answer["unread_count"]
             ),
-            self._on_call_error,
+            self._background_failed,
         )
 
     def _fetch_older(self, before_seq: int) -> None:
         conversation_id = self.state.open_conversation_id
+        if conversation_id is None:  # closed meanwhile: nobody is scrolling back
+            return
 
         def done(page: dict) -> None:
             messages = [Message.from_json(m) for m in page["messages"]]
@@ -251,7 +305,7 @@ class ChatController(QObject):
 
         def failed(error: Exception) -> None:
             self.state.messages.older_unavailable()
-            self._on_call_error(error)
+            self._background_failed(error)
 
         self.rest.call(
             lambda api: api.messages(conversation_id, before_seq=before_seq, limit=OLDER_PAGE), done, failed
@@ -266,9 +320,25 @@ class ChatController(QObject):
         entry = OutboxEntry(str(uuid.uuid4()), conversation_id, self.my_id, text, utc_now())
         self.state.outbox.add(entry)
         self.state.messages.add_pending(entry.as_message())
-        self.sender.kick()
+        self.outbox_sender.kick()
         self.room.message_sent(conversation_id)
         return True
+
+    def kick_outbox(self) -> None:
+        """An entry became ready to send (its files are uploaded, or it was retried)."""
+        self.outbox_sender.kick()
+
+    def is_being_sent(self, client_id: str) -> bool:
+        """The message is on its way to the server: too late to cancel it."""
+        return self.outbox_sender.in_flight == client_id
+
+    def message_sent(self, conversation_id: int) -> None:
+        """A message (text or files) left the composer: I am no longer typing there."""
+        self.room.message_sent(conversation_id)
+
+    def local_files_in_outbox(self) -> set[str]:
+        """The paths of files waiting in the outbox to be uploaded or sent."""
+        return {a.local_path for e in self.state.outbox.entries() for a in e.attachments if a.local_path}
 
     def _on_blocks_changed(self) -> None:
         hidden = self.blocks.hidden_in_groups()
@@ -295,7 +365,7 @@ class ChatController(QObject):
     def retry(self, client_id: str) -> None:
         self.state.outbox.retry(client_id)
         self.state.messages.set_pending_state(client_id, SENDING)
-        self.sender.kick()
+        self.outbox_sender.kick()
 
     def discard(self, client_id: str) -> None:
         self.state.outbox.remove(client_id)
@@ -320,12 +390,6 @@ class ChatController(QObject):
             lambda data: self.state.store_and_show([Message.from_json(data)]),
             self._report,
         )
-
-    def _report(self, error: Exception) -> None:
-        if isinstance(error, ApiError) and error.status == 401:
-            self._unauthorized()
-        else:
-            self.error.emit(describe_error(error))
 
     # conversations and people
     def search_users(self, query: str) -> None:
@@ -376,15 +440,12 @@ class ChatController(QObject):
 
     # account
     def update_profile(self, **fields: object) -> None:
-        self.rest.call(lambda api: api.update_me(**fields), self._on_profile, self._report)
+        self.profile.update(**fields)
 
     def delete_account(self, password: str, on_error: Callable[[str], None]) -> None:
         def failed(error: Exception) -> None:
             self._deleting_account = False
-            if isinstance(error, ApiError) and error.status == 401:
-                on_error("That password is not right.")
-            else:
-                on_error(describe_error(error))
+            on_error(describe_error(error))  # WrongPassword: "That password is not right."
 
         def done(_: object) -> None:
             self._ended = True

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from desktop.net.api import ApiError, CertificateNotTrusted, ServerUnreachable
+from desktop.net.http import ApiError, CertificateNotTrusted, ServerUnreachable, SessionRefused, WrongPassword
 from desktop.net.tls import CA_BUNDLE_ENV
+
+SESSION_ENDED = "Your session has ended. Please sign in again."
 
 
 def wait_phrase(seconds: int | None) -> str:
@@ -30,10 +32,10 @@ def describe_error(error: Exception, *, server_url: str = "", signing_in: bool =
     if isinstance(error, ApiError):
         if error.status == 429:
             return f"Too many attempts. Try again in {wait_phrase(error.retry_after)}."
-        if error.status == 401 and signing_in:
-            return "Wrong username or password."
-        if error.status == 401:
-            return "Your session has ended. Please sign in again."
+        if isinstance(error, WrongPassword):
+            return "Wrong username or password." if signing_in else "That password is not right."
+        if isinstance(error, SessionRefused):
+            return SESSION_ENDED
         if error.status == 409 and error.code == "conflict" and signing_in:
             return "That username is taken. Pick another one."
         if error.status >= 500:

@@ -12,16 +12,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from desktop.attachments import Attachment
 from desktop.cache.images import ImageStore, prune_directory
 from desktop.controller.errors import describe_error
+from desktop.domain.attachments import Attachment
 from desktop.models.attachment_media import AttachmentMedia
-from desktop.net import files_api
+from desktop.net.http import TransferCancelled
 from desktop.net.transfers import TransferService
 
 log = logging.getLogger(__name__)
 MEDIA_CACHE_BYTES = 1024 * 1024 * 1024  # whole files kept for viewing and playing, oldest dropped first
-SMALL, LARGE = "small", "large"
+SMALL = "small"  # the profile picture size the client shows (the server also has "large")
 
 
 def avatar_key(user_id: int, version: int, size: str = SMALL) -> str:
@@ -31,7 +31,7 @@ def avatar_key(user_id: int, version: int, size: str = SMALL) -> str:
 def _media_name(attachment: Attachment) -> str:
     """The id plus a tame extension (system players go by it); never the sender's file name as a path."""
     suffix = Path(attachment.name).suffix.lower()
-    return attachment.id + (suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else "")
+    return attachment.file_id + (suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else "")
 
 
 class FileAccess(QObject):
@@ -55,11 +55,11 @@ class FileAccess(QObject):
 
     # previews and profile pictures
     def _fetch_thumbnail(self, key: str, done, failed) -> None:
-        self.transfers.call(lambda api: files_api.thumbnail(api, key), done, failed)
+        self.transfers.call(lambda api: api.thumbnail(key), done, failed)
 
     def _fetch_avatar(self, key: str, done, failed) -> None:
         user_id, _version, size = key.split("-")
-        self.transfers.call(lambda api: files_api.avatar(api, int(user_id), size), done, failed)
+        self.transfers.call(lambda api: api.avatar(int(user_id), size), done, failed)
 
     def avatar(self, user_id: int, version: int | None, size: str = SMALL):
         """The profile picture, or None (none set, or still coming: ``avatars.ready`` follows)."""
@@ -78,11 +78,11 @@ class FileAccess(QObject):
             path.touch()
             on_ready(path)
             return
-        waiting = self._waiting.setdefault(attachment.id, [])
+        file_id = attachment.file_id
+        waiting = self._waiting.setdefault(file_id, [])
         waiting.append(on_ready)
         if len(waiting) > 1:
             return  # already on its way
-        file_id = attachment.id
         self.media.set_download(file_id, 0.0)
         self.transfers.download(
             f"dl:{file_id}",
@@ -100,7 +100,7 @@ class FileAccess(QObject):
     def _download_failed(self, file_id: str, error: Exception) -> None:
         self.media.set_download(file_id, None)
         self._waiting.pop(file_id, None)
-        if not isinstance(error, files_api.TransferCancelled):
+        if not isinstance(error, TransferCancelled):
             self.failed.emit(f"The download failed: {describe_error(error)}")
 
     @Slot(str, int, int)
@@ -116,16 +116,11 @@ class FileAccess(QObject):
         destination = Path(destination)
 
         def copy(source: Path) -> None:
-            self.transfers.downloads.call(
+            self.transfers.call(
                 lambda _api: shutil.copyfile(source, destination),
                 lambda _: self.saved.emit(str(destination)),
                 lambda error: self.failed.emit(f"Could not save {destination.name}: {error}"),
+                queue="downloads",
             )
 
         self.local_copy(attachment, copy)
-
-    def cancel_downloads(self) -> None:
-        for file_id in list(self._waiting):
-            transfer = self.transfers.running(f"dl:{file_id}")
-            if transfer is not None:
-                transfer.cancel()

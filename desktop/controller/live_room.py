@@ -9,7 +9,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.controller.state import ChatState
-from desktop.models.live_room import PresenceBook, TypingBook
+from desktop.models.presence_book import PresenceBook
+from desktop.models.typing_book import TypingBook
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ class LiveRoom(QObject):
         parent: QObject | None = None,
         *,
         clock: Callable[[], float] = time.monotonic,
+        is_muted: Callable[[int, int], bool] = lambda conversation_id, user_id: False,
     ) -> None:
         super().__init__(parent)
         self.state = state
@@ -44,7 +46,7 @@ class LiveRoom(QObject):
         self.typing = TypingBook(self, clock=clock)
         self.idle = False
         self.connected = False
-        self.is_muted: Callable[[int, int], bool] = lambda conversation_id, user_id: False  # blocked people
+        self.is_muted = is_muted  # (conversation_id, user_id): blocked people's typing is not shown
         self._typing_sent: dict[int, float] = {}
         self._presence_refresh = QTimer(self)  # new people to watch: one GET /presence for a burst of them
         self._presence_refresh.setSingleShot(True)
@@ -98,8 +100,9 @@ class LiveRoom(QObject):
                 self._presence_refresh.start()
         elif kind == "message.created":
             message = event.get("message") or {}
-            if isinstance(message.get("sender_id"), int):
-                self.typing.stop(event.get("conversation_id"), message["sender_id"])  # they sent it: done
+            conversation_id = event.get("conversation_id")
+            if isinstance(conversation_id, int) and isinstance(message.get("sender_id"), int):
+                self.typing.stop(conversation_id, message["sender_id"])  # they sent it: done
 
     def forget_typing_of(self, user_ids: set[int]) -> None:
         """Someone was just blocked: their "is typing" goes at once."""

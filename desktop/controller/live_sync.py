@@ -6,11 +6,10 @@ import logging
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.attachments import one_line
 from desktop.controller.state import ChatState
-from desktop.net.api import ApiError
-from desktop.net.rest_worker import RestDispatcher
-from desktop.records import Conversation, Message
+from desktop.domain.records import Conversation, Message
+from desktop.models.file_labels import one_line
+from desktop.net.rest_worker import Rest
 
 log = logging.getLogger(__name__)
 CATCH_UP_PAGE = 200
@@ -18,16 +17,15 @@ CATCH_UP_PAGE = 200
 
 class LiveSync(QObject):
     """Signals: caught_up(), notify(int conversation_id, str title, str text), conversation_changed(int),
-    conversation_left(int), unauthorized(), user_updated(dict user) — someone's name or picture changed."""
+    conversation_left(int), user_updated(dict user) — someone's name or picture changed."""
 
     caught_up = Signal()
     notify = Signal(int, str, str)
     conversation_changed = Signal(int)
     conversation_left = Signal(int)
-    unauthorized = Signal()
     user_updated = Signal(dict)
 
-    def __init__(self, state: ChatState, rest: RestDispatcher, parent: QObject | None = None) -> None:
+    def __init__(self, state: ChatState, rest: Rest, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.state = state
         self.rest = rest
@@ -95,7 +93,7 @@ class LiveSync(QObject):
         messages = [Message.from_json(m) for m in page["messages"]]
         self._store_confirmed(messages, live=False)
         if page.get("has_more") and messages:
-            self.fetch_after(conversation_id, messages[-1].seq)
+            self.fetch_after(conversation_id, messages[-1].confirmed_seq)
         self._maybe_done()
 
     def fetch_latest(self, conversation_id: int) -> None:
@@ -114,10 +112,7 @@ class LiveSync(QObject):
 
     def _on_fetch_error(self, error: Exception) -> None:
         self._fetches_running -= 1
-        if isinstance(error, ApiError) and error.status == 401:
-            self.unauthorized.emit()
-        else:
-            log.info("catch-up fetch failed (the next connect retries): %s", error)
+        log.info("catch-up fetch failed (the next connect retries): %s", error)
         self._maybe_done()
 
     def _maybe_done(self) -> None:
@@ -142,7 +137,7 @@ class LiveSync(QObject):
             self._store_confirmed([Message.from_json(event["message"])], live=False)
         elif kind in ("conversation.created", "conversation.updated", "member.added"):
             self.upsert_conversation(event["conversation"])
-        elif kind == "member.removed":
+        elif kind == "member.removed" and conversation_id is not None:
             if event.get("user_id") == self.state.my_id or "conversation" not in event:
                 self.leave(conversation_id)
             else:
@@ -161,7 +156,7 @@ class LiveSync(QObject):
         if state.conversations.get(message.conversation_id) is None:
             self.refresh_conversation(message.conversation_id)
         newest = state.history.newest_seq(message.conversation_id)
-        if newest is not None and message.seq > newest + 1:
+        if newest is not None and message.confirmed_seq > newest + 1:
             self.fetch_after(message.conversation_id, newest)  # a gap: fill it, the merge drops overlaps
         self._store_confirmed([message], live=True)
 

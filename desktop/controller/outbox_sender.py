@@ -8,22 +8,22 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.cache import OutboxEntry
 from desktop.controller.errors import describe_error
-from desktop.net.api import ApiError, ServerUnreachable
+from desktop.domain.records import Message
 from desktop.net.events import backoff_delays
-from desktop.net.rest_worker import RestDispatcher
-from desktop.records import Message
+from desktop.net.http import ApiError, ServerUnreachable
+from desktop.net.rest_worker import Rest
 
 log = logging.getLogger(__name__)
 
 
 class OutboxSender(QObject):
-    """Signals: delivered(Message), failed(str client_id, str error), unauthorized()."""
+    """Signals: delivered(Message), failed(str client_id, str error). A refused token ends the session
+    (ScopedRest): the entry stays in the outbox, for the same account to send after signing in again."""
 
     delivered = Signal(object)
     failed = Signal(str, str)
-    unauthorized = Signal()
 
-    def __init__(self, rest: RestDispatcher, outbox, parent: QObject | None = None) -> None:
+    def __init__(self, rest: Rest, outbox, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rest = rest
         self.outbox = outbox
@@ -61,13 +61,9 @@ class OutboxSender(QObject):
         if entry is None:
             return
         self._in_flight = entry.client_id
-        file_ids = [a.id for a in entry.attachments]
+        file_ids = [a.id for a in entry.attachments if a.id is not None]
         self.rest.call(
-            lambda api: (
-                api.send_message(entry.conversation_id, entry.client_id, entry.text, file_ids)
-                if file_ids
-                else api.send_message(entry.conversation_id, entry.client_id, entry.text)
-            ),
+            lambda api: api.send_message(entry.conversation_id, entry.client_id, entry.text, file_ids),
             lambda answer: self._on_sent(entry, answer),
             lambda error: self._on_error(entry, error),
         )
@@ -88,9 +84,6 @@ class OutboxSender(QObject):
             log.info("send of %s will be retried in %.1f s: %s", entry.client_id, delay, error)
             if not self._stopped:
                 self._timer.start(int(delay * 1000))
-            return
-        if isinstance(error, ApiError) and error.status == 401:
-            self.unauthorized.emit()  # stays in the outbox: the same account can send it after signing in
             return
         message = describe_error(error)
         self.outbox.mark_failed(entry.client_id, message)

@@ -8,7 +8,9 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 
 from desktop.controller.errors import describe_error
-from desktop.net.api import ApiError, normalize_server_url
+from desktop.domain.server_address import normalize_server_url
+from desktop.net.http import ApiError
+from desktop.net.rest_worker import Rest
 
 MIN_PASSWORD = 8
 BAD_CODE = "That code is wrong, expired or already used. Check the mail, or ask for a new code."
@@ -35,7 +37,7 @@ class PasswordResetController(QObject):
     reset_done = Signal(str)
     failed = Signal(str, str)
 
-    def __init__(self, rest_for: Callable[[str], object], parent: QObject | None = None) -> None:
+    def __init__(self, rest_for: Callable[[str], Rest], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rest_for = rest_for
 

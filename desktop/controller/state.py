@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop.cache import HistoryCache, Outbox
+from desktop.domain.records import Conversation, Message
 from desktop.models.conversations import ConversationListModel
 from desktop.models.messages import MessageListModel
-from desktop.records import Conversation, Message
 
 
 @dataclass

@@ -22,14 +22,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from desktop.attachments import Attachment
 from desktop.cache import OutboxEntry
 from desktop.controller.errors import describe_error
-from desktop.net import files_api
-from desktop.net.api import ApiError, ServerUnreachable
+from desktop.domain.attachments import Attachment
+from desktop.domain.records import FAILED, SENDING, utc_now
 from desktop.net.events import backoff_delays
+from desktop.net.http import ApiError, ServerUnreachable, TransferCancelled
 from desktop.net.transfers import TransferService
-from desktop.records import FAILED, SENDING, utc_now
 
 log = logging.getLogger(__name__)
 MAX_FILES_PER_MESSAGE = 10  # docs/protocol.md, "Limits"
@@ -93,7 +92,7 @@ class UploadController(QObject):
             client_ids.append(entry.client_id)
             self._upload_next(entry)
         if client_ids:
-            self.chat.room.message_sent(conversation_id)
+            self.chat.message_sent(conversation_id)
         return client_ids
 
     def resume(self) -> None:
@@ -108,7 +107,7 @@ class UploadController(QObject):
             return
         missing = next((i for i, a in enumerate(entry.attachments) if not a.uploaded), None)
         if missing is None:
-            self.chat.sender.kick()
+            self.chat.kick_outbox()
             return
         attachment = entry.attachments[missing]
         client_id = entry.client_id
@@ -148,16 +147,13 @@ class UploadController(QObject):
         if client_id in self._cancelling or self.state.outbox.get(client_id) is None:
             self._cancel_step_done(client_id, _key(client_id, file_index))
             return
-        if isinstance(error, files_api.TransferCancelled):
+        if isinstance(error, TransferCancelled):
             return
         if isinstance(error, ServerUnreachable) or (isinstance(error, ApiError) and error.transient):
             log.info("upload for %s waits for the network: %s", client_id, error)
             self._waiting_for_network.add(client_id)
             if self.chat.connection_state == "online":
                 self._retry_timer.start(int(next(self._delays) * 1000))
-            return
-        if isinstance(error, ApiError) and error.status == 401:
-            self.chat.sender.unauthorized.emit()
             return
         message = self._describe(error)
         self.state.outbox.mark_failed(client_id, message)
@@ -206,7 +202,7 @@ class UploadController(QObject):
         self.state.messages.set_pending_state(client_id, SENDING)
         entry.failed = False
         if entry.ready:
-            self.chat.sender.kick()
+            self.chat.kick_outbox()
         else:
             self._upload_next(entry)
 
@@ -218,7 +214,7 @@ class UploadController(QObject):
         """Stop a message with files before it is sent: no message, no uploaded file left. False once the
         message itself is on its way (it will arrive; delete it then)."""
         entry = self.state.outbox.get(client_id)
-        if entry is None or self.chat.sender.in_flight == client_id:
+        if entry is None or self.chat.is_being_sent(client_id):
             return False
         waiting = self._cancelling.setdefault(client_id, set())
         for index in range(len(entry.attachments)):
@@ -249,7 +245,7 @@ class UploadController(QObject):
 
     def _take_back_one(self, file_id: str, client_id: str | None) -> None:
         self.transfers.call(
-            lambda api: files_api.delete_file(api, file_id),
+            lambda api: api.delete_file(file_id),
             lambda _: self._cancel_step_done(client_id, file_id),
             lambda error: self._take_back_failed(file_id, client_id, error),
         )

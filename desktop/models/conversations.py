@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QByteArray,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -13,11 +14,13 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from desktop.attachments import one_line
-from desktop.models.live_room import PresenceBook, TypingBook, typing_text
+from desktop.domain.records import Conversation, Message
+from desktop.models.file_labels import one_line
+from desktop.models.header_text import typing_text
+from desktop.models.presence_book import PresenceBook
 from desktop.models.roles import ConversationRole
 from desktop.models.time_labels import list_time
-from desktop.records import Conversation, Message
+from desktop.models.typing_book import TypingBook
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -140,9 +143,9 @@ class ConversationListModel(QAbstractListModel):
         if row is not None:
             self._changed(row, [ConversationRole.TYPING, Qt.ItemDataRole.AccessibleTextRole])
 
-    def roleNames(self) -> dict[int, bytes]:
+    def roleNames(self) -> dict[int, QByteArray]:
         names = super().roleNames()
-        names.update({int(role): role.name.lower().encode() for role in ConversationRole})
+        names.update({int(role): QByteArray(role.name.lower().encode()) for role in ConversationRole})
         return names
 
     # changes
@@ -190,16 +193,17 @@ class ConversationListModel(QAbstractListModel):
         if row is None:
             return None
         conversation = self._rows[row]
-        is_new = message.seq is not None and message.seq > conversation.last_seq
+        seq = message.seq
+        is_new = seq is not None and seq > conversation.last_seq
         latest = conversation.last_message
-        if is_new or latest is None or (latest.seq is not None and latest.seq == message.seq):
+        if is_new or latest is None or (latest.seq is not None and latest.seq == seq):
             conversation.last_message = message
-        if is_new:
-            conversation.last_seq = message.seq
+        if seq is not None and is_new:
+            conversation.last_seq = seq
             if conversation.last_activity_at is None or message.created_at > conversation.last_activity_at:
                 conversation.last_activity_at = message.created_at
             if message.sender_id == self.my_id:
-                conversation.last_read_seq = message.seq
+                conversation.last_read_seq = seq
             elif counts_as_unread:
                 conversation.unread_count += 1
         self._changed(row)

@@ -6,18 +6,24 @@ import bisect
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from desktop.attachments import Attachment, layout_key, summary
+from desktop.domain.attachments import Attachment
+from desktop.domain.records import FAILED, SENDING, SENT, Message
+from desktop.models.file_labels import summary
 from desktop.models.roles import MessageRole
 from desktop.models.time_labels import clock_time, day_label, full_time
-from desktop.records import FAILED, SENDING, SENT, Message
 
 DELETED_TEXT = "This message was deleted"
 HIDDEN_TEXT = "Message from a blocked person"
 MAX_PAGE = 10_000
 OlderLoader = Callable[[int, int], list[Message]]
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def files_layout_key(attachments: list[Attachment]) -> tuple:
+    """Everything about a message's files that its bubble's size depends on (for the delegate's cache)."""
+    return tuple((a.id, a.kind, a.name, a.size, a.thumb_width, a.thumb_height) for a in attachments)
 
 
 class MessageListModel(QAbstractListModel):
@@ -71,7 +77,7 @@ class MessageListModel(QAbstractListModel):
         self._read_positions = dict(read_positions or {})
         self._hidden_senders = set(hidden_senders)
         self._revealed = set()
-        self._rows = sorted(confirmed, key=lambda m: m.seq) + list(pending)
+        self._rows = sorted(confirmed, key=lambda m: m.confirmed_seq) + list(pending)
         self._seqs = [m.seq for m in self._rows if m.seq is not None]
         self._older_loader = older_loader
         self._waiting_for_server = False
@@ -120,7 +126,7 @@ class MessageListModel(QAbstractListModel):
                     message.sender_id == self.my_id,
                     self._seen_label(message),
                     self._is_hidden(message),
-                    layout_key(message.attachments),
+                    files_layout_key(message.attachments),
                 )
             return message.layout_key
         if role == Qt.ItemDataRole.DisplayRole:
@@ -166,9 +172,9 @@ class MessageListModel(QAbstractListModel):
             return f"{who}, {clock_time(message.created_at)}: {self.data(index)}{files}"
         return None
 
-    def roleNames(self) -> dict[int, bytes]:
+    def roleNames(self) -> dict[int, QByteArray]:
         names = super().roleNames()
-        names.update({int(role): role.name.lower().encode() for role in MessageRole})
+        names.update({int(role): QByteArray(role.name.lower().encode()) for role in MessageRole})
         return names
 
     # read receipts and hidden senders
@@ -257,16 +263,20 @@ class MessageListModel(QAbstractListModel):
     def newest_seq(self) -> int | None:
         return self._seqs[-1] if self._seqs else None
 
-    def canFetchMore(self, parent: AnyIndex) -> bool:
-        if parent.isValid() or not self._fetch_armed or self._waiting_for_server:
-            return False
+    def has_older(self) -> bool:
+        """Older history than the first row exists (seqs start at 1), in the cache or on the server."""
         oldest = self.oldest_seq()
         return oldest is not None and oldest > 1
 
+    def canFetchMore(self, parent: AnyIndex) -> bool:
+        if parent.isValid() or not self._fetch_armed or self._waiting_for_server:
+            return False
+        return self.has_older()
+
     def fetchMore(self, parent: AnyIndex) -> None:
-        if not self.canFetchMore(parent):
-            return
         oldest = self.oldest_seq()
+        if not self.canFetchMore(parent) or oldest is None:  # canFetchMore means rows with seqs
+            return
         # Pages grow with what is loaded (up to MAX_PAGE): every insert relays out all rows, so scrolling far
         # back costs a few dozen relayouts, not thousands.
         count = min(MAX_PAGE, max(self.page_size, len(self._rows) // 2))
@@ -281,12 +291,14 @@ class MessageListModel(QAbstractListModel):
         """A page of history just before the oldest row (from the cache or the server)."""
         self._waiting_for_server = False
         oldest = self.oldest_seq()
-        older = sorted((m for m in messages if oldest is None or m.seq < oldest), key=lambda m: m.seq)
+        older = sorted(
+            (m for m in messages if oldest is None or m.confirmed_seq < oldest), key=lambda m: m.confirmed_seq
+        )
         if not older:
             return
         self.beginInsertRows(QModelIndex(), 0, len(older) - 1)
         self._rows[0:0] = older
-        self._seqs[0:0] = [m.seq for m in older]
+        self._seqs[0:0] = [m.confirmed_seq for m in older]
         self.endInsertRows()
         self._refresh_row(len(older))
 
@@ -309,22 +321,18 @@ class MessageListModel(QAbstractListModel):
             if pending_row is not None:
                 self._confirm(pending_row, position, message)
                 continue
-            if position == 0 and self._seqs and self.canFetchMoreIgnoringArm():
+            if position == 0 and self._seqs and self.has_older():
                 continue  # older than what is shown: fetchMore brings it in order
             self.beginInsertRows(QModelIndex(), position, position)
             self._rows.insert(position, message)
-            self._seqs.insert(position, message.seq)
+            self._seqs.insert(position, message.confirmed_seq)
             self.endInsertRows()
             self._refresh_row(position + 1)
-
-    def canFetchMoreIgnoringArm(self) -> bool:
-        oldest = self.oldest_seq()
-        return oldest is not None and oldest > 1
 
     def _confirm(self, pending_row: int, position: int, message: Message) -> None:
         if pending_row == position:  # the usual case: first pending becomes the newest confirmed, in place
             self._rows[position] = message
-            self._seqs.insert(position, message.seq)
+            self._seqs.insert(position, message.confirmed_seq)
             self._refresh_row(position)
             return
         self.beginRemoveRows(QModelIndex(), pending_row, pending_row)
@@ -332,7 +340,7 @@ class MessageListModel(QAbstractListModel):
         self.endRemoveRows()
         self.beginInsertRows(QModelIndex(), position, position)
         self._rows.insert(position, message)
-        self._seqs.insert(position, message.seq)
+        self._seqs.insert(position, message.confirmed_seq)
         self.endInsertRows()
         self._refresh_row(position + 1)
 
@@ -393,6 +401,3 @@ class MessageListModel(QAbstractListModel):
     def row_of_seq(self, seq: int) -> int | None:
         position = bisect.bisect_left(self._seqs, seq)
         return position if position < len(self._seqs) and self._seqs[position] == seq else None
-
-    def last_confirmed(self) -> Message | None:
-        return self._rows[len(self._seqs) - 1] if self._seqs else None

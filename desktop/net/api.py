@@ -1,163 +1,23 @@
-"""A blocking REST client for docs/protocol.md; it only ever runs on the REST worker thread."""
+"""The REST calls of docs/protocol.md on the HTTP layer (desktop/net/http.py); they only ever run on a
+worker thread."""
 
 from __future__ import annotations
 
 import platform
-import ssl
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import requests
+from desktop.net.http import ApiError, Cancelled, HttpClient, Progress, never
 
-from desktop.net.tls import ca_bundle
-
-API_PREFIX = "/api/v1"
-CONNECT_TIMEOUT = 5.0
-READ_TIMEOUT = 20.0
-EXPORT_CHUNK = 256 * 1024
 CONVERSATION_PAGE = 100
 
 
-class ApiError(Exception):
-    """The server answered with an error object (or a status the client cannot use)."""
-
-    def __init__(
-        self, status: int, code: str, message: str, retry_after: int | None = None, field: str | None = None
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.retry_after = retry_after
-        self.field = field  # the one input field at fault, when the server names it
-
-    @property
-    def transient(self) -> bool:
-        """5xx and 429 are worth retrying with the same request; other 4xx are final."""
-        return self.status >= 500 or self.status == 429
-
-
-class ServerUnreachable(Exception):
-    """No answer: connection refused, DNS failure, timeout, dropped connection."""
-
-
-class CertificateNotTrusted(ServerUnreachable):
-    """The TLS handshake failed verification: unknown or self-signed CA, expired, or another host's name.
-    A ServerUnreachable still (nothing was sent), but retrying will not help until the trust changes."""
-
-
-def unreachable(error: requests.RequestException) -> ServerUnreachable:
-    """The exception for a failed request; a certificate verification failure gets its own type."""
-    if isinstance(error, requests.exceptions.SSLError):
-        seen: set[int] = set()
-        cause: BaseException | None = error
-        while cause is not None and id(cause) not in seen:  # requests → urllib3 → ssl, via args and causes
-            seen.add(id(cause))
-            if isinstance(cause, ssl.SSLCertVerificationError):
-                return CertificateNotTrusted(cause.verify_message or str(cause))
-            nested = next((a for a in cause.args if isinstance(a, BaseException)), None)
-            cause = nested or cause.__cause__ or cause.__context__
-        if "CERTIFICATE_VERIFY_FAILED" in str(error):
-            return CertificateNotTrusted(str(error))
-    return ServerUnreachable(str(error))
-
-
-class DownloadCancelled(Exception):
-    """The user stopped a download; the partial file is gone."""
-
-
-def normalize_server_url(url: str) -> str:
-    url = url.strip().rstrip("/")
-    if url and "://" not in url:
-        url = "http://" + url
-    return url
-
-
-def _error_from(response: requests.Response) -> ApiError:
-    try:
-        body = response.json()["error"]
-        code, message = body.get("code", "error"), body.get("message", response.reason)
-        retry_after, field = body.get("retry_after"), body.get("field")
-    except (ValueError, KeyError, TypeError, AttributeError):
-        code, message, retry_after = "http_error", f"{response.status_code} {response.reason}", None
-        field = None
-    if retry_after is None and response.headers.get("Retry-After", "").isdigit():
-        retry_after = int(response.headers["Retry-After"])
-    field = field if isinstance(field, str) else None
-    return ApiError(response.status_code, code, message, retry_after, field)
-
-
-def stream_to_file(
-    response: requests.Response,
-    path: Path,
-    chunk_size: int,
-    progress: Callable[[int, int], None] | None,
-    cancelled: Callable[[], bool],
-    cancel_error: type[Exception],
-) -> int:
-    """Write a streamed response body to ``path`` chunk by chunk; returns the bytes written.
-
-    ``progress(done, total)`` gets total 0 when the server does not say the length; ``cancelled()`` is asked
-    before each chunk and raises ``cancel_error``; a body shorter than its Content-Length is a cut connection.
-    """
-    if response.status_code >= 400:
-        raise _error_from(response)
-    total = int(response.headers.get("Content-Length") or 0)
-    done = 0
-    with open(path, "wb") as out:
-        for chunk in response.iter_content(chunk_size):
-            if cancelled():
-                raise cancel_error
-            out.write(chunk)
-            done += len(chunk)
-            if progress is not None:
-                progress(done, total)
-    if total and done != total:
-        raise ServerUnreachable(f"the download stopped after {done} of {total} bytes")
-    return done
-
-
-class ApiClient:
-    """One server, one optional bearer token; every method returns the decoded JSON body."""
-
-    def __init__(self, server_url: str, token: str | None = None) -> None:
-        self.server_url = normalize_server_url(server_url)
-        self.token = token
-        self.session = requests.Session()
-        self.verify = ca_bundle()  # passed on every request: REQUESTS_CA_BUNDLE must not replace it
-
-    def close(self) -> None:
-        self.session.close()
+class ApiClient(HttpClient):
+    """The REST calls of docs/protocol.md; each returns the decoded JSON body."""
 
     def clone(self) -> ApiClient:
         """Same server and token, its own connection pool: for a long download on a thread of its own."""
         return ApiClient(self.server_url, self.token)
-
-    def request(self, method: str, path: str, *, json: Any = None, params: dict | None = None) -> Any:
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        try:
-            response = self.session.request(
-                method,
-                self.server_url + API_PREFIX + path,
-                json=json,
-                params=params,
-                headers=headers,
-                timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
-                verify=self.verify,
-            )
-        except requests.RequestException as error:
-            raise unreachable(error) from error
-        if response.status_code >= 400:
-            raise _error_from(response)
-        if response.status_code == 204 or not response.content:
-            return None
-        try:
-            return response.json()
-        except ValueError as error:
-            raise ApiError(
-                response.status_code, "bad_response", "the server sent something unreadable"
-            ) from error
 
     # accounts and sessions
     def register(self, username: str, password: str, display_name: str | None = None) -> dict:
@@ -168,9 +28,8 @@ class ApiClient:
 
     def login(self, username: str, password: str) -> dict:
         device = f"ChatIDK desktop on {platform.node() or platform.system()}"[:64]
-        answer = self.request(
-            "POST", "/sessions", json={"username": username, "password": password, "device_name": device}
-        )
+        body = {"username": username, "password": password, "device_name": device}
+        answer = self.request("POST", "/sessions", json=body, checks_password=True)
         self.token = answer["token"]
         return answer
 
@@ -187,7 +46,7 @@ class ApiClient:
         return self.request("PATCH", "/me", json=fields)["user"]
 
     def delete_me(self, password: str) -> None:
-        self.request("DELETE", "/me", json={"password": password})
+        self.request("DELETE", "/me", json={"password": password}, checks_password=True)
         self.token = None
 
     def search_users(self, query: str, limit: int = 20) -> list[dict]:
@@ -269,7 +128,7 @@ class ApiClient:
     def delete_message(self, conversation_id: int, seq: int) -> dict:
         return self.request("DELETE", f"/conversations/{conversation_id}/messages/{seq}")["message"]
 
-    # account safety (docs/protocol.md, "Account safety")
+    # account security (docs/protocol.md, "Account safety")
     def request_password_reset(self, login: str) -> None:
         self.request("POST", "/password-reset", json={"login": login})
 
@@ -288,7 +147,7 @@ class ApiClient:
 
     def change_password(self, current_password: str, new_password: str) -> int:
         body = {"current_password": current_password, "new_password": new_password}
-        return int(self.request("POST", "/me/password", json=body)["revoked"])
+        return int(self.request("POST", "/me/password", json=body, checks_password=True)["revoked"])
 
     def sessions(self) -> list[dict]:
         return self.request("GET", "/sessions")["sessions"]
@@ -311,29 +170,45 @@ class ApiClient:
     def presence(self) -> list[dict]:
         return self.request("GET", "/presence")["presence"]
 
-    def download_export(
-        self,
-        destination: Path,
-        progress: Callable[[int, int], None] | None = None,
-        cancelled: Callable[[], bool] = lambda: False,
+    # files (docs/protocol.md, "Files"): big ones on a transfer thread of their own
+    def upload_file(
+        self, path: Path, name: str, progress: Progress | None = None, cancelled: Cancelled = never
+    ) -> dict:
+        """POST /files?name=…, streamed from disk. Returns the File, also when ``cancelled()`` came true
+        after the last byte was sent (the server has it then; the caller takes it back)."""
+        return self.send_file(
+            "POST", "/files", path, params={"name": name}, progress=progress, cancelled=cancelled
+        )["file"]
+
+    def download_file(
+        self, file_id: str, destination: Path, progress: Progress | None = None, cancelled: Cancelled = never
     ) -> int:
-        """Streams GET /me/export to a temporary file beside ``destination``, renamed into place once whole,
-        so a cut-off download never leaves a half archive under the chosen name. Returns the size in bytes.
-        ``progress(done, total)`` gets total 0 when the server does not say the length."""
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        partial = destination.with_name(destination.name + ".part")
+        return self.download(f"/files/{file_id}", destination, progress=progress, cancelled=cancelled)
+
+    def delete_file(self, file_id: str) -> None:
+        """Take back an upload not yet sent (a cancelled message); gone already is fine too."""
         try:
-            with self.session.get(
-                self.server_url + API_PREFIX + "/me/export",
-                headers=headers,
-                stream=True,
-                timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
-                verify=self.verify,
-            ) as response:
-                done = stream_to_file(response, partial, EXPORT_CHUNK, progress, cancelled, DownloadCancelled)
-            partial.replace(destination)
-            return done
-        except requests.RequestException as error:
-            raise unreachable(error) from error
-        finally:
-            partial.unlink(missing_ok=True)
+            self.request("DELETE", f"/files/{file_id}")
+        except ApiError as error:
+            if error.status != 404:
+                raise
+
+    def thumbnail(self, file_id: str) -> bytes | None:
+        return self.fetch_bytes(f"/files/{file_id}/thumbnail")
+
+    def avatar(self, user_id: int, size: str = "small") -> bytes | None:
+        return self.fetch_bytes(f"/users/{user_id}/avatar", {"size": size})
+
+    def set_avatar(self, path: Path) -> dict:
+        """PUT /me/avatar with the picture's bytes; the server crops and re-encodes it. Returns Me."""
+        return self.send_file("PUT", "/me/avatar", path)["user"]
+
+    def remove_avatar(self) -> dict:
+        return self.request("DELETE", "/me/avatar")["user"]
+
+    def download_export(
+        self, destination: Path, progress: Progress | None = None, cancelled: Cancelled = never
+    ) -> int:
+        """Streams GET /me/export into place (a cut-off download never leaves a half archive under the
+        chosen name). Returns the size in bytes."""
+        return self.download("/me/export", destination, progress=progress, cancelled=cancelled)

@@ -15,6 +15,7 @@ import time
 import websocket
 from PySide6.QtCore import QObject, Signal
 
+from desktop.net.http import API_PREFIX, bearer
 from desktop.net.tls import ca_bundle
 from desktop.net.worker_thread import SignalGate, join_until
 
@@ -30,8 +31,8 @@ CONNECT_TIMEOUT = 10.0  # the socket's timeout: TCP connect, handshake, and any 
 
 def events_url(server_url: str) -> str:
     if server_url.startswith("https://"):
-        return "wss://" + server_url[len("https://") :] + "/api/v1/events"
-    return "ws://" + server_url.removeprefix("http://") + "/api/v1/events"
+        return "wss://" + server_url[len("https://") :] + API_PREFIX + "/events"
+    return "ws://" + server_url.removeprefix("http://") + API_PREFIX + "/events"
 
 
 def backoff_delays(start: float = BACKOFF_START, limit: float = BACKOFF_MAX):
@@ -66,7 +67,7 @@ class EventListener(QObject):
     def __init__(self, server_url: str, token: str) -> None:
         super().__init__()
         self.url = events_url(server_url)
-        self.token = token
+        self._headers = bearer(token)
         self._stop = threading.Event()
         self._socket: websocket.WebSocket | None = None
         self._socket_lock = threading.Lock()
@@ -168,7 +169,7 @@ class EventListener(QObject):
             if self._stop.is_set():
                 return
             try:
-                ws.connect(self.url, header=[f"Authorization: Bearer {self.token}"])
+                ws.connect(self.url, header=[f"{name}: {value}" for name, value in self._headers.items()])
             except websocket.WebSocketBadStatusException as error:
                 if error.status_code == 401:
                     raise _Unauthorized from error
@@ -191,7 +192,8 @@ class EventListener(QObject):
             pending = getattr(ws.sock, "pending", lambda: 0)() if ws.sock else 0
             readable: list = []
             if not pending:
-                readable, _, _ = select.select([ws.sock, self._wake_reader], [], [], 1.0)
+                watched: list = [ws.sock, self._wake_reader]  # ws.sock: set while connected
+                readable, _, _ = select.select(watched, [], [], 1.0)
             if self._wake_reader in readable:
                 self._drain_wake()
                 readable.remove(self._wake_reader)

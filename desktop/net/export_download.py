@@ -7,15 +7,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.net.api import ApiClient, DownloadCancelled
+from desktop.net.api import ApiClient
+from desktop.net.http import TransferCancelled
 from desktop.net.worker_thread import SignalGate, join_until
 
 
 class _DownloadSignals(QObject):
     """Emitted on the download thread. Signals: progress(done, total), finished(int size), failed(error)."""
 
-    progress = Signal("qint64", "qint64")
-    finished = Signal("qint64")
+    progress = Signal("qint64", "qint64")  # type: ignore[arg-type]  # 64-bit: files over 2 GB
+    finished = Signal("qint64")  # type: ignore[arg-type]  # 64-bit: files over 2 GB
     failed = Signal(object)
 
 
@@ -23,10 +24,10 @@ class ExportDownload(QObject):
     """One export to one file. ``start(api)`` with a client of its own (``ApiClient.clone()``).
 
     Signals: progress(int done, int total) — total 0 when unknown; finished(str path, int size);
-    failed(object error) — cancelling fails with DownloadCancelled."""
+    failed(object error) — cancelling fails with TransferCancelled."""
 
-    progress = Signal("qint64", "qint64")
-    finished = Signal(str, "qint64")
+    progress = Signal("qint64", "qint64")  # type: ignore[arg-type]  # 64-bit: files over 2 GB
+    finished = Signal(str, "qint64")  # type: ignore[arg-type]  # 64-bit: files over 2 GB
     failed = Signal(object)
 
     def __init__(self, destination: Path, parent: QObject | None = None) -> None:
@@ -45,7 +46,7 @@ class ExportDownload(QObject):
         if self._cancel.is_set():
             api.close()
             self.done = True
-            self.failed.emit(DownloadCancelled())
+            self.failed.emit(TransferCancelled())
             return
         self._thread = threading.Thread(
             target=self._download, args=(api,), name="chatidk-export", daemon=True
@@ -69,7 +70,7 @@ class ExportDownload(QObject):
             api.close()
 
     def cancel(self) -> None:
-        """Stops at the next chunk; the partial file is removed and ``failed(DownloadCancelled)`` follows."""
+        """Stops at the next chunk; the partial file is removed and ``failed(TransferCancelled)`` follows."""
         self._cancel.set()
 
     def wait(self, deadline: float | None = None) -> bool:

@@ -7,23 +7,41 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.net.api import ApiClient
+from desktop.net.http import SessionRefused
 from desktop.net.worker_thread import SignalGate, join_until
 
 log = logging.getLogger(__name__)
 
 Operation = Callable[[ApiClient], Any]
+OnDone = Callable[[Any], None] | None
+OnError = Callable[[Exception], None] | None
+
+
+def refusal_ends_session(on_error: OnError, on_refused: Callable[[], None]) -> Callable[[Exception], None]:
+    """The one place where "401 means the session ended": a signed-in call the server refused for its token
+    (SessionRefused) goes to ``on_refused``, which ends the session, and is no error of the caller's."""
+
+    def failed(error: Exception) -> None:
+        if isinstance(error, SessionRefused):
+            on_refused()
+        elif on_error is not None:
+            on_error(error)
+        else:
+            log.warning("a server call failed: %s", error)
+
+    return failed
 
 
 @dataclass
 class _Job:
     operation: Operation
-    on_done: Callable[[Any], None] | None
-    on_error: Callable[[Exception], None] | None
+    on_done: OnDone
+    on_error: OnError
 
 
 class _Outcomes(QObject):
@@ -70,12 +88,7 @@ class RestDispatcher(QObject):
         finally:
             self._api.close()
 
-    def call(
-        self,
-        operation: Operation,
-        on_done: Callable[[Any], None] | None = None,
-        on_error: Callable[[Exception], None] | None = None,
-    ) -> None:
+    def call(self, operation: Operation, on_done: OnDone = None, on_error: OnError = None) -> None:
         if self._closed:
             return
         self._in_flight += 1
@@ -126,15 +139,23 @@ class RestDispatcher(QObject):
         return join_until(self._thread, deadline)
 
 
-class ScopedRest:
-    """A view of a dispatcher whose callbacks stop once ``close()`` is called: a signed-out session's late
-    answers must not reach its closed cache (the dispatcher itself outlives it, for the next sign-in)."""
+class Rest(Protocol):
+    """What controllers call: a RestDispatcher, a ScopedRest over one, or a test's stand-in."""
 
-    def __init__(self, rest) -> None:
+    def call(self, operation: Operation, on_done: OnDone = None, on_error: OnError = None) -> None: ...
+
+
+class ScopedRest:
+    """One signed-in session's view of a dispatcher. Its callbacks stop once ``close()`` is called: a
+    signed-out session's late answers must not reach its closed cache (the dispatcher itself outlives it,
+    for the next sign-in). A call refused for the token ends the session through ``on_refused``."""
+
+    def __init__(self, rest: Rest, on_refused: Callable[[], None]) -> None:
         self._rest = rest
+        self._on_refused = on_refused
         self.closed = False
 
-    def call(self, operation: Operation, on_done=None, on_error=None) -> None:
+    def call(self, operation: Operation, on_done: OnDone = None, on_error: OnError = None) -> None:
         if self.closed:
             return
 
@@ -142,15 +163,8 @@ class ScopedRest:
             if not self.closed and on_done is not None:
                 on_done(result)
 
-        def failed(error: Exception) -> None:
-            if self.closed:
-                return
-            if on_error is not None:
-                on_error(error)
-            else:
-                log.warning("a server call failed: %s", error)
-
-        self._rest.call(operation, done, failed)
+        failed = refusal_ends_session(on_error, self._on_refused)
+        self._rest.call(operation, done, lambda error: None if self.closed else failed(error))
 
     def close(self) -> None:
         self.closed = True

@@ -9,16 +9,17 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.net import files_api
 from desktop.net.api import ApiClient
-from desktop.net.rest_worker import Operation, RestDispatcher
+from desktop.net.http import TransferCancelled
+from desktop.net.rest_worker import OnDone, OnError, Operation, RestDispatcher, refusal_ends_session
 from desktop.net.worker_thread import SignalGate, shutdown_deadline
 
 PROGRESS_INTERVAL = 0.1  # seconds between progress reports of one transfer
+Queue = Literal["small", "uploads", "downloads"]
 
 
 class Transfer:
@@ -38,9 +39,11 @@ class Transfer:
 
 class TransferService(QObject):
     """Signals: progress(str key, int done, int total) — emitted on the worker threads, so connect it to a
-    QObject's method (queued to the UI thread), never to a lambda."""
+    QObject's method (queued to the UI thread), never to a lambda; refused() — the server refused the
+    session's token (the call's own on_error does not hear of it)."""
 
     progress = Signal(str, int, int)
+    refused = Signal()
 
     def __init__(self, api: ApiClient, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -66,8 +69,8 @@ class TransferService(QObject):
         queue: RestDispatcher,
         key: str,
         work: Callable[[ApiClient, Transfer], Any],
-        on_done: Callable[[Any], None] | None,
-        on_error: Callable[[Exception], None] | None,
+        on_done: OnDone,
+        on_error: OnError,
     ) -> Transfer:
         transfer = Transfer(key)
         self._running[key] = transfer
@@ -80,10 +83,11 @@ class TransferService(QObject):
 
         def run(api: ApiClient) -> Any:
             if transfer.cancelled:
-                raise files_api.TransferCancelled
+                raise TransferCancelled
             return work(api, transfer)
 
-        queue.call(run, lambda result: settle(on_done, result), lambda error: settle(on_error, error))
+        failed = refusal_ends_session(on_error, self.refused.emit)
+        queue.call(run, lambda result: settle(on_done, result), lambda error: settle(failed, error))
         return transfer
 
     def upload(
@@ -92,13 +96,13 @@ class TransferService(QObject):
         path: Path,
         name: str,
         on_done: Callable[[dict], None] | None = None,
-        on_error: Callable[[Exception], None] | None = None,
+        on_error: OnError = None,
     ) -> Transfer:
         """Streams the file from disk; ``on_done(File)`` on the UI thread."""
         return self._start(
             self.uploads,
             key,
-            lambda api, t: files_api.upload(api, path, name, self._reporter(t), lambda: t.cancelled),
+            lambda api, t: api.upload_file(path, name, self._reporter(t), lambda: t.cancelled),
             on_done,
             on_error,
         )
@@ -109,14 +113,12 @@ class TransferService(QObject):
         file_id: str,
         destination: Path,
         on_done: Callable[[int], None] | None = None,
-        on_error: Callable[[Exception], None] | None = None,
+        on_error: OnError = None,
     ) -> Transfer:
         return self._start(
             self.downloads,
             key,
-            lambda api, t: files_api.download(
-                api, file_id, destination, self._reporter(t), lambda: t.cancelled
-            ),
+            lambda api, t: api.download_file(file_id, destination, self._reporter(t), lambda: t.cancelled),
             on_done,
             on_error,
         )
@@ -124,11 +126,15 @@ class TransferService(QObject):
     def call(
         self,
         operation: Operation,
-        on_done: Callable[[Any], None] | None = None,
-        on_error: Callable[[Exception], None] | None = None,
+        on_done: OnDone = None,
+        on_error: OnError = None,
+        *,
+        queue: Queue = "small",
     ) -> None:
-        """A small request (preview, profile picture, delete) on the queue that big transfers never block."""
-        self.small.call(operation, on_done, on_error)
+        """A small request (preview, profile picture, delete) on the queue that big transfers never block;
+        or one that sends a body on the "uploads" queue, or works on a downloaded file on "downloads"."""
+        dispatcher = {"small": self.small, "uploads": self.uploads, "downloads": self.downloads}[queue]
+        dispatcher.call(operation, on_done, refusal_ends_session(on_error, self.refused.emit))
 
     def running(self, key: str) -> Transfer | None:
         return self._running.get(key)

@@ -11,8 +11,9 @@ from pathlib import PurePath
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPalette, QPolygonF
 
-from desktop.attachments import AUDIO, FILE, IMAGE, VIDEO, Attachment, duration_label, human_size
+from desktop.domain.attachments import AUDIO, FILE, IMAGE, VIDEO, Attachment
 from desktop.models.attachment_media import AttachmentMedia
+from desktop.models.file_labels import duration_label, human_size
 from desktop.views import palette_colors
 
 MAX_PREVIEW = 320.0
@@ -150,15 +151,7 @@ def _paint_card(
     uploading = not attachment.uploaded
     right = rect.right() - (36 if uploading and not failed else 10)
     left = icon.right() + 10
-    metrics = QFontMetricsF(font)
-    painter.setFont(font)
-    painter.setPen(palette.color(QPalette.ColorRole.Text))
-    name_rect = QRectF(left, rect.top() + 7, right - left, metrics.height())
-    painter.drawText(
-        name_rect,
-        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine,
-        metrics.elidedText(attachment.name, Qt.TextElideMode.ElideMiddle, name_rect.width()),
-    )
+    name_rect = _paint_name(painter, font, palette, attachment.name, left, right, rect.top() + 7)
     second = QRectF(left, name_rect.bottom() + 3, right - left, QFontMetricsF(small_font).height())
     painter.setFont(small_font)
     if failed and uploading:
@@ -300,15 +293,7 @@ def _paint_audio(
     )
     left = _icon_rect(rect).right() + 10
     right = rect.right() - 10
-    metrics = QFontMetricsF(font)
-    painter.setFont(font)
-    painter.setPen(palette.color(QPalette.ColorRole.Text))
-    name_rect = QRectF(left, rect.top() + 7, right - left, metrics.height())
-    painter.drawText(
-        name_rect,
-        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine,
-        metrics.elidedText(attachment.name, Qt.TextElideMode.ElideMiddle, name_rect.width()),
-    )
+    name_rect = _paint_name(painter, font, palette, attachment.name, left, right, rect.top() + 7)
     duration = state.duration_ms if state and state.duration_ms else attachment.duration_ms
     position = state.position_ms if state else 0
     label = (
@@ -334,3 +319,19 @@ def _extension(name: str) -> str:
 
 
 __all__ = ["AUDIO", "CANCEL", "CARD", "FILE", "PLAY", "PREVIEW", "Box", "hit", "layout", "paint"]
+
+
+def _paint_name(
+    painter: QPainter, font: QFont, palette: QPalette, name: str, left: float, right: float, top: float
+) -> QRectF:
+    """The file's name on one line from ``left`` to ``right``, elided in the middle; returns where it went."""
+    metrics = QFontMetricsF(font)
+    painter.setFont(font)
+    painter.setPen(palette.color(QPalette.ColorRole.Text))
+    name_rect = QRectF(left, top, right - left, metrics.height())
+    painter.drawText(
+        name_rect,
+        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine,
+        metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, name_rect.width()),
+    )
+    return name_rect

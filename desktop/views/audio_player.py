@@ -35,10 +35,6 @@ class InlineAudioPlayer(QObject):
             self._player.mediaStatusChanged.connect(self._on_status)
             self._player.errorOccurred.connect(self._on_error)
 
-    def is_playing(self, file_id: str) -> bool:
-        state = self.media.audio_for(file_id)
-        return bool(state and state.playing)
-
     def toggle(self, file_id: str, path: Path) -> None:
         """Play ``path`` (file ``file_id``), or pause/resume it if it is the one loaded."""
         if self._player is None:

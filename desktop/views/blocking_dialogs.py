@@ -14,9 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.views.people_picker import USER_ID_ROLE
 from desktop.views.security_dialogs import MessageLine, plain_label
-
-USER_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 
 
 class BlockDialog(QDialog):

@@ -10,9 +10,9 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, 
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPainterPath, QPixmap, QTextLayout, QTextOption
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from desktop.domain.records import FAILED, SENDING
 from desktop.models.attachment_media import AttachmentMedia
 from desktop.models.roles import MessageRole
-from desktop.records import FAILED, SENDING
 from desktop.views import attachment_painter, avatars, palette_colors
 
 SIDE_MARGIN = 12.0

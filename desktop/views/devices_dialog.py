@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.records import parse_time
 from desktop.models.time_labels import clock_time, day_label, full_time
-from desktop.records import parse_time
 from desktop.views.security_dialogs import MessageLine
 
 SESSION_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
@@ -113,8 +113,9 @@ class DevicesDialog(QDialog):
             self.tree.addTopLevelItem(item)
         for column in range(4):
             self.tree.resizeColumnToContents(column)
-        if others:
-            self.tree.setCurrentItem(self.tree.topLevelItem(1))
+        second = self.tree.topLevelItem(1)
+        if others and second is not None:
+            self.tree.setCurrentItem(second)
         self.tree.setFocus()
         self._update_enabled()
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from desktop.models.conversations import ConversationFilterModel
@@ -43,7 +46,7 @@ class JumpDialog(QDialog):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Up and Down move through the list while typing."""
         if watched is self.search_edit and event.type() == QEvent.Type.KeyPress:
-            key = event.key()
+            key = cast(QKeyEvent, event).key()
             if key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
                 rows = self.proxy.rowCount()
                 if rows:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.net.tls import sends_in_clear
+from desktop.domain.server_address import sends_in_clear
 from desktop.views.icons import app_icon
 from desktop.views.palette_colors import error_color
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (
 from desktop.models.roles import ConversationRole
 from desktop.views.chat_panel import ChatPanel
 from desktop.views.conversation_delegate import ConversationDelegate
+from desktop.views.shortcuts import add_shortcut
 
 
 class MainWindow(QMainWindow):
     """Signals: conversation_selected(int), new_chat_requested(), jump_requested(), rename_self_requested(),
     visibility_toggled(bool), log_out_requested(), delete_account_requested(), active_changed(bool),
-    closing(), and the safety menu's email_requested(), change_password_requested(), devices_requested(),
+    closing(), and the security items' email_requested(), change_password_requested(), devices_requested(),
     blocked_requested(), hide_last_seen_toggled(bool), export_requested()."""
 
     conversation_selected = Signal(int)
@@ -93,7 +94,8 @@ class MainWindow(QMainWindow):
 
         self.conversation_view = QListView(self)
         self.conversation_view.setModel(conversation_model)
-        self.conversation_view.setItemDelegate(ConversationDelegate(self.conversation_view))
+        self.conversation_delegate = ConversationDelegate(self.conversation_view)
+        self.conversation_view.setItemDelegate(self.conversation_delegate)
         self.conversation_view.setMouseTracking(True)
         self.conversation_view.setFrameShape(QListView.Shape.NoFrame)
         self.conversation_view.setAccessibleName("Conversations")
@@ -137,10 +139,10 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
-        QShortcut(QKeySequence("Ctrl+K"), self, activated=self.jump_requested.emit)
-        QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_chat_requested.emit)
-        QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_filter)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self._on_escape)
+        add_shortcut(QKeySequence("Ctrl+K"), self, self.jump_requested.emit)
+        add_shortcut(QKeySequence.StandardKey.New, self, self.new_chat_requested.emit)
+        add_shortcut(QKeySequence("Ctrl+F"), self, self.focus_filter)
+        add_shortcut(QKeySequence(Qt.Key.Key_Escape), self, self._on_escape)
         self.setTabOrder(self.filter_edit, self.conversation_view)
         self.setTabOrder(self.conversation_view, self.chat_panel.composer.edit)
         self._selecting = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QImageReader, QKeySequence, QPainter, QPixmap, QShortcut, QWheelEvent
+from PySide6.QtGui import QImageReader, QKeySequence, QPainter, QPixmap, QWheelEvent
 from PySide6.QtWidgets import (
     QDialog,
     QGraphicsPixmapItem,
@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.attachments import duration_label
+from desktop.models.file_labels import duration_label
+from desktop.views.shortcuts import add_shortcut
 
 MAX_VIEW_PIXELS = 100_000_000  # the server makes no preview over 50 MP; the viewer shows up to 100 MP
 ZOOM_STEP = 1.25
@@ -93,9 +94,9 @@ class ImageViewer(QDialog):
         layout.addWidget(self.view, 1)
         buttons.setContentsMargins(8, 0, 8, 0)
         layout.addLayout(buttons)
-        QShortcut(QKeySequence.StandardKey.ZoomIn, self, activated=lambda: self.view.zoom(ZOOM_STEP))
-        QShortcut(QKeySequence.StandardKey.ZoomOut, self, activated=lambda: self.view.zoom(1 / ZOOM_STEP))
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_requested.emit)
+        add_shortcut(QKeySequence.StandardKey.ZoomIn, self, lambda: self.view.zoom(ZOOM_STEP))
+        add_shortcut(QKeySequence.StandardKey.ZoomOut, self, lambda: self.view.zoom(1 / ZOOM_STEP))
+        add_shortcut(QKeySequence.StandardKey.Save, self, self.save_requested.emit)
         self.full_size: QSize | None = None
         if preview is not None and not preview.isNull():
             self._show(preview)
@@ -170,7 +171,7 @@ class VideoPlayer(QWidget):
         self.player.positionChanged.connect(self._on_position)
         self.player.playbackStateChanged.connect(self._on_state)
         self.player.errorOccurred.connect(lambda _error, message: self.failed.emit(message or "cannot play"))
-        QShortcut(QKeySequence(Qt.Key.Key_Space), self, activated=self.toggle)
+        add_shortcut(QKeySequence(Qt.Key.Key_Space), self, self.toggle)
 
     def play(self, path: Path) -> None:
         self.player.setSource(QUrl.fromLocalFile(str(path)))

@@ -14,10 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.records import Conversation
-from desktop.views.people_picker import PeoplePicker
-
-USER_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+from desktop.domain.records import Conversation
+from desktop.views.people_picker import USER_ID_ROLE, PeoplePicker
 
 
 class MembersDialog(QDialog):

@@ -6,9 +6,9 @@ from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QStyleOptionViewItem, QWidget
 
+from desktop.domain.records import FAILED
 from desktop.models.messages import MessageListModel
 from desktop.models.roles import MessageRole
-from desktop.records import FAILED
 from desktop.views.bubble_delegate import BubbleDelegate
 
 NEAR_TOP_PX = 300
@@ -56,9 +56,6 @@ class MessageListView(QListView):
         super().setModel(model)
         model.rowsAboutToBeInserted.connect(self._before_insert)
         model.modelReset.connect(self._after_reset)
-
-    def message_model(self) -> MessageListModel:
-        return self.model()
 
     # scrolling rules
     def _before_insert(self, parent: QModelIndex, first: int, last: int) -> None:
@@ -206,8 +203,10 @@ class MessageListView(QListView):
             save.triggered.connect(lambda: self.attachment_activated.emit(index.row(), chosen, "save"))
             open_ = QAction("Open with system app", menu)
             open_.triggered.connect(lambda: self.attachment_activated.emit(index.row(), chosen, "open"))
-            menu.insertActions(first, [save, open_])
-            if first is not None:
+            if first is None:
+                menu.addActions([save, open_])
+            else:
+                menu.insertActions(first, [save, open_])
                 menu.insertSeparator(first)
         if not menu.isEmpty():
             menu.exec(self.viewport().mapToGlobal(pos))

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
-from desktop.attachments import human_size
+from desktop.models.file_labels import human_size
 
 MAX_SHOWN = 4
 

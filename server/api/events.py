@@ -16,9 +16,11 @@ from server.api.context import ctx
 from server.api.routing import ENDPOINTS, Endpoint, authenticate_request, blueprint, describe_error
 from server.api.schemas import Id, SendMessage
 from server.context import AppContext
-from server.errors import ApiError, InvalidField
-from server.services import messages
+from server.errors import ApiError, InvalidField, TooManyRequests
+from server.services import messages, presence
 from server.services.live import Connection
+
+CLOSE_TOO_MANY_SOCKETS = 4429
 
 
 class SocketSend(SendMessage):
@@ -35,8 +37,10 @@ bp = blueprint("events", __name__)
 
 @bp.before_request
 def _authenticate_before_upgrade() -> None:
-    """A bad token gets a plain 401 before the upgrade, not an open socket that closes at once."""
+    """A bad token gets a plain 401 before the upgrade, not an open socket that closes at once; a session
+    or account at its cap of sockets a plain 429 with Retry-After."""
     authenticate_request()
+    presence.check_socket_room(ctx(), g.user_id, g.session_id)
 
 
 def _send_message(app: AppContext, conn: Connection, data: str) -> None:
@@ -93,7 +97,12 @@ def _read_client_frames(ws, app: AppContext, conn: Connection) -> None:
 def events(ws) -> None:
     app = ctx()
     hub = app.hub
-    conn = hub.connect(g.user_id, g.session_id)
+    try:
+        conn = hub.connect(g.user_id, g.session_id)
+    except TooManyRequests as exc:
+        # Opened together with others past the check before the upgrade: the count under the lock says no.
+        ws.close(reason=CLOSE_TOO_MANY_SOCKETS, message=str(exc)[:120])
+        return
     try:
         reader = threading.Thread(
             target=_read_client_frames, args=(ws, app, conn), daemon=True, name="ws-reader"
@@ -123,6 +132,6 @@ ENDPOINTS.append(
         body=None,
         query=None,
         responses={101: None},
-        errors=(401,),
+        errors=(401, 429),
     )
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import g, request, send_file
+from flask import Response, g, request
 
 from server.api import schemas as s
 from server.api.context import ctx
@@ -205,8 +205,13 @@ def list_presence():
     summary="Everything the server holds about me, as a zip archive",
     tag="safety",
     responses={200: None},
-    errors=(401,),
+    errors=(401, 429),
 )
 def export_my_data():
-    archive, name = export.build(ctx(), g.user_id, g.session_id)
-    return send_file(archive, mimetype="application/zip", as_attachment=True, download_name=name)
+    """Streamed as it is made (chunked): the server stages nothing, and one export runs per account."""
+    archive = export.start(ctx(), g.user_id, g.session_id)
+    return Response(
+        archive,
+        mimetype="application/zip",
+        headers={"Content-Disposition": f"attachment; filename={archive.name}"},
+    )

@@ -216,6 +216,18 @@ def page_for_user(cur: Cursor, user_id: int, before: tuple[datetime, int] | None
     return cur.fetchall()
 
 
+def exported_for(cur: Cursor, user_id: int, after_id: int, limit: int) -> list[Row]:
+    """The user's conversations as their data export names them, by id after ``after_id``: the id, kind and
+    group title, and the user's own membership; nothing about the other members or their messages."""
+    cur.execute(
+        """SELECT c.id, c.kind, c.title, c.created_at, m.role, m.joined_at, m.last_read_seq
+           FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
+           WHERE m.user_id = %s AND c.id > %s ORDER BY c.id LIMIT %s""",
+        (user_id, after_id, limit),
+    )
+    return cur.fetchall()
+
+
 def get_public(cur: Cursor, conversation_id: int) -> Row | None:
     """The conversation without per-member fields, as events carry it."""
     cur.execute(f"SELECT {_CONVERSATION_COLUMNS} FROM conversations c WHERE c.id = %s", (conversation_id,))

@@ -7,6 +7,23 @@ from server.db import Cursor, Row
 STALE_SECONDS = 90
 
 
+def lock_user_sockets(cur: Cursor, user_id: int) -> None:
+    """Serialise socket openings of one user until the transaction ends, so a cap holds under a rush."""
+    cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"sockets:{user_id}",))
+
+
+def count_sockets(cur: Cursor, user_id: int, session_id: int) -> tuple[int, int]:
+    """(live sockets of the user, of which of this session), on every server process."""
+    cur.execute(
+        """SELECT count(*) AS account, count(*) FILTER (WHERE session_id = %s) AS session
+           FROM presence_sockets
+           WHERE user_id = %s AND heartbeat_at > now() - make_interval(secs => %s)""",
+        (session_id, user_id, STALE_SECONDS),
+    )
+    row = cur.one()
+    return row["account"], row["session"]
+
+
 def open_socket(cur: Cursor, user_id: int, session_id: int, process_key: str) -> int:
     cur.execute(
         "INSERT INTO presence_sockets (user_id, session_id, process_key) VALUES (%s, %s, %s) RETURNING id",
@@ -94,7 +111,10 @@ def contact_ids(cur: Cursor, user_id: int) -> list[int]:
 
 
 def last_seen(cur: Cursor, user_id: int) -> Row | None:
-    cur.execute("SELECT last_seen_at, hide_last_seen FROM users WHERE id = %s", (user_id,))
+    """None for an erased account: it has no presence to tell anyone."""
+    cur.execute(
+        "SELECT last_seen_at, hide_last_seen FROM users WHERE id = %s AND deleted_at IS NULL", (user_id,)
+    )
     return cur.fetchone()
 
 

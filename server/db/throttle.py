@@ -91,6 +91,15 @@ def forget(cur: Cursor, event_ids: Sequence[int | None]) -> None:
         cur.execute("DELETE FROM throttle_events WHERE id = ANY(%s)", (ids,))
 
 
+def renew(cur: Cursor, event_id: int, window_seconds: int) -> None:
+    """An attempt that is still under way (an export) counts from now again."""
+    cur.execute(
+        """UPDATE throttle_events SET at = now(), expires_at = now() + make_interval(secs => %s)
+           WHERE id = %s""",
+        (window_seconds, event_id),
+    )
+
+
 def clear(cur: Cursor, scope: str, key: str) -> None:
     cur.execute("DELETE FROM throttle_events WHERE scope = %s AND key = %s", (scope, key))
 

@@ -109,7 +109,8 @@ def find_for_recovery(cur: Cursor, folded_name: str, login: str) -> Row | None:
 
 
 def set_last_seen(cur: Cursor, user_id: int) -> None:
-    cur.execute("UPDATE users SET last_seen_at = now() WHERE id = %s", (user_id,))
+    """Never for an erased account, whose last socket may close after the erasure."""
+    cur.execute("UPDATE users SET last_seen_at = now() WHERE id = %s AND deleted_at IS NULL", (user_id,))
 
 
 def _like_prefix(prefix: str) -> str:

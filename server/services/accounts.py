@@ -104,6 +104,8 @@ def update_me(
     with app.db.transaction() as cur:
         row = users_db.update_profile(cur, user_id, display_name, visible, hide_last_seen)
         app.broker.publish(cur, events.user_updated(user_id))
+        if hide_last_seen is not None:
+            app.broker.publish(cur, events.presence(user_id, visibility=True))
         return render.me(row)
 
 

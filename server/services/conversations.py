@@ -33,14 +33,6 @@ def _view(cur: Cursor, user_id: int, conversation_id: int) -> dict:
     return render.conversation(rows[0], members)
 
 
-def list_mine(app: AppContext, user_id: int) -> list[dict]:
-    """Every conversation of the user at once (the data export); clients page with ``page_mine``."""
-    with app.db.transaction() as cur:
-        rows = conversations_db.list_for_user(cur, user_id)
-        members = conversations_db.members_of(cur, [r["id"] for r in rows]) if rows else {}
-    return [render.conversation(row, members[row["id"]]) for row in rows]
-
-
 def page_mine(app: AppContext, user_id: int, cursor: str | None, limit: int) -> tuple[list[dict], str | None]:
     """A page of the user's conversations, most recent activity first, and the cursor of the next page
     (None after the last). The cursor is where the page ended, so a conversation that gets a message while

@@ -33,8 +33,10 @@ def sessions_revoked(session_ids: list[int]) -> dict:
     return {"t": "sessions_revoked", "s": session_ids}
 
 
-def presence(user_id: int) -> dict:
-    return {"t": "presence", "u": user_id}
+def presence(user_id: int, visibility: bool = False) -> dict:
+    """``visibility``: the user started or stopped hiding their last seen, so contacts get the current view
+    once (a hider's own transitions are never sent)."""
+    return {"t": "presence", "u": user_id, "v": 1} if visibility else {"t": "presence", "u": user_id}
 
 
 def typing(conversation_id: int, user_id: int) -> dict:

@@ -13,10 +13,13 @@ import os
 import threading
 
 from server.context import AppContext
+from server.db import Cursor
+from server.db import conversations as conversations_db
 from server.services import events, presence
 from server.services.live_dispatch import CLOSE_REVOKED, LiveDispatch
 from server.services.live_members import MemberCache
 from server.services.live_sockets import Connection, LocalSockets, encode_frame
+from server.services.live_throttle import ChatterThrottle
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +35,7 @@ class Hub:
         # Forked by the gunicorn master (the parent): its presence sweep recognises these rows as its own.
         self.process_key = presence.process_key(instance, os.getppid(), os.getpid())
         self._typing = presence.TypingThrottle()
+        self._chatter = ChatterThrottle(lambda: app.config)
         self._stop = threading.Event()
         self._heartbeats: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -67,6 +71,7 @@ class Hub:
 
     def disconnect(self, conn: Connection) -> None:
         self.sockets.remove(conn)
+        self._chatter.socket_closed(id(conn))
         if conn.socket_id:
             try:
                 presence.socket_closed(self._app, conn.user_id, conn.socket_id)
@@ -82,7 +87,11 @@ class Hub:
         self._dispatch.deliver(batch)
 
     def client_frame(self, conn: Connection, frame: dict) -> None:
-        """What a client may say on its socket: typing in a conversation, and whether it is idle."""
+        """What a client may say on its socket: typing in a conversation, and whether it is idle.
+
+        Typing and presence frames beyond the socket's and the user's budget (live_throttle.py) are
+        dropped before they cost a query, and so is a presence frame that changes nothing.
+        """
         kind = frame.get("type")
         if kind == "ping":
             conn.push(encode_frame({"type": "pong"}))
@@ -92,11 +101,25 @@ class Hub:
                 return
             if not self._typing.allow(conn.user_id, conversation_id):
                 return
+            if not self._chatter.allow(id(conn), conn.user_id):
+                return
             with self._app.db.autocommit() as cur:
-                if conn.user_id in self._members.get(cur, conversation_id):
+                if self._is_member(cur, conversation_id, conn.user_id):
                     self._app.broker.publish(cur, events.typing(conversation_id, conn.user_id))
         elif kind == "presence" and frame.get("state") in ("away", "online"):
-            presence.socket_idle(self._app, conn.user_id, conn.socket_id, frame["state"] == "away")
+            away = frame["state"] == "away"
+            if away == conn.away or not self._chatter.allow(id(conn), conn.user_id):
+                return
+            conn.away = away
+            presence.socket_idle(self._app, conn.user_id, conn.socket_id, away)
+
+    def _is_member(self, cur: Cursor, conversation_id: int, user_id: int) -> bool:
+        """From the member cache when it holds the conversation; otherwise asked without filling the cache,
+        so typing into ids one is not in (or that do not exist) never pushes real conversations out of it."""
+        members = self._members.cached(conversation_id)
+        if members is not None:
+            return user_id in members
+        return conversations_db.membership(cur, conversation_id, user_id) is not None
 
     def drop_everyone(self) -> None:
         """Events may have been missed: close every socket so each client reconnects and catches up."""

@@ -203,7 +203,8 @@ class LiveDispatch:
         user_id = event["u"]
         audience = [u for u in presence_db.contact_ids(batch.cur, user_id) if self._here([u])]
         if audience:
-            for recipients, frame in presence.presence_frames(batch.cur, user_id, audience):
+            frames = presence.presence_frames(batch.cur, user_id, audience, announce=bool(event.get("v")))
+            for recipients, frame in frames:
                 self._send(recipients, frame)
 
     def _typing(self, batch: Batch, event: dict) -> None:

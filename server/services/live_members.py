@@ -32,6 +32,10 @@ class MemberCache:
                 self._members.popitem(last=False)
         return members
 
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._members)
+
     def cached(self, conversation_id: int) -> frozenset[int] | None:
         """The members if cached, without the database (for when it has just failed)."""
         with self._lock:

@@ -24,6 +24,7 @@ class Connection:
     user_id: int
     session_id: int
     socket_id: int = 0  # its presence row
+    away: bool = False  # as its client last said (a presence frame that changes nothing is dropped)
     frames: queue.Queue[str | None] = field(default_factory=lambda: queue.Queue(maxsize=QUEUE_LIMIT))
     close_code: int | None = None
 

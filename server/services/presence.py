@@ -2,7 +2,9 @@
 
 A user is online while any of their sockets is open and active, away when every open socket reports idle,
 offline otherwise; last seen is when the last socket closed. Only people who share a conversation see it, and
-someone who hides their last-seen time sees nobody else's either.
+someone who hides their last-seen time sees nobody else's either. Someone who hides it is shown to others
+as offline with no time, always, and none of their transitions is sent: a live "offline" would tell the
+very moment the setting hides.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from server.context import AppContext
 from server.db import Cursor
 from server.db import presence as presence_db
 from server.db import users as users_db
+from server.errors import TooManyRequests
 from server.services import events
 
 log = logging.getLogger(__name__)
@@ -28,6 +31,7 @@ log = logging.getLogger(__name__)
 TYPING_EXPIRES_MS = 6000
 TYPING_MIN_INTERVAL = 3.0
 HEARTBEAT_SECONDS = 30
+SOCKET_RETRY_SECONDS = 30  # the Retry-After of a socket over the cap: about how soon a stale one is noticed
 
 
 def _entry(user_id: int, state: str, last_seen: datetime | None, show_last_seen: bool) -> dict[str, Any]:
@@ -45,14 +49,37 @@ def contacts(app: AppContext, user_id: int) -> list[dict]:
     result = []
     for row in rows:
         state = "offline" if not row["sockets"] else ("online" if row["active"] else "away")
+        if row["hide_last_seen"]:
+            state = "offline"
         result.append(
             _entry(row["user_id"], state, row["last_seen_at"], not (i_hide or row["hide_last_seen"]))
         )
     return result
 
 
+def check_socket_room(app: AppContext, user_id: int, session_id: int) -> None:
+    """429 when the session or the account already holds its cap of open sockets (before the upgrade)."""
+    with app.db.autocommit() as cur:
+        _check_room(app.config, cur, user_id, session_id)
+
+
+def _check_room(config: Config, cur: Cursor, user_id: int, session_id: int) -> None:
+    account, session = presence_db.count_sockets(cur, user_id, session_id)
+    if config.sockets_per_session and session >= config.sockets_per_session:
+        what = f"this device has {session} live sockets open (at most {config.sockets_per_session})"
+    elif config.sockets_per_account and account >= config.sockets_per_account:
+        what = f"this account has {account} live sockets open (at most {config.sockets_per_account})"
+    else:
+        return
+    raise TooManyRequests(f"{what}; close one first", retry_after=SOCKET_RETRY_SECONDS)
+
+
 def socket_opened(app: AppContext, user_id: int, session_id: int, process_key: str) -> int:
+    """Record an open socket; 429 (and nothing recorded) over the session's or the account's cap, counted
+    under the user's lock, so that sockets opened all at once cannot slip past it together."""
     with app.db.transaction() as cur:
+        presence_db.lock_user_sockets(cur, user_id)
+        _check_room(app.config, cur, user_id, session_id)
         socket_id = presence_db.open_socket(cur, user_id, session_id, process_key)
         app.broker.publish(cur, events.presence(user_id))
     return socket_id
@@ -70,12 +97,21 @@ def socket_idle(app: AppContext, user_id: int, socket_id: int, away: bool) -> No
         app.broker.publish(cur, events.presence(user_id))
 
 
-def presence_frames(cur: Cursor, user_id: int, recipients: list[int]) -> list[tuple[list[int], dict]]:
-    """The presence frame per recipient group: with last seen, and without it for those who hide theirs."""
-    state = presence_db.state_of(cur, user_id)
+def presence_frames(
+    cur: Cursor, user_id: int, recipients: list[int], announce: bool = False
+) -> list[tuple[list[int], dict]]:
+    """The presence frame per recipient group: with last seen, and without it for those who hide theirs.
+
+    Nothing for a user who hides their last seen, unless ``announce`` (they just turned it on: everyone
+    gets "offline" once, at the moment of the setting, not of a transition)."""
     seen = presence_db.last_seen(cur, user_id)
     if seen is None:
         return []
+    if seen["hide_last_seen"]:
+        if not announce:
+            return []
+        return [(recipients, {"type": "presence", **_entry(user_id, "offline", None, False)})]
+    state = presence_db.state_of(cur, user_id)
     hiders = presence_db.hides_last_seen(cur, recipients)
     frame = {"type": "presence", **_entry(user_id, state, seen["last_seen_at"], not seen["hide_last_seen"])}
     plain = {**frame, "last_seen": None}

@@ -25,6 +25,7 @@ DAY = 24 * HOUR
 LOGIN_ADDRESS_WINDOW = 15 * 60
 LOGIN_FAILURE_MEMORY = DAY
 LOGIN_FIRST_DELAY_SECONDS = 30
+EXPORT_LEASE_SECONDS = 60
 PRUNE_EVERY_SECONDS = 60  # spent counts are deleted at most this often per process (accounts.housekeeping)
 
 
@@ -64,6 +65,12 @@ def wrong_codes_from(config: Config) -> Limit:
 
 def groups_created(config: Config) -> Limit:
     return Limit("group.create", config.groups_per_hour, HOUR, "new groups")
+
+
+def exports(config: Config) -> Limit:
+    """Exports under way at once per account; each renews its attempt while it runs (services/export.py),
+    and one whose server died frees its place after EXPORT_LEASE_SECONDS."""
+    return Limit("export.running", config.exports_at_once, EXPORT_LEASE_SECONDS, "exports under way")
 
 
 def user_key(user_id: int) -> str:

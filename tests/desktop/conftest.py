@@ -81,3 +81,11 @@ def desktop_client(qtbot, tmp_path):
     yield make
     for handle in made:
         handle.close()
+
+
+@pytest.fixture
+def pair(live_server, desktop_client, qtbot):
+    """Alice and Bob online in their own clients, with a 1:1 both have open."""
+    from tests.desktop.pairs import signed_in_pair
+
+    return signed_in_pair(live_server, desktop_client, qtbot)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from desktop.records import Conversation, Message
+from desktop.domain.records import Conversation, Message
 
 BASE_TIME = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 

@@ -1,10 +1,13 @@
-"""Stand-ins for the transport (STYLE.md, "inject the transport"): an in-memory server, same calls."""
+"""Stand-ins for the transport (STYLE.md, "inject the transport"): an in-memory server, same calls.
+
+test_fakes.py checks that every call here is the real one's: same name, same parameters."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.net.api import ApiError, ServerUnreachable
+from desktop.net.api import CONVERSATION_PAGE
+from desktop.net.http import ApiError, ServerUnreachable, SessionRefused
 from tests.desktop.factories import BASE_TIME
 
 
@@ -23,11 +26,13 @@ def wire_message(conversation_id: int, seq: int, sender_id: int, client_id: str,
 
 
 class FakeServerApi:
-    """What ApiClient offers, in memory. ``offline`` makes every call fail like a dead network."""
+    """What ApiClient offers, in memory. ``offline`` makes every call fail like a dead network, ``revoked``
+    like a token the server no longer takes."""
 
     def __init__(self, me: dict) -> None:
         self.me_user = me
         self.offline = False
+        self.revoked = False
         self.fail_next_send: ApiError | None = None
         self.conversation_rows: dict[int, dict] = {}
         self.stored: dict[int, list[dict]] = {}
@@ -41,6 +46,8 @@ class FakeServerApi:
         self.calls.append(call)
         if self.offline:
             raise ServerUnreachable("connection refused")
+        if self.revoked:
+            raise SessionRefused(401, "unauthorized", "unknown, revoked or expired token")
 
     def add_conversation(self, conversation: dict) -> None:
         self.conversation_rows[conversation["id"]] = conversation
@@ -62,7 +69,8 @@ class FakeServerApi:
         self._enter("me")
         return self.me_user
 
-    def conversations(self) -> list[dict]:
+    def conversations(self, page_size: int = CONVERSATION_PAGE) -> list[dict]:
+        """Every conversation in one page, as the real client hands them over after paging."""
         self._enter("conversations")
         return [dict(c) for c in self.conversation_rows.values() if c["id"] not in self.unlisted]
 
@@ -81,7 +89,9 @@ class FakeServerApi:
             return {"messages": chosen[-limit:], "has_more": len(chosen) > limit}
         return {"messages": rows[-limit:], "has_more": len(rows) > limit}
 
-    def send_message(self, conversation_id: int, client_id: str, text: str) -> dict:
+    def send_message(
+        self, conversation_id: int, client_id: str, text: str, file_ids: list[str] | None = None
+    ) -> dict:
         self._enter("send", conversation_id, client_id)
         if self.fail_next_send is not None:
             error, self.fail_next_send = self.fail_next_send, None
@@ -147,6 +157,20 @@ class FakeRest(QObject):
 
     def shutdown(self, deadline: float | None = None, *, finish_queued: bool = False) -> bool:
         return True
+
+
+class FakeTransfers(QObject):
+    """TransferService's small-call interface over a FakeRest: every queue is the one fake thread."""
+
+    progress = Signal(str, int, int)
+    refused = Signal()
+
+    def __init__(self, rest: FakeRest) -> None:
+        super().__init__()
+        self.rest = rest
+
+    def call(self, operation, on_done=None, on_error=None, *, queue="small") -> None:
+        self.rest.call(operation, on_done, on_error)
 
 
 class FakeListener(QObject):

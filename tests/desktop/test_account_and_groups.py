@@ -69,7 +69,10 @@ def test_account_menu_display_name_visibility_and_delete(live_server, desktop_cl
 
     alice.chat.update_profile(display_name="Alice Liddell")
     qtbot.waitUntil(lambda: alice.session.window.account_button.text() == "Alice Liddell", timeout=20000)
-    assert FileCredentialStore(alice.data_dir / "credentials.json").load(live_server.url)
+    stored = FileCredentialStore(alice.data_dir / "credentials.json")
+    qtbot.waitUntil(  # the stored account follows: the next start shows the new name at once
+        lambda: stored.load(live_server.url)["user"]["display_name"] == "Alice Liddell", timeout=20000
+    )
     alice.session.window.visible_action.setChecked(False)
     qtbot.waitUntil(lambda: alice.chat.user.get("visible") is False, timeout=20000)
     found: list = []

@@ -6,7 +6,7 @@ import stat
 
 from desktop.cache import HistoryCache, Outbox, OutboxEntry, open_cache_database
 from desktop.credentials import FileCredentialStore, KeyringCredentialStore, make_credential_store
-from desktop.records import FAILED, SENDING
+from desktop.domain.records import FAILED, SENDING
 from tests.desktop.factories import BASE_TIME, conversation, message
 
 

@@ -6,12 +6,13 @@ import pytest
 
 from desktop.cache import HistoryCache, Outbox, open_cache_database
 from desktop.controller.chat import ChatController
+from desktop.controller.errors import SESSION_ENDED
+from desktop.domain.records import Message
 from desktop.models.roles import MessageRole
-from desktop.net.api import ApiError
-from desktop.records import Message
+from desktop.net.http import ApiError, WrongPassword
 from tests.desktop.factories import conversation as make_conversation
 from tests.desktop.factories import user_json
-from tests.desktop.fakes import FakeListener, FakeRest, FakeServerApi, wire_message
+from tests.desktop.fakes import FakeListener, FakeRest, FakeServerApi, FakeTransfers, wire_message
 
 ME, BOB = 1, 2
 
@@ -28,7 +29,9 @@ def world(qtbot, tmp_path):
     database = open_cache_database(tmp_path / "cache.sqlite3")
     rest = FakeRest(api)
     listener = FakeListener()
-    chat = ChatController(api.me_user, rest, listener, HistoryCache(database), Outbox(database))
+    chat = ChatController(
+        api.me_user, rest, listener, HistoryCache(database), Outbox(database), FakeTransfers(rest)
+    )
     chat.start()
     listener.connected.emit({"type": "hello"})
     qtbot.waitUntil(lambda: rest.idle and len(chat.conversations.all()) == 2, timeout=20000)
@@ -89,6 +92,42 @@ def test_a_refused_message_fails_and_can_be_retried(world, qtbot):
     chat.retry(client_id)
     qtbot.waitUntil(lambda: states(chat) == ["sent"], timeout=20000)
     assert len(api.stored[1]) == 1
+
+
+def test_a_refused_token_ends_the_session_once_and_keeps_the_outbox(world, qtbot):
+    """One path for "401 means the session ended": any call, then the socket, end it once; the message
+    written meanwhile stays in the outbox (not failed), for the same account to send after signing in."""
+    api, rest, listener, chat = world
+    ended: list[str] = []
+    errors: list[str] = []
+    chat.session_ended.connect(ended.append)
+    chat.error.connect(errors.append)
+    chat.open_conversation(1)
+    api.revoked = True
+    chat.send_text("written just before")
+    chat.blocks.block(BOB, False, errors.append)  # one the user asked for
+    qtbot.waitUntil(lambda: rest.idle and bool(ended), timeout=20000)
+    listener.unauthorized.emit()  # the socket is told too
+    assert ended == [SESSION_ENDED]
+    assert errors == []  # the refused calls themselves say nothing
+    [entry] = chat.state.outbox.pending()
+    assert (entry.text, entry.failed) == ("written just before", False)
+    assert states(chat) == ["sending"]
+
+
+def test_a_wrong_password_on_account_deletion_is_the_password_not_the_session(world, qtbot):
+    api, rest, _listener, chat = world
+    ended: list[str] = []
+    said: list[str] = []
+    chat.session_ended.connect(ended.append)
+
+    def delete_me(password: str) -> None:
+        raise WrongPassword(401, "unauthorized", "wrong password")
+
+    api.delete_me = delete_me
+    chat.delete_account("not it", said.append)
+    qtbot.waitUntil(lambda: rest.idle and bool(said), timeout=20000)
+    assert said == ["That password is not right."] and ended == []
 
 
 def test_catch_up_fetches_after_the_held_seq_and_merges(world, qtbot):

@@ -15,30 +15,11 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
-from desktop.attachments import AUDIO, IMAGE, VIDEO
+from desktop.domain.attachments import AUDIO, IMAGE, VIDEO
 from desktop.models.roles import ConversationRole, MessageRole
 from tests.support.api import PASSWORD, ApiClient, register
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def pair(live_server, desktop_client, qtbot):
-    """Alice and Bob in their own clients, online, with a 1:1 open on both sides."""
-    register(live_server.url, "alice", display_name="Alice")
-    register(live_server.url, "bob", display_name="Bob")
-    alice = desktop_client("alice", live_server.url)
-    bob = desktop_client("bob", live_server.url)
-    alice.sign_in("alice", PASSWORD)
-    bob.sign_in("bob", PASSWORD)
-    alice.wait_online()
-    bob.wait_online()
-    alice.chat.start_direct(bob.chat.my_id)
-    qtbot.waitUntil(lambda: alice.chat.state.open_conversation_id is not None, timeout=20000)
-    conversation_id = alice.chat.state.open_conversation_id
-    qtbot.waitUntil(lambda: bob.chat.conversations.get(conversation_id) is not None, timeout=20000)
-    bob.chat.open_conversation(conversation_id)
-    return alice, bob, conversation_id
 
 
 def make_image(path: Path, width: int = 900, height: int = 600) -> Path:
@@ -359,7 +340,7 @@ def point_on(view, row: int, part: str) -> QPoint:
 @pytest.fixture
 def opened_externally(monkeypatch):
     """Paths handed to the system's own app (never really launched in tests)."""
-    from desktop.file_sharing import FileSharing
+    from desktop.session.files import FileSharing
 
     opened: list[Path] = []
     monkeypatch.setattr(FileSharing, "_open_path", staticmethod(opened.append))
@@ -477,7 +458,7 @@ def test_a_refused_upload_shows_why_and_can_be_retried(server_factory, desktop_c
 
 def test_a_message_whose_upload_expired_uploads_again_on_retry(pair, qtbot, tmp_path, live_server):
     alice, bob, _ = pair
-    sender = alice.chat.sender
+    sender = alice.chat.outbox_sender
     sender.stop()  # hold the message back, as a client that stayed offline for a day would
     [client_id] = alice.session.files.send_files([make_blob(tmp_path / "old.bin", 5000)])
     qtbot.waitUntil(lambda: alice.chat.state.outbox.get(client_id).ready, timeout=20000)

@@ -9,10 +9,11 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRect
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QStyleOptionViewItem
 
-from desktop.attachments import AUDIO, FILE, IMAGE, VIDEO, Attachment, duration_label, human_size, one_line
 from desktop.cache import HistoryCache, Outbox, OutboxEntry, open_cache_database
 from desktop.cache.images import ImageStore, decode_small_image
+from desktop.domain.attachments import AUDIO, FILE, IMAGE, VIDEO, Attachment
 from desktop.models.attachment_media import AttachmentMedia
+from desktop.models.file_labels import duration_label, human_size, one_line
 from desktop.models.messages import MessageListModel
 from desktop.models.roles import MessageRole
 from desktop.views import attachment_painter

@@ -6,7 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop.models.roles import ConversationRole, MessageRole
-from tests.support.api import PASSWORD, ApiClient, register
+from tests.desktop.pairs import signed_in_pair
+from tests.support.api import ApiClient
 
 pytestmark = pytest.mark.slow
 
@@ -29,21 +30,8 @@ def type_and_send(qtbot, client, text: str) -> None:
 
 @pytest.fixture
 def pair(live_server, desktop_client, qtbot):
-    """Alice and Bob, each in their own client, online, with a 1:1 that Alice opened."""
-    register(live_server.url, "alice", display_name="Alice")
-    register(live_server.url, "bob", display_name="Bob")
-    alice = desktop_client("alice", live_server.url)
-    bob = desktop_client("bob", live_server.url)
-    alice.sign_in("alice", PASSWORD)
-    bob.sign_in("bob", PASSWORD)
-    alice.wait_online()
-    bob.wait_online()
-    bob_id = bob.chat.my_id
-    alice.chat.start_direct(bob_id)
-    qtbot.waitUntil(lambda: alice.chat.state.open_conversation_id is not None, timeout=20000)
-    conversation_id = alice.chat.state.open_conversation_id
-    qtbot.waitUntil(lambda: bob.chat.conversations.get(conversation_id) is not None, timeout=20000)
-    return alice, bob, conversation_id
+    """Alice and Bob online in their own clients, in a 1:1 that Alice opened and Bob has in his list."""
+    return signed_in_pair(live_server, desktop_client, qtbot, open_on_bob=False)
 
 
 def test_a_sends_b_sees_it_live_with_the_right_bubble_and_badge(pair, qtbot):

@@ -39,25 +39,6 @@ def seen_of(client, text: str) -> str | None:
     return None if row is None else client.chat.messages.index(row).data(MessageRole.SEEN)
 
 
-@pytest.fixture
-def pair(live_server, desktop_client, qtbot):
-    """Alice and Bob online, with a 1:1 both have open."""
-    register(live_server.url, "alice", display_name="Alice")
-    register(live_server.url, "bob", display_name="Bob")
-    alice = desktop_client("alice", live_server.url)
-    bob = desktop_client("bob", live_server.url)
-    alice.sign_in("alice", PASSWORD)
-    bob.sign_in("bob", PASSWORD)
-    alice.wait_online()
-    bob.wait_online()
-    alice.chat.start_direct(bob.chat.my_id)
-    qtbot.waitUntil(lambda: alice.chat.state.open_conversation_id is not None, timeout=20000)
-    conversation_id = alice.chat.state.open_conversation_id
-    qtbot.waitUntil(lambda: bob.chat.conversations.get(conversation_id) is not None, timeout=20000)
-    bob.chat.open_conversation(conversation_id)
-    return alice, bob, conversation_id
-
-
 def test_typing_shows_in_the_header_and_the_row_until_the_message_arrives(pair, qtbot):
     alice, bob, conversation_id = pair
     frames: list[dict] = []

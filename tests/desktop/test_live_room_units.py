@@ -9,14 +9,16 @@ from PySide6.QtCore import Qt
 
 from desktop.cache import HistoryCache, Outbox, open_cache_database
 from desktop.controller.chat import ChatController
+from desktop.domain.presence import Presence
 from desktop.models.conversations import ConversationListModel
-from desktop.models.live_room import Presence, TypingBook, presence_text, typing_text
+from desktop.models.header_text import presence_text, typing_text
 from desktop.models.messages import HIDDEN_TEXT, MessageListModel
 from desktop.models.roles import ConversationRole, MessageRole
+from desktop.models.typing_book import TypingBook
 from desktop.views.idle_watcher import IdleWatcher
 from tests.desktop.factories import conversation as make_conversation
 from tests.desktop.factories import message, user_json
-from tests.desktop.fakes import FakeListener, FakeRest, FakeServerApi
+from tests.desktop.fakes import FakeListener, FakeRest, FakeServerApi, FakeTransfers
 
 ME, BOB, CAROL = 1, 2, 3
 
@@ -42,7 +44,9 @@ def world(qtbot, tmp_path):
     database = open_cache_database(tmp_path / "cache.sqlite3")
     rest = FakeRest(api)
     listener = FakeListener()
-    chat = ChatController(api.me_user, rest, listener, HistoryCache(database), Outbox(database))
+    chat = ChatController(
+        api.me_user, rest, listener, HistoryCache(database), Outbox(database), FakeTransfers(rest)
+    )
     clock = Clock()
     chat.room.clock = clock
     chat.room.typing._clock = clock
@@ -270,7 +274,7 @@ def test_hidden_rows_pass_the_model_tester(qtmodeltester):
 
 
 def test_conversation_model_with_live_stores_passes_the_model_tester(qtmodeltester, qtbot):
-    from desktop.models.live_room import PresenceBook
+    from desktop.models.presence_book import PresenceBook
 
     model = ConversationListModel(my_id=ME)
     presence, typing = PresenceBook(), TypingBook()

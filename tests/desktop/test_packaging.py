@@ -13,9 +13,10 @@ import pytest
 
 import server
 from desktop import resources
+from desktop.domain.server_address import sends_in_clear
 from desktop.net.api import ApiClient
 from desktop.net.events import events_url
-from desktop.net.tls import CA_BUNDLE_ENV, ca_bundle, sends_in_clear
+from desktop.net.tls import CA_BUNDLE_ENV, ca_bundle
 from desktop.version import __version__
 from desktop.views.about_dialog import AboutDialog
 from desktop.views.icons import app_icon

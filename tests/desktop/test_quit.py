@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from desktop.net import files_api
 from tests.desktop.stall_proxy import StallingProxy
 from tests.desktop.test_files import make_blob
 from tests.support.api import PASSWORD, ApiClient, register
@@ -57,18 +56,18 @@ def test_quit_with_every_worker_stuck_on_a_hung_server_takes_under_three_seconds
     files = alice.session.files
     transfers = files.transfers
 
-    rest = alice.app.session.rest
+    rest = alice.app.sign_in.rest
     # The export starts with a local step on the REST thread: ask for it while nothing there can be stuck
     # yet (no call is queued between this wait and the request: only the UI thread queues calls).
     qtbot.waitUntil(lambda: rest.idle, timeout=20000)
     proxy.stall()
-    exports = alice.chat.safety.exports
-    alice.chat.safety.export_data(tmp_path / "export.zip", lambda message: None)
+    exports = alice.chat.security.exports
+    alice.chat.security.export_data(tmp_path / "export.zip", lambda message: None)
     qtbot.waitUntil(lambda: exports and exports[0]._thread is not None, timeout=20000)
     assert alice.chat.send_text("anyone there?")
     files.send_files([make_blob(tmp_path / "big.bin", 20 * MIB)])
     transfers.download("down", stored["id"], tmp_path / "kept.bin")
-    transfers.call(lambda api: files_api.avatar(api, alice.chat.my_id))
+    transfers.call(lambda api: api.avatar(alice.chat.my_id))
     workers = {
         "rest": rest._thread,
         "uploads": transfers.uploads._thread,
@@ -114,7 +113,7 @@ desktop = DesktopApp(ClientConfig(data_dir=Path(data_dir), server_url=url, crede
                      tray_enabled=False)
 app.aboutToQuit.connect(desktop.shutdown)
 desktop.start()
-desktop.session.sign_in(url, "alice", sys.stdin.readline().strip(), keep=True)
+desktop.sign_in.sign_in(url, "alice", sys.stdin.readline().strip(), keep=True)
 wait_until(lambda: desktop.chat_session is not None, "the sign-in")
 chat = desktop.chat_session.chat
 wait_until(lambda: chat.connection_state == "online" and chat.conversations.get(conversation_id), "online")
@@ -123,7 +122,7 @@ print("online", flush=True)
 sys.stdin.readline()  # the proxy hangs now
 chat.send_text("anyone there?")
 desktop.chat_session.files.send_files([Path(blob)])
-wait_until(lambda: not desktop.chat_session.files.transfers.uploads.idle, "the upload")
+wait_until(lambda: not desktop.chat_session.transfers.uploads.idle, "the upload")
 print("busy", flush=True)
 started = time.monotonic()
 QTimer.singleShot(0, app.quit)

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from desktop.net import files_api, transfers
+from desktop.net import transfers
+from desktop.net.api import ApiClient as DesktopApi
 from tests.desktop.test_files import make_blob
 from tests.support.api import PASSWORD, ApiClient, register
 
@@ -157,11 +158,11 @@ def test_a_cancel_after_the_server_stored_it_but_before_the_answer_was_handled(
     ui = UiThread()
     uploads = alice.session.files.uploads
     outbox = alice.chat.state.outbox
-    real_upload = files_api.upload
+    real_upload = DesktopApi.upload_file
     cancelled: list[str] = []
 
-    def upload_then_cancel(*args, **kwargs):
-        file = real_upload(*args, **kwargs)
+    def upload_then_cancel(api, *args, **kwargs):
+        file = real_upload(api, *args, **kwargs)
         assert store_objects(live_server.data_dir) == [file["id"]]  # stored before the answer was read
 
         def cancel() -> None:
@@ -172,7 +173,7 @@ def test_a_cancel_after_the_server_stored_it_but_before_the_answer_was_handled(
         ui.call(cancel)
         return file
 
-    monkeypatch.setattr(files_api, "upload", upload_then_cancel)
+    monkeypatch.setattr(DesktopApi, "upload_file", upload_then_cancel)
     with qtbot.waitSignal(uploads.cancel_finished, timeout=SETTLE_TIMEOUT_MS) as finished:
         [client_id] = alice.session.files.send_files([make_blob(tmp_path / "report.bin", 2 * MIB)])
     assert cancelled == [client_id] and finished.args == [client_id]
@@ -181,7 +182,7 @@ def test_a_cancel_after_the_server_stored_it_but_before_the_answer_was_handled(
 
 def test_a_cancel_after_the_upload_but_before_the_message_was_sent(alice, qtbot, tmp_path, live_server):
     """Every file has its id, the message waits its turn to be sent: the cancel takes the files back."""
-    alice.chat.sender.stop()  # the message waits, as it would behind others on a slow link
+    alice.chat.outbox_sender.stop()  # the message waits, as it would behind others on a slow link
     [client_id] = alice.session.files.send_files(
         [make_blob(tmp_path / "a.bin", 300 * 1024), make_blob(tmp_path / "b.bin", 200 * 1024)]
     )
@@ -235,7 +236,7 @@ def test_a_cancelled_upload_still_queued_never_starts_and_the_one_before_it_is_s
 
 
 def test_a_take_back_the_network_refused_is_done_once_the_server_is_back(alice, qtbot, tmp_path, live_server):
-    alice.chat.sender.stop()
+    alice.chat.outbox_sender.stop()
     [client_id] = alice.session.files.send_files([make_blob(tmp_path / "kept.bin", 100 * 1024)])
     qtbot.waitUntil(lambda: alice.chat.state.outbox.get(client_id).ready, timeout=SETTLE_TIMEOUT_MS)
     live_server.kill()

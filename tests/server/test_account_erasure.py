@@ -1,6 +1,7 @@
 """Deleting an account leaves nothing that names the person: every table is scanned for it afterwards.
 
-As found: ``one_time_codes`` kept the email address and ``blocks`` rows remained.
+As found: ``one_time_codes`` kept the email address, ``blocks`` rows remained, and ``users.last_seen_at`` was
+written again when the account's last socket closed after the erasure.
 """
 
 from __future__ import annotations
@@ -76,7 +77,12 @@ def test_nothing_names_a_deleted_account(app, database_url, auth, inbox, client)
     from server.services.background import jobs
 
     assert jobs.drain()
+    # A socket open while she deletes the account; it closes only afterwards, as a real one does when the
+    # revocation reaches it, and that close must not record a last-seen time for the erased account.
+    hub = app.extensions["chatidk"].hub
+    socket = hub.connect(laura.id, 1)
     assert laura.delete("/me", {"password": PASSWORD}).status_code == 204
+    hub.disconnect(socket)
 
     conn = psycopg2.connect(database_url)
     try:

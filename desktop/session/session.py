@@ -1,4 +1,6 @@
-"""One signed-in session on screen: builds the ChatController and the main window and wires them together."""
+"""One signed-in account on screen: its transports, the ChatController and the main window, wired together.
+
+Everything one account needs hangs off one ChatSession, so several accounts can later run side by side."""
 
 from __future__ import annotations
 
@@ -9,11 +11,12 @@ from desktop.cache import HistoryCache, Outbox, open_cache_database
 from desktop.cache.database import cache_path
 from desktop.cache.images import remove_tree
 from desktop.controller.chat import CONNECTING, ONLINE, ChatController
-from desktop.controller.session import Account
-from desktop.file_sharing import FileSharing, files_dir_for
-from desktop.models.live_room import presence_text
+from desktop.domain.account import Account
+from desktop.net.api import ApiClient
+from desktop.net.transfers import TransferService
 from desktop.net.worker_thread import shutdown_deadline
-from desktop.safety_dialogs import SafetyDialogs
+from desktop.session.files import FileSharing, files_dir_for
+from desktop.session.security_menu import SecurityMenu
 from desktop.settings import AppSettings
 from desktop.views.account_dialogs import DeleteAccountDialog, ask_display_name
 from desktop.views.icons import app_icon
@@ -28,10 +31,12 @@ CONNECTION_TEXT = {ONLINE: "", CONNECTING: "Connecting…", "reconnecting": "Off
 
 
 class ChatSession(QObject):
-    """Signals: log_out_requested(), ended(str reason): the server ended this session or the account."""
+    """Signals: log_out_requested(), ended(str reason) — the server ended this session or the account;
+    user_changed(dict) — my account's record is new (the stored account follows it)."""
 
     log_out_requested = Signal()
     ended = Signal(str)
+    user_changed = Signal(dict)
 
     def __init__(self, account: Account, rest, listener, settings: AppSettings, data_dir, tray: TrayNotifier):
         super().__init__()
@@ -41,9 +46,12 @@ class ChatSession(QObject):
         self.cache_file = cache_path(data_dir, account.server_url, account.user_id)
         self.database = open_cache_database(self.cache_file)
         self._erase_cache = False
+        self.api = ApiClient(account.server_url, account.token)  # the file transfers' own connection
+        self.transfers = TransferService(self.api)
         self.chat = ChatController(
-            account.user, rest, listener, HistoryCache(self.database), Outbox(self.database)
+            account.user, rest, listener, HistoryCache(self.database), Outbox(self.database), self.transfers
         )
+        self.transfers.refused.connect(self.chat.session_refused)
         self.window = MainWindow(self.chat.conversation_list)
         self.window.setWindowIcon(app_icon())
         self.window.set_profile(account.user)
@@ -52,13 +60,14 @@ class ChatSession(QObject):
         self.new_chat_dialog: NewChatDialog | None = None
         self.members_dialog: MembersDialog | None = None
         self.delete_dialog: DeleteAccountDialog | None = None
-        self.safety = SafetyDialogs(self.chat, self.window)  # the account menu's safety items, blocking
+        self.security = SecurityMenu(self.chat, self.window)  # the account menu's security items, blocking
         self.idle_watcher = IdleWatcher(self)
         self.header_clock = QTimer(self)  # "last seen today at …" becomes "yesterday" at midnight
         self.header_clock.setInterval(60_000)
         self.header_clock.timeout.connect(self._refresh_header)
         self._wire()
-        self.files = FileSharing(self, files_dir_for(self.cache_file))  # uploads, previews, viewer, player
+        # uploads, previews, viewer, player, profile pictures
+        self.files = FileSharing(self.chat, self.window, self.transfers, files_dir_for(self.cache_file))
 
     def _wire(self) -> None:
         chat, window, panel = self.chat, self.window, self.panel
@@ -80,24 +89,24 @@ class ChatSession(QObject):
         panel.messages.discard_requested.connect(lambda client_id: self.files.uploads.discard(client_id))
         panel.messages.reveal_requested.connect(chat.messages.reveal)
         panel.composing.connect(chat.composing)
-        chat.room.presence_changed.connect(lambda _: self._refresh_header())
-        chat.room.typing_changed.connect(self._on_typing_changed)
-        chat.blocks.changed.connect(self._refresh_header)
-        self.idle_watcher.idle_changed.connect(chat.room.set_idle)
+        chat.header_changed.connect(self._refresh_header)
+        self.idle_watcher.idle_changed.connect(chat.set_idle)
         chat.conversation_opened.connect(self._on_opened)
         chat.conversation_closed.connect(window.show_placeholder)
-        chat.sync.conversation_changed.connect(self._on_conversation_changed)
+        chat.conversation_changed.connect(self._on_conversation_changed)
         chat.connection_state_changed.connect(
             lambda state: window.set_connection_text(CONNECTION_TEXT[state])
         )
-        chat.conversations.total_unread_changed.connect(self._on_unread)
+        chat.total_unread_changed.connect(self._on_unread)
         chat.notify.connect(self.tray.notify)
-        chat.error.connect(lambda text: window.statusBar().showMessage(text, 8000))
+        chat.error.connect(self.show_status)
+        chat.notice.connect(self.show_status)
         chat.profile_changed.connect(window.set_profile)
+        chat.profile_changed.connect(self.user_changed)
         chat.session_ended.connect(self.ended)
         chat.account_deleted.connect(self._on_account_deleted)
         chat.users_found.connect(self._on_users_found)
-        chat.sync.caught_up.connect(self._open_last_if_none)
+        chat.caught_up.connect(self._open_last_if_none)
 
     def start(self) -> None:
         geometry, splitter = self.settings.window_state()
@@ -114,7 +123,7 @@ class ChatSession(QObject):
         self.header_clock.start()
 
     def _open_last_if_none(self) -> None:
-        if self.chat.state.open_conversation_id is not None:
+        if self.chat.open_conversation_id is not None:
             return
         last = self.settings.last_conversation(self.account.server_url, self.account.user_id)
         if last is not None and self.chat.conversations.get(last) is not None:
@@ -127,10 +136,12 @@ class ChatSession(QObject):
         self.idle_watcher.stop()
         self.header_clock.stop()
         self.save_window_state()
-        self.files.transfers.close()  # told first: the waits below share one deadline
+        self.transfers.close()  # told first: the waits below share one deadline
         self.chat.shutdown(deadline)
-        self.files.shutdown(deadline)
-        self.safety.close_all()
+        self.files.shutdown()
+        self.transfers.shutdown(deadline)
+        self.api.close()
+        self.security.close_all()
         for dialog in (self.new_chat_dialog, self.members_dialog, self.delete_dialog):
             if dialog is not None:
                 dialog.close()
@@ -147,6 +158,14 @@ class ChatSession(QObject):
         if self.delete_dialog is not None:
             self.delete_dialog.accept()
         self.ended.emit("Your account was deleted.")
+
+    def show_status(self, text: str) -> None:
+        """Words for the status bar: an error or a notice, shown for eight seconds."""
+        self.window.statusBar().showMessage(text, 8000)
+
+    def open_conversation(self, conversation_id: int) -> None:
+        """From outside the window (a notification): open it as a click in the list would."""
+        self.chat.open_conversation(conversation_id)
 
     def save_window_state(self) -> None:
         self.settings.save_window_state(self.window.saveGeometry(), self.window.splitter.saveState())
@@ -169,43 +188,19 @@ class ChatSession(QObject):
         self._update_viewing()
 
     def _refresh_header(self) -> None:
-        conversation = self.chat.open_conversation_record()
-        if conversation is None:
-            return
-        title = conversation.display_title(self.chat.my_id)
-        typing = self.chat.conversations.typing_text(conversation.id)
-        presence_state, blocked = "", None
-        if conversation.kind == "group":
-            presence_book = self.chat.room.presence
-            online = sum(
-                1
-                for m in conversation.members
-                if m.user_id != self.chat.my_id and presence_book.online(m.user_id)
+        header = self.chat.open_header()
+        if header is not None:
+            self.panel.set_header(
+                header.title,
+                header.subtitle,
+                is_group=header.is_group,
+                presence=header.presence,
+                typing=header.typing,
+                blocked=header.blocked,
             )
-            subtitle = f"{len(conversation.members)} members" + (f", {online} online" if online else "")
-        else:
-            other = conversation.other_member(self.chat.my_id)
-            presence = self.chat.room.presence.get(other.user_id) if other else None
-            presence_state = presence.state if presence else ""
-            handle = f"@{other.username}" if other and other.username else ""
-            subtitle = presence_text(presence) or handle
-            if other is not None and not other.deleted:
-                blocked = self.chat.blocks.is_blocked(other.user_id)
-        self.panel.set_header(
-            title,
-            typing or subtitle,
-            is_group=conversation.kind == "group",
-            presence=presence_state,
-            typing=bool(typing),
-            blocked=blocked,
-        )
-
-    def _on_typing_changed(self, conversation_id: int) -> None:
-        if conversation_id == self.chat.state.open_conversation_id:
-            self._refresh_header()
 
     def _on_conversation_changed(self, conversation_id: int) -> None:
-        if conversation_id == self.chat.state.open_conversation_id:
+        if conversation_id == self.chat.open_conversation_id:
             self._refresh_header()
             if self.members_dialog is not None and self.members_dialog.isVisible():
                 conversation = self.chat.conversations.get(conversation_id)

@@ -3,32 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
 from desktop.controller.errors import describe_error
 from desktop.credentials import CredentialStore
-from desktop.net.api import ApiClient, normalize_server_url
+from desktop.domain.account import Account
+from desktop.domain.server_address import normalize_server_url
+from desktop.net.api import ApiClient
 from desktop.net.rest_worker import RestDispatcher
-
-
-@dataclass
-class Account:
-    """A signed-in session: which server, which token, who."""
-
-    server_url: str
-    token: str
-    user: dict
-    remembered: bool = True
-
-    @property
-    def user_id(self) -> int:
-        return int(self.user["id"])
-
-    def to_credentials(self) -> dict:
-        return {"token": self.token, "user": self.user}
-
 
 RestFactory = Callable[[str], RestDispatcher]
 
@@ -37,7 +20,7 @@ def default_rest_factory(server_url: str) -> RestDispatcher:
     return RestDispatcher(ApiClient(server_url))
 
 
-class SessionController(QObject):
+class SignInController(QObject):
     """Signals: signed_in(Account), sign_in_failed(str), signed_out(str reason, "" when asked),
     busy_changed(bool). After signed_in, ``rest`` is the dispatcher carrying the new token."""
 
@@ -138,10 +121,11 @@ class SessionController(QObject):
         self.sign_in_failed.emit(describe_error(error, server_url=server_url, signing_in=True))
 
     def update_user(self, user: dict) -> None:
-        """The profile changed (display name, visibility): keep the stored copy current."""
+        """The profile changed (name, picture, email, visibility): the stored copy follows, so the next start
+        shows it before the server answers."""
         if self.account is None:
             return
-        self.account.user = user
+        self.account.user = dict(user)
         if self.account.remembered:
             self.credentials.save(self.account.server_url, self.account.to_credentials())
 

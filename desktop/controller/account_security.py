@@ -1,4 +1,4 @@
-"""The account menu's safety and privacy actions: email, password, signed-in devices, last seen, my data.
+"""The account menu's security and privacy actions: email, password, signed-in devices, last seen, my data.
 
 Each action takes the callbacks of the dialog that asked (``on_done``, ``on_error(str)``), as delete-account
 does: the dialog shows the answer, the controller never touches a widget."""
@@ -12,18 +12,17 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop.controller.errors import describe_error
 from desktop.controller.password_reset import WEAK_PASSWORD, password_problem
-from desktop.net.api import ApiError, DownloadCancelled
 from desktop.net.export_download import ExportDownload
+from desktop.net.http import ApiError, TransferCancelled
 
 ErrorCallback = Callable[[str], None]
 
 
-class AccountSafety(QObject):
+class AccountSecurity(QObject):
     """``rest`` is the signed-in session's (scoped) dispatcher. Signals: profile_changed(dict) — a new Me
-    (email set, confirmed or removed, last-seen privacy); unauthorized() — the session is gone."""
+    (email set, confirmed or removed, last-seen privacy)."""
 
     profile_changed = Signal(dict)
-    unauthorized = Signal()
 
     def __init__(self, rest, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -37,8 +36,6 @@ class AccountSafety(QObject):
                     if error.status == status and (field is None or error.field == field):
                         on_error(text)
                         return
-                if error.status == 401:
-                    self.unauthorized.emit()
             on_error(describe_error(error))
 
         return failed
@@ -129,7 +126,7 @@ class AccountSafety(QObject):
         self.exports.append(download)
 
         def failed(error: Exception) -> None:
-            if not isinstance(error, DownloadCancelled):
+            if not isinstance(error, TransferCancelled):
                 self._failed(on_error)(error)
 
         download.failed.connect(failed)

@@ -1,4 +1,4 @@
-"""The account menu's safety dialogs and blocking, through the real client against real server processes."""
+"""The account menu's security dialogs and blocking, through the real client against real server processes."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import zipfile
 import pytest
 import requests
 
+from desktop.domain.records import FAILED
 from desktop.models.messages import HIDDEN_TEXT
 from desktop.models.roles import MessageRole
-from desktop.records import FAILED
 from tests.support.api import PASSWORD, ApiClient, register
 from tests.support.smtp import SmtpInbox, code_in
 
@@ -52,7 +52,7 @@ def test_email_is_set_and_confirmed_with_the_mailed_code(server_factory, inbox, 
     )
     register(server.url, "alice")
     alice = signed_in(desktop_client, server, "alice")
-    dialog = alice.session.safety.show_email()
+    dialog = alice.session.security.show_email()
     assert dialog.status_label.text().startswith("No email address yet")
     dialog.address_edit.setText("alice@example.org")
     dialog.send_button.click()
@@ -81,7 +81,7 @@ def test_change_password_tells_how_many_devices_were_signed_out(live_server, des
     register(live_server.url, "alice")
     laptop = signed_in(desktop_client, live_server, "alice-laptop")
     desk = signed_in(desktop_client, live_server, "alice-desk")
-    dialog = laptop.session.safety.show_change_password()
+    dialog = laptop.session.security.show_change_password()
     dialog.current_edit.setText("not my password")
     dialog.new_edit.setText(NEW_PASSWORD)
     dialog.repeat_edit.setText(NEW_PASSWORD)
@@ -102,7 +102,7 @@ def test_devices_lists_this_one_and_signs_out_others(live_server, desktop_client
     register(live_server.url, "alice")
     alice = signed_in(desktop_client, live_server, "alice")
     phone = ApiClient(live_server.url, "alice", register_first=False)
-    dialog = alice.session.safety.show_devices()
+    dialog = alice.session.security.show_devices()
     qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 2, timeout=20000)
     first = dialog.tree.topLevelItem(0)
     assert first.text(0).endswith("(this device)") and first.text(0).startswith("ChatIDK desktop on ")
@@ -154,7 +154,7 @@ def test_block_and_unblock_from_the_header_and_the_blocked_list(live_server, des
     assert panel.block_action.text() == "Block Bob…"
 
     panel.block_action.trigger()
-    dialog = alice.session.safety.account_dialogs["block"]
+    dialog = alice.session.security.account_dialogs["block"]
     assert dialog.windowTitle() == "Block Bob"
     dialog.hide_check.setChecked(True)
     dialog.block_button.click()
@@ -178,7 +178,7 @@ def test_block_and_unblock_from_the_header_and_the_blocked_list(live_server, des
     alice.chat.messages.reveal(0)
     assert texts(alice.chat) == ["hi all"]
 
-    blocked = alice.session.safety.show_blocked()
+    blocked = alice.session.security.show_blocked()
     qtbot.waitUntil(lambda: blocked.list.count() == 1, timeout=20000)
     assert blocked.list.item(0).text() == "Bob (@bob) — hidden in groups"
     blocked.unblock_button.click()
@@ -204,7 +204,7 @@ def test_export_writes_a_valid_zip_off_the_ui_thread(live_server, desktop_client
     target = tmp_path / "export" / "alice.zip"
     target.parent.mkdir()
     progress: list[tuple[int, int]] = []
-    download = alice.session.safety.export_to(target)
+    download = alice.session.security.export_to(target)
     download.progress.connect(lambda done, total: progress.append((done, total)))
     with qtbot.waitSignal(download.finished, timeout=20000) as finished:
         pass
@@ -224,7 +224,7 @@ def test_a_cancelled_export_leaves_no_file(live_server, desktop_client, qtbot, t
     register(live_server.url, "alice")
     alice = signed_in(desktop_client, live_server, "alice")
     target = tmp_path / "alice.zip"
-    download = alice.session.safety.export_to(target)
+    download = alice.session.security.export_to(target)
     download.cancel()
     with qtbot.waitSignal(download.failed, timeout=20000):
         pass

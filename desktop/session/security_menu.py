@@ -1,12 +1,13 @@
-"""The account menu's safety items (email, password, devices, blocked people, last seen, export) and blocking
-from a 1:1's header: opens the dialogs and connects them to the controllers, as ChatSession does the rest."""
+"""The account menu's security items (email, password, devices, blocked people, last seen, export) and
+blocking from a 1:1's header: opens the dialogs and connects them to the controllers, as ChatSession does
+the rest."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths
-from PySide6.QtWidgets import QFileDialog, QProgressDialog
+from PySide6.QtWidgets import QFileDialog, QProgressDialog, QWidget
 
 from desktop.controller.chat import ChatController
 from desktop.net.export_download import ExportDownload
@@ -16,21 +17,21 @@ from desktop.views.main_window import MainWindow
 from desktop.views.security_dialogs import ChangePasswordDialog, EmailDialog
 
 
-class SafetyDialogs(QObject):
+class SecurityMenu(QObject):
     """Keeps at most one dialog of each kind open; ``account_dialogs`` holds them by name."""
 
     def __init__(self, chat: ChatController, window: MainWindow) -> None:
         super().__init__(window)
         self.chat = chat
         self.window = window
-        self.account_dialogs: dict[str, QObject] = {}
+        self.account_dialogs: dict[str, QWidget] = {}
         window.email_requested.connect(self.show_email)
         window.change_password_requested.connect(self.show_change_password)
         window.devices_requested.connect(self.show_devices)
         window.blocked_requested.connect(self.show_blocked)
         window.export_requested.connect(self.show_export)
         window.hide_last_seen_toggled.connect(
-            lambda hide: chat.safety.set_hide_last_seen(hide, self._status_error)
+            lambda hide: chat.security.set_hide_last_seen(hide, self._status_error)
         )
         window.chat_panel.block_requested.connect(self.show_block)
         window.chat_panel.unblock_requested.connect(self._unblock_open)
@@ -52,25 +53,25 @@ class SafetyDialogs(QObject):
 
     def show_email(self) -> EmailDialog:
         dialog = EmailDialog(self.chat.user, self.window)
-        safety = self.chat.safety
+        security = self.chat.security
         dialog.set_requested.connect(
-            lambda address: safety.set_email(address, dialog.code_sent, dialog.show_error)
+            lambda address: security.set_email(address, dialog.code_sent, dialog.show_error)
         )
         dialog.confirm_requested.connect(
-            lambda code: safety.confirm_email(code, dialog.confirmed, dialog.show_error)
+            lambda code: security.confirm_email(code, dialog.confirmed, dialog.show_error)
         )
 
         def removed(user: dict) -> None:
             dialog.set_user(user)
             dialog.message.info("Your email address was removed.")
 
-        dialog.remove_requested.connect(lambda: safety.remove_email(removed, dialog.show_error))
+        dialog.remove_requested.connect(lambda: security.remove_email(removed, dialog.show_error))
         return self._keep("email", dialog)
 
     def show_change_password(self) -> ChangePasswordDialog:
         dialog = ChangePasswordDialog(self.window)
         dialog.change_requested.connect(
-            lambda current, new, repeated: self.chat.safety.change_password(
+            lambda current, new, repeated: self.chat.security.change_password(
                 current, new, repeated, dialog.show_done, dialog.show_error
             )
         )
@@ -78,10 +79,10 @@ class SafetyDialogs(QObject):
 
     def show_devices(self) -> DevicesDialog:
         dialog = DevicesDialog(self.window)
-        safety = self.chat.safety
+        security = self.chat.security
 
         def reload() -> None:
-            safety.load_sessions(dialog.set_sessions, dialog.show_error)
+            security.load_sessions(dialog.set_sessions, dialog.show_error)
 
         def signed_out_one() -> None:
             dialog.show_info("That device was signed out.")
@@ -92,10 +93,10 @@ class SafetyDialogs(QObject):
             reload()
 
         dialog.sign_out_requested.connect(
-            lambda session_id: safety.sign_out_device(session_id, signed_out_one, dialog.show_error)
+            lambda session_id: security.sign_out_device(session_id, signed_out_one, dialog.show_error)
         )
         dialog.sign_out_others_requested.connect(
-            lambda: safety.sign_out_other_devices(signed_out_others, dialog.show_error)
+            lambda: security.sign_out_other_devices(signed_out_others, dialog.show_error)
         )
         dialog.refresh_requested.connect(reload)
         reload()
@@ -104,9 +105,9 @@ class SafetyDialogs(QObject):
     def show_blocked(self) -> BlockedPeopleDialog:
         dialog = BlockedPeopleDialog(self.window)
         blocks = self.chat.blocks
-        update = lambda: dialog.set_blocks(list(blocks.entries.values()))  # noqa: E731
+        update = lambda: dialog.set_blocks(blocks.people())  # noqa: E731
         connection = blocks.changed.connect(update)
-        dialog.finished.connect(lambda _: blocks.disconnect(connection))  # a closed dialog hears no more
+        dialog.finished.connect(lambda _: QObject.disconnect(connection))  # a closed dialog hears no more
         dialog.unblock_requested.connect(lambda user_id: blocks.unblock(user_id, dialog.show_error))
         update()
         blocks.refresh(dialog.show_error)
@@ -149,7 +150,7 @@ class SafetyDialogs(QObject):
         progress.setMinimumDuration(300)
         progress.setAutoClose(False)
         progress.setAutoReset(False)
-        download = self.chat.safety.export_data(path, self._status_error)
+        download = self.chat.security.export_data(path, self._status_error)
         self.account_dialogs["export"] = progress
 
         def advanced(done: int, total: int) -> None:

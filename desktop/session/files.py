@@ -1,5 +1,5 @@
 """Files in one signed-in session: wires the upload and file-access controllers to the chat window (drop,
-attach, paste, clicks on files, viewer, player, save and open) and owns the transfer threads."""
+attach, paste, clicks on files, viewer, player, save and open) and the profile pictures."""
 
 from __future__ import annotations
 
@@ -11,16 +11,15 @@ from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QImage, QPixmap
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from desktop.attachments import AUDIO, IMAGE, VIDEO, Attachment
-from desktop.controller.errors import describe_error
+from desktop.controller.chat import ChatController
 from desktop.controller.file_access import FileAccess
 from desktop.controller.uploads import UploadController
-from desktop.net import files_api
-from desktop.net.api import ApiClient
+from desktop.domain.attachments import AUDIO, IMAGE, VIDEO, Attachment
 from desktop.net.transfers import TransferService
 from desktop.views.audio_player import InlineAudioPlayer
 from desktop.views.avatars import avatar_pixmap
 from desktop.views.file_drop import FileDropTarget
+from desktop.views.main_window import MainWindow
 from desktop.views.media_viewer import ImageViewer, VideoPlayer
 from desktop.views.multimedia import video_widgets_available
 
@@ -35,15 +34,16 @@ def files_dir_for(cache_file: Path) -> Path:
 
 
 class FileSharing(QObject):
-    def __init__(self, session, files_dir: Path) -> None:
+    """The session's file controllers and file windows; ``transfers`` (the session's) carries the bytes."""
+
+    def __init__(
+        self, chat: ChatController, window: MainWindow, transfers: TransferService, files_dir: Path
+    ) -> None:
         super().__init__()
-        self.session = session
-        self.chat = session.chat
-        self.window = session.window
-        self.panel = session.panel
-        account = session.account
-        self.api = ApiClient(account.server_url, account.token)
-        self.transfers = TransferService(self.api)
+        self.chat = chat
+        self.window = window
+        self.panel = window.chat_panel
+        self.transfers = transfers
         self.access = FileAccess(self.transfers, files_dir, self)
         self.uploads = UploadController(self.chat, self.transfers, self)
         self.outgoing_dir = Path(files_dir) / "outgoing"
@@ -67,11 +67,11 @@ class FileSharing(QObject):
         self.access.saved.connect(lambda path: self._status(f"Saved {Path(path).name}"))
         self.audio.failed.connect(self._audio_failed)
         # profile pictures
-        self.window.conversation_view.itemDelegate().avatar_source = self._conversation_picture
+        self.window.conversation_delegate.avatar_source = self._conversation_picture
         messages.bubble_delegate.avatar_source = self._member_picture
         self.access.avatars.ready.connect(self._on_picture_ready)
         self.chat.conversation_opened.connect(lambda _: self.refresh_header_avatar())
-        self.chat.sync.conversation_changed.connect(self._on_conversation_changed)
+        self.chat.conversation_changed.connect(self._on_conversation_changed)
         menu = self.window.account_menu
         anchor = next((a for a in menu.actions() if a.isSeparator()), None)
         anchor = menu.actions()[menu.actions().index(anchor) + 1] if anchor in menu.actions() else None
@@ -79,7 +79,10 @@ class FileSharing(QObject):
         self.set_picture_action.triggered.connect(self.pick_profile_picture)
         self.remove_picture_action = QAction("Remove profile picture", menu)
         self.remove_picture_action.triggered.connect(self.remove_profile_picture)
-        menu.insertActions(anchor, [self.set_picture_action, self.remove_picture_action])
+        if anchor is None:
+            menu.addActions([self.set_picture_action, self.remove_picture_action])
+        else:
+            menu.insertActions(anchor, [self.set_picture_action, self.remove_picture_action])
         menu.aboutToShow.connect(
             lambda: self.remove_picture_action.setEnabled(bool(self.chat.user.get("avatar")))
         )
@@ -88,15 +91,13 @@ class FileSharing(QObject):
         self._clear_unused_outgoing()
         self.uploads.resume()
 
-    def shutdown(self, deadline: float | None = None) -> None:
-        """The transfer threads are waited for until ``deadline`` (two seconds from now when None)."""
+    def shutdown(self) -> None:
+        """Playback and uploads stop and the file windows close; the session then stops the transfers."""
         self.audio.stop()
         self.uploads.stop()
         for window in (self.viewer, self.player):
             if window is not None:
                 window.close()
-        self.transfers.shutdown(deadline)
-        self.api.close()
 
     def _status(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 8000)
@@ -114,7 +115,7 @@ class FileSharing(QObject):
         path = (
             self.outgoing_dir / f"pasted-{time.strftime('%Y%m%d-%H%M%S')}-{time.monotonic_ns() % 10**6}.png"
         )
-        if not image.save(str(path), "PNG"):
+        if not image.save(str(path), b"PNG"):
             self._status("The pasted image could not be kept.")
             return None
         self.panel.composer.stage_files([path])
@@ -123,8 +124,7 @@ class FileSharing(QObject):
     def _clear_unused_outgoing(self) -> None:
         if not self.outgoing_dir.is_dir():
             return
-        entries = self.chat.state.outbox.entries()
-        in_use = {a.local_path for e in entries for a in e.attachments if a.local_path}
+        in_use = self.chat.local_files_in_outbox()
         for path in self.outgoing_dir.iterdir():
             if str(path) not in in_use and str(path.resolve()) not in in_use:
                 path.unlink(missing_ok=True)
@@ -181,13 +181,16 @@ class FileSharing(QObject):
     def view_image(self, attachment: Attachment) -> ImageViewer:
         if self.viewer is not None:
             self.viewer.close()
-        viewer = ImageViewer(attachment.name, self.access.thumbnails.cached(attachment.id), self.window)
+        viewer = ImageViewer(attachment.name, self.access.thumbnails.cached(attachment.file_id), self.window)
         viewer.save_requested.connect(lambda: self.save_with_dialog(attachment))
         self.viewer = viewer
         viewer.show()
-        self.access.local_copy(
-            attachment, lambda path: viewer.show_file(path) if viewer.isVisible() else None
-        )
+
+        def ready(path: Path) -> None:
+            if viewer.isVisible():
+                viewer.show_file(path)
+
+        self.access.local_copy(attachment, ready)
         return viewer
 
     def play_video(self, attachment: Attachment) -> None:
@@ -212,10 +215,11 @@ class FileSharing(QObject):
         self._open_path(path)
 
     def toggle_audio(self, attachment: Attachment) -> None:
-        if self.audio.file_id == attachment.id:
-            self.audio.toggle(attachment.id, self.access.media_path(attachment))
+        file_id = attachment.file_id
+        if self.audio.file_id == file_id:
+            self.audio.toggle(file_id, self.access.media_path(attachment))
             return
-        self.access.local_copy(attachment, lambda path: self.audio.toggle(attachment.id, path))
+        self.access.local_copy(attachment, lambda path: self.audio.toggle(file_id, path))
 
     def _audio_failed(self, file_id: str, message: str) -> None:
         log.info("audio playback failed (%s): %s", file_id, message)
@@ -243,7 +247,7 @@ class FileSharing(QObject):
         self.refresh_header_avatar()
 
     def _on_conversation_changed(self, conversation_id: int) -> None:
-        if conversation_id == self.chat.state.open_conversation_id:
+        if conversation_id == self.chat.open_conversation_id:
             self.refresh_header_avatar()
 
     def refresh_header_avatar(self) -> None:
@@ -268,19 +272,7 @@ class FileSharing(QObject):
             self.set_profile_picture(Path(name))
 
     def set_profile_picture(self, path: Path) -> None:
-        """PUT /me/avatar (the server crops it to a square and strips its metadata)."""
-        self._status("Uploading your profile picture…")
-        self.transfers.uploads.call(
-            lambda api: files_api.set_avatar(api, path), self._on_me, self._on_picture_error
-        )
+        self.chat.profile.set_picture(path)
 
     def remove_profile_picture(self) -> None:
-        self.transfers.call(lambda api: files_api.remove_avatar(api), self._on_me, self._on_picture_error)
-
-    def _on_me(self, user: dict) -> None:
-        self.chat.user = dict(user)
-        self.chat.profile_changed.emit(self.chat.user)
-        self._status("Profile picture updated." if user.get("avatar") else "Profile picture removed.")
-
-    def _on_picture_error(self, error: Exception) -> None:
-        self._status(f"The profile picture was not changed: {describe_error(error)}")
+        self.chat.profile.remove_picture()

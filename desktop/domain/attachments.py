@@ -26,6 +26,13 @@ class Attachment:
     local_path: str | None = None
 
     @property
+    def file_id(self) -> str:
+        """The server's id of an uploaded file; asking one not uploaded yet is a bug."""
+        if self.id is None:
+            raise ValueError(f"{self.name} is not uploaded yet: it has no id")
+        return self.id
+
+    @property
     def uploaded(self) -> bool:
         return self.id is not None
 
@@ -85,48 +92,3 @@ class Attachment:
 
 def attachments_from_json(items: list | None) -> list[Attachment]:
     return [Attachment.from_json(item) for item in items or [] if isinstance(item, dict)]
-
-
-def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            if unit == "bytes":
-                return f"{int(value)} byte" + ("" if int(value) == 1 else "s")
-            return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
-        value /= 1024
-    return f"{size} bytes"
-
-
-def duration_label(milliseconds: int | None) -> str:
-    if milliseconds is None:
-        return ""
-    seconds = max(0, round(milliseconds / 1000))
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
-
-
-def summary(attachments: list[Attachment]) -> str:
-    """One line for previews and notifications of a message with files: "📎 report.pdf", "🖼 2 photos"."""
-    if not attachments:
-        return ""
-    kinds = {a.content_type.split("/", 1)[0] for a in attachments}
-    if len(attachments) == 1:
-        only = attachments[0]
-        icon = {"image": "🖼", "video": "🎬", "audio": "🎵"}.get(only.content_type.split("/", 1)[0], "📎")
-        return f"{icon} {only.name}"
-    if kinds == {"image"}:
-        return f"🖼 {len(attachments)} photos"
-    return f"📎 {len(attachments)} files"
-
-
-def layout_key(attachments: list[Attachment]) -> tuple:
-    """Everything about a message's files that its bubble's size depends on (for the delegate's cache)."""
-    return tuple((a.id, a.kind, a.name, a.size, a.thumb_width, a.thumb_height) for a in attachments)
-
-
-def one_line(text: str | None, attachments: list[Attachment]) -> str:
-    """A message in one line (conversation list, notifications): its text, or what files it carries."""
-    flat = " ".join((text or "").split())
-    return flat or summary(attachments)

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
+from typing import overload
 
-from desktop.attachments import Attachment, attachments_from_json
+from desktop.domain.attachments import Attachment, attachments_from_json
 
 SENT = "sent"
 SENDING = "sending"
 FAILED = "failed"
 
 
+@overload
+def parse_time(value: str) -> datetime: ...
+@overload
+def parse_time(value: str | None) -> datetime | None: ...
 def parse_time(value: str | None) -> datetime | None:
+    """An ISO 8601 time from the wire or the cache; a column that is never empty gives a datetime."""
     if not value:
         return None
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -55,6 +61,14 @@ class Message:
     state: str = SENT
     error: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
+
+    @property
+    def confirmed_seq(self) -> int:
+        """The seq of a confirmed message; asking a pending one (no seq yet) is a bug."""
+        if self.seq is None:
+            raise ValueError(f"message {self.client_id} is still pending: it has no seq")
+        return self.seq
+
     _local_time: datetime | None = field(default=None, repr=False, compare=False)
     layout_key: tuple | None = field(default=None, repr=False, compare=False)  # the model's, see LAYOUT_KEY
 
