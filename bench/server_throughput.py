@@ -251,9 +251,9 @@ async def run_load(base: str, args) -> dict:
         for transport in args.transports:
             bench.transport = transport
             await bench.throughput(http, args.senders, min(500, args.messages))  # warm-up
-            cpu_before = cpu_by_component()
+            cpu_before = cpu_by_component(args.server_pid, args.pg_dir)
             result = await bench.throughput(http, args.senders, args.messages)
-            cpu = {k: v - cpu_before.get(k, 0) for k, v in cpu_by_component().items()}
+            cpu = {k: v - cpu_before[k] for k, v in cpu_by_component(args.server_pid, args.pg_dir).items()}
             result["server_ms"] = cpu["server"] * 1000 / args.messages
             result["postgres_ms"] = cpu["postgres"] * 1000 / args.messages
             results[transport] = result
@@ -264,24 +264,35 @@ async def run_load(base: str, args) -> dict:
     return results
 
 
-def cpu_by_component() -> dict[str, float]:
-    """CPU seconds so far of the server processes, PostgreSQL, and this load generator."""
-    totals = {"server": 0.0, "postgres": 0.0, "load generator": 0.0}
-    me = os.getpid()
-    for proc in psutil.process_iter(["pid", "name", "cmdline", "cpu_times"]):
-        try:
-            times = proc.info["cpu_times"]
-            used = times.user + times.system
-            cmd = " ".join(proc.info["cmdline"] or [])
-        except (psutil.Error, TypeError):
-            continue
-        if proc.info["pid"] == me:
-            totals["load generator"] += used
-        elif "-m server" in cmd:
-            totals["server"] += used
-        elif (proc.info["name"] or "").startswith("postgres"):
-            totals["postgres"] += used
-    return totals
+def cpu_by_component(server_pid: int, pg_dir: Path) -> dict[str, float]:
+    """CPU seconds so far of this run's server (its master and workers), of this run's PostgreSQL (the
+    postmaster serving ``pg_dir`` and its backends), and of this load generator. Only these: other
+    servers and clusters on a shared machine are not counted."""
+
+    def tree(root: psutil.Process) -> float:
+        used = 0.0
+        for proc in [root, *root.children(recursive=True)]:
+            try:
+                times = proc.cpu_times()
+            except psutil.Error:
+                continue
+            used += times.user + times.system
+        return used
+
+    postmaster = next(
+        (
+            p
+            for p in psutil.process_iter(["name", "cmdline"])
+            if (p.info["name"] or "").startswith("postgres")
+            and str(pg_dir) in " ".join(p.info["cmdline"] or [])
+        ),
+        None,  # CHATIDK_TEST_DATABASE_URL: a cluster elsewhere, not measured
+    )
+    return {
+        "server": tree(psutil.Process(server_pid)),
+        "postgres": tree(postmaster) if postmaster is not None else 0.0,
+        "load generator": sum(psutil.Process().cpu_times()[:2]),
+    }
 
 
 def server_rss_mb(server: ServerProcess) -> float:
@@ -306,6 +317,7 @@ def measure_server(databases: TestDatabases, scratch: Path, args, group_commit: 
         },
     ).start()
     try:
+        args.server_pid, args.pg_dir = server._proc.pid, scratch / "pg"
         results = asyncio.run(run_load(server.url, args))
         results["rss_mb"] = server_rss_mb(server)
     finally:
