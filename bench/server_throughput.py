@@ -1,16 +1,18 @@
-"""Server throughput and latency against PostgreSQL's own ceiling, measured in the same run.
+"""Server throughput and latency, group commit off (the baseline) against on, beside PostgreSQL's own ceiling.
 
-    .venv/bin/python bench/server_throughput.py            # full run (≈1–2 minutes)
+    .venv/bin/python bench/server_throughput.py            # full run (≈10 minutes on a busy 2-core machine)
     .venv/bin/python bench/server_throughput.py --quick    # small smoke run
 
-It starts the real server (gunicorn + gevent, as deployed) on an embedded PostgreSQL, registers users, opens
-WebSockets for them, then:
-  1. ceiling: the same single-row inserts straight through psycopg2 at the same concurrency;
-  2. throughput: N senders send M messages across K 1:1 conversations as fast as the server acknowledges;
-     persisted msgs/s, delivered events/s, and the ratio to the ceiling (target ≥ 0.5);
-  3. latency: a steady rate (default 1,000 msgs/s) with all sockets open; p50/p99 send→receive
+It measures the ceiling first: single-row autocommit inserts straight through psycopg2 at the senders'
+concurrency. Then, twice, with CHATIDK_GROUP_COMMIT=0 and =1, it starts the real server (gunicorn + gevent,
+as deployed) on a fresh database, registers users, opens a WebSocket for each, and runs:
+  1. throughput, per transport (REST: POST …/messages; ws: the socket's send frame): N senders send M
+     messages across K 1:1 conversations as fast as the server acknowledges; persisted msgs/s and its ratio
+     to the ceiling (targets ≥ 0.2 REST, ≥ 0.3 ws), delivered events/s, and the CPU seconds the server and
+     PostgreSQL processes spent per message by their own accounting (targets ≤ 0.4 ms and ≤ 0.2 ms);
+  2. latency: a steady rate (default 1,000 msgs/s) with all sockets open; p50/p99 send→receive
      (target p99 < 50 ms with 2,000 sockets).
-Figures are printed as ratios to the baseline of the same run because this machine is noisy.
+Both servers' figures are printed side by side, because this machine is noisy.
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ def measure_ceiling(url: str, concurrency: int, total: int) -> float:
 
 class Bench:
     def __init__(self, base: str, users: int, transport: str = "rest") -> None:
+        self.errors = 0
         self.transport = transport
         self.pending_acks: dict[str, asyncio.Future] = {}
         self.base = base
@@ -234,45 +237,128 @@ class Bench:
         }
 
 
-async def run_load(base: str, args) -> tuple[dict, dict]:
-    bench = Bench(base, args.sockets, args.transport)
-    connector = aiohttp.TCPConnector(limit=0)
-    async with aiohttp.ClientSession(connector=connector) as http:
+async def run_load(base: str, args) -> dict:
+    """Throughput per transport (with the CPU each component spent on it), then the steady phase."""
+    bench = Bench(base, args.sockets)
+    results: dict = {}
+    # The sockets hold their connections for the whole run: a session of their own, without a limit.
+    async with (
+        aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=args.connections)) as http,
+        aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as sockets,
+    ):
         await bench.setup(http)
-        await bench.open_sockets(http)
-        await bench.throughput(http, args.senders, min(500, args.messages))  # warm-up
-        cpu_before = cpu_by_component()
-        throughput = await bench.throughput(http, args.senders, args.messages)
-        throughput["cpu"] = {k: v - cpu_before.get(k, 0) for k, v in cpu_by_component().items()}
-        steady = await bench.steady(http, args.rate, args.seconds)
+        await bench.open_sockets(sockets)
+        for transport in args.transports:
+            bench.transport = transport
+            await bench.throughput(http, args.senders, min(500, args.messages))  # warm-up
+            cpu_before = cpu_by_component(args.server_pid, args.pg_dir)
+            result = await bench.throughput(http, args.senders, args.messages)
+            cpu = {k: v - cpu_before[k] for k, v in cpu_by_component(args.server_pid, args.pg_dir).items()}
+            result["server_ms"] = cpu["server"] * 1000 / args.messages
+            result["postgres_ms"] = cpu["postgres"] * 1000 / args.messages
+            results[transport] = result
+        bench.transport = args.steady_transport
+        results["steady"] = await bench.steady(http, args.rate, args.seconds)
         for ws in bench.sockets:
             await ws.close()
-    return throughput, steady
+    return results
 
 
-def cpu_by_component() -> dict[str, float]:
-    """CPU seconds so far of the server processes, PostgreSQL, and this load generator."""
-    totals = {"server": 0.0, "postgres": 0.0, "load generator": 0.0}
-    me = os.getpid()
-    for proc in psutil.process_iter(["pid", "name", "cmdline", "cpu_times"]):
-        try:
-            times = proc.info["cpu_times"]
-            used = times.user + times.system
-            cmd = " ".join(proc.info["cmdline"] or [])
-        except (psutil.Error, TypeError):
-            continue
-        if proc.info["pid"] == me:
-            totals["load generator"] += used
-        elif "-m server" in cmd:
-            totals["server"] += used
-        elif (proc.info["name"] or "").startswith("postgres"):
-            totals["postgres"] += used
-    return totals
+def cpu_by_component(server_pid: int, pg_dir: Path) -> dict[str, float]:
+    """CPU seconds so far of this run's server (its master and workers), of this run's PostgreSQL (the
+    postmaster serving ``pg_dir`` and its backends), and of this load generator. Only these: other
+    servers and clusters on a shared machine are not counted."""
+
+    def tree(root: psutil.Process) -> float:
+        used = 0.0
+        for proc in [root, *root.children(recursive=True)]:
+            try:
+                times = proc.cpu_times()
+            except psutil.Error:
+                continue
+            used += times.user + times.system
+        return used
+
+    postmaster = next(
+        (
+            p
+            for p in psutil.process_iter(["name", "cmdline"])
+            if (p.info["name"] or "").startswith("postgres")
+            and str(pg_dir) in " ".join(p.info["cmdline"] or [])
+        ),
+        None,  # CHATIDK_TEST_DATABASE_URL: a cluster elsewhere, not measured
+    )
+    return {
+        "server": tree(psutil.Process(server_pid)),
+        "postgres": tree(postmaster) if postmaster is not None else 0.0,
+        "load generator": sum(psutil.Process().cpu_times()[:2]),
+    }
 
 
 def server_rss_mb(server: ServerProcess) -> float:
     root = psutil.Process(server._proc.pid)
     return sum(p.memory_info().rss for p in [root, *root.children(recursive=True)]) / 2**20
+
+
+def measure_server(databases: TestDatabases, scratch: Path, args, group_commit: bool) -> dict:
+    """One server (on a fresh database), with group commit on or off, under the whole load."""
+    server_db = databases.create()
+    server = ServerProcess(
+        databases.url_for(server_db),
+        scratch,
+        workers=args.workers,
+        # 2,000 accounts from one address: past the per-address registration limit, so it is off here.
+        # The send budget stays on: each account sends 5 messages in the burst test and 1/s steadily,
+        # well within its 60 at once and 20/s.
+        extra_env={
+            "CHATIDK_DB_POOL_SIZE": "30",
+            "CHATIDK_REGISTRATIONS_PER_HOUR": "0",
+            "CHATIDK_GROUP_COMMIT": "1" if group_commit else "0",
+        },
+    ).start()
+    try:
+        args.server_pid, args.pg_dir = server._proc.pid, scratch / "pg"
+        results = asyncio.run(run_load(server.url, args))
+        results["rss_mb"] = server_rss_mb(server)
+    finally:
+        server.stop()
+        databases.drop(server_db)
+    return results
+
+
+def report(args, ceiling: float, old: dict, new: dict) -> None:
+    print(
+        f"PostgreSQL insert ceiling (psycopg2, {args.senders} connections, a commit per row): {ceiling:.0f}/s"
+    )
+    print(
+        f"{args.senders} senders, {args.messages} messages, {args.sockets} sockets open, "
+        f"{args.workers} workers; group commit off (the baseline) | on | target"
+    )
+    targets = {"rest": 0.2, "ws": 0.3}
+    for transport in args.transports:
+        o, n = old[transport], new[transport]
+        name = {"rest": "REST", "ws": "WebSocket"}[transport]
+        print(f"{name} sends:")
+        print(
+            f"  persisted msgs/s        {o['persisted_per_s']:7.0f} ({o['persisted_per_s'] / ceiling:.2f}) | "
+            f"{n['persisted_per_s']:7.0f} ({n['persisted_per_s'] / ceiling:.2f}) | "
+            f">= {targets[transport]} of the ceiling; x{n['persisted_per_s'] / o['persisted_per_s']:.1f}"
+        )
+        print(f"  delivered events/s      {o['delivered_per_s']:7.0f}        | {n['delivered_per_s']:7.0f}")
+        for label, key, target in (("server", "server_ms", 0.4), ("PostgreSQL", "postgres_ms", 0.2)):
+            print(f"  {label + ' CPU ms/msg':<24}{o[key]:7.2f}        | {n[key]:7.2f}        | <= {target}")
+        print(
+            f"  send->receive p50/p99   {o['p50_ms']:.0f}/{o['p99_ms']:.0f} ms  | "
+            f"{n['p50_ms']:.0f}/{n['p99_ms']:.0f} ms (saturated)"
+        )
+    o, n = old["steady"], new["steady"]
+    print(f"steady {args.rate} msgs/s offered ({args.steady_transport}), {args.sockets} sockets:")
+    print(
+        f"  achieved msgs/s         {o['achieved_per_s']:7.0f}        | {n['achieved_per_s']:7.0f}\n"
+        f"  send->receive p50/p99   {o['p50_ms']:.0f}/{o['p99_ms']:.0f} ms  | "
+        f"{n['p50_ms']:.0f}/{n['p99_ms']:.0f} ms | p99 < 50 ms"
+    )
+    print(f"server RSS (master + workers) MB {old['rss_mb']:7.0f}        | {new['rss_mb']:7.0f}")
 
 
 def main() -> None:
@@ -286,69 +372,34 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
-        "--transport",
-        choices=["rest", "ws"],
-        default="rest",
-        help="send with POST …/messages (rest) or as frames on the sender's socket (ws)",
+        "--connections", type=int, default=500, help="HTTP connections the load generator opens at most"
     )
+    parser.add_argument(
+        "--transport",
+        dest="transports",
+        action="append",
+        choices=["rest", "ws"],
+        help="send with POST …/messages (rest) or as frames on the sender's socket (ws); default both",
+    )
+    parser.add_argument("--steady-transport", choices=["rest", "ws"], default="rest")
     parser.add_argument("--quick", action="store_true", help="a small run to check the script works")
     args = parser.parse_args()
+    args.transports = args.transports or ["rest", "ws"]
     if args.quick:
         args.messages, args.sockets, args.rate, args.seconds = 500, 100, 200, 2
 
     with tempfile.TemporaryDirectory(prefix="chatidk-bench-") as scratch:
         os.environ.setdefault("XDG_RUNTIME_DIR", scratch)
         databases = TestDatabases.start(Path(scratch))
-        ceiling_db = databases.create()
-        ceiling = measure_ceiling(databases.url_for(ceiling_db), args.senders, args.messages)
-        databases.drop(ceiling_db)
-        server_db = databases.create()
-        server = ServerProcess(
-            databases.url_for(server_db),
-            Path(scratch),
-            workers=args.workers,
-            # 2,000 accounts from one address: past the per-address registration limit, so it is off here.
-            # The send budget stays on: each account sends 5 messages in the burst test and 1/s steadily,
-            # well within its 60 at once and 20/s.
-            extra_env={"CHATIDK_DB_POOL_SIZE": "30", "CHATIDK_REGISTRATIONS_PER_HOUR": "0"},
-        ).start()
         try:
-            throughput, steady = asyncio.run(run_load(server.url, args))
-            rss = server_rss_mb(server)
+            ceiling_db = databases.create()
+            ceiling = measure_ceiling(databases.url_for(ceiling_db), args.senders, args.messages)
+            databases.drop(ceiling_db)
+            old = measure_server(databases, Path(scratch), args, group_commit=False)
+            new = measure_server(databases, Path(scratch), args, group_commit=True)
         finally:
-            server.stop()
-            databases.drop(server_db)
             databases.close()
-
-    print(f"PostgreSQL ceiling (psycopg2, {args.senders} connections): {ceiling:8.0f} inserts/s")
-    print(
-        f"server ({args.transport} sends), {args.senders} senders, {args.messages} messages, "
-        f"{args.sockets} sockets open:"
-    )
-    print(
-        f"  persisted          {throughput['persisted_per_s']:8.0f} msgs/s   "
-        f"ratio to ceiling {throughput['persisted_per_s'] / ceiling:.2f}  (target >= 0.5)"
-    )
-    print(f"  delivered          {throughput['delivered_per_s']:8.0f} events/s")
-    cpu = throughput["cpu"]
-    print(
-        "  CPU seconds        "
-        + ", ".join(f"{k} {v:.1f}" for k, v in cpu.items())
-        + f"  (server {cpu['server'] * 1000 / args.messages:.2f} ms/msg)"
-    )
-    print(
-        f"  send->receive      p50 {throughput['p50_ms']:.1f} ms, "
-        f"p99 {throughput['p99_ms']:.1f} ms (saturated)"
-    )
-    print(
-        f"steady {steady['offered_per_s']} msgs/s offered ({steady['achieved_per_s']:.0f} achieved), "
-        f"{args.sockets} sockets:"
-    )
-    print(
-        f"  send->receive      p50 {steady['p50_ms']:.1f} ms, "
-        f"p99 {steady['p99_ms']:.1f} ms  (target p99 < 50 ms)"
-    )
-    print(f"server RSS (master + workers): {rss:.0f} MB")
+    report(args, ceiling, old, new)
 
 
 if __name__ == "__main__":

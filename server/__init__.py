@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from server.version import __version__ as __version__
@@ -32,9 +33,10 @@ def build_context(config: Config, database: Database | None = None) -> AppContex
     from server.context import AppContext
     from server.db import Database
     from server.files.store import open_store
-    from server.services import presence
+    from server.services import presence, send_batch
     from server.services.broker import PostgresBroker
     from server.services.file_purge import PURGE_EVERY_SECONDS
+    from server.services.group_commit import GroupCommit
     from server.services.live import Hub
     from server.services.preview_slots import PreviewSlots
     from server.services.schedule import Schedule
@@ -52,6 +54,7 @@ def build_context(config: Config, database: Database | None = None) -> AppContex
         prune_schedule=Schedule(PRUNE_EVERY_SECONDS),
     )
     context.hub = Hub(context, presence.instance_of(config))
+    context.sends = GroupCommit(partial(send_batch.run_batch, context), config.group_commit_max)
     return context
 
 

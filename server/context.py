@@ -11,15 +11,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from server.config import Config
 from server.db import Database
 from server.files.store import FileStore
 from server.services.broker import Broker
+from server.services.group_commit import GroupCommit
 from server.services.live_sockets import Connection
 from server.services.preview_slots import PreviewSlots
 from server.services.schedule import Schedule
+
+if TYPE_CHECKING:
+    from server.services.send_batch import Outcome, SendRequest
 
 
 class LiveHub(Protocol):
@@ -47,3 +51,4 @@ class AppContext:
     # expiry); tests move it instead of sleeping.
     clock: Callable[[], float] = time.time
     hub: LiveHub = field(init=False)  # built from this context, then set by build_context
+    sends: GroupCommit[SendRequest, Outcome] = field(init=False)  # the group commit of sends (send_batch.py)

@@ -90,6 +90,15 @@ class Cursor(psycopg2.extras.RealDictCursor):
         placeholders = ", ".join(["%s"] * len(params))
         self.execute(f"EXECUTE {name} ({placeholders})" if params else f"EXECUTE {name}", params or None)
 
+    def execute_prepared_all(self, steps: list[tuple[str, tuple]]) -> None:
+        """Run several registered statements in one round trip; the results are the last one's."""
+        for name, _ in steps:
+            if name not in self.connection.prepared:
+                self.execute(f"PREPARE {name} AS {_STATEMENTS[name]}")
+                self.connection.prepared.add(name)
+        sql = "; ".join(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})" for name, params in steps)
+        self.execute(sql, tuple(p for _, params in steps for p in params))
+
     def defer(self, query: str, vars: Any = None) -> None:
         """Run ``query`` just before COMMIT, in the same round trip (used for NOTIFY)."""
         self.deferred.append(self.mogrify(query, vars).decode("utf-8"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from server.db import Cursor
+from server.db import Cursor, prepared
 
 
 def lock_keys(cur: Cursor, *names: str) -> None:
@@ -147,3 +147,34 @@ def send_token_wait(cur: Cursor, user_id: int, burst: int, per_second: float) ->
     )
     row = cur.one()
     return max(0.0, float(row["wait"])) if row else 0.0
+
+
+# Group commit (server/services/send_batch.py) takes a batch's tokens in steps that travel with its other
+# statements: the senders' buckets are made (a new one is full) and locked in id order, so batches taking
+# tokens for the same users queue rather than deadlock; read with the pre-check; written back with the
+# store.
+_SEED_SEND_BUCKETS = prepared(
+    "seed_send_buckets",
+    """INSERT INTO send_buckets (user_id, tokens, refilled_at)
+       SELECT u, %s, now() FROM unnest(%s::bigint[]) AS u ORDER BY u ON CONFLICT (user_id) DO NOTHING""",
+)
+_LOCK_SEND_BUCKETS = prepared(
+    "lock_send_buckets",
+    "SELECT 1 FROM send_buckets WHERE user_id = ANY(%s::bigint[]) ORDER BY user_id FOR UPDATE",
+)
+_SET_SEND_BUCKETS = prepared(
+    "set_send_buckets",
+    """UPDATE send_buckets b SET tokens = t.tokens, refilled_at = now()
+       FROM unnest(%s::bigint[], %s::float8[]) AS t (user_id, tokens) WHERE b.user_id = t.user_id""",
+)
+
+
+def lock_send_buckets_steps(user_ids: list[int], burst: int) -> list[tuple[str, tuple]]:
+    """The statements that make and lock these users' buckets (for ``Cursor.execute_prepared_all``)."""
+    ordered = sorted(set(user_ids))
+    return [(_SEED_SEND_BUCKETS, (burst, ordered)), (_LOCK_SEND_BUCKETS, (ordered,))]
+
+
+def set_send_buckets_step(tokens: dict[int, float]) -> tuple[str, tuple]:
+    """The statement that stores the locked buckets' tokens, less what was taken, as of now."""
+    return (_SET_SEND_BUCKETS, (list(tokens), list(tokens.values())))

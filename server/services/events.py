@@ -7,6 +7,12 @@ def message(kind: str, conversation_id: int, message_id: int) -> dict:
     return {"t": "message", "k": kind, "c": conversation_id, "m": message_id}
 
 
+def messages_created(stored: list[tuple[int, int]]) -> dict:
+    """A batch of new messages as one event: (conversation id, message id) each. At most a group commit's
+    batch, so the payload stays well under NOTIFY's 8000 bytes (≈ 25 bytes a message)."""
+    return {"t": "messages", "k": "created", "c": [c for c, _ in stored], "m": [m for _, m in stored]}
+
+
 def conversation(kind: str, conversation_id: int) -> dict:
     return {"t": "conversation", "k": kind, "c": conversation_id}
 

@@ -67,6 +67,7 @@ class LiveDispatch:
         An event that cannot be delivered (the database failed while loading it) closes, with 1012, every
         local socket it may have been for: their clients reconnect and catch up instead of missing it.
         """
+        events = _one_per_message(events)
         if self._sockets.is_empty():
             # Nobody here: only keep the membership cache honest.
             for event in events:
@@ -245,3 +246,19 @@ class LiveDispatch:
         for conn in self._sockets.all():
             if conn.session_id in session_ids:
                 conn.close(CLOSE_REVOKED)
+
+
+def _one_per_message(events: list[dict]) -> list[dict]:
+    """A batch's ``messages`` event (server/services/events.py) as the ``message`` events it stands for."""
+    if not any(e.get("t") == "messages" for e in events):
+        return events
+    flat: list[dict] = []
+    for event in events:
+        if event.get("t") == "messages":
+            flat.extend(
+                {"t": "message", "k": event["k"], "c": c, "m": m}
+                for c, m in zip(event["c"], event["m"], strict=True)
+            )
+        else:
+            flat.append(event)
+    return flat

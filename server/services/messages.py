@@ -15,16 +15,7 @@ from server.db import throttle as throttle_db
 from server.errors import Conflict, Forbidden, NotFound
 from server.services import attachments, events, file_purge, throttle
 from server.services.conversations import NOT_FOUND, require_member
-
-BLOCKED = "this person does not accept your messages"
-
-
-def _replay(row: dict, conversation_id: int, prefix: str = "") -> dict:
-    if row[prefix + "conversation_id"] != conversation_id:
-        raise Conflict(
-            "this client_id was already used for a message in another conversation", field="client_id"
-        )
-    return render.message(row, prefix)
+from server.services.send_batch import BLOCKED, PEER_DELETED, SendRequest, replay
 
 
 def send(
@@ -39,7 +30,22 @@ def send(
 
     The answer is given only after the commit, so an acknowledged message is durable. Its files are
     attached in the same transaction: they are the caller's own uploads, not yet sent in another message.
+    Concurrent sends share a transaction (server/services/send_batch.py) unless CHATIDK_GROUP_COMMIT=0.
     """
+    if app.config.group_commit:
+        return app.sends.submit(SendRequest(user_id, conversation_id, client_id, text or "", file_ids or []))
+    return _send_alone(app, user_id, conversation_id, client_id, text, file_ids)
+
+
+def _send_alone(
+    app: AppContext,
+    user_id: int,
+    conversation_id: int,
+    client_id: uuid.UUID,
+    text: str | None,
+    file_ids: list[str] | None,
+) -> tuple[dict, bool]:
+    """A send in a transaction of its own (CHATIDK_GROUP_COMMIT=0): the path before group commit."""
     try:
         with app.db.transaction() as cur:
             check = messages_db.send_precheck(
@@ -48,11 +54,11 @@ def send(
             if check is None:
                 raise NotFound(NOT_FOUND)
             if check["x_id"] is not None:
-                return _replay(check, conversation_id, "x_"), False
+                return replay(check, conversation_id, "x_"), False
             if check["blocked"]:
                 raise Forbidden(BLOCKED)
             if check["peer_deleted"]:
-                raise Conflict("this person deleted their account; the conversation is read-only")
+                raise Conflict(PEER_DELETED)
             if not check["send_token"]:
                 _out_of_budget(app, cur, user_id)
             files = attachments.lock_for_attaching(cur, user_id, file_ids or [])
@@ -66,7 +72,7 @@ def send(
             existing = messages_db.find_by_client_id(cur, user_id, client_id)
         if existing is None:  # pragma: no cover - the unique index guarantees it exists
             raise
-        return _replay(existing, conversation_id), False
+        return replay(existing, conversation_id), False
     return render.message(row), True
 
 

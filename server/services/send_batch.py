@@ -1,0 +1,242 @@
+"""Sends written together (group commit): one transaction, one commit and one NOTIFY for a batch of sends.
+
+Each send keeps every rule of a send made alone (server/services/messages.py): a retried ``client_id``
+answers the stored message (also when two retries of it share a batch), seqs are gapless per conversation,
+the send budget is taken per user, and an answer is given only after the commit. A send refused by the
+rules (not a member, blocked, spent budget, a bad file id) is refused alone: the checks run in Python over
+one query's rows, so no refusal aborts the transaction of its batch-mates. Should a statement fail for a
+reason the checks did not foresee, each send of the batch is tried again alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import psycopg2.errors
+
+from server import render
+from server.context import AppContext
+from server.db import Cursor, DatabaseUnavailable, Row
+from server.db import files as files_db
+from server.db import messages as messages_db
+from server.errors import ApiError, Conflict, Forbidden, NotFound
+from server.services import attachments, events, throttle
+from server.services.conversations import NOT_FOUND
+from server.services.group_commit import Pending
+
+log = logging.getLogger(__name__)
+
+BLOCKED = "this person does not accept your messages"
+PEER_DELETED = "this person deleted their account; the conversation is read-only"
+# Lost to a concurrent writer (another process stored the same client_id, or a lock cycle): run it again.
+_RETRYABLE = (
+    psycopg2.errors.UniqueViolation,
+    psycopg2.errors.DeadlockDetected,
+    psycopg2.errors.SerializationFailure,
+)
+_ATTEMPTS = 3
+_PER_EVENT = 100  # messages named in one event: ≤ 100 × 41 bytes, under NOTIFY's 8000 whatever the ids
+
+Outcome = tuple[dict, bool]  # the message, and whether this send created it
+
+
+@dataclass(frozen=True)
+class SendRequest:
+    user_id: int
+    conversation_id: int
+    client_id: uuid.UUID
+    text: str
+    file_ids: list[str] = field(default_factory=list)
+
+
+def replay(row: dict, conversation_id: int, prefix: str = "") -> dict:
+    """The stored message a retried client_id answers; 409 if it was sent to another conversation."""
+    _same_conversation(row[prefix + "conversation_id"], conversation_id)
+    return render.message(row, prefix)
+
+
+def _same_conversation(stored_in: int, sent_to: int) -> None:
+    if stored_in != sent_to:
+        raise Conflict(
+            "this client_id was already used for a message in another conversation", field="client_id"
+        )
+
+
+def run_batch(app: AppContext, pendings: Sequence[Pending[SendRequest, Outcome]]) -> None:
+    """Store a batch of sends and give each its outcome (called by the group commit's leader)."""
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            outcomes = _store(app, [p.item for p in pendings])
+            break
+        except _RETRYABLE as exc:
+            if attempt == _ATTEMPTS:
+                if len(pendings) > 1:
+                    return _one_by_one(app, pendings)
+                raise
+            log.info(
+                "a batch of %d sends lost a race (%s); trying it again", len(pendings), type(exc).__name__
+            )
+        except (DatabaseUnavailable, psycopg2.OperationalError):
+            raise  # every send of the batch answers 503; their clients retry
+        except psycopg2.Error:
+            if len(pendings) == 1:
+                raise
+            log.exception("a batch of %d sends failed; trying each alone", len(pendings))
+            return _one_by_one(app, pendings)
+    again: list[Pending[SendRequest, Outcome]] = []
+    for pending, outcome in zip(pendings, outcomes, strict=True):
+        if outcome is None:
+            again.append(pending)
+        elif isinstance(outcome, BaseException):
+            pending.fail(outcome)
+        else:
+            pending.succeed(outcome)
+    if again:
+        run_batch(app, again)
+
+
+def _one_by_one(app: AppContext, pendings: Sequence[Pending[SendRequest, Outcome]]) -> None:
+    for pending in pendings:
+        try:
+            run_batch(app, [pending])
+        except Exception as exc:
+            pending.fail(exc)
+
+
+def _store(app: AppContext, sends: list[SendRequest]) -> list[Outcome | ApiError | None]:
+    """One transaction for ``sends``; an outcome each, known once committed. None: a retry of a send that
+    leads it in this batch but was refused, to be tried once more on its own (its own request may pass)."""
+    outcomes: list[Outcome | ApiError | None] = [None] * len(sends)
+    first_of: dict[tuple[int, uuid.UUID], int] = {}
+    retry_of: dict[int, int] = {}  # a send whose client_id an earlier send of this batch carries -> that one
+    for n, send in enumerate(sends):
+        key = (send.user_id, send.client_id)
+        if key in first_of:
+            retry_of[n] = first_of[key]
+        else:
+            first_of[key] = n
+    leaders = list(first_of.values())
+    stored: dict[int, Row] = {}
+    with app.db.transaction() as cur:
+        burst, rate = app.config.send_burst, app.config.send_rate
+        checks = messages_db.send_precheck_many(
+            cur,
+            [(sends[n].conversation_id, sends[n].user_id, sends[n].client_id) for n in leaders],
+            burst,
+            rate,
+        )
+        # No bucket (its account being erased meanwhile) counts as a full one, as for a first send.
+        tokens = {
+            sends[n].user_id: burst if check["tokens"] is None else check["tokens"]
+            for n, check in zip(leaders, checks, strict=True)
+        }
+        candidates: list[int] = []
+        for n, check in zip(leaders, checks, strict=True):
+            try:
+                answer = _check(check, sends[n].conversation_id)
+            except ApiError as exc:
+                outcomes[n] = exc
+                continue
+            if answer is not None:
+                outcomes[n] = answer
+            else:
+                candidates.append(n)
+        files = _lock_files(cur, sends, candidates, outcomes)
+        candidates = [n for n in candidates if outcomes[n] is None]
+        if burst > 0:
+            candidates = _take_send_tokens(sends, candidates, tokens, rate, outcomes)
+        if candidates:
+            rows = messages_db.store_messages_txn(
+                cur,
+                [
+                    (s.conversation_id, s.user_id, s.client_id, s.text, files.get(n, []))
+                    for n, s in ((n, sends[n]) for n in candidates)
+                ],
+                tokens if burst > 0 else {},
+            )
+            for n, row in zip(candidates, rows, strict=True):
+                stored[n] = row
+                if sends[n].file_ids:
+                    files_db.attach_txn(cur, row["id"], sends[n].file_ids)
+            created = [(row["conversation_id"], row["id"]) for row in rows]
+            for start in range(0, len(created), _PER_EVENT):
+                app.broker.publish(cur, events.messages_created(created[start : start + _PER_EVENT]))
+    for n, row in stored.items():
+        outcomes[n] = (render.message(row), True)
+    for n, first in retry_of.items():
+        outcomes[n] = _retry_outcome(sends[n], stored.get(first), outcomes[first])
+    return outcomes
+
+
+def _check(check: Row, conversation_id: int) -> Outcome | None:
+    """The answer the pre-check already gives (a replay), None to go on; raises a refusal."""
+    if not check["member"]:
+        raise NotFound(NOT_FOUND)
+    if check["x_id"] is not None:
+        return replay(check, conversation_id, "x_"), False
+    if check["blocked"]:
+        raise Forbidden(BLOCKED)
+    if check["peer_deleted"]:
+        raise Conflict(PEER_DELETED)
+    return None
+
+
+def _lock_files(
+    cur: Cursor, sends: list[SendRequest], candidates: list[int], outcomes: list[Outcome | ApiError | None]
+) -> dict[int, list[dict]]:
+    """The File objects of each candidate that names files; a bad file id refuses that send alone."""
+    files: dict[int, list[dict]] = {}
+    taken: set[str] = set()  # by an earlier send of this batch
+    for n in candidates:
+        file_ids = sends[n].file_ids
+        if not file_ids:
+            continue
+        try:
+            reused = next((f for f in file_ids if f in taken), None)
+            if reused is not None:
+                raise Conflict(
+                    f"file {reused} was already sent in a message; upload it again to send it again",
+                    field="file_ids",
+                )
+            files[n] = attachments.lock_for_attaching(cur, sends[n].user_id, file_ids)
+            taken.update(file_ids)
+        except ApiError as exc:
+            outcomes[n] = exc
+    return files
+
+
+def _take_send_tokens(
+    sends: list[SendRequest],
+    candidates: list[int],
+    tokens: dict[int, float],
+    rate: float,
+    outcomes: list[Outcome | ApiError | None],
+) -> list[int]:
+    """The candidates whose senders' budgets hold a token (taken from ``tokens``); the others get 429."""
+    granted = []
+    for n in candidates:
+        user_id = sends[n].user_id
+        if tokens[user_id] >= 1:
+            tokens[user_id] -= 1
+            granted.append(n)
+        else:
+            outcomes[n] = throttle.too_many("messages sent at once", (1 - tokens[user_id]) / rate, 1)
+    return granted
+
+
+def _retry_outcome(
+    send: SendRequest, stored: Row | None, first: Outcome | ApiError | None
+) -> Outcome | ApiError | None:
+    """What a second send of a client_id in one batch answers: the message the first stored or found."""
+    try:
+        if stored is not None:
+            return replay(stored, send.conversation_id), False
+        if isinstance(first, tuple) and not first[1]:
+            _same_conversation(first[0]["conversation_id"], send.conversation_id)
+            return first[0], False
+    except ApiError as exc:
+        return exc
+    return None  # the first was refused: this one is tried on its own (it may name other files)
