@@ -106,12 +106,9 @@ class Login(Body):
     device_name: DeviceName | None = None
 
 
-class UpdateMe(Body):
-    """A partial update: a field left out keeps its value; ``null`` is not a value (a client bug, refused)."""
-
-    display_name: DisplayName | None = None
-    visible: bool | None = None
-    hide_last_seen: bool | None = None
+class PartialUpdate(Body):
+    """A body whose fields may each be left out to keep their value; ``null`` is no value (a client bug,
+    refused with the field named)."""
 
     @field_validator("*", mode="before")
     @classmethod
@@ -119,6 +116,14 @@ class UpdateMe(Body):
         if value is None:
             raise ValueError("must not be null; leave the field out to keep it")
         return value
+
+
+class UpdateMe(PartialUpdate):
+    """A partial update: a field left out keeps its value; ``null`` is not a value (a client bug, refused)."""
+
+    display_name: DisplayName | None = None
+    visible: bool | None = None
+    hide_last_seen: bool | None = None
 
 
 def _email(value: str) -> str:
@@ -273,20 +278,13 @@ class MarkRead(Body):
     seq: Seq
 
 
-class UpdateMyState(Body):
+class UpdateMyState(PartialUpdate):
     """My own handling of a conversation; a field left out keeps its value, ``null`` is refused."""
 
     pinned: bool | None = None
     muted: bool | None = None
     marked_unread: bool | None = None
     hidden: bool | None = None
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _not_null(cls, value):
-        if value is None:
-            raise ValueError("must not be null; leave the field out to keep it")
-        return value
 
     def changes(self) -> dict[str, bool]:
         return self.model_dump(exclude_unset=True)

@@ -25,6 +25,19 @@ def find_by_client_id(cur: Cursor, sender_id: int, client_id: uuid.UUID) -> Row 
     return cur.fetchone()
 
 
+def _blocked_or_peer_deleted(sender: str, conversation: str) -> str:
+    """The send pre-check's two 1:1 refusals as SQL columns, for the sender and conversation expressions
+    given: ``blocked`` (the other member blocked the sender) and ``peer_deleted`` (their account is gone)."""
+    return f"""EXISTS (SELECT 1 FROM conversations c
+                JOIN conversation_members o ON o.conversation_id = c.id AND o.user_id <> {sender}
+                JOIN blocks b ON b.blocker_id = o.user_id AND b.blocked_id = {sender}
+                WHERE c.id = {conversation} AND c.kind = 'direct') AS blocked,
+        EXISTS (SELECT 1 FROM conversations c
+                JOIN conversation_members o ON o.conversation_id = c.id AND o.user_id <> {sender}
+                JOIN users u ON u.id = o.user_id AND u.deleted_at IS NOT NULL
+                WHERE c.id = {conversation} AND c.kind = 'direct') AS peer_deleted"""
+
+
 _PRECHECK_COLUMNS = ", ".join(f"{c} AS x_{c[2:]}" for c in MESSAGE_COLUMNS.split(", "))
 # The sender's send budget (a token bucket, refilled lazily) is taken in the same statement, which saves the
 # hot path a round trip; it is SQL of the throttle family (server/db/throttle.py reads the bucket back).
@@ -37,14 +50,7 @@ _SEND_PRECHECK = prepared(
                 WHERE {REFILLED} >= 1
                 RETURNING 1)
         SELECT m.role, {_PRECHECK_COLUMNS},
-                   EXISTS (SELECT 1 FROM conversations c
-                           JOIN conversation_members o ON o.conversation_id = c.id AND o.user_id <> m.user_id
-                           JOIN blocks b ON b.blocker_id = o.user_id AND b.blocked_id = m.user_id
-                           WHERE c.id = m.conversation_id AND c.kind = 'direct') AS blocked,
-                   EXISTS (SELECT 1 FROM conversations c
-                           JOIN conversation_members o ON o.conversation_id = c.id AND o.user_id <> m.user_id
-                           JOIN users u ON u.id = o.user_id AND u.deleted_at IS NOT NULL
-                           WHERE c.id = m.conversation_id AND c.kind = 'direct') AS peer_deleted,
+                   {_blocked_or_peer_deleted("m.user_id", "m.conversation_id")},
                    (%s::float8 <= 0 OR EXISTS (SELECT 1 FROM bucket)) AS send_token
             FROM conversation_members m
             LEFT JOIN messages x ON x.sender_id = m.user_id AND x.client_id = %s
@@ -113,19 +119,10 @@ def store_message_txn(
 
 # ---- group commit: the same checks and the same store for a batch of sends, one statement each ---------
 
-_BLOCKED_OR_PEER_DELETED = """
-        EXISTS (SELECT 1 FROM conversations c
-                JOIN conversation_members o ON o.conversation_id = c.id AND o.user_id <> i.sender_id
-                JOIN blocks b ON b.blocker_id = o.user_id AND b.blocked_id = i.sender_id
-                WHERE c.id = i.conversation_id AND c.kind = 'direct') AS blocked,
-        EXISTS (SELECT 1 FROM conversations c
-                JOIN conversation_members o ON o.conversation_id = c.id AND o.user_id <> i.sender_id
-                JOIN users u ON u.id = o.user_id AND u.deleted_at IS NOT NULL
-                WHERE c.id = i.conversation_id AND c.kind = 'direct') AS peer_deleted"""
-
 _SEND_PRECHECK_MANY = prepared(
     "send_precheck_many",
-    f"""SELECT i.n, m.user_id IS NOT NULL AS member, {_PRECHECK_COLUMNS}, {_BLOCKED_OR_PEER_DELETED},
+    f"""SELECT i.n, m.user_id IS NOT NULL AS member, {_PRECHECK_COLUMNS},
+               {_blocked_or_peer_deleted("i.sender_id", "i.conversation_id")},
                (SELECT {REFILLED} FROM send_buckets b WHERE b.user_id = i.sender_id) AS tokens
         FROM (SELECT n, conversation_id, sender_id, client_id::uuid
               FROM unnest(%s::int[], %s::bigint[], %s::bigint[], %s::text[])

@@ -15,7 +15,7 @@ from server.db import throttle as throttle_db
 from server.errors import Conflict, Forbidden, NotFound
 from server.services import attachments, events, file_purge, throttle
 from server.services.conversations import NOT_FOUND, require_member
-from server.services.send_batch import BLOCKED, PEER_DELETED, SendRequest, replay
+from server.services.send_batch import BLOCKED, SendRequest, precheck_outcome, replay
 
 
 def send(
@@ -53,12 +53,9 @@ def _send_alone(
             )
             if check is None:
                 raise NotFound(NOT_FOUND)
-            if check["x_id"] is not None:
-                return replay(check, conversation_id, "x_"), False
-            if check["blocked"]:
-                raise Forbidden(BLOCKED)
-            if check["peer_deleted"]:
-                raise Conflict(PEER_DELETED)
+            answer = precheck_outcome(check, conversation_id)
+            if answer is not None:
+                return answer
             if not check["send_token"]:
                 _out_of_budget(app, cur, user_id)
             files = attachments.lock_for_attaching(cur, user_id, file_ids or [])

@@ -175,6 +175,12 @@ def _check(check: Row, conversation_id: int) -> Outcome | None:
     """The answer the pre-check already gives (a replay), None to go on; raises a refusal."""
     if not check["member"]:
         raise NotFound(NOT_FOUND)
+    return precheck_outcome(check, conversation_id)
+
+
+def precheck_outcome(check: Row, conversation_id: int) -> Outcome | None:
+    """For a member's send, batched or not: the replay the pre-check found, None to go on; raises a
+    refusal (blocked by the other member of a 1:1, or that member's account is gone)."""
     if check["x_id"] is not None:
         return replay(check, conversation_id, "x_"), False
     if check["blocked"]:

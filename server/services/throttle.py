@@ -131,10 +131,15 @@ def refund(db: Database, event_ids: list[int | None]) -> None:
 def login_delay(failures: int, config: Config) -> float:
     """How long the next attempt on a name must wait after its latest failure: none for the first
     ``login_free_failures`` in a day, then 30 s, doubling with each failure, at most the configured cap."""
-    extra = failures - config.login_free_failures
+    return _progressive_delay(failures, config.login_free_failures, config.login_max_delay_seconds)
+
+
+def _progressive_delay(failures: int, free: int, cap: float) -> float:
+    """None for the first ``free`` failures, then 30 s, doubling with each failure, at most ``cap``."""
+    extra = failures - free
     if extra < 0:
         return 0.0
-    return float(min(config.login_max_delay_seconds, LOGIN_FIRST_DELAY_SECONDS * 2 ** min(extra, 30)))
+    return float(min(cap, LOGIN_FIRST_DELAY_SECONDS * 2 ** min(extra, 30)))
 
 
 def begin_login_txn(
@@ -177,10 +182,7 @@ def lock_login(cur: Cursor, folded_name: str, address: str | None) -> None:
 def two_factor_delay(failures: int, config: Config) -> float:
     """The login rule for wrong second-factor codes: ``two_factor_free_failures`` a day, then 30 s,
     doubling, at most ``two_factor_max_delay_seconds``: never a lock, so the owner's next code gets in."""
-    extra = failures - config.two_factor_free_failures
-    if extra < 0:
-        return 0.0
-    return float(min(config.two_factor_max_delay_seconds, LOGIN_FIRST_DELAY_SECONDS * 2 ** min(extra, 30)))
+    return _progressive_delay(failures, config.two_factor_free_failures, config.two_factor_max_delay_seconds)
 
 
 def begin_two_factor_txn(

@@ -14,6 +14,20 @@ import websocket
 
 
 @pytest.mark.slow
+def _kill_and_restart_mid_stream(server, senders, send_all, enough_acked, a_send_failed) -> None:
+    """Run ``send_all`` for every sender; SIGKILL the server once enough sends are acked, and start it again
+    only once the crash has interrupted a send, so the retry path is surely exercised."""
+    with ThreadPoolExecutor(len(senders)) as pool:
+        futures = [pool.submit(send_all, s) for s in senders]
+        assert enough_acked.wait(60)
+        a_send_failed.clear()
+        server.kill()
+        assert a_send_failed.wait(60)
+        server.start()
+        for f in futures:
+            f.result()
+
+
 def test_sigkill_during_sends_loses_no_acknowledged_message_and_duplicates_none(server_factory, users):
     server = server_factory(workers=2)
     owner = users("owner", server=server)
@@ -50,16 +64,7 @@ def test_sigkill_during_sends_loses_no_acknowledged_message_and_duplicates_none(
                 assert time.monotonic() < deadline, "the server never came back"
                 time.sleep(0.05)
 
-    with ThreadPoolExecutor(len(senders)) as pool:
-        futures = [pool.submit(send_all, s) for s in senders]
-        assert enough_acked.wait(60)
-        a_send_failed.clear()
-        server.kill()
-        # Restart only once the crash has interrupted a send, so the retry path is surely exercised.
-        assert a_send_failed.wait(60)
-        server.start()
-        for f in futures:
-            f.result()
+    _kill_and_restart_mid_stream(server, senders, send_all, enough_acked, a_send_failed)
 
     total = len(senders) * per_sender
     stored = owner.messages_after(group)
@@ -126,15 +131,7 @@ def test_sigkill_during_socket_sends_loses_no_acknowledged_message_and_duplicate
                 assert time.monotonic() < deadline, "the server never came back"
                 time.sleep(0.05)
 
-    with ThreadPoolExecutor(len(senders)) as pool:
-        futures = [pool.submit(send_all, s) for s in senders]
-        assert enough_acked.wait(60)
-        a_send_failed.clear()
-        server.kill()
-        assert a_send_failed.wait(60)
-        server.start()
-        for f in futures:
-            f.result()
+    _kill_and_restart_mid_stream(server, senders, send_all, enough_acked, a_send_failed)
 
     stored = owner.messages_after(group)
     assert [m["seq"] for m in stored] == list(range(1, len(senders) * per_sender + 1))
