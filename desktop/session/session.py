@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
-from desktop.cache import HistoryCache, Outbox, open_cache_database
+from desktop.cache import DraftStore, HistoryCache, Outbox, open_cache_database
 from desktop.cache.database import cache_path
 from desktop.cache.images import remove_tree
 from desktop.controller.chat import CONNECTING, ONLINE, RECONNECTING, UPDATING, ChatController
@@ -18,6 +18,7 @@ from desktop.net.api import ApiClient
 from desktop.net.transfers import TransferService
 from desktop.net.worker_thread import shutdown_deadline
 from desktop.session.conversations import ConversationManagement
+from desktop.session.drafts import DraftKeeper
 from desktop.session.files import FileSharing, files_dir_for
 from desktop.session.security_menu import SecurityMenu
 from desktop.settings import AppSettings
@@ -66,6 +67,7 @@ class ChatSession(QObject):
         self.delete_dialog: DeleteAccountDialog | None = None
         self.security = SecurityMenu(self.chat, self.window)  # the account menu's security items, blocking
         self.management = ConversationManagement(self.chat, self.window)  # context menu, profile panel
+        self.drafts = DraftKeeper(self.chat, self.panel.composer, DraftStore(self.database))  # one per chat
         self.idle_watcher = IdleWatcher(self)
         self.header_clock = QTimer(self)  # "last seen today at …" becomes "yesterday" at midnight
         self.header_clock.setInterval(60_000)
@@ -131,7 +133,7 @@ class ChatSession(QObject):
         self.window.notification_text_action.setChecked(show_text)
         self.tray.set_show_text(show_text)
         self.chat.start()
-        self.files.start()
+        self.files.start(self.drafts.files_in_use())
         self._open_last_if_none()
         self.window.show()
         if self.tray.unavailable_reason:  # said once per session, where it is seen
@@ -153,6 +155,7 @@ class ChatSession(QObject):
         self.idle_watcher.stop()
         self.header_clock.stop()
         self.save_window_state()
+        self.drafts.save()
         self.transfers.close()  # told first: the waits below share one deadline
         self.chat.shutdown(deadline)
         self.files.shutdown()

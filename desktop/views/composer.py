@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QKeyEvent
+from PySide6.QtGui import QImage, QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.drafts import Draft
 from desktop.views.staged_files import StagedFiles
 
 MAX_LINES_SHOWN = 8
@@ -91,14 +92,16 @@ def _local_files(source: QMimeData) -> list[Path]:
 
 class Composer(QWidget):
     """Signals: send_requested(str), send_files_requested(list[Path], str caption), image_pasted(QImage),
-    composing() — the user changed a non-empty draft (for "is typing"), attach_folder_changed(str) — files
-    were picked from this folder (the 📎 picker opens there next time; the session keeps it)."""
+        composing() — the user changed a non-empty draft (for "is typing"), attach_folder_changed(str) — files
+        were picked from this folder (the 📎 picker opens there next time; the session keeps it),
+    draft_changed() — the user changed the text or the staged files (not set_draft)."""
 
     send_requested = Signal(str)
     send_files_requested = Signal(list, str)
     image_pasted = Signal(QImage)
     composing = Signal()
     attach_folder_changed = Signal(str)
+    draft_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -132,6 +135,28 @@ class Composer(QWidget):
         self.edit.submit.connect(self.submit)
         self.edit.typed.connect(self._on_typed)
         self.send_button.clicked.connect(self.submit)
+        self._loading = False  # set_draft is putting a stored draft in: no draft_changed
+        self.edit.textChanged.connect(self._on_draft_changed)
+        self.staged.changed.connect(self._on_draft_changed)
+
+    # drafts: one per conversation, kept by the session
+    def draft(self) -> Draft:
+        return Draft(self.edit.toPlainText(), list(self.staged.paths))
+
+    def set_draft(self, draft: Draft) -> None:
+        """Shows a conversation's draft (empty for none), the cursor at its end."""
+        self._loading = True
+        try:
+            self.edit.setPlainText(draft.text)
+            self.edit.moveCursor(QTextCursor.MoveOperation.End)
+            self.staged.clear()
+            self.staged.add(draft.files)  # files deleted meanwhile are left out
+        finally:
+            self._loading = False
+
+    def _on_draft_changed(self) -> None:
+        if not self._loading:
+            self.draft_changed.emit()
 
     def _update_send_enabled(self) -> None:
         self.send_button.setEnabled(bool(self.edit.toPlainText().strip() or self.staged.paths))
