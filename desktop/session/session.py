@@ -91,6 +91,8 @@ class ChatSession(QObject):
         panel.members_requested.connect(self.show_members)
         panel.messages.at_bottom_changed.connect(lambda _: self._update_viewing())
         panel.messages.edit_requested.connect(self._edit)
+        panel.composer.edit_last_requested.connect(self._edit_last)
+        panel.composer.edit_submitted.connect(chat.edit_message)
         panel.messages.delete_requested.connect(self._delete)
         panel.messages.retry_requested.connect(lambda client_id: self.files.uploads.retry(client_id))
         panel.messages.discard_requested.connect(lambda client_id: self.files.uploads.discard(client_id))
@@ -242,9 +244,17 @@ class ChatSession(QObject):
             self.panel.messages.scroll_to_end()
 
     def _edit(self, seq: int, current: str) -> None:
-        text = self.panel.edit_text(self.window, current)
-        if text is not None:
-            self.chat.edit_message(seq, text)
+        """Edited in the composer: Enter saves (edit_submitted), Esc cancels."""
+        self.panel.composer.start_edit(seq, current)
+
+    def _edit_last(self) -> None:
+        """↑ in an empty composer: my newest message that can be edited, if any."""
+        found = self.chat.messages.last_editable()
+        if found is not None:
+            row, seq, text = found
+            self.panel.messages.setCurrentIndex(self.chat.messages.index(row, 0))
+            self.panel.messages.scrollTo(self.chat.messages.index(row, 0))
+            self._edit(seq, text)
 
     def _delete(self, seq: int) -> None:
         answer = QMessageBox.question(
