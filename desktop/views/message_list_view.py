@@ -402,7 +402,7 @@ class MessageListView(QListView):
         if index.data(MessageRole.HIDDEN):
             menu.addAction("Show message").triggered.connect(lambda: self.reveal_requested.emit(row))
             return menu
-        if not deleted:
+        if not deleted and text.strip():  # a message of files alone has no text to copy
             copy = menu.addAction("Copy text")
             copy.setShortcut(QKeySequence.StandardKey.Copy)  # shown beside it; the list's own Ctrl+C copies
             copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(text))

@@ -11,7 +11,7 @@ from desktop.cache import DraftStore, Outbox, open_cache_database
 from desktop.cache.database import SCHEMA_VERSION
 from desktop.domain.drafts import Draft
 from desktop.models.roles import ConversationRole
-from tests.support.api import PASSWORD, ApiClient, register
+from tests.desktop.pairs import signed_in_with_two_chats
 
 pytestmark = pytest.mark.slow
 
@@ -35,21 +35,7 @@ def click_conversation(qtbot, client, conversation_id: int) -> None:
 @pytest.fixture
 def chats(live_server, desktop_client, qtbot):
     """Alice in her client with a 1:1 with Bob and a group, each holding one message of Bob's."""
-    register(live_server.url, "alice", display_name="Alice")
-    register(live_server.url, "bob", display_name="Bob")
-    bob = ApiClient(live_server.url, "bob", register_first=False)
-    alice = desktop_client("alice", live_server.url)
-    alice.sign_in("alice", PASSWORD)
-    alice.wait_online()
-    direct = bob.direct_with(ApiClient(live_server.url, "alice", register_first=False))
-    r = bob.post("/conversations", {"kind": "group", "title": "Climbing", "member_ids": [alice.chat.my_id]})
-    group = r.json()["conversation"]["id"]
-    bob.send(direct, "hi Alice")
-    bob.send(group, "rope?")
-    qtbot.waitUntil(
-        lambda: all(alice.chat.conversations.get(c) is not None for c in (direct, group)),
-        timeout=30000,
-    )
+    alice, bob, direct, group = signed_in_with_two_chats(live_server, desktop_client, qtbot)
     yield alice, bob, direct, group
     bob.session.close()
 
