@@ -331,8 +331,10 @@ class MessageListView(QListView):
         if not index.isValid():
             return None
         self.scrollTo(index)
-        bubble = self.bubble_delegate.bubble_rect(self._option_for(index), index)
-        return self.open_menu(index, bubble.center().toPoint(), from_keyboard=True)
+        bubble = self.bubble_delegate.bubble_rect(self._option_for(index), index).toRect()
+        visible = self.viewport().rect()
+        at = QPoint(bubble.left() + 12, min(bubble.bottom(), visible.bottom()))  # under it, text uncovered
+        return self.open_menu(index, at if visible.contains(at) else visible.center(), from_keyboard=True)
 
     def open_menu(self, index: QModelIndex, pos: QPoint, *, from_keyboard: bool = False) -> QMenu | None:
         """The message's menu at ``pos`` (viewport coordinates). From the mouse, the link and the file under

@@ -28,7 +28,7 @@ SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
             ((JUMP,), "Jump to a conversation by name"),
             ((NEW_CHAT,), "New chat"),
             ((FILTER,), "Search conversations"),
-            (("Menu", "Shift+F10"), "A conversation's menu (in the list)"),
+            (("Menu", "Shift+F10"), "The conversation's menu (in the list)"),
         ],
     ),
     (
@@ -36,18 +36,18 @@ SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
         [
             (("Return",), "Send (or save an edit)"),
             (("Shift+Return",), "New line"),
-            (("Up",), "Edit my last message (in an empty composer)"),
-            ((ESCAPE,), "Cancel editing; else back to the composer"),
+            (("Up",), "Edit my last message (composer empty)"),
+            ((ESCAPE,), "Cancel editing, or back to the composer"),
             (("Ctrl+V",), "Paste text, a picture or files"),
         ],
     ),
     (
         "Messages",
         [
-            (("Up", "Down"), "Move between messages (Tab into the list first)"),
-            (("Menu", "Shift+F10"), "The message's menu: copy, open, save, edit, delete"),
-            (("Return",), "Open the message's file; show a hidden message"),
-            (("Ctrl+C",), "Copy the selected text, else the message"),
+            (("Up", "Down"), "Previous or next message (Tab into the list)"),
+            (("Menu", "Shift+F10"), "The message's menu: copy, open, edit, delete"),
+            (("Return",), "Open the message's file"),
+            (("Ctrl+C",), "Copy the selection, else the message"),
         ],
     ),
     (
@@ -60,9 +60,13 @@ SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
 ]
 
 
+_KEY_WORDS = {"Up": "↑", "Down": "↓", "Return": "Enter", "PgDown": "PgDn"}
+
+
 def shown_keys(keys: str) -> str:
-    """As the platform writes them (Ctrl+Q, ⌘Q on macOS)."""
-    return QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
+    """As the platform writes them (Ctrl+Q, ⌘Q on macOS), arrows as ↑ ↓ and Return as Enter."""
+    native = QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText) or keys
+    return "+".join(_KEY_WORDS.get(part, part) for part in native.split("+")) if native != "+" else native
 
 
 def add_shortcut(

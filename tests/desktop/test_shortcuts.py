@@ -14,6 +14,7 @@ from desktop.models.messages import MessageListModel
 from desktop.models.roles import ConversationRole
 from desktop.views.message_list_view import MessageListView
 from desktop.views.shortcut_sheet import ShortcutSheet
+from desktop.views.shortcuts import shown_keys
 from tests.desktop.factories import message
 from tests.desktop.pairs import signed_in_with_two_chats
 
@@ -79,11 +80,12 @@ def test_ctrl_q_quits_and_ctrl_slash_lists_every_shortcut(chats, qtbot, monkeypa
     assert isinstance(sheet, ShortcutSheet)
     qtbot.waitUntil(sheet.isVisible, timeout=5000)
     text = "\n".join(sheet.lines())
-    native = QKeySequence.SequenceFormat.NativeText
+    portable = QKeySequence.SequenceFormat.PortableText
     for shortcut in window.findChildren(QShortcut):  # every shortcut the window has is on the sheet
-        keys = shortcut.key().toString(native)
+        keys = shown_keys(shortcut.key().toString(portable))
         assert keys and keys in text, keys
-    for words in ("Shift+Return", "Shift+F10", "Edit my last message", "Cancel editing", "Ctrl+C"):
+    assert "Ctrl+PgDn" in text and "Alt+↑" in text
+    for words in ("Shift+Enter", "Shift+F10", "Edit my last message", "Cancel editing", "Ctrl+C"):
         assert words in text, words
     qtbot.keyClick(sheet, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not sheet.isVisible(), timeout=5000)
