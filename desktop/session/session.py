@@ -92,7 +92,7 @@ class ChatSession(QObject):
         panel.messages.at_bottom_changed.connect(lambda _: self._update_viewing())
         panel.messages.edit_requested.connect(self._edit)
         panel.composer.edit_last_requested.connect(self._edit_last)
-        panel.composer.edit_submitted.connect(chat.edit_message)
+        panel.composer.edit_submitted.connect(self._save_edit)
         panel.messages.delete_requested.connect(self._delete)
         panel.messages.retry_requested.connect(lambda client_id: self.files.uploads.retry(client_id))
         panel.messages.discard_requested.connect(lambda client_id: self.files.uploads.discard(client_id))
@@ -246,6 +246,18 @@ class ChatSession(QObject):
     def _edit(self, seq: int, current: str) -> None:
         """Edited in the composer: Enter saves (edit_submitted), Esc cancels."""
         self.panel.composer.start_edit(seq, current)
+
+    def _save_edit(self, seq: int, text: str) -> None:
+        """Enter while editing. Refused (deleted meanwhile, offline …): the status bar says why and the
+        changed text goes back into the composer, still editing, so nothing typed is lost."""
+        composer = self.panel.composer
+        conversation_id, original = self.chat.open_conversation_id, composer.editing_original
+
+        def refused(_: Exception) -> None:
+            if self.chat.open_conversation_id == conversation_id and not composer.editing:
+                composer.start_edit(seq, original, text)
+
+        self.chat.edit_message(seq, text, refused)
 
     def _edit_last(self) -> None:
         """↑ in an empty composer: my newest message that can be edited, if any."""

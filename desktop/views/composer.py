@@ -215,14 +215,20 @@ class Composer(QWidget):
     def editing(self) -> bool:
         return self.editing_seq is not None
 
-    def start_edit(self, seq: int, text: str) -> None:
-        """The message's text goes into the composer to be changed; what was written waits meanwhile."""
+    @property
+    def editing_original(self) -> str:
+        """The edited message's text as it is on the server ("" when not editing)."""
+        return self._editing_original
+
+    def start_edit(self, seq: int, original: str, text: str | None = None) -> None:
+        """The message goes into the composer to be changed (``text`` when given: a refused edit comes back
+        as the user wrote it); what was written before waits meanwhile."""
         if self.editing_seq is None:
             self._stashed = self.draft()
         self.editing_seq = seq
-        self._editing_original = text
-        self._put(Draft(text))
-        self.editing_bar.show_for(text)
+        self._editing_original = original
+        self._put(Draft(original if text is None else text))
+        self.editing_bar.show_for(original)
         self.attach_button.setEnabled(False)  # an edit changes the text only
         self.send_button.setText("Save")
         self.send_button.setToolTip("Save the change (Enter) · Cancel: Esc")

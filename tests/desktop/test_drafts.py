@@ -128,3 +128,34 @@ def test_a_version_2_cache_gains_drafts_and_keeps_its_outbox(tmp_path):
     store.put(7, Draft())
     assert store.all() == {}
     migrated.close()
+
+
+def test_switching_away_from_an_edit_keeps_the_draft_not_the_edit(chats, qtbot):
+    alice, _bob, direct, group = chats
+    composer = alice.session.panel.composer
+    click_conversation(qtbot, alice, direct)
+    qtbot.keyClicks(composer.edit, "hello")
+    qtbot.keyClick(composer.edit, Qt.Key.Key_Return)
+    model = alice.chat.messages
+    qtbot.waitUntil(lambda: model.last_editable() is not None, timeout=20000)
+    qtbot.keyClicks(composer.edit, "still writing")
+    _row, seq, text = model.last_editable()
+    alice.session.panel.messages.edit_requested.emit(seq, text)
+    assert composer.editing and composer.edit.toPlainText() == "hello"
+    click_conversation(qtbot, alice, group)
+    assert not composer.editing and not composer.editing_bar.isVisible()
+    assert row_index(alice, direct).data(ConversationRole.DRAFT) == "still writing"
+    click_conversation(qtbot, alice, direct)
+    assert composer.edit.toPlainText() == "still writing" and not composer.editing
+
+
+def test_a_draft_whose_file_was_deleted_comes_back_without_it(qtbot, tmp_path):
+    from desktop.views.composer import Composer
+
+    composer = Composer()
+    qtbot.addWidget(composer)
+    kept, gone = tmp_path / "kept.txt", tmp_path / "gone.txt"
+    kept.write_text("k")
+    with qtbot.assertNotEmitted(composer.draft_changed):  # putting a draft in is not the user changing it
+        composer.set_draft(Draft("words", [kept, gone]))
+    assert composer.edit.toPlainText() == "words" and composer.staged.paths == [kept]

@@ -146,3 +146,25 @@ def test_no_edit_dialog_is_left():
 
     assert "QInputDialog" not in vars(panel_module) and "QInputDialog" not in vars(session_module)
     assert QInputDialog  # the dialog class itself is still Qt's
+
+
+def test_a_refused_edit_says_why_and_gives_the_text_back(pair, qtbot):
+    alice, _bob, _conversation_id = pair
+    seq = send_and_confirm(qtbot, alice, "soon gone")
+    composer = alice.session.panel.composer
+    qtbot.keyClick(composer.edit, Qt.Key.Key_Up)
+    composer.edit.selectAll()
+    qtbot.keyClicks(composer.edit, "my careful rewrite")
+    alice.chat.delete_message(seq)  # as from another device, while the edit is open
+    model = alice.chat.messages
+    qtbot.waitUntil(
+        lambda: model.index(model.row_of_seq(seq)).data(MessageRole.DELETED) is True, timeout=20000
+    )
+    qtbot.keyClick(composer.edit, Qt.Key.Key_Return)
+    status = alice.session.window.statusBar()
+    qtbot.waitUntil(lambda: "deleted message cannot be edited" in status.currentMessage(), timeout=20000)
+    qtbot.waitUntil(lambda: composer.editing, timeout=5000)
+    assert composer.edit.toPlainText() == "my careful rewrite"  # nothing typed is lost
+    assert composer.editing_bar.snippet.text() == "soon gone"
+    qtbot.keyClick(composer.edit, Qt.Key.Key_Escape)
+    assert not composer.editing and composer.edit.toPlainText() == ""
