@@ -122,8 +122,8 @@ def _local_files(source: QMimeData) -> list[Path]:
 
 class Composer(QWidget):
     """Signals: send_requested(str), send_files_requested(list[Path], str caption), image_pasted(QImage),
-        composing() — the user changed a non-empty draft (for "is typing"), attach_folder_changed(str) — files
-        were picked from this folder (the 📎 picker opens there next time; the session keeps it),
+    composing() — the user changed a non-empty draft (for "is typing"), attach_folder_changed(str) — files
+    were picked from this folder (the 📎 picker opens there next time; the session keeps it),
     draft_changed() — the user changed the text or the staged files (not set_draft); edit_submitted(int seq,
     str text) — Enter saved an edit of my message; edit_last_requested() — ↑ in an empty composer (the
     session finds my last message and calls start_edit).
@@ -269,6 +269,8 @@ class Composer(QWidget):
         self.send_button.setEnabled(bool(self.edit.toPlainText().strip() or self.staged.paths))
 
     def stage_files(self, paths: list[Path]) -> None:
+        """Files dropped or pasted while editing end the edit: they belong to the draft, which comes back."""
+        self.cancel_edit()
         self.staged.add(paths)
         self.focus()
 

@@ -159,3 +159,18 @@ def test_a_draft_whose_file_was_deleted_comes_back_without_it(qtbot, tmp_path):
     with qtbot.assertNotEmitted(composer.draft_changed):  # putting a draft in is not the user changing it
         composer.set_draft(Draft("words", [kept, gone]))
     assert composer.edit.toPlainText() == "words" and composer.staged.paths == [kept]
+
+
+def test_files_dropped_while_editing_end_the_edit_and_join_the_draft(qtbot, tmp_path):
+    from desktop.views.composer import Composer
+
+    composer = Composer()
+    qtbot.addWidget(composer)
+    picture = tmp_path / "pic.png"
+    picture.write_bytes(b"p")
+    composer.set_draft(Draft("caption to be"))
+    composer.start_edit(4, "old text")
+    assert composer.editing and not composer.attach_button.isEnabled()
+    composer.stage_files([picture])  # as a drop or a paste does
+    assert not composer.editing and composer.attach_button.isEnabled()
+    assert composer.draft() == Draft("caption to be", [picture])
