@@ -128,6 +128,7 @@ class DesktopApp(QObject):
         self.chat_session.ended.connect(self.sign_in.session_ended)
         self.chat_session.user_changed.connect(self.sign_in.update_user)  # the stored copy too
         self.chat_session.start()
+        self.chat_session.window.quit_requested.connect(self.quit)
         account_menu = self.chat_session.window.account_menu
         account_menu.addSeparator()
         account_menu.addAction("About ChatIDK…").triggered.connect(self.show_about)
@@ -146,6 +147,11 @@ class DesktopApp(QObject):
             self.chat_session.shutdown(deadline)
             self.chat_session = None
         self.tray.set_unread(0)
+
+    @staticmethod
+    def quit() -> None:
+        """Ctrl+Q: the whole app ends (shutdown runs on aboutToQuit), not just the window."""
+        QApplication.quit()
 
     def show_about(self) -> AboutDialog:
         if self.about_dialog is not None:

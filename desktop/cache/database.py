@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -40,12 +40,22 @@ CREATE TABLE IF NOT EXISTS outbox (
     error TEXT,
     attachments TEXT
 );
+CREATE TABLE IF NOT EXISTS drafts (
+    conversation_id INTEGER PRIMARY KEY,
+    text TEXT NOT NULL,
+    files TEXT,
+    updated_at TEXT NOT NULL
+);
 """
 
 # Each step brings a cache of the version before it up to date; new caches get SCHEMA as it is now.
 MIGRATIONS = {
     2: (  # files on messages and on outbox entries (JSON lists of File objects)
         "ALTER TABLE messages ADD COLUMN attachments TEXT;ALTER TABLE outbox ADD COLUMN attachments TEXT;"
+    ),
+    3: (  # each conversation's unsent draft: its text and the local paths of its staged files (JSON)
+        "CREATE TABLE drafts (conversation_id INTEGER PRIMARY KEY, text TEXT NOT NULL, files TEXT,"
+        " updated_at TEXT NOT NULL);"
     ),
 }
 

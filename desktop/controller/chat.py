@@ -392,14 +392,21 @@ class ChatController(QObject):
         self.state.outbox.remove(client_id)
         self.state.messages.remove_pending(client_id)
 
-    def edit_message(self, seq: int, text: str) -> None:
+    def edit_message(self, seq: int, text: str, failed: Callable[[Exception], None] | None = None) -> None:
+        """``failed`` hears a refusal after the status bar has its words (the edit goes back to the user)."""
         conversation_id = self.state.open_conversation_id
         if conversation_id is None or not text.strip():
             return
+
+        def refused(error: Exception) -> None:
+            self._report(error)
+            if failed is not None:
+                failed(error)
+
         self.rest.call(
             lambda api: api.edit_message(conversation_id, seq, text),
             lambda data: self.state.store_and_show([Message.from_json(data)]),
-            self._report,
+            refused,
         )
 
     def delete_message(self, seq: int) -> None:

@@ -56,6 +56,7 @@ class ConversationListModel(QAbstractListModel):
         self.presence: PresenceBook | None = None
         self.typing: TypingBook | None = None
         self.hidden_senders: set[int] = set()  # blocked with hide_in_groups: previews collapse them
+        self.drafts: dict[int, str] = {}  # conversation id → its draft's one line, shown as "Draft: …"
 
     def attach_live(self, presence: PresenceBook, typing: TypingBook) -> None:
         """Rows show the other person's presence (1:1s) and who is typing, kept live from these stores."""
@@ -101,6 +102,8 @@ class ConversationListModel(QAbstractListModel):
             return self.presence_state(conversation)
         if role == ConversationRole.TYPING:
             return self.typing_text(conversation.id)
+        if role == ConversationRole.DRAFT:
+            return self.drafts.get(conversation.id, "")
         if role == ConversationRole.MEMBER_NAMES:
             return ", ".join(m.display_name for m in conversation.members)
         if role == Qt.ItemDataRole.ToolTipRole:  # members' names, shown exactly as they chose them
@@ -113,8 +116,11 @@ class ConversationListModel(QAbstractListModel):
             unread += ", muted" if conversation.me.muted else ""
             presence = self.presence_state(conversation)
             status = f" ({presence})" if presence else ""
-            line = self.typing_text(conversation.id) or preview_text(
-                conversation, self.my_id, self.hidden_senders
+            draft = self.drafts.get(conversation.id, "")
+            line = (
+                self.typing_text(conversation.id)
+                or (f"Draft: {draft}" if draft else "")
+                or preview_text(conversation, self.my_id, self.hidden_senders)
             )
             return f"{conversation.display_title(self.my_id)}{status}{unread}: {line}"
         return None
@@ -124,6 +130,16 @@ class ConversationListModel(QAbstractListModel):
         for row, conversation in enumerate(self._rows):
             if conversation.kind == "group":
                 self._changed(row, [ConversationRole.PREVIEW, Qt.ItemDataRole.AccessibleTextRole])
+
+    def set_draft(self, conversation_id: int, line: str) -> None:
+        """The list shows "Draft: ``line``" under the conversation; "" shows its last message again."""
+        if line:
+            self.drafts[conversation_id] = line
+        else:
+            self.drafts.pop(conversation_id, None)
+        row = self._row_of(conversation_id)
+        if row is not None:
+            self._changed(row, [ConversationRole.DRAFT, Qt.ItemDataRole.AccessibleTextRole])
 
     # presence and typing
     def presence_state(self, conversation: Conversation) -> str:

@@ -404,3 +404,12 @@ class MessageListModel(QAbstractListModel):
     def row_of_seq(self, seq: int) -> int | None:
         position = bisect.bisect_left(self._seqs, seq)
         return position if position < len(self._seqs) and self._seqs[position] == seq else None
+
+    def last_editable(self) -> tuple[int, int, str] | None:
+        """My newest sent message that is not deleted, as (row, seq, text): what ↑ in an empty composer
+        edits. Only the loaded rows are looked at: the newest are always loaded."""
+        for row in range(len(self._rows) - 1, -1, -1):
+            message = self._rows[row]
+            if message.sender_id == self.my_id and message.seq is not None and not message.deleted:
+                return row, message.seq, message.text or ""
+        return None

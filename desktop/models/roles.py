@@ -43,3 +43,4 @@ class ConversationRole(IntEnum):
     MARKED_UNREAD = _BASE + 12  # marked as unread by hand: a badge even with nothing unread
     SORT_KEY = _BASE + 13  # (pinned_at seconds or 0, activity seconds): the list's order, largest first
     MEMBER_NAMES = _BASE + 14  # the members' display names, comma-separated (plain text: search, tooltip)
+    DRAFT = _BASE + 15  # my unsent draft there, one line ("" when none, or while the conversation is open)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QUrl
@@ -88,8 +89,9 @@ class FileSharing(QObject):
             lambda: self.remove_picture_action.setEnabled(bool(self.chat.user.get("avatar")))
         )
 
-    def start(self) -> None:
-        self._clear_unused_outgoing()
+    def start(self, keep: Iterable[str] = ()) -> None:
+        """``keep``: paths still staged in a draft, kept like those in the outbox."""
+        self._clear_unused_outgoing(set(keep))
         self.uploads.resume()
 
     def shutdown(self) -> None:
@@ -122,10 +124,10 @@ class FileSharing(QObject):
         self.panel.composer.stage_files([path])
         return path
 
-    def _clear_unused_outgoing(self) -> None:
+    def _clear_unused_outgoing(self, keep: set[str]) -> None:
         if not self.outgoing_dir.is_dir():
             return
-        in_use = self.chat.local_files_in_outbox()
+        in_use = self.chat.local_files_in_outbox() | keep
         for entry in self.outgoing_dir.iterdir():
             for path in entry.iterdir() if entry.is_dir() else [entry]:  # a paste's folder, or an older file
                 if str(path) not in in_use and str(path.resolve()) not in in_use:

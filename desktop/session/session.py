@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
-from desktop.cache import HistoryCache, Outbox, open_cache_database
+from desktop.cache import DraftStore, HistoryCache, Outbox, open_cache_database
 from desktop.cache.database import cache_path
 from desktop.cache.images import remove_tree
 from desktop.controller.chat import CONNECTING, ONLINE, RECONNECTING, UPDATING, ChatController
@@ -18,6 +18,7 @@ from desktop.net.api import ApiClient
 from desktop.net.transfers import TransferService
 from desktop.net.worker_thread import shutdown_deadline
 from desktop.session.conversations import ConversationManagement
+from desktop.session.drafts import DraftKeeper
 from desktop.session.files import FileSharing, files_dir_for
 from desktop.session.security_menu import SecurityMenu
 from desktop.settings import AppSettings
@@ -66,6 +67,7 @@ class ChatSession(QObject):
         self.delete_dialog: DeleteAccountDialog | None = None
         self.security = SecurityMenu(self.chat, self.window)  # the account menu's security items, blocking
         self.management = ConversationManagement(self.chat, self.window)  # context menu, profile panel
+        self.drafts = DraftKeeper(self.chat, self.panel.composer, DraftStore(self.database))  # one per chat
         self.idle_watcher = IdleWatcher(self)
         self.header_clock = QTimer(self)  # "last seen today at …" becomes "yesterday" at midnight
         self.header_clock.setInterval(60_000)
@@ -89,6 +91,8 @@ class ChatSession(QObject):
         panel.members_requested.connect(self.show_members)
         panel.messages.at_bottom_changed.connect(lambda _: self._update_viewing())
         panel.messages.edit_requested.connect(self._edit)
+        panel.composer.edit_last_requested.connect(self._edit_last)
+        panel.composer.edit_submitted.connect(self._save_edit)
         panel.messages.delete_requested.connect(self._delete)
         panel.messages.retry_requested.connect(lambda client_id: self.files.uploads.retry(client_id))
         panel.messages.discard_requested.connect(lambda client_id: self.files.uploads.discard(client_id))
@@ -131,7 +135,7 @@ class ChatSession(QObject):
         self.window.notification_text_action.setChecked(show_text)
         self.tray.set_show_text(show_text)
         self.chat.start()
-        self.files.start()
+        self.files.start(self.drafts.files_in_use())
         self._open_last_if_none()
         self.window.show()
         if self.tray.unavailable_reason:  # said once per session, where it is seen
@@ -153,6 +157,7 @@ class ChatSession(QObject):
         self.idle_watcher.stop()
         self.header_clock.stop()
         self.save_window_state()
+        self.drafts.save()
         self.transfers.close()  # told first: the waits below share one deadline
         self.chat.shutdown(deadline)
         self.files.shutdown()
@@ -239,9 +244,29 @@ class ChatSession(QObject):
             self.panel.messages.scroll_to_end()
 
     def _edit(self, seq: int, current: str) -> None:
-        text = self.panel.edit_text(self.window, current)
-        if text is not None:
-            self.chat.edit_message(seq, text)
+        """Edited in the composer: Enter saves (edit_submitted), Esc cancels."""
+        self.panel.composer.start_edit(seq, current)
+
+    def _save_edit(self, seq: int, text: str) -> None:
+        """Enter while editing. Refused (deleted meanwhile, offline …): the status bar says why and the
+        changed text goes back into the composer, still editing, so nothing typed is lost."""
+        composer = self.panel.composer
+        conversation_id, original = self.chat.open_conversation_id, composer.editing_original
+
+        def refused(_: Exception) -> None:
+            if self.chat.open_conversation_id == conversation_id and not composer.editing:
+                composer.start_edit(seq, original, text)
+
+        self.chat.edit_message(seq, text, refused)
+
+    def _edit_last(self) -> None:
+        """↑ in an empty composer: my newest message that can be edited, if any."""
+        found = self.chat.messages.last_editable()
+        if found is not None:
+            row, seq, text = found
+            self.panel.messages.setCurrentIndex(self.chat.messages.index(row, 0))
+            self.panel.messages.scrollTo(self.chat.messages.index(row, 0))
+            self._edit(seq, text)
 
     def _delete(self, seq: int) -> None:
         answer = QMessageBox.question(

@@ -17,7 +17,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QMenu,
     QPushButton,
@@ -216,7 +215,3 @@ class ChatPanel(QWidget):
         painter.drawEllipse(QRectF(0, 0, size, size))
         painter.end()
         return pixmap
-
-    def edit_text(self, parent: QWidget, current: str) -> str | None:
-        text, ok = QInputDialog.getMultiLineText(parent, "Edit message", "Message:", current)
-        return text if ok and text.strip() and text != current else None

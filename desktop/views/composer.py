@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QSize, Qt, Signal
-from PySide6.QtGui import QImage, QKeyEvent
+from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal
+from PySide6.QtGui import QImage, QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -18,19 +18,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.drafts import Draft
+from desktop.views.editing_bar import EditingBar
 from desktop.views.staged_files import StagedFiles
 
 MAX_LINES_SHOWN = 8
+SEND_TOOLTIP = "Send (Enter) · New line: Shift+Enter"
 
 
 class ComposerEdit(QPlainTextEdit):
     """Signals: submit() on Enter (without Shift), typed() after a key that changed the text,
-    files_pasted(list[Path]), image_pasted(QImage); grows with its text up to a few lines."""
+    files_pasted(list[Path]), image_pasted(QImage), up_in_empty() — ↑ with nothing written, escape() — Esc
+    while ``takes_escape`` (editing: the window's own Esc shortcut must not take it); grows with its text up
+    to a few lines."""
 
     submit = Signal()
     typed = Signal()
     files_pasted = Signal(list)
     image_pasted = Signal(QImage)
+    up_in_empty = Signal()
+    escape = Signal()
+    takes_escape = False
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -41,7 +49,30 @@ class ComposerEdit(QPlainTextEdit):
         self.document().documentLayout().documentSizeChanged.connect(lambda _: self.updateGeometry())
         self.setAccessibleName("Message")
 
+    def event(self, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and self.takes_escape
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+        ):
+            event.accept()  # then it arrives as a key press here, not as the window's shortcut
+            return True
+        return super().event(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.takes_escape:
+            event.accept()
+            self.escape.emit()
+            return
+        if (
+            event.key() == Qt.Key.Key_Up
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and self.document().isEmpty()
+        ):
+            event.accept()
+            self.up_in_empty.emit()
+            return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
             event.modifiers() & (Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.AltModifier)
         ):
@@ -92,13 +123,22 @@ def _local_files(source: QMimeData) -> list[Path]:
 class Composer(QWidget):
     """Signals: send_requested(str), send_files_requested(list[Path], str caption), image_pasted(QImage),
     composing() — the user changed a non-empty draft (for "is typing"), attach_folder_changed(str) — files
-    were picked from this folder (the 📎 picker opens there next time; the session keeps it)."""
+    were picked from this folder (the 📎 picker opens there next time; the session keeps it),
+    draft_changed() — the user changed the text or the staged files (not set_draft); edit_submitted(int seq,
+    str text) — Enter saved an edit of my message; edit_last_requested() — ↑ in an empty composer (the
+    session finds my last message and calls start_edit).
+
+    Editing happens here, not in a dialog: start_edit puts the message's text in, with an "Editing" bar
+    above; Enter saves, Esc or ✕ cancels, and the draft that was there comes back either way."""
 
     send_requested = Signal(str)
     send_files_requested = Signal(list, str)
     image_pasted = Signal(QImage)
     composing = Signal()
     attach_folder_changed = Signal(str)
+    draft_changed = Signal()
+    edit_submitted = Signal(int, str)
+    edit_last_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -107,7 +147,7 @@ class Composer(QWidget):
         self.send_button.setEnabled(False)
         self.send_button.setDefault(False)
         self.send_button.setAutoDefault(False)
-        self.send_button.setToolTip("Send (Enter) · New line: Shift+Enter")
+        self.send_button.setToolTip(SEND_TOOLTIP)
         self.attach_button = QToolButton(self)
         self.attach_button.setText("📎")
         self.attach_button.setAutoRaise(True)
@@ -124,6 +164,12 @@ class Composer(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)
         layout.setSpacing(4)
+        self.editing_bar = EditingBar(self)
+        self.editing_bar.cancelled.connect(self.cancel_edit)
+        self.editing_seq: int | None = None  # the message being edited, if any
+        self._editing_original = ""
+        self._stashed = Draft()  # the draft put aside while editing
+        layout.addWidget(self.editing_bar)
         layout.addWidget(self.staged)
         layout.addLayout(row)
         self.edit.files_pasted.connect(self.stage_files)
@@ -132,11 +178,99 @@ class Composer(QWidget):
         self.edit.submit.connect(self.submit)
         self.edit.typed.connect(self._on_typed)
         self.send_button.clicked.connect(self.submit)
+        self._loading = False  # set_draft is putting a stored draft in: no draft_changed
+        self.edit.textChanged.connect(self._on_draft_changed)
+        self.staged.changed.connect(self._on_draft_changed)
+        self.edit.up_in_empty.connect(self._on_up_in_empty)
+        self.edit.escape.connect(self.cancel_edit)
+
+    # drafts: one per conversation, kept by the session
+    def draft(self) -> Draft:
+        """What is being written (while editing: the draft put aside, not the edited text)."""
+        if self.editing_seq is not None:
+            return Draft(self._stashed.text, list(self._stashed.files))
+        return Draft(self.edit.toPlainText(), list(self.staged.paths))
+
+    def set_draft(self, draft: Draft) -> None:
+        """Shows a conversation's draft (empty for none), the cursor at its end; an edit is dropped."""
+        self._end_edit()
+        self._put(draft)
+
+    def _put(self, draft: Draft) -> None:
+        self._loading = True
+        try:
+            self.edit.setPlainText(draft.text)
+            self.edit.moveCursor(QTextCursor.MoveOperation.End)
+            self.staged.clear()
+            self.staged.add(draft.files)  # files deleted meanwhile are left out
+        finally:
+            self._loading = False
+
+    def _on_draft_changed(self) -> None:
+        if not self._loading and self.editing_seq is None:
+            self.draft_changed.emit()
+
+    # editing one of my messages
+    @property
+    def editing(self) -> bool:
+        return self.editing_seq is not None
+
+    @property
+    def editing_original(self) -> str:
+        """The edited message's text as it is on the server ("" when not editing)."""
+        return self._editing_original
+
+    def start_edit(self, seq: int, original: str, text: str | None = None) -> None:
+        """The message goes into the composer to be changed (``text`` when given: a refused edit comes back
+        as the user wrote it); what was written before waits meanwhile."""
+        if self.editing_seq is None:
+            self._stashed = self.draft()
+        self.editing_seq = seq
+        self._editing_original = original
+        self._put(Draft(original if text is None else text))
+        self.editing_bar.show_for(original)
+        self.attach_button.setEnabled(False)  # an edit changes the text only
+        self.send_button.setText("Save")
+        self.send_button.setToolTip("Save the change (Enter) · Cancel: Esc")
+        self.edit.takes_escape = True
+        self.focus()
+
+    def cancel_edit(self) -> None:
+        """Esc or ✕: the message stays as it was, the draft comes back."""
+        if self.editing_seq is not None:
+            stashed = self._stashed
+            self._end_edit()
+            self._put(stashed)
+            self.focus()
+
+    def _end_edit(self) -> None:
+        self.editing_seq = None
+        self._editing_original = ""
+        self._stashed = Draft()
+        self.editing_bar.hide()
+        self.attach_button.setEnabled(True)
+        self.send_button.setText("Send")
+        self.send_button.setToolTip(SEND_TOOLTIP)
+        self.edit.takes_escape = False
+
+    def _submit_edit(self, seq: int) -> None:
+        text = self.edit.toPlainText().strip("\n")
+        if not text.strip():
+            return  # an edit cannot empty a message (Delete does that); the bar stays
+        if text != self._editing_original:
+            self.edit_submitted.emit(seq, text)
+        self.cancel_edit()
+
+    def _on_up_in_empty(self) -> None:
+        if self.editing_seq is None and not self.staged.paths:
+            self.edit_last_requested.emit()
 
     def _update_send_enabled(self) -> None:
         self.send_button.setEnabled(bool(self.edit.toPlainText().strip() or self.staged.paths))
 
     def stage_files(self, paths: list[Path]) -> None:
+        """Files dropped or pasted while editing end the edit: they belong to the draft, which comes back."""
+        self.cancel_edit()
         self.staged.add(paths)
         self.focus()
 
@@ -154,10 +288,13 @@ class Composer(QWidget):
             self.stage_files([Path(name) for name in names])
 
     def _on_typed(self) -> None:
-        if self.edit.toPlainText().strip():  # keys, not text the program put there
+        if self.edit.toPlainText().strip() and self.editing_seq is None:  # keys, not the program's text
             self.composing.emit()
 
     def submit(self) -> None:
+        if self.editing_seq is not None:
+            self._submit_edit(self.editing_seq)
+            return
         text = self.edit.toPlainText()
         if self.staged.paths:
             paths = list(self.staged.paths)

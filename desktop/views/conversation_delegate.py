@@ -1,5 +1,5 @@
 """Paints a conversation row: initials avatar with a presence dot, title, time, one-line preview (or who is
-typing) and an unread badge."""
+typing, or my draft) and an unread badge."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ AVATAR = 40
 PAD = 10
 PINNED_MARK = "📌"
 MUTED_MARK = "🔕"
+DRAFT_LABEL = "Draft: "
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -144,14 +145,26 @@ class ConversationDelegate(QStyledItemDelegate):
             )
 
         typing = index.data(ConversationRole.TYPING) or ""
-        preview = typing or index.data(ConversationRole.PREVIEW) or ""
+        draft = "" if typing else index.data(ConversationRole.DRAFT) or ""
+        preview = typing or draft or index.data(ConversationRole.PREVIEW) or ""
         preview_font = QFont(option.font)
         preview_font.setItalic(bool(typing))
+        preview_width = int(second_line.width() - (badge_width + PAD if badge_width else 0))
+        if draft:  # "Draft:" in the error colour, as Telegram and Signal mark it, then the draft itself
+            painter.setFont(preview_font)
+            painter.setPen(text_color if selected else palette_colors.error_color(palette))
+            label_width = QFontMetrics(preview_font).horizontalAdvance(DRAFT_LABEL)
+            painter.drawText(
+                QRectF(second_line.left(), second_line.top(), label_width, second_line.height()),
+                Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine,
+                DRAFT_LABEL,
+            )
+            second_line.setLeft(second_line.left() + label_width)
+            preview_width = max(0, preview_width - label_width)
         painter.setFont(preview_font)
         painter.setPen(
             text_color if selected else (palette_colors.typing_color(palette) if typing else secondary)
         )
-        preview_width = int(second_line.width() - (badge_width + PAD if badge_width else 0))
         painter.drawText(
             QRectF(second_line.left(), second_line.top(), preview_width, second_line.height()),
             Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
 from desktop.domain.records import Conversation
 from desktop.models.plain_text import plain_tooltip
 from desktop.models.roles import ConversationRole
+from desktop.views import shortcuts
 from desktop.views.chat_panel import ChatPanel
 from desktop.views.connection_banner import ConnectionBanner
 from desktop.views.conversation_delegate import ConversationDelegate
 from desktop.views.conversation_list_view import ConversationListView
 from desktop.views.conversation_menu import ConversationMenu
+from desktop.views.shortcut_sheet import ShortcutSheet
 from desktop.views.shortcuts import add_shortcut
 
 # The window's minimum never depends on what it shows (names, titles, staged files): content elides instead.
@@ -36,8 +38,9 @@ ACCOUNT_NAME_PX = 180
 class MainWindow(QMainWindow):
     """Signals: conversation_selected(int), new_chat_requested(), jump_requested(), rename_self_requested(),
     visibility_toggled(bool), log_out_requested(), delete_account_requested(), active_changed(bool),
-    closing(), and the security items' email_requested(), change_password_requested(), devices_requested(),
-    blocked_requested(), hide_last_seen_toggled(bool), export_requested(), notification_text_toggled(bool)."""
+    closing(), quit_requested() — Ctrl+Q, and the security items' email_requested(),
+    change_password_requested(), devices_requested(), blocked_requested(), hide_last_seen_toggled(bool),
+    export_requested(), notification_text_toggled(bool)."""
 
     conversation_selected = Signal(int)
     new_chat_requested = Signal()
@@ -55,6 +58,7 @@ class MainWindow(QMainWindow):
     notification_text_toggled = Signal(bool)
     active_changed = Signal(bool)
     closing = Signal()
+    quit_requested = Signal()
 
     def __init__(self, conversation_model, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,6 +97,11 @@ class MainWindow(QMainWindow):
         self.account_menu.addAction("Blocked people…").triggered.connect(self.blocked_requested)
         self.account_menu.addAction("Export my data…").triggered.connect(self.export_requested)
         self.account_menu.addSeparator()
+        # the keys after a tab are shown as the item's shortcut; the window's own QShortcut answers them
+        sheet_action = self.account_menu.addAction(
+            f"Keyboard shortcuts…\t{shortcuts.shown_keys(shortcuts.SHEET)}"
+        )
+        sheet_action.triggered.connect(self.show_shortcuts)
         self.account_menu.addAction("Log out").triggered.connect(self.log_out_requested)
         self.account_menu.addAction("Delete account…").triggered.connect(self.delete_account_requested)
         self.account_button.setMenu(self.account_menu)
@@ -157,10 +166,17 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
-        add_shortcut(QKeySequence("Ctrl+K"), self, self.jump_requested.emit)
-        add_shortcut(QKeySequence.StandardKey.New, self, self.new_chat_requested.emit)
-        add_shortcut(QKeySequence("Ctrl+F"), self, self.focus_filter)
-        add_shortcut(QKeySequence(Qt.Key.Key_Escape), self, self._on_escape)
+        add_shortcut(shortcuts.JUMP, self, self.jump_requested.emit)
+        add_shortcut(shortcuts.NEW_CHAT, self, self.new_chat_requested.emit)
+        add_shortcut(shortcuts.FILTER, self, self.focus_filter)
+        add_shortcut(shortcuts.ESCAPE, self, self._on_escape)
+        add_shortcut(shortcuts.QUIT, self, self.quit_requested.emit)
+        add_shortcut(shortcuts.SHEET, self, self.show_shortcuts)
+        for keys in shortcuts.NEXT_CONVERSATION:
+            add_shortcut(keys, self, lambda: self.move_conversation(1))
+        for keys in shortcuts.PREVIOUS_CONVERSATION:
+            add_shortcut(keys, self, lambda: self.move_conversation(-1))
+        self.shortcut_sheet: ShortcutSheet | None = None
         self.setTabOrder(self.filter_edit, self.conversation_view)
         self.setTabOrder(self.conversation_view, self.chat_panel.composer.edit)
         self._selecting = False
@@ -208,6 +224,28 @@ class MainWindow(QMainWindow):
                 break
         self.stack.setCurrentWidget(self.chat_panel)
 
+    def move_conversation(self, step: int) -> None:
+        """Ctrl+Tab, Alt+↓, Ctrl+PgDn (step 1) and their opposites: the next or previous conversation in the
+        list opens; the keyboard focus stays where it is (writing goes on in the composer)."""
+        view = self.conversation_view
+        model = view.model()
+        count = model.rowCount()
+        if count == 0:
+            return
+        current = view.currentIndex()
+        row = current.row() + step if current.isValid() else (0 if step > 0 else count - 1)
+        if 0 <= row < count:
+            view.selectionModel().setCurrentIndex(
+                model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+            view.scrollTo(model.index(row, 0))
+
+    def show_shortcuts(self) -> ShortcutSheet:
+        if self.shortcut_sheet is None:
+            self.shortcut_sheet = ShortcutSheet(self)
+        self.shortcut_sheet.open()
+        return self.shortcut_sheet
+
     def show_placeholder(self) -> None:
         self.conversation_view.clearSelection()
         self.stack.setCurrentWidget(self.placeholder)
@@ -217,7 +255,9 @@ class MainWindow(QMainWindow):
         self.filter_edit.selectAll()
 
     def _on_escape(self) -> None:
-        if self.filter_edit.hasFocus() and self.filter_edit.text():
+        if self.chat_panel.composer.editing:
+            self.chat_panel.composer.cancel_edit()
+        elif self.filter_edit.hasFocus() and self.filter_edit.text():
             self.filter_edit.clear()
         elif self.stack.currentWidget() is self.chat_panel:
             self.chat_panel.composer.focus()

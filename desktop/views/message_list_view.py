@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, Q
 from PySide6.QtGui import (
     QAction,
     QDesktopServices,
+    QFocusEvent,
     QGuiApplication,
     QKeySequence,
     QMouseEvent,
@@ -77,6 +78,7 @@ class MessageListView(QListView):
         # a left press: its row, the text position under it (None off the text), where it was
         self._press: tuple[QPersistentModelIndex, int | None, QPoint] | None = None
         self._selecting = False
+        self.menu: QMenu | None = None  # the open message menu, if any
         self.customContextMenuRequested.connect(self._show_context_menu)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
@@ -284,7 +286,22 @@ class MessageListView(QListView):
         elif on_bubble and index.data(MessageRole.HIDDEN):
             self.reveal_requested.emit(index.row())
 
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        """Tabbing in lands on the newest message, so ↑ and ↓ move from there."""
+        had_current = self.currentIndex().isValid()
+        super().focusInEvent(event)  # which would pick the first (oldest) row
+        model = self.model()
+        if model is not None and model.rowCount() and not had_current:
+            last = model.index(model.rowCount() - 1, 0)
+            self.setCurrentIndex(last)
+            self.scrollTo(last)
+
     def keyPressEvent(self, event) -> None:
+        shift_f10 = event.key() == Qt.Key.Key_F10 and event.modifiers() == Qt.KeyboardModifier.ShiftModifier
+        if event.key() == Qt.Key.Key_Menu or shift_f10:
+            self.open_menu_for_current()
+            event.accept()
+            return
         index = self.currentIndex()
         if event.matches(QKeySequence.StandardKey.Copy) and (self.selected_text() or index.isValid()):
             QGuiApplication.clipboard().setText(self.selected_text() or index.data() or "")
@@ -296,12 +313,32 @@ class MessageListView(QListView):
         ):
             self.reveal_requested.emit(index.row())
             return
+        files = index.data(MessageRole.ATTACHMENTS) or [] if index.isValid() else []
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and len(files) == 1 and files[0].uploaded:
+            self.attachment_activated.emit(index.row(), 0, "card")  # as a click on it: view, play or open
+            return
         super().keyPressEvent(event)
 
     def _show_context_menu(self, pos: QPoint) -> None:
         index = self.indexAt(pos)
+        if index.isValid():
+            self.setCurrentIndex(index)
+            self.open_menu(index, pos)
+
+    def open_menu_for_current(self) -> QMenu | None:
+        """The Menu key or Shift+F10: the focused message's menu (a right-click's) at its bubble."""
+        index = self.currentIndex()
         if not index.isValid():
-            return
+            return None
+        self.scrollTo(index)
+        bubble = self.bubble_delegate.bubble_rect(self._option_for(index), index).toRect()
+        visible = self.viewport().rect()
+        at = QPoint(bubble.left() + 12, min(bubble.bottom(), visible.bottom()))  # under it, text uncovered
+        return self.open_menu(index, at if visible.contains(at) else visible.center(), from_keyboard=True)
+
+    def open_menu(self, index: QModelIndex, pos: QPoint, *, from_keyboard: bool = False) -> QMenu | None:
+        """The message's menu at ``pos`` (viewport coordinates). From the mouse, the link and the file under
+        the pointer get their items; from the keyboard, the message's first link and its only file."""
         menu = self.build_context_menu(index)
         first = menu.actions()[0] if menu.actions() else None
         extra = []
@@ -310,34 +347,50 @@ class MessageListView(QListView):
             copy_selection = QAction("Copy selection", menu)
             copy_selection.triggered.connect(lambda: QGuiApplication.clipboard().setText(selected))
             extra.append(copy_selection)
-        link = self.link_at(pos)
-        if link is not None:
+        link = self._first_link(index) if from_keyboard else self.link_at(pos)
+        if link is not None and not index.data(MessageRole.HIDDEN):
+            url = link.url
             open_action = QAction("Open link", menu)
-            open_action.triggered.connect(lambda: self._open_link(link.url))
+            open_action.triggered.connect(lambda: self._open_link(url))
             copy_link = QAction("Copy link", menu)
-            copy_link.triggered.connect(lambda: QGuiApplication.clipboard().setText(link.url))
+            copy_link.triggered.connect(lambda: QGuiApplication.clipboard().setText(url))
             extra += [open_action, copy_link]
         if extra and first is None:
             menu.addActions(extra)
         elif extra and first is not None:
             menu.insertActions(first, extra)
             menu.insertSeparator(first)
-        on_file = self.attachment_at(pos)
+        on_file = None if from_keyboard else self.attachment_at(pos)
         files = index.data(MessageRole.ATTACHMENTS) or []
         chosen = on_file[1] if on_file is not None else (0 if len(files) == 1 else None)
-        if chosen is not None and files[chosen].uploaded:
+        if chosen is not None and files[chosen].uploaded and not index.data(MessageRole.HIDDEN):
+            row = index.row()
             first = menu.actions()[0] if menu.actions() else None
+            view = QAction("Open", menu)  # what a click does: view, play or open
+            view.triggered.connect(lambda: self.attachment_activated.emit(row, chosen, "card"))
             save = QAction("Save as…", menu)
-            save.triggered.connect(lambda: self.attachment_activated.emit(index.row(), chosen, "save"))
+            save.triggered.connect(lambda: self.attachment_activated.emit(row, chosen, "save"))
             open_ = QAction("Open with system app", menu)
-            open_.triggered.connect(lambda: self.attachment_activated.emit(index.row(), chosen, "open"))
+            open_.triggered.connect(lambda: self.attachment_activated.emit(row, chosen, "open"))
             if first is None:
-                menu.addActions([save, open_])
+                menu.addActions([view, save, open_])
             else:
-                menu.insertActions(first, [save, open_])
+                menu.insertActions(first, [view, save, open_])
                 menu.insertSeparator(first)
-        if not menu.isEmpty():
-            menu.exec(self.viewport().mapToGlobal(pos))
+        if menu.isEmpty():
+            menu.deleteLater()
+            return None
+        if self.menu is not None:
+            self.menu.close()
+        self.menu = menu
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.aboutToHide.connect(lambda: setattr(self, "menu", None) if self.menu is menu else None)
+        menu.popup(self.viewport().mapToGlobal(pos))
+        return menu
+
+    def _first_link(self, index: QModelIndex) -> message_text.Link | None:
+        links = message_text.find_links(message_text.display_text(index.data() or ""))
+        return links[0] if links else None
 
     def build_context_menu(self, index: QModelIndex) -> QMenu:
         menu = QMenu(self)
@@ -346,17 +399,19 @@ class MessageListView(QListView):
         state = index.data(MessageRole.STATE)
         seq = index.data(MessageRole.SEQ)
         client_id = index.data(MessageRole.CLIENT_ID)
+        row = index.row()
+        text = index.data() or ""
         if index.data(MessageRole.HIDDEN):
-            menu.addAction("Show message").triggered.connect(lambda: self.reveal_requested.emit(index.row()))
+            menu.addAction("Show message").triggered.connect(lambda: self.reveal_requested.emit(row))
             return menu
-        if not deleted:
+        if not deleted and text.strip():  # a message of files alone has no text to copy
             copy = menu.addAction("Copy text")
-            copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(index.data() or ""))
+            copy.setShortcut(QKeySequence.StandardKey.Copy)  # shown beside it; the list's own Ctrl+C copies
+            copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(text))
         if state == FAILED:
             menu.addAction("Retry sending").triggered.connect(lambda: self.retry_requested.emit(client_id))
             menu.addAction("Discard").triggered.connect(lambda: self.discard_requested.emit(client_id))
         elif mine and not deleted and seq is not None:
-            text = index.data()
-            menu.addAction("Edit…").triggered.connect(lambda: self.edit_requested.emit(seq, text))
-            menu.addAction("Delete").triggered.connect(lambda: self.delete_requested.emit(seq))
+            menu.addAction("Edit").triggered.connect(lambda: self.edit_requested.emit(seq, text))
+            menu.addAction("Delete…").triggered.connect(lambda: self.delete_requested.emit(seq))
         return menu

@@ -1,4 +1,5 @@
-"""Window-wide keyboard shortcuts, connected the typed way (QShortcut's ``activated=`` keyword is untyped)."""
+"""Window-wide keyboard shortcuts, connected the typed way (QShortcut's ``activated=`` keyword is untyped),
+and the list of every key the client answers to, which the shortcut sheet (Ctrl+/) shows."""
 
 from __future__ import annotations
 
@@ -7,9 +8,69 @@ from collections.abc import Callable
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
+# The window's own shortcuts: registered by MainWindow from these, listed by the sheet from these.
+NEXT_CONVERSATION = ("Ctrl+Tab", "Alt+Down", "Ctrl+PgDown")
+PREVIOUS_CONVERSATION = ("Ctrl+Shift+Tab", "Alt+Up", "Ctrl+PgUp")
+JUMP = "Ctrl+K"
+NEW_CHAT = "Ctrl+N"
+FILTER = "Ctrl+F"
+QUIT = "Ctrl+Q"
+SHEET = "Ctrl+/"
+ESCAPE = "Esc"
+
+# What the sheet shows: (section, [(keys, what they do)]); keys of several ways are joined with " or ".
+SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
+    (
+        "Conversations",
+        [
+            (NEXT_CONVERSATION, "Next conversation"),
+            (PREVIOUS_CONVERSATION, "Previous conversation"),
+            ((JUMP,), "Jump to a conversation by name"),
+            ((NEW_CHAT,), "New chat"),
+            ((FILTER,), "Search conversations"),
+            (("Menu", "Shift+F10"), "The conversation's menu (in the list)"),
+        ],
+    ),
+    (
+        "Writing",
+        [
+            (("Return",), "Send (or save an edit)"),
+            (("Shift+Return",), "New line"),
+            (("Up",), "Edit my last message (composer empty)"),
+            ((ESCAPE,), "Cancel editing, or back to the composer"),
+            (("Ctrl+V",), "Paste text, a picture or files"),
+        ],
+    ),
+    (
+        "Messages",
+        [
+            (("Up", "Down"), "Previous or next message (Tab into the list)"),
+            (("Menu", "Shift+F10"), "The message's menu: copy, open, edit, delete"),
+            (("Return",), "Open the message's file"),
+            (("Ctrl+C",), "Copy the selection, else the message"),
+        ],
+    ),
+    (
+        "Window",
+        [
+            ((SHEET,), "This list of shortcuts"),
+            ((QUIT,), "Quit ChatIDK"),
+        ],
+    ),
+]
+
+
+_KEY_WORDS = {"Up": "↑", "Down": "↓", "Return": "Enter", "PgDown": "PgDn"}
+
+
+def shown_keys(keys: str) -> str:
+    """As the platform writes them (Ctrl+Q, ⌘Q on macOS), arrows as ↑ ↓ and Return as Enter."""
+    native = QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText) or keys
+    return "+".join(_KEY_WORDS.get(part, part) for part in native.split("+")) if native != "+" else native
+
 
 def add_shortcut(
-    keys: QKeySequence | QKeySequence.StandardKey, parent: QWidget, action: Callable
+    keys: QKeySequence | QKeySequence.StandardKey | str, parent: QWidget, action: Callable
 ) -> QShortcut:
     """The shortcut lives as long as ``parent`` (its Qt owner)."""
     shortcut = QShortcut(keys if isinstance(keys, QKeySequence) else QKeySequence(keys), parent)

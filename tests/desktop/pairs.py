@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.support.api import PASSWORD, register
+from tests.support.api import PASSWORD, ApiClient, register
 
 
 def signed_in_pair(live_server, desktop_client, qtbot, *, open_on_bob: bool = True):
@@ -23,3 +23,23 @@ def signed_in_pair(live_server, desktop_client, qtbot, *, open_on_bob: bool = Tr
     if open_on_bob:
         bob.chat.open_conversation(conversation_id)
     return alice, bob, conversation_id
+
+
+def signed_in_with_two_chats(live_server, desktop_client, qtbot):
+    """Alice in her client with a 1:1 with Bob and a group "Climbing", each holding one message of Bob's;
+    Bob on the API. Returns ``(alice, bob_api, direct_id, group_id)``; the caller closes bob_api.session."""
+    register(live_server.url, "alice", display_name="Alice")
+    register(live_server.url, "bob", display_name="Bob")
+    bob = ApiClient(live_server.url, "bob", register_first=False)
+    alice = desktop_client("alice", live_server.url)
+    alice.sign_in("alice", PASSWORD)
+    alice.wait_online()
+    direct = bob.direct_with(ApiClient(live_server.url, "alice", register_first=False))
+    r = bob.post("/conversations", {"kind": "group", "title": "Climbing", "member_ids": [alice.chat.my_id]})
+    group = r.json()["conversation"]["id"]
+    bob.send(direct, "hi Alice")
+    bob.send(group, "rope?")
+    qtbot.waitUntil(
+        lambda: all(alice.chat.conversations.get(c) is not None for c in (direct, group)), timeout=30000
+    )
+    return alice, bob, direct, group

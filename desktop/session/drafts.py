@@ -1,0 +1,69 @@
+"""Each conversation keeps its own draft: the composer's text and staged files are put aside when another
+conversation opens, brought back when it opens again, saved in the cache (so they outlive a restart), and
+shown as "Draft: …" in the conversation list while the conversation is not the open one."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer
+
+from desktop.cache import DraftStore
+from desktop.controller.chat import ChatController
+from desktop.domain.drafts import Draft
+from desktop.views.composer import Composer
+
+SAVE_DELAY_MS = 500  # typing saves at most twice a second; switching, closing and quitting save at once
+
+
+class DraftKeeper(QObject):
+    def __init__(self, chat: ChatController, composer: Composer, store: DraftStore) -> None:
+        super().__init__(composer)
+        self.chat = chat
+        self.composer = composer
+        self.store = store
+        self.current: int | None = None  # whose draft the composer holds
+        self.save_timer = QTimer(self)
+        self.save_timer.setSingleShot(True)
+        self.save_timer.setInterval(SAVE_DELAY_MS)
+        self.save_timer.timeout.connect(self.save)
+        composer.draft_changed.connect(self._on_changed)
+        chat.conversation_opened.connect(self._on_opened)
+        chat.conversation_closed.connect(self._on_closed)
+        for conversation_id, draft in store.all().items():
+            chat.conversations.set_draft(conversation_id, draft.preview())
+
+    def files_in_use(self) -> set[str]:
+        """Staged files of every draft (a pasted picture's copy must not be cleared away)."""
+        drafts = [*self.store.all().values(), self.composer.draft()]
+        return {str(path) for draft in drafts for path in draft.files}
+
+    def _on_changed(self) -> None:
+        if self.current is not None:
+            self.save_timer.start()
+
+    def save(self) -> None:
+        """The composer's draft goes to the cache under the conversation it belongs to."""
+        self.save_timer.stop()
+        if self.current is not None:
+            self.store.put(self.current, self.composer.draft())
+
+    def _put_aside(self) -> None:
+        leaving = self.current
+        if leaving is None:
+            return
+        self.save()
+        if self.chat.conversations.get(leaving) is None:  # left or deleted: its draft goes with it
+            self.store.put(leaving, Draft())
+        self.chat.conversations.set_draft(leaving, self.store.get(leaving).preview())
+        self.current = None
+
+    def _on_opened(self, conversation_id: int) -> None:
+        if conversation_id == self.current:
+            return
+        self._put_aside()
+        self.current = conversation_id
+        self.composer.set_draft(self.store.get(conversation_id))
+        self.chat.conversations.set_draft(conversation_id, "")  # the open one shows its draft in the composer
+
+    def _on_closed(self) -> None:
+        self._put_aside()
+        self.composer.set_draft(Draft())
