@@ -63,6 +63,7 @@ class CodeStep(QWidget):
         layout.addWidget(self.verify_button)
         layout.addWidget(self.switch_button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(1)
 
         self.code_edit.textEdited.connect(self._edited)
         self.code_edit.textChanged.connect(lambda _: self._update_enabled())

@@ -3,9 +3,6 @@ recovery code, and each refusal (wrong, replayed, used twice, used-up challenge,
 
 from __future__ import annotations
 
-import time
-
-import pyotp
 import pytest
 import requests
 from PySide6.QtCore import Qt
@@ -13,28 +10,9 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.controller.sign_in import CHALLENGE_EXPIRED, WRONG_CODE, WRONG_RECOVERY_CODE
 from tests.support.api import PASSWORD
+from tests.support.two_factor import turn_on_two_factor, unused_code, wrong_code
 
 pytestmark = pytest.mark.slow
-
-
-def turn_on_two_factor(user) -> tuple[pyotp.TOTP, list[str], str]:
-    """Enrols ``user`` over HTTP: the code generator, the recovery codes, and the enabling code (spent)."""
-    secret = user.post("/me/two-factor", {"password": PASSWORD}).json()["secret"]
-    totp = pyotp.TOTP(secret)
-    enabling = totp.now()
-    answer = user.post("/me/two-factor/enable", {"code": enabling})
-    assert answer.status_code == 200, answer.text
-    return totp, answer.json()["recovery_codes"], enabling
-
-
-def unused_code(totp: pyotp.TOTP) -> str:
-    """A code that is right now: the next step's (the current one may be the enabling code's)."""
-    return totp.at(time.time() + 30)
-
-
-def wrong_code(totp: pyotp.TOTP) -> str:
-    near = {totp.at(time.time() + shift) for shift in (-60, -30, 0, 30, 60)}
-    return next(c for c in ("000000", "111111", "222222", "333333", "444444", "555555") if c not in near)
 
 
 def password_step(client, qtbot, username: str = "alice") -> None:
