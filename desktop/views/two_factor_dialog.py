@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QDateTime, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QDateTime, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -38,6 +39,9 @@ CODES_TEXT = (
     "Two-factor sign-in is on. Keep these recovery codes somewhere safe: each one signs you in once "
     "without your phone. They are shown only now."
 )
+
+
+DIALOG_WIDTH = 480
 
 
 def grouped_key(secret: str) -> str:
@@ -92,8 +96,8 @@ class TwoFactorDialog(QDialog):
         layout.addWidget(self.buttons)
         self.loading = plain_label("Loading…", self)
         self.pages.addWidget(self.loading)
-        self.pages.setCurrentWidget(self.loading)
-        self.resize(480, self.sizeHint().height())
+        self.setMinimumWidth(DIALOG_WIDTH)
+        self._show_page(self.loading)
 
     # pages
     def _build_off_page(self) -> None:
@@ -239,6 +243,27 @@ class TwoFactorDialog(QDialog):
         self.codes_label.clear()  # shown once: gone from the window too
         self.status_wanted.emit()
 
+    def _show_page(self, page: QWidget) -> None:
+        """Only the current page counts for the dialog's size (the QR code's page is much taller)."""
+        for index in range(self.pages.count()):
+            other = self.pages.widget(index)
+            if other is None:
+                continue
+            policy = QSizePolicy.Policy.Preferred if other is page else QSizePolicy.Policy.Ignored
+            other.setSizePolicy(policy, policy)
+        self.pages.setCurrentWidget(page)
+        layout = self.layout()
+        if layout is None:  # still being built
+            return
+        layout.invalidate()
+        layout.activate()
+        width = max(self.width(), DIALOG_WIDTH)
+        page_height = page.heightForWidth(width) if page.hasHeightForWidth() else page.sizeHint().height()
+        self.pages.setFixedHeight(max(page_height, page.minimumSizeHint().height()))
+        self.resize(width, layout.totalMinimumSize().height())
+        # once the new page's layout has settled (a shown window takes the new minimum a turn later)
+        QTimer.singleShot(0, lambda: self.resize(self.width(), self.minimumSizeHint().height()))
+
     # user actions
     def _set_recovery(self, recovery: bool) -> None:
         self.recovery = recovery
@@ -325,10 +350,10 @@ class TwoFactorDialog(QDialog):
         self._set_recovery(False)
         if status.get("enabled"):
             self.on_status.setText(on_since(status))
-            self.pages.setCurrentWidget(self.on_page)
+            self._show_page(self.on_page)
             self.on_password_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
-            self.pages.setCurrentWidget(self.off_page)
+            self._show_page(self.off_page)
             self.off_password_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_setup(self, setup: dict) -> None:
@@ -337,7 +362,7 @@ class TwoFactorDialog(QDialog):
         self.qr_label.setPixmap(qr_pixmap(str(setup["otpauth_uri"])))
         self.key_label.setText(grouped_key(str(setup["secret"])))
         self.setup_code_edit.clear()
-        self.pages.setCurrentWidget(self.setup_page)
+        self._show_page(self.setup_page)
         self.setup_code_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_recovery_codes(self, codes: list[str], *, replaced: bool = False) -> None:
@@ -354,7 +379,7 @@ class TwoFactorDialog(QDialog):
         right = self.recovery_codes[half:] + [""] * (half - len(self.recovery_codes[half:]))
         lines = ["   ".join(pair) for pair in zip(self.recovery_codes[:half], right, strict=True)]
         self.codes_label.setText("\n".join(line.rstrip() for line in lines))
-        self.pages.setCurrentWidget(self.codes_page)
+        self._show_page(self.codes_page)
         self.codes_done_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_error(self, text: str) -> None:

@@ -47,6 +47,12 @@ def test_a_pasted_code_signs_in_by_itself(live_server, users, desktop_client, qt
     client.wait_online()
     sessions = alice.get("/sessions").json()["sessions"]
     assert sorted(str(s["second_factor"]) for s in sessions) == ["None", "totp"]
+    devices = client.session.security.show_devices()  # which sign-ins went beyond the password
+    qtbot.waitUntil(lambda: devices.tree.topLevelItemCount() == 2, timeout=20000)
+    assert devices.tree.headerItem().text(4) == "Signed in with"
+    this, other = devices.tree.topLevelItem(0), devices.tree.topLevelItem(1)
+    assert this.text(0).endswith("(this device)") and this.text(4) == "password and code"
+    assert other.text(0) == "tests" and other.text(4) == "password"
 
 
 def test_wrong_and_replayed_codes_are_refused_then_the_right_one_works(
@@ -76,6 +82,9 @@ def test_a_recovery_code_works_once(live_server, users, desktop_client, qtbot):
     qtbot.keyClicks(step.code_edit, recovery_codes[0].upper())  # letter case does not matter
     qtbot.keyClick(step.code_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: client.app.chat_session is not None, timeout=30000)
+    devices = client.session.security.show_devices()
+    qtbot.waitUntil(lambda: devices.tree.topLevelItemCount() == 2, timeout=20000)
+    assert devices.tree.topLevelItem(0).text(4) == "password and recovery code"
 
     client.session.window.log_out_requested.emit()
     qtbot.waitUntil(lambda: client.login.isVisible(), timeout=20000)
