@@ -59,6 +59,8 @@ class DesktopApp(QObject):
         self.sign_in.signed_in.connect(self._on_signed_in)
         self.sign_in.sign_in_failed.connect(lambda message: self._login().show_error(message))
         self.sign_in.busy_changed.connect(lambda busy: self._login().set_busy(busy))
+        self.sign_in.second_factor_required.connect(lambda _: self._login().show_code_step())
+        self.sign_in.code_failed.connect(lambda message, back: self._login().show_code_error(message, back))
         self.sign_in.signed_out.connect(self._on_signed_out)
         self.tray.open_conversation_requested.connect(self._open_from_notification)
         self.tray.show_window_requested.connect(self._raise_window)
@@ -85,6 +87,10 @@ class DesktopApp(QObject):
                 )
             )
             self.login_window.forgot_password_requested.connect(self.show_password_reset)
+            self.login_window.code_step.code_submitted.connect(
+                lambda code, recovery: self.sign_in.submit_code(code, recovery=recovery)
+            )
+            self.login_window.code_step.back_requested.connect(self.sign_in.cancel_second_factor)
         return self.login_window
 
     def show_password_reset(self, server_url: str, login: str = "") -> PasswordResetDialog:

@@ -12,10 +12,12 @@ from PySide6.QtCore import QObject, Signal
 
 from desktop.controller.errors import describe_error
 from desktop.controller.password_reset import WEAK_PASSWORD, password_problem
+from desktop.controller.sign_in import WRONG_CODE, WRONG_RECOVERY_CODE
 from desktop.net.export_download import ExportDownload
 from desktop.net.http import ApiError, TransferCancelled
 
 ErrorCallback = Callable[[str], None]
+NOT_RIGHT_MESSAGE = "That password is not right."
 
 
 class AccountSecurity(QObject):
@@ -96,6 +98,58 @@ class AccountSecurity(QObject):
             {(401, None): "Your current password is not right.", (400, "new_password"): WEAK_PASSWORD},
         )
         self.rest.call(lambda api: api.change_password(current, new), on_done, failed)
+
+    # two-factor sign-in (docs/protocol.md, "Two-factor sign-in")
+    def two_factor_status(self, on_done: Callable[[dict], None], on_error: ErrorCallback) -> None:
+        self.rest.call(lambda api: api.two_factor_status(), on_done, self._failed(on_error))
+
+    def start_two_factor(
+        self, password: str, on_done: Callable[[dict], None], on_error: ErrorCallback
+    ) -> None:
+        """``on_done({"secret", "otpauth_uri", …})``: nothing changes at sign-in until a code confirms it."""
+        failed = self._failed(
+            on_error, {(401, None): NOT_RIGHT_MESSAGE, (409, None): "Two-factor sign-in is already on."}
+        )
+        self.rest.call(lambda api: api.start_two_factor(password), on_done, failed)
+
+    def enable_two_factor(self, code: str, on_done: Callable[[list], None], on_error: ErrorCallback) -> None:
+        """``on_done(recovery_codes)``: two-factor sign-in is on."""
+        failed = self._failed(
+            on_error,
+            {
+                (400, None): "That code is not right. Type the code your app shows now.",
+                (409, None): "This setup is no longer open. Close this window and start again.",
+            },
+        )
+        self.rest.call(lambda api: api.enable_two_factor("".join(code.split())), on_done, failed)
+
+    def new_recovery_codes(
+        self, password: str, on_done: Callable[[list], None], on_error: ErrorCallback
+    ) -> None:
+        failed = self._failed(
+            on_error, {(401, None): NOT_RIGHT_MESSAGE, (409, None): "Two-factor sign-in is off."}
+        )
+        self.rest.call(lambda api: api.new_recovery_codes(password), on_done, failed)
+
+    def disable_two_factor(
+        self, password: str, code: str, recovery: bool, on_done: Callable[[], None], on_error: ErrorCallback
+    ) -> None:
+        failed = self._failed(
+            on_error,
+            {
+                (401, "password"): NOT_RIGHT_MESSAGE,
+                (401, None): WRONG_RECOVERY_CODE if recovery else WRONG_CODE,
+                (409, None): "Two-factor sign-in is already off.",
+            },
+        )
+        code = code.strip()
+        self.rest.call(
+            lambda api: api.disable_two_factor(
+                password, code="" if recovery else code, recovery_code=code if recovery else ""
+            ),
+            lambda _: on_done(),
+            failed,
+        )
 
     # devices
     def load_sessions(self, on_done: Callable[[list], None], on_error: ErrorCallback) -> None:

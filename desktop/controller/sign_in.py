@@ -6,14 +6,18 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.controller.errors import describe_error
+from desktop.controller.errors import describe_error, wait_phrase
 from desktop.credentials import CredentialStore
 from desktop.domain.account import Account
 from desktop.domain.server_address import normalize_server_url
 from desktop.net.api import ApiClient
+from desktop.net.http import ApiError
 from desktop.net.rest_worker import RestDispatcher
 
 RestFactory = Callable[[str], RestDispatcher]
+CHALLENGE_EXPIRED = "The sign-in waited too long for a code. Type your password again."
+WRONG_CODE = "That code is not right, or it was already used. Type the code your app shows now."
+WRONG_RECOVERY_CODE = "That recovery code is not right, or it was already used."
 
 
 def default_rest_factory(server_url: str) -> RestDispatcher:
@@ -22,10 +26,13 @@ def default_rest_factory(server_url: str) -> RestDispatcher:
 
 class SignInController(QObject):
     """Signals: signed_in(Account), sign_in_failed(str), signed_out(str reason, "" when asked),
-    busy_changed(bool). After signed_in, ``rest`` is the dispatcher carrying the new token."""
+    busy_changed(bool), second_factor_required(dict: the challenge answer), code_failed(str message, bool
+    back to the password step). After signed_in, ``rest`` is the dispatcher carrying the new token."""
 
     signed_in = Signal(object)
     sign_in_failed = Signal(str)
+    second_factor_required = Signal(dict)
+    code_failed = Signal(str, bool)
     signed_out = Signal(str)
     busy_changed = Signal(bool)
 
@@ -38,6 +45,8 @@ class SignInController(QObject):
         self.account: Account | None = None
         self.rest: RestDispatcher | None = None
         self._server_url: str | None = None
+        # The open two-factor challenge: (server_url, challenge, keep), between the two sign-in steps.
+        self._challenge: tuple[str, str, bool] | None = None
 
     def _dispatcher_for(self, server_url: str, token: str | None = None) -> RestDispatcher:
         if self.rest is not None and self._server_url == server_url:
@@ -106,8 +115,48 @@ class SignInController(QObject):
             lambda error: self._fail(error, server_url),
         )
 
+    def submit_code(self, code: str, *, recovery: bool) -> None:
+        """The code step: a six-digit code (spaces ignored by the server) or a recovery code."""
+        if self._challenge is None:
+            self.code_failed.emit(CHALLENGE_EXPIRED, True)
+            return
+        server_url, challenge, keep = self._challenge
+        rest = self._dispatcher_for(server_url)
+        code = code.strip()
+        self.busy_changed.emit(True)
+        rest.call(
+            lambda api: api.login_second_factor(
+                challenge, code="" if recovery else code, recovery_code=code if recovery else ""
+            ),
+            lambda answer: self._finish_sign_in(server_url, answer, keep),
+            lambda error: self._code_refused(error, server_url, recovery),
+        )
+
+    def cancel_second_factor(self) -> None:
+        """Back to the password step: the challenge is dropped here (it dies on the server by itself)."""
+        self._challenge = None
+
+    def _code_refused(self, error: Exception, server_url: str, recovery: bool) -> None:
+        self.busy_changed.emit(False)
+        if isinstance(error, ApiError) and error.status == 401 and error.code == "challenge_expired":
+            self._challenge = None
+            self.code_failed.emit(CHALLENGE_EXPIRED, True)
+        elif isinstance(error, ApiError) and error.status == 401:
+            self.code_failed.emit(WRONG_RECOVERY_CODE if recovery else WRONG_CODE, False)
+        elif isinstance(error, ApiError) and error.status == 429:
+            self.code_failed.emit(
+                f"Too many wrong codes. Try again in {wait_phrase(error.retry_after)}.", False
+            )
+        else:
+            self.code_failed.emit(describe_error(error, server_url=server_url), False)
+
     def _finish_sign_in(self, server_url: str, answer: dict, keep: bool) -> None:
         self.busy_changed.emit(False)
+        if answer.get("two_factor_required"):
+            self._challenge = (server_url, str(answer["challenge"]), keep)
+            self.second_factor_required.emit(answer)
+            return
+        self._challenge = None
         account = Account(server_url, answer["token"], answer["user"], remembered=keep)
         if keep:
             self.credentials.save(server_url, account.to_credentials())

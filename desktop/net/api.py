@@ -30,6 +30,18 @@ class ApiClient(HttpClient):
         device = f"ChatIDK desktop on {platform.node() or platform.system()}"[:64]
         body = {"username": username, "password": password, "device_name": device}
         answer = self.request("POST", "/sessions", json=body, checks_password=True)
+        if "token" in answer:  # with two-factor sign-in on: a challenge for the code step instead
+            self.token = answer["token"]
+        return answer
+
+    def login_second_factor(self, challenge: str, *, code: str = "", recovery_code: str = "") -> dict:
+        """The code step: a 401 is WrongPassword (code ``unauthorized``: wrong or used code) or code
+        ``challenge_expired`` (sign in with the password again)."""
+        body = {
+            "challenge": challenge,
+            **({"recovery_code": recovery_code} if recovery_code else {"code": code}),
+        }
+        answer = self.request("POST", "/sessions/two-factor", json=body, checks_password=True)
         self.token = answer["token"]
         return answer
 
@@ -152,6 +164,27 @@ class ApiClient(HttpClient):
     def change_password(self, current_password: str, new_password: str) -> int:
         body = {"current_password": current_password, "new_password": new_password}
         return int(self.request("POST", "/me/password", json=body, checks_password=True)["revoked"])
+
+    # two-factor sign-in
+    def two_factor_status(self) -> dict:
+        return self.request("GET", "/me/two-factor")
+
+    def start_two_factor(self, password: str) -> dict:
+        return self.request("POST", "/me/two-factor", json={"password": password}, checks_password=True)
+
+    def enable_two_factor(self, code: str) -> list[str]:
+        return self.request("POST", "/me/two-factor/enable", json={"code": code})["recovery_codes"]
+
+    def new_recovery_codes(self, password: str) -> list[str]:
+        path = "/me/two-factor/recovery-codes"
+        return self.request("POST", path, json={"password": password}, checks_password=True)["recovery_codes"]
+
+    def disable_two_factor(self, password: str, *, code: str = "", recovery_code: str = "") -> None:
+        body = {
+            "password": password,
+            **({"recovery_code": recovery_code} if recovery_code else {"code": code}),
+        }
+        self.request("DELETE", "/me/two-factor", json=body, checks_password=True)
 
     def sessions(self) -> list[dict]:
         return self.request("GET", "/sessions")["sessions"]

@@ -15,6 +15,7 @@ from desktop.views.blocking_dialogs import BlockDialog, BlockedPeopleDialog
 from desktop.views.devices_dialog import DevicesDialog
 from desktop.views.main_window import MainWindow
 from desktop.views.security_dialogs import ChangePasswordDialog, EmailDialog
+from desktop.views.two_factor_dialog import TwoFactorDialog
 
 
 class SecurityMenu(QObject):
@@ -27,6 +28,7 @@ class SecurityMenu(QObject):
         self.account_dialogs: dict[str, QWidget] = {}
         window.email_requested.connect(self.show_email)
         window.change_password_requested.connect(self.show_change_password)
+        window.two_factor_requested.connect(self.show_two_factor)
         window.devices_requested.connect(self.show_devices)
         window.blocked_requested.connect(self.show_blocked)
         window.export_requested.connect(self.show_export)
@@ -76,6 +78,37 @@ class SecurityMenu(QObject):
             )
         )
         return self._keep("password", dialog)
+
+    def show_two_factor(self) -> TwoFactorDialog:
+        dialog = TwoFactorDialog(self.window)
+        security = self.chat.security
+
+        def reload() -> None:
+            security.two_factor_status(dialog.set_status, dialog.show_error)
+
+        def turned_off() -> None:
+            reload()
+            dialog.message.info("Two-factor sign-in is off. Your password alone signs you in again.")
+
+        dialog.start_requested.connect(
+            lambda password: security.start_two_factor(password, dialog.show_setup, dialog.show_error)
+        )
+        dialog.enable_requested.connect(
+            lambda code: security.enable_two_factor(code, dialog.show_recovery_codes, dialog.show_error)
+        )
+        dialog.new_codes_requested.connect(
+            lambda password: security.new_recovery_codes(
+                password, lambda codes: dialog.show_recovery_codes(codes, replaced=True), dialog.show_error
+            )
+        )
+        dialog.disable_requested.connect(
+            lambda password, code, recovery: security.disable_two_factor(
+                password, code, recovery, turned_off, dialog.show_error
+            )
+        )
+        dialog.status_wanted.connect(reload)
+        reload()
+        return self._keep("two_factor", dialog)
 
     def show_devices(self) -> DevicesDialog:
         dialog = DevicesDialog(self.window)

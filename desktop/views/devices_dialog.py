@@ -26,6 +26,14 @@ SESSION_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 CURRENT_ROLE = int(Qt.ItemDataRole.UserRole) + 2
 
 
+# GET /sessions "second_factor": how the sign-in went beyond the password (docs/protocol.md).
+SECOND_FACTORS = {
+    None: "password",
+    "totp": "password and code",
+    "recovery_code": "password and recovery code",
+}
+
+
 def last_used(moment) -> str:
     if moment is None:
         return ""
@@ -56,7 +64,7 @@ class DevicesDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Signed-in devices")
         self.tree = QTreeWidget(self)
-        self.tree.setHeaderLabels(["Device", "Last used", "Address", "Expires"])
+        self.tree.setHeaderLabels(["Device", "Last used", "Address", "Expires", "Signed in with"])
         self.tree.setRootIsDecorated(False)
         self.tree.setAllColumnsShowFocus(True)
         self.tree.setAccessibleName("Signed-in devices")
@@ -81,7 +89,7 @@ class DevicesDialog(QDialog):
         self._busy = False
         self.sessions: list[dict] = []
         self._update_enabled()
-        self.resize(720, 360)
+        self.resize(860, 360)
 
     def set_sessions(self, sessions: list[dict]) -> None:
         self._busy = False
@@ -99,7 +107,8 @@ class DevicesDialog(QDialog):
             used = parse_time(session.get("last_used_at") or session.get("created_at"))
             ends = parse_time(session.get("expires_at"))
             address = session.get("client_address") or ""
-            item = QTreeWidgetItem([name, last_used(used), address, expires(ends)])
+            factor = SECOND_FACTORS.get(session.get("second_factor"), "password and a second factor")
+            item = QTreeWidgetItem([name, last_used(used), address, expires(ends), factor])
             if used is not None:
                 item.setToolTip(1, full_time(used))
             if ends is not None:
@@ -111,7 +120,7 @@ class DevicesDialog(QDialog):
                 font.setBold(True)
                 item.setFont(0, font)
             self.tree.addTopLevelItem(item)
-        for column in range(4):
+        for column in range(self.tree.columnCount()):
             self.tree.resizeColumnToContents(column)
         second = self.tree.topLevelItem(1)
         if others and second is not None:

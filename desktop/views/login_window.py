@@ -13,11 +13,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.domain.server_address import sends_in_clear
+from desktop.views.code_step import CodeStep
 from desktop.views.icons import app_icon
 from desktop.views.palette_colors import error_color, link_color
 
@@ -93,7 +95,6 @@ class LoginWindow(QWidget):
             link.setAutoDefault(False)
             link.setCursor(Qt.CursorShape.PointingHandCursor)
             link.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self._style_links()
 
         form = QFormLayout()
         form.addRow("Server", self.server_edit)
@@ -104,16 +105,30 @@ class LoginWindow(QWidget):
         form.addRow("", self.keep_check)
         self._form = form
 
+        # Two steps: the password, then (with two-factor sign-in on) the code.
+        self.password_page = QWidget(self)
+        page = QVBoxLayout(self.password_page)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.setSpacing(12)
+        page.addLayout(form)
+        page.addWidget(self.insecure_warning)
+        page.addWidget(self.error_label)
+        page.addWidget(self.submit_button)
+        page.addWidget(self.switch_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        page.addWidget(self.forgot_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        page.addStretch(1)
+        self.code_step = CodeStep(self)
+        self.code_step.back_requested.connect(lambda: self.show_password_step())
+        self.steps = QStackedWidget(self)
+        self.steps.addWidget(self.password_page)
+        self.steps.addWidget(self.code_step)
+        self._style_links()
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
         layout.setSpacing(12)
         layout.addWidget(self.heading)
-        layout.addLayout(form)
-        layout.addWidget(self.insecure_warning)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.submit_button)
-        layout.addWidget(self.switch_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(self.forgot_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.steps)
 
         self.submit_button.clicked.connect(self._submit)
         self.switch_button.clicked.connect(lambda: self.set_registering(not self.registering))
@@ -142,7 +157,7 @@ class LoginWindow(QWidget):
         style = LINK_BUTTON_STYLE.format(
             link=link_color(palette, False).name(), focus=palette.color(palette.ColorRole.Highlight).name()
         )
-        for link in (self.switch_button, self.forgot_button):
+        for link in (self.switch_button, self.forgot_button, *self.code_step.links):
             link.setStyleSheet(style)
 
     def changeEvent(self, event) -> None:
@@ -156,7 +171,9 @@ class LoginWindow(QWidget):
 
     def focus_first_empty(self) -> None:
         """The name first (the server's address is usually right already), the password once it is known."""
-        if self.username_edit.text().strip() and not self.registering:
+        if self.in_code_step():
+            self.code_step.code_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif self.username_edit.text().strip() and not self.registering:
             self.password_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.username_edit.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -196,8 +213,32 @@ class LoginWindow(QWidget):
 
     _busy = False
 
+    def in_code_step(self) -> bool:
+        return self.steps.currentWidget() is self.code_step
+
+    def show_code_step(self) -> None:
+        """The password was right and the account has two-factor sign-in on: ask for the code."""
+        self.heading.setText("Two-factor sign-in")
+        self.steps.setCurrentWidget(self.code_step)
+        self.code_step.start()
+
+    def show_password_step(self, error: str = "") -> None:
+        """Back from the code step (asked, or the challenge expired): the password typed again."""
+        self.steps.setCurrentWidget(self.password_page)
+        self.set_registering(False)
+        self.password_edit.clear()
+        self.show_error(error)
+        self.focus_first_empty()
+
+    def show_code_error(self, message: str, back_to_password: bool) -> None:
+        if back_to_password:
+            self.show_password_step(message)
+        else:
+            self.code_step.show_error(message)
+
     def set_busy(self, busy: bool) -> None:
         self._busy = busy
+        self.code_step.set_busy(busy)
         self.submit_button.setText(
             "Please wait…" if busy else ("Create account" if self.registering else "Sign in")
         )
@@ -217,6 +258,8 @@ class LoginWindow(QWidget):
     def reset_for(self, reason: str = "") -> None:
         """Back to the form after signing out: keep server and name, clear the password."""
         self.password_edit.clear()
+        if self.in_code_step():
+            self.show_password_step()
         self.set_busy(False)
         self.show_error(reason)
         (self.password_edit if self.username_edit.text() else self.username_edit).setFocus()

@@ -39,8 +39,8 @@ class MainWindow(QMainWindow):
     """Signals: conversation_selected(int), new_chat_requested(), jump_requested(), rename_self_requested(),
     visibility_toggled(bool), log_out_requested(), delete_account_requested(), active_changed(bool),
     closing(), quit_requested() — Ctrl+Q, and the security items' email_requested(),
-    change_password_requested(), devices_requested(), blocked_requested(), hide_last_seen_toggled(bool),
-    export_requested(), notification_text_toggled(bool)."""
+    change_password_requested(), two_factor_requested(), devices_requested(), blocked_requested(),
+    hide_last_seen_toggled(bool), export_requested(), notification_text_toggled(bool)."""
 
     conversation_selected = Signal(int)
     new_chat_requested = Signal()
@@ -51,6 +51,7 @@ class MainWindow(QMainWindow):
     delete_account_requested = Signal()
     email_requested = Signal()
     change_password_requested = Signal()
+    two_factor_requested = Signal()
     devices_requested = Signal()
     blocked_requested = Signal()
     hide_last_seen_toggled = Signal(bool)
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         self.account_menu.addSeparator()
         self.account_menu.addAction("Email…").triggered.connect(self.email_requested)
         self.account_menu.addAction("Change password…").triggered.connect(self.change_password_requested)
+        self.account_menu.addAction("Two-factor sign-in…").triggered.connect(self.two_factor_requested)
         self.account_menu.addAction("Devices…").triggered.connect(self.devices_requested)
         self.account_menu.addAction("Blocked people…").triggered.connect(self.blocked_requested)
         self.account_menu.addAction("Export my data…").triggered.connect(self.export_requested)
