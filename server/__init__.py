@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from server.config import Config
     from server.context import AppContext
     from server.db import Database
+    from server.services.broker import Broker
 
 
 def _green_psycopg() -> None:
@@ -34,7 +35,6 @@ def build_context(config: Config, database: Database | None = None) -> AppContex
     from server.db import Database
     from server.files.store import open_store
     from server.services import presence, send_batch
-    from server.services.broker import PostgresBroker
     from server.services.file_purge import PURGE_EVERY_SECONDS
     from server.services.group_commit import GroupCommit
     from server.services.live import Hub
@@ -47,7 +47,7 @@ def build_context(config: Config, database: Database | None = None) -> AppContex
     context = AppContext(
         config=config,
         db=database or Database(config.database_url, config.db_pool_size),
-        broker=PostgresBroker(config.database_url),
+        broker=_broker(config),
         store=open_store(config.data_dir),
         preview_slots=PreviewSlots(config.preview_jobs),
         purge_schedule=Schedule(PURGE_EVERY_SECONDS),
@@ -56,6 +56,18 @@ def build_context(config: Config, database: Database | None = None) -> AppContex
     context.hub = Hub(context, presence.instance_of(config))
     context.sends = GroupCommit(partial(send_batch.run_batch, context), config.group_commit_max)
     return context
+
+
+def _broker(config: Config) -> Broker:
+    """Redis pub/sub when CHATIDK_REDIS_URL is set, else PostgreSQL's LISTEN/NOTIFY."""
+    if config.redis_url:
+        from server.services.broker_redis import RedisBroker
+
+        return RedisBroker(config.redis_url)
+    from server.services.broker import PostgresBroker
+
+    assert config.database_url
+    return PostgresBroker(config.database_url)
 
 
 def create_app(config: Config | None = None, *, database: Database | None = None) -> Flask:

@@ -120,6 +120,8 @@ class Config:
     # Group commit (server/services/send_batch.py): concurrent sends share a transaction and a commit.
     group_commit: bool = True
     group_commit_max: int = 100  # sends in one batch at most
+    # Fan-out between processes through Redis pub/sub instead of NOTIFY (server/services/broker_redis.py).
+    redis_url: str | None = None
 
     @property
     def session_idle_seconds(self) -> int:
@@ -181,4 +183,5 @@ class Config:
             sockets_per_account=_int(env, "CHATIDK_SOCKETS_PER_ACCOUNT", 32, 0, 10**6),
             group_commit=_bool(env, "CHATIDK_GROUP_COMMIT", True),
             group_commit_max=_int(env, "CHATIDK_GROUP_COMMIT_MAX", 100, 1, 1000),
+            redis_url=env.get("CHATIDK_REDIS_URL") or None,
         )

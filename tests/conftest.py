@@ -16,6 +16,7 @@ os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
 from server import create_app
 from server.config import Config
 from tests.support.pg import TestDatabases
+from tests.support.redis import RedisServer
 from tests.support.server_process import ServerProcess
 
 
@@ -37,6 +38,14 @@ def database_url(test_databases: TestDatabases) -> Iterator[str]:
     name = test_databases.create()
     yield test_databases.url_for(name)
     test_databases.drop(name)
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A redis-server of this test's own on a free loopback port (the Redis broker's tests)."""
+    server = RedisServer(tmp_path / "redis").start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

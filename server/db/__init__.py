@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -51,7 +51,8 @@ class Cursor(psycopg2.extras.RealDictCursor):
 
     Connections run in autocommit mode and the transaction is managed by hand: ``BEGIN`` travels with the
     first statement, and statements deferred with :meth:`defer` (NOTIFY) travel with ``COMMIT``. A send is
-    then three round trips to PostgreSQL instead of five.
+    then three round trips to PostgreSQL instead of five. Callables given to :meth:`after_commit` run once the
+    transaction has committed and its connection is back in the pool (publishing to Redis).
     """
 
     connection: Connection  # made by Database, whose connections are all of this class
@@ -60,6 +61,7 @@ class Cursor(psycopg2.extras.RealDictCursor):
         super().__init__(*args, **kwargs)
         self.in_transaction = False
         self.deferred: list[str] = []
+        self.committed: list[Callable[[], None]] = []
         self.manage_transaction = False
 
     def execute(self, query: str | bytes | Composable, vars: Any = None) -> None:
@@ -103,12 +105,22 @@ class Cursor(psycopg2.extras.RealDictCursor):
         """Run ``query`` just before COMMIT, in the same round trip (used for NOTIFY)."""
         self.deferred.append(self.mogrify(query, vars).decode("utf-8"))
 
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` after COMMIT succeeded (never when the transaction rolls back)."""
+        self.committed.append(callback)
+
     def finish(self) -> None:
         statements = [*self.deferred, "COMMIT"] if self.in_transaction else self.deferred
         self.deferred = []
         if statements:
             psycopg2.extras.RealDictCursor.execute(self, "; ".join(statements))
         self.in_transaction = False
+
+
+def _run_committed(cur: Cursor) -> None:
+    callbacks, cur.committed = cur.committed, []
+    for callback in callbacks:
+        callback()
 
 
 class DatabaseUnavailable(Exception):
@@ -183,6 +195,7 @@ class Database:
             cur.manage_transaction = True
             yield cur  # on an exception, _checkin sees the open transaction and rolls it back
             cur.finish()
+        _run_committed(cur)
 
     @contextmanager
     def autocommit(self) -> Iterator[Cursor]:
@@ -190,6 +203,7 @@ class Database:
         with self.connection() as conn, conn.cursor(cursor_factory=Cursor) as cur:
             yield cur
             cur.finish()
+        _run_committed(cur)
 
     def ping(self) -> None:
         """A round trip to PostgreSQL; DatabaseUnavailable when it cannot be reached (GET /healthz)."""

@@ -2,12 +2,12 @@
 
 The PostgreSQL broker uses LISTEN/NOTIFY: a NOTIFY issued inside the transaction that stored a message is
 delivered only if, and when, that transaction commits, in commit order. Payloads carry ids only (NOTIFY is
-capped at 8000 bytes); each process loads what it needs. Another broker (Redis pub/sub) can stand in for it by
-implementing the same three methods, publishing after commit.
+capped at 8000 bytes); each process loads what it needs. The Redis broker (server/services/broker_redis.py,
+``CHATIDK_REDIS_URL``) implements the same three methods, publishing after the commit.
 
-A LISTEN connection that breaks loses the events committed until it is back, so the moment the listener
-finds it dead (server/db/listener.py: within seconds, even for a silent network cut) it calls ``on_gap``,
-which closes every socket of the process with 1012, and reconnects with backoff.
+A subscription that breaks loses the events committed until it is back, so the moment the listener finds it
+dead (server/db/listener.py: within seconds, even for a silent network cut) it calls ``on_gap``, which closes
+every socket of the process with 1012, and reconnects with backoff.
 """
 
 from __future__ import annotations
@@ -40,26 +40,30 @@ class Broker(Protocol):
     def stop(self) -> None: ...
 
 
-class PostgresBroker:
+class EventListener(Protocol):
+    """One subscription: ``open`` once, then ``receive`` until it raises :class:`ListenerGone`; ``close``."""
+
+    def open(self) -> None: ...
+
+    def receive(self) -> list[str]: ...
+
+    def close(self) -> None: ...
+
+
+class ListeningBroker:
+    """What every broker shares: one listening thread that reconnects with backoff and calls ``on_gap``
+    whenever its subscription broke, so that no socket stays open while events may be missing."""
+
     channel = "chatidk_events"
 
-    def __init__(
-        self,
-        database_url: str,
-        *,
-        probe_every: float = PROBE_EVERY_SECONDS,
-        probe_timeout: float = PROBE_TIMEOUT_SECONDS,
-    ) -> None:
-        self._url = database_url
-        self._probe_every = probe_every
-        self._probe_timeout = probe_timeout
+    def __init__(self) -> None:
         self._listening = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
-    def publish(self, cur: Cursor, event: dict) -> None:
-        notify_txn(cur, self.channel, event)
+    def _new_listener(self) -> EventListener:
+        raise NotImplementedError
 
     def start(self, on_events: EventHandler, on_gap: Callable[[], None]) -> None:
         """Start listening (once) and return when this process listens, now or after a reconnect."""
@@ -70,7 +74,7 @@ class PostgresBroker:
                 )
                 self._thread.start()
         if not self._listening.wait(timeout=30):
-            raise RuntimeError("could not LISTEN for events within 30 s")
+            raise RuntimeError("could not listen for events within 30 s")
 
     def stop(self) -> None:
         self._stopping.set()
@@ -78,14 +82,12 @@ class PostgresBroker:
     def _run(self, on_events: EventHandler, on_gap: Callable[[], None]) -> None:
         backoff = _BACKOFF_FIRST
         while not self._stopping.is_set():
-            listener = Listener(
-                self._url, self.channel, probe_every=self._probe_every, probe_timeout=self._probe_timeout
-            )
+            listener = self._new_listener()
             try:
                 listener.open()
             except ListenerGone as exc:
                 listener.close()
-                log.warning("cannot LISTEN for events (%s); trying again in %.1f s", exc, backoff)
+                log.warning("cannot listen for events (%s); trying again in %.1f s", exc, backoff)
                 self._stopping.wait(backoff)
                 backoff = min(backoff * 2, _BACKOFF_MAX)
                 continue
@@ -98,7 +100,7 @@ class PostgresBroker:
                         _deliver(batch, on_events, on_gap)
             except Exception as exc:  # ListenerGone, or anything unforeseen: never leave this process deaf
                 if isinstance(exc, ListenerGone):
-                    log.warning("the event listener's database connection is gone (%s); reconnecting", exc)
+                    log.warning("the event listener's connection is gone (%s); reconnecting", exc)
                 else:
                     log.exception("the event listener failed; reconnecting")
                 # Cleared before on_gap: a socket registered after on_gap's sweep waits for the new LISTEN.
@@ -110,12 +112,41 @@ class PostgresBroker:
                 listener.close()
 
 
+class PostgresBroker(ListeningBroker):
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        probe_every: float = PROBE_EVERY_SECONDS,
+        probe_timeout: float = PROBE_TIMEOUT_SECONDS,
+    ) -> None:
+        super().__init__()
+        self._url = database_url
+        self._probe_every = probe_every
+        self._probe_timeout = probe_timeout
+
+    def publish(self, cur: Cursor, event: dict) -> None:
+        notify_txn(cur, self.channel, event)
+
+    def _new_listener(self) -> EventListener:
+        return Listener(
+            self._url, self.channel, probe_every=self._probe_every, probe_timeout=self._probe_timeout
+        )
+
+
 def _parse(payloads: list[str]) -> list[dict]:
-    batch = []
+    """Events from payloads of one event (NOTIFY) or of a list of them (one Redis PUBLISH a transaction)."""
+    batch: list[dict] = []
     for payload in payloads:
         try:
-            batch.append(json.loads(payload))
+            loaded = json.loads(payload)
         except ValueError:
+            loaded = None
+        if isinstance(loaded, dict):
+            batch.append(loaded)
+        elif isinstance(loaded, list) and all(isinstance(e, dict) for e in loaded):
+            batch.extend(loaded)
+        else:
             log.error("dropping unreadable event payload %r", payload[:200])
     return batch
 

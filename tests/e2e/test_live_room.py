@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import uuid
+
 
 def _of_type(kind: str, **fields):
     def match(events):
@@ -55,7 +58,12 @@ def test_typing_reaches_the_other_members_only_and_is_throttled(users, streams):
     for _ in range(5):  # a burst of keystrokes: one event on the wire
         alice_stream._ws.send(f'{{"type": "typing", "conversation_id": {conversation}}}')
     alice_stream._ws.send('{"type": "typing", "conversation_id": 987654321}')  # not hers: ignored
-    alice.send(conversation, "done typing")  # a later event proves the earlier ones arrived
+    # A send on the same socket is handled after those frames (in order), so its event proves they were.
+    alice_stream._ws.send(
+        json.dumps(
+            {"type": "send", "conversation_id": conversation, "client_id": str(uuid.uuid4()), "text": "done"}
+        )
+    )
     events = bob_stream.wait_for(_of_type("message.created"))
     typing = [e for e in events if e["type"] == "typing"]
     assert typing == [
