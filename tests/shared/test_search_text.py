@@ -109,3 +109,11 @@ def test_token_spans_point_into_the_original_text():
 )
 def test_highlights(text, query, spans):
     assert highlights(text, query) == spans
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Hello, World! 10:30", "a_b-c.d'e", "tab\there\nline", "^`$+<=>|~ only", "x" * 100, "MiXeD 42abc"],
+)
+def test_the_ascii_shortcut_gives_what_the_general_path_gives(text):
+    assert index_terms(text) == sorted({t.text for t in tokens(text)})
