@@ -3,10 +3,12 @@ caller can read right now is ever found: never an outsider's, a left member's, a
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from server.db.search import SearchFilter
 from tests.server.conftest import assert_error, no_such_id
 from tests.server.test_files import image_bytes, send_files, uploaded
 
@@ -265,3 +267,48 @@ def test_older_messages_are_indexed_by_the_backfill(app, alice, chat):
     assert search_index.backfill(db, page=1) == 1
     assert texts(alice, q="before") == [old["text"]]
     assert search_index.backfill(db) == 0  # nothing left: a restart does no work
+
+
+def test_search_works_in_a_c_locale_database(test_databases):
+    """No ICU, no pg_trgm, no unaccent: the terms are made in Python, so the database's locale is moot."""
+    from server.db import Database
+    from server.db import conversations as conversations_db
+    from server.db import messages as messages_db
+    from server.db import search as search_db
+    from server.db import users as users_db
+    from server.db.migrate import migrate
+    from shared import search_text
+
+    name = f"chatidk_test_c_{uuid.uuid4().hex[:8]}"
+    test_databases._admin(
+        f"CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"
+    )
+    try:
+        migrate(test_databases.url_for(name))
+        db = Database(test_databases.url_for(name), size=1)
+        texts = ["Café on SATURDAY", "明日の会議は10時", "Встреча в субботу", "회의는 내일"]
+        with db.transaction() as cur:
+            user = users_db.insert_user(cur, "celine", "Céline", "x")["id"]
+            group = conversations_db.create_group_txn(cur, "Locale", user, [])
+            for text in texts:
+                messages_db.store_message_txn(
+                    cur, group, user, uuid.uuid4(), text, [], search_text.index_terms(text)
+                )
+        found = {}
+        with db.transaction() as cur:
+            for query in ["cafe saturd", "会議", "суббот", "회의", "会"]:
+                terms = [(t.text, t.prefix) for t in search_text.query_terms(query)]
+                rows = search_db.search(cur, user, search_db.tsquery(terms), SearchFilter(), 10)
+                found[query] = [row["body"] for row in rows]
+            latest = [row["body"] for row in search_db.latest(cur, user, 2)]  # bench/search.py's baseline
+        db.close()
+    finally:
+        test_databases.drop(name)
+    assert found == {
+        "cafe saturd": [texts[0]],
+        "会議": [texts[1]],
+        "суббот": [texts[2]],
+        "회의": [texts[3]],
+        "会": [texts[1]],
+    }
+    assert latest == [texts[3], texts[2]]
