@@ -154,7 +154,8 @@ def index_terms(text: str | None) -> list[str]:
 
 def query_terms(query: str) -> list[QueryTerm]:
     """What a search for ``query`` asks for: every term must be present. A CJK run of two or more
-    characters gives its bigrams; one CJK character, and the last word, are prefixes."""
+    characters gives its bigrams; one CJK character, and the last word from its second letter, are
+    prefixes."""
     terms: list[QueryTerm] = []
     runs = _runs(query)
     for index, (kind, chars) in enumerate(runs):
@@ -165,7 +166,9 @@ def query_terms(query: str) -> list[QueryTerm]:
             else:
                 terms.extend(QueryTerm(text[k : k + 2], False) for k in range(len(text) - 1))
         else:
-            terms.append(QueryTerm(text[:MAX_TERM_CHARS], kind == WORD and index == len(runs) - 1))
+            last = index == len(runs) - 1
+            # One letter as a prefix would ask for every word that starts with it: wait for a second.
+            terms.append(QueryTerm(text[:MAX_TERM_CHARS], kind == WORD and last and len(text) >= 2))
     unique: dict[str, QueryTerm] = {}
     for term in terms:
         # The same word twice is asked once; a prefix and an exact form of it: the exact one is stricter.

@@ -60,6 +60,9 @@ def test_none_indexes_nothing():
         ("🎉", [QueryTerm("🎉", False)]),
         ("party 🎉", [QueryTerm("party", False), QueryTerm("🎉", False)]),
         ("meet meet", [QueryTerm("meet", False)]),
+        ("a", [QueryTerm("a", False)]),  # one letter is not yet a prefix
+        ("plan a", [QueryTerm("plan", False), QueryTerm("a", False)]),
+        ("ab", [QueryTerm("ab", True)]),
         ("?!", []),
     ],
 )
