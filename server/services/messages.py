@@ -50,6 +50,7 @@ def _send_alone(
     file_ids: list[str] | None,
 ) -> tuple[dict, bool]:
     """A send in a transaction of its own (CHATIDK_GROUP_COMMIT=0): the path before group commit."""
+    terms = search_text.index_terms(text)  # before the transaction, which holds the conversation's lock
     try:
         with app.db.transaction() as cur:
             check = messages_db.send_precheck(
@@ -64,7 +65,7 @@ def _send_alone(
                 _out_of_budget(app, cur, user_id)
             files = attachments.lock_for_attaching(cur, user_id, file_ids or [])
             row = messages_db.store_message_txn(
-                cur, conversation_id, user_id, client_id, text or "", files, search_text.index_terms(text)
+                cur, conversation_id, user_id, client_id, text or "", files, terms
             )
             if file_ids:
                 files_db.attach_txn(cur, row["id"], file_ids)

@@ -103,6 +103,12 @@ def test_a_batch_of_concurrent_sends_is_indexed_too(app, alice, chat, unthrottle
     assert texts(alice, q="batch7") == ["batch7 común"]
 
 
+def test_a_send_in_a_transaction_of_its_own_is_indexed_too(alice, chat, configure):
+    configure(group_commit=False)
+    alice.send(chat, "alone Ünïcode")
+    assert texts(alice, q="unicode") == ["alone Ünïcode"]
+
+
 # ---- filters -------------------------------------------------------------------------------------------
 
 
