@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OURS = {"server", "desktop"}
+# shared/ is pure standard library that both sides import; it is audited from both venvs.
+OURS = {"server", "desktop", "shared"}
 
 
 def imported_modules(package: Path) -> dict[str, str]:
@@ -52,7 +53,7 @@ def missing(modules: dict[str, str]) -> list[str]:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1 or argv[0] not in OURS:
-        print("usage: python scripts/import_audit.py server|desktop", file=sys.stderr)
+        print("usage: python scripts/import_audit.py server|desktop|shared", file=sys.stderr)
         return 2
     # Our own source tree must not be what satisfies a dependency (e.g. ./packaging as a namespace package).
     sys.path[:] = [p for p in sys.path if p not in ("", str(ROOT))]

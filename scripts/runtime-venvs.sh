@@ -17,6 +17,8 @@ VENV=$desktop_venv FRESH_VENV=1 ensure_venv requirements-desktop.txt
 echo "== install truth: imports =="
 "$server_venv/bin/python" scripts/import_audit.py server
 "$desktop_venv/bin/python" scripts/import_audit.py desktop
+"$server_venv/bin/python" scripts/import_audit.py shared
+"$desktop_venv/bin/python" scripts/import_audit.py shared
 
 echo "== install truth: ./run.sh --server-only from $(basename "$server_venv"), the client from $(basename "$desktop_venv") =="
 scratch=$(mktemp -d)

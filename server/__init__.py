@@ -76,7 +76,17 @@ def create_app(config: Config | None = None, *, database: Database | None = None
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from server import file_wrapper
-    from server.api import accounts, conversations, events, files, messages, meta, security, two_factor
+    from server.api import (
+        accounts,
+        conversations,
+        events,
+        files,
+        messages,
+        meta,
+        search,
+        security,
+        two_factor,
+    )
     from server.api import context as api_context
     from server.api.files import FileIdConverter
     from server.api.json_answers import JsonAnswers
@@ -114,7 +124,7 @@ def create_app(config: Config | None = None, *, database: Database | None = None
         from server import request_log
 
         request_log.install(app)
-    for routes in (accounts, conversations, events, files, messages, meta, security, two_factor):
+    for routes in (accounts, conversations, events, files, messages, meta, search, security, two_factor):
         app.register_blueprint(routes.bp)
     app.register_blueprint(meta.health)
     events.sock.init_app(app)

@@ -40,6 +40,9 @@ def _run(config: Config) -> int:
         return 1
     if before != after:
         log.info("database schema migrated from version %s to %s", before, after)
+    from server.services.search_index import backfill_url
+
+    backfill_url(url)
     # Workers build their app from the environment; hand them the URL we resolved.
     os.environ["CHATIDK_DATABASE_URL"] = url
     # "listening" is logged by server/readiness.py once the workers answer, not here.
@@ -57,9 +60,12 @@ def _run(config: Config) -> int:
 
 def _migrate(config: Config) -> int:
     from server.db.migrate import migrate
+    from server.services.search_index import backfill_url
 
-    before, after = migrate(_database_url(config))
+    url = _database_url(config)
+    before, after = migrate(url)
     print(f"schema version {before} -> {after}")
+    print(f"{backfill_url(url)} older messages given search terms")
     return 0
 
 

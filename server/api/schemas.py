@@ -11,10 +11,18 @@ import unicodedata
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from server.files import MAX_ATTACHMENTS
-from server.limits import MAX_GROUP_MEMBERS, MAX_MESSAGE_CHARS
+from server.limits import MAX_GROUP_MEMBERS, MAX_MESSAGE_CHARS, SEARCH_HAS
 
 _USERNAME = re.compile(r"[A-Za-z0-9_.-]{3,32}")
 # C0 controls other than tab, newline and carriage return, plus DEL: never meaningful in chat text.
@@ -326,6 +334,43 @@ class MessagePage(Query):
     limit: Annotated[int, Field(ge=1, le=200)] = 50
 
 
+class MessageSearch(Query):
+    """GET /search: words, filters, and the cursor of the page before (docs/protocol.md, "Search")."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    q: Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_no_nul)] | None = None
+    conversation_id: Id | None = None
+    sender: Annotated[Id | None, Field(alias="from")] = None
+    has: (
+        Annotated[str, Field(max_length=100, description="comma-separated: file, image, video, link")] | None
+    ) = None
+    before: AwareDatetime | None = None
+    after: AwareDatetime | None = None
+    cursor: Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[1-9][0-9]{0,18}$")] | None = None
+    limit: Annotated[int, Field(ge=1, le=100)] = 20
+
+    @field_validator("has")
+    @classmethod
+    def _known_filters(cls, value: str | None) -> str | None:
+        if value is not None:
+            unknown = [name for name in value.split(",") if name not in SEARCH_HAS]
+            if unknown:
+                raise ValueError(f"must be a comma-separated list of {', '.join(SEARCH_HAS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _something_to_find(self) -> MessageSearch:
+        if self.q is None and self.sender is None and self.has is None:
+            raise ValueError("q: is required unless from or has is given")
+        if self.before is not None and self.after is not None and self.before <= self.after:
+            raise ValueError("before: must be later than after")
+        return self
+
+    def has_filters(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.has.split(","))) if self.has else ()
+
+
 # ---- files ----------------------------------------------------------------------------------------------
 
 
@@ -499,6 +544,18 @@ class MessageEnvelope(BaseModel):
 class MessageList(BaseModel):
     messages: list[Message]
     has_more: bool
+
+
+class SearchResult(BaseModel):
+    message: Message
+    conversation_id: int
+    # [start, end) in code points of message.text, sorted, not overlapping
+    highlights: list[Annotated[list[int], Field(min_length=2, max_length=2)]]
+
+
+class SearchResults(BaseModel):
+    results: list[SearchResult]
+    next_cursor: str | None
 
 
 class FileEnvelope(BaseModel):

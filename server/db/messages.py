@@ -11,6 +11,9 @@ from server.db import Cursor, Row, prepared
 from server.db import throttle as throttle_db
 from server.db.throttle import REFILLED
 
+# Search terms (shared/search_text.py) arrive space-separated, the tsvector taking them as they are.
+_TERMS = "array_to_tsvector(string_to_array(%s, ' '))"
+
 MESSAGE_COLUMNS = (
     "x.id, x.conversation_id, x.seq, x.sender_id, x.client_id, x.body, "
     "x.created_at, x.edited_at, x.deleted_at, x.attachments"
@@ -86,8 +89,9 @@ _STORE_MESSAGE = prepared(
             UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = now()
             WHERE id = %s RETURNING id, last_seq),
         ins AS (
-            INSERT INTO messages AS x (conversation_id, seq, sender_id, client_id, body, attachments)
-            SELECT c.id, c.last_seq, %s, %s, %s, %s FROM c
+            INSERT INTO messages AS x (conversation_id, seq, sender_id, client_id, body, attachments,
+                                       search_terms)
+            SELECT c.id, c.last_seq, %s, %s, %s, %s, {_TERMS} FROM c
             RETURNING {MESSAGE_COLUMNS}),
         r AS (
             UPDATE conversation_members m SET last_read_seq = ins.seq FROM ins
@@ -103,8 +107,10 @@ def store_message_txn(
     client_id: uuid.UUID,
     body: str,
     attachments: list[dict] | None = None,
+    terms: list[str] | None = None,
 ) -> Row:
-    """Take the next seq and store the message in one statement (``attachments``: rendered File objects).
+    """Take the next seq and store the message in one statement (``attachments``: rendered File objects;
+    ``terms``: its search terms, shared/search_text.py's ``index_terms``).
 
     The UPDATE of the conversation row hands out the seq and holds that row's lock until commit, so
     concurrent senders queue and a rolled-back send gives its number back: no gaps, no duplicates.
@@ -112,7 +118,8 @@ def store_message_txn(
     Raises UniqueViolation on a reused client_id.
     """
     cur.execute_prepared(
-        _STORE_MESSAGE, (conversation_id, sender_id, str(client_id), body, Json(attachments or []))
+        _STORE_MESSAGE,
+        (conversation_id, sender_id, str(client_id), body, Json(attachments or []), " ".join(terms or [])),
     )
     return cur.one()
 
@@ -158,16 +165,19 @@ _LOCK_CONVERSATIONS = prepared(
 _STORE_MESSAGES = prepared(
     "store_messages",
     f"""WITH i AS (
-            SELECT conversation_id, rank, sender_id, client_id::uuid, body, attachments::jsonb
-            FROM unnest(%s::bigint[], %s::int[], %s::bigint[], %s::text[], %s::text[], %s::text[])
-                AS u (conversation_id, rank, sender_id, client_id, body, attachments)),
+            SELECT conversation_id, rank, sender_id, client_id::uuid, body, attachments::jsonb, terms
+            FROM unnest(%s::bigint[], %s::int[], %s::bigint[], %s::text[], %s::text[], %s::text[],
+                        %s::text[])
+                AS u (conversation_id, rank, sender_id, client_id, body, attachments, terms)),
         n AS (SELECT conversation_id, count(*) AS n FROM i GROUP BY conversation_id),
         c AS (
             UPDATE conversations c SET last_seq = c.last_seq + n.n, last_activity_at = now() FROM n
             WHERE c.id = n.conversation_id RETURNING c.id, c.last_seq - n.n AS base),
         ins AS (
-            INSERT INTO messages AS x (conversation_id, seq, sender_id, client_id, body, attachments)
-            SELECT i.conversation_id, c.base + i.rank, i.sender_id, i.client_id, i.body, i.attachments
+            INSERT INTO messages AS x (conversation_id, seq, sender_id, client_id, body, attachments,
+                                       search_terms)
+            SELECT i.conversation_id, c.base + i.rank, i.sender_id, i.client_id, i.body, i.attachments,
+                   array_to_tsvector(string_to_array(i.terms, ' '))
             FROM i JOIN c ON c.id = i.conversation_id
             RETURNING {MESSAGE_COLUMNS}),
         r AS (
@@ -179,9 +189,12 @@ _STORE_MESSAGES = prepared(
 
 
 def store_messages_txn(
-    cur: Cursor, sends: list[tuple[int, int, uuid.UUID, str, list[dict]]], tokens: dict[int, float]
+    cur: Cursor,
+    sends: list[tuple[int, int, uuid.UUID, str, list[dict], list[str]]],
+    tokens: dict[int, float],
 ) -> list[Row]:
-    """:func:`store_message_txn` for many (conversation id, sender id, client id, body, attachments): the
+    """:func:`store_message_txn` for many (conversation id, sender id, client id, body, attachments, search
+    terms): the
     stored rows, in the order given, each conversation's in consecutive seqs. ``tokens``: the send budgets
     locked by :func:`send_precheck_many`, to store, less what this batch took.
 
@@ -201,6 +214,7 @@ def store_messages_txn(
         [str(s[2]) for s in sends],
         [s[3] for s in sends],
         [json.dumps(s[4], separators=(",", ":")) for s in sends],
+        [" ".join(s[5]) for s in sends],
     )
     budget = [throttle_db.set_send_buckets_step(tokens)] if tokens else []
     cur.execute_prepared_all([(_LOCK_CONVERSATIONS, (sorted(ranks),)), *budget, (_STORE_MESSAGES, store)])
@@ -264,17 +278,20 @@ def page(
     return list(reversed(rows[:limit])), has_more
 
 
-def edit_message(cur: Cursor, message_id: int, body: str) -> Row:
+def edit_message(cur: Cursor, message_id: int, body: str, terms: list[str]) -> Row:
+    """The new text and its search terms replace the old: an edit is found by what it says now."""
     cur.execute(
-        f"UPDATE messages x SET body = %s, edited_at = now() WHERE x.id = %s RETURNING {MESSAGE_COLUMNS}",
-        (body, message_id),
+        f"""UPDATE messages x SET body = %s, search_terms = {_TERMS}, edited_at = now() WHERE x.id = %s
+            RETURNING {MESSAGE_COLUMNS}""",
+        (body, " ".join(terms), message_id),
     )
     return cur.one()
 
 
 def tombstone_message(cur: Cursor, message_id: int) -> Row:
     cur.execute(
-        f"""UPDATE messages x SET body = NULL, attachments = '[]', deleted_at = coalesce(deleted_at, now())
+        f"""UPDATE messages x SET body = NULL, attachments = '[]', search_terms = NULL,
+                                deleted_at = coalesce(deleted_at, now())
             WHERE x.id = %s
             RETURNING {MESSAGE_COLUMNS}""",
         (message_id,),
@@ -285,7 +302,7 @@ def tombstone_message(cur: Cursor, message_id: int) -> Row:
 def tombstone_all_from(cur: Cursor, sender_id: int) -> list[Row]:
     """Every live message of a user becomes a tombstone (account deletion); returns them for the events."""
     cur.execute(
-        f"""UPDATE messages x SET body = NULL, attachments = '[]', deleted_at = now()
+        f"""UPDATE messages x SET body = NULL, attachments = '[]', search_terms = NULL, deleted_at = now()
             WHERE x.sender_id = %s AND x.deleted_at IS NULL RETURNING {MESSAGE_COLUMNS}""",
         (sender_id,),
     )

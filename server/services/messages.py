@@ -16,6 +16,7 @@ from server.errors import Conflict, Forbidden, NotFound
 from server.services import attachments, events, file_purge, throttle
 from server.services.conversations import NOT_FOUND, require_member
 from server.services.send_batch import BLOCKED, SendRequest, precheck_outcome, replay
+from shared import search_text
 
 
 def send(
@@ -33,7 +34,10 @@ def send(
     Concurrent sends share a transaction (server/services/send_batch.py) unless CHATIDK_GROUP_COMMIT=0.
     """
     if app.config.group_commit:
-        return app.sends.submit(SendRequest(user_id, conversation_id, client_id, text or "", file_ids or []))
+        request = SendRequest(
+            user_id, conversation_id, client_id, text or "", file_ids or [], search_text.index_terms(text)
+        )
+        return app.sends.submit(request)
     return _send_alone(app, user_id, conversation_id, client_id, text, file_ids)
 
 
@@ -46,6 +50,7 @@ def _send_alone(
     file_ids: list[str] | None,
 ) -> tuple[dict, bool]:
     """A send in a transaction of its own (CHATIDK_GROUP_COMMIT=0): the path before group commit."""
+    terms = search_text.index_terms(text)  # before the transaction, which holds the conversation's lock
     try:
         with app.db.transaction() as cur:
             check = messages_db.send_precheck(
@@ -59,7 +64,9 @@ def _send_alone(
             if not check["send_token"]:
                 _out_of_budget(app, cur, user_id)
             files = attachments.lock_for_attaching(cur, user_id, file_ids or [])
-            row = messages_db.store_message_txn(cur, conversation_id, user_id, client_id, text or "", files)
+            row = messages_db.store_message_txn(
+                cur, conversation_id, user_id, client_id, text or "", files, terms
+            )
             if file_ids:
                 files_db.attach_txn(cur, row["id"], file_ids)
             app.broker.publish(cur, events.message("created", conversation_id, row["id"]))
@@ -115,7 +122,7 @@ def edit(app: AppContext, user_id: int, conversation_id: int, seq: int, text: st
         row = _own_message(cur, user_id, conversation_id, seq)
         if row["deleted_at"] is not None:
             raise Conflict("a deleted message cannot be edited")
-        row = messages_db.edit_message(cur, row["id"], text)
+        row = messages_db.edit_message(cur, row["id"], text, search_text.index_terms(text))
         app.broker.publish(cur, events.message("edited", conversation_id, row["id"]))
     return render.message(row)
 

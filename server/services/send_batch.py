@@ -26,6 +26,7 @@ from server.errors import ApiError, Conflict, Forbidden, NotFound
 from server.services import attachments, events, throttle
 from server.services.conversations import NOT_FOUND
 from server.services.group_commit import Pending
+from shared import search_text
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,8 @@ class SendRequest:
     client_id: uuid.UUID
     text: str
     file_ids: list[str] = field(default_factory=list)
+    # The text's search terms, worked out by the sender's own thread rather than the batch's leader.
+    terms: list[str] | None = None
 
 
 def replay(row: dict, conversation_id: int, prefix: str = "") -> dict:
@@ -152,7 +155,14 @@ def _store(app: AppContext, sends: list[SendRequest]) -> list[Outcome | ApiError
             rows = messages_db.store_messages_txn(
                 cur,
                 [
-                    (s.conversation_id, s.user_id, s.client_id, s.text, files.get(n, []))
+                    (
+                        s.conversation_id,
+                        s.user_id,
+                        s.client_id,
+                        s.text,
+                        files.get(n, []),
+                        search_text.index_terms(s.text) if s.terms is None else s.terms,
+                    )
                     for n, s in ((n, sends[n]) for n in candidates)
                 ],
                 tokens if burst > 0 else {},

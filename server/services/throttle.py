@@ -67,6 +67,11 @@ def groups_created(config: Config) -> Limit:
     return Limit("group.create", config.groups_per_hour, HOUR, "new groups")
 
 
+def searches(config: Config) -> Limit:
+    """Message searches per account: each one reads many index pages, and clients search while typing."""
+    return Limit("search.user", config.searches_per_minute, 60, "searches")
+
+
 def exports(config: Config) -> Limit:
     """Exports under way at once per account; each renews its attempt while it runs (services/export.py),
     and one whose server died frees its place after EXPORT_LEASE_SECONDS."""
