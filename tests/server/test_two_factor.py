@@ -85,6 +85,13 @@ def code_step(client, challenge: str, address: str = HOME, **factor):
     )
 
 
+def mail_titled(inbox, address: str, count: int, subject: str):
+    """The one mail of that subject once `count` mails reached the address: mails go out in the background,
+    so two sent close together (2FA turned on, then a code used) may arrive in either order."""
+    [mail] = [m for m in inbox.wait_for(address, count=count) if m["Subject"] == subject]
+    return mail
+
+
 def confirm_email(user, inbox, address: str) -> None:
     assert user.request("PUT", "/me/email", {"email": address}).status_code == 202
     assert user.post("/me/email/confirm", {"code": code_in(inbox.wait_for(address)[-1])}).status_code == 200
@@ -314,8 +321,7 @@ def test_a_recovery_code_signs_in_once_and_says_so_by_mail(client, alice, clock,
     assert devices[r.json["session_id"]]["second_factor"] == "recovery_code"
     assert alice.get("/me/two-factor").json["recovery_codes_left"] == 9
     # Confirmation, 2FA on, this: mails go out in the background, so not necessarily in that order.
-    mails = inbox.wait_for("alice@example.org", count=3)
-    [mail] = [m for m in mails if m["Subject"] == "A ChatIDK recovery code was used"]
+    mail = mail_titled(inbox, "alice@example.org", 3, "A ChatIDK recovery code was used")
     assert (
         "Borrowed phone" in mail.get_content() and "9 of your recovery codes are left" in mail.get_content()
     )
@@ -337,10 +343,10 @@ def test_new_recovery_codes_void_the_old_ones(client, alice, clock, inbox):
     assert r.status_code == 200
     new = r.json["recovery_codes"]
     assert len(new) == 10 and not set(new) & set(old)
-    assert inbox.wait_for("alice@example.org", count=3)[-1]["Subject"] == "New ChatIDK recovery codes"
+    assert mail_titled(inbox, "alice@example.org", 3, "New ChatIDK recovery codes")
     assert_error(code_step(client, password_step(client, "alice"), recovery_code=old[0]), 401, "unauthorized")
     assert code_step(client, password_step(client, "alice"), recovery_code=new[0]).status_code == 201
-    assert inbox.wait_for("alice@example.org", count=4)[-1]["Subject"] == "A ChatIDK recovery code was used"
+    assert mail_titled(inbox, "alice@example.org", 4, "A ChatIDK recovery code was used")
 
 
 # ---- throttling -----------------------------------------------------------------------------------------
@@ -436,7 +442,7 @@ def test_turning_off_needs_the_password_and_a_code(client, alice, clock, inbox):
     assert_error(alice.delete("/me/two-factor", {"password": PASSWORD, "code": "123456"}), 409, "conflict")
     confirm_email(alice, inbox, "alice@example.org")
     secret, _ = enrol(alice, clock)
-    assert inbox.wait_for("alice@example.org", count=2)[-1]["Subject"] == "Two-factor sign-in is on"
+    assert mail_titled(inbox, "alice@example.org", 2, "Two-factor sign-in is on")
     clock.advance(30)
     code, wrong = code_at(secret, clock.now), wrong_code(secret, clock)
     r = alice.delete("/me/two-factor", {"password": "wrong password", "code": code})
@@ -453,7 +459,7 @@ def test_turning_off_needs_the_password_and_a_code(client, alice, clock, inbox):
         "pending": False,
         "recovery_codes_left": 0,
     }
-    assert inbox.wait_for("alice@example.org", count=3)[-1]["Subject"] == "Two-factor sign-in is off"
+    assert mail_titled(inbox, "alice@example.org", 3, "Two-factor sign-in is off")
     assert login(client, "alice").status_code == 201
 
 
@@ -483,8 +489,7 @@ def test_a_password_reset_by_mail_does_not_switch_2fa_off(client, alice, clock, 
     secret, _ = enrol(alice, clock)
     challenge = password_step(client, "alice")
     assert client.post(f"{API}/password-reset", json={"login": "alice"}).status_code == 202
-    mail = inbox.wait_for("alice@example.org", count=3)[-1]
-    assert mail["Subject"] == "Reset your ChatIDK password"
+    mail = mail_titled(inbox, "alice@example.org", 3, "Reset your ChatIDK password")
     assert "Two-factor sign-in stays on" in mail.get_content()
     r = client.post(
         f"{API}/password-reset/confirm",
