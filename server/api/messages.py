@@ -1,4 +1,4 @@
-"""Routes for messages: send (idempotent), page, edit, delete."""
+"""Routes for messages: send (idempotent), page, edit, delete, and the change stream."""
 
 from __future__ import annotations
 
@@ -78,3 +78,20 @@ def edit_message(conversation_id: int, seq: int, body: s.EditMessage):
 )
 def delete_message(conversation_id: int, seq: int):
     return {"message": messages.delete(ctx(), g.user_id, conversation_id, seq)}
+
+
+@endpoint(
+    bp,
+    "/conversations/<id:conversation_id>/changes",
+    "GET",
+    summary="Messages changed (edited, deleted, …) after a change version, each once as it is now",
+    tag="messages",
+    query=s.ChangesQuery,
+    responses={200: s.ChangeList},
+    errors=(400, 401, 404),
+)
+def list_changes(conversation_id: int, query: s.ChangesQuery):
+    changes, next_after, has_more = messages.changes(
+        ctx(), g.user_id, conversation_id, query.after, query.limit
+    )
+    return {"changes": changes, "next": next_after, "has_more": has_more}

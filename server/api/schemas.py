@@ -320,6 +320,11 @@ class EditMessage(Body):
     text: MessageText
 
 
+class ChangesQuery(Query):
+    after: Seq
+    limit: Annotated[int, Field(ge=1, le=500)] = 200
+
+
 class MessagePage(Query):
     after_seq: Seq | None = None
     before_seq: Seq | None = None
@@ -377,6 +382,15 @@ class Me(User):
     hide_last_seen: bool
 
 
+class ReplyTo(BaseModel):
+    """The quote of the message replied to, as it is now: no snippet once it is deleted."""
+
+    seq: int
+    sender_id: int
+    snippet: str | None
+    deleted: bool
+
+
 class Message(BaseModel):
     id: int
     conversation_id: int
@@ -388,6 +402,8 @@ class Message(BaseModel):
     edited_at: str | None
     deleted: bool
     attachments: list[File]
+    version: int
+    reply_to: ReplyTo | None
 
 
 class Member(BaseModel):
@@ -414,6 +430,8 @@ class Conversation(BaseModel):
     created_at: str
     members: list[Member]
     last_seq: int
+    # The latest change version of its messages: where a client that loads its history starts the stream.
+    change_version: int
     last_read_seq: int
     unread_count: int
     last_message: Message | None
@@ -498,6 +516,14 @@ class MessageEnvelope(BaseModel):
 
 class MessageList(BaseModel):
     messages: list[Message]
+    has_more: bool
+
+
+class ChangeList(BaseModel):
+    """Messages changed after ``after``, each once as it is now; ``next``: the ``after`` of the next call."""
+
+    changes: list[Message]
+    next: int
     has_more: bool
 
 

@@ -13,7 +13,7 @@ from server.db.throttle import REFILLED
 
 MESSAGE_COLUMNS = (
     "x.id, x.conversation_id, x.seq, x.sender_id, x.client_id, x.body, "
-    "x.created_at, x.edited_at, x.deleted_at, x.attachments"
+    "x.created_at, x.edited_at, x.deleted_at, x.attachments, x.version, x.reply_to_seq, x.reply_to"
 )
 
 
@@ -264,32 +264,95 @@ def page(
     return list(reversed(rows[:limit])), has_more
 
 
-def edit_message(cur: Cursor, message_id: int, body: str) -> Row:
+def lock_conversation(cur: Cursor, conversation_id: int) -> None:
+    """Take the conversation's row lock before any message of it: every change of old messages (and every
+    send) queues on it, so change versions commit in order and two changes never deadlock over messages."""
+    cur.execute("SELECT 1 FROM conversations WHERE id = %s FOR NO KEY UPDATE", (conversation_id,))
+
+
+def bump_version(cur: Cursor, conversation_id: int) -> int:
+    """The next change version of the conversation, for the messages this transaction changes."""
     cur.execute(
-        f"UPDATE messages x SET body = %s, edited_at = now() WHERE x.id = %s RETURNING {MESSAGE_COLUMNS}",
-        (body, message_id),
+        "UPDATE conversations SET change_version = change_version + 1 WHERE id = %s RETURNING change_version",
+        (conversation_id,),
+    )
+    return int(cur.one()["change_version"])
+
+
+def edit_message(cur: Cursor, message_id: int, body: str, version: int) -> Row:
+    cur.execute(
+        f"""UPDATE messages x SET body = %s, edited_at = now(), version = %s WHERE x.id = %s
+            RETURNING {MESSAGE_COLUMNS}""",
+        (body, version, message_id),
     )
     return cur.one()
 
 
-def tombstone_message(cur: Cursor, message_id: int) -> Row:
+def tombstone_message(cur: Cursor, message_id: int, version: int) -> Row:
+    """No text, no files, no quote; the seq (and reply_to_seq) stay."""
     cur.execute(
-        f"""UPDATE messages x SET body = NULL, attachments = '[]', deleted_at = coalesce(deleted_at, now())
+        f"""UPDATE messages x SET body = NULL, attachments = '[]', reply_to = NULL, version = %s,
+                   deleted_at = coalesce(deleted_at, now())
             WHERE x.id = %s
             RETURNING {MESSAGE_COLUMNS}""",
-        (message_id,),
+        (version, message_id),
     )
     return cur.one()
+
+
+def refresh_replies(cur: Cursor, conversation_id: int, seqs: list[int], version: int) -> list[Row]:
+    """The live replies to these messages get their quote rewritten from the originals as they are now,
+    and the change ``version``; returns them (for the events)."""
+    cur.execute(
+        f"""UPDATE messages x SET reply_to = reply_summary(o), version = %s
+            FROM messages o
+            WHERE o.conversation_id = %s AND o.seq = ANY(%s::bigint[])
+              AND x.conversation_id = o.conversation_id AND x.reply_to_seq = o.seq AND x.deleted_at IS NULL
+            RETURNING {MESSAGE_COLUMNS}""",
+        (version, conversation_id, seqs),
+    )
+    return cur.fetchall()
+
+
+def changes_after(cur: Cursor, conversation_id: int, after: int, limit: int) -> tuple[list[Row], bool]:
+    """Up to ``limit`` messages changed after version ``after``, in ascending version (each once, as it is
+    now), and whether more follow."""
+    cur.execute(
+        f"""SELECT {MESSAGE_COLUMNS} FROM messages x
+            WHERE x.conversation_id = %s AND x.version > %s ORDER BY x.version, x.seq LIMIT %s""",
+        (conversation_id, after, limit + 1),
+    )
+    rows = cur.fetchall()
+    return rows[:limit], len(rows) > limit
+
+
+def change_version(cur: Cursor, conversation_id: int) -> int:
+    cur.execute("SELECT change_version FROM conversations WHERE id = %s", (conversation_id,))
+    return int(cur.one()["change_version"])
 
 
 def tombstone_all_from(cur: Cursor, sender_id: int) -> list[Row]:
-    """Every live message of a user becomes a tombstone (account deletion); returns them for the events."""
+    """Every live message of a user becomes a tombstone (account deletion), one change version per
+    conversation concerned, the replies' quotes with them; returns every changed message for the events."""
     cur.execute(
-        f"""UPDATE messages x SET body = NULL, attachments = '[]', deleted_at = now()
-            WHERE x.sender_id = %s AND x.deleted_at IS NULL RETURNING {MESSAGE_COLUMNS}""",
+        """SELECT DISTINCT conversation_id FROM messages WHERE sender_id = %s AND deleted_at IS NULL
+           ORDER BY conversation_id""",
         (sender_id,),
     )
-    return cur.fetchall()
+    changed: list[Row] = []
+    for conversation_id in [row["conversation_id"] for row in cur.fetchall()]:
+        version = bump_version(cur, conversation_id)
+        cur.execute(
+            f"""UPDATE messages x SET body = NULL, attachments = '[]', reply_to = NULL, deleted_at = now(),
+                       version = %s
+                WHERE x.conversation_id = %s AND x.sender_id = %s AND x.deleted_at IS NULL
+                RETURNING {MESSAGE_COLUMNS}""",
+            (version, conversation_id, sender_id),
+        )
+        rows = cur.fetchall()
+        changed += rows
+        changed += refresh_replies(cur, conversation_id, [r["seq"] for r in rows], version)
+    return changed
 
 
 def by_sender_after(cur: Cursor, sender_id: int, after_id: int, limit: int) -> list[Row]:

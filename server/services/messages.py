@@ -8,11 +8,11 @@ import psycopg2.errors
 
 from server import render
 from server.context import AppContext
-from server.db import Cursor
+from server.db import Cursor, Row
 from server.db import files as files_db
 from server.db import messages as messages_db
 from server.db import throttle as throttle_db
-from server.errors import Conflict, Forbidden, NotFound
+from server.errors import Conflict, Forbidden, InvalidField, NotFound
 from server.services import attachments, events, file_purge, throttle
 from server.services.conversations import NOT_FOUND, require_member
 from server.services.send_batch import BLOCKED, SendRequest, precheck_outcome, replay
@@ -96,10 +96,26 @@ def page(
     return [render.message(r) for r in rows], has_more
 
 
+def changes(
+    app: AppContext, user_id: int, conversation_id: int, after: int, limit: int
+) -> tuple[list[dict], int, bool]:
+    """Messages changed after version ``after`` as they are now: (changes, next, has_more); ``next`` is
+    the ``after`` of the next call (the last version on this page)."""
+    with app.db.transaction() as cur:
+        require_member(cur, conversation_id, user_id)
+        rows, has_more = messages_db.changes_after(cur, conversation_id, after, limit)
+        if not rows and after > messages_db.change_version(cur, conversation_id):
+            raise InvalidField("after: is beyond this conversation's latest change version", field="after")
+    next_after = rows[-1]["version"] if rows else after
+    return [render.message(r) for r in rows], next_after, has_more
+
+
 def _own_message(cur: Cursor, user_id: int, conversation_id: int, seq: int) -> dict:
     """My message, to edit or delete: not in a 1:1 whose other member blocked me (each change would be
-    pushed to them live), where sending is refused too."""
+    pushed to them live), where sending is refused too. The conversation is locked first (its change
+    version is taken after the checks)."""
     require_member(cur, conversation_id, user_id)
+    messages_db.lock_conversation(cur, conversation_id)
     row = messages_db.get_message(cur, conversation_id, seq, lock=True)
     if row is None:
         raise NotFound("no such message")
@@ -110,13 +126,22 @@ def _own_message(cur: Cursor, user_id: int, conversation_id: int, seq: int) -> d
     return row
 
 
+def _publish_replies(app: AppContext, cur: Cursor, replies: list[Row]) -> None:
+    """The replies whose quote changed with their original: one ``message.updated`` each."""
+    stored = [(r["conversation_id"], r["id"]) for r in replies]
+    for start in range(0, len(stored), events.PER_EVENT):
+        app.broker.publish(cur, events.messages("updated", stored[start : start + events.PER_EVENT]))
+
+
 def edit(app: AppContext, user_id: int, conversation_id: int, seq: int, text: str) -> dict:
     with app.db.transaction() as cur:
         row = _own_message(cur, user_id, conversation_id, seq)
         if row["deleted_at"] is not None:
             raise Conflict("a deleted message cannot be edited")
-        row = messages_db.edit_message(cur, row["id"], text)
+        version = messages_db.bump_version(cur, conversation_id)
+        row = messages_db.edit_message(cur, row["id"], text, version)
         app.broker.publish(cur, events.message("edited", conversation_id, row["id"]))
+        _publish_replies(app, cur, messages_db.refresh_replies(cur, conversation_id, [seq], version))
     return render.message(row)
 
 
@@ -127,7 +152,9 @@ def delete(app: AppContext, user_id: int, conversation_id: int, seq: int) -> dic
         if row["deleted_at"] is None:
             if row["attachments"]:
                 doomed_files = files_db.delete_message_files_txn(cur, row["id"])
-            row = messages_db.tombstone_message(cur, row["id"])
+            version = messages_db.bump_version(cur, conversation_id)
+            row = messages_db.tombstone_message(cur, row["id"], version)
             app.broker.publish(cur, events.message("deleted", conversation_id, row["id"]))
+            _publish_replies(app, cur, messages_db.refresh_replies(cur, conversation_id, [seq], version))
     file_purge.remove_from_store(app, doomed_files)
     return render.message(row)
