@@ -29,7 +29,7 @@ def send_message(conversation_id: int, body: s.SendMessage):
     if body.text is None and not body.file_ids:
         raise InvalidField("text: is required unless file_ids names a file", field="text")
     message, created = messages.send(
-        ctx(), g.user_id, conversation_id, body.client_id, body.text, body.file_ids
+        ctx(), g.user_id, conversation_id, body.client_id, body.text, body.file_ids, body.reply_to_seq
     )
     return {"message": message}, 201 if created else 200
 
@@ -38,7 +38,7 @@ def send_message(conversation_id: int, body: s.SendMessage):
     bp,
     _MESSAGES,
     "GET",
-    summary="A page of messages in ascending seq",
+    summary="A page of messages in ascending seq (after, before, or around a seq)",
     tag="messages",
     query=s.MessagePage,
     responses={200: s.MessageList},
@@ -47,6 +47,11 @@ def send_message(conversation_id: int, body: s.SendMessage):
 def list_messages(conversation_id: int, query: s.MessagePage):
     if query.after_seq is not None and query.before_seq is not None and query.before_seq <= query.after_seq:
         raise InvalidField("before_seq must be greater than after_seq", field="before_seq")
+    if query.around is not None:
+        if query.after_seq is not None or query.before_seq is not None:
+            raise InvalidField("around: cannot be combined with after_seq or before_seq", field="around")
+        window, before, after = messages.around(ctx(), g.user_id, conversation_id, query.around, query.limit)
+        return {"messages": window, "has_more": before, "has_more_after": after}
     page, has_more = messages.page(
         ctx(), g.user_id, conversation_id, query.after_seq, query.before_seq, query.limit
     )

@@ -314,6 +314,7 @@ class SendMessage(Body):
     client_id: uuid.UUID
     text: MessageText | None = None
     file_ids: Annotated[list[FileId], Field(max_length=MAX_ATTACHMENTS), AfterValidator(_distinct)] = []
+    reply_to_seq: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = None
 
 
 class EditMessage(Body):
@@ -328,6 +329,7 @@ class ChangesQuery(Query):
 class MessagePage(Query):
     after_seq: Seq | None = None
     before_seq: Seq | None = None
+    around: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = None
     limit: Annotated[int, Field(ge=1, le=200)] = 50
 
 
@@ -515,8 +517,12 @@ class MessageEnvelope(BaseModel):
 
 
 class MessageList(BaseModel):
+    """``has_more``: more messages beyond these in the paging direction (``around``: before the first);
+    ``has_more_after``: only with ``around``, more after the last."""
+
     messages: list[Message]
     has_more: bool
+    has_more_after: bool | None = None
 
 
 class ChangeList(BaseModel):

@@ -25,6 +25,7 @@ def send(
     client_id: uuid.UUID,
     text: str | None,
     file_ids: list[str] | None = None,
+    reply_to_seq: int | None = None,
 ) -> tuple[dict, bool]:
     """Store and publish a message: (message, created). A retried client_id returns the stored message.
 
@@ -33,8 +34,10 @@ def send(
     Concurrent sends share a transaction (server/services/send_batch.py) unless CHATIDK_GROUP_COMMIT=0.
     """
     if app.config.group_commit:
-        return app.sends.submit(SendRequest(user_id, conversation_id, client_id, text or "", file_ids or []))
-    return _send_alone(app, user_id, conversation_id, client_id, text, file_ids)
+        return app.sends.submit(
+            SendRequest(user_id, conversation_id, client_id, text or "", file_ids or [], reply_to_seq)
+        )
+    return _send_alone(app, user_id, conversation_id, client_id, text, file_ids, reply_to_seq)
 
 
 def _send_alone(
@@ -44,22 +47,31 @@ def _send_alone(
     client_id: uuid.UUID,
     text: str | None,
     file_ids: list[str] | None,
+    reply_to_seq: int | None = None,
 ) -> tuple[dict, bool]:
     """A send in a transaction of its own (CHATIDK_GROUP_COMMIT=0): the path before group commit."""
     try:
         with app.db.transaction() as cur:
             check = messages_db.send_precheck(
-                cur, conversation_id, user_id, client_id, app.config.send_burst, app.config.send_rate
+                cur,
+                conversation_id,
+                user_id,
+                client_id,
+                app.config.send_burst,
+                app.config.send_rate,
+                reply_to_seq,
             )
             if check is None:
                 raise NotFound(NOT_FOUND)
-            answer = precheck_outcome(check, conversation_id)
+            answer = precheck_outcome(check, conversation_id, reply_to_seq)
             if answer is not None:
                 return answer
             if not check["send_token"]:
                 _out_of_budget(app, cur, user_id)
             files = attachments.lock_for_attaching(cur, user_id, file_ids or [])
-            row = messages_db.store_message_txn(cur, conversation_id, user_id, client_id, text or "", files)
+            row = messages_db.store_message_txn(
+                cur, conversation_id, user_id, client_id, text or "", files, reply_to_seq
+            )
             if file_ids:
                 files_db.attach_txn(cur, row["id"], file_ids)
             app.broker.publish(cur, events.message("created", conversation_id, row["id"]))
@@ -94,6 +106,16 @@ def page(
         require_member(cur, conversation_id, user_id)
         rows, has_more = messages_db.page(cur, conversation_id, after_seq, before_seq, limit)
     return [render.message(r) for r in rows], has_more
+
+
+def around(
+    app: AppContext, user_id: int, conversation_id: int, seq: int, limit: int
+) -> tuple[list[dict], bool, bool]:
+    """The messages around ``seq`` (to jump to a quoted message): (messages, more before, more after)."""
+    with app.db.transaction() as cur:
+        require_member(cur, conversation_id, user_id)
+        rows, before, after = messages_db.page_around(cur, conversation_id, seq, limit)
+    return [render.message(r) for r in rows], before, after
 
 
 def changes(
