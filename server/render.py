@@ -51,6 +51,8 @@ def message(row: dict, prefix: str = "") -> dict:
         # The conversation's change version of this message's last change (0: unchanged since sent).
         "version": row[prefix + "version"],
         "reply_to": row[prefix + "reply_to"],
+        # Aggregated: emoji, count and the first three reactors' ids, in order of each emoji's first use.
+        "reactions": row[prefix + "reactions"],
     }
 
 

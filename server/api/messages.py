@@ -1,4 +1,4 @@
-"""Routes for messages: send (idempotent), page, edit, delete, and the change stream."""
+"""Routes for messages: send (idempotent), page, edit, delete, the change stream and reactions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from server.api import schemas as s
 from server.api.context import ctx
 from server.api.routing import blueprint, endpoint
 from server.errors import InvalidField
-from server.services import messages
+from server.services import messages, reactions
 
 bp = blueprint("messages", __name__)
 
@@ -100,3 +100,32 @@ def list_changes(conversation_id: int, query: s.ChangesQuery):
         ctx(), g.user_id, conversation_id, query.after, query.limit
     )
     return {"changes": changes, "next": next_after, "has_more": has_more}
+
+
+_REACTION = _MESSAGES + "/<id:seq>/reactions/<emoji>"
+
+
+@endpoint(
+    bp,
+    _REACTION,
+    "PUT",
+    summary="React to a message with one emoji (idempotent)",
+    tag="messages",
+    responses={200: s.MessageEnvelope},
+    errors=(400, 401, 403, 404, 409, 429),
+)
+def add_reaction(conversation_id: int, seq: int, emoji: str):
+    return {"message": reactions.react(ctx(), g.user_id, conversation_id, seq, emoji, True)}
+
+
+@endpoint(
+    bp,
+    _REACTION,
+    "DELETE",
+    summary="Take my reaction back (idempotent)",
+    tag="messages",
+    responses={200: s.MessageEnvelope},
+    errors=(400, 401, 403, 404, 409, 429),
+)
+def remove_reaction(conversation_id: int, seq: int, emoji: str):
+    return {"message": reactions.react(ctx(), g.user_id, conversation_id, seq, emoji, False)}

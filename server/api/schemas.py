@@ -393,6 +393,12 @@ class ReplyTo(BaseModel):
     deleted: bool
 
 
+class Reaction(BaseModel):
+    emoji: str
+    count: int
+    user_ids: list[int]  # the first three to react with it
+
+
 class Message(BaseModel):
     id: int
     conversation_id: int
@@ -406,6 +412,8 @@ class Message(BaseModel):
     attachments: list[File]
     version: int
     reply_to: ReplyTo | None
+    reactions: list[Reaction]
+    my_reactions: list[str] | None = None  # the caller's, in REST answers that list messages
 
 
 class Member(BaseModel):

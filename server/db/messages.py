@@ -13,7 +13,8 @@ from server.db.throttle import REFILLED
 
 MESSAGE_COLUMNS = (
     "x.id, x.conversation_id, x.seq, x.sender_id, x.client_id, x.body, "
-    "x.created_at, x.edited_at, x.deleted_at, x.attachments, x.version, x.reply_to_seq, x.reply_to"
+    "x.created_at, x.edited_at, x.deleted_at, x.attachments, x.version, x.reply_to_seq, x.reply_to, "
+    "x.reactions"
 )
 
 
@@ -338,10 +339,11 @@ def edit_message(cur: Cursor, message_id: int, body: str, version: int) -> Row:
 
 
 def tombstone_message(cur: Cursor, message_id: int, version: int) -> Row:
-    """No text, no files, no quote; the seq (and reply_to_seq) stay."""
+    """No text, no files, no quote, no reactions; the seq (and reply_to_seq) stay."""
+    cur.execute("DELETE FROM message_reactions WHERE message_id = %s", (message_id,))
     cur.execute(
-        f"""UPDATE messages x SET body = NULL, attachments = '[]', reply_to = NULL, version = %s,
-                   deleted_at = coalesce(deleted_at, now())
+        f"""UPDATE messages x SET body = NULL, attachments = '[]', reply_to = NULL, reactions = '[]',
+                   version = %s, deleted_at = coalesce(deleted_at, now())
             WHERE x.id = %s
             RETURNING {MESSAGE_COLUMNS}""",
         (version, message_id),
@@ -392,13 +394,16 @@ def tombstone_all_from(cur: Cursor, sender_id: int) -> list[Row]:
     for conversation_id in [row["conversation_id"] for row in cur.fetchall()]:
         version = bump_version(cur, conversation_id)
         cur.execute(
-            f"""UPDATE messages x SET body = NULL, attachments = '[]', reply_to = NULL, deleted_at = now(),
-                       version = %s
+            f"""UPDATE messages x SET body = NULL, attachments = '[]', reply_to = NULL, reactions = '[]',
+                       deleted_at = now(), version = %s
                 WHERE x.conversation_id = %s AND x.sender_id = %s AND x.deleted_at IS NULL
                 RETURNING {MESSAGE_COLUMNS}""",
             (version, conversation_id, sender_id),
         )
         rows = cur.fetchall()
+        cur.execute(
+            "DELETE FROM message_reactions WHERE message_id = ANY(%s::bigint[])", ([r["id"] for r in rows],)
+        )
         changed += rows
         changed += refresh_replies(cur, conversation_id, [r["seq"] for r in rows], version)
     return changed

@@ -11,6 +11,17 @@ def message(kind: str, conversation_id: int, message_id: int) -> dict:
 PER_EVENT = 100
 
 
+def reaction(conversation_id: int, message_id: int, user_id: int, emoji: str, added: bool) -> dict:
+    """A reaction added or removed: a ``message.updated`` that also says whose and which (≤ 64 chars)."""
+    return {
+        "t": "message",
+        "k": "updated",
+        "c": conversation_id,
+        "m": message_id,
+        "r": [user_id, emoji, added],
+    }
+
+
 def messages(kind: str, stored: list[tuple[int, int]]) -> dict:
     """Several messages' event of one kind as one: (conversation id, message id) each, at most PER_EVENT."""
     return {"t": "messages", "k": kind, "c": [c for c, _ in stored], "m": [m for _, m in stored]}

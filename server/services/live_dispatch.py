@@ -146,6 +146,9 @@ class LiveDispatch:
         }
         if event["k"] != "created":  # a change of an old message: its place in the change stream
             frame["version"] = row["version"]
+        if "r" in event:  # a reaction: whose and which, so each client keeps its own "my_reactions"
+            user_id, emoji, added = event["r"]
+            frame["reaction"] = {"user_id": user_id, "emoji": emoji, "added": added}
         self._send(self._members.get(batch.cur, event["c"]), frame)
 
     def _conversation(self, batch: Batch, event: dict) -> None:

@@ -13,7 +13,7 @@ from server.db import files as files_db
 from server.db import messages as messages_db
 from server.db import throttle as throttle_db
 from server.errors import Conflict, Forbidden, InvalidField, NotFound
-from server.services import attachments, events, file_purge, throttle
+from server.services import attachments, events, file_purge, reactions, throttle
 from server.services.conversations import NOT_FOUND, require_member
 from server.services.send_batch import BLOCKED, SendRequest, precheck_outcome, replay
 
@@ -34,10 +34,20 @@ def send(
     Concurrent sends share a transaction (server/services/send_batch.py) unless CHATIDK_GROUP_COMMIT=0.
     """
     if app.config.group_commit:
-        return app.sends.submit(
+        message, created = app.sends.submit(
             SendRequest(user_id, conversation_id, client_id, text or "", file_ids or [], reply_to_seq)
         )
-    return _send_alone(app, user_id, conversation_id, client_id, text, file_ids, reply_to_seq)
+    else:
+        message, created = _send_alone(app, user_id, conversation_id, client_id, text, file_ids, reply_to_seq)
+    return _with_my_reactions(app, user_id, message, created), created
+
+
+def _with_my_reactions(app: AppContext, user_id: int, message: dict, created: bool) -> dict:
+    """A new message has none of my reactions; a replayed one may (looked up: replays are rare)."""
+    if created:
+        return {**message, "my_reactions": []}
+    with app.db.autocommit() as cur:
+        return reactions.with_mine(cur, user_id, [dict(message)])[0]
 
 
 def _send_alone(
@@ -105,7 +115,7 @@ def page(
     with app.db.transaction() as cur:
         require_member(cur, conversation_id, user_id)
         rows, has_more = messages_db.page(cur, conversation_id, after_seq, before_seq, limit)
-    return [render.message(r) for r in rows], has_more
+        return reactions.with_mine(cur, user_id, [render.message(r) for r in rows]), has_more
 
 
 def around(
@@ -115,7 +125,7 @@ def around(
     with app.db.transaction() as cur:
         require_member(cur, conversation_id, user_id)
         rows, before, after = messages_db.page_around(cur, conversation_id, seq, limit)
-    return [render.message(r) for r in rows], before, after
+        return reactions.with_mine(cur, user_id, [render.message(r) for r in rows]), before, after
 
 
 def changes(
@@ -128,8 +138,9 @@ def changes(
         rows, has_more = messages_db.changes_after(cur, conversation_id, after, limit)
         if not rows and after > messages_db.change_version(cur, conversation_id):
             raise InvalidField("after: is beyond this conversation's latest change version", field="after")
+        changed = reactions.with_mine(cur, user_id, [render.message(r) for r in rows])
     next_after = rows[-1]["version"] if rows else after
-    return [render.message(r) for r in rows], next_after, has_more
+    return changed, next_after, has_more
 
 
 def _own_message(cur: Cursor, user_id: int, conversation_id: int, seq: int) -> dict:
@@ -164,7 +175,7 @@ def edit(app: AppContext, user_id: int, conversation_id: int, seq: int, text: st
         row = messages_db.edit_message(cur, row["id"], text, version)
         app.broker.publish(cur, events.message("edited", conversation_id, row["id"]))
         _publish_replies(app, cur, messages_db.refresh_replies(cur, conversation_id, [seq], version))
-    return render.message(row)
+        return reactions.with_mine(cur, user_id, [render.message(row)])[0]
 
 
 def delete(app: AppContext, user_id: int, conversation_id: int, seq: int) -> dict:
@@ -179,4 +190,4 @@ def delete(app: AppContext, user_id: int, conversation_id: int, seq: int) -> dic
             app.broker.publish(cur, events.message("deleted", conversation_id, row["id"]))
             _publish_replies(app, cur, messages_db.refresh_replies(cur, conversation_id, [seq], version))
     file_purge.remove_from_store(app, doomed_files)
-    return render.message(row)
+    return {**render.message(row), "my_reactions": []}  # a tombstone keeps no reactions

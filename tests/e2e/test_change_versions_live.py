@@ -18,6 +18,21 @@ def test_edit_and_delete_events_carry_the_change_version(users, streams):
         ("message.edited", 1, 1, 1),
         ("message.deleted", 2, 2, 2),
     ]
-    # The stream after the version before them holds the same states.
+    # The stream after the version before them holds the same states (plus the caller's own reactions).
     r = bob.get(f"/conversations/{conversation}/changes", params={"after": 0})
-    assert r.json()["changes"] == [e["message"] for e in changed]
+    assert [{**m, "my_reactions": []} for m in (e["message"] for e in changed)] == r.json()["changes"]
+
+
+def test_a_reaction_goes_live_as_message_updated_with_whose_and_which(users, streams):
+    alice, bob = users("alice"), users("bob")
+    conversation = alice.direct_with(bob)
+    alice.send(conversation, "summit!")
+    stream = streams(alice)
+    r = bob.session.put(f"{bob.url}/api/v1/conversations/{conversation}/messages/1/reactions/%F0%9F%8E%89")
+    assert r.status_code == 200, r.text
+    events = stream.wait_for(lambda ev: any(e["type"] == "message.updated" for e in ev))
+    (updated,) = [e for e in events if e["type"] == "message.updated"]
+    assert updated["version"] == 1
+    assert updated["reaction"] == {"user_id": bob.id, "emoji": "🎉", "added": True}
+    assert updated["message"]["reactions"] == [{"emoji": "🎉", "count": 1, "user_ids": [bob.id]}]
+    assert "my_reactions" not in updated["message"]  # a live frame is the same for every member
