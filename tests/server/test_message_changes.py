@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import uuid
+from urllib.parse import quote
 
 import pytest
 
@@ -92,9 +94,10 @@ def test_pages_have_no_gaps_and_nothing_twice_while_changes_go_on(alice, bob, ch
     assert set(seen) == set(range(1, 13))
 
 
-def test_a_client_away_while_messages_are_edited_and_deleted_converges_on_the_servers_state(
-    alice, bob, carol, unthrottled_sends
+def test_a_client_away_while_messages_are_edited_deleted_and_reacted_to_converges_on_the_servers_state(
+    alice, bob, carol, unthrottled_sends, configure
 ):
+    configure(reactions_per_minute=0)
     group = alice.group("Climbing", bob, carol)["id"]
     people = [alice, bob, carol]
     rng = random.Random(14)
@@ -103,20 +106,33 @@ def test_a_client_away_while_messages_are_edited_and_deleted_converges_on_the_se
     # Carol's device holds the history and where the change stream stood when it loaded it.
     cursor = carol.conversation(group)["change_version"]
     cache = history(carol, group)
-    # Carol's device goes away; messages are sent, edited and deleted (old ones and new ones).
+    # Carol's device goes away; messages are sent (some as replies), edited, deleted and reacted to.
     sender = {seq: m["sender_id"] for seq, m in cache.items()}
     deleted: set[int] = set()
     by_id = {p.id: p for p in people}
     made = 0
-    for n in range(150):
+    for n in range(200):
         action = rng.random()
         if action < 0.2:
             author = rng.choice(people)
-            sender[author.send(group, f"while away {n}")["seq"]] = author.id
+            body = {"client_id": str(uuid.uuid4()), "text": f"while away {n}"}
+            if rng.random() < 0.5:
+                body["reply_to_seq"] = rng.choice(sorted(set(sender) - deleted))
+            r = author.post(f"/conversations/{group}/messages", body)
+            assert r.status_code == 201, r.json
+            sender[r.json["message"]["seq"]] = author.id
             continue
         seq = rng.choice(sorted(sender))
         owner = by_id[sender[seq]]
-        if action < 0.75:
+        if action < 0.45:
+            who, emoji = rng.choice(people), rng.choice(["👍", "❤️", "😂", "🎉"])
+            reaction = f"/conversations/{group}/messages/{seq}/reactions/{quote(emoji)}"
+            mine = emoji in who.messages(group, after_seq=seq - 1, limit=1)[0]["my_reactions"]
+            r = who.request("DELETE" if mine else "PUT", reaction)
+            assert r.status_code == (409 if seq in deleted else 200), r.json
+            if seq in deleted:
+                continue
+        elif action < 0.8:
             r = owner.patch(f"/conversations/{group}/messages/{seq}", {"text": f"edit {n} of {seq}"})
             assert r.status_code == (409 if seq in deleted else 200), r.json
             if seq in deleted:
@@ -148,6 +164,7 @@ def test_a_client_away_while_messages_are_edited_and_deleted_converges_on_the_se
         for field in sorted(set(server.get(seq, {})) | set(cache.get(seq, {})))
         if server.get(seq, {}).get(field) != cache.get(seq, {}).get(field)
     ]
+    print(f"changes made while away: {made} (sends not counted), messages changed: {applied}")
     print(f"changes applied while offline: {applied}, mismatches: {len(mismatches)}")
     assert mismatches == []
     assert made == carol.conversation(group)["change_version"] == cursor
