@@ -15,6 +15,11 @@ bp = blueprint("messages", __name__)
 _MESSAGES = "/conversations/<id:conversation_id>/messages"
 
 
+def _mine(mine: dict[str, list[str]]) -> dict:
+    """A list's ``my_reactions`` (by seq), left out when the caller reacted to none of its messages."""
+    return {"my_reactions": mine} if mine else {}
+
+
 @endpoint(
     bp,
     _MESSAGES,
@@ -50,12 +55,14 @@ def list_messages(conversation_id: int, query: s.MessagePage):
     if query.around is not None:
         if query.after_seq is not None or query.before_seq is not None:
             raise InvalidField("around: cannot be combined with after_seq or before_seq", field="around")
-        window, before, after = messages.around(ctx(), g.user_id, conversation_id, query.around, query.limit)
-        return {"messages": window, "has_more": before, "has_more_after": after}
-    page, has_more = messages.page(
+        window, before, after, mine = messages.around(
+            ctx(), g.user_id, conversation_id, query.around, query.limit
+        )
+        return {"messages": window, "has_more": before, "has_more_after": after, **_mine(mine)}
+    page, has_more, mine = messages.page(
         ctx(), g.user_id, conversation_id, query.after_seq, query.before_seq, query.limit
     )
-    return {"messages": page, "has_more": has_more}
+    return {"messages": page, "has_more": has_more, **_mine(mine)}
 
 
 @endpoint(
@@ -96,10 +103,10 @@ def delete_message(conversation_id: int, seq: int):
     errors=(400, 401, 404),
 )
 def list_changes(conversation_id: int, query: s.ChangesQuery):
-    changes, next_after, has_more = messages.changes(
+    changes, next_after, has_more, mine = messages.changes(
         ctx(), g.user_id, conversation_id, query.after, query.limit
     )
-    return {"changes": changes, "next": next_after, "has_more": has_more}
+    return {"changes": changes, "next": next_after, "has_more": has_more, **_mine(mine)}
 
 
 _REACTION = _MESSAGES + "/<id:seq>/reactions/<emoji>"
@@ -111,11 +118,12 @@ _REACTION = _MESSAGES + "/<id:seq>/reactions/<emoji>"
     "PUT",
     summary="React to a message with one emoji (idempotent)",
     tag="messages",
-    responses={200: s.MessageEnvelope},
+    responses={200: s.ReactionAnswer},
     errors=(400, 401, 403, 404, 409, 429),
 )
 def add_reaction(conversation_id: int, seq: int, emoji: str):
-    return {"message": reactions.react(ctx(), g.user_id, conversation_id, seq, emoji, True)}
+    message, mine = reactions.react(ctx(), g.user_id, conversation_id, seq, emoji, True)
+    return {"message": message, "my_reactions": mine}
 
 
 @endpoint(
@@ -124,8 +132,9 @@ def add_reaction(conversation_id: int, seq: int, emoji: str):
     "DELETE",
     summary="Take my reaction back (idempotent)",
     tag="messages",
-    responses={200: s.MessageEnvelope},
+    responses={200: s.ReactionAnswer},
     errors=(400, 401, 403, 404, 409, 429),
 )
 def remove_reaction(conversation_id: int, seq: int, emoji: str):
-    return {"message": reactions.react(ctx(), g.user_id, conversation_id, seq, emoji, False)}
+    message, mine = reactions.react(ctx(), g.user_id, conversation_id, seq, emoji, False)
+    return {"message": message, "my_reactions": mine}

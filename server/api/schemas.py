@@ -413,7 +413,6 @@ class Message(BaseModel):
     version: int
     reply_to: ReplyTo | None
     reactions: list[Reaction]
-    my_reactions: list[str] | None = None  # the caller's, in REST answers that list messages
 
 
 class Member(BaseModel):
@@ -531,6 +530,7 @@ class MessageList(BaseModel):
     messages: list[Message]
     has_more: bool
     has_more_after: bool | None = None
+    my_reactions: dict[str, list[str]] | None = None  # by seq: the caller's own, left out when none
 
 
 class ChangeList(BaseModel):
@@ -539,6 +539,12 @@ class ChangeList(BaseModel):
     changes: list[Message]
     next: int
     has_more: bool
+    my_reactions: dict[str, list[str]] | None = None  # by seq: the caller's own, left out when none
+
+
+class ReactionAnswer(BaseModel):
+    message: Message
+    my_reactions: list[str]  # the caller's own reactions on it
 
 
 class FileEnvelope(BaseModel):

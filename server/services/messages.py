@@ -34,20 +34,10 @@ def send(
     Concurrent sends share a transaction (server/services/send_batch.py) unless CHATIDK_GROUP_COMMIT=0.
     """
     if app.config.group_commit:
-        message, created = app.sends.submit(
+        return app.sends.submit(
             SendRequest(user_id, conversation_id, client_id, text or "", file_ids or [], reply_to_seq)
         )
-    else:
-        message, created = _send_alone(app, user_id, conversation_id, client_id, text, file_ids, reply_to_seq)
-    return _with_my_reactions(app, user_id, message, created), created
-
-
-def _with_my_reactions(app: AppContext, user_id: int, message: dict, created: bool) -> dict:
-    """A new message has none of my reactions; a replayed one may (looked up: replays are rare)."""
-    if created:
-        return {**message, "my_reactions": []}
-    with app.db.autocommit() as cur:
-        return reactions.with_mine(cur, user_id, [dict(message)])[0]
+    return _send_alone(app, user_id, conversation_id, client_id, text, file_ids, reply_to_seq)
 
 
 def _send_alone(
@@ -111,26 +101,28 @@ def page(
     after_seq: int | None,
     before_seq: int | None,
     limit: int,
-) -> tuple[list[dict], bool]:
+) -> tuple[list[dict], bool, dict[str, list[str]]]:
     with app.db.transaction() as cur:
         require_member(cur, conversation_id, user_id)
         rows, has_more = messages_db.page(cur, conversation_id, after_seq, before_seq, limit)
-        return reactions.with_mine(cur, user_id, [render.message(r) for r in rows]), has_more
+        mine = reactions.mine_by_seq(cur, user_id, rows)
+    return [render.message(r) for r in rows], has_more, mine
 
 
 def around(
     app: AppContext, user_id: int, conversation_id: int, seq: int, limit: int
-) -> tuple[list[dict], bool, bool]:
+) -> tuple[list[dict], bool, bool, dict[str, list[str]]]:
     """The messages around ``seq`` (to jump to a quoted message): (messages, more before, more after)."""
     with app.db.transaction() as cur:
         require_member(cur, conversation_id, user_id)
         rows, before, after = messages_db.page_around(cur, conversation_id, seq, limit)
-        return reactions.with_mine(cur, user_id, [render.message(r) for r in rows]), before, after
+        mine = reactions.mine_by_seq(cur, user_id, rows)
+    return [render.message(r) for r in rows], before, after, mine
 
 
 def changes(
     app: AppContext, user_id: int, conversation_id: int, after: int, limit: int
-) -> tuple[list[dict], int, bool]:
+) -> tuple[list[dict], int, bool, dict[str, list[str]]]:
     """Messages changed after version ``after`` as they are now: (changes, next, has_more); ``next`` is
     the ``after`` of the next call (the last version on this page)."""
     with app.db.transaction() as cur:
@@ -138,9 +130,9 @@ def changes(
         rows, has_more = messages_db.changes_after(cur, conversation_id, after, limit)
         if not rows and after > messages_db.change_version(cur, conversation_id):
             raise InvalidField("after: is beyond this conversation's latest change version", field="after")
-        changed = reactions.with_mine(cur, user_id, [render.message(r) for r in rows])
+        mine = reactions.mine_by_seq(cur, user_id, rows)
     next_after = rows[-1]["version"] if rows else after
-    return changed, next_after, has_more
+    return [render.message(r) for r in rows], next_after, has_more, mine
 
 
 def _own_message(cur: Cursor, user_id: int, conversation_id: int, seq: int) -> dict:
@@ -175,7 +167,7 @@ def edit(app: AppContext, user_id: int, conversation_id: int, seq: int, text: st
         row = messages_db.edit_message(cur, row["id"], text, version)
         app.broker.publish(cur, events.message("edited", conversation_id, row["id"]))
         _publish_replies(app, cur, messages_db.refresh_replies(cur, conversation_id, [seq], version))
-        return reactions.with_mine(cur, user_id, [render.message(row)])[0]
+    return render.message(row)
 
 
 def delete(app: AppContext, user_id: int, conversation_id: int, seq: int) -> dict:
@@ -190,4 +182,4 @@ def delete(app: AppContext, user_id: int, conversation_id: int, seq: int) -> dic
             app.broker.publish(cur, events.message("deleted", conversation_id, row["id"]))
             _publish_replies(app, cur, messages_db.refresh_replies(cur, conversation_id, [seq], version))
     file_purge.remove_from_store(app, doomed_files)
-    return {**render.message(row), "my_reactions": []}  # a tombstone keeps no reactions
+    return render.message(row)

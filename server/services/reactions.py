@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import emoji as emoji_table
 
 from server import render
@@ -27,16 +29,18 @@ def valid_emoji(value: str) -> str:
     return value
 
 
-def with_mine(cur: Cursor, user_id: int, messages: list[dict]) -> list[dict]:
-    """The caller's own reactions on each message as ``my_reactions`` (REST answers are per caller)."""
+def mine_by_seq(cur: Cursor, user_id: int, messages: Sequence[dict]) -> dict[str, list[str]]:
+    """The caller's own reactions on these messages, by seq (as a JSON key), only where there are some:
+    the ``my_reactions`` of a list's answer (messages themselves are the same for every member)."""
     mine = reactions_db.mine(cur, user_id, [m["id"] for m in messages])
-    for message in messages:
-        message["my_reactions"] = mine.get(message["id"], [])
-    return messages
+    return {str(m["seq"]): mine[m["id"]] for m in messages if m["id"] in mine}
 
 
-def react(app: AppContext, user_id: int, conversation_id: int, seq: int, emoji: str, add: bool) -> dict:
-    """Add (``add``) or remove my reaction; doing it twice changes nothing (no version, no event)."""
+def react(
+    app: AppContext, user_id: int, conversation_id: int, seq: int, emoji: str, add: bool
+) -> tuple[dict, list[str]]:
+    """Add (``add``) or remove my reaction: (the message, my reactions on it); doing it twice changes
+    nothing (no version, no event)."""
     emoji = valid_emoji(emoji)
     limit = throttle.Limit("reaction", app.config.reactions_per_minute, 60, "reactions")
     with app.db.transaction() as cur:
@@ -64,4 +68,4 @@ def react(app: AppContext, user_id: int, conversation_id: int, seq: int, emoji: 
             version = messages_db.bump_version(cur, conversation_id)
             row = reactions_db.refresh_aggregate(cur, row["id"], version)
             app.broker.publish(cur, events.reaction(conversation_id, row["id"], user_id, emoji, add))
-        return with_mine(cur, user_id, [render.message(row)])[0]
+        return render.message(row), reactions_db.mine(cur, user_id, [row["id"]]).get(row["id"], [])
