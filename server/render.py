@@ -48,6 +48,11 @@ def message(row: dict, prefix: str = "") -> dict:
         "deleted": row[prefix + "deleted_at"] is not None,
         # File objects as rendered by ``file`` when the message was sent (files never change).
         "attachments": row[prefix + "attachments"],
+        # The conversation's change version of this message's last change (0: unchanged since sent).
+        "version": row[prefix + "version"],
+        "reply_to": row[prefix + "reply_to"],
+        # Aggregated: emoji, count and the first three reactors' ids, in order of each emoji's first use.
+        "reactions": row[prefix + "reactions"],
     }
 
 
@@ -81,6 +86,7 @@ def conversation_public(row: dict, members: list[dict]) -> dict:
             {"user": user(m), "role": m["role"], "last_read_seq": m["last_read_seq"]} for m in members
         ],
         "last_seq": row["last_seq"],
+        "change_version": row["change_version"],
         "last_activity_at": timestamp(row["last_activity_at"]),
     }
 

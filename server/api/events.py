@@ -55,7 +55,13 @@ def _send_message(app: AppContext, conn: Connection, data: str) -> None:
         if frame.text is None and not frame.file_ids:
             raise InvalidField("text: is required unless file_ids names a file", field="text")
         message, created = messages.send(
-            app, conn.user_id, frame.conversation_id, frame.client_id, frame.text, frame.file_ids
+            app,
+            conn.user_id,
+            frame.conversation_id,
+            frame.client_id,
+            frame.text,
+            frame.file_ids,
+            frame.reply_to_seq,
         )
         ack.update(status=201 if created else 200, message=message)
     except ValidationError as exc:

@@ -1,4 +1,4 @@
-"""Routes for messages: send (idempotent), page, edit, delete."""
+"""Routes for messages: send (idempotent), page, edit, delete, the change stream and reactions."""
 
 from __future__ import annotations
 
@@ -8,11 +8,16 @@ from server.api import schemas as s
 from server.api.context import ctx
 from server.api.routing import blueprint, endpoint
 from server.errors import InvalidField
-from server.services import messages
+from server.services import messages, reactions
 
 bp = blueprint("messages", __name__)
 
 _MESSAGES = "/conversations/<id:conversation_id>/messages"
+
+
+def _mine(mine: dict[str, list[str]]) -> dict:
+    """A list's ``my_reactions`` (by seq), left out when the caller reacted to none of its messages."""
+    return {"my_reactions": mine} if mine else {}
 
 
 @endpoint(
@@ -29,7 +34,7 @@ def send_message(conversation_id: int, body: s.SendMessage):
     if body.text is None and not body.file_ids:
         raise InvalidField("text: is required unless file_ids names a file", field="text")
     message, created = messages.send(
-        ctx(), g.user_id, conversation_id, body.client_id, body.text, body.file_ids
+        ctx(), g.user_id, conversation_id, body.client_id, body.text, body.file_ids, body.reply_to_seq
     )
     return {"message": message}, 201 if created else 200
 
@@ -38,7 +43,7 @@ def send_message(conversation_id: int, body: s.SendMessage):
     bp,
     _MESSAGES,
     "GET",
-    summary="A page of messages in ascending seq",
+    summary="A page of messages in ascending seq (after, before, or around a seq)",
     tag="messages",
     query=s.MessagePage,
     responses={200: s.MessageList},
@@ -47,10 +52,17 @@ def send_message(conversation_id: int, body: s.SendMessage):
 def list_messages(conversation_id: int, query: s.MessagePage):
     if query.after_seq is not None and query.before_seq is not None and query.before_seq <= query.after_seq:
         raise InvalidField("before_seq must be greater than after_seq", field="before_seq")
-    page, has_more = messages.page(
+    if query.around is not None:
+        if query.after_seq is not None or query.before_seq is not None:
+            raise InvalidField("around: cannot be combined with after_seq or before_seq", field="around")
+        window, before, after, mine = messages.around(
+            ctx(), g.user_id, conversation_id, query.around, query.limit
+        )
+        return {"messages": window, "has_more": before, "has_more_after": after, **_mine(mine)}
+    page, has_more, mine = messages.page(
         ctx(), g.user_id, conversation_id, query.after_seq, query.before_seq, query.limit
     )
-    return {"messages": page, "has_more": has_more}
+    return {"messages": page, "has_more": has_more, **_mine(mine)}
 
 
 @endpoint(
@@ -78,3 +90,51 @@ def edit_message(conversation_id: int, seq: int, body: s.EditMessage):
 )
 def delete_message(conversation_id: int, seq: int):
     return {"message": messages.delete(ctx(), g.user_id, conversation_id, seq)}
+
+
+@endpoint(
+    bp,
+    "/conversations/<id:conversation_id>/changes",
+    "GET",
+    summary="Messages changed (edited, deleted, …) after a change version, each once as it is now",
+    tag="messages",
+    query=s.ChangesQuery,
+    responses={200: s.ChangeList},
+    errors=(400, 401, 404),
+)
+def list_changes(conversation_id: int, query: s.ChangesQuery):
+    changes, next_after, has_more, mine = messages.changes(
+        ctx(), g.user_id, conversation_id, query.after, query.limit
+    )
+    return {"changes": changes, "next": next_after, "has_more": has_more, **_mine(mine)}
+
+
+_REACTION = _MESSAGES + "/<id:seq>/reactions/<emoji>"
+
+
+@endpoint(
+    bp,
+    _REACTION,
+    "PUT",
+    summary="React to a message with one emoji (idempotent)",
+    tag="messages",
+    responses={200: s.ReactionAnswer},
+    errors=(400, 401, 403, 404, 409, 429),
+)
+def add_reaction(conversation_id: int, seq: int, emoji: str):
+    message, mine = reactions.react(ctx(), g.user_id, conversation_id, seq, emoji, True)
+    return {"message": message, "my_reactions": mine}
+
+
+@endpoint(
+    bp,
+    _REACTION,
+    "DELETE",
+    summary="Take my reaction back (idempotent)",
+    tag="messages",
+    responses={200: s.ReactionAnswer},
+    errors=(400, 401, 403, 404, 409, 429),
+)
+def remove_reaction(conversation_id: int, seq: int, emoji: str):
+    message, mine = reactions.react(ctx(), g.user_id, conversation_id, seq, emoji, False)
+    return {"message": message, "my_reactions": mine}

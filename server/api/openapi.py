@@ -36,7 +36,10 @@ _STATUS_TEXT = {
 
 # Path parameters that are not integer ids.
 _ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
-_PATH_PARAMETER_SCHEMAS = {"file_id": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}
+_PATH_PARAMETER_SCHEMAS = {
+    "file_id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+    "emoji": {"type": "string", "maxLength": 64, "description": "one fully-qualified emoji, URL-encoded"},
+}
 # Operations whose request body or successful answer is bytes rather than JSON (files, pictures).
 _BINARY_BODIES = {("/api/v1/files", "post"), ("/api/v1/me/avatar", "put")}
 _BINARY_ANSWERS = {

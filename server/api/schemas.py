@@ -322,15 +322,22 @@ class SendMessage(Body):
     client_id: uuid.UUID
     text: MessageText | None = None
     file_ids: Annotated[list[FileId], Field(max_length=MAX_ATTACHMENTS), AfterValidator(_distinct)] = []
+    reply_to_seq: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = None
 
 
 class EditMessage(Body):
     text: MessageText
 
 
+class ChangesQuery(Query):
+    after: Seq
+    limit: Annotated[int, Field(ge=1, le=500)] = 200
+
+
 class MessagePage(Query):
     after_seq: Seq | None = None
     before_seq: Seq | None = None
+    around: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = None
     limit: Annotated[int, Field(ge=1, le=200)] = 50
 
 
@@ -422,6 +429,21 @@ class Me(User):
     hide_last_seen: bool
 
 
+class ReplyTo(BaseModel):
+    """The quote of the message replied to, as it is now: no snippet once it is deleted."""
+
+    seq: int
+    sender_id: int
+    snippet: str | None
+    deleted: bool
+
+
+class Reaction(BaseModel):
+    emoji: str
+    count: int
+    user_ids: list[int]  # the first three to react with it
+
+
 class Message(BaseModel):
     id: int
     conversation_id: int
@@ -433,6 +455,9 @@ class Message(BaseModel):
     edited_at: str | None
     deleted: bool
     attachments: list[File]
+    version: int
+    reply_to: ReplyTo | None
+    reactions: list[Reaction]
 
 
 class Member(BaseModel):
@@ -459,6 +484,8 @@ class Conversation(BaseModel):
     created_at: str
     members: list[Member]
     last_seq: int
+    # The latest change version of its messages: where a client that loads its history starts the stream.
+    change_version: int
     last_read_seq: int
     unread_count: int
     last_message: Message | None
@@ -542,8 +569,27 @@ class MessageEnvelope(BaseModel):
 
 
 class MessageList(BaseModel):
+    """``has_more``: more messages beyond these in the paging direction (``around``: before the first);
+    ``has_more_after``: only with ``around``, more after the last."""
+
     messages: list[Message]
     has_more: bool
+    has_more_after: bool | None = None
+    my_reactions: dict[str, list[str]] | None = None  # by seq: the caller's own, left out when none
+
+
+class ChangeList(BaseModel):
+    """Messages changed after ``after``, each once as it is now; ``next``: the ``after`` of the next call."""
+
+    changes: list[Message]
+    next: int
+    has_more: bool
+    my_reactions: dict[str, list[str]] | None = None  # by seq: the caller's own, left out when none
+
+
+class ReactionAnswer(BaseModel):
+    message: Message
+    my_reactions: list[str]  # the caller's own reactions on it
 
 
 class SearchResult(BaseModel):

@@ -11,7 +11,9 @@ from server.db.users import USER_COLUMNS
 # Where a page of the list ended: (pinned_at or None, last_activity_at, id).
 ListPosition = tuple[datetime | None, datetime, int]
 
-_CONVERSATION_COLUMNS = "c.id, c.kind, c.title, c.created_at, c.last_seq, c.last_activity_at"
+_CONVERSATION_COLUMNS = (
+    "c.id, c.kind, c.title, c.created_at, c.last_seq, c.change_version, c.last_activity_at"
+)
 # The caller's own handling of a conversation (migration 0006): every device of theirs reads the same.
 _MEMBER_STATE_COLUMNS = "m.pinned_at, m.muted, m.marked_unread, m.hidden_through_seq"
 # The list's order: pinned first (the newest pin on top), then by activity; unpinned sort as -infinity.

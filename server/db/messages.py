@@ -16,7 +16,8 @@ _TERMS = "array_to_tsvector(string_to_array(%s, ' '))"
 
 MESSAGE_COLUMNS = (
     "x.id, x.conversation_id, x.seq, x.sender_id, x.client_id, x.body, "
-    "x.created_at, x.edited_at, x.deleted_at, x.attachments"
+    "x.created_at, x.edited_at, x.deleted_at, x.attachments, x.version, x.reply_to_seq, x.reply_to, "
+    "x.reactions"
 )
 
 
@@ -41,6 +42,9 @@ def _blocked_or_peer_deleted(sender: str, conversation: str) -> str:
                 WHERE c.id = {conversation} AND c.kind = 'direct') AS peer_deleted"""
 
 
+# The message a send replies to: ``reply_deleted`` null when there is none of that seq in the conversation.
+_REPLY_TARGET = """(SELECT o.deleted_at IS NOT NULL FROM messages o
+                WHERE o.conversation_id = {conversation} AND o.seq = {seq}) AS reply_deleted"""
 _PRECHECK_COLUMNS = ", ".join(f"{c} AS x_{c[2:]}" for c in MESSAGE_COLUMNS.split(", "))
 # The sender's send budget (a token bucket, refilled lazily) is taken in the same statement, which saves the
 # hot path a round trip; it is SQL of the throttle family (server/db/throttle.py reads the bucket back).
@@ -54,7 +58,8 @@ _SEND_PRECHECK = prepared(
                 RETURNING 1)
         SELECT m.role, {_PRECHECK_COLUMNS},
                    {_blocked_or_peer_deleted("m.user_id", "m.conversation_id")},
-                   (%s::float8 <= 0 OR EXISTS (SELECT 1 FROM bucket)) AS send_token
+                   (%s::float8 <= 0 OR EXISTS (SELECT 1 FROM bucket)) AS send_token,
+                   {_REPLY_TARGET.format(conversation="m.conversation_id", seq="%s::bigint")}
             FROM conversation_members m
             LEFT JOIN messages x ON x.sender_id = m.user_id AND x.client_id = %s
             WHERE m.conversation_id = %s AND m.user_id = %s""",
@@ -62,19 +67,27 @@ _SEND_PRECHECK = prepared(
 
 
 def send_precheck(
-    cur: Cursor, conversation_id: int, sender_id: int, client_id: uuid.UUID, burst: int, per_second: float
+    cur: Cursor,
+    conversation_id: int,
+    sender_id: int,
+    client_id: uuid.UUID,
+    burst: int,
+    per_second: float,
+    reply_to_seq: int | None = None,
 ) -> Row | None:
     """In one query: None when the sender is not a member; else the row, with ``x_id`` set (and the stored
     message's columns) when this client_id was already used by the sender, in any conversation, and
     ``blocked`` when this is a 1:1 whose other member blocked the sender, ``peer_deleted`` when that member
     deleted their account; ``send_token`` when a token was taken from the sender's bucket (``burst`` full,
-    refilled at ``per_second``; ``burst`` 0: no budget). A send that fails rolls its token back with it."""
+    refilled at ``per_second``; ``burst`` 0: no budget); ``reply_deleted`` for the message ``reply_to_seq``
+    names (null: no such message here). A send that fails rolls its token back with it."""
     cur.execute_prepared(
         _SEND_PRECHECK,
         (
             *(sender_id, burst, burst),  # the row a first send makes
             *(burst, per_second, burst, per_second),  # refilled, twice
             burst,
+            reply_to_seq,
             str(client_id),
             conversation_id,
             sender_id,
@@ -89,9 +102,12 @@ _STORE_MESSAGE = prepared(
             UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = now()
             WHERE id = %s RETURNING id, last_seq),
         ins AS (
-            INSERT INTO messages AS x (conversation_id, seq, sender_id, client_id, body, attachments,
-                                       search_terms)
-            SELECT c.id, c.last_seq, %s, %s, %s, %s, {_TERMS} FROM c
+            INSERT INTO messages AS x
+                (conversation_id, seq, sender_id, client_id, body, attachments, search_terms, reply_to_seq,
+                 reply_to)
+            SELECT c.id, c.last_seq, %s, %s, %s, %s, {_TERMS}, r.seq,
+                   (SELECT reply_summary(o) FROM messages o WHERE o.conversation_id = c.id AND o.seq = r.seq)
+            FROM c, (SELECT %s::bigint AS seq) r
             RETURNING {MESSAGE_COLUMNS}),
         r AS (
             UPDATE conversation_members m SET last_read_seq = ins.seq FROM ins
@@ -108,6 +124,7 @@ def store_message_txn(
     body: str,
     attachments: list[dict] | None = None,
     terms: list[str] | None = None,
+    reply_to_seq: int | None = None,
 ) -> Row:
     """Take the next seq and store the message in one statement (``attachments``: rendered File objects;
     ``terms``: its search terms, shared/search_text.py's ``index_terms``).
@@ -115,11 +132,20 @@ def store_message_txn(
     The UPDATE of the conversation row hands out the seq and holds that row's lock until commit, so
     concurrent senders queue and a rolled-back send gives its number back: no gaps, no duplicates.
     Replying means having read what came before, so the sender's read position moves to the new message.
+    ``reply_to_seq``: the message of this conversation it quotes (checked by the pre-check).
     Raises UniqueViolation on a reused client_id.
     """
     cur.execute_prepared(
         _STORE_MESSAGE,
-        (conversation_id, sender_id, str(client_id), body, Json(attachments or []), " ".join(terms or [])),
+        (
+            conversation_id,
+            sender_id,
+            str(client_id),
+            body,
+            Json(attachments or []),
+            " ".join(terms or []),
+            reply_to_seq,
+        ),
     )
     return cur.one()
 
@@ -130,10 +156,11 @@ _SEND_PRECHECK_MANY = prepared(
     "send_precheck_many",
     f"""SELECT i.n, m.user_id IS NOT NULL AS member, {_PRECHECK_COLUMNS},
                {_blocked_or_peer_deleted("i.sender_id", "i.conversation_id")},
-               (SELECT {REFILLED} FROM send_buckets b WHERE b.user_id = i.sender_id) AS tokens
-        FROM (SELECT n, conversation_id, sender_id, client_id::uuid
-              FROM unnest(%s::int[], %s::bigint[], %s::bigint[], %s::text[])
-                  AS u (n, conversation_id, sender_id, client_id)) AS i
+               (SELECT {REFILLED} FROM send_buckets b WHERE b.user_id = i.sender_id) AS tokens,
+               {_REPLY_TARGET.format(conversation="i.conversation_id", seq="i.reply_to_seq")}
+        FROM (SELECT n, conversation_id, sender_id, client_id::uuid, reply_to_seq
+              FROM unnest(%s::int[], %s::bigint[], %s::bigint[], %s::text[], %s::bigint[])
+                  AS u (n, conversation_id, sender_id, client_id, reply_to_seq)) AS i
         LEFT JOIN conversation_members m ON m.conversation_id = i.conversation_id AND m.user_id = i.sender_id
         LEFT JOIN messages x ON x.sender_id = i.sender_id AND x.client_id = i.client_id
         ORDER BY i.n""",
@@ -141,10 +168,10 @@ _SEND_PRECHECK_MANY = prepared(
 
 
 def send_precheck_many(
-    cur: Cursor, sends: list[tuple[int, int, uuid.UUID]], burst: int, per_second: float
+    cur: Cursor, sends: list[tuple[int, int, uuid.UUID, int | None]], burst: int, per_second: float
 ) -> list[Row]:
-    """:func:`send_precheck` for (conversation id, sender id, client id) triples, in one round trip: a row
-    each, in order, with ``member`` false when the sender is not a member of the conversation, and
+    """:func:`send_precheck` for (conversation id, sender id, client id, reply_to_seq), in one round trip:
+    a row each, in order, with ``member`` false when the sender is not a member of the conversation, and
     ``tokens``: what the sender's send budget holds now (``burst`` > 0), the bucket locked until commit."""
     budget = throttle_db.lock_send_buckets_steps([s[1] for s in sends], burst) if burst > 0 else []
     precheck = (
@@ -152,6 +179,7 @@ def send_precheck_many(
         [s[0] for s in sends],
         [s[1] for s in sends],
         [str(s[2]) for s in sends],
+        [s[3] for s in sends],
     )
     cur.execute_prepared_all([*budget, (_SEND_PRECHECK_MANY, (burst, per_second, *precheck))])
     return cur.fetchall()
@@ -165,19 +193,24 @@ _LOCK_CONVERSATIONS = prepared(
 _STORE_MESSAGES = prepared(
     "store_messages",
     f"""WITH i AS (
-            SELECT conversation_id, rank, sender_id, client_id::uuid, body, attachments::jsonb, terms
-            FROM unnest(%s::bigint[], %s::int[], %s::bigint[], %s::text[], %s::text[], %s::text[],
-                        %s::text[])
-                AS u (conversation_id, rank, sender_id, client_id, body, attachments, terms)),
+            SELECT conversation_id, rank, sender_id, client_id::uuid, body, attachments::jsonb, terms,
+                   reply_to_seq
+            FROM unnest(
+                %s::bigint[], %s::int[], %s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[],
+                %s::bigint[])
+                AS u (conversation_id, rank, sender_id, client_id, body, attachments, terms, reply_to_seq)),
         n AS (SELECT conversation_id, count(*) AS n FROM i GROUP BY conversation_id),
         c AS (
             UPDATE conversations c SET last_seq = c.last_seq + n.n, last_activity_at = now() FROM n
             WHERE c.id = n.conversation_id RETURNING c.id, c.last_seq - n.n AS base),
         ins AS (
-            INSERT INTO messages AS x (conversation_id, seq, sender_id, client_id, body, attachments,
-                                       search_terms)
+            INSERT INTO messages AS x
+                (conversation_id, seq, sender_id, client_id, body, attachments, search_terms, reply_to_seq,
+                 reply_to)
             SELECT i.conversation_id, c.base + i.rank, i.sender_id, i.client_id, i.body, i.attachments,
-                   array_to_tsvector(string_to_array(i.terms, ' '))
+                   array_to_tsvector(string_to_array(i.terms, ' ')), i.reply_to_seq,
+                   (SELECT reply_summary(o) FROM messages o
+                    WHERE o.conversation_id = i.conversation_id AND o.seq = i.reply_to_seq)
             FROM i JOIN c ON c.id = i.conversation_id
             RETURNING {MESSAGE_COLUMNS}),
         r AS (
@@ -190,11 +223,11 @@ _STORE_MESSAGES = prepared(
 
 def store_messages_txn(
     cur: Cursor,
-    sends: list[tuple[int, int, uuid.UUID, str, list[dict], list[str]]],
+    sends: list[tuple[int, int, uuid.UUID, str, list[dict], list[str], int | None]],
     tokens: dict[int, float],
 ) -> list[Row]:
     """:func:`store_message_txn` for many (conversation id, sender id, client id, body, attachments, search
-    terms): the
+    terms, reply_to_seq): the
     stored rows, in the order given, each conversation's in consecutive seqs. ``tokens``: the send budgets
     locked by :func:`send_precheck_many`, to store, less what this batch took.
 
@@ -215,6 +248,7 @@ def store_messages_txn(
         [s[3] for s in sends],
         [json.dumps(s[4], separators=(",", ":")) for s in sends],
         [" ".join(s[5]) for s in sends],
+        [s[6] for s in sends],
     )
     budget = [throttle_db.set_send_buckets_step(tokens)] if tokens else []
     cur.execute_prepared_all([(_LOCK_CONVERSATIONS, (sorted(ranks),)), *budget, (_STORE_MESSAGES, store)])
@@ -278,35 +312,121 @@ def page(
     return list(reversed(rows[:limit])), has_more
 
 
-def edit_message(cur: Cursor, message_id: int, body: str, terms: list[str]) -> Row:
+def lock_conversation(cur: Cursor, conversation_id: int) -> None:
+    """Take the conversation's row lock before any message of it: every change of old messages (and every
+    send) queues on it, so change versions commit in order and two changes never deadlock over messages."""
+    cur.execute("SELECT 1 FROM conversations WHERE id = %s FOR NO KEY UPDATE", (conversation_id,))
+
+
+def bump_version(cur: Cursor, conversation_id: int) -> int:
+    """The next change version of the conversation, for the messages this transaction changes."""
+    cur.execute(
+        "UPDATE conversations SET change_version = change_version + 1 WHERE id = %s RETURNING change_version",
+        (conversation_id,),
+    )
+    return int(cur.one()["change_version"])
+
+
+def page_around(cur: Cursor, conversation_id: int, seq: int, limit: int) -> tuple[list[Row], bool, bool]:
+    """Up to ``limit`` messages in ascending seq with ``seq`` in the middle (``limit // 2`` before it, the
+    rest from it on), and whether more lie before and after them."""
+    before = limit // 2
+    cur.execute(
+        f"""(SELECT {MESSAGE_COLUMNS}, 'b' AS side FROM messages x
+             WHERE x.conversation_id = %s AND x.seq < %s ORDER BY x.seq DESC LIMIT %s)
+            UNION ALL
+            (SELECT {MESSAGE_COLUMNS}, 'a' AS side FROM messages x
+             WHERE x.conversation_id = %s AND x.seq >= %s ORDER BY x.seq LIMIT %s)""",
+        (conversation_id, seq, before + 1, conversation_id, seq, limit - before + 1),
+    )
+    rows = cur.fetchall()
+    older = sorted((r for r in rows if r["side"] == "b"), key=lambda r: r["seq"])
+    newer = sorted((r for r in rows if r["side"] == "a"), key=lambda r: r["seq"])
+    more_before, more_after = len(older) > before, len(newer) > limit - before
+    window = (older[-before:] if before else []) + newer[: limit - before]
+    return window, more_before, more_after
+
+
+def edit_message(cur: Cursor, message_id: int, body: str, terms: list[str], version: int) -> Row:
     """The new text and its search terms replace the old: an edit is found by what it says now."""
     cur.execute(
-        f"""UPDATE messages x SET body = %s, search_terms = {_TERMS}, edited_at = now() WHERE x.id = %s
-            RETURNING {MESSAGE_COLUMNS}""",
-        (body, " ".join(terms), message_id),
-    )
-    return cur.one()
-
-
-def tombstone_message(cur: Cursor, message_id: int) -> Row:
-    cur.execute(
-        f"""UPDATE messages x SET body = NULL, attachments = '[]', search_terms = NULL,
-                                deleted_at = coalesce(deleted_at, now())
+        f"""UPDATE messages x SET body = %s, search_terms = {_TERMS}, edited_at = now(), version = %s
             WHERE x.id = %s
             RETURNING {MESSAGE_COLUMNS}""",
-        (message_id,),
+        (body, " ".join(terms), version, message_id),
     )
     return cur.one()
+
+
+def tombstone_message(cur: Cursor, message_id: int, version: int) -> Row:
+    """No text, no files, no quote, no reactions; the seq (and reply_to_seq) stay."""
+    cur.execute("DELETE FROM message_reactions WHERE message_id = %s", (message_id,))
+    cur.execute(
+        f"""UPDATE messages x SET body = NULL, attachments = '[]', search_terms = NULL, reply_to = NULL,
+                   reactions = '[]', version = %s, deleted_at = coalesce(deleted_at, now())
+            WHERE x.id = %s
+            RETURNING {MESSAGE_COLUMNS}""",
+        (version, message_id),
+    )
+    return cur.one()
+
+
+def refresh_replies(cur: Cursor, conversation_id: int, seqs: list[int], version: int) -> list[Row]:
+    """The live replies to these messages get their quote rewritten from the originals as they are now,
+    and the change ``version``; returns them (for the events)."""
+    cur.execute(
+        f"""UPDATE messages x SET reply_to = reply_summary(o), version = %s
+            FROM messages o
+            WHERE o.conversation_id = %s AND o.seq = ANY(%s::bigint[])
+              AND x.conversation_id = o.conversation_id AND x.reply_to_seq = o.seq AND x.deleted_at IS NULL
+            RETURNING {MESSAGE_COLUMNS}""",
+        (version, conversation_id, seqs),
+    )
+    return cur.fetchall()
+
+
+def changes_after(cur: Cursor, conversation_id: int, after: int, limit: int) -> tuple[list[Row], bool]:
+    """Up to ``limit`` messages changed after version ``after``, in ascending version (each once, as it is
+    now), and whether more follow."""
+    cur.execute(
+        f"""SELECT {MESSAGE_COLUMNS} FROM messages x
+            WHERE x.conversation_id = %s AND x.version > %s ORDER BY x.version, x.seq LIMIT %s""",
+        (conversation_id, after, limit + 1),
+    )
+    rows = cur.fetchall()
+    return rows[:limit], len(rows) > limit
+
+
+def change_version(cur: Cursor, conversation_id: int) -> int:
+    cur.execute("SELECT change_version FROM conversations WHERE id = %s", (conversation_id,))
+    return int(cur.one()["change_version"])
 
 
 def tombstone_all_from(cur: Cursor, sender_id: int) -> list[Row]:
-    """Every live message of a user becomes a tombstone (account deletion); returns them for the events."""
+    """Every live message of a user becomes a tombstone (account deletion), one change version per
+    conversation concerned, the replies' quotes with them; returns every changed message for the events."""
     cur.execute(
-        f"""UPDATE messages x SET body = NULL, attachments = '[]', search_terms = NULL, deleted_at = now()
-            WHERE x.sender_id = %s AND x.deleted_at IS NULL RETURNING {MESSAGE_COLUMNS}""",
+        """SELECT DISTINCT conversation_id FROM messages WHERE sender_id = %s AND deleted_at IS NULL
+           ORDER BY conversation_id""",
         (sender_id,),
     )
-    return cur.fetchall()
+    changed: list[Row] = []
+    for conversation_id in [row["conversation_id"] for row in cur.fetchall()]:
+        version = bump_version(cur, conversation_id)
+        cur.execute(
+            f"""UPDATE messages x SET body = NULL, attachments = '[]', search_terms = NULL, reply_to = NULL,
+                       reactions = '[]', deleted_at = now(), version = %s
+                WHERE x.conversation_id = %s AND x.sender_id = %s AND x.deleted_at IS NULL
+                RETURNING {MESSAGE_COLUMNS}""",
+            (version, conversation_id, sender_id),
+        )
+        rows = cur.fetchall()
+        cur.execute(
+            "DELETE FROM message_reactions WHERE message_id = ANY(%s::bigint[])", ([r["id"] for r in rows],)
+        )
+        changed += rows
+        changed += refresh_replies(cur, conversation_id, [r["seq"] for r in rows], version)
+    return changed
 
 
 def by_sender_after(cur: Cursor, sender_id: int, after_id: int, limit: int) -> list[Row]:

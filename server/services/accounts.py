@@ -147,7 +147,8 @@ def delete_account(app: AppContext, user_id: int, password: str) -> None:
     with app.db.transaction() as cur:
         session_ids = sessions_db.delete_user_sessions(cur, user_id)
         for row in messages_db.tombstone_all_from(cur, user_id):
-            app.broker.publish(cur, events.message("deleted", row["conversation_id"], row["id"]))
+            kind = "deleted" if row["deleted_at"] is not None else "updated"  # else a reply's quote
+            app.broker.publish(cur, events.message(kind, row["conversation_id"], row["id"]))
         for conversation_id in conversations_db.group_ids_of(cur, user_id):
             conversations_db.remove_member_txn(cur, conversation_id, user_id)
             app.broker.publish(cur, events.member_removed(conversation_id, user_id))

@@ -7,10 +7,29 @@ def message(kind: str, conversation_id: int, message_id: int) -> dict:
     return {"t": "message", "k": kind, "c": conversation_id, "m": message_id}
 
 
+# Messages named in one ``messages`` event: ≤ 100 × 41 bytes, under NOTIFY's 8000 whatever the ids.
+PER_EVENT = 100
+
+
+def reaction(conversation_id: int, message_id: int, user_id: int, emoji: str, added: bool) -> dict:
+    """A reaction added or removed: a ``message.updated`` that also says whose and which (≤ 64 chars)."""
+    return {
+        "t": "message",
+        "k": "updated",
+        "c": conversation_id,
+        "m": message_id,
+        "r": [user_id, emoji, added],
+    }
+
+
+def messages(kind: str, stored: list[tuple[int, int]]) -> dict:
+    """Several messages' event of one kind as one: (conversation id, message id) each, at most PER_EVENT."""
+    return {"t": "messages", "k": kind, "c": [c for c, _ in stored], "m": [m for _, m in stored]}
+
+
 def messages_created(stored: list[tuple[int, int]]) -> dict:
-    """A batch of new messages as one event: (conversation id, message id) each. At most a group commit's
-    batch, so the payload stays well under NOTIFY's 8000 bytes (≈ 25 bytes a message)."""
-    return {"t": "messages", "k": "created", "c": [c for c, _ in stored], "m": [m for _, m in stored]}
+    """A batch of new messages as one event (at most a group commit's batch, ≈ 25 bytes a message)."""
+    return messages("created", stored)
 
 
 def conversation(kind: str, conversation_id: int) -> dict:

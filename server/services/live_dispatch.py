@@ -138,15 +138,18 @@ class LiveDispatch:
         row = batch.messages.get(event["m"])
         if row is None:
             return
-        self._send(
-            self._members.get(batch.cur, event["c"]),
-            {
-                "type": f"message.{event['k']}",
-                "conversation_id": row["conversation_id"],
-                "seq": row["seq"],
-                "message": render.message(row),
-            },
-        )
+        frame = {
+            "type": f"message.{event['k']}",
+            "conversation_id": row["conversation_id"],
+            "seq": row["seq"],
+            "message": render.message(row),
+        }
+        if event["k"] != "created":  # a change of an old message: its place in the change stream
+            frame["version"] = row["version"]
+        if "r" in event:  # a reaction: whose and which, so each client keeps its own "my_reactions"
+            user_id, emoji, added = event["r"]
+            frame["reaction"] = {"user_id": user_id, "emoji": emoji, "added": added}
+        self._send(self._members.get(batch.cur, event["c"]), frame)
 
     def _conversation(self, batch: Batch, event: dict) -> None:
         members = self._members.get(batch.cur, event["c"])

@@ -8,12 +8,12 @@ import psycopg2.errors
 
 from server import render
 from server.context import AppContext
-from server.db import Cursor
+from server.db import Cursor, Row
 from server.db import files as files_db
 from server.db import messages as messages_db
 from server.db import throttle as throttle_db
-from server.errors import Conflict, Forbidden, NotFound
-from server.services import attachments, events, file_purge, throttle
+from server.errors import Conflict, Forbidden, InvalidField, NotFound
+from server.services import attachments, events, file_purge, reactions, throttle
 from server.services.conversations import NOT_FOUND, require_member
 from server.services.send_batch import BLOCKED, SendRequest, precheck_outcome, replay
 from shared import search_text
@@ -26,6 +26,7 @@ def send(
     client_id: uuid.UUID,
     text: str | None,
     file_ids: list[str] | None = None,
+    reply_to_seq: int | None = None,
 ) -> tuple[dict, bool]:
     """Store and publish a message: (message, created). A retried client_id returns the stored message.
 
@@ -35,10 +36,16 @@ def send(
     """
     if app.config.group_commit:
         request = SendRequest(
-            user_id, conversation_id, client_id, text or "", file_ids or [], search_text.index_terms(text)
+            user_id,
+            conversation_id,
+            client_id,
+            text or "",
+            file_ids or [],
+            search_text.index_terms(text),
+            reply_to_seq,
         )
         return app.sends.submit(request)
-    return _send_alone(app, user_id, conversation_id, client_id, text, file_ids)
+    return _send_alone(app, user_id, conversation_id, client_id, text, file_ids, reply_to_seq)
 
 
 def _send_alone(
@@ -48,24 +55,31 @@ def _send_alone(
     client_id: uuid.UUID,
     text: str | None,
     file_ids: list[str] | None,
+    reply_to_seq: int | None = None,
 ) -> tuple[dict, bool]:
     """A send in a transaction of its own (CHATIDK_GROUP_COMMIT=0): the path before group commit."""
     terms = search_text.index_terms(text)  # before the transaction, which holds the conversation's lock
     try:
         with app.db.transaction() as cur:
             check = messages_db.send_precheck(
-                cur, conversation_id, user_id, client_id, app.config.send_burst, app.config.send_rate
+                cur,
+                conversation_id,
+                user_id,
+                client_id,
+                app.config.send_burst,
+                app.config.send_rate,
+                reply_to_seq,
             )
             if check is None:
                 raise NotFound(NOT_FOUND)
-            answer = precheck_outcome(check, conversation_id)
+            answer = precheck_outcome(check, conversation_id, reply_to_seq)
             if answer is not None:
                 return answer
             if not check["send_token"]:
                 _out_of_budget(app, cur, user_id)
             files = attachments.lock_for_attaching(cur, user_id, file_ids or [])
             row = messages_db.store_message_txn(
-                cur, conversation_id, user_id, client_id, text or "", files, terms
+                cur, conversation_id, user_id, client_id, text or "", files, terms, reply_to_seq
             )
             if file_ids:
                 files_db.attach_txn(cur, row["id"], file_ids)
@@ -96,17 +110,46 @@ def page(
     after_seq: int | None,
     before_seq: int | None,
     limit: int,
-) -> tuple[list[dict], bool]:
+) -> tuple[list[dict], bool, dict[str, list[str]]]:
     with app.db.transaction() as cur:
         require_member(cur, conversation_id, user_id)
         rows, has_more = messages_db.page(cur, conversation_id, after_seq, before_seq, limit)
-    return [render.message(r) for r in rows], has_more
+        mine = reactions.mine_by_seq(cur, user_id, rows)
+    return [render.message(r) for r in rows], has_more, mine
+
+
+def around(
+    app: AppContext, user_id: int, conversation_id: int, seq: int, limit: int
+) -> tuple[list[dict], bool, bool, dict[str, list[str]]]:
+    """The messages around ``seq`` (to jump to a quoted message): (messages, more before, more after)."""
+    with app.db.transaction() as cur:
+        require_member(cur, conversation_id, user_id)
+        rows, before, after = messages_db.page_around(cur, conversation_id, seq, limit)
+        mine = reactions.mine_by_seq(cur, user_id, rows)
+    return [render.message(r) for r in rows], before, after, mine
+
+
+def changes(
+    app: AppContext, user_id: int, conversation_id: int, after: int, limit: int
+) -> tuple[list[dict], int, bool, dict[str, list[str]]]:
+    """Messages changed after version ``after`` as they are now: (changes, next, has_more); ``next`` is
+    the ``after`` of the next call (the last version on this page)."""
+    with app.db.transaction() as cur:
+        require_member(cur, conversation_id, user_id)
+        rows, has_more = messages_db.changes_after(cur, conversation_id, after, limit)
+        if not rows and after > messages_db.change_version(cur, conversation_id):
+            raise InvalidField("after: is beyond this conversation's latest change version", field="after")
+        mine = reactions.mine_by_seq(cur, user_id, rows)
+    next_after = rows[-1]["version"] if rows else after
+    return [render.message(r) for r in rows], next_after, has_more, mine
 
 
 def _own_message(cur: Cursor, user_id: int, conversation_id: int, seq: int) -> dict:
     """My message, to edit or delete: not in a 1:1 whose other member blocked me (each change would be
-    pushed to them live), where sending is refused too."""
+    pushed to them live), where sending is refused too. The conversation is locked first (its change
+    version is taken after the checks)."""
     require_member(cur, conversation_id, user_id)
+    messages_db.lock_conversation(cur, conversation_id)
     row = messages_db.get_message(cur, conversation_id, seq, lock=True)
     if row is None:
         raise NotFound("no such message")
@@ -117,13 +160,22 @@ def _own_message(cur: Cursor, user_id: int, conversation_id: int, seq: int) -> d
     return row
 
 
+def _publish_replies(app: AppContext, cur: Cursor, replies: list[Row]) -> None:
+    """The replies whose quote changed with their original: one ``message.updated`` each."""
+    stored = [(r["conversation_id"], r["id"]) for r in replies]
+    for start in range(0, len(stored), events.PER_EVENT):
+        app.broker.publish(cur, events.messages("updated", stored[start : start + events.PER_EVENT]))
+
+
 def edit(app: AppContext, user_id: int, conversation_id: int, seq: int, text: str) -> dict:
     with app.db.transaction() as cur:
         row = _own_message(cur, user_id, conversation_id, seq)
         if row["deleted_at"] is not None:
             raise Conflict("a deleted message cannot be edited")
-        row = messages_db.edit_message(cur, row["id"], text, search_text.index_terms(text))
+        version = messages_db.bump_version(cur, conversation_id)
+        row = messages_db.edit_message(cur, row["id"], text, search_text.index_terms(text), version)
         app.broker.publish(cur, events.message("edited", conversation_id, row["id"]))
+        _publish_replies(app, cur, messages_db.refresh_replies(cur, conversation_id, [seq], version))
     return render.message(row)
 
 
@@ -134,7 +186,9 @@ def delete(app: AppContext, user_id: int, conversation_id: int, seq: int) -> dic
         if row["deleted_at"] is None:
             if row["attachments"]:
                 doomed_files = files_db.delete_message_files_txn(cur, row["id"])
-            row = messages_db.tombstone_message(cur, row["id"])
+            version = messages_db.bump_version(cur, conversation_id)
+            row = messages_db.tombstone_message(cur, row["id"], version)
             app.broker.publish(cur, events.message("deleted", conversation_id, row["id"]))
+            _publish_replies(app, cur, messages_db.refresh_replies(cur, conversation_id, [seq], version))
     file_purge.remove_from_store(app, doomed_files)
     return render.message(row)

@@ -22,7 +22,7 @@ from server.context import AppContext
 from server.db import Cursor, DatabaseUnavailable, Row
 from server.db import files as files_db
 from server.db import messages as messages_db
-from server.errors import ApiError, Conflict, Forbidden, NotFound
+from server.errors import ApiError, Conflict, Forbidden, InvalidField, NotFound
 from server.services import attachments, events, throttle
 from server.services.conversations import NOT_FOUND
 from server.services.group_commit import Pending
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 BLOCKED = "this person does not accept your messages"
 PEER_DELETED = "this person deleted their account; the conversation is read-only"
+NO_REPLY_TARGET = "reply_to_seq: there is no message of that seq in this conversation"
 # Lost to a concurrent writer (another process stored the same client_id, or a lock cycle): run it again.
 _RETRYABLE = (
     psycopg2.errors.UniqueViolation,
@@ -53,6 +54,7 @@ class SendRequest:
     file_ids: list[str] = field(default_factory=list)
     # The text's search terms, worked out by the sender's own thread rather than the batch's leader.
     terms: list[str] | None = None
+    reply_to_seq: int | None = None
 
 
 def replay(row: dict, conversation_id: int, prefix: str = "") -> dict:
@@ -127,7 +129,10 @@ def _store(app: AppContext, sends: list[SendRequest]) -> list[Outcome | ApiError
         burst, rate = app.config.send_burst, app.config.send_rate
         checks = messages_db.send_precheck_many(
             cur,
-            [(sends[n].conversation_id, sends[n].user_id, sends[n].client_id) for n in leaders],
+            [
+                (sends[n].conversation_id, sends[n].user_id, sends[n].client_id, sends[n].reply_to_seq)
+                for n in leaders
+            ],
             burst,
             rate,
         )
@@ -139,7 +144,7 @@ def _store(app: AppContext, sends: list[SendRequest]) -> list[Outcome | ApiError
         candidates: list[int] = []
         for n, check in zip(leaders, checks, strict=True):
             try:
-                answer = _check(check, sends[n].conversation_id)
+                answer = _check(check, sends[n].conversation_id, sends[n].reply_to_seq)
             except ApiError as exc:
                 outcomes[n] = exc
                 continue
@@ -162,6 +167,7 @@ def _store(app: AppContext, sends: list[SendRequest]) -> list[Outcome | ApiError
                         s.text,
                         files.get(n, []),
                         search_text.index_terms(s.text) if s.terms is None else s.terms,
+                        s.reply_to_seq,
                     )
                     for n, s in ((n, sends[n]) for n in candidates)
                 ],
@@ -181,22 +187,28 @@ def _store(app: AppContext, sends: list[SendRequest]) -> list[Outcome | ApiError
     return outcomes
 
 
-def _check(check: Row, conversation_id: int) -> Outcome | None:
+def _check(check: Row, conversation_id: int, reply_to_seq: int | None) -> Outcome | None:
     """The answer the pre-check already gives (a replay), None to go on; raises a refusal."""
     if not check["member"]:
         raise NotFound(NOT_FOUND)
-    return precheck_outcome(check, conversation_id)
+    return precheck_outcome(check, conversation_id, reply_to_seq)
 
 
-def precheck_outcome(check: Row, conversation_id: int) -> Outcome | None:
+def precheck_outcome(check: Row, conversation_id: int, reply_to_seq: int | None = None) -> Outcome | None:
     """For a member's send, batched or not: the replay the pre-check found, None to go on; raises a
-    refusal (blocked by the other member of a 1:1, or that member's account is gone)."""
+    refusal (blocked by the other member of a 1:1, or that member's account is gone, or a reply to no
+    message of this conversation, or to a deleted one)."""
     if check["x_id"] is not None:
         return replay(check, conversation_id, "x_"), False
     if check["blocked"]:
         raise Forbidden(BLOCKED)
     if check["peer_deleted"]:
         raise Conflict(PEER_DELETED)
+    if reply_to_seq is not None:
+        if check["reply_deleted"] is None:
+            raise InvalidField(NO_REPLY_TARGET, field="reply_to_seq")
+        if check["reply_deleted"]:
+            raise Conflict("the message replied to was deleted", field="reply_to_seq")
     return None
 
 
