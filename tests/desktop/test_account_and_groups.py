@@ -7,7 +7,7 @@ import requests
 
 from desktop.credentials import FileCredentialStore
 from desktop.models.roles import MessageRole
-from desktop.views.people_picker import USER_ID_ROLE
+from desktop.views.new_chat_dialog import USER_ID_ROLE
 from tests.support.api import PASSWORD, register
 
 pytestmark = pytest.mark.slow
@@ -29,15 +29,13 @@ def test_group_from_the_new_chat_dialog_shows_sender_names(live_server, desktop_
 
     dialog = alice.session.show_new_chat()
     for name in ("bob", "carol"):
-        dialog.picker.search_edit.setText(name)
+        dialog.search_edit.setText(name)
         qtbot.waitUntil(
-            lambda n=name: (
-                dialog.picker.model.rowCount() == 1 and f"@{n}" in dialog.picker.model.item(0).text()
-            ),
+            lambda n=name: dialog.model.rowCount() == 1 and f"@{n}" in dialog.model.item(0).text(),
             timeout=20000,
         )
-        dialog.picker.check_user(dialog.picker.model.item(0).data(USER_ID_ROLE))
-    assert len(dialog.picker.selected_ids()) == 2
+        dialog.pick(dialog.model.item(0).data(USER_ID_ROLE), name.title())
+    assert len(dialog.selected_ids()) == 2
     dialog.title_edit.setText("Climbing")
     assert dialog.start_button.text() == "Create group" and dialog.start_button.isEnabled()
     dialog.start_button.click()
