@@ -8,7 +8,9 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-SCHEMA_VERSION = 3
+from desktop.cache.search import prepare_index
+
+SCHEMA_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -57,6 +59,7 @@ MIGRATIONS = {
         "CREATE TABLE drafts (conversation_id INTEGER PRIMARY KEY, text TEXT NOT NULL, files TEXT,"
         " updated_at TEXT NOT NULL);"
     ),
+    4: "",  # offline search: the FTS5 table is made, and the cache indexed, by search.prepare_index
 }
 
 
@@ -94,5 +97,12 @@ def open_cache_database(path: Path | str) -> sqlite3.Connection:
         for step in range(version + 1, SCHEMA_VERSION + 1):
             connection.executescript(MIGRATIONS[step])
     connection.executescript(SCHEMA)
+    prepare_index(connection)
     connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     return connection
+
+
+def has_search_index(connection: sqlite3.Connection) -> bool:
+    """Whether offline search uses FTS5 here (else it scans)."""
+    row = connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'message_terms'").fetchone()
+    return row is not None

@@ -6,7 +6,8 @@ import json
 import sqlite3
 from collections.abc import Iterable
 
-from desktop.cache.database import transaction
+import desktop.cache.search as search
+from desktop.cache.database import has_search_index, transaction
 from desktop.domain.attachments import attachments_from_json
 from desktop.domain.records import Conversation, Message, format_time, parse_time
 
@@ -36,6 +37,8 @@ class HistoryCache:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.db = connection
+        # FTS5 when this SQLite has it and the index was made; else search scans (logged by prepare_index).
+        self.indexed = has_search_index(connection) and search.fts5_available(connection)
 
     # conversations
     def save_conversations(self, conversations: Iterable[Conversation]) -> None:
@@ -49,6 +52,8 @@ class HistoryCache:
         with transaction(self.db):
             self.db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
             self.db.execute("DELETE FROM messages WHERE conversation_id = ?", (conversation_id,))
+            if self.indexed:
+                search.unindex_conversation(self.db, conversation_id)
 
     def conversations(self) -> list[Conversation]:
         rows = self.db.execute("SELECT data FROM conversations ORDER BY last_activity_at DESC")
@@ -77,6 +82,40 @@ class HistoryCache:
                 f"INSERT OR REPLACE INTO messages ({_MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
                 rows,
             )
+            if self.indexed:
+                search.reindex(self.db, [(r[0], r[1], None if r[8] else r[5]) for r in rows])
+
+    def search_messages(
+        self, query: str, conversation_id: int | None = None, limit: int = 100
+    ) -> list[Message]:
+        """Cached messages holding every term of ``query`` (the last word as a prefix), newest first;
+        deleted ones never. The same normaliser as the server, so both find the same messages."""
+        terms = search.query_terms(query)
+        if not terms:
+            return []
+        where = " AND m.conversation_id = ?" if conversation_id is not None else ""
+        extra: tuple[int, ...] = (conversation_id,) if conversation_id is not None else ()
+        columns = ", ".join("m." + c.strip() for c in _MESSAGE_COLUMNS.split(","))
+        if self.indexed:
+            rows = self.db.execute(
+                f"SELECT {columns} FROM message_terms t JOIN messages m"  # noqa: S608 - constant columns
+                " ON m.conversation_id = (t.rowid >> 32) AND m.seq = (t.rowid & 4294967295)"
+                f" WHERE message_terms MATCH ? AND m.deleted = 0{where} ORDER BY m.created_at DESC LIMIT ?",
+                (search.fts_query(terms), *extra, limit),
+            ).fetchall()
+            return [_row_to_message(r) for r in rows]
+        found = []
+        scan = self.db.execute(
+            f"SELECT {columns} FROM messages m"  # noqa: S608 - constant columns
+            f" WHERE m.deleted = 0 AND m.text IS NOT NULL{where} ORDER BY m.created_at DESC",
+            extra,
+        )
+        for row in scan:
+            if search.matches(terms, row[5]):
+                found.append(_row_to_message(row))
+                if len(found) >= limit:
+                    break
+        return found
 
     def latest_messages(self, conversation_id: int, limit: int) -> list[Message]:
         rows = self.db.execute(
