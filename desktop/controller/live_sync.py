@@ -34,6 +34,7 @@ class LiveSync(QObject):
         self._fetches_running = 0
         self._catching_up = False
         self._active_since_catch_up: set[int] = set()
+        self._reading_changes: set[int] = set()
 
     # catch-up (docs/protocol.md, "Catch-up")
     def catch_up(self) -> None:
@@ -63,6 +64,7 @@ class LiveSync(QObject):
                 conversation.last_message = old.last_message
                 conversation.last_activity_at = old.last_activity_at or conversation.last_activity_at
                 conversation.unread_count = max(old.unread_count, conversation.unread_count)
+            conversation.changes_applied = old.changes_applied if old is not None else 0
             state.conversations.upsert(conversation)
         # Missing from the list means left, unless an event came for it meanwhile: the list is paged by
         # activity, so a conversation that got a message while it was paged moved to a page already read.
@@ -75,12 +77,68 @@ class LiveSync(QObject):
         for conversation in conversations:
             held = state.history.held_seq(conversation.id)
             if held is None:
+                # Nothing held that could be out of date: whatever is loaded from now on is current.
+                self._set_changes_applied(conversation.id, conversation.change_version)
                 if conversation.id == state.open_conversation_id and conversation.last_seq:
                     self.fetch_latest(conversation.id)
                 continue
             if conversation.last_seq > held:
                 self.fetch_after(conversation.id, held)
+            if conversation.change_version > conversation.changes_applied:
+                self.read_changes(conversation.id, conversation.changes_applied)
         self._maybe_done()
+
+    # the change stream (docs/protocol.md, "Changes to old messages: the change stream")
+    def read_changes(self, conversation_id: int, after: int) -> None:
+        """Edits, deletions and reactions of messages this device holds, made while it was away."""
+        if conversation_id in self._reading_changes:
+            return
+        self._reading_changes.add(conversation_id)
+        self._fetches_running += 1
+        self.rest.call(
+            lambda api: api.changes(conversation_id, after, limit=CATCH_UP_PAGE),
+            lambda page: self._on_changes(conversation_id, page),
+            lambda error: self._on_changes_error(conversation_id, error),
+        )
+
+    def _on_changes(self, conversation_id: int, page: dict) -> None:
+        self._fetches_running -= 1
+        self._reading_changes.discard(conversation_id)
+        history = self.state.history
+        oldest, held = history.oldest_seq(conversation_id), history.held_seq(conversation_id)
+        if oldest is not None and held is not None:
+            # Only messages already held: newer ones come with the seq catch-up, older ones when scrolled to.
+            changed = [Message.from_json(m) for m in page["changes"] if oldest <= m["seq"] <= held]
+            if changed:
+                self._store_confirmed(changed, live=False)
+        self._set_changes_applied(conversation_id, int(page["next"]))
+        if page.get("has_more"):
+            self.read_changes(conversation_id, int(page["next"]))
+        self._maybe_done()
+
+    def _on_changes_error(self, conversation_id: int, error: Exception) -> None:
+        self._reading_changes.discard(conversation_id)
+        self._on_fetch_error(error)
+
+    def _set_changes_applied(self, conversation_id: int, version: int) -> None:
+        conversation = self.state.conversations.get(conversation_id)
+        if conversation is None or version <= conversation.changes_applied:
+            return
+        conversation.changes_applied = version
+        self.state.history.save_conversations([conversation])
+
+    def _on_changed_message(self, event: dict) -> None:
+        """A live change: applied at once; one that skips a version says a change was missed."""
+        conversation_id = event["conversation_id"]
+        self._store_confirmed([Message.from_json(event["message"])], live=False)
+        version = event.get("version")
+        conversation = self.state.conversations.get(conversation_id)
+        if not isinstance(version, int) or conversation is None:
+            return
+        if version > conversation.changes_applied + 1:
+            self.read_changes(conversation_id, conversation.changes_applied)
+        elif conversation_id not in self._reading_changes:
+            self._set_changes_applied(conversation_id, version)
 
     def fetch_after(self, conversation_id: int, after_seq: int) -> None:
         self._fetches_running += 1
@@ -135,8 +193,8 @@ class LiveSync(QObject):
         if kind == "message.created":
             message = Message.from_json(event["message"])
             self._on_new_message(message)
-        elif kind in ("message.edited", "message.deleted"):
-            self._store_confirmed([Message.from_json(event["message"])], live=False)
+        elif kind in ("message.edited", "message.deleted", "message.updated"):
+            self._on_changed_message(event)
         elif kind in ("conversation.created", "conversation.updated", "member.added"):
             self.upsert_conversation(event["conversation"])
         elif kind == "member.removed" and conversation_id is not None:
@@ -221,6 +279,8 @@ class LiveSync(QObject):
         state = self.state
         previous = state.conversations.get(data["id"])
         conversation = Conversation.from_json(data, None if with_caller_fields else previous)
+        if previous is not None:
+            conversation.changes_applied = previous.changes_applied
         if previous is not None and conversation.last_message is None:
             conversation.last_message = previous.last_message
         state.conversations.upsert(conversation)

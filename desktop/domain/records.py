@@ -139,6 +139,9 @@ class Member:
     avatar: int | None = None  # the version of their profile picture, None when they have none
 
 
+CHANGES_APPLIED = "changes_applied"  # the client's own key in a cached conversation
+
+
 @dataclass
 class Conversation:
     """One conversation as the signed-in user sees it; ``raw`` keeps the wire object for the cache."""
@@ -154,6 +157,10 @@ class Conversation:
     last_activity_at: datetime | None = None
     me: MemberState = field(default_factory=lambda: MemberState())
     raw: dict = field(default_factory=dict)
+    # The server's change version (docs/protocol.md, "the change stream") and the one this device has
+    # applied: the cursor, kept in the cache beside the wire object, never sent by the server.
+    change_version: int = 0
+    changes_applied: int = 0
 
     @classmethod
     def from_json(cls, data: dict, previous: Conversation | None = None) -> Conversation:
@@ -185,6 +192,8 @@ class Conversation:
             if isinstance(data.get("me"), dict)
             else (previous.me if previous else MemberState()),
             raw=data,
+            change_version=int(data.get("change_version") or 0),
+            changes_applied=int(data.get(CHANGES_APPLIED, previous.changes_applied if previous else 0) or 0),
         )
         return conversation
 
@@ -205,6 +214,8 @@ class Conversation:
         data["unread_count"] = self.unread_count
         data["last_activity_at"] = format_time(self.last_activity_at)
         data["me"] = self.me.to_json()
+        data["change_version"] = self.change_version
+        data[CHANGES_APPLIED] = self.changes_applied
         if self.last_message is not None and self.last_message.seq is not None:
             data["last_message"] = message_to_json(self.last_message)
         return data

@@ -125,6 +125,11 @@ class ApiClient(HttpClient):
             params["before_seq"] = before_seq
         return self.request("GET", f"/conversations/{conversation_id}/messages", params=params)
 
+    def changes(self, conversation_id: int, after: int, limit: int = 200) -> dict:
+        """Messages changed after change version ``after`` (docs/protocol.md, "the change stream")."""
+        params = {"after": after, "limit": limit}
+        return self.request("GET", f"/conversations/{conversation_id}/changes", params=params)
+
     def send_message(
         self, conversation_id: int, client_id: str, text: str, file_ids: list[str] | None = None
     ) -> dict:
