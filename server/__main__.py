@@ -65,7 +65,9 @@ def _migrate(config: Config) -> int:
     url = _database_url(config)
     before, after = migrate(url)
     print(f"schema version {before} -> {after}")
-    print(f"{backfill_url(url)} older messages given search terms")
+    indexed = backfill_url(url)
+    if indexed:  # only after an upgrade from a schema before search (0008)
+        print(f"{indexed} older messages given search terms")
     return 0
 
 
