@@ -140,7 +140,7 @@ class SmokeTest:
         try:
             from desktop.views.symbols import ICON_SET, symbol
 
-            drawn = not symbol("send", app.palette()).pixmap(24, 24).toImage().isNull()
+            drawn = not symbol("send", QApplication.palette()).pixmap(24, 24).toImage().isNull()
         except Exception as error:  # qtawesome raises when its font files are missing
             raise SmokeFailure(
                 f"the icon font did not load (qtawesome fonts not in the build?): {error}"
