@@ -318,7 +318,7 @@ class Profiler:
         total = total or 1
         return {
             "self": [(f, n / total) for f, n in own.most_common(count)],
-            "inclusive": [(f, n / total) for f, n in inclusive.most_common(count * 3)],
+            "inclusive": [(f, n / total) for f, n in inclusive.most_common()],
             "samples": [("", total)],
         }
 
@@ -441,15 +441,10 @@ def print_profile(title: str, profile: dict[str, list[tuple[str, float]]]) -> No
     print("  self time (on top of the stack):")
     for frame, share in profile["self"]:
         print(f"    {share * 100:5.1f}%  {frame}")
-    print("  inclusive (on the stack), ChatIDK's and its libraries' frames:")
-    shown = 0
-    for frame, share in profile["inclusive"]:
-        if frame.startswith(("<module>", "run (", "_bootstrap", "handle (", "run_for_ever", "main (")):
-            continue  # the worker's own loop: on every stack
+    print("  inclusive (on the stack), ChatIDK's own frames:")
+    own = [(f, share) for f, share in profile["inclusive"] if "(server/" in f]
+    for frame, share in own[:16]:
         print(f"    {share * 100:5.1f}%  {frame}")
-        shown += 1
-        if shown == 20:
-            break
 
 
 def main() -> None:
