@@ -1,4 +1,4 @@
-"""The per-process cache of authenticated tokens: it saves lookups, and revocation still takes hold at once."""
+"""The per-process cache of authenticated tokens: it saves lookups, and revocation still holds at once."""
 
 from __future__ import annotations
 
@@ -139,8 +139,9 @@ def test_no_cache_looks_the_token_up_every_time(database_url: str, tmp_path: Pat
     context = app.extensions["chatidk"]
     try:
         client = app.test_client()
-        assert client.post("/api/v1/accounts", json={"username": "alice", "password": PASSWORD}).status_code
-        token = client.post("/api/v1/sessions", json={"username": "alice", "password": PASSWORD}).json["token"]
+        credentials = {"username": "alice", "password": PASSWORD}
+        assert client.post("/api/v1/accounts", json=credentials).status_code == 201
+        token = client.post("/api/v1/sessions", json=credentials).json["token"]
         headers = {"Authorization": f"Bearer {token}"}
         assert client.get("/api/v1/me", headers=headers).status_code == 200
         with context.db.transaction() as cur:
