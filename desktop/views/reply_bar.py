@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from desktop.models.file_labels import quote_line
 from desktop.views import palette_colors
 from desktop.views.elided_label import ElidedLabel
+from desktop.views.symbols import IconButton
 
 
 class ReplyBar(QFrame):
@@ -29,11 +30,7 @@ class ReplyBar(QFrame):
         self.title.setFont(font)
         self.snippet = ElidedLabel(parent=self, mode=Qt.TextElideMode.ElideRight)
         self.snippet.setAccessibleName("Message being replied to")
-        self.cancel_button = QToolButton(self)
-        self.cancel_button.setText("✕")
-        self.cancel_button.setAutoRaise(True)
-        self.cancel_button.setToolTip("Cancel the reply (Esc)")
-        self.cancel_button.setAccessibleName("Cancel the reply")
+        self.cancel_button = IconButton("close", "Cancel the reply (Esc)", "Cancel the reply", self, size=16)
         self.cancel_button.clicked.connect(self.cancelled)
         texts = QVBoxLayout()
         texts.setSpacing(0)
