@@ -54,6 +54,10 @@ class ApiClient(HttpClient):
     def me(self) -> dict:
         return self.request("GET", "/me")["user"]
 
+    def limits(self) -> dict:
+        """GET /limits: what the server refuses, to check before sending (domain/send_limits.py)."""
+        return self.request("GET", "/limits")
+
     def update_me(self, **fields: Any) -> dict:
         return self.request("PATCH", "/me", json=fields)["user"]
 

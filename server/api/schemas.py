@@ -686,3 +686,21 @@ class PresenceList(BaseModel):
 class Health(BaseModel):
     status: str
     database: str
+
+
+# ---- limits ---------------------------------------------------------------------------------------------
+
+
+class Limits(BaseModel):
+    """What a client checks before it sends, so nothing is refused after an upload or a wait.
+
+    Characters are Unicode code points (Python's ``len``, not UTF-16 units); bytes are bytes.
+    """
+
+    max_message_chars: int  # text of a message or an edit
+    max_upload_bytes: int  # one file (POST /files)
+    max_files_per_message: int
+    user_quota_bytes: int | None  # all of one user's stored uploads; null: no quota
+    max_group_members: int
+    send_burst: int  # messages one user may send at once; 0: no limit
+    send_rate: float  # ... and per second sustained, beyond the burst
