@@ -28,6 +28,7 @@ class MessageRole(IntEnum):
     REACTIONS = _BASE + 21  # list[ReactionChip] under the bubble ([] for none)
     ATTACHMENTS = _BASE + 40  # list[Attachment]: the message's files ([] for plain text)
     UPLOAD_PROGRESS = _BASE + 41  # on a pending message with files: (file index, fraction) uploading, or None
+    RETRYABLE = _BASE + 60  # a failed message that sending again could get through (not a refused text)
 
 
 class ConversationRole(IntEnum):

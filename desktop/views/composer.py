@@ -1,5 +1,6 @@
 """The message composer: multi-line, Enter sends, Shift+Enter breaks the line, Send enabled only with text
-or files; files come from the attach button, a drop or a paste and wait above the text until sent."""
+or files; files come from the attach button, a drop or a paste and wait above the text until sent. What
+the server would refuse (GET /limits) is refused here, with the reason on the notice line."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.drafts import Draft
 from desktop.domain.records import ReplyTo
+from desktop.domain.send_limits import SendLimits
+from desktop.views.composer_notice import NEAR, ComposerNotice
 from desktop.views.editing_bar import EditingBar
 from desktop.views.reply_bar import ReplyBar
 from desktop.views.staged_files import StagedFiles
@@ -159,7 +162,7 @@ class Composer(QWidget):
         self.attach_button.clicked.connect(self.pick_files)
         self.attach_folder = Path.home()  # where the attach picker opens: home at first, then the last folder
         self.staged = StagedFiles(self)
-        self.staged.changed.connect(self._update_send_enabled)
+        self.staged.changed.connect(lambda: self._update_notice())  # once the notice exists (below)
         self.staged.changed.connect(self._chain_tab_order)
         # attach · text · (emoji and other buttons go before send) · send, all on the text's last line
         self.button_row = QHBoxLayout()
@@ -183,6 +186,11 @@ class Composer(QWidget):
         layout.addWidget(self.editing_bar)
         layout.addWidget(self.staged)
         layout.addLayout(self.button_row)
+        self.limits = SendLimits()  # the server's, once the session has read them (set_limits)
+        self.notice = ComposerNotice(self)
+        self._file_notice = ""  # files refused when staged: said until the files or the draft change
+        self.edit.textChanged.connect(self._update_notice)
+        layout.addWidget(self.notice)
         self.edit.files_pasted.connect(self.stage_files)
         self.edit.image_pasted.connect(self.image_pasted)
         self.edit.textChanged.connect(self._update_send_enabled)
@@ -208,6 +216,7 @@ class Composer(QWidget):
         self._put(draft)
 
     def _put(self, draft: Draft) -> None:
+        self._file_notice = ""
         self._loading = True
         try:
             self.edit.setPlainText(draft.text)
@@ -217,6 +226,45 @@ class Composer(QWidget):
             self._set_reply(draft.reply_to)
         finally:
             self._loading = False
+        self._update_notice()
+
+    def put_back_text(self, text: str) -> None:
+        """A discarded message's text comes back to be changed and sent again, after what is written."""
+        self.cancel_edit()
+        cursor = self.edit.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        joint = "\n" if self.edit.toPlainText().strip() else ""
+        cursor.insertText(joint + text)  # undoable, unlike setPlainText
+        self.edit.setTextCursor(cursor)
+        self.focus()
+
+    # the server's limits
+    def set_limits(self, limits: SendLimits) -> None:
+        self.limits = limits
+        self._update_notice()
+
+    def _outgoing_text(self) -> str:
+        """The text as submit would send it (a caption is stripped, a message keeps inner spaces)."""
+        text = self.edit.toPlainText()
+        return text.strip() if self.staged.paths and self.editing_seq is None else text.strip("\n")
+
+    def problem(self) -> str | None:
+        """Why what is written cannot be sent now, or None."""
+        return self.limits.text_problem(self._outgoing_text())
+
+    def _update_notice(self) -> None:
+        problem = self.problem()
+        count, limit = len(self._outgoing_text()), self.limits.max_message_chars
+        if problem:
+            self.notice.show_problem(problem)
+        elif self._file_notice:
+            self.notice.show_problem(self._file_notice)
+        elif count >= NEAR * limit:
+            left = limit - count
+            self.notice.show_count(f"{left:,} character{'s' if left != 1 else ''} left")
+        else:
+            self.notice.clear_notice()
+        self._update_send_enabled()
 
     def _on_draft_changed(self) -> None:
         if not self._loading and self.editing_seq is None:
@@ -299,8 +347,8 @@ class Composer(QWidget):
 
     def _submit_edit(self, seq: int) -> None:
         text = self.edit.toPlainText().strip("\n")
-        if not text.strip():
-            return  # an edit cannot empty a message (Delete does that); the bar stays
+        if not text.strip() or self.problem():
+            return  # an edit cannot empty a message (Delete does that), nor pass the limit; the bar stays
         if text != self._editing_original:
             self.edit_submitted.emit(seq, text)
         self.cancel_edit()
@@ -310,7 +358,8 @@ class Composer(QWidget):
             self.edit_last_requested.emit()
 
     def _update_send_enabled(self) -> None:
-        self.send_button.setEnabled(bool(self.edit.toPlainText().strip() or self.staged.paths))
+        something = bool(self.edit.toPlainText().strip() or self.staged.paths)
+        self.send_button.setEnabled(something and self.problem() is None)
 
     def _chain_tab_order(self) -> None:
         """Shift+Tab from the text reaches the staged files (Delete removes one), then the attach button."""
@@ -322,9 +371,29 @@ class Composer(QWidget):
             self.focus()  # the last file went with the focus on it: back to the text
 
     def stage_files(self, paths: list[Path]) -> None:
-        """Files dropped or pasted while editing end the edit: they belong to the draft, which comes back."""
+        """Files dropped or pasted while editing end the edit: they belong to the draft, which comes back.
+        A file over the server's limit is not staged; the notice line says which and why."""
         self.cancel_edit()
-        self.staged.add(paths)
+        accepted: list[Path] = []
+        refused: list[str] = []
+        for path in map(Path, paths):
+            try:
+                problem = self.limits.file_problem(path.name, path.stat().st_size) if path.is_file() else None
+            except OSError:
+                problem = None  # unreadable: StagedFiles leaves it out, the send would say why
+            if problem:
+                refused.append(problem)
+            else:
+                accepted.append(path)
+        self.staged.add(accepted)
+        if refused:
+            more = len(refused) - 1
+            self._file_notice = refused[0] + (
+                f" {more} more file{'s are' if more != 1 else ' is'} over the limit too." if more else ""
+            )
+        else:
+            self._file_notice = ""
+        self._update_notice()
         self.focus()
 
     def pick_files(self) -> None:
@@ -349,6 +418,9 @@ class Composer(QWidget):
             self._submit_edit(self.editing_seq)
             return
         text = self.edit.toPlainText()
+        if self.problem():
+            return  # the notice line says why; nothing is cleared
+        self._file_notice = ""
         if self.staged.paths:
             paths = list(self.staged.paths)
             self.staged.clear()
