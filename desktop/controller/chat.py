@@ -463,6 +463,21 @@ class ChatController(QObject):
             refused,
         )
 
+    def react(self, seq: int, emoji: str, on: bool) -> None:
+        """Adds (``on``) or takes back my reaction; the answer holds the message and my reactions as the
+        server now has them (others see it live as message.updated)."""
+        conversation_id = self.state.open_conversation_id
+        if conversation_id is None:
+            return
+
+        def done(answer: dict) -> None:
+            message = Message.from_json(answer["message"])
+            mine = answer.get("my_reactions")
+            message.my_reactions = [e for e in mine if isinstance(e, str)] if isinstance(mine, list) else None
+            self.state.store_and_show([message])
+
+        self.rest.call(lambda api: api.set_reaction(conversation_id, seq, emoji, on), done, self._report)
+
     def delete_message(self, seq: int) -> None:
         conversation_id = self.state.open_conversation_id
         if conversation_id is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from desktop.cache import DraftStore, HistoryCache, Outbox, open_cache_database
@@ -23,6 +23,7 @@ from desktop.session.files import FileSharing, files_dir_for
 from desktop.session.security_menu import SecurityMenu
 from desktop.settings import AppSettings
 from desktop.views.account_dialogs import DeleteAccountDialog, ask_display_name
+from desktop.views.emoji_picker import EmojiPicker, RecentEmoji
 from desktop.views.icons import app_icon
 from desktop.views.idle_watcher import IdleWatcher
 from desktop.views.jump_dialog import JumpDialog
@@ -101,6 +102,11 @@ class ChatSession(QObject):
         panel.messages.reveal_requested.connect(chat.messages.reveal)
         panel.messages.reply_requested.connect(self._reply)
         panel.messages.quote_activated.connect(self._show_quoted)
+        panel.messages.reaction_toggled.connect(chat.react)
+        panel.messages.reaction_picker_requested.connect(self.pick_reaction)
+        self.recent_emoji = RecentEmoji(self._load_recent_emoji, self._save_recent_emoji)
+        panel.composer.emoji_button.recent = self.recent_emoji
+        self.reaction_picker: EmojiPicker | None = None
         # Bound methods, not lambdas: a lambda on the chat's signals would keep this session alive.
         chat.messages.rowsInserted.connect(self._on_rows_inserted)
         chat.conversation_opened.connect(self._forget_quoted)
@@ -266,6 +272,32 @@ class ChatSession(QObject):
             return
         self._quoted_wanted = seq
         self.chat.messages.load_older_until(seq)
+
+    # reactions
+    def _load_recent_emoji(self) -> list[str]:
+        return self.settings.recent_emoji
+
+    def _save_recent_emoji(self, emoji: list[str]) -> None:
+        self.settings.recent_emoji = emoji
+        self.settings.sync()
+
+    def pick_reaction(self, seq: int) -> EmojiPicker | None:
+        """ "More reactions…": the emoji picker under the message; choosing one I gave takes it back."""
+        row = self.chat.messages.row_of_seq(seq)
+        message = self.chat.messages.message_at(row) if row is not None else None
+        if message is None:
+            return None
+        mine = set(message.my_reactions or [])
+        picker = EmojiPicker(self.recent_emoji, self.window, title="React with an emoji")
+        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        picker.chosen.connect(lambda emoji: self.chat.react(seq, emoji, emoji not in mine))
+        self.reaction_picker = picker
+        view = self.panel.messages
+        index = self.chat.messages.index(row, 0) if row is not None else None
+        rect = view.visualRect(index) if index is not None else view.viewport().rect()
+        anchor = rect.bottomLeft() if view.viewport().rect().contains(rect.bottomLeft()) else rect.center()
+        picker.popup_at(view.viewport().mapToGlobal(anchor))
+        return picker
 
     def _forget_quoted(self, _conversation_id: int) -> None:
         self._quoted_wanted = None

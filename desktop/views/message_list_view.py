@@ -17,7 +17,15 @@ from PySide6.QtGui import (
     QMouseEvent,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QStyleOptionViewItem, QToolTip, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QMenu,
+    QStyleOptionViewItem,
+    QToolTip,
+    QWidget,
+    QWidgetAction,
+)
 
 from desktop.domain.records import FAILED
 from desktop.models import message_text
@@ -26,6 +34,7 @@ from desktop.models.plain_text import plain_tooltip
 from desktop.models.reactions_text import ReactionChip
 from desktop.models.roles import MessageRole
 from desktop.views.bubble_delegate import BubbleDelegate
+from desktop.views.reaction_row import QuickReactionRow
 from desktop.views.shortcuts import REPLY
 
 NEAR_TOP_PX = 300
@@ -53,7 +62,8 @@ class MessageListView(QListView):
     "card"), or "save"/"open" from the context menu; reply_requested(int seq) — Reply in the menu or
     Ctrl+R on the focused message; quote_activated(int seq) — a click on a reply's quote, or Enter on a
     focused reply: the original's seq (to jump there); reaction_toggled(int seq, str emoji, bool on) — a
-    click on a reaction chip (on: add mine)."""
+    click on a reaction chip or the menu's quick reactions (on: add mine, off: take mine back);
+    reaction_picker_requested(int seq) — "More reactions…" in the menu."""
 
     edit_requested = Signal(int, str)
     delete_requested = Signal(int)
@@ -66,6 +76,7 @@ class MessageListView(QListView):
     reply_requested = Signal(int)
     quote_activated = Signal(int)
     reaction_toggled = Signal(int, str, bool)
+    reaction_picker_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -476,6 +487,22 @@ class MessageListView(QListView):
         menu.popup(self.viewport().mapToGlobal(pos))
         return menu
 
+    def _add_reactions(self, menu: QMenu, seq: int, mine: list[str]) -> None:
+        """The quick-reaction row on top (↓ reaches it, ←/→ and Enter choose), then "More reactions…"."""
+        row = QuickReactionRow(mine, menu)
+        quick = QWidgetAction(menu)
+        quick.setText("Quick reactions")
+        quick.setDefaultWidget(row)
+
+        def picked(emoji: str) -> None:
+            menu.close()
+            self.reaction_toggled.emit(seq, emoji, emoji not in mine)
+
+        row.picked.connect(picked)
+        menu.addAction(quick)
+        menu.addAction("More reactions…").triggered.connect(lambda: self.reaction_picker_requested.emit(seq))
+        menu.addSeparator()
+
     def _first_link(self, index: QModelIndex) -> message_text.Link | None:
         links = message_text.find_links(message_text.display_text(index.data() or ""))
         return links[0] if links else None
@@ -493,6 +520,8 @@ class MessageListView(QListView):
             menu.addAction("Show message").triggered.connect(lambda: self.reveal_requested.emit(row))
             return menu
         if not deleted and seq is not None:
+            message = index.data(MessageRole.MESSAGE)
+            self._add_reactions(menu, seq, list(message.my_reactions or []))
             reply = menu.addAction("Reply")
             reply.setShortcut(QKeySequence(REPLY))  # shown beside it; the list's own Ctrl+R replies
             reply.triggered.connect(lambda: self.reply_requested.emit(seq))
