@@ -36,6 +36,17 @@ from desktop.views.tray import TrayNotifier
 BANNER_STATE = {ONLINE: "online", CONNECTING: "connecting", UPDATING: "updating", RECONNECTING: "offline"}
 
 
+def recent_emoji_in(settings: AppSettings) -> RecentEmoji:
+    """The picker's recently used emoji, kept in the settings. Closures over the settings alone: a widget
+    holding a method of the session would keep the session alive after it ended."""
+
+    def save(emoji: list[str]) -> None:
+        settings.recent_emoji = emoji
+        settings.sync()
+
+    return RecentEmoji(lambda: settings.recent_emoji, save)
+
+
 class ChatSession(QObject):
     """Signals: log_out_requested(), ended(str reason) — the server ended this session or the account;
     user_changed(dict) — my account's record is new (the stored account follows it)."""
@@ -104,7 +115,7 @@ class ChatSession(QObject):
         panel.messages.quote_activated.connect(self._show_quoted)
         panel.messages.reaction_toggled.connect(chat.react)
         panel.messages.reaction_picker_requested.connect(self.pick_reaction)
-        self.recent_emoji = RecentEmoji(self._load_recent_emoji, self._save_recent_emoji)
+        self.recent_emoji = recent_emoji_in(self.settings)  # held by the composer: never this session's
         panel.composer.emoji_button.recent = self.recent_emoji
         self.reaction_picker: EmojiPicker | None = None
         # Bound methods, not lambdas: a lambda on the chat's signals would keep this session alive.
@@ -274,13 +285,6 @@ class ChatSession(QObject):
         self.chat.messages.load_older_until(seq)
 
     # reactions
-    def _load_recent_emoji(self) -> list[str]:
-        return self.settings.recent_emoji
-
-    def _save_recent_emoji(self, emoji: list[str]) -> None:
-        self.settings.recent_emoji = emoji
-        self.settings.sync()
-
     def pick_reaction(self, seq: int) -> EmojiPicker | None:
         """ "More reactions…": the emoji picker under the message; choosing one I gave takes it back."""
         row = self.chat.messages.row_of_seq(seq)
@@ -290,7 +294,8 @@ class ChatSession(QObject):
         mine = set(message.my_reactions or [])
         picker = EmojiPicker(self.recent_emoji, self.window, title="React with an emoji")
         picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        picker.chosen.connect(lambda emoji: self.chat.react(seq, emoji, emoji not in mine))
+        chat = self.chat  # the lambda holds the chat, not this session
+        picker.chosen.connect(lambda emoji: chat.react(seq, emoji, emoji not in mine))
         self.reaction_picker = picker
         view = self.panel.messages
         index = self.chat.messages.index(row, 0) if row is not None else None

@@ -47,6 +47,7 @@ TAB_SPACES = 4  # a tab in a code paste is as wide as this many spaces
 QUOTE_BAR = 3.0  # the accent line left of a reply's quote
 QUOTE_PAD = 4.0
 QUOTE_GAP = 4.0  # between the quote and what follows it
+QUOTE_MAX_WIDTH = 300.0  # a long quote is elided rather than widening a short reply's bubble
 CHIP_PAD_H = 7.0
 CHIP_PAD_V = 2.0
 CHIP_GAP = 4.0
@@ -257,8 +258,10 @@ class BubbleDelegate(QStyledItemDelegate):
             widest = max(
                 QFontMetricsF(name_font).horizontalAdvance(quote.sender), small.horizontalAdvance(quote.line)
             )
-            quote_width = min(text_width, QUOTE_BAR + 2 * QUOTE_PAD + widest)
-        chip_sizes, chips_height = _chip_sizes(index.data(MessageRole.REACTIONS) or [], small, max_bubble)
+            quote_width = min(text_width, QUOTE_MAX_WIDTH, QUOTE_BAR + 2 * QUOTE_PAD + widest)
+        chip_sizes, chips_height = _chip_sizes(
+            index.data(MessageRole.REACTIONS) or [], QFontMetricsF(body_font), max_bubble
+        )
         bubble_height = (
             PADDING_V + name_height + quote_height + files_height + text_height + small.height() + PADDING_V
         )
@@ -440,7 +443,7 @@ class BubbleDelegate(QStyledItemDelegate):
         footer_width = QFontMetricsF(small_font).horizontalAdvance(footer)
         painter.drawText(QPointF(bubble.right() - PADDING_H - footer_width, geometry.footer_baseline), footer)
         for rect, chip in geometry.chips:
-            self._paint_chip(painter, rect, chip, small_font, palette)
+            self._paint_chip(painter, rect, chip, option.font, palette)
         painter.restore()
 
     @staticmethod

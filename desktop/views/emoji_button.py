@@ -33,7 +33,7 @@ class EmojiButton(IconButton):
         picker.chosen.connect(self._insert)
         picker.destroyed.connect(lambda: setattr(self, "picker", None))
         self.picker = picker
-        picker.popup_at(self.mapToGlobal(QPoint(0, 0)))
+        picker.popup_at(self.mapToGlobal(QPoint(self.width(), 0)), right_aligned=True)  # over the composer
         return picker
 
     def _insert(self, emoji: str) -> None:

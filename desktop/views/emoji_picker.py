@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QListView, QTabBar, QVB
 from desktop.models import emoji_catalog
 from desktop.models.emoji_catalog import CATEGORIES, RECENT, EmojiEntry
 
-CELL = 38  # px per emoji in the grid
+CELL = 40  # px per emoji in the grid
 COLUMNS = 9
 ROWS_SHOWN = 6
 EMOJI_ROLE = int(Qt.ItemDataRole.UserRole) + 1
@@ -62,7 +62,7 @@ class EmojiPicker(QFrame):
         self.model = QStandardItemModel(self)
         self.grid = QListView(self)
         self.grid.setModel(self.model)
-        self.grid.setViewMode(QListView.ViewMode.IconMode)
+        self.grid.setViewMode(QListView.ViewMode.ListMode)  # a wrapping list on a grid: no icon area
         self.grid.setFlow(QListView.Flow.LeftToRight)
         self.grid.setWrapping(True)
         self.grid.setResizeMode(QListView.ResizeMode.Adjust)
@@ -72,7 +72,7 @@ class EmojiPicker(QFrame):
         self.grid.setAccessibleName("Emoji")
         self.grid.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         font = QFont(self.grid.font())
-        font.setPointSizeF(max(font.pointSizeF(), 9) * 1.6)
+        font.setPointSizeF(max(font.pointSizeF(), 9) * 1.9)
         self.grid.setFont(font)
         self.grid.setFixedSize(COLUMNS * CELL + 24, ROWS_SHOWN * CELL + 4)
         self.name_label = QLabel(self)  # the focused emoji's name, as Slack and GNOME's picker show it
@@ -132,6 +132,7 @@ class EmojiPicker(QFrame):
             item.setToolTip(entry.name)
             item.setData(entry.name, Qt.ItemDataRole.AccessibleTextRole)
             item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            item.setSizeHint(QSize(CELL, CELL))
             item.setEditable(False)
             self.model.appendRow(item)
         if self.model.rowCount():
@@ -179,13 +180,14 @@ class EmojiPicker(QFrame):
         return str(index.data(EMOJI_ROLE)) if index.isValid() else None
 
     # showing
-    def popup_at(self, point: QPoint) -> None:
-        """Opens with its bottom-left corner at ``point`` (global), kept on screen; the search has focus."""
+    def popup_at(self, point: QPoint, *, right_aligned: bool = False) -> None:
+        """Opens with its bottom-left corner (bottom-right when ``right_aligned``) at ``point`` (global), kept
+        on screen; the search has focus."""
         self._fill_tabs()  # "Recent" may have changed since last time
         self.search.clear()
         self.adjustSize()
         size = self.sizeHint()
-        top_left = QPoint(point.x(), point.y() - size.height())
+        top_left = QPoint(point.x() - (size.width() if right_aligned else 0), point.y() - size.height())
         screen = self.screen().availableGeometry() if self.screen() is not None else None
         if screen is not None:
             top_left.setX(max(screen.left(), min(top_left.x(), screen.right() - size.width())))

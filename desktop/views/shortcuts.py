@@ -48,7 +48,7 @@ SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
         "Messages",
         [
             (("Up", "Down"), "Previous or next message (Tab into the list)"),
-            (("Menu", "Shift+F10"), "The message's menu: copy, open, edit, delete"),
+            (("Menu", "Shift+F10"), "The message's menu: react, reply, copy, open, edit, delete"),
             ((REPLY,), "Reply to the message"),
             (("Return",), "Open the message's file, or the message a reply answers"),
             (("Ctrl+C",), "Copy the selection, else the message"),

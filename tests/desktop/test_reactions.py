@@ -283,3 +283,13 @@ def test_the_picker_searches_names_and_aliases_and_offers_only_what_the_server_a
     assert "❤" not in every and "❤️" in every  # fully-qualified only, as the server requires
     assert not any("\U0001f3fd" in e for e in every)  # no skin-tone variants in the grid
     assert set(emoji_catalog.QUICK_REACTIONS) <= set(every)
+
+
+def test_the_shortcut_sheet_lists_reply_and_the_emoji_picker(qtbot):
+    from desktop.views.shortcut_sheet import ShortcutSheet
+
+    sheet = ShortcutSheet()
+    qtbot.addWidget(sheet)
+    lines = sheet.lines()
+    assert "Ctrl+R\tReply to the message" in lines
+    assert "Ctrl+E\tInsert an emoji" in lines
