@@ -17,6 +17,7 @@ FILTER = "Ctrl+F"
 QUIT = "Ctrl+Q"
 SHEET = "Ctrl+/"
 ESCAPE = "Esc"
+BACK = "Alt+Left"  # the one-pane layout: from the chat back to the list
 
 # What the sheet shows: (section, [(keys, what they do)]); keys of several ways are joined with " or ".
 SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
@@ -53,6 +54,7 @@ SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
     (
         "Window",
         [
+            ((BACK,), "Back to the list (narrow window)"),
             ((SHEET,), "This list of shortcuts"),
             ((QUIT,), "Quit ChatIDK"),
         ],
