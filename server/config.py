@@ -111,6 +111,9 @@ class Config:
     two_factor_codes_per_challenge: int = 5  # wrong codes one sign-in challenge takes before it dies
     two_factor_challenge_seconds: int = 300  # how long a sign-in challenge lives (at most 5 minutes)
     session_idle_days: int = 90  # a token unused this long stops working
+    # A token checked within this many seconds is not looked up again by the same process (session_cache.py);
+    # a revoked one may therefore keep working this long on another process. 0: look up every request.
+    session_cache_seconds: float = 5.0
     body_timeout_seconds: int = 30  # a request body must arrive at 256 KiB per this many seconds
     preview_jobs: int = 2  # previews (Pillow, ffmpeg) made at once per worker process; others queue
     preview_memory_mb: int = 1024  # address space of one ffmpeg child
@@ -177,6 +180,7 @@ class Config:
             two_factor_codes_per_challenge=_int(env, "CHATIDK_TWO_FACTOR_CODES_PER_CHALLENGE", 5, 1, 100),
             two_factor_challenge_seconds=_int(env, "CHATIDK_TWO_FACTOR_CHALLENGE_SECONDS", 300, 30, 300),
             session_idle_days=_int(env, "CHATIDK_SESSION_IDLE_DAYS", 90, 1, 3650),
+            session_cache_seconds=_float(env, "CHATIDK_SESSION_CACHE_SECONDS", 5.0, 0, 30),
             body_timeout_seconds=_int(env, "CHATIDK_BODY_TIMEOUT", 30, 1, 3600),
             preview_jobs=_int(env, "CHATIDK_PREVIEW_JOBS", 2, 1, 64),
             preview_memory_mb=_int(env, "CHATIDK_PREVIEW_MEMORY_MB", 1024, 256, 1024 * 1024),

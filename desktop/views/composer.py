@@ -3,17 +3,17 @@ or files; files come from the attach button, a drop or a paste and wait above th
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QPlainTextEdit,
-    QPushButton,
     QSizePolicy,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.drafts import Draft
 from desktop.views.editing_bar import EditingBar
 from desktop.views.staged_files import StagedFiles
+from desktop.views.symbols import IconButton
 
 MAX_LINES_SHOWN = 8
 SEND_TOOLTIP = "Send (Enter) · New line: Shift+Enter"
@@ -123,7 +124,7 @@ def _local_files(source: QMimeData) -> list[Path]:
 class Composer(QWidget):
     """Signals: send_requested(str), send_files_requested(list[Path], str caption), image_pasted(QImage),
     composing() — the user changed a non-empty draft (for "is typing"), attach_folder_changed(str) — files
-    were picked from this folder (the 📎 picker opens there next time; the session keeps it),
+    were picked from this folder (the attach picker opens there next time; the session keeps it),
     draft_changed() — the user changed the text or the staged files (not set_draft); edit_submitted(int seq,
     str text) — Enter saved an edit of my message; edit_last_requested() — ↑ in an empty composer (the
     session finds my last message and calls start_edit).
@@ -143,24 +144,22 @@ class Composer(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.edit = ComposerEdit(self)
-        self.send_button = QPushButton("Send", self)
+        self.send_button = IconButton("send", SEND_TOOLTIP, "Send", self, accented=True)
         self.send_button.setEnabled(False)
-        self.send_button.setDefault(False)
-        self.send_button.setAutoDefault(False)
-        self.send_button.setToolTip(SEND_TOOLTIP)
-        self.attach_button = QToolButton(self)
-        self.attach_button.setText("📎")
-        self.attach_button.setAutoRaise(True)
-        self.attach_button.setToolTip("Attach files (or drop them here, or paste an image)")
-        self.attach_button.setAccessibleName("Attach files")
+        self.attach_button = IconButton(
+            "attach", "Attach files (or drop them here, or paste an image)", "Attach files", self
+        )
         self.attach_button.clicked.connect(self.pick_files)
-        self.attach_folder = Path.home()  # where the 📎 picker opens: home at first, then the last folder
+        self.attach_folder = Path.home()  # where the attach picker opens: home at first, then the last folder
         self.staged = StagedFiles(self)
         self.staged.changed.connect(self._update_send_enabled)
-        row = QHBoxLayout()
-        row.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
-        row.addWidget(self.edit, 1)
-        row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.staged.changed.connect(self._chain_tab_order)
+        # attach · text · (emoji and other buttons go before send) · send, all on the text's last line
+        self.button_row = QHBoxLayout()
+        self.button_row.setSpacing(2)
+        self.button_row.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.button_row.addWidget(self.edit, 1)
+        self.button_row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)
         layout.setSpacing(4)
@@ -171,7 +170,7 @@ class Composer(QWidget):
         self._stashed = Draft()  # the draft put aside while editing
         layout.addWidget(self.editing_bar)
         layout.addWidget(self.staged)
-        layout.addLayout(row)
+        layout.addLayout(self.button_row)
         self.edit.files_pasted.connect(self.stage_files)
         self.edit.image_pasted.connect(self.image_pasted)
         self.edit.textChanged.connect(self._update_send_enabled)
@@ -230,7 +229,9 @@ class Composer(QWidget):
         self._put(Draft(original if text is None else text))
         self.editing_bar.show_for(original)
         self.attach_button.setEnabled(False)  # an edit changes the text only
+        self.send_button.set_symbol("save")
         self.send_button.setText("Save")
+        self.send_button.setAccessibleName("Save the change")
         self.send_button.setToolTip("Save the change (Enter) · Cancel: Esc")
         self.edit.takes_escape = True
         self.focus()
@@ -249,7 +250,9 @@ class Composer(QWidget):
         self._stashed = Draft()
         self.editing_bar.hide()
         self.attach_button.setEnabled(True)
+        self.send_button.set_symbol("send")
         self.send_button.setText("Send")
+        self.send_button.setAccessibleName("Send")
         self.send_button.setToolTip(SEND_TOOLTIP)
         self.edit.takes_escape = False
 
@@ -267,6 +270,15 @@ class Composer(QWidget):
 
     def _update_send_enabled(self) -> None:
         self.send_button.setEnabled(bool(self.edit.toPlainText().strip() or self.staged.paths))
+
+    def _chain_tab_order(self) -> None:
+        """Shift+Tab from the text reaches the staged files (Delete removes one), then the attach button."""
+        chain = [self.attach_button, *self.staged.cards, self.edit]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+        focused = QApplication.focusWidget()
+        if not self.staged.cards and focused is not None and self.staged.isAncestorOf(focused):
+            self.focus()  # the last file went with the focus on it: back to the text
 
     def stage_files(self, paths: list[Path]) -> None:
         """Files dropped or pasted while editing end the edit: they belong to the draft, which comes back."""
