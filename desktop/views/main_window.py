@@ -134,6 +134,9 @@ class MainWindow(QMainWindow):
         self.conversation_view.setAccessibleName("Conversations")
         self.conversation_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.conversation_view.selectionModel().currentChanged.connect(self._on_current_changed)
+        # the row still current after going back (or closing) opens again with a click or Enter
+        self.conversation_view.clicked.connect(self._on_row_activated)
+        self.conversation_view.activated.connect(self._on_row_activated)
         self.conversation_view.menu_requested.connect(self._on_menu_requested)
         self.conversation_menu = ConversationMenu(self)  # its signals go to the conversation controller
 
@@ -242,6 +245,11 @@ class MainWindow(QMainWindow):
         if current.isValid() and not self._selecting:
             self.conversation_selected.emit(int(current.data(ConversationRole.ID)))
 
+    def _on_row_activated(self, index: QModelIndex) -> None:
+        chat_shown = self.stack.currentWidget() is self.chat_panel and self.chat_panel.isVisible()
+        if index.isValid() and not chat_shown and not self._selecting:
+            self.conversation_selected.emit(int(index.data(ConversationRole.ID)))
+
     def select_conversation(self, conversation_id: int) -> None:
         """Reflect the open conversation in the list without re-emitting the selection."""
         model = self.conversation_view.model()
@@ -282,7 +290,6 @@ class MainWindow(QMainWindow):
 
     def show_placeholder(self) -> None:
         self.conversation_view.clearSelection()
-        self.conversation_view.selectionModel().clearCurrentIndex()  # clicking the same row opens it again
         self.stack.setCurrentWidget(self.placeholder)
         self.panes.show_list()
 

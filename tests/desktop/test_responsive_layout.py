@@ -111,7 +111,9 @@ def test_one_pane_at_a_time_back_and_forth_with_the_keyboard_and_the_back_button
         qtbot.waitUntil(lambda: window.list_pane.isVisible() and not window.stack.isVisible(), timeout=10000)
         assert alice.chat.open_conversation_id is None  # closed, as on a phone: nothing read behind my back
 
-        view.setCurrentIndex(view.model().index(row, 0))  # the same row opens it again
+        assert view.currentIndex().row() == row  # still current: focus on the list opens nothing else
+        rect = view.visualRect(view.model().index(row, 0))
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # opens it again
         qtbot.waitUntil(
             lambda: window.stack.isVisible() and alice.chat.open_conversation_id == direct, timeout=10000
         )
@@ -119,8 +121,11 @@ def test_one_pane_at_a_time_back_and_forth_with_the_keyboard_and_the_back_button
         qtbot.waitUntil(lambda: window.list_pane.isVisible() and not window.stack.isVisible(), timeout=10000)
 
         alice.chat.open_conversation(group)
-        qtbot.waitUntil(lambda: window.stack.isVisible(), timeout=10000)
-        qtbot.mouseClick(window.chat_panel.back_button, Qt.MouseButton.LeftButton)
+        back = window.chat_panel.back_button
+        qtbot.waitUntil(
+            lambda: window.childAt(back.mapTo(window, back.rect().center())) is back, timeout=10000
+        )
+        qtbot.mouseClick(back, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: window.list_pane.isVisible() and not window.stack.isVisible(), timeout=10000)
 
         # widening brings both panes back, the open conversation stays open
