@@ -119,6 +119,14 @@ def sender_color(palette: QPalette, user_id: int) -> QColor:
     return readable(wanted, their_bubble(palette)[0], palette.color(QPalette.ColorRole.Base))
 
 
+def quote_colors(palette: QPalette, user_id: int, bubble: QColor) -> tuple[QColor, QColor, QColor]:
+    """(fill, name, line) of a quoted message inside a bubble: a tint of the quoted person's colour over the
+    bubble, and their name and the quoted line readable on that tint (my accent bubble included)."""
+    accent = sender_color(palette, user_id)
+    fill = mix(bubble, accent, 0.12)
+    return fill, readable(accent, fill), readable(secondary_text(palette), fill)
+
+
 AVATAR_TEXT = QColor("#ffffff")
 
 

@@ -46,6 +46,14 @@ def painted_pairs(p: QPalette) -> dict[str, tuple[QColor, QColor]]:
         "header subtitle": (secondary, window),
         "header typing": (pc.typing_color(p), window),
     }
+    chip_mine = pc.mix(theirs, p.color(R.Highlight), 0.35)  # the bubble delegate's reaction chips
+    pairs["reaction chip"] = (p.color(R.Text), theirs)
+    pairs["my reaction chip"] = (p.color(R.Text), chip_mine)
+    for key in (1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233):  # hues all round the wheel
+        for side, bubble in (("mine", mine), ("theirs", theirs)):
+            fill, name, line = pc.quote_colors(p, key, bubble)
+            pairs[f"quoted name {key}, {side}"] = (name, fill)
+            pairs[f"quoted line {key}, {side}"] = (line, fill)
     for state in ("connecting", "updating", "offline"):
         fill, text = pc.connection_banner(p, state)
         pairs[f"banner, {state}"] = (text, fill)
