@@ -183,8 +183,8 @@ class ChatSession(QObject):
         self.ended.emit("Your account was deleted.")
 
     def show_status(self, text: str) -> None:
-        """Words for the status bar: an error or a notice, shown for eight seconds."""
-        self.window.statusBar().showMessage(text, 8000)
+        """An error or a notice, as a toast over the window for eight seconds (no layout moves)."""
+        self.window.show_toast(text, 8000)
 
     def open_conversation(self, conversation_id: int) -> None:
         """From outside the window (a notification): open it as a click in the list would."""
