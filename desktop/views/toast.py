@@ -15,6 +15,7 @@ from desktop.views import palette_colors
 DEFAULT_MS = 6000
 MAX_WIDTH = 460
 MARGIN = 16  # from the host's edges
+PAD_H, PAD_V = 16, 9
 GAP = 12  # between the toast and what it floats above
 
 
@@ -31,7 +32,6 @@ class Toast(QLabel):
         self.setWordWrap(True)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        self.setContentsMargins(16, 9, 16, 9)
         self.setAccessibleName("Notice")
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, False)
         self._timer = QTimer(self)
@@ -72,8 +72,11 @@ class Toast(QLabel):
 
     def _place(self) -> None:
         available = max(80, self.host.width() - 2 * MARGIN)
-        width = min(MAX_WIDTH, available, self.sizeHint().width())
-        height = self.heightForWidth(width) if self.hasHeightForWidth() else self.sizeHint().height()
+        metrics = self.fontMetrics()
+        width = min(MAX_WIDTH, available, metrics.horizontalAdvance(self.text()) + 2 * PAD_H + 2)
+        flags = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+        text_height = metrics.boundingRect(0, 0, width - 2 * PAD_H, 10_000, flags, self.text()).height()
+        height = text_height + 2 * PAD_V
         x = (self.host.width() - width) // 2
         y = max(MARGIN, self.host.height() - self.covered_below() - GAP - height)
         self.setGeometry(x, y, width, height)
@@ -97,7 +100,7 @@ class Toast(QLabel):
         painter.drawRoundedRect(rect, min(18.0, rect.height() / 2), min(18.0, rect.height() / 2))
         painter.setPen(text)
         painter.drawText(
-            rect.adjusted(16, 9, -16, -9),
+            rect.adjusted(PAD_H, PAD_V, -PAD_H, -PAD_V),
             int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
             self.text(),
         )
@@ -108,5 +111,5 @@ def toast_colors(widget: QWidget) -> tuple[QColor, QColor]:
     """(fill, text): a near-black pill with white text in light themes, a lifted grey one in dark themes
     (both well over 4.5:1), the convention of both anchors."""
     if palette_colors.is_dark(widget.palette()):
-        return QColor(58, 58, 62, 245), QColor("#ffffff")
+        return QColor(72, 72, 78, 245), QColor("#ffffff")
     return QColor(32, 32, 36, 235), QColor("#ffffff")
