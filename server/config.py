@@ -104,6 +104,9 @@ class Config:
     send_burst: int = 60  # messages one user may send at once (token bucket size)
     send_rate: float = 20.0  # messages per second one user may send, sustained
     reactions_per_minute: int = 60  # reactions one user may add or remove per minute; 0: no limit
+    pins_per_conversation: int = 50  # messages pinned at once in one conversation (409 past it)
+    pins_per_minute: int = 30  # pins and unpins one user may make per minute; 0: no limit
+    hides_per_minute: int = 120  # messages one user may "delete for me" per minute; 0: no limit
     groups_per_hour: int = 20  # groups one user may create
     searches_per_minute: int = 120  # message searches one user may run (GET /search); 0: no limit
     two_factor_free_failures: int = 5  # wrong second-factor codes per account in a day before each waits
@@ -175,6 +178,9 @@ class Config:
             groups_per_hour=_int(env, "CHATIDK_GROUPS_PER_HOUR", 20, 0, 10**6),
             searches_per_minute=_int(env, "CHATIDK_SEARCHES_PER_MINUTE", 120, 0, 10**6),
             reactions_per_minute=_int(env, "CHATIDK_REACTIONS_PER_MINUTE", 60, 0, 10**6),
+            pins_per_conversation=_int(env, "CHATIDK_PINS_PER_CONVERSATION", 50, 1, 1000),
+            pins_per_minute=_int(env, "CHATIDK_PINS_PER_MINUTE", 30, 0, 10**6),
+            hides_per_minute=_int(env, "CHATIDK_HIDES_PER_MINUTE", 120, 0, 10**6),
             two_factor_free_failures=_int(env, "CHATIDK_TWO_FACTOR_FREE_FAILURES", 5, 1, 1000),
             two_factor_max_delay_seconds=_int(env, "CHATIDK_TWO_FACTOR_MAX_DELAY", 900, 1, 86400),
             two_factor_codes_per_challenge=_int(env, "CHATIDK_TWO_FACTOR_CODES_PER_CHALLENGE", 5, 1, 100),
