@@ -75,7 +75,9 @@ class LiveSync(QObject):
         state.history.save_conversations(conversations)
         self._show_open_read_positions()  # reads while we were away
         for conversation in conversations:
-            held = state.history.held_seq(conversation.id)
+            # After the end of the newest island of cached history: older islands (left by jumps) are read
+            # again only when scrolled into, never re-downloaded here.
+            held = state.history.newest_seq(conversation.id)
             if held is None:
                 # Nothing held that could be out of date: whatever is loaded from now on is current.
                 self._set_changes_applied(conversation.id, conversation.change_version)
@@ -104,13 +106,12 @@ class LiveSync(QObject):
     def _on_changes(self, conversation_id: int, page: dict) -> None:
         self._fetches_running -= 1
         self._reading_changes.discard(conversation_id)
-        history = self.state.history
-        oldest, held = history.oldest_seq(conversation_id), history.held_seq(conversation_id)
-        if oldest is not None and held is not None:
-            # Only messages already held: newer ones come with the seq catch-up, older ones when scrolled to.
-            changed = [Message.from_json(m) for m in page["changes"] if oldest <= m["seq"] <= held]
-            if changed:
-                self._store_confirmed(changed, live=False)
+        # Only messages already held, in any island: newer ones come with the seq catch-up, the others when
+        # scrolled or jumped to (as they are then).
+        held = self.state.history.held_seqs(conversation_id, (m["seq"] for m in page["changes"]))
+        changed = [Message.from_json(m) for m in page["changes"] if m["seq"] in held]
+        if changed:
+            self._store_confirmed(changed, live=False)
         self._set_changes_applied(conversation_id, int(page["next"]))
         if page.get("has_more"):
             self.read_changes(conversation_id, int(page["next"]))
@@ -130,7 +131,11 @@ class LiveSync(QObject):
     def _on_changed_message(self, event: dict) -> None:
         """A live change: applied at once; one that skips a version says a change was missed."""
         conversation_id = event["conversation_id"]
-        self._store_confirmed([Message.from_json(event["message"])], live=False)
+        message = Message.from_json(event["message"])
+        if self.state.history.held_seqs(conversation_id, [message.confirmed_seq]):
+            # Not held: storing it would make an island of one, or end the newest island past messages
+            # still to be fetched (a gap catch-up would skip). It comes as it is now when it is read.
+            self._store_confirmed([message], live=False)
         version = event.get("version")
         conversation = self.state.conversations.get(conversation_id)
         if not isinstance(version, int) or conversation is None:
@@ -218,11 +223,14 @@ class LiveSync(QObject):
         if state.conversations.get(message.conversation_id) is None:
             self.refresh_conversation(message.conversation_id)
         newest = state.history.newest_seq(message.conversation_id)
-        if newest is not None and message.confirmed_seq > newest + 1:
+        gap = newest is not None and message.confirmed_seq > newest + 1
+        if gap and newest is not None:
             self.fetch_after(message.conversation_id, newest)  # a gap: fill it, the merge drops overlaps
-        self._store_confirmed([message], live=True)
+        # Behind a gap it is shown and counted at once but cached with the fill: were that to fail, the next
+        # catch-up still starts after the newest message held, so the gap cannot hide behind this one.
+        self._store_confirmed([message], live=True, cache=not gap)
 
-    def _store_confirmed(self, messages: list[Message], *, live: bool) -> None:
+    def _store_confirmed(self, messages: list[Message], *, live: bool, cache: bool = True) -> None:
         state = self.state
         for message in messages:
             if message.sender_id == state.my_id:
@@ -232,7 +240,7 @@ class LiveSync(QObject):
             return
         for message in messages:
             in_front = state.is_in_front(message.conversation_id)
-            state.store_and_show([message], counts_as_unread=not in_front)
+            state.store_and_show([message], counts_as_unread=not in_front, cache=cache)
             if message.sender_id != state.my_id and not in_front and not message.deleted:
                 conversation = state.conversations.get(message.conversation_id)
                 hidden = state.conversations.hidden_senders

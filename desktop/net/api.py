@@ -116,9 +116,13 @@ class ApiClient(HttpClient):
         *,
         after_seq: int | None = None,
         before_seq: int | None = None,
+        around: int | None = None,
         limit: int = 50,
     ) -> dict:
+        """``around``: about half the page before that seq and the rest from it on (a jump)."""
         params: dict[str, int] = {"limit": limit}
+        if around is not None:
+            params["around"] = around
         if after_seq is not None:
             params["after_seq"] = after_seq
         if before_seq is not None:

@@ -97,6 +97,7 @@ class ChatSession(QObject):
         panel.messages.retry_requested.connect(lambda client_id: self.files.uploads.retry(client_id))
         panel.messages.discard_requested.connect(lambda client_id: self.files.uploads.discard(client_id))
         panel.messages.reveal_requested.connect(chat.messages.reveal)
+        panel.messages.newest_requested.connect(chat.show_newest)
         panel.composing.connect(chat.composing)
         chat.header_changed.connect(self._refresh_header)
         self.idle_watcher.idle_changed.connect(chat.set_idle)

@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
+    QColor,
     QFont,
     QFontMetricsF,
     QPainter,
     QPainterPath,
+    QPen,
     QPixmap,
     QTextCharFormat,
     QTextLayout,
@@ -115,6 +117,10 @@ class BubbleDelegate(QStyledItemDelegate):
         self.avatar_source: Callable[[int], QPixmap | None] | None = None  # a user's picture, when wired
         # The text selected in one bubble (the view sets it): the row and UTF-16 positions, start < end.
         self.selection: tuple[QPersistentModelIndex, int, int] | None = None
+        # Search hits: the row's (start, end) UTF-16 ranges of its laid-out text to mark, and the jump target
+        # shown for a moment (both set by the view; drawn over the cached layout like the selection).
+        self.highlight_ranges: Callable[[AnyIndex], list[tuple[int, int]]] | None = None
+        self.flash: QPersistentModelIndex | None = None
 
     def clear_caches(self) -> None:
         """The font changed (the view calls this): every height may be different now."""
@@ -285,6 +291,9 @@ class BubbleDelegate(QStyledItemDelegate):
         if option.state & QStyle.StateFlag.State_HasFocus and option.state & QStyle.StateFlag.State_Selected:
             painter.setPen(palette.color(palette.ColorRole.Highlight))
             painter.drawPath(path)
+        if self.flash is not None and self.flash.isValid() and self.flash.row() == index.row():
+            painter.setPen(QPen(palette.color(palette.ColorRole.Highlight), 3))
+            painter.drawPath(path)
 
         bubble = geometry.bubble
         sender = index.data(MessageRole.SENDER_NAME)
@@ -345,6 +354,14 @@ class BubbleDelegate(QStyledItemDelegate):
             link_format.setFontUnderline(True)
             link_range.format = link_format
             ranges.append(link_range)
+        for start, end in self.highlight_ranges(index) if self.highlight_ranges is not None else []:
+            hit = QTextLayout.FormatRange()
+            hit.start, hit.length = start, end - start
+            hit_format = QTextCharFormat()
+            hit_format.setBackground(palette_colors.search_hit(palette))
+            hit_format.setForeground(QColor("#1a1a1a"))  # dark on the yellow marker in either theme
+            hit.format = hit_format
+            ranges.append(hit)
         selection = self.selection
         if selection is not None and selection[0].isValid() and selection[0].row() == index.row():
             chosen = QTextLayout.FormatRange()
