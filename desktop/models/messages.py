@@ -17,7 +17,7 @@ from desktop.models.time_labels import clock_time, day_label, full_time
 
 DELETED_TEXT = "This message was deleted"
 HIDDEN_TEXT = "Message from a blocked person"
-PAGE = 100
+PAGE = 50  # rows per page loaded while scrolling: measuring a row's text is most of a step's cost
 WINDOW_ROWS = 600  # confirmed rows held at most: scrolling on releases rows at the far end
 PageLoader = Callable[[int, int], list[Message]]  # (before or after this seq, how many) -> a cached run
 OlderLoader = PageLoader

@@ -50,7 +50,7 @@ def seqs(model: MessageListModel) -> list[int]:
 
 def test_scrolling_back_keeps_a_bounded_window_and_releases_the_newest(qtmodeltester):
     model = windowed_model(LAST - 99, LAST)
-    model.max_rows = 300
+    model.max_rows, model.page_size = 300, 100
     model.set_older_wanted(True)
     for _ in range(10):
         model.fetchMore(QModelIndex())
