@@ -19,6 +19,7 @@ from desktop.controller.outbox_sender import OutboxSender
 from desktop.controller.profile import Profile
 from desktop.controller.state import ChatState
 from desktop.domain.records import FAILED, SENDING, Conversation, Message, utc_now
+from desktop.domain.send_limits import SendLimits
 from desktop.models.conversations import ConversationFilterModel, ConversationListModel
 from desktop.models.header_text import Header, conversation_header
 from desktop.models.messages import MessageListModel
@@ -46,7 +47,8 @@ class ChatController(QObject):
     users_found(list), account_deleted(); conversation_changed(int) — a conversation's title or members;
     caught_up() — the socket's catch-up is done; header_changed() — presence, typing in the open
     conversation or the block list changed what its header says; total_unread_changed(int);
-    jump_failed(int conversation_id, int seq) — the message could not be loaded (offline and not cached)."""
+    jump_failed(int conversation_id, int seq) — the message could not be loaded (offline and not cached);
+    limits_changed(SendLimits) — the server stated other limits (GET /limits, read on every connect)."""
 
     connection_state_changed = Signal(str)
     conversation_opened = Signal(int)
@@ -63,6 +65,7 @@ class ChatController(QObject):
     header_changed = Signal()
     total_unread_changed = Signal(int)
     jump_failed = Signal(int, int)
+    limits_changed = Signal(object)
 
     def __init__(
         self,
@@ -97,6 +100,7 @@ class ChatController(QObject):
         self.outbox_sender = OutboxSender(rest, outbox, self)
         self.conversation_actions = ConversationActions(self.state, rest, self.sync, self._report, self)
         self.connection_state = CONNECTING
+        self.limits = SendLimits()  # the server's defaults until it has said (limits_changed)
         self._ended = False
         self._deleting_account = False
         self.state.messages.older_wanted_from_server.connect(self._fetch_older)
@@ -112,9 +116,7 @@ class ChatController(QObject):
         self.sync.caught_up.connect(self._mark_read_if_viewing)
         self.sync.caught_up.connect(self._on_caught_up)
         self.outbox_sender.delivered.connect(self._on_delivered)
-        self.outbox_sender.failed.connect(
-            lambda client_id, error: self.state.messages.set_pending_state(client_id, FAILED, error)
-        )
+        self.outbox_sender.failed.connect(self.show_failed)
         listener.connected.connect(self._on_connected)
         listener.event_received.connect(self._on_event)
         # Bound methods, never lambdas: a lambda would run on the listener's thread, a method of this object
@@ -191,10 +193,22 @@ class ChatController(QObject):
         if self.rest.closed:
             return
         self._set_connection(UPDATING)
+        self._read_limits()
         self.sync.catch_up()
         self.room.on_connected()
         self.blocks.refresh()
         self.outbox_sender.kick()
+
+    def _read_limits(self) -> None:
+        """At sign-in and after every reconnect (a restarted server may have been configured anew)."""
+        self.rest.call(lambda api: api.limits(), self._on_limits, self._background_failed)
+
+    def _on_limits(self, answer: dict) -> None:
+        limits = SendLimits.from_json(answer)
+        if limits != self.limits:
+            self.limits = limits
+            self.state.messages.limits = limits  # whether a failed message's retry can work
+            self.limits_changed.emit(limits)
 
     def _on_caught_up(self) -> None:
         if self.connection_state == UPDATING:
@@ -469,6 +483,19 @@ class ChatController(QObject):
     def discard(self, client_id: str) -> None:
         self.state.outbox.remove(client_id)
         self.state.messages.remove_pending(client_id)
+
+    def show_failed(self, client_id: str, reason: str) -> None:
+        """The server refused the message (already marked failed in the outbox): its bubble says why, and
+        offers a retry only where one could work (MessageRole.RETRYABLE)."""
+        self.state.messages.set_pending_state(client_id, FAILED, reason)
+
+    def discarded_text(self, client_id: str) -> tuple[int, str] | None:
+        """(conversation, text) of a failed text message about to be discarded, to go back into that
+        conversation's draft; None for one with files (their caption goes with them)."""
+        entry = self.state.outbox.get(client_id)
+        if entry is None or entry.attachments or not entry.text.strip():
+            return None
+        return entry.conversation_id, entry.text
 
     def edit_message(self, seq: int, text: str, failed: Callable[[Exception], None] | None = None) -> None:
         """``failed`` hears a refusal after the status bar has its words (the edit goes back to the user)."""

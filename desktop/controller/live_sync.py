@@ -91,14 +91,15 @@ class LiveSync(QObject):
         self._maybe_done()
 
     # the change stream (docs/protocol.md, "Changes to old messages: the change stream")
-    def read_changes(self, conversation_id: int, after: int) -> None:
-        """Edits, deletions and reactions of messages this device holds, made while it was away."""
+    def read_changes(self, conversation_id: int, after: int, after_seq: int | None = None) -> None:
+        """Edits, deletions and reactions of messages this device holds, made while it was away;
+        ``after_seq``: where in version ``after`` the previous page ended."""
         if conversation_id in self._reading_changes:
             return
         self._reading_changes.add(conversation_id)
         self._fetches_running += 1
         self.rest.call(
-            lambda api: api.changes(conversation_id, after, limit=CATCH_UP_PAGE),
+            lambda api: api.changes(conversation_id, after, limit=CATCH_UP_PAGE, after_seq=after_seq),
             lambda page: self._on_changes(conversation_id, page),
             lambda error: self._on_changes_error(conversation_id, error),
         )
@@ -112,9 +113,11 @@ class LiveSync(QObject):
         changed = [Message.from_json(m) for m in page["changes"] if m["seq"] in held]
         if changed:
             self._store_confirmed(changed, live=False)
-        self._set_changes_applied(conversation_id, int(page["next"]))
+        # A page that ended inside a version (``next_seq``) applied only the versions before it whole.
+        next_seq = page.get("next_seq")
+        self._set_changes_applied(conversation_id, int(page["next"]) - (1 if next_seq else 0))
         if page.get("has_more"):
-            self.read_changes(conversation_id, int(page["next"]))
+            self.read_changes(conversation_id, int(page["next"]), int(next_seq) if next_seq else None)
         self._maybe_done()
 
     def _on_changes_error(self, conversation_id: int, error: Exception) -> None:

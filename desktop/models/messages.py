@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersist
 
 from desktop.domain.attachments import Attachment
 from desktop.domain.records import FAILED, SENDING, SENT, Message
+from desktop.domain.send_limits import SendLimits
 from desktop.models.file_labels import summary
 from desktop.models.plain_text import plain_tooltip
 from desktop.models.roles import MessageRole
@@ -55,6 +56,7 @@ class MessageListModel(QAbstractListModel):
     def __init__(self, my_id: int = 0, parent=None) -> None:
         super().__init__(parent)
         self.my_id = my_id
+        self.limits = SendLimits()  # the server's (the controller sets them): can a failed send go again
         self.conversation_id: int | None = None
         self.is_group = False
         self._names: dict[int, str] = {}
@@ -169,6 +171,7 @@ class MessageListModel(QAbstractListModel):
                     message.deleted,
                     message.edited_at is not None,
                     message.state,
+                    message.error if message.state == FAILED else None,  # its reason shows in the bubble
                     self._day_label(row),
                     self._sender_label(row),
                     message.sender_id == self.my_id,
@@ -203,6 +206,10 @@ class MessageListModel(QAbstractListModel):
             return message.client_id
         if role == MessageRole.ERROR:
             return message.error
+        if role == MessageRole.RETRYABLE:  # asked now, not when it failed: the user may have fixed the file
+            return message.state == FAILED and self.limits.retry_can_succeed(
+                [a.local_path for a in message.attachments]
+            )
         if role == MessageRole.SEEN:
             return self._seen_label(message)
         if role == MessageRole.HIDDEN:
@@ -381,7 +388,7 @@ class MessageListModel(QAbstractListModel):
         if newest is None:
             return
         newer = sorted((m for m in messages if m.confirmed_seq > newest), key=lambda m: m.confirmed_seq)
-        if newer and newer[0].confirmed_seq == newest + 1:
+        if newer:  # right after the window (a server page skips what I deleted for me)
             first = len(self._seqs)
             self.beginInsertRows(QModelIndex(), first, first + len(newer) - 1)
             self._rows[first:first] = newer

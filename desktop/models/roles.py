@@ -26,6 +26,7 @@ class MessageRole(IntEnum):
     HIDDEN = _BASE + 14  # from someone I blocked with hide_in_groups, not revealed: shown collapsed
     ATTACHMENTS = _BASE + 40  # list[Attachment]: the message's files ([] for plain text)
     UPLOAD_PROGRESS = _BASE + 41  # on a pending message with files: (file index, fraction) uploading, or None
+    RETRYABLE = _BASE + 60  # a failed message that sending again could get through (not a refused text)
 
 
 class ConversationRole(IntEnum):

@@ -54,6 +54,10 @@ class ApiClient(HttpClient):
     def me(self) -> dict:
         return self.request("GET", "/me")["user"]
 
+    def limits(self) -> dict:
+        """GET /limits: what the server refuses, to check before sending (domain/send_limits.py)."""
+        return self.request("GET", "/limits")
+
     def update_me(self, **fields: Any) -> dict:
         return self.request("PATCH", "/me", json=fields)["user"]
 
@@ -129,9 +133,14 @@ class ApiClient(HttpClient):
             params["before_seq"] = before_seq
         return self.request("GET", f"/conversations/{conversation_id}/messages", params=params)
 
-    def changes(self, conversation_id: int, after: int, limit: int = 200) -> dict:
-        """Messages changed after change version ``after`` (docs/protocol.md, "the change stream")."""
+    def changes(
+        self, conversation_id: int, after: int, limit: int = 200, after_seq: int | None = None
+    ) -> dict:
+        """Messages changed after change version ``after`` (docs/protocol.md, "the change stream");
+        ``after_seq``: a previous page's ``next_seq``, when it ended inside version ``after``."""
         params = {"after": after, "limit": limit}
+        if after_seq is not None:
+            params["after_seq"] = after_seq
         return self.request("GET", f"/conversations/{conversation_id}/changes", params=params)
 
     def send_message(

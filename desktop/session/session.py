@@ -95,7 +95,8 @@ class ChatSession(QObject):
         panel.composer.edit_submitted.connect(self._save_edit)
         panel.messages.delete_requested.connect(self._delete)
         panel.messages.retry_requested.connect(lambda client_id: self.files.uploads.retry(client_id))
-        panel.messages.discard_requested.connect(lambda client_id: self.files.uploads.discard(client_id))
+        panel.messages.discard_requested.connect(self._discard)
+        chat.limits_changed.connect(panel.composer.set_limits)
         panel.messages.reveal_requested.connect(chat.messages.reveal)
         panel.messages.newest_requested.connect(chat.show_newest)
         panel.composing.connect(chat.composing)
@@ -243,6 +244,13 @@ class ChatSession(QObject):
     def _send(self, text: str) -> None:
         if self.chat.send_text(text):
             self.panel.messages.scroll_to_end()
+
+    def _discard(self, client_id: str) -> None:
+        """A failed message's Discard: a text one goes back into its conversation's draft, to be changed."""
+        back = self.chat.discarded_text(client_id)
+        self.files.uploads.discard(client_id)
+        if back is not None:
+            self.drafts.put_back(*back)
 
     def _edit(self, seq: int, current: str) -> None:
         """Edited in the composer: Enter saves (edit_submitted), Esc cancels."""

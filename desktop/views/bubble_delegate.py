@@ -29,7 +29,7 @@ from desktop.domain.records import FAILED, SENDING
 from desktop.models import message_text
 from desktop.models.attachment_media import AttachmentMedia
 from desktop.models.roles import MessageRole
-from desktop.views import attachment_painter, avatars, palette_colors
+from desktop.views import attachment_painter, avatars, failure_note, palette_colors
 
 SIDE_MARGIN = 12.0
 PADDING_H = 10.0
@@ -60,6 +60,7 @@ class RowGeometry:
     files_origin: QPointF = field(default_factory=QPointF)
     avatar_rect: QRectF | None = None  # the sender's picture, beside the first bubble of a run in groups
     links: list[message_text.Link] = field(default_factory=list)  # in the laid-out text (UTF-16 positions)
+    failure: failure_note.Note | None = None  # why a message of mine was not sent, above the footer
 
 
 @dataclass(slots=True)
@@ -94,8 +95,9 @@ def _footer_text(index: AnyIndex) -> str:
     state = index.data(MessageRole.STATE)
     if state == SENDING:
         parts.append("sending…")
-    elif state == FAILED:
-        parts = ["Not sent · click to retry"]
+    elif state == FAILED:  # retry only where it can work: a refused text would be refused again
+        retry = index.data(MessageRole.RETRYABLE)
+        parts = ["Not sent · click to retry" if retry else "Not sent · click for options"]
     elif index.data(MessageRole.IS_MINE) and not index.data(MessageRole.DELETED):
         seen = index.data(MessageRole.SEEN)
         parts.append(f"✓ {seen}" if seen else "✓")
@@ -188,6 +190,7 @@ class BubbleDelegate(QStyledItemDelegate):
             files_height += attachment_painter.GAP
         name_height = QFontMetricsF(name_font).height() + 2 if sender else 0.0
         bubble_height = PADDING_V + name_height + files_height + text_height + small.height() + PADDING_V
+        bubble_height += failure_note.height(index, small_font, text_width)
         return _Measure(
             y, day_rect, sender, mine, gutter, text_width, text, font, name_font, small, files, files_width,
             files_height, layout, text_height, natural, name_height, bubble_height,
@@ -202,7 +205,9 @@ class BubbleDelegate(QStyledItemDelegate):
         m = self._measure(option, index, width)
         footer_width = m.small.horizontalAdvance(_footer_text(index))
         name_width = QFontMetricsF(m.name_font).horizontalAdvance(m.sender) if m.sender else 0.0
-        inner = min(m.text_width, max(m.natural, footer_width, name_width, m.files_width, 24.0))
+        failure = failure_note.lay_out(index, self._fonts(option.font)[2], m.text_width)
+        note_width = failure.natural if failure is not None else 0.0
+        inner = min(m.text_width, max(m.natural, footer_width, name_width, m.files_width, note_width, 24.0))
         layout = m.layout
         muted = bool(index.data(MessageRole.DELETED)) or bool(index.data(MessageRole.HIDDEN))
         links = [] if muted else message_text.find_links(m.text)
@@ -230,6 +235,7 @@ class BubbleDelegate(QStyledItemDelegate):
             files_origin=files_origin,
             avatar_rect=avatar_rect,
             links=links,
+            failure=failure,
         )
 
     @staticmethod
@@ -335,7 +341,12 @@ class BubbleDelegate(QStyledItemDelegate):
 
         painter.setFont(small_font)
         state = index.data(MessageRole.STATE)
-        painter.setPen(palette_colors.error_color(palette) if state == FAILED else secondary)
+        failed_color = failure_note.text_color(palette, fill, text_color)
+        if geometry.failure is not None:
+            top = failure_note.footer_top(bubble.bottom(), PADDING_V, QFontMetricsF(small_font))
+            origin = QPointF(bubble.left() + PADDING_H, top - geometry.failure.height)
+            failure_note.paint(painter, geometry.failure, origin, failed_color)
+        painter.setPen(failed_color if state == FAILED else secondary)
         footer = _footer_text(index)
         footer_width = QFontMetricsF(small_font).horizontalAdvance(footer)
         painter.drawText(QPointF(bubble.right() - PADDING_H - footer_width, geometry.footer_baseline), footer)

@@ -395,7 +395,10 @@ class MessageListView(QListView):
             return
         index, on_bubble = self._message_at(event.position().toPoint())
         if on_bubble and index.data(MessageRole.STATE) == FAILED:
-            self.retry_requested.emit(index.data(MessageRole.CLIENT_ID))
+            if index.data(MessageRole.RETRYABLE):
+                self.retry_requested.emit(index.data(MessageRole.CLIENT_ID))
+            else:  # a retry would be refused again: what can be done instead (Copy text, Discard)
+                self.open_menu(index, event.position().toPoint())
         elif on_bubble and index.data(MessageRole.HIDDEN):
             self.reveal_requested.emit(index.row())
 
@@ -526,8 +529,12 @@ class MessageListView(QListView):
             copy.setShortcut(QKeySequence.StandardKey.Copy)  # shown beside it; the list's own Ctrl+C copies
             copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(text))
         if state == FAILED:
-            menu.addAction("Retry sending").triggered.connect(lambda: self.retry_requested.emit(client_id))
-            menu.addAction("Discard").triggered.connect(lambda: self.discard_requested.emit(client_id))
+            if index.data(MessageRole.RETRYABLE):  # not for a refusal that a retry would only repeat
+                retry = menu.addAction("Retry sending")
+                retry.triggered.connect(lambda: self.retry_requested.emit(client_id))
+            files = index.data(MessageRole.ATTACHMENTS)
+            discard = menu.addAction("Discard" if files else "Discard (the text goes back to the composer)")
+            discard.triggered.connect(lambda: self.discard_requested.emit(client_id))
         elif mine and not deleted and seq is not None:
             menu.addAction("Edit").triggered.connect(lambda: self.edit_requested.emit(seq, text))
             menu.addAction("Delete…").triggered.connect(lambda: self.delete_requested.emit(seq))

@@ -83,7 +83,11 @@ class Hub:
         self._app.broker.stop()
 
     def dispatch(self, batch: list[dict]) -> None:
-        """Deliver a batch of broker events to the sockets of this process (live_dispatch.py)."""
+        """Deliver a batch of broker events to the sockets of this process (live_dispatch.py), and forget
+        the tokens of revoked sessions (session_cache.py) whether or not any of their sockets is here."""
+        for event in batch:
+            if event.get("t") == "sessions_revoked":
+                self._app.session_cache.forget_sessions(event["s"])
         self._dispatch.deliver(batch)
 
     def client_frame(self, conn: Connection, frame: dict) -> None:
@@ -126,3 +130,4 @@ class Hub:
         for conn in self.sockets.all():
             conn.close(1012)  # "service restart": reconnect
         self._members.clear()
+        self._app.session_cache.clear()  # a revocation may have been among them

@@ -16,6 +16,7 @@ from server import render
 from server.context import AppContext
 from server.db import Cursor
 from server.db import conversations as conversations_db
+from server.db import hides as hides_db
 from server.db import messages as messages_db
 from server.db import presence as presence_db
 from server.db import users as users_db
@@ -32,10 +33,12 @@ _CONVERSATION_SCOPED = ("message", "conversation", "read", "typing")
 
 @dataclass
 class Batch:
-    """What the handlers of one batch share: its cursor, and its messages loaded in one query."""
+    """What the handlers of one batch share: its cursor, its messages loaded in one query, and who hid
+    the changed ones (their changes never reach those members)."""
 
     cur: Cursor
     messages: dict[int, dict]
+    hiders: dict[int, set[int]]
 
 
 Handler = Callable[[Batch, dict], None]
@@ -55,6 +58,7 @@ class LiveDispatch:
             "member": self._member,
             "read": self._read,
             "member_state": self._member_state,
+            "hidden": self._hidden,
             "user": self._user,
             "presence": self._presence,
             "typing": self._typing,
@@ -79,7 +83,10 @@ class LiveDispatch:
             with self._app.db.autocommit() as cur:
                 message_ids = [e["m"] for e in events if e.get("t") == "message"]
                 loaded = messages_db.get_messages_by_id(cur, message_ids) if message_ids else {}
-                batch = Batch(cur, loaded)
+                # A new message cannot be hidden yet: the send path pays nothing for "delete for me".
+                changed = [e["m"] for e in events if e.get("t") == "message" and e["k"] != "created"]
+                hiders = hides_db.hiders(cur, changed) if changed else {}
+                batch = Batch(cur, loaded, hiders)
                 for event in events:
                     handler = self.handlers.get(event.get("t", ""))
                     if handler is None:
@@ -97,7 +104,7 @@ class LiveDispatch:
         the cached members of the conversations concerned, else everyone here."""
         concerned: set[int] = set()
         for event in missed:
-            if event.get("t") == "member_state":  # for its member's own sessions only
+            if event.get("t") in ("member_state", "hidden"):  # for its member's own sessions only
                 concerned.add(event["u"])
                 continue
             members = None
@@ -149,7 +156,9 @@ class LiveDispatch:
         if "r" in event:  # a reaction: whose and which, so each client keeps its own "my_reactions"
             user_id, emoji, added = event["r"]
             frame["reaction"] = {"user_id": user_id, "emoji": emoji, "added": added}
-        self._send(self._members.get(batch.cur, event["c"]), frame)
+        members = self._members.get(batch.cur, event["c"])
+        hiders = batch.hiders.get(row["id"])
+        self._send(members - hiders if hiders else members, frame)
 
     def _conversation(self, batch: Batch, event: dict) -> None:
         members = self._members.get(batch.cur, event["c"])
@@ -210,6 +219,18 @@ class LiveDispatch:
                     "me": render.member_state(state),
                 },
             )
+
+    def _hidden(self, batch: Batch, event: dict) -> None:
+        """A message I deleted for me: to my own sessions, which drop it (docs/protocol.md)."""
+        self._send(
+            [event["u"]],
+            {
+                "type": "message.hidden",
+                "conversation_id": event["c"],
+                "seq": event["s"],
+                "version": event["v"],
+            },
+        )
 
     def _user(self, batch: Batch, event: dict) -> None:
         """A changed name or picture: to the user's own sessions and everyone sharing a conversation."""
