@@ -18,9 +18,18 @@ from desktop.controller.live_sync import LiveSync
 from desktop.controller.outbox_sender import OutboxSender
 from desktop.controller.profile import Profile
 from desktop.controller.state import ChatState
-from desktop.domain.records import FAILED, SENDING, Conversation, Message, utc_now
+from desktop.domain.records import (
+    FAILED,
+    SENDING,
+    Conversation,
+    Message,
+    ReplyTo,
+    messages_from_page,
+    utc_now,
+)
 from desktop.domain.send_limits import SendLimits
 from desktop.models.conversations import ConversationFilterModel, ConversationListModel
+from desktop.models.file_labels import reply_snippet
 from desktop.models.header_text import Header, conversation_header
 from desktop.models.messages import MessageListModel
 from desktop.models.profile_info import ProfileInfo, profile_info
@@ -328,6 +337,13 @@ class ChatController(QObject):
             return None
         return self.state.conversations.get(self.state.open_conversation_id)
 
+    def name_in_open(self, user_id: int) -> str:
+        """Who someone is in the open conversation ("yourself" for me), for a reply's quote bar."""
+        if user_id == self.my_id:
+            return "yourself"
+        conversation = self.open_conversation_record()
+        return conversation.member_name(user_id) if conversation is not None else "Former member"
+
     def open_header(self) -> Header | None:
         """What the open conversation's header says now; None when no conversation is open."""
         conversation = self.open_conversation_record()
@@ -390,8 +406,7 @@ class ChatController(QObject):
             return
 
         def done(page: dict) -> None:
-            messages = [Message.from_json(m) for m in page["messages"]]
-            self.state.history.store_messages(messages)
+            messages = self.state.history.store_messages(messages_from_page(page))
             if self.state.open_conversation_id == conversation_id:
                 self.state.messages.prepend_older(messages)
 
@@ -423,19 +438,31 @@ class ChatController(QObject):
         )
 
     # sending
-    def send_text(self, text: str) -> bool:
-        """Outbox first (on disk), then shown as "sending", then sent; False if there is nothing to send."""
+    def send_text(self, text: str, reply_to: ReplyTo | None = None) -> bool:
+        """Outbox first (on disk), then shown as "sending", then sent; False if there is nothing to send.
+        ``reply_to``: the quote of the message it answers (quote_for)."""
         conversation_id = self.state.open_conversation_id
         if conversation_id is None or not text.strip():
             return False
         if not self.state.messages.at_newest:
             self.show_newest()  # what was sent shows below the newest messages, where the reader now is
-        entry = OutboxEntry(str(uuid.uuid4()), conversation_id, self.my_id, text, utc_now())
+        entry = OutboxEntry(
+            str(uuid.uuid4()), conversation_id, self.my_id, text, utc_now(), reply_to=reply_to
+        )
         self.state.outbox.add(entry)
         self.state.messages.add_pending(entry.as_message())
         self.outbox_sender.kick()
         self.room.message_sent(conversation_id)
         return True
+
+    def quote_for(self, seq: int) -> ReplyTo | None:
+        """The quote a reply to the open conversation's message ``seq`` shows until the server sends its
+        own (the same words: the text on one line, else "Photo", "Video" or the first file's name)."""
+        row = self.state.messages.row_of_seq(seq)
+        message = self.state.messages.message_at(row) if row is not None else None
+        if message is None or message.deleted:
+            return None
+        return ReplyTo(seq, message.sender_id, reply_snippet(message.text, message.attachments))
 
     def kick_outbox(self) -> None:
         """An entry became ready to send (its files are uploaded, or it was retried)."""

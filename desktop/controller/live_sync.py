@@ -7,7 +7,7 @@ import logging
 from PySide6.QtCore import QObject, Signal
 
 from desktop.controller.state import ChatState
-from desktop.domain.records import Conversation, MemberState, Message
+from desktop.domain.records import Conversation, MemberState, Message, messages_from_page
 from desktop.models.file_labels import one_line
 from desktop.net.rest_worker import Rest
 
@@ -109,8 +109,9 @@ class LiveSync(QObject):
         self._reading_changes.discard(conversation_id)
         # Only messages already held, in any island: newer ones come with the seq catch-up, the others when
         # scrolled or jumped to (as they are then).
-        held = self.state.history.held_seqs(conversation_id, (m["seq"] for m in page["changes"]))
-        changed = [Message.from_json(m) for m in page["changes"] if m["seq"] in held]
+        changes = messages_from_page(page)
+        held = self.state.history.held_seqs(conversation_id, (m.confirmed_seq for m in changes))
+        changed = [m for m in changes if m.confirmed_seq in held]
         if changed:
             self._store_confirmed(changed, live=False)
         # A page that ended inside a version (``next_seq``) applied only the versions before it whole.
@@ -135,10 +136,15 @@ class LiveSync(QObject):
         """A live change: applied at once; one that skips a version says a change was missed."""
         conversation_id = event["conversation_id"]
         message = Message.from_json(event["message"])
+        reaction = event.get("reaction") if isinstance(event.get("reaction"), dict) else None
+        if reaction is not None and reaction.get("user_id") == self.state.my_id and not message.deleted:
+            message.my_reactions = self._my_reactions_after(message, reaction)  # from another device of mine
         if self.state.history.held_seqs(conversation_id, [message.confirmed_seq]):
             # Not held: storing it would make an island of one, or end the newest island past messages
             # still to be fetched (a gap catch-up would skip). It comes as it is now when it is read.
             self._store_confirmed([message], live=False)
+        if reaction is not None:
+            self._maybe_notify_reaction(message, reaction)
         version = event.get("version")
         conversation = self.state.conversations.get(conversation_id)
         if not isinstance(version, int) or conversation is None:
@@ -147,6 +153,36 @@ class LiveSync(QObject):
             self.read_changes(conversation_id, conversation.changes_applied)
         elif conversation_id not in self._reading_changes:
             self._set_changes_applied(conversation_id, version)
+
+    def _my_reactions_after(self, message: Message, reaction: dict) -> list[str]:
+        held = self.state.history.message(message.conversation_id, message.confirmed_seq)
+        mine = list(held.my_reactions or []) if held is not None else []
+        emoji = str(reaction.get("emoji") or "")
+        if reaction.get("added") and emoji not in mine:
+            mine.append(emoji)
+        elif not reaction.get("added") and emoji in mine:
+            mine.remove(emoji)
+        return mine
+
+    def _maybe_notify_reaction(self, message: Message, reaction: dict) -> None:
+        """Someone else reacted to one of my messages: worth a notification, unless muted or in front."""
+        state = self.state
+        user_id = reaction.get("user_id")
+        if not reaction.get("added") or user_id == state.my_id or message.sender_id != state.my_id:
+            return
+        conversation = state.conversations.get(message.conversation_id)
+        if conversation is None or conversation.me.muted or state.is_in_front(message.conversation_id):
+            return
+        if isinstance(user_id, int) and user_id in state.conversations.hidden_senders:
+            return
+        who = conversation.member_name(user_id) if isinstance(user_id, int) else "Someone"
+        title = f"{who} reacted {reaction.get('emoji', '')}"
+        if conversation.kind == "group":
+            title += f" in {conversation.display_title(state.my_id)}"
+        text = one_line(message.text, message.attachments)
+        self.notify.emit(
+            message.conversation_id, title, f"to your message: {text}" if text else "to your message"
+        )
 
     def fetch_after(self, conversation_id: int, after_seq: int) -> None:
         self._fetches_running += 1
@@ -158,7 +194,7 @@ class LiveSync(QObject):
 
     def _on_page_after(self, conversation_id: int, page: dict) -> None:
         self._fetches_running -= 1
-        messages = [Message.from_json(m) for m in page["messages"]]
+        messages = messages_from_page(page)
         self._store_confirmed(messages, live=False)
         if page.get("has_more") and messages:
             self.fetch_after(conversation_id, messages[-1].confirmed_seq)
@@ -175,7 +211,7 @@ class LiveSync(QObject):
 
     def _on_latest(self, page: dict) -> None:
         self._fetches_running -= 1
-        self._store_confirmed([Message.from_json(m) for m in page["messages"]], live=False)
+        self._store_confirmed(messages_from_page(page), live=False)
         self._maybe_done()
 
     def _on_fetch_error(self, error: Exception) -> None:

@@ -34,7 +34,7 @@ class ChatState:
         if not messages:
             return
         if cache:
-            self.history.store_messages(messages)
+            messages = self.history.store_messages(messages)  # as held: a stale state never replaces a newer
         self.messages.merge(messages)
         for message in messages:
             conversation = self.conversations.apply_message(message, counts_as_unread=counts_as_unread)

@@ -13,6 +13,7 @@ from desktop.domain.records import FAILED, SENDING, SENT, Message
 from desktop.domain.send_limits import SendLimits
 from desktop.models.file_labels import summary
 from desktop.models.plain_text import plain_tooltip
+from desktop.models.reactions_text import Quote, ReactionChip, chips_of, quote_of
 from desktop.models.roles import MessageRole
 from desktop.models.time_labels import clock_time, day_label, full_time
 
@@ -178,6 +179,8 @@ class MessageListModel(QAbstractListModel):
                     self._seen_label(message),
                     self._is_hidden(message),
                     files_layout_key(message.attachments),
+                    self._quote(message),
+                    tuple(self._chips(message)),
                 )
             return message.layout_key
         if role == Qt.ItemDataRole.DisplayRole:
@@ -214,6 +217,10 @@ class MessageListModel(QAbstractListModel):
             return self._seen_label(message)
         if role == MessageRole.HIDDEN:
             return self._is_hidden(message)
+        if role == MessageRole.QUOTE:
+            return self._quote(message)
+        if role == MessageRole.REACTIONS:
+            return self._chips(message)
         if role == MessageRole.ATTACHMENTS:
             return [] if message.deleted or self._is_hidden(message) else message.attachments
         if role == MessageRole.UPLOAD_PROGRESS:
@@ -242,6 +249,12 @@ class MessageListModel(QAbstractListModel):
         if not count:
             return ""
         return f"seen by {count}" if self.is_group else "seen"
+
+    def _quote(self, message: Message) -> Quote | None:
+        return None if self._is_hidden(message) else quote_of(message, self._names, self.my_id)
+
+    def _chips(self, message: Message) -> list[ReactionChip]:
+        return [] if self._is_hidden(message) else chips_of(message, self._names, self.my_id)
 
     def _is_hidden(self, message: Message) -> bool:
         return (
