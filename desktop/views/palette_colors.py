@@ -184,3 +184,9 @@ def link_color(palette: QPalette, mine: bool) -> QColor:
         link = mix(link, palette.color(QPalette.ColorRole.Text), 0.3)
     fill = my_bubble(palette)[0] if mine else their_bubble(palette)[0]
     return readable(link, fill, palette.color(QPalette.ColorRole.Base))
+
+
+def search_hit(palette: QPalette) -> QColor:
+    """The marker behind a search hit in a bubble: a highlighter's yellow, a little deeper in dark themes
+    (the text on it is always dark)."""
+    return QColor("#f2c230") if is_dark(palette) else QColor("#ffe066")
