@@ -293,6 +293,7 @@ class UpdateMyState(PartialUpdate):
     muted: bool | None = None
     marked_unread: bool | None = None
     hidden: bool | None = None
+    mentions_when_muted: bool | None = None
 
     def changes(self) -> dict[str, bool]:
         return self.model_dump(exclude_unset=True)
@@ -445,6 +446,10 @@ class Reaction(BaseModel):
     user_ids: list[int]  # the first three to react with it
 
 
+class ForwardedFrom(BaseModel):
+    sender_id: int | None  # the original's sender, null when not visible to this conversation
+
+
 class Message(BaseModel):
     id: int
     conversation_id: int
@@ -461,6 +466,8 @@ class Message(BaseModel):
     reactions: list[Reaction]
     pinned_at: str | None  # null: not pinned
     pinned_by: int | None
+    mentions: list[int]
+    forwarded_from: ForwardedFrom | None
 
 
 class Member(BaseModel):
@@ -474,6 +481,7 @@ class MemberState(BaseModel):
     muted: bool
     marked_unread: bool
     hidden_through_seq: int | None
+    mentions_when_muted: bool
 
 
 class MemberStateEnvelope(BaseModel):
@@ -491,6 +499,7 @@ class Conversation(BaseModel):
     change_version: int
     last_read_seq: int
     unread_count: int
+    unread_mentions: int  # unread messages that mention me: the "@" badge
     last_message: Message | None
     last_activity_at: str
     me: MemberState
