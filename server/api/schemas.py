@@ -326,6 +326,25 @@ class SendMessage(Body):
     reply_to_seq: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = None
 
 
+class ForwardTarget(Body):
+    conversation_id: Annotated[int, Field(ge=1, le=2**63 - 1)]
+    client_id: uuid.UUID  # of the new message there: a retry of the forward answers the stored one
+
+
+def _distinct_targets(targets: list[ForwardTarget]) -> list[ForwardTarget]:
+    if len({t.conversation_id for t in targets}) != len(targets):
+        raise ValueError("must not name a conversation twice")
+    if len({t.client_id for t in targets}) != len(targets):
+        raise ValueError("must give each conversation its own client_id")
+    return targets
+
+
+class ForwardMessage(Body):
+    """The conversations to forward to (at most CHATIDK_FORWARD_TARGETS, checked by the service)."""
+
+    to: Annotated[list[ForwardTarget], Field(min_length=1, max_length=100), AfterValidator(_distinct_targets)]
+
+
 class EditMessage(Body):
     text: MessageText
 
@@ -607,6 +626,10 @@ class ChangeList(BaseModel):
     next_seq: int | None
     has_more: bool
     my_reactions: dict[str, list[str]] | None = None  # by seq: the caller's own, left out when none
+
+
+class ForwardedList(BaseModel):
+    messages: list[Message]  # the new messages, in the order of ``to``
 
 
 class PinList(BaseModel):
