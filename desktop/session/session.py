@@ -98,6 +98,10 @@ class ChatSession(QObject):
         panel.messages.discard_requested.connect(self._discard)
         chat.limits_changed.connect(panel.composer.set_limits)
         panel.messages.reveal_requested.connect(chat.messages.reveal)
+        panel.messages.newest_requested.connect(chat.show_newest)
+        panel.messages.reply_requested.connect(self._reply)
+        panel.messages.quote_activated.connect(self._show_quoted)
+        panel.composer.name_for = chat.name_in_open  # the chat's, never this session's: no cycle through Qt
         panel.composing.connect(chat.composing)
         chat.header_changed.connect(self._refresh_header)
         self.idle_watcher.idle_changed.connect(chat.set_idle)
@@ -184,8 +188,8 @@ class ChatSession(QObject):
         self.ended.emit("Your account was deleted.")
 
     def show_status(self, text: str) -> None:
-        """Words for the status bar: an error or a notice, shown for eight seconds."""
-        self.window.statusBar().showMessage(text, 8000)
+        """An error or a notice, as a toast over the window for eight seconds (no layout moves)."""
+        self.window.show_toast(text, 8000)
 
     def open_conversation(self, conversation_id: int) -> None:
         """From outside the window (a notification): open it as a click in the list would."""
@@ -241,8 +245,21 @@ class ChatSession(QObject):
         self.window.setWindowTitle(f"({count}) ChatIDK" if count else "ChatIDK")
 
     def _send(self, text: str) -> None:
-        if self.chat.send_text(text):
+        if self.chat.send_text(text, self.panel.composer.reply_to):  # cleared by the composer after this
             self.panel.messages.scroll_to_end()
+
+    # replies
+    def _reply(self, seq: int) -> None:
+        """Reply (menu or Ctrl+R): the quote bar above the composer, which takes the focus."""
+        quote = self.chat.quote_for(seq)
+        if quote is not None:
+            self.panel.composer.start_reply(quote)
+
+    def _show_quoted(self, seq: int) -> None:
+        """A quote was activated: to the message it quotes, however far back (the one jump mechanism)."""
+        conversation_id = self.chat.open_conversation_id
+        if conversation_id is not None:
+            self.chat.jump_to_message(conversation_id, seq)
 
     def _discard(self, client_id: str) -> None:
         """A failed message's Discard: a text one goes back into its conversation's draft, to be changed."""

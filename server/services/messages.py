@@ -85,6 +85,9 @@ def _send_alone(
             )
             if file_ids:
                 files_db.attach_txn(cur, row["id"], file_ids)
+            message = render.message(row)
+            # Handed over before the commit, so that it is there when the commit's event arrives.
+            app.fresh_messages.add(message)
             app.broker.publish(cur, events.message("created", conversation_id, row["id"]))
     except psycopg2.errors.UniqueViolation:
         # A concurrent retry of the same send committed first; ours rolled back (its seq with it).
@@ -93,7 +96,7 @@ def _send_alone(
         if existing is None:  # pragma: no cover - the unique index guarantees it exists
             raise
         return replay(existing, conversation_id), False
-    return render.message(row), True
+    return message, True
 
 
 def _out_of_budget(app: AppContext, cur: Cursor, user_id: int) -> None:
