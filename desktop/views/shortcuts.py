@@ -17,6 +17,7 @@ FILTER = "Ctrl+F"
 QUIT = "Ctrl+Q"
 SHEET = "Ctrl+/"
 ESCAPE = "Esc"
+SWITCH_ACCOUNT = tuple(f"Ctrl+{n}" for n in range(1, 6))  # the app window's: the first … fifth account
 
 # What the sheet shows: (section, [(keys, what they do)]); keys of several ways are joined with " or ".
 SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
@@ -53,6 +54,7 @@ SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
     (
         "Window",
         [
+            (SWITCH_ACCOUNT, "Switch to the first … fifth account"),
             ((SHEET,), "This list of shortcuts"),
             ((QUIT,), "Quit ChatIDK"),
         ],
