@@ -99,6 +99,7 @@ class DesktopApp(QObject):
     def start(self) -> None:
         """Adopt an older single-account data dir, then open every account kept signed in, offline-first
         (each on its cached history at once; a 401 signs that one out)."""
+        current = self.settings.current_account  # read first: opening the accounts moves it
         remembered = adopt_single_account_data(
             self.data_dir,
             self.settings,
@@ -113,7 +114,7 @@ class DesktopApp(QObject):
                 rest.call(lambda api, token=account.token: setattr(api, "token", token))
                 self._open(account, rest)
         self._forget_missing()
-        current = self.settings.current_account
+        current = current or self.settings.current_account  # an adopted account: the one it adopted
         chosen = self.accounts.find(*current) if current else None
         if chosen is not None:
             self.accounts.switch_to(chosen)
@@ -143,7 +144,8 @@ class DesktopApp(QObject):
         if self.add_dialog is not None:
             self.add_dialog.raise_()
             return self.add_dialog
-        dialog = AddAccountDialog(self.server_url, self.window)
+        in_front = self.chat_session
+        dialog = AddAccountDialog(in_front.account.server_url if in_front else self.server_url, self.window)
         controller = SignInController(self.rest_factory)
         wire_sign_in(
             dialog.form, controller, lambda url, who: self.show_password_reset(url, who, dialog.form)
@@ -209,6 +211,8 @@ class DesktopApp(QObject):
         session.start()
         if self.accounts.current is None:
             self.accounts.switch_to(session)
+        else:  # it showed its window on starting: behind the one in front it goes
+            self.window.show_page(self.accounts.current.window)
         self._show_window()
         return session
 

@@ -24,6 +24,7 @@ def add_account_items(
     remove.setToolTip("Sign out and delete this account's history, unsent messages and drafts kept here")
     remove.triggered.connect(remove_account)
     if log_out is not None:
+        menu.insertSeparator(log_out)
         menu.insertAction(log_out, add)
         actions = menu.actions()
         after = actions[actions.index(log_out) + 1] if actions.index(log_out) + 1 < len(actions) else None

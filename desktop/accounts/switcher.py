@@ -44,7 +44,7 @@ class AccountSwitcher(QObject):
             username=username,
             server=session.account.server_url,
             unread=self.accounts.unread_of(session),
-            user_id=session.account.user_id,
+            color_key=self.accounts.sessions.index(session) + 1,  # neighbours never share a colour
             picture=session.files.access.avatar(
                 session.account.user_id, avatar if isinstance(avatar, int) else None
             ),

@@ -25,7 +25,7 @@ class AccountEntry:
     username: str
     server: str
     unread: int
-    user_id: int
+    color_key: int  # the initials disc's colour (two servers' user 1 must not look alike)
     picture: QPixmap | None = None
 
 
@@ -68,7 +68,7 @@ class AccountButton(QAbstractButton):
         if entry.picture is not None and not entry.picture.isNull():
             paint_picture(painter, disc, entry.picture)
         else:
-            paint_initials(painter, disc, entry.name, entry.user_id, self.font())
+            paint_initials(painter, disc, entry.name, entry.color_key, self.font())
         if entry.unread:
             label = "99+" if entry.unread > 99 else str(entry.unread)
             font = QFont(self.font())

@@ -53,7 +53,13 @@ class AppWindow(QMainWindow):
         self.pages.addWidget(page)
 
     def show_page(self, page: QWidget) -> None:
+        """Only the page in front is visible (a page that showed itself on starting is hidden again)."""
         self.pages.setCurrentWidget(page)
+        for index in range(self.pages.count()):
+            other = self.pages.widget(index)
+            if other is not None and other is not page:
+                other.hide()
+        page.show()
 
     def remove_page(self, page: QWidget) -> None:
         self.pages.removeWidget(page)

@@ -124,6 +124,7 @@ def test_two_accounts_on_two_servers_never_cross(live_server, other_server, desk
     tray.click_last_notification()
     assert client.app.chat_session is alice and alice.chat.open_conversation_id == to_alice
     assert client.app.window.pages.currentWidget() is alice.window
+    assert alice.window.isVisible() and not carol.window.isVisible()  # one page at a time
 
     # Drafts stay with their account, even for conversations with the same id on both servers.
     alice.panel.composer.edit.setPlainText("alice's draft")
@@ -160,6 +161,7 @@ def test_two_accounts_on_two_servers_never_cross(live_server, other_server, desk
         assert len(again.app.accounts) == 2
         alice2, carol2 = again.app.accounts.sessions
         assert (alice2.account.server_url, carol2.account.server_url) == (a.url, b.url)
+        assert again.app.chat_session is carol2  # the one in front when the client closed
         assert [e.text for e in Outbox(carol2.database).entries()] == ["queued for carol"]
         online(qtbot, alice2)
         b.start()
