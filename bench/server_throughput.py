@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/server_throughput.py            # full run (≈10 minutes on a busy 2-core machine)
     .venv/bin/python bench/server_throughput.py --quick    # small smoke run
+    .venv/bin/python bench/server_throughput.py --profile  # and where the server's CPU goes (py-spy)
 
 It measures the ceiling first: single-row autocommit inserts straight through psycopg2 at the senders'
 concurrency. Then, twice, with CHATIDK_GROUP_COMMIT=0 and =1, it starts the real server (gunicorn + gevent,
@@ -12,14 +13,23 @@ as deployed) on a fresh database, registers users, opens a WebSocket for each, a
      PostgreSQL processes spent per message by their own accounting (targets ≤ 0.4 ms and ≤ 0.2 ms);
   2. latency: a steady rate (default 1,000 msgs/s) with all sockets open; p50/p99 send→receive
      (target p99 < 50 ms with 2,000 sockets).
-Both servers' figures are printed side by side, because this machine is noisy.
+Both servers' figures are printed side by side, because this machine is noisy. --baseline-env changes the
+baseline's settings, so that any one change can be measured against its absence in the same run.
+
+--profile samples the server's workers with py-spy (requirements-dev.txt) through each throughput phase and
+prints the functions that hold the most samples, as self time (the frame on top) and as inclusive time (on
+the stack at all). py-spy takes CPU of its own, so the other figures of a profiled run are not comparable.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import os
+import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -251,9 +261,15 @@ async def run_load(base: str, args) -> dict:
         for transport in args.transports:
             bench.transport = transport
             await bench.throughput(http, args.senders, min(500, args.messages))  # warm-up
+            profiler = None
+            if args.profile:
+                profiler = Profiler(args.server_pid, args.scratch / f"profile-{transport}.txt")
             cpu_before = cpu_by_component(args.server_pid, args.pg_dir)
             result = await bench.throughput(http, args.senders, args.messages)
             cpu = {k: v - cpu_before[k] for k, v in cpu_by_component(args.server_pid, args.pg_dir).items()}
+            if profiler is not None:
+                profiler.stop()
+                result["profile"] = profiler.top()
             result["server_ms"] = cpu["server"] * 1000 / args.messages
             result["postgres_ms"] = cpu["postgres"] * 1000 / args.messages
             results[transport] = result
@@ -262,6 +278,61 @@ async def run_load(base: str, args) -> dict:
         for ws in bench.sockets:
             await ws.close()
     return results
+
+
+class Profiler:
+    """py-spy recording the server's processes while a phase runs; ``top()`` reads what it sampled."""
+
+    def __init__(self, pid: int, out: Path) -> None:
+        spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+        self.out = out
+        self.proc = subprocess.Popen(
+            [
+                *(spy, "record", "--pid", str(pid), "--subprocesses", "--function", "--nonblocking"),
+                *("--rate", "250", "--format", "raw", "--output", str(out)),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGINT)  # py-spy writes its file when interrupted
+        self.proc.wait(timeout=60)
+
+    def top(self, count: int = 12) -> dict[str, list[tuple[str, float]]]:
+        """The ``count`` functions with the largest share of samples, self and inclusive."""
+        own: collections.Counter[str] = collections.Counter()
+        inclusive: collections.Counter[str] = collections.Counter()
+        total = 0
+        for line in self.out.read_text().splitlines() if self.out.exists() else []:
+            stack, _, samples = line.rpartition(" ")
+            if not stack or not samples.isdigit():
+                continue
+            n = int(samples)
+            frames = [_short(f) for f in stack.split(";") if not f.startswith("process ")]
+            if not frames:
+                continue
+            total += n
+            own[frames[-1]] += n
+            for frame in set(frames):
+                inclusive[frame] += n
+        total = total or 1
+        return {
+            "self": [(f, n / total) for f, n in own.most_common(count)],
+            "inclusive": [(f, n / total) for f, n in inclusive.most_common()],
+            "samples": [("", total)],
+        }
+
+
+def _short(frame: str) -> str:
+    """``send (server/services/messages.py)`` from py-spy's ``send (/abs/path/server/services/…)``."""
+    name, _, where = frame.partition(" (")
+    where = where.rstrip(")")
+    for marker in ("/site-packages/", str(ROOT) + "/", "/lib/python3"):
+        if marker in where:
+            where = where.split(marker, 1)[1]
+            break
+    return f"{name} ({where})"
 
 
 def cpu_by_component(server_pid: int, pg_dir: Path) -> dict[str, float]:
@@ -314,10 +385,11 @@ def measure_server(databases: TestDatabases, scratch: Path, args, group_commit: 
             "CHATIDK_DB_POOL_SIZE": "30",
             "CHATIDK_REGISTRATIONS_PER_HOUR": "0",
             "CHATIDK_GROUP_COMMIT": "1" if group_commit else "0",
+            **(dict(args.baseline_env) if not group_commit else {}),
         },
     ).start()
     try:
-        args.server_pid, args.pg_dir = server._proc.pid, scratch / "pg"
+        args.server_pid, args.pg_dir, args.scratch = server._proc.pid, scratch / "pg", scratch
         results = asyncio.run(run_load(server.url, args))
         results["rss_mb"] = server_rss_mb(server)
     finally:
@@ -334,6 +406,8 @@ def report(args, ceiling: float, old: dict, new: dict) -> None:
         f"{args.senders} senders, {args.messages} messages, {args.sockets} sockets open, "
         f"{args.workers} workers; group commit off (the baseline) | on | target"
     )
+    if args.baseline_env:
+        print("  the baseline's settings: " + " ".join(f"{k}={v}" for k, v in args.baseline_env))
     targets = {"rest": 0.2, "ws": 0.3}
     for transport in args.transports:
         o, n = old[transport], new[transport]
@@ -359,6 +433,22 @@ def report(args, ceiling: float, old: dict, new: dict) -> None:
         f"{n['p50_ms']:.0f}/{n['p99_ms']:.0f} ms | p99 < 50 ms"
     )
     print(f"server RSS (master + workers) MB {old['rss_mb']:7.0f}        | {new['rss_mb']:7.0f}")
+    for label, results in (("group commit off", old), ("group commit on", new)):
+        for transport in args.transports:
+            profile = results[transport].get("profile")
+            if profile is not None:
+                print_profile(f"{label}, {transport} sends", profile)
+
+
+def print_profile(title: str, profile: dict[str, list[tuple[str, float]]]) -> None:
+    print(f"profile, {title} ({profile['samples'][0][1]:.0f} samples of the server's workers):")
+    print("  self time (on top of the stack):")
+    for frame, share in profile["self"]:
+        print(f"    {share * 100:5.1f}%  {frame}")
+    print("  inclusive (on the stack), ChatIDK's own frames:")
+    own = [(f, share) for f, share in profile["inclusive"] if "(server/" in f]
+    for frame, share in own[:16]:
+        print(f"    {share * 100:5.1f}%  {frame}")
 
 
 def main() -> None:
@@ -383,6 +473,18 @@ def main() -> None:
     )
     parser.add_argument("--steady-transport", choices=["rest", "ws"], default="rest")
     parser.add_argument("--quick", action="store_true", help="a small run to check the script works")
+    parser.add_argument(
+        "--profile", action="store_true", help="sample the server with py-spy in each throughput phase"
+    )
+    parser.add_argument(
+        "--baseline-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        type=lambda text: tuple(text.split("=", 1)),
+        help="a setting of the baseline server only, e.g. CHATIDK_GROUP_COMMIT=1 "
+        "--baseline-env CHATIDK_SESSION_CACHE_SECONDS=0 to measure one change against its absence",
+    )
     args = parser.parse_args()
     args.transports = args.transports or ["rest", "ws"]
     if args.quick:

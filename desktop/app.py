@@ -33,6 +33,7 @@ from desktop.settings import AppSettings
 from desktop.version import __version__
 from desktop.views.about_dialog import AboutDialog
 from desktop.views.add_account_dialog import AddAccountDialog
+from desktop.views.app_style import apply_app_style
 from desktop.views.app_window import AppWindow
 from desktop.views.icons import app_icon
 from desktop.views.login_window import LoginWindow
@@ -391,6 +392,7 @@ def run(server_url: str | None = None, data_dir: str | None = None, qt_argv: lis
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("chatidk")
     app.setWindowIcon(app_icon())
+    apply_app_style(app)
     config = (
         ClientConfig(server_url=server_url) if data_dir is None else ClientConfig(Path(data_dir), server_url)
     )

@@ -137,6 +137,17 @@ class SmokeTest:
         _say(f"ChatIDK {__version__} ({build}), Qt platform {QGuiApplication.platformName()!r}")
         if app_icon().isNull():
             raise SmokeFailure("the application icon did not load (resources missing from the build?)")
+        try:
+            from desktop.views.symbols import ICON_SET, symbol
+
+            drawn = not symbol("send", QApplication.palette()).pixmap(24, 24).toImage().isNull()
+        except Exception as error:  # qtawesome raises when its font files are missing
+            raise SmokeFailure(
+                f"the icon font did not load (qtawesome fonts not in the build?): {error}"
+            ) from error
+        if not drawn:
+            raise SmokeFailure("the icon font drew nothing")
+        _say(f"icons: {ICON_SET}")
         _say(f"QtMultimedia (in-app video and audio): {'yes' if multimedia_available() else 'no'}")
         bundle = ca_bundle()
         if not os.path.isfile(bundle):

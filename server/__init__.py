@@ -40,6 +40,7 @@ def build_context(config: Config, database: Database | None = None) -> AppContex
     from server.services.live import Hub
     from server.services.preview_slots import PreviewSlots
     from server.services.schedule import Schedule
+    from server.services.session_cache import SessionCache
     from server.services.throttle import PRUNE_EVERY_SECONDS
 
     if not config.database_url:
@@ -55,6 +56,7 @@ def build_context(config: Config, database: Database | None = None) -> AppContex
     )
     context.hub = Hub(context, presence.instance_of(config))
     context.sends = GroupCommit(partial(send_batch.run_batch, context), config.group_commit_max)
+    context.session_cache = SessionCache(config.session_cache_seconds)
     return context
 
 

@@ -104,6 +104,9 @@ class Config:
     send_burst: int = 60  # messages one user may send at once (token bucket size)
     send_rate: float = 20.0  # messages per second one user may send, sustained
     reactions_per_minute: int = 60  # reactions one user may add or remove per minute; 0: no limit
+    pins_per_conversation: int = 50  # messages pinned at once in one conversation (409 past it)
+    pins_per_minute: int = 30  # pins and unpins one user may make per minute; 0: no limit
+    hides_per_minute: int = 120  # messages one user may "delete for me" per minute; 0: no limit
     groups_per_hour: int = 20  # groups one user may create
     searches_per_minute: int = 120  # message searches one user may run (GET /search); 0: no limit
     two_factor_free_failures: int = 5  # wrong second-factor codes per account in a day before each waits
@@ -111,6 +114,9 @@ class Config:
     two_factor_codes_per_challenge: int = 5  # wrong codes one sign-in challenge takes before it dies
     two_factor_challenge_seconds: int = 300  # how long a sign-in challenge lives (at most 5 minutes)
     session_idle_days: int = 90  # a token unused this long stops working
+    # A token checked within this many seconds is not looked up again by the same process (session_cache.py);
+    # a revoked one may therefore keep working this long on another process. 0: look up every request.
+    session_cache_seconds: float = 5.0
     body_timeout_seconds: int = 30  # a request body must arrive at 256 KiB per this many seconds
     preview_jobs: int = 2  # previews (Pillow, ffmpeg) made at once per worker process; others queue
     preview_memory_mb: int = 1024  # address space of one ffmpeg child
@@ -172,11 +178,15 @@ class Config:
             groups_per_hour=_int(env, "CHATIDK_GROUPS_PER_HOUR", 20, 0, 10**6),
             searches_per_minute=_int(env, "CHATIDK_SEARCHES_PER_MINUTE", 120, 0, 10**6),
             reactions_per_minute=_int(env, "CHATIDK_REACTIONS_PER_MINUTE", 60, 0, 10**6),
+            pins_per_conversation=_int(env, "CHATIDK_PINS_PER_CONVERSATION", 50, 1, 1000),
+            pins_per_minute=_int(env, "CHATIDK_PINS_PER_MINUTE", 30, 0, 10**6),
+            hides_per_minute=_int(env, "CHATIDK_HIDES_PER_MINUTE", 120, 0, 10**6),
             two_factor_free_failures=_int(env, "CHATIDK_TWO_FACTOR_FREE_FAILURES", 5, 1, 1000),
             two_factor_max_delay_seconds=_int(env, "CHATIDK_TWO_FACTOR_MAX_DELAY", 900, 1, 86400),
             two_factor_codes_per_challenge=_int(env, "CHATIDK_TWO_FACTOR_CODES_PER_CHALLENGE", 5, 1, 100),
             two_factor_challenge_seconds=_int(env, "CHATIDK_TWO_FACTOR_CHALLENGE_SECONDS", 300, 30, 300),
             session_idle_days=_int(env, "CHATIDK_SESSION_IDLE_DAYS", 90, 1, 3650),
+            session_cache_seconds=_float(env, "CHATIDK_SESSION_CACHE_SECONDS", 5.0, 0, 30),
             body_timeout_seconds=_int(env, "CHATIDK_BODY_TIMEOUT", 30, 1, 3600),
             preview_jobs=_int(env, "CHATIDK_PREVIEW_JOBS", 2, 1, 64),
             preview_memory_mb=_int(env, "CHATIDK_PREVIEW_MEMORY_MB", 1024, 256, 1024 * 1024),

@@ -53,6 +53,8 @@ def message(row: dict, prefix: str = "") -> dict:
         "reply_to": row[prefix + "reply_to"],
         # Aggregated: emoji, count and the first three reactors' ids, in order of each emoji's first use.
         "reactions": row[prefix + "reactions"],
+        "pinned_at": timestamp(row[prefix + "pinned_at"]),
+        "pinned_by": row[prefix + "pinned_by"],
     }
 
 

@@ -18,8 +18,18 @@ from desktop.controller.live_sync import LiveSync
 from desktop.controller.outbox_sender import OutboxSender
 from desktop.controller.profile import Profile
 from desktop.controller.state import ChatState
-from desktop.domain.records import FAILED, SENDING, Conversation, Message, utc_now
+from desktop.domain.records import (
+    FAILED,
+    SENDING,
+    Conversation,
+    Message,
+    ReplyTo,
+    messages_from_page,
+    utc_now,
+)
+from desktop.domain.send_limits import SendLimits
 from desktop.models.conversations import ConversationFilterModel, ConversationListModel
+from desktop.models.file_labels import reply_snippet
 from desktop.models.header_text import Header, conversation_header
 from desktop.models.messages import MessageListModel
 from desktop.models.profile_info import ProfileInfo, profile_info
@@ -44,7 +54,8 @@ class ChatController(QObject):
     notify(int, str, str), error(str), notice(str), profile_changed(dict), session_ended(str),
     users_found(list), account_deleted(); conversation_changed(int) — a conversation's title or members;
     caught_up() — the socket's catch-up is done; header_changed() — presence, typing in the open
-    conversation or the block list changed what its header says; total_unread_changed(int)."""
+    conversation or the block list changed what its header says; total_unread_changed(int);
+    limits_changed(SendLimits) — the server stated other limits (GET /limits, read on every connect)."""
 
     connection_state_changed = Signal(str)
     conversation_opened = Signal(int)
@@ -60,6 +71,7 @@ class ChatController(QObject):
     caught_up = Signal()
     header_changed = Signal()
     total_unread_changed = Signal(int)
+    limits_changed = Signal(object)
 
     def __init__(
         self,
@@ -94,6 +106,7 @@ class ChatController(QObject):
         self.outbox_sender = OutboxSender(rest, outbox, self)
         self.conversation_actions = ConversationActions(self.state, rest, self.sync, self._report, self)
         self.connection_state = CONNECTING
+        self.limits = SendLimits()  # the server's defaults until it has said (limits_changed)
         self._ended = False
         self._deleting_account = False
         self.state.messages.older_wanted_from_server.connect(self._fetch_older)
@@ -107,9 +120,7 @@ class ChatController(QObject):
         self.sync.caught_up.connect(self._mark_read_if_viewing)
         self.sync.caught_up.connect(self._on_caught_up)
         self.outbox_sender.delivered.connect(self._on_delivered)
-        self.outbox_sender.failed.connect(
-            lambda client_id, error: self.state.messages.set_pending_state(client_id, FAILED, error)
-        )
+        self.outbox_sender.failed.connect(self.show_failed)
         listener.connected.connect(self._on_connected)
         listener.event_received.connect(self._on_event)
         # Bound methods, never lambdas: a lambda would run on the listener's thread, a method of this object
@@ -186,10 +197,22 @@ class ChatController(QObject):
         if self.rest.closed:
             return
         self._set_connection(UPDATING)
+        self._read_limits()
         self.sync.catch_up()
         self.room.on_connected()
         self.blocks.refresh()
         self.outbox_sender.kick()
+
+    def _read_limits(self) -> None:
+        """At sign-in and after every reconnect (a restarted server may have been configured anew)."""
+        self.rest.call(lambda api: api.limits(), self._on_limits, self._background_failed)
+
+    def _on_limits(self, answer: dict) -> None:
+        limits = SendLimits.from_json(answer)
+        if limits != self.limits:
+            self.limits = limits
+            self.state.messages.limits = limits  # whether a failed message's retry can work
+            self.limits_changed.emit(limits)
 
     def _on_caught_up(self) -> None:
         if self.connection_state == UPDATING:
@@ -257,6 +280,13 @@ class ChatController(QObject):
             return None
         return self.state.conversations.get(self.state.open_conversation_id)
 
+    def name_in_open(self, user_id: int) -> str:
+        """Who someone is in the open conversation ("yourself" for me), for a reply's quote bar."""
+        if user_id == self.my_id:
+            return "yourself"
+        conversation = self.open_conversation_record()
+        return conversation.member_name(user_id) if conversation is not None else "Former member"
+
     def open_header(self) -> Header | None:
         """What the open conversation's header says now; None when no conversation is open."""
         conversation = self.open_conversation_record()
@@ -319,8 +349,7 @@ class ChatController(QObject):
             return
 
         def done(page: dict) -> None:
-            messages = [Message.from_json(m) for m in page["messages"]]
-            self.state.history.store_messages(messages)
+            messages = self.state.history.store_messages(messages_from_page(page))
             if self.state.open_conversation_id == conversation_id:
                 self.state.messages.prepend_older(messages)
 
@@ -333,17 +362,29 @@ class ChatController(QObject):
         )
 
     # sending
-    def send_text(self, text: str) -> bool:
-        """Outbox first (on disk), then shown as "sending", then sent; False if there is nothing to send."""
+    def send_text(self, text: str, reply_to: ReplyTo | None = None) -> bool:
+        """Outbox first (on disk), then shown as "sending", then sent; False if there is nothing to send.
+        ``reply_to``: the quote of the message it answers (quote_for)."""
         conversation_id = self.state.open_conversation_id
         if conversation_id is None or not text.strip():
             return False
-        entry = OutboxEntry(str(uuid.uuid4()), conversation_id, self.my_id, text, utc_now())
+        entry = OutboxEntry(
+            str(uuid.uuid4()), conversation_id, self.my_id, text, utc_now(), reply_to=reply_to
+        )
         self.state.outbox.add(entry)
         self.state.messages.add_pending(entry.as_message())
         self.outbox_sender.kick()
         self.room.message_sent(conversation_id)
         return True
+
+    def quote_for(self, seq: int) -> ReplyTo | None:
+        """The quote a reply to the open conversation's message ``seq`` shows until the server sends its
+        own (the same words: the text on one line, else "Photo", "Video" or the first file's name)."""
+        row = self.state.messages.row_of_seq(seq)
+        message = self.state.messages.message_at(row) if row is not None else None
+        if message is None or message.deleted:
+            return None
+        return ReplyTo(seq, message.sender_id, reply_snippet(message.text, message.attachments))
 
     def kick_outbox(self) -> None:
         """An entry became ready to send (its files are uploaded, or it was retried)."""
@@ -391,6 +432,19 @@ class ChatController(QObject):
     def discard(self, client_id: str) -> None:
         self.state.outbox.remove(client_id)
         self.state.messages.remove_pending(client_id)
+
+    def show_failed(self, client_id: str, reason: str) -> None:
+        """The server refused the message (already marked failed in the outbox): its bubble says why, and
+        offers a retry only where one could work (MessageRole.RETRYABLE)."""
+        self.state.messages.set_pending_state(client_id, FAILED, reason)
+
+    def discarded_text(self, client_id: str) -> tuple[int, str] | None:
+        """(conversation, text) of a failed text message about to be discarded, to go back into that
+        conversation's draft; None for one with files (their caption goes with them)."""
+        entry = self.state.outbox.get(client_id)
+        if entry is None or entry.attachments or not entry.text.strip():
+            return None
+        return entry.conversation_id, entry.text
 
     def edit_message(self, seq: int, text: str, failed: Callable[[Exception], None] | None = None) -> None:
         """``failed`` hears a refusal after the status bar has its words (the edit goes back to the user)."""

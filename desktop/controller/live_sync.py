@@ -7,7 +7,7 @@ import logging
 from PySide6.QtCore import QObject, Signal
 
 from desktop.controller.state import ChatState
-from desktop.domain.records import Conversation, MemberState, Message
+from desktop.domain.records import Conversation, MemberState, Message, messages_from_page
 from desktop.models.file_labels import one_line
 from desktop.net.rest_worker import Rest
 
@@ -89,14 +89,15 @@ class LiveSync(QObject):
         self._maybe_done()
 
     # the change stream (docs/protocol.md, "Changes to old messages: the change stream")
-    def read_changes(self, conversation_id: int, after: int) -> None:
-        """Edits, deletions and reactions of messages this device holds, made while it was away."""
+    def read_changes(self, conversation_id: int, after: int, after_seq: int | None = None) -> None:
+        """Edits, deletions and reactions of messages this device holds, made while it was away;
+        ``after_seq``: where in version ``after`` the previous page ended."""
         if conversation_id in self._reading_changes:
             return
         self._reading_changes.add(conversation_id)
         self._fetches_running += 1
         self.rest.call(
-            lambda api: api.changes(conversation_id, after, limit=CATCH_UP_PAGE),
+            lambda api: api.changes(conversation_id, after, limit=CATCH_UP_PAGE, after_seq=after_seq),
             lambda page: self._on_changes(conversation_id, page),
             lambda error: self._on_changes_error(conversation_id, error),
         )
@@ -108,12 +109,14 @@ class LiveSync(QObject):
         oldest, held = history.oldest_seq(conversation_id), history.held_seq(conversation_id)
         if oldest is not None and held is not None:
             # Only messages already held: newer ones come with the seq catch-up, older ones when scrolled to.
-            changed = [Message.from_json(m) for m in page["changes"] if oldest <= m["seq"] <= held]
+            changed = [m for m in messages_from_page(page) if oldest <= m.confirmed_seq <= held]
             if changed:
                 self._store_confirmed(changed, live=False)
-        self._set_changes_applied(conversation_id, int(page["next"]))
+        # A page that ended inside a version (``next_seq``) applied only the versions before it whole.
+        next_seq = page.get("next_seq")
+        self._set_changes_applied(conversation_id, int(page["next"]) - (1 if next_seq else 0))
         if page.get("has_more"):
-            self.read_changes(conversation_id, int(page["next"]))
+            self.read_changes(conversation_id, int(page["next"]), int(next_seq) if next_seq else None)
         self._maybe_done()
 
     def _on_changes_error(self, conversation_id: int, error: Exception) -> None:
@@ -130,7 +133,13 @@ class LiveSync(QObject):
     def _on_changed_message(self, event: dict) -> None:
         """A live change: applied at once; one that skips a version says a change was missed."""
         conversation_id = event["conversation_id"]
-        self._store_confirmed([Message.from_json(event["message"])], live=False)
+        message = Message.from_json(event["message"])
+        reaction = event.get("reaction") if isinstance(event.get("reaction"), dict) else None
+        if reaction is not None and reaction.get("user_id") == self.state.my_id and not message.deleted:
+            message.my_reactions = self._my_reactions_after(message, reaction)  # from another device of mine
+        self._store_confirmed([message], live=False)
+        if reaction is not None:
+            self._maybe_notify_reaction(message, reaction)
         version = event.get("version")
         conversation = self.state.conversations.get(conversation_id)
         if not isinstance(version, int) or conversation is None:
@@ -139,6 +148,36 @@ class LiveSync(QObject):
             self.read_changes(conversation_id, conversation.changes_applied)
         elif conversation_id not in self._reading_changes:
             self._set_changes_applied(conversation_id, version)
+
+    def _my_reactions_after(self, message: Message, reaction: dict) -> list[str]:
+        held = self.state.history.message(message.conversation_id, message.confirmed_seq)
+        mine = list(held.my_reactions or []) if held is not None else []
+        emoji = str(reaction.get("emoji") or "")
+        if reaction.get("added") and emoji not in mine:
+            mine.append(emoji)
+        elif not reaction.get("added") and emoji in mine:
+            mine.remove(emoji)
+        return mine
+
+    def _maybe_notify_reaction(self, message: Message, reaction: dict) -> None:
+        """Someone else reacted to one of my messages: worth a notification, unless muted or in front."""
+        state = self.state
+        user_id = reaction.get("user_id")
+        if not reaction.get("added") or user_id == state.my_id or message.sender_id != state.my_id:
+            return
+        conversation = state.conversations.get(message.conversation_id)
+        if conversation is None or conversation.me.muted or state.is_in_front(message.conversation_id):
+            return
+        if isinstance(user_id, int) and user_id in state.conversations.hidden_senders:
+            return
+        who = conversation.member_name(user_id) if isinstance(user_id, int) else "Someone"
+        title = f"{who} reacted {reaction.get('emoji', '')}"
+        if conversation.kind == "group":
+            title += f" in {conversation.display_title(state.my_id)}"
+        text = one_line(message.text, message.attachments)
+        self.notify.emit(
+            message.conversation_id, title, f"to your message: {text}" if text else "to your message"
+        )
 
     def fetch_after(self, conversation_id: int, after_seq: int) -> None:
         self._fetches_running += 1
@@ -150,7 +189,7 @@ class LiveSync(QObject):
 
     def _on_page_after(self, conversation_id: int, page: dict) -> None:
         self._fetches_running -= 1
-        messages = [Message.from_json(m) for m in page["messages"]]
+        messages = messages_from_page(page)
         self._store_confirmed(messages, live=False)
         if page.get("has_more") and messages:
             self.fetch_after(conversation_id, messages[-1].confirmed_seq)
@@ -167,7 +206,7 @@ class LiveSync(QObject):
 
     def _on_latest(self, page: dict) -> None:
         self._fetches_running -= 1
-        self._store_confirmed([Message.from_json(m) for m in page["messages"]], live=False)
+        self._store_confirmed(messages_from_page(page), live=False)
         self._maybe_done()
 
     def _on_fetch_error(self, error: Exception) -> None:

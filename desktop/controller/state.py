@@ -30,7 +30,7 @@ class ChatState:
         """Confirmed messages from anywhere: cache, the open view, and the list's preview."""
         if not messages:
             return
-        self.history.store_messages(messages)
+        messages = self.history.store_messages(messages)  # as held: a stale state never replaces a newer
         self.messages.merge(messages)
         for message in messages:
             conversation = self.conversations.apply_message(message, counts_as_unread=counts_as_unread)

@@ -25,13 +25,12 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from desktop.cache import OutboxEntry
 from desktop.controller.errors import describe_error
 from desktop.domain.attachments import Attachment
-from desktop.domain.records import FAILED, SENDING, utc_now
+from desktop.domain.records import SENDING, ReplyTo, utc_now
 from desktop.net.events import backoff_delays
 from desktop.net.http import ApiError, ServerUnreachable, TransferCancelled
 from desktop.net.transfers import TransferService
 
 log = logging.getLogger(__name__)
-MAX_FILES_PER_MESSAGE = 10  # docs/protocol.md, "Limits"
 
 
 def _key(client_id: str, file_index: int) -> str:
@@ -64,7 +63,7 @@ class UploadController(QObject):
         chat.connection_state_changed.connect(self._on_connection)
 
     # starting
-    def send_files(self, paths: list[Path], caption: str = "") -> list[str]:
+    def send_files(self, paths: list[Path], caption: str = "", reply_to: ReplyTo | None = None) -> list[str]:
         """Files into the open conversation, at most ten per message (the caption goes on the first).
         Returns the new messages' client_ids; nothing is read here, the upload streams from disk later."""
         conversation_id = self.state.open_conversation_id
@@ -81,11 +80,18 @@ class UploadController(QObject):
             except OSError as error:
                 self.error.emit(f"Could not read {path.name}: {error.strerror or error}")
         client_ids = []
-        for start in range(0, len(attachments), MAX_FILES_PER_MESSAGE):
-            group = attachments[start : start + MAX_FILES_PER_MESSAGE]
+        per_message = self.chat.limits.max_files_per_message  # GET /limits
+        for start in range(0, len(attachments), per_message):
+            group = attachments[start : start + per_message]
             text = caption.strip() if start == 0 else ""
             entry = OutboxEntry(
-                str(uuid.uuid4()), conversation_id, self.state.my_id, text, utc_now(), attachments=group
+                str(uuid.uuid4()),
+                conversation_id,
+                self.state.my_id,
+                text,
+                utc_now(),
+                attachments=group,
+                reply_to=reply_to if start == 0 else None,  # the reply is the first message, with the caption
             )
             self.state.outbox.add(entry)
             self.state.messages.add_pending(entry.as_message())
@@ -157,7 +163,7 @@ class UploadController(QObject):
             return
         message = self._describe(error)
         self.state.outbox.mark_failed(client_id, message)
-        self.state.messages.set_pending_state(client_id, FAILED, message)
+        self.chat.show_failed(client_id, message)
 
     @staticmethod
     def _describe(error: Exception) -> str:

@@ -10,8 +10,10 @@ from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersist
 
 from desktop.domain.attachments import Attachment
 from desktop.domain.records import FAILED, SENDING, SENT, Message
+from desktop.domain.send_limits import SendLimits
 from desktop.models.file_labels import summary
 from desktop.models.plain_text import plain_tooltip
+from desktop.models.reactions_text import Quote, ReactionChip, chips_of, quote_of
 from desktop.models.roles import MessageRole
 from desktop.models.time_labels import clock_time, day_label, full_time
 
@@ -44,6 +46,7 @@ class MessageListModel(QAbstractListModel):
     def __init__(self, my_id: int = 0, parent=None) -> None:
         super().__init__(parent)
         self.my_id = my_id
+        self.limits = SendLimits()  # the server's (the controller sets them): can a failed send go again
         self.conversation_id: int | None = None
         self.is_group = False
         self._names: dict[int, str] = {}
@@ -122,12 +125,15 @@ class MessageListModel(QAbstractListModel):
                     message.deleted,
                     message.edited_at is not None,
                     message.state,
+                    message.error if message.state == FAILED else None,  # its reason shows in the bubble
                     self._day_label(row),
                     self._sender_label(row),
                     message.sender_id == self.my_id,
                     self._seen_label(message),
                     self._is_hidden(message),
                     files_layout_key(message.attachments),
+                    self._quote(message),
+                    tuple(self._chips(message)),
                 )
             return message.layout_key
         if role == Qt.ItemDataRole.DisplayRole:
@@ -156,10 +162,18 @@ class MessageListModel(QAbstractListModel):
             return message.client_id
         if role == MessageRole.ERROR:
             return message.error
+        if role == MessageRole.RETRYABLE:  # asked now, not when it failed: the user may have fixed the file
+            return message.state == FAILED and self.limits.retry_can_succeed(
+                [a.local_path for a in message.attachments]
+            )
         if role == MessageRole.SEEN:
             return self._seen_label(message)
         if role == MessageRole.HIDDEN:
             return self._is_hidden(message)
+        if role == MessageRole.QUOTE:
+            return self._quote(message)
+        if role == MessageRole.REACTIONS:
+            return self._chips(message)
         if role == MessageRole.ATTACHMENTS:
             return [] if message.deleted or self._is_hidden(message) else message.attachments
         if role == MessageRole.UPLOAD_PROGRESS:
@@ -188,6 +202,12 @@ class MessageListModel(QAbstractListModel):
         if not count:
             return ""
         return f"seen by {count}" if self.is_group else "seen"
+
+    def _quote(self, message: Message) -> Quote | None:
+        return None if self._is_hidden(message) else quote_of(message, self._names, self.my_id)
+
+    def _chips(self, message: Message) -> list[ReactionChip]:
+        return [] if self._is_hidden(message) else chips_of(message, self._names, self.my_id)
 
     def _is_hidden(self, message: Message) -> bool:
         return (
@@ -304,6 +324,25 @@ class MessageListModel(QAbstractListModel):
         self._seqs[0:0] = [m.confirmed_seq for m in older]
         self.endInsertRows()
         self._refresh_row(len(older))
+
+    def load_older_until(self, seq: int) -> None:
+        """Older history down to ``seq`` (to show a quoted message): from the cache at once, then a page at a
+        time from the server (older_wanted_from_server; each page arrives as rows inserted)."""
+        oldest = self.oldest_seq()
+        while oldest is not None and oldest > seq and not self._waiting_for_server:
+            older = (
+                self._older_loader(oldest, max(self.page_size, oldest - seq + 10))
+                if self._older_loader
+                else []
+            )
+            if not older:
+                self._waiting_for_server = True
+                self.older_wanted_from_server.emit(oldest)
+                return
+            self.prepend_older(older)
+            if self.oldest_seq() == oldest:
+                return
+            oldest = self.oldest_seq()
 
     def older_unavailable(self) -> None:
         """The server could not be asked (offline): allow another try later."""

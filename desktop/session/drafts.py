@@ -56,6 +56,16 @@ class DraftKeeper(QObject):
         self.chat.conversations.set_draft(leaving, self.store.get(leaving).preview())
         self.current = None
 
+    def put_back(self, conversation_id: int, text: str) -> None:
+        """A discarded message's text joins that conversation's draft (the composer's, when it is open)."""
+        if conversation_id == self.current:
+            self.composer.put_back_text(text)  # draft_changed saves it
+            return
+        draft = self.store.get(conversation_id)
+        draft.text = f"{draft.text}\n{text}" if draft.text.strip() else text
+        self.store.put(conversation_id, draft)
+        self.chat.conversations.set_draft(conversation_id, draft.preview())
+
     def _on_opened(self, conversation_id: int) -> None:
         if conversation_id == self.current:
             return

@@ -107,7 +107,8 @@ class FileSharing(QObject):
 
     # sending
     def send_files(self, paths: list, caption: str = "") -> list[str]:
-        client_ids = self.uploads.send_files([Path(p) for p in paths], caption)
+        reply_to = self.panel.composer.reply_to  # still set: the composer clears it once this returns
+        client_ids = self.uploads.send_files([Path(p) for p in paths], caption, reply_to)
         if client_ids:
             self.panel.messages.scroll_to_end()
         return client_ids

@@ -58,6 +58,7 @@ class ChatSession(QObject):
         self.cache_file = paths.cache_file
         self.database = open_cache_database(self.cache_file)
         self.erase_local_data = False  # set before shutdown: the account's folder goes with the session
+        self._quoted_wanted: int | None = None  # a quoted message being loaded to be shown
         self.api = ApiClient(account.server_url, account.token)  # the file transfers' own connection
         self.transfers = TransferService(self.api)
         self.chat = ChatController(
@@ -102,8 +103,15 @@ class ChatSession(QObject):
         panel.composer.edit_submitted.connect(self._save_edit)
         panel.messages.delete_requested.connect(self._delete)
         panel.messages.retry_requested.connect(lambda client_id: self.files.uploads.retry(client_id))
-        panel.messages.discard_requested.connect(lambda client_id: self.files.uploads.discard(client_id))
+        panel.messages.discard_requested.connect(self._discard)
+        chat.limits_changed.connect(panel.composer.set_limits)
         panel.messages.reveal_requested.connect(chat.messages.reveal)
+        panel.messages.reply_requested.connect(self._reply)
+        panel.messages.quote_activated.connect(self._show_quoted)
+        # Bound methods, not lambdas: a lambda on the chat's signals would keep this session alive.
+        chat.messages.rowsInserted.connect(self._on_rows_inserted)
+        chat.conversation_opened.connect(self._forget_quoted)
+        panel.composer.name_for = chat.name_in_open  # the chat's, never this session's: no cycle through Qt
         panel.composing.connect(chat.composing)
         chat.header_changed.connect(self._refresh_header)
         self.idle_watcher.idle_changed.connect(chat.set_idle)
@@ -249,8 +257,45 @@ class ChatSession(QObject):
         self.window.setWindowTitle(f"({count}) ChatIDK" if count else "ChatIDK")
 
     def _send(self, text: str) -> None:
-        if self.chat.send_text(text):
+        if self.chat.send_text(text, self.panel.composer.reply_to):  # cleared by the composer after this
             self.panel.messages.scroll_to_end()
+
+    # replies
+    def _reply(self, seq: int) -> None:
+        """Reply (menu or Ctrl+R): the quote bar above the composer, which takes the focus."""
+        quote = self.chat.quote_for(seq)
+        if quote is not None:
+            self.panel.composer.start_reply(quote)
+
+    def _show_quoted(self, seq: int) -> None:
+        """A quote was activated: to the message it quotes, loading older history down to it first (from
+        the cache, then from the server page by page) when it is not loaded yet."""
+        self._quoted_wanted = None
+        if self.chat.open_conversation_id is None or self.panel.messages.show_message(seq):
+            return
+        self._quoted_wanted = seq
+        self.chat.messages.load_older_until(seq)
+
+    def _forget_quoted(self, _conversation_id: int) -> None:
+        self._quoted_wanted = None
+
+    def _on_rows_inserted(self, *_: object) -> None:
+        if self._quoted_wanted is not None:
+            QTimer.singleShot(0, self, self._on_rows_loaded)  # once the view has laid the rows out
+
+    def _on_rows_loaded(self) -> None:
+        seq = self._quoted_wanted
+        if seq is not None and self.panel.messages.show_message(seq):
+            self._quoted_wanted = None
+        elif seq is not None:
+            self.chat.messages.load_older_until(seq)
+
+    def _discard(self, client_id: str) -> None:
+        """A failed message's Discard: a text one goes back into its conversation's draft, to be changed."""
+        back = self.chat.discarded_text(client_id)
+        self.files.uploads.discard(client_id)
+        if back is not None:
+            self.drafts.put_back(*back)
 
     def _edit(self, seq: int, current: str) -> None:
         """Edited in the composer: Enter saves (edit_submitted), Esc cancels."""

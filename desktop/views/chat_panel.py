@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
-    QPushButton,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -29,6 +28,7 @@ from desktop.views import palette_colors
 from desktop.views.composer import Composer
 from desktop.views.elided_label import ElidedLabel
 from desktop.views.message_list_view import MessageListView
+from desktop.views.symbols import IconButton
 
 
 class HeaderButton(QFrame):
@@ -101,15 +101,9 @@ class ChatPanel(QWidget):
         self.avatar_label = QLabel(self)  # the profile picture (or initials), set by set_avatar
         self.avatar_label.hide()
         self.presence_dot.hide()
-        self.members_button = QPushButton("Members…", self)
-        self.members_button.setFlat(True)
+        self.members_button = IconButton("members", "Members: add, remove, rename", "Members", self)
         self.members_button.clicked.connect(self.members_requested)
-        self.more_button = QToolButton(self)
-        self.more_button.setText("⋮")
-        self.more_button.setToolTip("More (block or unblock)")
-        self.more_button.setAccessibleName("Conversation menu")
-        self.more_button.setAutoRaise(True)
-        self.more_button.setStyleSheet("QToolButton::menu-indicator { image: none; }")  # "⋮" says it all
+        self.more_button = IconButton("more", "More (block or unblock)", "Conversation menu", self)
         self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.header_menu = QMenu(self)
         self.block_action = self.header_menu.addAction("Block…")

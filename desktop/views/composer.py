@@ -1,26 +1,33 @@
 """The message composer: multi-line, Enter sends, Shift+Enter breaks the line, Send enabled only with text
-or files; files come from the attach button, a drop or a paste and wait above the text until sent."""
+or files; files come from the attach button, a drop or a paste and wait above the text until sent. What
+the server would refuse (GET /limits) is refused here, with the reason on the notice line."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QPlainTextEdit,
-    QPushButton,
     QSizePolicy,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.domain.drafts import Draft
+from desktop.domain.records import ReplyTo
+from desktop.domain.send_limits import SendLimits
+from desktop.views.composer_notice import NEAR, ComposerNotice
 from desktop.views.editing_bar import EditingBar
+from desktop.views.reply_bar import ReplyBar
 from desktop.views.staged_files import StagedFiles
+from desktop.views.symbols import IconButton
 
 MAX_LINES_SHOWN = 8
 SEND_TOOLTIP = "Send (Enter) · New line: Shift+Enter"
@@ -123,13 +130,17 @@ def _local_files(source: QMimeData) -> list[Path]:
 class Composer(QWidget):
     """Signals: send_requested(str), send_files_requested(list[Path], str caption), image_pasted(QImage),
     composing() — the user changed a non-empty draft (for "is typing"), attach_folder_changed(str) — files
-    were picked from this folder (the 📎 picker opens there next time; the session keeps it),
+    were picked from this folder (the attach picker opens there next time; the session keeps it),
     draft_changed() — the user changed the text or the staged files (not set_draft); edit_submitted(int seq,
     str text) — Enter saved an edit of my message; edit_last_requested() — ↑ in an empty composer (the
     session finds my last message and calls start_edit).
 
     Editing happens here, not in a dialog: start_edit puts the message's text in, with an "Editing" bar
-    above; Enter saves, Esc or ✕ cancels, and the draft that was there comes back either way."""
+    above; Enter saves, Esc or ✕ cancels, and the draft that was there comes back either way.
+
+    A reply (start_reply) shows its quote bar above; it is part of the draft (``reply_to``, kept per
+    conversation), read by whoever hears send_requested or send_files_requested, and cleared after the
+    send; Esc or ✕ cancels it. ``name_for`` names the quoted sender (the session sets it)."""
 
     send_requested = Signal(str)
     send_files_requested = Signal(list, str)
@@ -143,24 +154,22 @@ class Composer(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.edit = ComposerEdit(self)
-        self.send_button = QPushButton("Send", self)
+        self.send_button = IconButton("send", SEND_TOOLTIP, "Send", self, accented=True)
         self.send_button.setEnabled(False)
-        self.send_button.setDefault(False)
-        self.send_button.setAutoDefault(False)
-        self.send_button.setToolTip(SEND_TOOLTIP)
-        self.attach_button = QToolButton(self)
-        self.attach_button.setText("📎")
-        self.attach_button.setAutoRaise(True)
-        self.attach_button.setToolTip("Attach files (or drop them here, or paste an image)")
-        self.attach_button.setAccessibleName("Attach files")
+        self.attach_button = IconButton(
+            "attach", "Attach files (or drop them here, or paste an image)", "Attach files", self
+        )
         self.attach_button.clicked.connect(self.pick_files)
-        self.attach_folder = Path.home()  # where the 📎 picker opens: home at first, then the last folder
+        self.attach_folder = Path.home()  # where the attach picker opens: home at first, then the last folder
         self.staged = StagedFiles(self)
-        self.staged.changed.connect(self._update_send_enabled)
-        row = QHBoxLayout()
-        row.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
-        row.addWidget(self.edit, 1)
-        row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.staged.changed.connect(lambda: self._update_notice())  # once the notice exists (below)
+        self.staged.changed.connect(self._chain_tab_order)
+        # attach · text · (emoji and other buttons go before send) · send, all on the text's last line
+        self.button_row = QHBoxLayout()
+        self.button_row.setSpacing(2)
+        self.button_row.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.button_row.addWidget(self.edit, 1)
+        self.button_row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)
         layout.setSpacing(4)
@@ -169,9 +178,19 @@ class Composer(QWidget):
         self.editing_seq: int | None = None  # the message being edited, if any
         self._editing_original = ""
         self._stashed = Draft()  # the draft put aside while editing
+        self.reply_bar = ReplyBar(self)
+        self.reply_bar.cancelled.connect(self.cancel_reply)
+        self.reply_to: ReplyTo | None = None  # the message the draft answers, if any
+        self.name_for: Callable[[int], str] = lambda user_id: "them"
+        layout.addWidget(self.reply_bar)
         layout.addWidget(self.editing_bar)
         layout.addWidget(self.staged)
-        layout.addLayout(row)
+        layout.addLayout(self.button_row)
+        self.limits = SendLimits()  # the server's, once the session has read them (set_limits)
+        self.notice = ComposerNotice(self)
+        self._file_notice = ""  # files refused when staged: said until the files or the draft change
+        self.edit.textChanged.connect(self._update_notice)
+        layout.addWidget(self.notice)
         self.edit.files_pasted.connect(self.stage_files)
         self.edit.image_pasted.connect(self.image_pasted)
         self.edit.textChanged.connect(self._update_send_enabled)
@@ -182,14 +201,14 @@ class Composer(QWidget):
         self.edit.textChanged.connect(self._on_draft_changed)
         self.staged.changed.connect(self._on_draft_changed)
         self.edit.up_in_empty.connect(self._on_up_in_empty)
-        self.edit.escape.connect(self.cancel_edit)
+        self.edit.escape.connect(self._on_escape)
 
     # drafts: one per conversation, kept by the session
     def draft(self) -> Draft:
         """What is being written (while editing: the draft put aside, not the edited text)."""
         if self.editing_seq is not None:
-            return Draft(self._stashed.text, list(self._stashed.files))
-        return Draft(self.edit.toPlainText(), list(self.staged.paths))
+            return Draft(self._stashed.text, list(self._stashed.files), self._stashed.reply_to)
+        return Draft(self.edit.toPlainText(), list(self.staged.paths), self.reply_to)
 
     def set_draft(self, draft: Draft) -> None:
         """Shows a conversation's draft (empty for none), the cursor at its end; an edit is dropped."""
@@ -197,18 +216,87 @@ class Composer(QWidget):
         self._put(draft)
 
     def _put(self, draft: Draft) -> None:
+        self._file_notice = ""
         self._loading = True
         try:
             self.edit.setPlainText(draft.text)
             self.edit.moveCursor(QTextCursor.MoveOperation.End)
             self.staged.clear()
             self.staged.add(draft.files)  # files deleted meanwhile are left out
+            self._set_reply(draft.reply_to)
         finally:
             self._loading = False
+        self._update_notice()
+
+    def put_back_text(self, text: str) -> None:
+        """A discarded message's text comes back to be changed and sent again, after what is written."""
+        self.cancel_edit()
+        cursor = self.edit.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        joint = "\n" if self.edit.toPlainText().strip() else ""
+        cursor.insertText(joint + text)  # undoable, unlike setPlainText
+        self.edit.setTextCursor(cursor)
+        self.focus()
+
+    # the server's limits
+    def set_limits(self, limits: SendLimits) -> None:
+        self.limits = limits
+        self._update_notice()
+
+    def _outgoing_text(self) -> str:
+        """The text as submit would send it (a caption is stripped, a message keeps inner spaces)."""
+        text = self.edit.toPlainText()
+        return text.strip() if self.staged.paths and self.editing_seq is None else text.strip("\n")
+
+    def problem(self) -> str | None:
+        """Why what is written cannot be sent now, or None."""
+        return self.limits.text_problem(self._outgoing_text())
+
+    def _update_notice(self) -> None:
+        problem = self.problem()
+        count, limit = len(self._outgoing_text()), self.limits.max_message_chars
+        if problem:
+            self.notice.show_problem(problem)
+        elif self._file_notice:
+            self.notice.show_problem(self._file_notice)
+        elif count >= NEAR * limit:
+            left = limit - count
+            self.notice.show_count(f"{left:,} character{'s' if left != 1 else ''} left")
+        else:
+            self.notice.clear_notice()
+        self._update_send_enabled()
 
     def _on_draft_changed(self) -> None:
         if not self._loading and self.editing_seq is None:
             self.draft_changed.emit()
+
+    # replying
+    def start_reply(self, reply_to: ReplyTo) -> None:
+        """The quote bar shows; what is written stays. An edit in progress ends first (its draft returns)."""
+        self.cancel_edit()
+        self._set_reply(reply_to)
+        self.draft_changed.emit()
+        self.focus()
+
+    def cancel_reply(self) -> None:
+        if self.reply_to is not None:
+            self._set_reply(None)
+            self.draft_changed.emit()
+            self.focus()
+
+    def _set_reply(self, reply_to: ReplyTo | None) -> None:
+        self.reply_to = reply_to
+        if reply_to is None:
+            self.reply_bar.hide()
+        else:
+            self.reply_bar.show_for(self.name_for(reply_to.sender_id), reply_to.snippet, reply_to.deleted)
+        self.edit.takes_escape = self.editing_seq is not None or reply_to is not None
+
+    def _on_escape(self) -> None:
+        if self.editing_seq is not None:
+            self.cancel_edit()
+        else:
+            self.cancel_reply()
 
     # editing one of my messages
     @property
@@ -230,7 +318,9 @@ class Composer(QWidget):
         self._put(Draft(original if text is None else text))
         self.editing_bar.show_for(original)
         self.attach_button.setEnabled(False)  # an edit changes the text only
+        self.send_button.set_symbol("save")
         self.send_button.setText("Save")
+        self.send_button.setAccessibleName("Save the change")
         self.send_button.setToolTip("Save the change (Enter) · Cancel: Esc")
         self.edit.takes_escape = True
         self.focus()
@@ -249,14 +339,16 @@ class Composer(QWidget):
         self._stashed = Draft()
         self.editing_bar.hide()
         self.attach_button.setEnabled(True)
+        self.send_button.set_symbol("send")
         self.send_button.setText("Send")
+        self.send_button.setAccessibleName("Send")
         self.send_button.setToolTip(SEND_TOOLTIP)
-        self.edit.takes_escape = False
+        self.edit.takes_escape = self.reply_to is not None
 
     def _submit_edit(self, seq: int) -> None:
         text = self.edit.toPlainText().strip("\n")
-        if not text.strip():
-            return  # an edit cannot empty a message (Delete does that); the bar stays
+        if not text.strip() or self.problem():
+            return  # an edit cannot empty a message (Delete does that), nor pass the limit; the bar stays
         if text != self._editing_original:
             self.edit_submitted.emit(seq, text)
         self.cancel_edit()
@@ -266,12 +358,42 @@ class Composer(QWidget):
             self.edit_last_requested.emit()
 
     def _update_send_enabled(self) -> None:
-        self.send_button.setEnabled(bool(self.edit.toPlainText().strip() or self.staged.paths))
+        something = bool(self.edit.toPlainText().strip() or self.staged.paths)
+        self.send_button.setEnabled(something and self.problem() is None)
+
+    def _chain_tab_order(self) -> None:
+        """Shift+Tab from the text reaches the staged files (Delete removes one), then the attach button."""
+        chain = [self.attach_button, *self.staged.cards, self.edit]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+        focused = QApplication.focusWidget()
+        if not self.staged.cards and focused is not None and self.staged.isAncestorOf(focused):
+            self.focus()  # the last file went with the focus on it: back to the text
 
     def stage_files(self, paths: list[Path]) -> None:
-        """Files dropped or pasted while editing end the edit: they belong to the draft, which comes back."""
+        """Files dropped or pasted while editing end the edit: they belong to the draft, which comes back.
+        A file over the server's limit is not staged; the notice line says which and why."""
         self.cancel_edit()
-        self.staged.add(paths)
+        accepted: list[Path] = []
+        refused: list[str] = []
+        for path in map(Path, paths):
+            try:
+                problem = self.limits.file_problem(path.name, path.stat().st_size) if path.is_file() else None
+            except OSError:
+                problem = None  # unreadable: StagedFiles leaves it out, the send would say why
+            if problem:
+                refused.append(problem)
+            else:
+                accepted.append(path)
+        self.staged.add(accepted)
+        if refused:
+            more = len(refused) - 1
+            self._file_notice = refused[0] + (
+                f" {more} more file{'s are' if more != 1 else ' is'} over the limit too." if more else ""
+            )
+        else:
+            self._file_notice = ""
+        self._update_notice()
         self.focus()
 
     def pick_files(self) -> None:
@@ -296,15 +418,21 @@ class Composer(QWidget):
             self._submit_edit(self.editing_seq)
             return
         text = self.edit.toPlainText()
+        if self.problem():
+            return  # the notice line says why; nothing is cleared
+        self._file_notice = ""
         if self.staged.paths:
             paths = list(self.staged.paths)
             self.staged.clear()
             self.send_files_requested.emit(paths, text.strip())
+            self._set_reply(None)
             self.edit.clear()
+            self._on_draft_changed()
             return
         if not text.strip():
             return
         self.send_requested.emit(text.strip("\n"))
+        self._set_reply(None)
         self.edit.clear()
 
     def focus(self) -> None:

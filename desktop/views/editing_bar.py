@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop.views import palette_colors
 from desktop.views.elided_label import ElidedLabel
+from desktop.views.symbols import IconButton
 
 
 class EditingBar(QFrame):
@@ -29,11 +30,7 @@ class EditingBar(QFrame):
         self.title.setFont(font)
         self.snippet = ElidedLabel(parent=self, mode=Qt.TextElideMode.ElideRight)  # never widens the window
         self.snippet.setAccessibleName("Message being edited")
-        self.cancel_button = QToolButton(self)
-        self.cancel_button.setText("✕")
-        self.cancel_button.setAutoRaise(True)
-        self.cancel_button.setToolTip("Cancel editing (Esc)")
-        self.cancel_button.setAccessibleName("Cancel editing")
+        self.cancel_button = IconButton("close", "Cancel editing (Esc)", "Cancel editing", self, size=16)
         self.cancel_button.clicked.connect(self.cancelled)
         texts = QVBoxLayout()
         texts.setSpacing(0)

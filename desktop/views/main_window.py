@@ -28,6 +28,7 @@ from desktop.views.conversation_list_view import ConversationListView
 from desktop.views.conversation_menu import ConversationMenu
 from desktop.views.shortcut_sheet import ShortcutSheet
 from desktop.views.shortcuts import add_shortcut
+from desktop.views.symbols import IconButton
 
 # The window's minimum never depends on what it shows (names, titles, staged files): content elides instead.
 MIN_WIDTH, MIN_HEIGHT = 480, 360
@@ -108,9 +109,9 @@ class MainWindow(QMainWindow):
         self.account_menu.addAction("Delete account…").triggered.connect(self.delete_account_requested)
         self.account_button.setMenu(self.account_menu)
 
-        self.new_chat_button = QToolButton(self)
-        self.new_chat_button.setText("New chat")
-        self.new_chat_button.setToolTip("Start a conversation or a group (Ctrl+N)")
+        self.new_chat_button = IconButton(
+            "new_chat", "New chat: a conversation or a group (Ctrl+N)", "New chat", self
+        )
         self.new_chat_button.clicked.connect(self.new_chat_requested)
 
         self.filter_edit = QLineEdit(self)

@@ -17,13 +17,13 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSlider,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.models.file_labels import duration_label
 from desktop.views.shortcuts import add_shortcut
+from desktop.views.symbols import IconButton
 
 MAX_VIEW_PIXELS = 100_000_000  # the server makes no preview over 50 MP; the viewer shows up to 100 MP
 ZOOM_STEP = 1.25
@@ -76,15 +76,13 @@ class ImageViewer(QDialog):
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setEnabled(False)
         buttons = QHBoxLayout()
-        for text, tip, handler in (
-            ("−", "Zoom out (Ctrl+-)", lambda: self.view.zoom(1 / ZOOM_STEP)),
-            ("Fit", "Fit to window", self.view.fit),
-            ("100%", "Actual size", self.actual_size),
-            ("+", "Zoom in (Ctrl++)", lambda: self.view.zoom(ZOOM_STEP)),
+        for name, tip, label, handler in (
+            ("zoom_out", "Zoom out (Ctrl+-)", "Zoom out", lambda: self.view.zoom(1 / ZOOM_STEP)),
+            ("fit", "Fit to window", "Fit to window", self.view.fit),
+            ("actual_size", "Actual size", "Actual size", self.actual_size),
+            ("zoom_in", "Zoom in (Ctrl++)", "Zoom in", lambda: self.view.zoom(ZOOM_STEP)),
         ):
-            button = QToolButton(self)
-            button.setText(text)
-            button.setToolTip(tip)
+            button = IconButton(name, tip, label, self, size=18)
             button.clicked.connect(handler)
             buttons.addWidget(button)
         buttons.addWidget(self.status, 1)
@@ -163,9 +161,8 @@ class VideoPlayer(QWidget):
         self.audio = QAudioOutput(self)
         self.player.setAudioOutput(self.audio)
         self.player.setVideoOutput(self.video)
-        self.play_button = QToolButton(self)
-        self.play_button.setText("⏸")
-        self.play_button.setAccessibleName("Play or pause")
+        self.play_button = IconButton("pause", "Pause (Space)", "Play or pause", self, size=18)
+        self.play_button.setText("⏸")  # text() says the state to tests and screen readers; the icon shows it
         self.play_button.clicked.connect(self.toggle)
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
         self.slider.sliderMoved.connect(self.player.setPosition)
@@ -218,6 +215,7 @@ class VideoPlayer(QWidget):
             return
         self.finished = True
         self.play_button.setText("↻")
+        self.play_button.set_symbol("retry")
         self.play_button.setToolTip("Play again")
         image = self._frame.toImage() if self._frame is not None else None
         if image is not None and not image.isNull():
@@ -239,8 +237,10 @@ class VideoPlayer(QWidget):
         from PySide6.QtMultimedia import QMediaPlayer
 
         if state == QMediaPlayer.PlaybackState.PlayingState or not self.finished:
-            self.play_button.setText("⏸" if state == QMediaPlayer.PlaybackState.PlayingState else "▶")
-            self.play_button.setToolTip("")
+            playing = state == QMediaPlayer.PlaybackState.PlayingState
+            self.play_button.setText("⏸" if playing else "▶")
+            self.play_button.set_symbol("pause" if playing else "play")
+            self.play_button.setToolTip("Pause" if playing else "Play")
 
     def closeEvent(self, event) -> None:
         self.player.stop()

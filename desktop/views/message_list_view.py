@@ -12,20 +12,25 @@ from PySide6.QtGui import (
     QDesktopServices,
     QFocusEvent,
     QGuiApplication,
+    QHelpEvent,
     QKeySequence,
     QMouseEvent,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QStyleOptionViewItem, QToolTip, QWidget
 
 from desktop.domain.records import FAILED
 from desktop.models import message_text
 from desktop.models.messages import MessageListModel
+from desktop.models.plain_text import plain_tooltip
+from desktop.models.reactions_text import ReactionChip
 from desktop.models.roles import MessageRole
 from desktop.views.bubble_delegate import BubbleDelegate
+from desktop.views.shortcuts import REPLY
 
 NEAR_TOP_PX = 300
 AT_BOTTOM_PX = 24
+FLASH_MS = 1500
 DRAG_START_PX = 4  # a press that moves less than this is a click (a link opens), more starts a selection
 
 
@@ -45,7 +50,10 @@ class MessageListView(QListView):
     discard_requested(str client_id), reveal_requested(int row), at_bottom_changed(bool),
     link_opened(str url) — after a link was handed to the system, attachment_activated(int row, int file
     index, str part) — a click on a file (part as in attachment_painter: "preview", "play", "cancel",
-    "card"), or "save"/"open" from the context menu."""
+    "card"), or "save"/"open" from the context menu; reply_requested(int seq) — Reply in the menu or
+    Ctrl+R on the focused message; quote_activated(int seq) — a click on a reply's quote, or Enter on a
+    focused reply: the original's seq (to jump there); reaction_toggled(int seq, str emoji, bool on) — a
+    click on a reaction chip (on: add mine)."""
 
     edit_requested = Signal(int, str)
     delete_requested = Signal(int)
@@ -55,6 +63,9 @@ class MessageListView(QListView):
     at_bottom_changed = Signal(bool)
     attachment_activated = Signal(int, int, str)
     link_opened = Signal(str)
+    reply_requested = Signal(int)
+    quote_activated = Signal(int)
+    reaction_toggled = Signal(int, str, bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +90,10 @@ class MessageListView(QListView):
         self._press: tuple[QPersistentModelIndex, int | None, QPoint] | None = None
         self._selecting = False
         self.menu: QMenu | None = None  # the open message menu, if any
+        self._flash_timer = QTimer(self)  # how long a message jumped to stays highlighted
+        self._flash_timer.setSingleShot(True)
+        self._flash_timer.setInterval(FLASH_MS)
+        self._flash_timer.timeout.connect(self._end_flash)
         self.customContextMenuRequested.connect(self._show_context_menu)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
@@ -141,6 +156,27 @@ class MessageListView(QListView):
             model.fetchMore(QModelIndex())
         model.set_older_wanted(False)
 
+    def show_message(self, seq: int) -> bool:
+        """Scrolls to the loaded message ``seq``, makes it current and highlights it briefly; False when it
+        is not loaded."""
+        model = self.model()
+        row = model.row_of_seq(seq) if isinstance(model, MessageListModel) else None
+        if row is None:
+            return False
+        index = model.index(row, 0)
+        self._stick_to_bottom = False
+        self._anchor_from_bottom = None
+        self.setCurrentIndex(index)
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.bubble_delegate.flash = QPersistentModelIndex(index)
+        self.viewport().update()
+        self._flash_timer.start()
+        return True
+
+    def _end_flash(self) -> None:
+        self.bubble_delegate.flash = None
+        self.viewport().update()
+
     def is_at_bottom(self) -> bool:
         return self._at_bottom
 
@@ -184,6 +220,31 @@ class MessageListView(QListView):
         self.initViewItemOption(option)
         option.rect = self.visualRect(index)
         return index, self.bubble_delegate.bubble_rect(option, index).contains(pos.toPointF())
+
+    def quote_at(self, pos: QPoint) -> int | None:
+        """The seq of the original when ``pos`` (viewport coordinates) is on a reply's quote."""
+        index = self.indexAt(pos)
+        if not index.isValid() or not self.bubble_delegate.quote_at(
+            self._option_for(index), index, pos.toPointF()
+        ):
+            return None
+        quote = index.data(MessageRole.QUOTE)
+        return quote.seq if quote is not None else None
+
+    def chip_at(self, pos: QPoint) -> ReactionChip | None:
+        index = self.indexAt(pos)
+        if not index.isValid() or index.data(MessageRole.SEQ) is None:
+            return None
+        return self.bubble_delegate.chip_at(self._option_for(index), index, pos.toPointF())
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        """A reaction chip's tooltip says who reacted (the row's own tooltip says when it was sent)."""
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            chip = self.chip_at(event.pos())
+            if chip is not None:
+                QToolTip.showText(event.globalPos(), plain_tooltip(chip.who), self.viewport())
+                return True
+        return super().viewportEvent(event)
 
     # selecting text and following links
     def link_at(self, pos: QPoint) -> message_text.Link | None:
@@ -258,7 +319,12 @@ class MessageListView(QListView):
                 self.select_text(index.row(), press[1], here)
             return  # the list's own drag (moving the current row) would fight the selection
         super().mouseMoveEvent(event)
-        if self.attachment_at(pos) is not None or self.link_at(pos) is not None:
+        if (
+            self.attachment_at(pos) is not None
+            or self.link_at(pos) is not None
+            or self.quote_at(pos) is not None
+            or self.chip_at(pos) is not None
+        ):
             self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)  # files open, play or cancel
         elif (index := self.indexAt(pos)).isValid() and self._text_position(index, pos) is not None:
             self.viewport().setCursor(Qt.CursorShape.IBeamCursor)
@@ -276,13 +342,25 @@ class MessageListView(QListView):
         if link is not None:
             self._open_link(link.url)
             return
+        quoted = self.quote_at(event.position().toPoint())
+        if quoted is not None:
+            self.quote_activated.emit(quoted)
+            return
+        chip = self.chip_at(event.position().toPoint())
+        if chip is not None:
+            index = self.indexAt(event.position().toPoint())
+            self.reaction_toggled.emit(index.data(MessageRole.SEQ), chip.emoji, not chip.mine)
+            return
         on_file = self.attachment_at(event.position().toPoint())
         if on_file is not None and on_file[0].data(MessageRole.STATE) != FAILED:  # a failed one: retry
             self.attachment_activated.emit(on_file[0].row(), on_file[1], on_file[2])
             return
         index, on_bubble = self._message_at(event.position().toPoint())
         if on_bubble and index.data(MessageRole.STATE) == FAILED:
-            self.retry_requested.emit(index.data(MessageRole.CLIENT_ID))
+            if index.data(MessageRole.RETRYABLE):
+                self.retry_requested.emit(index.data(MessageRole.CLIENT_ID))
+            else:  # a retry would be refused again: what can be done instead (Copy text, Discard)
+                self.open_menu(index, event.position().toPoint())
         elif on_bubble and index.data(MessageRole.HIDDEN):
             self.reveal_requested.emit(index.row())
 
@@ -303,6 +381,16 @@ class MessageListView(QListView):
             event.accept()
             return
         index = self.currentIndex()
+        if index.isValid() and QKeySequence(event.keyCombination()) == QKeySequence(REPLY):
+            seq = index.data(MessageRole.SEQ)
+            if seq is not None and not index.data(MessageRole.DELETED) and not index.data(MessageRole.HIDDEN):
+                self.reply_requested.emit(seq)
+            event.accept()
+            return
+        quote = index.data(MessageRole.QUOTE) if index.isValid() else None
+        if quote is not None and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.quote_activated.emit(quote.seq)  # Enter on a reply: to the message it answers
+            return
         if event.matches(QKeySequence.StandardKey.Copy) and (self.selected_text() or index.isValid()):
             QGuiApplication.clipboard().setText(self.selected_text() or index.data() or "")
             return
@@ -404,13 +492,21 @@ class MessageListView(QListView):
         if index.data(MessageRole.HIDDEN):
             menu.addAction("Show message").triggered.connect(lambda: self.reveal_requested.emit(row))
             return menu
+        if not deleted and seq is not None:
+            reply = menu.addAction("Reply")
+            reply.setShortcut(QKeySequence(REPLY))  # shown beside it; the list's own Ctrl+R replies
+            reply.triggered.connect(lambda: self.reply_requested.emit(seq))
         if not deleted and text.strip():  # a message of files alone has no text to copy
             copy = menu.addAction("Copy text")
             copy.setShortcut(QKeySequence.StandardKey.Copy)  # shown beside it; the list's own Ctrl+C copies
             copy.triggered.connect(lambda: QGuiApplication.clipboard().setText(text))
         if state == FAILED:
-            menu.addAction("Retry sending").triggered.connect(lambda: self.retry_requested.emit(client_id))
-            menu.addAction("Discard").triggered.connect(lambda: self.discard_requested.emit(client_id))
+            if index.data(MessageRole.RETRYABLE):  # not for a refusal that a retry would only repeat
+                retry = menu.addAction("Retry sending")
+                retry.triggered.connect(lambda: self.retry_requested.emit(client_id))
+            files = index.data(MessageRole.ATTACHMENTS)
+            discard = menu.addAction("Discard" if files else "Discard (the text goes back to the composer)")
+            discard.triggered.connect(lambda: self.discard_requested.emit(client_id))
         elif mine and not deleted and seq is not None:
             menu.addAction("Edit").triggered.connect(lambda: self.edit_requested.emit(seq, text))
             menu.addAction("Delete…").triggered.connect(lambda: self.delete_requested.emit(seq))

@@ -18,6 +18,8 @@ QUIT = "Ctrl+Q"
 SHEET = "Ctrl+/"
 ESCAPE = "Esc"
 SWITCH_ACCOUNT = tuple(f"Ctrl+{n}" for n in range(1, 6))  # the app window's: the first … fifth account
+REPLY = "Ctrl+R"  # on the focused message (the message list's own key)
+EMOJI = "Ctrl+E"  # the composer's emoji picker
 
 # What the sheet shows: (section, [(keys, what they do)]); keys of several ways are joined with " or ".
 SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
@@ -38,7 +40,8 @@ SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
             (("Return",), "Send (or save an edit)"),
             (("Shift+Return",), "New line"),
             (("Up",), "Edit my last message (composer empty)"),
-            ((ESCAPE,), "Cancel editing, or back to the composer"),
+            ((ESCAPE,), "Cancel editing or the reply, or back to the composer"),
+            ((EMOJI,), "Insert an emoji"),
             (("Ctrl+V",), "Paste text, a picture or files"),
         ],
     ),
@@ -47,7 +50,8 @@ SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
         [
             (("Up", "Down"), "Previous or next message (Tab into the list)"),
             (("Menu", "Shift+F10"), "The message's menu: copy, open, edit, delete"),
-            (("Return",), "Open the message's file"),
+            ((REPLY,), "Reply to the message"),
+            (("Return",), "Open the message's file, or the message a reply answers"),
             (("Ctrl+C",), "Copy the selection, else the message"),
         ],
     ),

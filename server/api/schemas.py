@@ -331,6 +331,7 @@ class EditMessage(Body):
 
 class ChangesQuery(Query):
     after: Seq
+    after_seq: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = None  # a previous page's next_seq
     limit: Annotated[int, Field(ge=1, le=500)] = 200
 
 
@@ -458,6 +459,8 @@ class Message(BaseModel):
     version: int
     reply_to: ReplyTo | None
     reactions: list[Reaction]
+    pinned_at: str | None  # null: not pinned
+    pinned_by: int | None
 
 
 class Member(BaseModel):
@@ -578,13 +581,37 @@ class MessageList(BaseModel):
     my_reactions: dict[str, list[str]] | None = None  # by seq: the caller's own, left out when none
 
 
+class HiddenMessage(BaseModel):
+    """A message I deleted for me (on another device): drop it; it never comes back."""
+
+    seq: int
+    version: int
+
+
 class ChangeList(BaseModel):
-    """Messages changed after ``after``, each once as it is now; ``next``: the ``after`` of the next call."""
+    """Messages changed after ``after``, each once as it is now, and the ones I hid; ``next`` (and
+    ``next_seq`` when not null): the ``after`` (and ``after_seq``) of the next call."""
 
     changes: list[Message]
+    hidden: list[HiddenMessage]
     next: int
+    next_seq: int | None
     has_more: bool
     my_reactions: dict[str, list[str]] | None = None  # by seq: the caller's own, left out when none
+
+
+class PinList(BaseModel):
+    pins: list[Message]
+
+
+class HiddenMessageOf(BaseModel):
+    conversation_id: int
+    seq: int
+    version: int  # the change version the hide took
+
+
+class HiddenEnvelope(BaseModel):
+    hidden: HiddenMessageOf
 
 
 class ReactionAnswer(BaseModel):
@@ -659,3 +686,21 @@ class PresenceList(BaseModel):
 class Health(BaseModel):
     status: str
     database: str
+
+
+# ---- limits ---------------------------------------------------------------------------------------------
+
+
+class Limits(BaseModel):
+    """What a client checks before it sends, so nothing is refused after an upload or a wait.
+
+    Characters are Unicode code points (Python's ``len``, not UTF-16 units); bytes are bytes.
+    """
+
+    max_message_chars: int  # text of a message or an edit
+    max_upload_bytes: int  # one file (POST /files)
+    max_files_per_message: int
+    user_quota_bytes: int | None  # all of one user's stored uploads; null: no quota
+    max_group_members: int
+    send_burst: int  # messages one user may send at once; 0: no limit
+    send_rate: float  # ... and per second sustained, beyond the burst

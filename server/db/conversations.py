@@ -192,6 +192,8 @@ def list_for_user(cur: Cursor, user_id: int, conversation_id: int | None = None)
             FROM conversation_members m
             JOIN conversations c ON c.id = m.conversation_id
             LEFT JOIN messages lm ON lm.conversation_id = c.id AND lm.seq = c.last_seq
+                AND NOT EXISTS (SELECT 1 FROM message_hides h
+                                WHERE h.user_id = m.user_id AND h.message_id = lm.id)
             WHERE m.user_id = %s AND (%s::bigint IS NULL OR c.id = %s::bigint)
             ORDER BY {_LIST_ORDER}""",
         (user_id, conversation_id, conversation_id),
@@ -221,6 +223,8 @@ def page_for_user(cur: Cursor, user_id: int, before: ListPosition | None, limit:
             JOIN conversations c ON c.id = page.id
             JOIN conversation_members m ON m.conversation_id = c.id AND m.user_id = %(user)s
             LEFT JOIN messages lm ON lm.conversation_id = c.id AND lm.seq = c.last_seq
+                AND NOT EXISTS (SELECT 1 FROM message_hides h
+                                WHERE h.user_id = m.user_id AND h.message_id = lm.id)
             ORDER BY {_LIST_ORDER}""",
         {"user": user_id, "pinned": pinned, "at": at, "id": after_id, "limit": limit},
     )

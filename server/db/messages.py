@@ -17,8 +17,11 @@ _TERMS = "array_to_tsvector(string_to_array(%s, ' '))"
 MESSAGE_COLUMNS = (
     "x.id, x.conversation_id, x.seq, x.sender_id, x.client_id, x.body, "
     "x.created_at, x.edited_at, x.deleted_at, x.attachments, x.version, x.reply_to_seq, x.reply_to, "
-    "x.reactions"
+    "x.reactions, x.pinned_at, x.pinned_by"
 )
+
+# Leaves out what the member (the parameter) hid with "delete for me" (server/db/hides.py).
+NOT_HIDDEN = "NOT EXISTS (SELECT 1 FROM message_hides h WHERE h.user_id = %s AND h.message_id = x.id)"
 
 
 def find_by_client_id(cur: Cursor, sender_id: int, client_id: uuid.UUID) -> Row | None:
@@ -289,23 +292,29 @@ def get_messages_by_id(cur: Cursor, message_ids: list[int]) -> dict[int, dict]:
 
 
 def page(
-    cur: Cursor, conversation_id: int, after_seq: int | None, before_seq: int | None, limit: int
+    cur: Cursor,
+    conversation_id: int,
+    after_seq: int | None,
+    before_seq: int | None,
+    limit: int,
+    viewer_id: int,
 ) -> tuple[list, bool]:
-    """Up to ``limit`` messages in ascending seq, and whether more lie beyond them in the paging direction."""
+    """Up to ``limit`` messages in ascending seq, and whether more lie beyond them in the paging direction;
+    none that the viewer hid for themselves."""
+    upper = before_seq if before_seq is not None else 2**63 - 1
     if after_seq is not None:
-        upper = before_seq if before_seq is not None else 2**63 - 1
         cur.execute(
             f"""SELECT {MESSAGE_COLUMNS} FROM messages x
-                WHERE x.conversation_id = %s AND x.seq > %s AND x.seq < %s ORDER BY x.seq LIMIT %s""",
-            (conversation_id, after_seq, upper, limit + 1),
+                WHERE x.conversation_id = %s AND x.seq > %s AND x.seq < %s AND {NOT_HIDDEN}
+                ORDER BY x.seq LIMIT %s""",
+            (conversation_id, after_seq, upper, viewer_id, limit + 1),
         )
         rows = cur.fetchall()
         return rows[:limit], len(rows) > limit
-    upper = before_seq if before_seq is not None else 2**63 - 1
     cur.execute(
         f"""SELECT {MESSAGE_COLUMNS} FROM messages x
-            WHERE x.conversation_id = %s AND x.seq < %s ORDER BY x.seq DESC LIMIT %s""",
-        (conversation_id, upper, limit + 1),
+            WHERE x.conversation_id = %s AND x.seq < %s AND {NOT_HIDDEN} ORDER BY x.seq DESC LIMIT %s""",
+        (conversation_id, upper, viewer_id, limit + 1),
     )
     rows = cur.fetchall()
     has_more = len(rows) > limit
@@ -327,17 +336,19 @@ def bump_version(cur: Cursor, conversation_id: int) -> int:
     return int(cur.one()["change_version"])
 
 
-def page_around(cur: Cursor, conversation_id: int, seq: int, limit: int) -> tuple[list[Row], bool, bool]:
+def page_around(
+    cur: Cursor, conversation_id: int, seq: int, limit: int, viewer_id: int
+) -> tuple[list[Row], bool, bool]:
     """Up to ``limit`` messages in ascending seq with ``seq`` in the middle (``limit // 2`` before it, the
-    rest from it on), and whether more lie before and after them."""
+    rest from it on), and whether more lie before and after them; none that the viewer hid."""
     before = limit // 2
     cur.execute(
         f"""(SELECT {MESSAGE_COLUMNS}, 'b' AS side FROM messages x
-             WHERE x.conversation_id = %s AND x.seq < %s ORDER BY x.seq DESC LIMIT %s)
+             WHERE x.conversation_id = %s AND x.seq < %s AND {NOT_HIDDEN} ORDER BY x.seq DESC LIMIT %s)
             UNION ALL
             (SELECT {MESSAGE_COLUMNS}, 'a' AS side FROM messages x
-             WHERE x.conversation_id = %s AND x.seq >= %s ORDER BY x.seq LIMIT %s)""",
-        (conversation_id, seq, before + 1, conversation_id, seq, limit - before + 1),
+             WHERE x.conversation_id = %s AND x.seq >= %s AND {NOT_HIDDEN} ORDER BY x.seq LIMIT %s)""",
+        (conversation_id, seq, viewer_id, before + 1, conversation_id, seq, viewer_id, limit - before + 1),
     )
     rows = cur.fetchall()
     older = sorted((r for r in rows if r["side"] == "b"), key=lambda r: r["seq"])
@@ -363,7 +374,8 @@ def tombstone_message(cur: Cursor, message_id: int, version: int) -> Row:
     cur.execute("DELETE FROM message_reactions WHERE message_id = %s", (message_id,))
     cur.execute(
         f"""UPDATE messages x SET body = NULL, attachments = '[]', search_terms = NULL, reply_to = NULL,
-                   reactions = '[]', version = %s, deleted_at = coalesce(deleted_at, now())
+                   reactions = '[]', pinned_at = NULL, pinned_by = NULL, version = %s,
+                   deleted_at = coalesce(deleted_at, now())
             WHERE x.id = %s
             RETURNING {MESSAGE_COLUMNS}""",
         (version, message_id),
@@ -385,16 +397,32 @@ def refresh_replies(cur: Cursor, conversation_id: int, seqs: list[int], version:
     return cur.fetchall()
 
 
-def changes_after(cur: Cursor, conversation_id: int, after: int, limit: int) -> tuple[list[Row], bool]:
-    """Up to ``limit`` messages changed after version ``after``, in ascending version (each once, as it is
-    now), and whether more follow."""
+def changes_after(
+    cur: Cursor, conversation_id: int, viewer_id: int, after: int, after_seq: int | None, limit: int
+) -> tuple[list[Row], bool]:
+    """Up to ``limit`` changes strictly after the position (``after``, ``after_seq``) in (version, seq)
+    order, and whether more follow: the messages changed (each once, as it is now; none the viewer hid)
+    and the viewer's own hides (rows with ``hidden`` true: only ``seq`` and ``version``). ``after_seq``
+    None: version ``after`` was read whole. Several messages share a version (a quote rewritten with its
+    original, an account's tombstones), so a page may end inside one and the next goes on from its seq."""
+    position = (after, after, 2**63 - 1 if after_seq is None else after_seq)
     cur.execute(
-        f"""SELECT {MESSAGE_COLUMNS} FROM messages x
-            WHERE x.conversation_id = %s AND x.version > %s ORDER BY x.version, x.seq LIMIT %s""",
-        (conversation_id, after, limit + 1),
+        f"""SELECT {MESSAGE_COLUMNS}, false AS hidden FROM messages x
+            WHERE x.conversation_id = %s AND x.version > 0 AND x.version >= %s
+              AND (x.version > %s OR x.seq > %s) AND {NOT_HIDDEN}
+            ORDER BY x.version, x.seq LIMIT %s""",
+        (conversation_id, *position, viewer_id, limit + 1),
     )
     rows = cur.fetchall()
-    return rows[:limit], len(rows) > limit
+    cur.execute(
+        """SELECT h.seq, h.version, true AS hidden FROM message_hides h
+           WHERE h.conversation_id = %s AND h.user_id = %s AND h.version >= %s
+             AND (h.version > %s OR h.seq > %s)
+           ORDER BY h.version, h.seq LIMIT %s""",
+        (conversation_id, viewer_id, *position, limit + 1),
+    )
+    merged = sorted([*rows, *cur.fetchall()], key=lambda r: (r["version"], r["seq"]))
+    return merged[:limit], len(merged) > limit
 
 
 def change_version(cur: Cursor, conversation_id: int) -> int:
@@ -415,7 +443,8 @@ def tombstone_all_from(cur: Cursor, sender_id: int) -> list[Row]:
         version = bump_version(cur, conversation_id)
         cur.execute(
             f"""UPDATE messages x SET body = NULL, attachments = '[]', search_terms = NULL, reply_to = NULL,
-                       reactions = '[]', deleted_at = now(), version = %s
+                       reactions = '[]', pinned_at = NULL, pinned_by = NULL, deleted_at = now(),
+                       version = %s
                 WHERE x.conversation_id = %s AND x.sender_id = %s AND x.deleted_at IS NULL
                 RETURNING {MESSAGE_COLUMNS}""",
             (version, conversation_id, sender_id),

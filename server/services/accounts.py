@@ -15,7 +15,16 @@ from server.db import throttle as throttle_db
 from server.db import two_factor as two_factor_db
 from server.db import users as users_db
 from server.errors import Conflict, NotFound, Unauthorized
-from server.services import attachments, events, file_purge, passwords, sign_in, throttle, tokens
+from server.services import (
+    attachments,
+    events,
+    file_purge,
+    passwords,
+    session_cache,
+    sign_in,
+    throttle,
+    tokens,
+)
 from server.services.login_names import address_key, fold
 
 _BAD_LOGIN = "wrong username or password"
@@ -83,20 +92,31 @@ def housekeeping(app: AppContext) -> None:
 
 
 def authenticate(app: AppContext, token: str) -> dict:
-    """The session behind a bearer token: {session_id, user_id}, or 401 (also once it expired unused)."""
+    """The session behind a bearer token: {session_id, user_id}, or 401 (also once it expired unused).
+
+    Looked up in the database at most once per CHATIDK_SESSION_CACHE_SECONDS per process
+    (server/services/session_cache.py): revocations reach that cache when they commit.
+    """
+    token_hash = tokens.token_hash(token)
+    cache = app.session_cache
+    cached = cache.get(token_hash)
+    if cached is not None:
+        return {"session_id": cached.session_id, "user_id": cached.user_id}
+    generation = cache.generation()
     with app.db.autocommit() as cur:
-        session = sessions_db.get_session(cur, tokens.token_hash(token), app.config.session_idle_seconds)
+        session = sessions_db.get_session(cur, token_hash, app.config.session_idle_seconds)
         if session is not None and session["stale"]:
             sessions_db.touch_session(cur, session["session_id"])
     if session is None:
         raise Unauthorized("missing, unknown or revoked token")
+    cache.put(token_hash, session["session_id"], session["user_id"], generation)
     return session
 
 
 def logout(app: AppContext, session_id: int) -> None:
     with app.db.transaction() as cur:
         sessions_db.delete_session(cur, session_id)
-        app.broker.publish(cur, events.sessions_revoked([session_id]))
+        session_cache.announce_revoked(app, cur, [session_id])
 
 
 def get_me(app: AppContext, user_id: int) -> dict:
@@ -159,7 +179,7 @@ def delete_account(app: AppContext, user_id: int, password: str) -> None:
         blocks_db.delete_user_blocks(cur, user_id)
         sessions_db.forget_login_addresses(cur, user_id)
         throttle_db.erase_user(cur, user_id, erasure_keys(user_id, erased))
-        app.broker.publish(cur, events.sessions_revoked(session_ids))
+        session_cache.announce_revoked(app, cur, session_ids)
     file_purge.remove_from_store(app, doomed_files)
 
 

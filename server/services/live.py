@@ -31,7 +31,9 @@ class Hub:
         self._app = app
         self.sockets = LocalSockets()
         self._members = MemberCache()
-        self._dispatch = LiveDispatch(app, self.sockets, self._members, self.drop_everyone)
+        self._dispatch = LiveDispatch(
+            app, self.sockets, self._members, self.drop_everyone, app.fresh_messages
+        )
         # Forked by the gunicorn master (the parent): its presence sweep recognises these rows as its own.
         self.process_key = presence.process_key(instance, os.getppid(), os.getpid())
         self._typing = presence.TypingThrottle()
@@ -42,6 +44,7 @@ class Hub:
 
     def _start(self) -> None:
         self._app.broker.start(self.dispatch, self.drop_everyone)
+        self._app.fresh_messages.listening = True
         with self._lock:
             if self._heartbeats is None:
                 self._heartbeats = threading.Thread(
@@ -83,7 +86,11 @@ class Hub:
         self._app.broker.stop()
 
     def dispatch(self, batch: list[dict]) -> None:
-        """Deliver a batch of broker events to the sockets of this process (live_dispatch.py)."""
+        """Deliver a batch of broker events to the sockets of this process (live_dispatch.py), and forget
+        the tokens of revoked sessions (session_cache.py) whether or not any of their sockets is here."""
+        for event in batch:
+            if event.get("t") == "sessions_revoked":
+                self._app.session_cache.forget_sessions(event["s"])
         self._dispatch.deliver(batch)
 
     def client_frame(self, conn: Connection, frame: dict) -> None:
@@ -126,3 +133,4 @@ class Hub:
         for conn in self.sockets.all():
             conn.close(1012)  # "service restart": reconnect
         self._members.clear()
+        self._app.session_cache.clear()  # a revocation may have been among them

@@ -83,6 +83,9 @@ def _send_alone(
             )
             if file_ids:
                 files_db.attach_txn(cur, row["id"], file_ids)
+            message = render.message(row)
+            # Handed over before the commit, so that it is there when the commit's event arrives.
+            app.fresh_messages.add(message)
             app.broker.publish(cur, events.message("created", conversation_id, row["id"]))
     except psycopg2.errors.UniqueViolation:
         # A concurrent retry of the same send committed first; ours rolled back (its seq with it).
@@ -91,7 +94,7 @@ def _send_alone(
         if existing is None:  # pragma: no cover - the unique index guarantees it exists
             raise
         return replay(existing, conversation_id), False
-    return render.message(row), True
+    return message, True
 
 
 def _out_of_budget(app: AppContext, cur: Cursor, user_id: int) -> None:
@@ -113,7 +116,7 @@ def page(
 ) -> tuple[list[dict], bool, dict[str, list[str]]]:
     with app.db.transaction() as cur:
         require_member(cur, conversation_id, user_id)
-        rows, has_more = messages_db.page(cur, conversation_id, after_seq, before_seq, limit)
+        rows, has_more = messages_db.page(cur, conversation_id, after_seq, before_seq, limit, user_id)
         mine = reactions.mine_by_seq(cur, user_id, rows)
     return [render.message(r) for r in rows], has_more, mine
 
@@ -124,24 +127,41 @@ def around(
     """The messages around ``seq`` (to jump to a quoted message): (messages, more before, more after)."""
     with app.db.transaction() as cur:
         require_member(cur, conversation_id, user_id)
-        rows, before, after = messages_db.page_around(cur, conversation_id, seq, limit)
+        rows, before, after = messages_db.page_around(cur, conversation_id, seq, limit, user_id)
         mine = reactions.mine_by_seq(cur, user_id, rows)
     return [render.message(r) for r in rows], before, after, mine
 
 
 def changes(
-    app: AppContext, user_id: int, conversation_id: int, after: int, limit: int
-) -> tuple[list[dict], int, bool, dict[str, list[str]]]:
-    """Messages changed after version ``after`` as they are now: (changes, next, has_more); ``next`` is
-    the ``after`` of the next call (the last version on this page)."""
+    app: AppContext, user_id: int, conversation_id: int, after: int, after_seq: int | None, limit: int
+) -> dict:
+    """The change stream's page after (``after``, ``after_seq``): the ``changes`` (messages as they are
+    now), the caller's ``hidden`` messages, ``next`` and ``next_seq`` (where the next call goes on from;
+    ``next_seq`` null when version ``next`` was read whole), ``has_more``, and ``my_reactions``.
+
+    The conversation's version is read before the changes: every change up to it has committed (versions
+    commit in order, on the conversation's lock), so a last page moves ``next`` up to it even when the
+    latest versions hold nothing for this member (another member's hide)."""
     with app.db.transaction() as cur:
         require_member(cur, conversation_id, user_id)
-        rows, has_more = messages_db.changes_after(cur, conversation_id, after, limit)
-        if not rows and after > messages_db.change_version(cur, conversation_id):
+        latest = messages_db.change_version(cur, conversation_id)
+        if after > latest:
             raise InvalidField("after: is beyond this conversation's latest change version", field="after")
-        mine = reactions.mine_by_seq(cur, user_id, rows)
-    next_after = rows[-1]["version"] if rows else after
-    return [render.message(r) for r in rows], next_after, has_more, mine
+        rows, has_more = messages_db.changes_after(cur, conversation_id, user_id, after, after_seq, limit)
+        changed = [r for r in rows if not r["hidden"]]
+        mine = reactions.mine_by_seq(cur, user_id, changed)
+    if has_more:
+        next_after, next_seq = rows[-1]["version"], rows[-1]["seq"]
+    else:
+        next_after, next_seq = max([after, latest, *(r["version"] for r in rows[-1:])]), None
+    return {
+        "changes": [render.message(r) for r in changed],
+        "hidden": [{"seq": r["seq"], "version": r["version"]} for r in rows if r["hidden"]],
+        "next": next_after,
+        "next_seq": next_seq,
+        "has_more": has_more,
+        **({"my_reactions": mine} if mine else {}),
+    }
 
 
 def _own_message(cur: Cursor, user_id: int, conversation_id: int, seq: int) -> dict:

@@ -26,7 +26,7 @@ from server.db import throttle as throttle_db
 from server.db import two_factor as two_factor_db
 from server.db import users as users_db
 from server.errors import Conflict, InvalidField
-from server.services import events, mail, passwords, throttle
+from server.services import mail, passwords, session_cache, throttle
 from server.services.background import jobs
 from server.services.login_names import fold
 
@@ -194,4 +194,4 @@ def reset_password(app: AppContext, login: str, code: str, new_password: str, ad
         two_factor_db.delete_user_challenges(cur, user["id"])
         # The mailed code proved the owner: failed logins from elsewhere no longer slow the name down.
         throttle_db.clear(cur, "login", throttle.login_key(fold(user["username"])))
-        app.broker.publish(cur, events.sessions_revoked(revoked))
+        session_cache.announce_revoked(app, cur, revoked)

@@ -125,6 +125,7 @@ def _store(app: AppContext, sends: list[SendRequest]) -> list[Outcome | ApiError
             first_of[key] = n
     leaders = list(first_of.values())
     stored: dict[int, Row] = {}
+    rendered: dict[int, dict] = {}
     with app.db.transaction() as cur:
         burst, rate = app.config.send_burst, app.config.send_rate
         checks = messages_db.send_precheck_many(
@@ -175,13 +176,16 @@ def _store(app: AppContext, sends: list[SendRequest]) -> list[Outcome | ApiError
             )
             for n, row in zip(candidates, rows, strict=True):
                 stored[n] = row
+                rendered[n] = render.message(row)
+                # Handed over before the commit, so that it is there when the commit's event arrives.
+                app.fresh_messages.add(rendered[n])
                 if sends[n].file_ids:
                     files_db.attach_txn(cur, row["id"], sends[n].file_ids)
             created = [(row["conversation_id"], row["id"]) for row in rows]
             for start in range(0, len(created), _PER_EVENT):
                 app.broker.publish(cur, events.messages_created(created[start : start + _PER_EVENT]))
-    for n, row in stored.items():
-        outcomes[n] = (render.message(row), True)
+    for n, message in rendered.items():
+        outcomes[n] = (message, True)
     for n, first in retry_of.items():
         outcomes[n] = _retry_outcome(sends[n], stored.get(first), outcomes[first])
     return outcomes

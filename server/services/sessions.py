@@ -8,7 +8,7 @@ from server.db import sessions as sessions_db
 from server.db import two_factor as two_factor_db
 from server.db import users as users_db
 from server.errors import NotFound
-from server.services import accounts, events, passwords
+from server.services import accounts, passwords, session_cache
 
 
 def list_mine(app: AppContext, user_id: int, current_session_id: int) -> list[dict]:
@@ -35,14 +35,14 @@ def revoke(app: AppContext, user_id: int, session_id: int) -> None:
     with app.db.transaction() as cur:
         if not sessions_db.delete_user_session(cur, user_id, session_id):
             raise NotFound("no such session")
-        app.broker.publish(cur, events.sessions_revoked([session_id]))
+        session_cache.announce_revoked(app, cur, [session_id])
 
 
 def revoke_others(app: AppContext, user_id: int, current_session_id: int) -> int:
     with app.db.transaction() as cur:
         revoked = sessions_db.delete_other_sessions(cur, user_id, current_session_id)
         if revoked:
-            app.broker.publish(cur, events.sessions_revoked(revoked))
+            session_cache.announce_revoked(app, cur, revoked)
     return len(revoked)
 
 
@@ -56,5 +56,5 @@ def change_password(app: AppContext, user_id: int, session_id: int, current: str
         revoked = sessions_db.delete_other_sessions(cur, user_id, session_id)
         two_factor_db.delete_user_challenges(cur, user_id)
         if revoked:
-            app.broker.publish(cur, events.sessions_revoked(revoked))
+            session_cache.announce_revoked(app, cur, revoked)
     return len(revoked)

@@ -64,8 +64,8 @@ def test_staging_files_with_long_names_neither_widens_the_window_nor_locks_its_w
     for button in (composer.send_button, composer.staged.clear_button):
         right = button.mapTo(window, button.rect().topRight()).x()
         assert 0 < right <= window.width()
-    shown = composer.staged.label.shown_text()
-    assert "…" in shown and shown.startswith(names[0][:8])  # elided, not cut off
+    shown = composer.staged.cards[0].name_label.shown_text()
+    assert "…" in shown and shown.startswith(names[0][:8])  # elided on its card, not cut off
     assert composer.staged.summary.text().startswith("3 files · ")
     window.resize(500, 600)
     qtbot.waitUntil(lambda: window.width() == 500, timeout=10000)  # and it can still be made narrow

@@ -128,6 +128,7 @@ def test_real_answers_fit_the_documented_schemas(app, client, auth):
     bob = auth("bob")
     carol = auth("carol")
     alice.get("/me")
+    alice.get("/limits")
     alice.patch("/me", {"visible": True})
     alice.patch("/me", {"visible": "yes"})  # 400
     alice.get("/users", query_string={"q": "b"})
