@@ -205,7 +205,7 @@ def test_add_account_with_two_factor_sign_out_of_one_and_remove_another(
     form.code_step.verify_button.click()
     qtbot.waitUntil(lambda: client.app.chat_session is bob, timeout=30000)
     assert len(client.app.accounts) == 2
-    assert bob.window.statusBar().currentMessage() == ALREADY_SIGNED_IN
+    assert bob.window.toast.text() == ALREADY_SIGNED_IN
 
     # Bob signs out: his token is revoked and forgotten, his history stays; Alice goes on, live.
     bob_folder = bob.cache_file.parent
