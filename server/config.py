@@ -107,6 +107,8 @@ class Config:
     pins_per_conversation: int = 50  # messages pinned at once in one conversation (409 past it)
     pins_per_minute: int = 30  # pins and unpins one user may make per minute; 0: no limit
     hides_per_minute: int = 120  # messages one user may "delete for me" per minute; 0: no limit
+    forward_targets: int = 10  # conversations one forward may go to at once (400 past it)
+    forwards_per_minute: int = 30  # forwarded messages (one per target) one user may send per minute; 0: none
     groups_per_hour: int = 20  # groups one user may create
     searches_per_minute: int = 120  # message searches one user may run (GET /search); 0: no limit
     two_factor_free_failures: int = 5  # wrong second-factor codes per account in a day before each waits
@@ -184,6 +186,8 @@ class Config:
             pins_per_conversation=_int(env, "CHATIDK_PINS_PER_CONVERSATION", 50, 1, 1000),
             pins_per_minute=_int(env, "CHATIDK_PINS_PER_MINUTE", 30, 0, 10**6),
             hides_per_minute=_int(env, "CHATIDK_HIDES_PER_MINUTE", 120, 0, 10**6),
+            forward_targets=_int(env, "CHATIDK_FORWARD_TARGETS", 10, 1, 100),
+            forwards_per_minute=_int(env, "CHATIDK_FORWARDS_PER_MINUTE", 30, 0, 10**6),
             two_factor_free_failures=_int(env, "CHATIDK_TWO_FACTOR_FREE_FAILURES", 5, 1, 1000),
             two_factor_max_delay_seconds=_int(env, "CHATIDK_TWO_FACTOR_MAX_DELAY", 900, 1, 86400),
             two_factor_codes_per_challenge=_int(env, "CHATIDK_TWO_FACTOR_CODES_PER_CHALLENGE", 5, 1, 100),

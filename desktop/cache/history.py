@@ -186,26 +186,75 @@ class HistoryCache:
         ).fetchall()
         return [_row_to_message(r) for r in rows]
 
+    # history windows: a page never spans the gap between two islands of cached history
+    def run_before(self, conversation_id: int, before_seq: int, limit: int) -> list[Message]:
+        """Up to ``limit`` cached messages just before ``before_seq``, ascending, stopping at the first
+        missing seq: after a jump the cache holds islands, and what lies between them is not known."""
+        rows = self.db.execute(
+            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq < ? AND seq >= ?"  # noqa: S608
+            " ORDER BY seq DESC",
+            (conversation_id, before_seq, before_seq - limit),
+        ).fetchall()
+        run: list[Message] = []
+        for row in rows:
+            if row[1] != before_seq - 1 - len(run):
+                break
+            run.append(_row_to_message(row))
+        return run[::-1]
+
+    def run_after(self, conversation_id: int, after_seq: int, limit: int) -> list[Message]:
+        """Up to ``limit`` cached messages just after ``after_seq``, ascending, stopping at the first gap."""
+        rows = self.db.execute(
+            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq > ? AND seq <= ?"  # noqa: S608
+            " ORDER BY seq",
+            (conversation_id, after_seq, after_seq + limit),
+        ).fetchall()
+        run: list[Message] = []
+        for row in rows:
+            if row[1] != after_seq + 1 + len(run):
+                break
+            run.append(_row_to_message(row))
+        return run
+
+    def latest_run(self, conversation_id: int, limit: int) -> list[Message]:
+        """The newest cached messages, as far back as they are unbroken (what opening a chat shows)."""
+        newest = self.newest_seq(conversation_id)
+        return [] if newest is None else self.run_before(conversation_id, newest + 1, limit)
+
+    def window_around(self, conversation_id: int, seq: int, limit: int) -> list[Message]:
+        """The unbroken cached messages around ``seq`` (about half before it), or [] when it is not cached."""
+        rest = self.run_after(conversation_id, seq - 1, limit - limit // 2)
+        if not rest or rest[0].seq != seq:
+            return []
+        return self.run_before(conversation_id, seq, limit // 2) + rest
+
+    def held_ranges(self, conversation_id: int) -> list[tuple[int, int]]:
+        """The islands of cached history as ``(first, last)`` seq ranges, ascending. Within one the cache
+        holds every message (seqs have no holes on the server); between two nothing is known."""
+        rows = self.db.execute(
+            "SELECT MIN(seq), MAX(seq) FROM (SELECT seq, seq - ROW_NUMBER() OVER (ORDER BY seq) AS island"
+            " FROM messages WHERE conversation_id = ?) GROUP BY island ORDER BY 1",
+            (conversation_id,),
+        ).fetchall()
+        return [(int(first), int(last)) for first, last in rows]
+
+    def held_seqs(self, conversation_id: int, seqs: Iterable[int]) -> set[int]:
+        """Which of ``seqs`` are cached (the change stream applies changes to exactly these)."""
+        wanted = sorted(set(seqs))
+        held: set[int] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT seq FROM messages WHERE conversation_id = ? AND seq IN ({marks})",  # noqa: S608
+                (conversation_id, *chunk),
+            )
+            held.update(seq for (seq,) in rows)
+        return held
+
     def oldest_seq(self, conversation_id: int) -> int | None:
         row = self.db.execute("SELECT MIN(seq) FROM messages WHERE conversation_id = ?", (conversation_id,))
         return row.fetchone()[0]
-
-    def held_seq(self, conversation_id: int) -> int | None:
-        """The end of the first unbroken run of seqs. Catch-up asks for everything after it, so a gap left by
-        a failed fetch is filled on the next connect instead of hiding behind a later message."""
-        oldest, newest, count = self.db.execute(
-            "SELECT MIN(seq), MAX(seq), COUNT(*) FROM messages WHERE conversation_id = ?", (conversation_id,)
-        ).fetchone()
-        if oldest is None:
-            return None
-        if newest - oldest + 1 == count:
-            return newest  # no gap: the usual case, without probing every row
-        row = self.db.execute(
-            "SELECT MIN(m.seq) FROM messages m WHERE m.conversation_id = ?1 AND NOT EXISTS"
-            " (SELECT 1 FROM messages n WHERE n.conversation_id = ?1 AND n.seq = m.seq + 1)",
-            (conversation_id,),
-        ).fetchone()
-        return row[0]
 
     def newest_seq(self, conversation_id: int) -> int | None:
         row = self.db.execute("SELECT MAX(seq) FROM messages WHERE conversation_id = ?", (conversation_id,))

@@ -41,6 +41,7 @@ from desktop.net.worker_thread import shutdown_deadline
 log = logging.getLogger(__name__)
 OPEN_PAGE = 100
 OLDER_PAGE = 100
+JUMP_WINDOW = 100  # messages loaded around a jump's target
 
 # The connection as the user should know it: connecting (first time), updating (the socket is open and the
 # catch-up runs), online, reconnecting (offline, retrying).
@@ -55,6 +56,7 @@ class ChatController(QObject):
     users_found(list), account_deleted(); conversation_changed(int) — a conversation's title or members;
     caught_up() — the socket's catch-up is done; header_changed() — presence, typing in the open
     conversation or the block list changed what its header says; total_unread_changed(int);
+    jump_failed(int conversation_id, int seq) — the message could not be loaded (offline and not cached);
     limits_changed(SendLimits) — the server stated other limits (GET /limits, read on every connect)."""
 
     connection_state_changed = Signal(str)
@@ -71,6 +73,7 @@ class ChatController(QObject):
     caught_up = Signal()
     header_changed = Signal()
     total_unread_changed = Signal(int)
+    jump_failed = Signal(int, int)
     limits_changed = Signal(object)
 
     def __init__(
@@ -110,6 +113,8 @@ class ChatController(QObject):
         self._ended = False
         self._deleting_account = False
         self.state.messages.older_wanted_from_server.connect(self._fetch_older)
+        self.state.messages.newer_wanted_from_server.connect(self._fetch_newer)
+        self._jump_token = 0  # the latest jump wins: an earlier one's late answer is not shown
         self._read_timer = QTimer(self)
         self._read_timer.setSingleShot(True)
         self._read_timer.timeout.connect(self._mark_read_if_viewing)
@@ -259,9 +264,11 @@ class ChatController(QObject):
             conversation_id,
             is_group=conversation.kind == "group",
             names=state.names_for(conversation),
-            confirmed=state.history.latest_messages(conversation_id, OPEN_PAGE),
+            confirmed=state.history.latest_run(conversation_id, OPEN_PAGE),
             pending=pending,
-            older_loader=lambda before, limit: state.history.messages_before(conversation_id, before, limit),
+            older_loader=lambda before, limit: state.history.run_before(conversation_id, before, limit),
+            newer_loader=lambda after, limit: state.history.run_after(conversation_id, after, limit),
+            latest=lambda: self._latest_seq(conversation_id),
             read_positions=conversation.read_positions(self.my_id),
             hidden_senders=self.blocks.hidden_in_groups(),
         )
@@ -269,6 +276,56 @@ class ChatController(QObject):
             self.sync.fetch_latest(conversation_id)
         self.conversation_opened.emit(conversation_id)
         self._mark_read_if_viewing()
+
+    def _latest_seq(self, conversation_id: int) -> int:
+        conversation = self.state.conversations.get(conversation_id)
+        cached = self.state.history.newest_seq(conversation_id) or 0
+        return max(conversation.last_seq if conversation else 0, cached)
+
+    def jump_to_message(self, conversation_id: int, seq: int) -> None:
+        """The one way to show a message anywhere in history (a search hit, a reply's original, the first
+        unread): the conversation opens if it is not open, a window of history around ``seq`` replaces the
+        rows (from the cache when it holds ``seq``, else GET …/messages?around=), and the view scrolls there
+        and highlights it (MessageListModel.window_moved)."""
+        if self.state.open_conversation_id != conversation_id:
+            self.open_conversation(conversation_id)
+            if self.state.open_conversation_id != conversation_id:
+                return  # not a conversation of mine (any more)
+        self._jump_token += 1
+        token = self._jump_token
+        model = self.state.messages
+        if model.row_of_seq(seq) is not None:
+            model.point_at(seq)
+            return
+        window = self.state.history.window_around(conversation_id, seq, JUMP_WINDOW)
+        if window:
+            model.show_window(window, seq)
+            return
+
+        def done(page: dict) -> None:
+            messages = [Message.from_json(m) for m in page["messages"]]
+            self.state.history.store_messages(messages)
+            current = token == self._jump_token and self.state.open_conversation_id == conversation_id
+            if current and any(m.seq == seq for m in messages):
+                model.show_window(messages, seq)
+            elif current:
+                self.jump_failed.emit(conversation_id, seq)
+
+        def failed(error: Exception) -> None:
+            self._background_failed(error)
+            if token == self._jump_token:
+                self.notice.emit("That message is not on this device, and the server cannot be reached.")
+                self.jump_failed.emit(conversation_id, seq)
+
+        self.rest.call(lambda api: api.messages(conversation_id, around=seq, limit=JUMP_WINDOW), done, failed)
+
+    def show_newest(self) -> None:
+        """Back to the newest messages in one step, however far back the window is."""
+        conversation_id = self.state.open_conversation_id
+        if conversation_id is None:
+            return
+        self._jump_token += 1
+        self.state.messages.show_window(self.state.history.latest_run(conversation_id, OPEN_PAGE))
 
     def close_conversation(self) -> None:
         self.state.open_conversation_id = None
@@ -361,6 +418,25 @@ class ChatController(QObject):
             lambda api: api.messages(conversation_id, before_seq=before_seq, limit=OLDER_PAGE), done, failed
         )
 
+    def _fetch_newer(self, after_seq: int) -> None:
+        conversation_id = self.state.open_conversation_id
+        if conversation_id is None:
+            return
+
+        def done(page: dict) -> None:
+            messages = [Message.from_json(m) for m in page["messages"]]
+            self.state.history.store_messages(messages)
+            if self.state.open_conversation_id == conversation_id:
+                self.state.messages.append_newer(messages, reached_end=not page.get("has_more"))
+
+        def failed(error: Exception) -> None:
+            self.state.messages.newer_unavailable()
+            self._background_failed(error)
+
+        self.rest.call(
+            lambda api: api.messages(conversation_id, after_seq=after_seq, limit=OLDER_PAGE), done, failed
+        )
+
     # sending
     def send_text(self, text: str, reply_to: ReplyTo | None = None) -> bool:
         """Outbox first (on disk), then shown as "sending", then sent; False if there is nothing to send.
@@ -368,6 +444,8 @@ class ChatController(QObject):
         conversation_id = self.state.open_conversation_id
         if conversation_id is None or not text.strip():
             return False
+        if not self.state.messages.at_newest:
+            self.show_newest()  # what was sent shows below the newest messages, where the reader now is
         entry = OutboxEntry(
             str(uuid.uuid4()), conversation_id, self.my_id, text, utc_now(), reply_to=reply_to
         )

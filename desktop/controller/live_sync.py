@@ -75,7 +75,9 @@ class LiveSync(QObject):
         state.history.save_conversations(conversations)
         self._show_open_read_positions()  # reads while we were away
         for conversation in conversations:
-            held = state.history.held_seq(conversation.id)
+            # After the end of the newest island of cached history: older islands (left by jumps) are read
+            # again only when scrolled into, never re-downloaded here.
+            held = state.history.newest_seq(conversation.id)
             if held is None:
                 # Nothing held that could be out of date: whatever is loaded from now on is current.
                 self._set_changes_applied(conversation.id, conversation.change_version)
@@ -105,13 +107,13 @@ class LiveSync(QObject):
     def _on_changes(self, conversation_id: int, page: dict) -> None:
         self._fetches_running -= 1
         self._reading_changes.discard(conversation_id)
-        history = self.state.history
-        oldest, held = history.oldest_seq(conversation_id), history.held_seq(conversation_id)
-        if oldest is not None and held is not None:
-            # Only messages already held: newer ones come with the seq catch-up, older ones when scrolled to.
-            changed = [m for m in messages_from_page(page) if oldest <= m.confirmed_seq <= held]
-            if changed:
-                self._store_confirmed(changed, live=False)
+        # Only messages already held, in any island: newer ones come with the seq catch-up, the others when
+        # scrolled or jumped to (as they are then).
+        changes = messages_from_page(page)
+        held = self.state.history.held_seqs(conversation_id, (m.confirmed_seq for m in changes))
+        changed = [m for m in changes if m.confirmed_seq in held]
+        if changed:
+            self._store_confirmed(changed, live=False)
         # A page that ended inside a version (``next_seq``) applied only the versions before it whole.
         next_seq = page.get("next_seq")
         self._set_changes_applied(conversation_id, int(page["next"]) - (1 if next_seq else 0))
@@ -137,7 +139,10 @@ class LiveSync(QObject):
         reaction = event.get("reaction") if isinstance(event.get("reaction"), dict) else None
         if reaction is not None and reaction.get("user_id") == self.state.my_id and not message.deleted:
             message.my_reactions = self._my_reactions_after(message, reaction)  # from another device of mine
-        self._store_confirmed([message], live=False)
+        if self.state.history.held_seqs(conversation_id, [message.confirmed_seq]):
+            # Not held: storing it would make an island of one, or end the newest island past messages
+            # still to be fetched (a gap catch-up would skip). It comes as it is now when it is read.
+            self._store_confirmed([message], live=False)
         if reaction is not None:
             self._maybe_notify_reaction(message, reaction)
         version = event.get("version")
@@ -257,11 +262,14 @@ class LiveSync(QObject):
         if state.conversations.get(message.conversation_id) is None:
             self.refresh_conversation(message.conversation_id)
         newest = state.history.newest_seq(message.conversation_id)
-        if newest is not None and message.confirmed_seq > newest + 1:
+        gap = newest is not None and message.confirmed_seq > newest + 1
+        if gap and newest is not None:
             self.fetch_after(message.conversation_id, newest)  # a gap: fill it, the merge drops overlaps
-        self._store_confirmed([message], live=True)
+        # Behind a gap it is shown and counted at once but cached with the fill: were that to fail, the next
+        # catch-up still starts after the newest message held, so the gap cannot hide behind this one.
+        self._store_confirmed([message], live=True, cache=not gap)
 
-    def _store_confirmed(self, messages: list[Message], *, live: bool) -> None:
+    def _store_confirmed(self, messages: list[Message], *, live: bool, cache: bool = True) -> None:
         state = self.state
         for message in messages:
             if message.sender_id == state.my_id:
@@ -271,7 +279,7 @@ class LiveSync(QObject):
             return
         for message in messages:
             in_front = state.is_in_front(message.conversation_id)
-            state.store_and_show([message], counts_as_unread=not in_front)
+            state.store_and_show([message], counts_as_unread=not in_front, cache=cache)
             if message.sender_id != state.my_id and not in_front and not message.deleted:
                 conversation = state.conversations.get(message.conversation_id)
                 hidden = state.conversations.hidden_senders

@@ -19,8 +19,10 @@ from desktop.models.time_labels import clock_time, day_label, full_time
 
 DELETED_TEXT = "This message was deleted"
 HIDDEN_TEXT = "Message from a blocked person"
-MAX_PAGE = 10_000
-OlderLoader = Callable[[int, int], list[Message]]
+PAGE = 50  # rows per page loaded while scrolling: measuring a row's text is most of a step's cost
+WINDOW_ROWS = 600  # confirmed rows held at most: scrolling on releases rows at the far end
+PageLoader = Callable[[int, int], list[Message]]  # (before or after this seq, how many) -> a cached run
+OlderLoader = PageLoader
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -30,18 +32,27 @@ def files_layout_key(attachments: list[Attachment]) -> tuple:
 
 
 class MessageListModel(QAbstractListModel):
-    """Rows: confirmed messages ascending by seq, then pending ones in the order they were written.
+    """Rows: a window of confirmed messages ascending by seq (unbroken), then pending ones in the order they
+    were written.
 
-    Older history comes in through ``fetchMore``: from the local cache via ``older_loader``; when the cache
-    has no more, ``older_wanted_from_server(before_seq)`` asks the controller.
+    The window holds at most ``max_rows`` confirmed messages: older history comes in through ``fetchMore``,
+    newer through ``fetch_newer`` when it does not reach the newest message (after a jump), each from the
+    local cache via a loader and, where the cache has no more, through ``older_wanted_from_server`` /
+    ``newer_wanted_from_server``; rows at the other end are released as pages come in. ``show_window`` moves
+    the window (a jump) and says so with ``window_moved(seq)``.
 
     My confirmed messages carry "seen" (1:1) or "seen by N" (groups) from the other members' read positions;
     in groups, messages from people I blocked with hide_in_groups are collapsed until revealed.
 
-    Signals: older_wanted_from_server(int).
+    Signals: older_wanted_from_server(int before_seq), newer_wanted_from_server(int after_seq),
+    window_moved(int seq) — the rows are a new window around ``seq`` (the view scrolls there),
+    at_newest_changed(bool).
     """
 
     older_wanted_from_server = Signal(int)
+    newer_wanted_from_server = Signal(int)
+    window_moved = Signal(int)
+    at_newest_changed = Signal(bool)
 
     def __init__(self, my_id: int = 0, parent=None) -> None:
         super().__init__(parent)
@@ -55,7 +66,12 @@ class MessageListModel(QAbstractListModel):
         self._older_loader: OlderLoader | None = None
         self._fetch_armed = False
         self._waiting_for_server = False
-        self.page_size = 100
+        self._newer_loader: PageLoader | None = None
+        self._waiting_for_newer = False
+        self._latest: Callable[[], int] = lambda: 0  # the conversation's newest seq as last heard
+        self.at_newest = True  # the window reaches the newest message: live ones are appended
+        self.page_size = PAGE
+        self.max_rows = WINDOW_ROWS
         self._read_positions: dict[int, int] = {}  # the other members' last_read_seq
         self._hidden_senders: set[int] = set()
         self._revealed: set[str] = set()  # client_ids of hidden messages the user chose to see
@@ -71,9 +87,15 @@ class MessageListModel(QAbstractListModel):
         confirmed: list[Message],
         pending: Iterable[Message] = (),
         older_loader: OlderLoader | None = None,
+        newer_loader: PageLoader | None = None,
+        latest: Callable[[], int] | None = None,
         read_positions: dict[int, int] | None = None,
         hidden_senders: Iterable[int] = (),
     ) -> None:
+        self._newer_loader = newer_loader
+        self._latest = latest or (lambda: 0)
+        self._waiting_for_newer = False
+        self._set_at_newest(True)
         self.beginResetModel()
         self.conversation_id = conversation_id
         self.is_group = is_group
@@ -91,8 +113,33 @@ class MessageListModel(QAbstractListModel):
         self.beginResetModel()
         self.conversation_id = None
         self._rows, self._seqs = [], []
-        self._older_loader = None
+        self._older_loader = self._newer_loader = None
+        self._set_at_newest(True)
         self.endResetModel()
+
+    def show_window(self, confirmed: list[Message], target_seq: int | None = None) -> None:
+        """The same conversation, another unbroken run of its history (a jump, or back to the newest when
+        ``target_seq`` is None); the messages still sending stay at the end."""
+        pending = self._rows[len(self._seqs) :]
+        self.beginResetModel()
+        self._rows = sorted(confirmed, key=lambda m: m.confirmed_seq)[-self.max_rows :] + pending
+        self._seqs = [m.confirmed_seq for m in self._rows[: len(self._rows) - len(pending)]]
+        self._waiting_for_server = self._waiting_for_newer = False
+        newest = self._seqs[-1] if self._seqs else 0
+        self._set_at_newest(target_seq is None or newest >= self._latest())
+        self.endResetModel()
+        if target_seq is not None:
+            self.window_moved.emit(target_seq)
+
+    def point_at(self, seq: int) -> None:
+        """The message is in the window already: the view scrolls there as after a jump."""
+        if self.row_of_seq(seq) is not None:
+            self.window_moved.emit(seq)
+
+    def _set_at_newest(self, value: bool) -> None:
+        if value != self.at_newest:
+            self.at_newest = value
+            self.at_newest_changed.emit(value)
 
     def set_names(self, names: dict[int, str]) -> None:
         self._names = dict(names)
@@ -300,10 +347,7 @@ class MessageListModel(QAbstractListModel):
         oldest = self.oldest_seq()
         if not self.canFetchMore(parent) or oldest is None:  # canFetchMore means rows with seqs
             return
-        # Pages grow with what is loaded (up to MAX_PAGE): every insert relays out all rows, so scrolling far
-        # back costs a few dozen relayouts, not thousands.
-        count = min(MAX_PAGE, max(self.page_size, len(self._rows) // 2))
-        older = self._older_loader(oldest, count) if self._older_loader else []
+        older = self._older_loader(oldest, self.page_size) if self._older_loader else []
         if older:
             self.prepend_older(older)
         else:
@@ -324,29 +368,57 @@ class MessageListModel(QAbstractListModel):
         self._seqs[0:0] = [m.confirmed_seq for m in older]
         self.endInsertRows()
         self._refresh_row(len(older))
-
-    def load_older_until(self, seq: int) -> None:
-        """Older history down to ``seq`` (to show a quoted message): from the cache at once, then a page at a
-        time from the server (older_wanted_from_server; each page arrives as rows inserted)."""
-        oldest = self.oldest_seq()
-        while oldest is not None and oldest > seq and not self._waiting_for_server:
-            older = (
-                self._older_loader(oldest, max(self.page_size, oldest - seq + 10))
-                if self._older_loader
-                else []
-            )
-            if not older:
-                self._waiting_for_server = True
-                self.older_wanted_from_server.emit(oldest)
-                return
-            self.prepend_older(older)
-            if self.oldest_seq() == oldest:
-                return
-            oldest = self.oldest_seq()
+        excess = len(self._seqs) - self.max_rows
+        if excess > 0:  # the newest rows, far below the reader, are released
+            last = len(self._seqs) - 1
+            self.beginRemoveRows(QModelIndex(), last - excess + 1, last)
+            del self._rows[last - excess + 1 : last + 1]
+            del self._seqs[last - excess + 1 :]
+            self.endRemoveRows()
+            self._set_at_newest(False)
 
     def older_unavailable(self) -> None:
         """The server could not be asked (offline): allow another try later."""
         self._waiting_for_server = False
+
+    # newer history (the window does not reach the newest message)
+    def fetch_newer(self) -> None:
+        """The view is near the window's end: the next page after it, from the cache, else the server."""
+        newest = self.newest_seq()
+        if self.at_newest or self._waiting_for_newer or newest is None:
+            return
+        newer = self._newer_loader(newest, self.page_size) if self._newer_loader else []
+        if newer:
+            self.append_newer(newer)
+        else:
+            self._waiting_for_newer = True
+            self.newer_wanted_from_server.emit(newest)
+
+    def append_newer(self, messages: list[Message], *, reached_end: bool = False) -> None:
+        """A page just after the window's newest row; ``reached_end``: the server has nothing after it."""
+        self._waiting_for_newer = False
+        newest = self.newest_seq()
+        if newest is None:
+            return
+        newer = sorted((m for m in messages if m.confirmed_seq > newest), key=lambda m: m.confirmed_seq)
+        if newer:  # right after the window (a server page skips what I deleted for me)
+            first = len(self._seqs)
+            self.beginInsertRows(QModelIndex(), first, first + len(newer) - 1)
+            self._rows[first:first] = newer
+            self._seqs.extend(m.confirmed_seq for m in newer)
+            self.endInsertRows()
+            excess = len(self._seqs) - self.max_rows
+            if excess > 0:  # the oldest rows, far above the reader, are released
+                self.beginRemoveRows(QModelIndex(), 0, excess - 1)
+                del self._rows[:excess]
+                del self._seqs[:excess]
+                self.endRemoveRows()
+                self._refresh_row(0)
+        if reached_end or (self._seqs and self._seqs[-1] >= self._latest()):
+            self._set_at_newest(True)
+
+    def newer_unavailable(self) -> None:
+        self._waiting_for_newer = False
 
     # live changes
     def merge(self, messages: Iterable[Message]) -> None:
@@ -360,9 +432,18 @@ class MessageListModel(QAbstractListModel):
                 self._refresh_row(position)
                 continue
             pending_row = self._pending_row(message.client_id) if message.sender_id == self.my_id else None
+            beyond = position == len(self._seqs) and not self.at_newest  # past a window that ends earlier
+            if pending_row is not None and beyond:
+                # sent: it lives past the window now
+                self.beginRemoveRows(QModelIndex(), pending_row, pending_row)
+                del self._rows[pending_row]
+                self.endRemoveRows()
+                continue
             if pending_row is not None:
                 self._confirm(pending_row, position, message)
                 continue
+            if beyond:
+                continue  # fetch_newer brings it in order
             if position == 0 and self._seqs and self.has_older():
                 continue  # older than what is shown: fetchMore brings it in order
             self.beginInsertRows(QModelIndex(), position, position)

@@ -124,7 +124,7 @@ class ApiClient(HttpClient):
         around: int | None = None,
         limit: int = 50,
     ) -> dict:
-        """``around``: a page with the message of that seq in its middle (to jump to a quoted message)."""
+        """``around``: about half the page before that seq and the rest from it on (a jump)."""
         params: dict[str, int] = {"limit": limit}
         if around is not None:
             params["around"] = around

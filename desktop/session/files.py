@@ -103,7 +103,7 @@ class FileSharing(QObject):
                 window.close()
 
     def _status(self, text: str) -> None:
-        self.window.statusBar().showMessage(text, 8000)
+        self.window.show_toast(text, 8000)
 
     # sending
     def send_files(self, paths: list, caption: str = "") -> list[str]:

@@ -51,7 +51,6 @@ class ChatSession(QObject):
         self.cache_file = cache_path(data_dir, account.server_url, account.user_id)
         self.database = open_cache_database(self.cache_file)
         self._erase_cache = False
-        self._quoted_wanted: int | None = None  # a quoted message being loaded to be shown
         self.api = ApiClient(account.server_url, account.token)  # the file transfers' own connection
         self.transfers = TransferService(self.api)
         self.chat = ChatController(
@@ -99,11 +98,9 @@ class ChatSession(QObject):
         panel.messages.discard_requested.connect(self._discard)
         chat.limits_changed.connect(panel.composer.set_limits)
         panel.messages.reveal_requested.connect(chat.messages.reveal)
+        panel.messages.newest_requested.connect(chat.show_newest)
         panel.messages.reply_requested.connect(self._reply)
         panel.messages.quote_activated.connect(self._show_quoted)
-        # Bound methods, not lambdas: a lambda on the chat's signals would keep this session alive.
-        chat.messages.rowsInserted.connect(self._on_rows_inserted)
-        chat.conversation_opened.connect(self._forget_quoted)
         panel.composer.name_for = chat.name_in_open  # the chat's, never this session's: no cycle through Qt
         panel.composing.connect(chat.composing)
         chat.header_changed.connect(self._refresh_header)
@@ -191,8 +188,8 @@ class ChatSession(QObject):
         self.ended.emit("Your account was deleted.")
 
     def show_status(self, text: str) -> None:
-        """Words for the status bar: an error or a notice, shown for eight seconds."""
-        self.window.statusBar().showMessage(text, 8000)
+        """An error or a notice, as a toast over the window for eight seconds (no layout moves)."""
+        self.window.show_toast(text, 8000)
 
     def open_conversation(self, conversation_id: int) -> None:
         """From outside the window (a notification): open it as a click in the list would."""
@@ -259,27 +256,10 @@ class ChatSession(QObject):
             self.panel.composer.start_reply(quote)
 
     def _show_quoted(self, seq: int) -> None:
-        """A quote was activated: to the message it quotes, loading older history down to it first (from
-        the cache, then from the server page by page) when it is not loaded yet."""
-        self._quoted_wanted = None
-        if self.chat.open_conversation_id is None or self.panel.messages.show_message(seq):
-            return
-        self._quoted_wanted = seq
-        self.chat.messages.load_older_until(seq)
-
-    def _forget_quoted(self, _conversation_id: int) -> None:
-        self._quoted_wanted = None
-
-    def _on_rows_inserted(self, *_: object) -> None:
-        if self._quoted_wanted is not None:
-            QTimer.singleShot(0, self, self._on_rows_loaded)  # once the view has laid the rows out
-
-    def _on_rows_loaded(self) -> None:
-        seq = self._quoted_wanted
-        if seq is not None and self.panel.messages.show_message(seq):
-            self._quoted_wanted = None
-        elif seq is not None:
-            self.chat.messages.load_older_until(seq)
+        """A quote was activated: to the message it quotes, however far back (the one jump mechanism)."""
+        conversation_id = self.chat.open_conversation_id
+        if conversation_id is not None:
+            self.chat.jump_to_message(conversation_id, seq)
 
     def _discard(self, client_id: str) -> None:
         """A failed message's Discard: a text one goes back into its conversation's draft, to be changed."""

@@ -5,6 +5,7 @@ measured is what is drawn: line breaks as typed, links underlined, a selection h
 
 from __future__ import annotations
 
+import itertools
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -184,6 +185,9 @@ class BubbleDelegate(QStyledItemDelegate):
         # The text selected in one bubble (the view sets it): the row and UTF-16 positions, start < end.
         self.selection: tuple[QPersistentModelIndex, int, int] | None = None
         self.flash: QPersistentModelIndex | None = None  # a message jumped to, highlighted for a moment
+        # Search hits: the row's (start, end) UTF-16 ranges of its laid-out text to mark (set by the view;
+        # drawn over the cached layout like the selection).
+        self.highlight_ranges: Callable[[AnyIndex], list[tuple[int, int]]] | None = None
 
     def clear_caches(self) -> None:
         """The font changed (the view calls this): every height may be different now."""
@@ -353,7 +357,9 @@ class BubbleDelegate(QStyledItemDelegate):
             exact = painted.height if painted is not None else self._height(option, index, key[1])
             height = int(exact + 0.999)
             if len(self._sizes) >= self._size_cache_limit:
-                self._sizes.clear()
+                # the older half goes (the rows of the window were measured last): no step remeasures all
+                for stale in list(itertools.islice(self._sizes, len(self._sizes) // 2)):
+                    del self._sizes[stale]
             self._sizes[key] = height
         return QSize(option.rect.width(), height)
 
@@ -502,6 +508,14 @@ class BubbleDelegate(QStyledItemDelegate):
             link_format.setFontUnderline(True)
             link_range.format = link_format
             ranges.append(link_range)
+        for start, end in self.highlight_ranges(index) if self.highlight_ranges is not None else []:
+            hit = QTextLayout.FormatRange()
+            hit.start, hit.length = start, end - start
+            hit_format = QTextCharFormat()
+            hit_format.setBackground(palette_colors.search_hit(palette))
+            hit_format.setForeground(QColor("#1a1a1a"))  # dark on the yellow marker in either theme
+            hit.format = hit_format
+            ranges.append(hit)
         selection = self.selection
         if selection is not None and selection[0].isValid() and selection[0].row() == index.row():
             chosen = QTextLayout.FormatRange()

@@ -29,6 +29,8 @@ from desktop.views.conversation_menu import ConversationMenu
 from desktop.views.shortcut_sheet import ShortcutSheet
 from desktop.views.shortcuts import add_shortcut
 from desktop.views.symbols import IconButton
+from desktop.views.toast import DEFAULT_MS as DEFAULT_TOAST_MS
+from desktop.views.toast import Toast
 
 # The window's minimum never depends on what it shows (names, titles, staged files): content elides instead.
 MIN_WIDTH, MIN_HEIGHT = 480, 360
@@ -161,6 +163,9 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.placeholder)
         self.stack.addWidget(self.chat_panel)
 
+        # notices float over the right-hand side, just above the composer: no status bar moves it
+        self.toast = Toast(self.stack, self._composer_height)
+
         self.splitter = QSplitter(self)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.stack)
@@ -248,6 +253,15 @@ class MainWindow(QMainWindow):
             self.shortcut_sheet = ShortcutSheet(self)
         self.shortcut_sheet.open()
         return self.shortcut_sheet
+
+    def show_toast(self, text: str, milliseconds: int = DEFAULT_TOAST_MS) -> None:
+        """A transient notice (an error or a confirmation) over the content, gone after ``milliseconds``."""
+        self.toast.show_text(text, milliseconds)
+
+    def _composer_height(self) -> int:
+        if self.stack.currentWidget() is self.chat_panel:
+            return self.chat_panel.composer.height()
+        return 0
 
     def show_placeholder(self) -> None:
         self.conversation_view.clearSelection()

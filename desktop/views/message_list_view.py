@@ -17,7 +17,15 @@ from PySide6.QtGui import (
     QMouseEvent,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QStyleOptionViewItem, QToolTip, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QMenu,
+    QStyleOptionViewItem,
+    QToolButton,
+    QToolTip,
+    QWidget,
+)
 
 from desktop.domain.records import FAILED
 from desktop.models import message_text
@@ -29,8 +37,9 @@ from desktop.views.bubble_delegate import BubbleDelegate
 from desktop.views.shortcuts import REPLY
 
 NEAR_TOP_PX = 300
+NEAR_BOTTOM_PX = 300  # a window that does not reach the newest message loads more this close to its end
 AT_BOTTOM_PX = 24
-FLASH_MS = 1500
+FLASH_MS = 1500  # how long a message jumped to stays highlighted
 DRAG_START_PX = 4  # a press that moves less than this is a click (a link opens), more starts a selection
 
 
@@ -53,7 +62,8 @@ class MessageListView(QListView):
     "card"), or "save"/"open" from the context menu; reply_requested(int seq) — Reply in the menu or
     Ctrl+R on the focused message; quote_activated(int seq) — a click on a reply's quote, or Enter on a
     focused reply: the original's seq (to jump there); reaction_toggled(int seq, str emoji, bool on) — a
-    click on a reaction chip (on: add mine)."""
+    click on a reaction chip (on: add mine); newest_requested() — the "newest" button or Ctrl+End
+    while the window of history does not reach the newest message."""
 
     edit_requested = Signal(int, str)
     delete_requested = Signal(int)
@@ -63,13 +73,15 @@ class MessageListView(QListView):
     at_bottom_changed = Signal(bool)
     attachment_activated = Signal(int, int, str)
     link_opened = Signal(str)
+    newest_requested = Signal()
     reply_requested = Signal(int)
     quote_activated = Signal(int)
     reaction_toggled = Signal(int, str, bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.bubble_delegate = BubbleDelegate(self)
+        # Rows come and go with the window: heights of released rows need not be kept for long.
+        self.bubble_delegate = BubbleDelegate(self, size_cache_limit=20_000)
         self.setItemDelegate(self.bubble_delegate)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -83,39 +95,133 @@ class MessageListView(QListView):
         self.verticalScrollBar().setSingleStep(24)
         self.setAccessibleName("Messages")
         self._stick_to_bottom = True
-        self._anchor_from_bottom: int | None = None
+        # While rows come and go above the reader: the top visible row and its offset, kept in place.
+        self._anchor: tuple[QPersistentModelIndex, int] | None = None
         self._adjusting = False
         self._at_bottom = True
         # a left press: its row, the text position under it (None off the text), where it was
         self._press: tuple[QPersistentModelIndex, int | None, QPoint] | None = None
         self._selecting = False
         self.menu: QMenu | None = None  # the open message menu, if any
-        self._flash_timer = QTimer(self)  # how long a message jumped to stays highlighted
-        self._flash_timer.setSingleShot(True)
-        self._flash_timer.setInterval(FLASH_MS)
-        self._flash_timer.timeout.connect(self._end_flash)
         self.customContextMenuRequested.connect(self._show_context_menu)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
+        self.newest_button = QToolButton(self)  # back to the newest messages, however far back
+        self.newest_button.setText("↓")
+        self.newest_button.setToolTip("Newest messages (Ctrl+End)")
+        self.newest_button.setAccessibleName("Newest messages")
+        self.newest_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.newest_button.clicked.connect(self.go_to_newest)
+        self.newest_button.hide()
+        self._flash_timer = QTimer(self)
+        self._flash_timer.setSingleShot(True)
+        self._flash_timer.setInterval(FLASH_MS)
+        self._flash_timer.timeout.connect(self._end_flash)
 
     def setModel(self, model) -> None:
         super().setModel(model)
         model.rowsAboutToBeInserted.connect(self._before_insert)
+        model.rowsAboutToBeRemoved.connect(self._before_remove)
         model.modelReset.connect(self._after_reset)
+        if isinstance(model, MessageListModel):
+            model.window_moved.connect(self.show_message)
+            model.at_newest_changed.connect(lambda _: self._update_newest_button())
 
     # scrolling rules
     def _before_insert(self, parent: QModelIndex, first: int, last: int) -> None:
-        if first == 0 and self.model().rowCount() > 0 and not self._stick_to_bottom:
-            bar = self.verticalScrollBar()
-            self._anchor_from_bottom = (
-                bar.maximum() - bar.value()
-            )  # older rows above: keep the reader in place
+        if self.model().rowCount() == 0 or self._stick_to_bottom:
+            return
+        if first == 0 or self._anchor is None:
+            # Older rows above, or newer ones below that release rows above: keep the reader in place.
+            # Taken now, while the rows are laid out as the reader sees them.
+            self._remember_anchor()
+
+    def _before_remove(self, parent: QModelIndex, first: int, last: int) -> None:
+        if not self._stick_to_bottom and self._anchor is None:
+            self._remember_anchor()  # rows released above (or below): the reader stays where they are
+
+    def _remember_anchor(self) -> None:
+        index = self.indexAt(QPoint(self.viewport().width() // 2, 0))
+        if index.isValid():
+            self._anchor = (QPersistentModelIndex(index), self.visualRect(index).top())
+
+    def _restore_anchor(self) -> None:
+        anchor = self._anchor
+        if anchor is None or not anchor[0].isValid():
+            return
+        rect = self.visualRect(self.model().index(anchor[0].row(), 0))
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + rect.top() - anchor[1])
+
+    def updateGeometries(self) -> None:
+        """After every layout: rows released at one end while as many arrived at the other leave the range
+        as it was (no rangeChanged), so the reader is kept in place here too."""
+        super().updateGeometries()
+        if getattr(self, "_anchor", None) is not None and not self._stick_to_bottom and not self._adjusting:
+            self._adjusting = True
+            try:
+                self._restore_anchor()
+            finally:
+                self._adjusting = False
 
     def _after_reset(self) -> None:
         self._stick_to_bottom = True
-        self._anchor_from_bottom = None
+        self._anchor = None
         self.bubble_delegate.clear_caches()
+        self._end_flash()
         QTimer.singleShot(0, self, self._follow_bottom)
+        self._update_newest_button()
+
+    def show_message(self, seq: int) -> bool:
+        """Scrolls to the loaded message ``seq`` (a jump landed), makes it current and highlights it for a
+        moment; False when it is not loaded."""
+        model = self.model()
+        row = model.row_of_seq(seq) if isinstance(model, MessageListModel) else None
+        if row is None:
+            return False
+        self._stick_to_bottom = False
+        index = model.index(row, 0)
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self._anchor = (QPersistentModelIndex(index), self.visualRect(index).top())
+        self.setCurrentIndex(index)
+        self.bubble_delegate.flash = QPersistentModelIndex(index)
+        self._flash_timer.start()
+        self.viewport().update()
+        self._update_newest_button()
+        return True
+
+    def flashed_row(self) -> int | None:
+        """The row highlighted after a jump, while it is."""
+        flash = self.bubble_delegate.flash
+        return flash.row() if flash is not None and flash.isValid() else None
+
+    def _end_flash(self) -> None:
+        if self.bubble_delegate.flash is not None:
+            self.bubble_delegate.flash = None
+            self.viewport().update()
+
+    def go_to_newest(self) -> None:
+        """The newest messages: scrolled to when loaded, else the window is asked to move there."""
+        model = self.model()
+        if isinstance(model, MessageListModel) and not model.at_newest:
+            self.newest_requested.emit()
+        else:
+            self.scroll_to_end()
+
+    def _update_newest_button(self) -> None:
+        model = self.model()
+        far = isinstance(model, MessageListModel) and not model.at_newest
+        self.newest_button.setVisible(far or not self._at_bottom)
+        self._place_newest_button()
+
+    def _place_newest_button(self) -> None:
+        button = self.newest_button
+        button.adjustSize()
+        side = max(button.sizeHint().width(), button.sizeHint().height(), 32)
+        button.resize(side, side)
+        area = self.viewport().geometry()
+        button.move(area.right() - side - 14, area.bottom() - side - 12)
+        button.raise_()
 
     def _follow_bottom(self) -> None:
         if self._stick_to_bottom:
@@ -127,25 +233,36 @@ class MessageListView(QListView):
         try:
             if self._stick_to_bottom:
                 bar.setValue(maximum)
-            elif self._anchor_from_bottom is not None:
-                bar.setValue(maximum - self._anchor_from_bottom)
+            elif self._anchor is not None:
+                self._restore_anchor()
         finally:
             self._adjusting = False
         if self.model() is not None and self.model().rowCount() and maximum == 0:
             self._arm_older()  # everything fits: there is room for older messages
+            self._arm_newer()
 
     def _on_scrolled(self, value: int) -> None:
         """Only the reader's own scrolling decides whether to follow new messages; our corrections do not."""
         bar = self.verticalScrollBar()
-        at_bottom = bar.maximum() - value <= AT_BOTTOM_PX
+        model = self.model()
+        window_ends_here = not isinstance(model, MessageListModel) or model.at_newest
+        at_bottom = bar.maximum() - value <= AT_BOTTOM_PX and window_ends_here
         if not self._adjusting:
             self._stick_to_bottom = at_bottom
-            self._anchor_from_bottom = None
+            self._anchor = None
         if at_bottom != self._at_bottom:
             self._at_bottom = at_bottom
             self.at_bottom_changed.emit(at_bottom)
+            self._update_newest_button()
         if value <= NEAR_TOP_PX and not self._adjusting:
             self._arm_older()
+        if bar.maximum() - value <= NEAR_BOTTOM_PX and not self._adjusting:
+            self._arm_newer()
+
+    def _arm_newer(self) -> None:
+        model = self.model()
+        if isinstance(model, MessageListModel) and not model.at_newest:
+            model.fetch_newer()
 
     def _arm_older(self) -> None:
         model = self.model()
@@ -155,27 +272,6 @@ class MessageListView(QListView):
         if model.canFetchMore(QModelIndex()):
             model.fetchMore(QModelIndex())
         model.set_older_wanted(False)
-
-    def show_message(self, seq: int) -> bool:
-        """Scrolls to the loaded message ``seq``, makes it current and highlights it briefly; False when it
-        is not loaded."""
-        model = self.model()
-        row = model.row_of_seq(seq) if isinstance(model, MessageListModel) else None
-        if row is None:
-            return False
-        index = model.index(row, 0)
-        self._stick_to_bottom = False
-        self._anchor_from_bottom = None
-        self.setCurrentIndex(index)
-        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
-        self.bubble_delegate.flash = QPersistentModelIndex(index)
-        self.viewport().update()
-        self._flash_timer.start()
-        return True
-
-    def _end_flash(self) -> None:
-        self.bubble_delegate.flash = None
-        self.viewport().update()
 
     def is_at_bottom(self) -> bool:
         return self._at_bottom
@@ -194,6 +290,7 @@ class MessageListView(QListView):
         keep_bottom = self._stick_to_bottom
         super().resizeEvent(event)  # may clamp the scroll value, which is no decision of the reader's
         self._stick_to_bottom = keep_bottom
+        self._place_newest_button()
         if keep_bottom:
             QTimer.singleShot(0, self, self._follow_bottom)
 
@@ -375,6 +472,10 @@ class MessageListView(QListView):
             self.scrollTo(last)
 
     def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_End and event.modifiers() == Qt.KeyboardModifier.ControlModifier:
+            self.go_to_newest()
+            event.accept()
+            return
         shift_f10 = event.key() == Qt.Key.Key_F10 and event.modifiers() == Qt.KeyboardModifier.ShiftModifier
         if event.key() == Qt.Key.Key_Menu or shift_f10:
             self.open_menu_for_current()

@@ -105,3 +105,9 @@ def link_color(palette: QPalette, mine: bool) -> QColor:
     if is_dark(palette) and link.lightness() < 150:
         link = QColor("#6cb6ff")
     return mix(link, palette.color(QPalette.ColorRole.Text), 0.3) if mine else link
+
+
+def search_hit(palette: QPalette) -> QColor:
+    """The marker behind a search hit in a bubble: a highlighter's yellow, a little deeper in dark themes
+    (the text on it is always dark)."""
+    return QColor("#f2c230") if is_dark(palette) else QColor("#ffe066")
