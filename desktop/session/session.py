@@ -82,6 +82,8 @@ class ChatSession(QObject):
         window.active_changed.connect(lambda _: self._update_viewing())
         window.closing.connect(self.save_window_state)
         window.new_chat_requested.connect(self.show_new_chat)
+        window.new_group_requested.connect(self.show_new_group)
+        window.back_requested.connect(chat.close_conversation)
         window.jump_requested.connect(self.show_jump)
         window.rename_self_requested.connect(self._rename_self)
         window.visibility_toggled.connect(lambda visible: chat.update_profile(visible=visible))
@@ -215,6 +217,8 @@ class ChatSession(QObject):
 
     def _on_opened(self, conversation_id: int) -> None:
         self.window.select_conversation(conversation_id)
+        conversation = self.chat.conversations.get(conversation_id)
+        self.panel.set_empty_known(conversation is not None and conversation.last_seq == 0)
         self._refresh_header()
         self.panel.composer.focus()
         self.settings.set_last_conversation(self.account.server_url, self.account.user_id, conversation_id)
@@ -322,6 +326,12 @@ class ChatSession(QObject):
         dialog.group_requested.connect(self.chat.create_group)
         self.new_chat_dialog = dialog
         dialog.open()
+        return dialog
+
+    def show_new_group(self) -> NewChatDialog:
+        """The welcome's "New group": the new chat dialog, already picking several people."""
+        dialog = self.show_new_chat()
+        dialog.group_button.setChecked(True)
         return dialog
 
     def show_jump(self) -> JumpDialog:
