@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.views import palette_colors
 from desktop.views.composer import Composer
 from desktop.views.elided_label import ElidedLabel
+from desktop.views.find_bar import FindBar
 from desktop.views.message_list_view import MessageListView
 from desktop.views.symbols import IconButton
 
@@ -138,6 +139,7 @@ class ChatPanel(QWidget):
         line.setFrameShape(QFrame.Shape.HLine)
         line.setFrameShadow(QFrame.Shadow.Sunken)
 
+        self.find_bar = FindBar(self)  # Ctrl+F; hidden until then
         self.messages = MessageListView(self)
         self.composer = Composer(self)
         self.composer.send_requested.connect(self.send_requested)
@@ -148,6 +150,7 @@ class ChatPanel(QWidget):
         layout.setSpacing(0)
         layout.addWidget(header)
         layout.addWidget(line)
+        layout.addWidget(self.find_bar)
         layout.addWidget(self.messages, 1)
         layout.addWidget(self.composer)
         self.setTabOrder(self.composer.edit, self.composer.send_button)
