@@ -268,6 +268,10 @@ class MainWindow(QMainWindow):
         """The messages found for what the search field holds, shown under the matching conversations."""
         self.search_panel = SearchPanel(model, self)
         self.search_panel.hide()
+        for changed in (self.conversation_model.rowsInserted, self.conversation_model.rowsRemoved):
+            changed.connect(lambda *_: self._fit_conversations())
+        self.conversation_model.modelReset.connect(self._fit_conversations)
+        self.conversation_model.layoutChanged.connect(lambda *_: self._fit_conversations())
         self._left_layout.addWidget(self.search_panel, 2)
         self.setTabOrder(self.conversation_view, self.search_panel.results_view)
         return self.search_panel
@@ -275,6 +279,12 @@ class MainWindow(QMainWindow):
     def show_search_results(self, shown: bool) -> None:
         if self.search_panel is not None:
             self.search_panel.setVisible(shown)
+        self._fit_conversations()
+
+    def _fit_conversations(self) -> None:
+        """While messages are shown, a list of conversations that holds no match gives them its room."""
+        searching = self.search_panel is not None and self.search_panel.isVisibleTo(self)
+        self.conversation_view.setVisible(not searching or self.conversation_view.model().rowCount() > 0)
 
     def find_in_conversation(self) -> None:
         """Ctrl+F: the find bar of the open conversation; with none open, the search field."""
