@@ -47,3 +47,4 @@ class ConversationRole(IntEnum):
     SORT_KEY = _BASE + 13  # (pinned_at seconds or 0, activity seconds): the list's order, largest first
     MEMBER_NAMES = _BASE + 14  # the members' display names, comma-separated (plain text: search, tooltip)
     DRAFT = _BASE + 15  # my unsent draft there, one line ("" when none, or while the conversation is open)
+    AVATAR_KEY = _BASE + 30  # Conversation.avatar_key: a 1:1's other person's user id, a group's own key

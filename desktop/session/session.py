@@ -84,6 +84,8 @@ class ChatSession(QObject):
         window.active_changed.connect(lambda _: self._update_viewing())
         window.closing.connect(self.save_window_state)
         window.new_chat_requested.connect(self.show_new_chat)
+        window.new_group_requested.connect(self.show_new_group)
+        window.back_requested.connect(chat.close_conversation)
         window.jump_requested.connect(self.show_jump)
         window.rename_self_requested.connect(self._rename_self)
         window.visibility_toggled.connect(lambda visible: chat.update_profile(visible=visible))
@@ -190,8 +192,8 @@ class ChatSession(QObject):
         self.ended.emit("Your account was deleted.")
 
     def show_status(self, text: str) -> None:
-        """Words for the status bar: an error or a notice, shown for eight seconds."""
-        self.window.statusBar().showMessage(text, 8000)
+        """An error or a notice, as a toast over the window for eight seconds (no layout moves)."""
+        self.window.show_toast(text, 8000)
 
     def open_conversation(self, conversation_id: int) -> None:
         """From outside the window (a notification): open it as a click in the list would."""
@@ -217,6 +219,8 @@ class ChatSession(QObject):
 
     def _on_opened(self, conversation_id: int) -> None:
         self.window.select_conversation(conversation_id)
+        conversation = self.chat.conversations.get(conversation_id)
+        self.panel.set_empty_known(conversation is not None and conversation.last_seq == 0)
         self._refresh_header()
         self.panel.composer.focus()
         self.settings.set_last_conversation(self.account.server_url, self.account.user_id, conversation_id)
@@ -324,6 +328,12 @@ class ChatSession(QObject):
         dialog.group_requested.connect(self.chat.create_group)
         self.new_chat_dialog = dialog
         dialog.open()
+        return dialog
+
+    def show_new_group(self) -> NewChatDialog:
+        """The welcome's "New group": the new chat dialog, already picking several people."""
+        dialog = self.show_new_chat()
+        dialog.group_button.setChecked(True)
         return dialog
 
     def show_jump(self) -> JumpDialog:

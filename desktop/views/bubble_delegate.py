@@ -416,7 +416,7 @@ class BubbleDelegate(QStyledItemDelegate):
 
         if geometry.quote_rect is not None:
             quote = index.data(MessageRole.QUOTE)
-            self._paint_quote(painter, geometry.quote_rect, quote, name_font, small_font, palette)
+            self._paint_quote(painter, geometry.quote_rect, quote, name_font, small_font, palette, fill)
         if geometry.files:
             attachment_painter.paint(
                 painter,
@@ -451,12 +451,16 @@ class BubbleDelegate(QStyledItemDelegate):
 
     @staticmethod
     def _paint_quote(
-        painter: QPainter, rect: QRectF, quote: Quote, name_font: QFont, small_font: QFont, palette
+        painter: QPainter,
+        rect: QRectF,
+        quote: Quote,
+        name_font: QFont,
+        small_font: QFont,
+        palette,
+        bubble_fill: QColor,
     ) -> None:
         """The quoted sender in their colour over the quote's line, beside an accent bar; plain text."""
-        accent = palette_colors.sender_color(palette, quote.sender_id)
-        fill = QColor(accent)
-        fill.setAlphaF(0.12)
+        fill, accent, line_color = palette_colors.quote_colors(palette, quote.sender_id, bubble_fill)
         path = QPainterPath()
         path.addRoundedRect(rect, 4, 4)
         painter.fillPath(path, fill)
@@ -475,7 +479,7 @@ class BubbleDelegate(QStyledItemDelegate):
         line_font = QFont(small_font)
         line_font.setItalic(quote.deleted)
         painter.setFont(line_font)
-        painter.setPen(palette_colors.secondary_text(palette))
+        painter.setPen(line_color)
         line = QFontMetricsF(line_font).elidedText(quote.line, Qt.TextElideMode.ElideRight, width)
         painter.drawText(QRectF(text_left, top + small.height(), width, small.height()), flags, line)
 

@@ -18,6 +18,7 @@ FIND = "Ctrl+F"  # find in the open conversation (the search field when none is 
 QUIT = "Ctrl+Q"
 SHEET = "Ctrl+/"
 ESCAPE = "Esc"
+BACK = "Alt+Left"  # the one-pane layout: from the chat back to the list
 REPLY = "Ctrl+R"  # on the focused message (the message list's own key)
 EMOJI = "Ctrl+E"  # the composer's emoji picker
 
@@ -59,6 +60,7 @@ SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
     (
         "Window",
         [
+            ((BACK,), "Back to the list (narrow window)"),
             ((SHEET,), "This list of shortcuts"),
             ((QUIT,), "Quit ChatIDK"),
         ],

@@ -9,7 +9,7 @@ from server.api import schemas as s
 from server.api.context import ctx
 from server.api.routing import blueprint, endpoint
 from server.errors import InvalidField
-from server.services import hides, messages, pins, reactions
+from server.services import forwards, hides, messages, pins, reactions
 
 bp = blueprint("messages", __name__)
 
@@ -191,3 +191,19 @@ def list_pins(conversation_id: int):
 )
 def hide_message(conversation_id: int, seq: int):
     return {"hidden": hides.hide(ctx(), g.user_id, conversation_id, seq)}
+
+
+@endpoint(
+    bp,
+    _MESSAGES + "/<id:seq>/forward",
+    "POST",
+    summary="Forward a message (text and files) to conversations of mine, as new messages marked forwarded",
+    tag="messages",
+    body=s.ForwardMessage,
+    responses={201: s.ForwardedList, 200: s.ForwardedList},
+    errors=(400, 401, 403, 404, 409, 429),
+)
+def forward_message(conversation_id: int, seq: int, body: s.ForwardMessage):
+    targets = [(t.conversation_id, t.client_id) for t in body.to]
+    made, created = forwards.forward(ctx(), g.user_id, conversation_id, seq, targets)
+    return {"messages": made}, 201 if created else 200

@@ -13,7 +13,7 @@ from server.db import files as files_db
 from server.db import messages as messages_db
 from server.db import throttle as throttle_db
 from server.errors import Conflict, Forbidden, InvalidField, NotFound
-from server.services import attachments, events, file_purge, reactions, throttle
+from server.services import attachments, events, file_purge, mentions, reactions, throttle
 from server.services.conversations import NOT_FOUND, require_member
 from server.services.send_batch import BLOCKED, SendRequest, precheck_outcome, replay
 from shared import search_text
@@ -43,6 +43,7 @@ def send(
             file_ids or [],
             search_text.index_terms(text),
             reply_to_seq,
+            mentions.names(text),
         )
         return app.sends.submit(request)
     return _send_alone(app, user_id, conversation_id, client_id, text, file_ids, reply_to_seq)
@@ -59,6 +60,7 @@ def _send_alone(
 ) -> tuple[dict, bool]:
     """A send in a transaction of its own (CHATIDK_GROUP_COMMIT=0): the path before group commit."""
     terms = search_text.index_terms(text)  # before the transaction, which holds the conversation's lock
+    names = mentions.names(text)
     try:
         with app.db.transaction() as cur:
             check = messages_db.send_precheck(
@@ -79,7 +81,7 @@ def _send_alone(
                 _out_of_budget(app, cur, user_id)
             files = attachments.lock_for_attaching(cur, user_id, file_ids or [])
             row = messages_db.store_message_txn(
-                cur, conversation_id, user_id, client_id, text or "", files, terms, reply_to_seq
+                cur, conversation_id, user_id, client_id, text or "", files, terms, reply_to_seq, names
             )
             if file_ids:
                 files_db.attach_txn(cur, row["id"], file_ids)
@@ -193,7 +195,8 @@ def edit(app: AppContext, user_id: int, conversation_id: int, seq: int, text: st
         if row["deleted_at"] is not None:
             raise Conflict("a deleted message cannot be edited")
         version = messages_db.bump_version(cur, conversation_id)
-        row = messages_db.edit_message(cur, row["id"], text, search_text.index_terms(text), version)
+        terms, names = search_text.index_terms(text), mentions.names(text)
+        row = messages_db.edit_message(cur, row["id"], text, terms, version, names)
         app.broker.publish(cur, events.message("edited", conversation_id, row["id"]))
         _publish_replies(app, cur, messages_db.refresh_replies(cur, conversation_id, [seq], version))
     return render.message(row)

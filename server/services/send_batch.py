@@ -23,7 +23,7 @@ from server.db import Cursor, DatabaseUnavailable, Row
 from server.db import files as files_db
 from server.db import messages as messages_db
 from server.errors import ApiError, Conflict, Forbidden, InvalidField, NotFound
-from server.services import attachments, events, throttle
+from server.services import attachments, events, mentions, throttle
 from server.services.conversations import NOT_FOUND
 from server.services.group_commit import Pending
 from shared import search_text
@@ -55,6 +55,8 @@ class SendRequest:
     # The text's search terms, worked out by the sender's own thread rather than the batch's leader.
     terms: list[str] | None = None
     reply_to_seq: int | None = None
+    # The usernames the text may mention (server/services/mentions.py), likewise.
+    mention_names: str | None = None
 
 
 def replay(row: dict, conversation_id: int, prefix: str = "") -> dict:
@@ -169,6 +171,7 @@ def _store(app: AppContext, sends: list[SendRequest]) -> list[Outcome | ApiError
                         files.get(n, []),
                         search_text.index_terms(s.text) if s.terms is None else s.terms,
                         s.reply_to_seq,
+                        mentions.names(s.text) if s.mention_names is None else s.mention_names,
                     )
                     for n, s in ((n, sends[n]) for n in candidates)
                 ],

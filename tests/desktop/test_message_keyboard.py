@@ -165,8 +165,8 @@ def test_a_refused_edit_says_why_and_gives_the_text_back(pair, qtbot):
         lambda: model.index(model.row_of_seq(seq)).data(MessageRole.DELETED) is True, timeout=20000
     )
     qtbot.keyClick(composer.edit, Qt.Key.Key_Return)
-    status = alice.session.window.statusBar()
-    qtbot.waitUntil(lambda: "deleted message cannot be edited" in status.currentMessage(), timeout=20000)
+    toast = alice.session.window.toast
+    qtbot.waitUntil(lambda: "deleted message cannot be edited" in toast.text(), timeout=20000)
     qtbot.waitUntil(lambda: composer.editing, timeout=5000)
     assert composer.edit.toPlainText() == "my careful rewrite"  # nothing typed is lost
     assert composer.editing_bar.snippet.text() == "soon gone"
