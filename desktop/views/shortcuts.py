@@ -17,6 +17,7 @@ FILTER = "Ctrl+F"
 QUIT = "Ctrl+Q"
 SHEET = "Ctrl+/"
 ESCAPE = "Esc"
+SWITCH_ACCOUNT = tuple(f"Ctrl+{n}" for n in range(1, 6))  # the app window's: the first … fifth account
 BACK = "Alt+Left"  # the one-pane layout: from the chat back to the list
 REPLY = "Ctrl+R"  # on the focused message (the message list's own key)
 EMOJI = "Ctrl+E"  # the composer's emoji picker
@@ -58,6 +59,7 @@ SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
     (
         "Window",
         [
+            (SWITCH_ACCOUNT, "Switch to the first … fifth account"),
             ((BACK,), "Back to the list (narrow window)"),
             ((SHEET,), "This list of shortcuts"),
             ((QUIT,), "Quit ChatIDK"),
