@@ -77,8 +77,9 @@ def test_each_width_shows_the_panes_it_should_and_no_horizontal_scroll_bar(
             assert list_pane.width() == COMPACT_LIST_WIDTH
             assert window.conversation_delegate.compact and not window.filter_edit.isVisible()
             assert window.account_button.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
-            active(qtbot, window)  # Ctrl+F: the list shows its names while filtering, then avatars again
-            qtbot.keyClick(window.chat_panel.composer.edit, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+            active(qtbot, window)  # Ctrl+Shift+F: the list shows its names while searching, then avatars
+            shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+            qtbot.keyClick(window.chat_panel.composer.edit, Qt.Key.Key_F, shift_ctrl)  # the list's search
             qtbot.waitUntil(lambda: window.filter_edit.hasFocus(), timeout=10000)
             assert window.panes.mode is PaneMode.WIDE and window.filter_edit.isVisible()
             window.filter_edit.setText("zzz")  # nothing found: still the same layout
