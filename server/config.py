@@ -127,6 +127,9 @@ class Config:
     live_frames_per_minute: int = 30  # ... and sustained; beyond either, frames are dropped
     sockets_per_session: int = 8  # live WebSockets one signed-in device may hold open
     sockets_per_account: int = 32  # ... and one account, across its devices
+    # Accept permessage-deflate from clients that offer it: less bandwidth, but every event is then
+    # compressed per socket instead of framed once for all (server/services/wire_frames.py).
+    ws_deflate: bool = False
     # Group commit (server/services/send_batch.py): concurrent sends share a transaction and a commit.
     group_commit: bool = True
     group_commit_max: int = 100  # sends in one batch at most
@@ -199,6 +202,7 @@ class Config:
             live_frames_per_minute=_int(env, "CHATIDK_LIVE_FRAMES_PER_MINUTE", 30, 1, 10**6),
             sockets_per_session=_int(env, "CHATIDK_SOCKETS_PER_SESSION", 8, 0, 10**6),
             sockets_per_account=_int(env, "CHATIDK_SOCKETS_PER_ACCOUNT", 32, 0, 10**6),
+            ws_deflate=_bool(env, "CHATIDK_WS_DEFLATE", False),
             group_commit=_bool(env, "CHATIDK_GROUP_COMMIT", True),
             group_commit_max=_int(env, "CHATIDK_GROUP_COMMIT_MAX", 100, 1, 1000),
             redis_url=env.get("CHATIDK_REDIS_URL") or None,

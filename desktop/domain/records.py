@@ -305,6 +305,16 @@ class Conversation:
         """In a 1:1, the person I am talking to."""
         return next((m for m in self.members if m.user_id != my_id), None)
 
+    def avatar_key(self, my_id: int) -> int:
+        """What picks the avatar's colour: a 1:1 wears the other person's (their user id, the same key their
+        avatar has in groups, the profile panel and the members list); a group its own (a negative key, so it
+        never takes a person's)."""
+        if self.kind != "group":
+            other = self.other_member(my_id)
+            if other is not None:
+                return other.user_id
+        return -self.id
+
     def read_positions(self, my_id: int) -> dict[int, int]:
         """Everyone else's read position (a seq), for "seen" on my messages."""
         return {m.user_id: m.last_read_seq for m in self.members if m.user_id != my_id}

@@ -29,6 +29,8 @@ class MessageRole(IntEnum):
     ATTACHMENTS = _BASE + 40  # list[Attachment]: the message's files ([] for plain text)
     UPLOAD_PROGRESS = _BASE + 41  # on a pending message with files: (file index, fraction) uploading, or None
     RETRYABLE = _BASE + 60  # a failed message that sending again could get through (not a refused text)
+    # (joins the one above, joins the one below): consecutive messages of one sender, same day, close in time
+    GROUPING = _BASE + 50
 
 
 class ConversationRole(IntEnum):
@@ -47,3 +49,4 @@ class ConversationRole(IntEnum):
     SORT_KEY = _BASE + 13  # (pinned_at seconds or 0, activity seconds): the list's order, largest first
     MEMBER_NAMES = _BASE + 14  # the members' display names, comma-separated (plain text: search, tooltip)
     DRAFT = _BASE + 15  # my unsent draft there, one line ("" when none, or while the conversation is open)
+    AVATAR_KEY = _BASE + 30  # Conversation.avatar_key: a 1:1's other person's user id, a group's own key
