@@ -23,6 +23,7 @@ from desktop.net.worker_thread import shutdown_deadline
 from desktop.session.conversations import ConversationManagement
 from desktop.session.drafts import DraftKeeper
 from desktop.session.files import FileSharing, files_dir_for
+from desktop.session.search import SearchWiring
 from desktop.session.security_menu import SecurityMenu
 from desktop.settings import AppSettings
 from desktop.views.account_dialogs import DeleteAccountDialog, ask_display_name
@@ -74,6 +75,7 @@ class ChatSession(QObject):
         self.delete_dialog: DeleteAccountDialog | None = None
         self.security = SecurityMenu(self.chat, self.window)  # the account menu's security items, blocking
         self.management = ConversationManagement(self.chat, self.window)  # context menu, profile panel
+        self.search = SearchWiring(self.chat, self.window)  # the search field, Ctrl+F, both to the jump
         self.drafts = DraftKeeper(self.chat, self.panel.composer, DraftStore(self.database))  # one per chat
         self.idle_watcher = IdleWatcher(self)
         self.header_clock = QTimer(self)  # "last seen today at …" becomes "yesterday" at midnight

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QPainter, QPaintEvent, QPixmap
-from PySide6.QtWidgets import QAbstractButton, QMenu, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractButton, QMenu, QVBoxLayout, QWidget
 
 from desktop.models.plain_text import plain_tooltip
 from desktop.views import palette_colors
 from desktop.views.avatars import paint_initials, paint_picture
+from desktop.views.symbols import IconButton
 
 AVATAR_PX = 36
 BUTTON_PX = 48
@@ -99,12 +100,8 @@ class AccountColumn(QWidget):
         super().__init__(parent)
         self.setAccessibleName("Accounts")
         self.buttons: list[AccountButton] = []
-        self.add_button = QToolButton(self)
-        self.add_button.setText("+")
-        self.add_button.setAutoRaise(True)
+        self.add_button = IconButton("plus", "Add an account", "Add an account", self, size=18)
         self.add_button.setFixedSize(BUTTON_PX - 8, BUTTON_PX - 8)
-        self.add_button.setToolTip("Add an account")
-        self.add_button.setAccessibleName("Add an account")
         self.add_button.clicked.connect(self.add_requested)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(2, 8, 2, 8)
