@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from desktop.accounts.layout import credential_key
@@ -190,6 +191,15 @@ def test_add_account_with_two_factor_sign_out_of_one_and_remove_another(
     bob = add_account(client, live_server.url, "bob", code=lambda: unused_code(totp))  # the code step too
     online(qtbot, bob)
     assert client.app.window.windowTitle() == "ChatIDK"
+    window = client.app.window  # Ctrl+1 … Ctrl+5, pressed on the app window
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=10000)
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert client.app.chat_session is alice and alice.window.isVisible() and not bob.window.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)  # no fifth account: stays
+    assert client.app.chat_session is alice
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert client.app.chat_session is bob
     bob_key = credential_key(live_server.url, bob.chat.my_id)
     bob_token = bob.account.token
 
