@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 import sys
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -43,6 +44,18 @@ from desktop.views.tray import TrayNotifier
 log = logging.getLogger(__name__)
 ListenerFactory = Callable[[str, str], QObject]
 ALREADY_SIGNED_IN = "You are already signed in to that account here."
+
+
+def weakly(session: ChatSession, method: Callable[..., object]) -> Callable[..., None]:
+    """``method(session, *args)`` for as long as the session lives, holding it only weakly."""
+    ref = weakref.ref(session)
+
+    def call(*args: object) -> None:
+        alive = ref()
+        if alive is not None:
+            method(alive, *args)
+
+    return call
 
 
 class DesktopApp(QObject):
@@ -197,14 +210,16 @@ class DesktopApp(QObject):
         notifier = AccountNotifier(self.tray, key, self)
         listener = self.listener_factory(account.server_url, account.token)
         session = ChatSession(account, rest, listener, self.settings, paths, notifier)
-        session.log_out_requested.connect(lambda: self.sign_out(session))
-        session.ended.connect(lambda reason: self._ended(session, reason))
-        session.user_changed.connect(lambda user: self._user_changed(session, user))
+        # Through a weak reference: a lambda holding the session would keep it (and its controller's timers)
+        # alive after it is signed out and its window is gone.
+        session.log_out_requested.connect(weakly(session, self.sign_out))
+        session.ended.connect(weakly(session, self._ended))
+        session.user_changed.connect(weakly(session, self._user_changed))
         session.window.quit_requested.connect(self.quit)
         add_account_items(
             session.window.account_menu,
             add_account=self.show_add_account,
-            remove_account=lambda: self.confirm_remove(session),
+            remove_account=weakly(session, self.confirm_remove),
             about=self.show_about,
         )
         self.switcher.add(session)  # a page of the app window before it shows

@@ -19,10 +19,10 @@ def add_account_items(
     """The Add account action (disabled while five are signed in) is returned."""
     log_out = next((a for a in menu.actions() if a.text() == "Log out"), None)
     add = QAction("Add account…", menu)
-    add.triggered.connect(add_account)
+    add.triggered.connect(lambda: add_account())  # not the checked flag the signal carries
     remove = QAction("Remove from this computer…", menu)
     remove.setToolTip("Sign out and delete this account's history, unsent messages and drafts kept here")
-    remove.triggered.connect(remove_account)
+    remove.triggered.connect(lambda: remove_account())
     if log_out is not None:
         menu.insertSeparator(log_out)
         menu.insertAction(log_out, add)
@@ -35,5 +35,5 @@ def add_account_items(
     else:
         menu.addActions([add, remove])
     menu.addSeparator()
-    menu.addAction("About ChatIDK…").triggered.connect(about)
+    menu.addAction("About ChatIDK…").triggered.connect(lambda: about())
     return add

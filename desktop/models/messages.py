@@ -68,6 +68,7 @@ class MessageListModel(QAbstractListModel):
         self._waiting_for_server = False
         self._newer_loader: PageLoader | None = None
         self._waiting_for_newer = False
+        self._start_reached = False  # the server said nothing lies before the oldest row
         self._latest: Callable[[], int] = lambda: 0  # the conversation's newest seq as last heard
         self.at_newest = True  # the window reaches the newest message: live ones are appended
         self.page_size = PAGE
@@ -94,7 +95,7 @@ class MessageListModel(QAbstractListModel):
     ) -> None:
         self._newer_loader = newer_loader
         self._latest = latest or (lambda: 0)
-        self._waiting_for_newer = False
+        self._waiting_for_newer = self._start_reached = False
         self._set_at_newest(True)
         self.beginResetModel()
         self.conversation_id = conversation_id
@@ -124,7 +125,7 @@ class MessageListModel(QAbstractListModel):
         self.beginResetModel()
         self._rows = sorted(confirmed, key=lambda m: m.confirmed_seq)[-self.max_rows :] + pending
         self._seqs = [m.confirmed_seq for m in self._rows[: len(self._rows) - len(pending)]]
-        self._waiting_for_server = self._waiting_for_newer = False
+        self._waiting_for_server = self._waiting_for_newer = self._start_reached = False
         newest = self._seqs[-1] if self._seqs else 0
         self._set_at_newest(target_seq is None or newest >= self._latest())
         self.endResetModel()
@@ -346,7 +347,7 @@ class MessageListModel(QAbstractListModel):
     def has_older(self) -> bool:
         """Older history than the first row exists (seqs start at 1), in the cache or on the server."""
         oldest = self.oldest_seq()
-        return oldest is not None and oldest > 1
+        return oldest is not None and oldest > 1 and not self._start_reached
 
     def canFetchMore(self, parent: AnyIndex) -> bool:
         if parent.isValid() or not self._fetch_armed or self._waiting_for_server:
@@ -364,9 +365,11 @@ class MessageListModel(QAbstractListModel):
             self._waiting_for_server = True
             self.older_wanted_from_server.emit(oldest)
 
-    def prepend_older(self, messages: list[Message]) -> None:
-        """A page of history just before the oldest row (from the cache or the server)."""
+    def prepend_older(self, messages: list[Message], *, reached_start: bool = False) -> None:
+        """A page of history just before the oldest row (from the cache or the server); ``reached_start``:
+        the server has nothing before it (the first messages may be ones I deleted for me)."""
         self._waiting_for_server = False
+        self._start_reached = reached_start
         oldest = self.oldest_seq()
         older = sorted(
             (m for m in messages if oldest is None or m.confirmed_seq < oldest), key=lambda m: m.confirmed_seq

@@ -9,7 +9,7 @@ from functools import lru_cache
 from desktop.domain.search_hits import Ranges
 from shared.search_text import highlights
 
-SNIPPET_BEFORE = 40  # characters kept before the first hit
+SNIPPET_BEFORE = 20  # characters kept before the first hit: it stays in sight in a narrow list
 SNIPPET_LENGTH = 160
 
 

@@ -204,6 +204,7 @@ class ChatSession(QObject):
                 dialog.close()
         self.window.hide()
         self.window.deleteLater()
+        self.chat.blockSignals(True)  # a timer or a queued answer after this reaches no deleted widget
         self.database.close()
         self.account_settings.sync()
         if self.erase_local_data:  # deleted or removed: no history, outbox or files left on this machine

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
     active_changed = Signal(bool)
     closing = Signal()
     quit_requested = Signal()
+    _filtering = False  # Ctrl+F until the filter loses the focus: the list keeps its names meanwhile
 
     def __init__(self, conversation_model, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -209,6 +210,7 @@ class MainWindow(QMainWindow):
         ):
             signal.connect(self._update_empty_state)
         self.filter_edit.textChanged.connect(self._update_empty_state)
+        self.filter_edit.installEventFilter(self)
         self._update_empty_state()
 
         add_shortcut(shortcuts.JUMP, self, self.jump_requested.emit)
@@ -332,7 +334,11 @@ class MainWindow(QMainWindow):
 
     def _apply_panes(self) -> None:
         compact_before = self.panes.mode is PaneMode.COMPACT
-        self.panes.apply(self.width(), has_conversations=self.conversation_model.rowCount() > 0)
+        # names are needed to read the welcome, and while filtering (typing, or a filter left in the box)
+        needs_names = (
+            self.conversation_model.rowCount() == 0 or self._filtering or bool(self.filter_edit.text())
+        )
+        self.panes.apply(self.width(), has_conversations=not needs_names)
         compact = self.panes.mode is PaneMode.COMPACT
         self.account_button.set_compact(compact)
         if compact != compact_before:
@@ -352,8 +358,16 @@ class MainWindow(QMainWindow):
         self._apply_panes()
 
     def focus_filter(self) -> None:
+        self._filtering = True  # an avatar-only list widens to show the names it filters
+        self._apply_panes()
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filter_edit.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.filter_edit and event.type() == QEvent.Type.FocusOut:
+            self._filtering = False
+            self._apply_panes()  # back to avatars when the filter is left empty
+        return super().eventFilter(watched, event)
 
     def set_search_results(self, model) -> SearchPanel:
         """The messages found for what the search field holds, shown under the matching conversations."""

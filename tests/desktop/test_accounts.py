@@ -6,10 +6,12 @@ two-factor code step; signing out of one and removing one leave the others as th
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from pathlib import Path
 
 import pytest
 import requests
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from desktop.accounts.layout import credential_key
@@ -189,6 +191,15 @@ def test_add_account_with_two_factor_sign_out_of_one_and_remove_another(
     bob = add_account(client, live_server.url, "bob", code=lambda: unused_code(totp))  # the code step too
     online(qtbot, bob)
     assert client.app.window.windowTitle() == "ChatIDK"
+    window = client.app.window  # Ctrl+1 … Ctrl+5, pressed on the app window
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=10000)
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert client.app.chat_session is alice and alice.window.isVisible() and not bob.window.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)  # no fifth account: stays
+    assert client.app.chat_session is alice
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert client.app.chat_session is bob
     bob_key = credential_key(live_server.url, bob.chat.my_id)
     bob_token = bob.account.token
 
@@ -203,13 +214,17 @@ def test_add_account_with_two_factor_sign_out_of_one_and_remove_another(
     form.code_step.switch_button.click()  # "Use a recovery code instead" (the app's code was just used)
     form.code_step.code_edit.setText(recovery_codes[0])
     form.code_step.verify_button.click()
-    qtbot.waitUntil(lambda: client.app.chat_session is bob, timeout=30000)
+    qtbot.waitUntil(lambda: client.app.chat_session is client.app.accounts.sessions[1], timeout=30000)
     assert len(client.app.accounts) == 2
     assert bob.window.toast.text() == ALREADY_SIGNED_IN
 
-    # Bob signs out: his token is revoked and forgotten, his history stays; Alice goes on, live.
+    # Bob signs out: his token is revoked and forgotten, his history stays; Alice goes on, live. His session
+    # is let go of (nothing of it is kept alive to fire later into widgets that are gone).
     bob_folder = bob.cache_file.parent
     bob.window.log_out_requested.emit()
+    gone = weakref.ref(bob)
+    del bob, add_account_again, form
+    qtbot.waitUntil(lambda: gone() is None, timeout=30000)  # once its window's deferred deletion ran
     assert client.app.accounts.sessions == [alice] and client.app.chat_session is alice
     assert not client.app.window.column.isVisible()  # one account: no column
     assert bob_folder.is_dir()
