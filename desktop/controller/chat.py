@@ -31,6 +31,10 @@ from desktop.net.worker_thread import shutdown_deadline
 
 log = logging.getLogger(__name__)
 OPEN_PAGE = 100
+# A conversation with unread messages opens at the first of them: this many are loaded at most (and a few
+# read ones before them for context); older ones come on scrolling up, as always.
+OPEN_UNREAD_MAX = 5000
+OPEN_CONTEXT = 20
 OLDER_PAGE = 100
 
 # The connection as the user should know it: connecting (first time), updating (the socket is open and the
@@ -246,15 +250,22 @@ class ChatController(QObject):
             return
         state.open_conversation_id = conversation_id
         pending = [entry.as_message() for entry in state.outbox.for_conversation(conversation_id)]
+        unread = conversation.unread_count > 0 and conversation.last_seq > conversation.last_read_seq
+        page = OPEN_PAGE
+        if unread:  # from the first unread message on, so the view can open there
+            page = min(
+                OPEN_UNREAD_MAX, max(page, conversation.last_seq - conversation.last_read_seq + OPEN_CONTEXT)
+            )
         state.messages.show_conversation(
             conversation_id,
             is_group=conversation.kind == "group",
             names=state.names_for(conversation),
-            confirmed=state.history.latest_messages(conversation_id, OPEN_PAGE),
+            confirmed=state.history.latest_messages(conversation_id, page),
             pending=pending,
             older_loader=lambda before, limit: state.history.messages_before(conversation_id, before, limit),
             read_positions=conversation.read_positions(self.my_id),
             hidden_senders=self.blocks.hidden_in_groups(),
+            unread_after=conversation.last_read_seq if unread else None,
         )
         if state.history.oldest_seq(conversation_id) is None:  # never cached: its newest page, if any
             self.sync.fetch_latest(conversation_id)

@@ -11,6 +11,7 @@ from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersist
 from desktop.domain.attachments import Attachment
 from desktop.domain.records import FAILED, SENDING, SENT, Message
 from desktop.domain.send_limits import SendLimits
+from desktop.models import unread_anchor
 from desktop.models.file_labels import summary
 from desktop.models.plain_text import plain_tooltip
 from desktop.models.roles import MessageRole
@@ -59,6 +60,8 @@ class MessageListModel(QAbstractListModel):
         self._hidden_senders: set[int] = set()
         self._revealed: set[str] = set()  # client_ids of hidden messages the user chose to see
         self._uploads: dict[str, tuple[int, float]] = {}  # client_id -> (file index, fraction) uploading
+        self._unread_after: int | None = None  # my read position when the conversation opened, if unread
+        self._divider_seq: int | None = None  # the first unread message: "Unread messages" above it
 
     # setup
     def show_conversation(
@@ -72,7 +75,9 @@ class MessageListModel(QAbstractListModel):
         older_loader: OlderLoader | None = None,
         read_positions: dict[int, int] | None = None,
         hidden_senders: Iterable[int] = (),
+        unread_after: int | None = None,
     ) -> None:
+        """``unread_after``: my last_read_seq when there is something unread (the divider goes after it)."""
         self.beginResetModel()
         self.conversation_id = conversation_id
         self.is_group = is_group
@@ -84,6 +89,8 @@ class MessageListModel(QAbstractListModel):
         self._seqs = [m.seq for m in self._rows if m.seq is not None]
         self._older_loader = older_loader
         self._waiting_for_server = False
+        self._unread_after = unread_after
+        self._divider_seq = unread_anchor.first_unread_seq(self._rows, self._seqs, unread_after, self.my_id)
         self.endResetModel()
 
     def clear(self) -> None:
@@ -91,6 +98,7 @@ class MessageListModel(QAbstractListModel):
         self.conversation_id = None
         self._rows, self._seqs = [], []
         self._older_loader = None
+        self._unread_after = self._divider_seq = None
         self.endResetModel()
 
     def set_names(self, names: dict[int, str]) -> None:
@@ -125,6 +133,7 @@ class MessageListModel(QAbstractListModel):
                     message.edited_at is not None,
                     message.state,
                     message.error if message.state == FAILED else None,  # its reason shows in the bubble
+                    message.seq is not None and message.seq == self._divider_seq,
                     self._day_label(row),
                     self._sender_label(row),
                     message.sender_id == self.my_id,
@@ -159,6 +168,8 @@ class MessageListModel(QAbstractListModel):
             return message.client_id
         if role == MessageRole.ERROR:
             return message.error
+        if role == MessageRole.UNREAD_DIVIDER:
+            return message.seq is not None and message.seq == self._divider_seq
         if role == MessageRole.RETRYABLE:  # asked now, not when it failed: the user may have fixed the file
             return message.state == FAILED and self.limits.retry_can_succeed(
                 [a.local_path for a in message.attachments]
@@ -311,6 +322,7 @@ class MessageListModel(QAbstractListModel):
         self._seqs[0:0] = [m.confirmed_seq for m in older]
         self.endInsertRows()
         self._refresh_row(len(older))
+        self._place_divider()
 
     def older_unavailable(self) -> None:
         """The server could not be asked (offline): allow another try later."""
@@ -338,6 +350,21 @@ class MessageListModel(QAbstractListModel):
             self._seqs.insert(position, message.confirmed_seq)
             self.endInsertRows()
             self._refresh_row(position + 1)
+        self._place_divider()
+
+    def _place_divider(self) -> None:
+        """Older unread messages came in (history, a first page): the divider moves up to the first one."""
+        seq = unread_anchor.first_unread_seq(self._rows, self._seqs, self._unread_after, self.my_id)
+        if seq != self._divider_seq:
+            rows = [self.row_of_seq(s) for s in (self._divider_seq, seq) if s is not None]
+            self._divider_seq = seq
+            for row in rows:
+                if row is not None:
+                    self._refresh_row(row)
+
+    def first_unread_row(self) -> int | None:
+        """The row under the "Unread messages" divider, where the view opens; None when all was read."""
+        return self.row_of_seq(self._divider_seq) if self._divider_seq is not None else None
 
     def _confirm(self, pending_row: int, position: int, message: Message) -> None:
         if pending_row == position:  # the usual case: first pending becomes the newest confirmed, in place

@@ -62,6 +62,7 @@ class ChatSession(QObject):
         self.window.set_profile(account.user)
         self.panel = self.window.chat_panel
         self.panel.messages.setModel(self.chat.messages)
+        self.panel.jump.watch(self.chat.messages)
         self.new_chat_dialog: NewChatDialog | None = None
         self.members_dialog: MembersDialog | None = None
         self.delete_dialog: DeleteAccountDialog | None = None
@@ -97,6 +98,7 @@ class ChatSession(QObject):
         panel.messages.retry_requested.connect(lambda client_id: self.files.uploads.retry(client_id))
         panel.messages.discard_requested.connect(self._discard)
         chat.limits_changed.connect(panel.composer.set_limits)
+        chat.conversations.dataChanged.connect(lambda *_: self._refresh_unread_jump())
         panel.messages.reveal_requested.connect(chat.messages.reveal)
         panel.composing.connect(chat.composing)
         chat.header_changed.connect(self._refresh_header)
@@ -212,9 +214,15 @@ class ChatSession(QObject):
     def _on_opened(self, conversation_id: int) -> None:
         self.window.select_conversation(conversation_id)
         self._refresh_header()
+        self._refresh_unread_jump()
         self.panel.composer.focus()
         self.settings.set_last_conversation(self.account.server_url, self.account.user_id, conversation_id)
         self._update_viewing()
+
+    def _refresh_unread_jump(self) -> None:
+        """The ↓ over the messages shows the open conversation's unread count."""
+        conversation = self.chat.open_conversation_record()
+        self.panel.jump.set_unread(conversation.unread_count if conversation is not None else 0)
 
     def _refresh_header(self) -> None:
         header = self.chat.open_header()

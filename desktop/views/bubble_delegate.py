@@ -27,7 +27,7 @@ from desktop.domain.records import FAILED, SENDING
 from desktop.models import message_text
 from desktop.models.attachment_media import AttachmentMedia
 from desktop.models.roles import MessageRole
-from desktop.views import attachment_painter, avatars, failure_note, palette_colors
+from desktop.views import attachment_painter, avatars, failure_note, palette_colors, unread_divider
 
 SIDE_MARGIN = 12.0
 PADDING_H = 10.0
@@ -59,6 +59,7 @@ class RowGeometry:
     avatar_rect: QRectF | None = None  # the sender's picture, beside the first bubble of a run in groups
     links: list[message_text.Link] = field(default_factory=list)  # in the laid-out text (UTF-16 positions)
     failure: failure_note.Note | None = None  # why a message of mine was not sent, above the footer
+    unread_rect: QRectF | None = None  # the "Unread messages" divider above the first unread message
 
 
 @dataclass(slots=True)
@@ -157,6 +158,8 @@ class BubbleDelegate(QStyledItemDelegate):
             day_height = small.height() + DAY_HEIGHT_EXTRA
             day_rect = QRectF(0, 0, width, day_height)
             y += day_height
+        if index.data(MessageRole.UNREAD_DIVIDER):
+            y += unread_divider.height(small_font)
         sender = index.data(MessageRole.SENDER_NAME) or ""
         y += RUN_GAP if (sender or day_label) else ROW_GAP
 
@@ -230,7 +233,15 @@ class BubbleDelegate(QStyledItemDelegate):
             avatar_rect=avatar_rect,
             links=links,
             failure=failure,
+            unread_rect=self._unread_rect(index, m, width),
         )
+
+    @staticmethod
+    def _unread_rect(index: AnyIndex, m: _Measure, width: float) -> QRectF | None:
+        if not index.data(MessageRole.UNREAD_DIVIDER):
+            return None
+        top = m.day_rect.bottom() if m.day_rect is not None else 0.0
+        return QRectF(0, top, width, m.y - top - (RUN_GAP if m.sender or m.day_rect else ROW_GAP))
 
     @staticmethod
     def _layout_text(text: str, font: QFont, width: float) -> tuple[QTextLayout, float, float]:
@@ -284,6 +295,9 @@ class BubbleDelegate(QStyledItemDelegate):
             self._paint_day(
                 painter, geometry.day_rect, index.data(MessageRole.DAY_LABEL), small_font, palette
             )
+
+        if geometry.unread_rect is not None:
+            unread_divider.paint(painter, geometry.unread_rect, small_font, palette)
 
         path = QPainterPath()
         path.addRoundedRect(geometry.bubble, RADIUS, RADIUS)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.views import palette_colors
 from desktop.views.composer import Composer
 from desktop.views.elided_label import ElidedLabel
+from desktop.views.jump_to_latest import JumpToLatest
 from desktop.views.message_list_view import MessageListView
 from desktop.views.symbols import IconButton
 
@@ -139,6 +140,7 @@ class ChatPanel(QWidget):
         line.setFrameShadow(QFrame.Shadow.Sunken)
 
         self.messages = MessageListView(self)
+        self.jump = JumpToLatest(self.messages, self)  # ↓ and "N new messages" over the list, Alt+End
         self.composer = Composer(self)
         self.composer.send_requested.connect(self.send_requested)
         self.composer.composing.connect(self.composing)

@@ -97,10 +97,28 @@ class MessageListView(QListView):
             )  # older rows above: keep the reader in place
 
     def _after_reset(self) -> None:
-        self._stick_to_bottom = True
         self._anchor_from_bottom = None
         self.bubble_delegate.clear_caches()
-        QTimer.singleShot(0, self, self._follow_bottom)
+        unread = self._first_unread_row()
+        self._stick_to_bottom = unread is None
+        if unread is not None:
+            self._at_bottom = False  # until it is placed there: nothing counts as read before it is seen
+        QTimer.singleShot(0, self, self._place_on_open)
+
+    def _first_unread_row(self) -> int | None:
+        model = self.model()
+        return model.first_unread_row() if isinstance(model, MessageListModel) else None
+
+    def _place_on_open(self) -> None:
+        """A conversation opens at its first unread message (the divider on top), else at the newest."""
+        row = self._first_unread_row()
+        if row is None or self._stick_to_bottom:
+            self._follow_bottom()
+            return
+        self.executeDelayedItemsLayout()
+        self.scrollTo(self.model().index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+        self._on_scrolled(self.verticalScrollBar().value())
+        self.at_bottom_changed.emit(self._at_bottom)  # settled: the reader sees the newest, or not
 
     def _follow_bottom(self) -> None:
         if self._stick_to_bottom:

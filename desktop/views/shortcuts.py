@@ -17,6 +17,7 @@ FILTER = "Ctrl+F"
 QUIT = "Ctrl+Q"
 SHEET = "Ctrl+/"
 ESCAPE = "Esc"
+NEWEST = ("Alt+End", "Ctrl+End")  # the chat panel's (views/jump_to_latest.py): to the newest message
 
 # What the sheet shows: (section, [(keys, what they do)]); keys of several ways are joined with " or ".
 SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
@@ -48,6 +49,7 @@ SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
             (("Menu", "Shift+F10"), "The message's menu: copy, open, edit, delete"),
             (("Return",), "Open the message's file"),
             (("Ctrl+C",), "Copy the selection, else the message"),
+            (NEWEST, "To the newest message (Ctrl+End: in the list)"),
         ],
     ),
     (

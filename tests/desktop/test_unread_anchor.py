@@ -1,0 +1,135 @@
+"""No unread anchor (issue 12 item 7), with the real widgets against a real server: a conversation with unread
+messages opens at the first of them under an "Unread messages" divider, nothing counted as read until the
+reader gets to the end; a floating ↓ shows the unread count while scrolled up, a "↓ N new messages" pill
+counts what arrives meanwhile, and Alt+End / Ctrl+End (or a click) go to the newest."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication
+
+from desktop.models.roles import MessageRole
+from desktop.models.unread_anchor import DIVIDER_TEXT
+from desktop.views import palette_colors, unread_divider
+from tests.desktop.pairs import signed_in_with_two_chats
+from tests.desktop.test_connection_status import dark_palette, light_palette
+from tests.desktop.test_drafts import click_conversation
+
+pytestmark = pytest.mark.slow
+UNREAD = 150
+
+
+@pytest.fixture
+def chats(live_server, desktop_client, qtbot):
+    """Alice in front with the group open; Bob's 1:1 holds one read message and then UNREAD unread ones."""
+    alice, bob, direct, group = signed_in_with_two_chats(live_server, desktop_client, qtbot)
+    window = alice.session.window
+    window.resize(700, 600)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=10000)
+    click_conversation(qtbot, alice, direct)  # "hi Alice" is read here
+    qtbot.waitUntil(lambda: alice.chat.conversations.get(direct).unread_count == 0, timeout=20000)
+    click_conversation(qtbot, alice, group)
+    for number in range(1, UNREAD + 1):
+        bob.send(direct, f"unread {number}")
+    qtbot.waitUntil(lambda: alice.chat.conversations.get(direct).unread_count == UNREAD, timeout=60000)
+    yield alice, bob, direct, group
+    bob.session.close()
+    QApplication.setPalette(light_palette())
+
+
+def top_row(view) -> int:
+    return view.indexAt(QPoint(10, 2)).row()
+
+
+def test_a_conversation_opens_at_its_first_unread_message_under_a_divider(chats, qtbot):
+    alice, bob, direct, _ = chats
+    view = alice.session.panel.messages
+    jump = alice.session.panel.jump
+    model = alice.chat.messages
+    click_conversation(qtbot, alice, direct)
+
+    row = model.first_unread_row()
+    assert row is not None and model.index(row).data() == "unread 1"
+    assert model.index(row).data(MessageRole.UNREAD_DIVIDER)
+    assert not model.index(row + 1).data(MessageRole.UNREAD_DIVIDER)  # one divider only
+    assert model.rowCount() >= UNREAD + 1  # every unread one is there to read, not only the newest page
+    qtbot.waitUntil(lambda: top_row(view) == row, timeout=10000)  # the divider is on top of the view
+    assert not view.is_at_bottom()
+    geometry = view.bubble_delegate._geometry(view._option_for(model.index(row)), model.index(row))
+    assert geometry.unread_rect is not None and geometry.unread_rect.top() < geometry.bubble.top()
+    # Nothing was marked read by opening: the reader has not seen them yet.
+    assert alice.chat.conversations.get(direct).unread_count == UNREAD
+    assert jump.button.isVisible() and jump.button.text() == f"↓ {UNREAD}"
+    assert not jump.pill.isVisible()
+
+    bob.send(direct, "while you read")
+    bob.send(direct, "and another")
+    qtbot.waitUntil(lambda: jump.pill.isVisible(), timeout=20000)
+    qtbot.waitUntil(lambda: jump.pill.text() == "↓ 2 new messages", timeout=20000)
+    assert top_row(view) == row  # the reader stays where they are
+    qtbot.waitUntil(lambda: jump.button.text() == f"↓ {UNREAD + 2}", timeout=20000)
+
+    qtbot.keyClick(alice.session.panel.composer.edit, Qt.Key.Key_End, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(view.is_at_bottom, timeout=10000)
+    assert not jump.button.isVisible() and not jump.pill.isVisible()
+    qtbot.waitUntil(lambda: alice.chat.conversations.get(direct).unread_count == 0, timeout=20000)
+    assert model.index(row).data(MessageRole.UNREAD_DIVIDER)  # stays while the conversation is open
+
+
+def test_the_pill_and_the_button_take_a_click_and_ctrl_end_works_in_the_list(chats, qtbot):
+    alice, bob, direct, group = chats
+    view = alice.session.panel.messages
+    jump = alice.session.panel.jump
+    click_conversation(qtbot, alice, direct)
+    qtbot.waitUntil(jump.button.isVisible, timeout=10000)
+    qtbot.mouseClick(jump.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(view.is_at_bottom, timeout=10000)
+    qtbot.waitUntil(lambda: alice.chat.conversations.get(direct).unread_count == 0, timeout=20000)
+    assert not jump.button.isVisible()
+
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum() // 2)  # the reader scrolls up
+    qtbot.waitUntil(jump.button.isVisible, timeout=10000)
+    assert jump.button.text() == "↓"  # nothing unread: the arrow alone
+    bob.send(direct, "one more")
+    qtbot.waitUntil(lambda: jump.pill.text() == "↓ 1 new message" and jump.pill.isVisible(), timeout=20000)
+    qtbot.mouseClick(jump.pill, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(view.is_at_bottom, timeout=10000)
+    assert not jump.pill.isVisible()
+
+    view.verticalScrollBar().setValue(0)
+    qtbot.waitUntil(jump.button.isVisible, timeout=10000)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(view.is_at_bottom, timeout=10000)
+
+    # Read to the end: opened again, it opens at the newest, with no divider.
+    click_conversation(qtbot, alice, group)
+    click_conversation(qtbot, alice, direct)
+    model = alice.chat.messages
+    assert model.first_unread_row() is None
+    assert not any(model.index(r).data(MessageRole.UNREAD_DIVIDER) for r in range(model.rowCount()))
+    qtbot.waitUntil(view.is_at_bottom, timeout=10000)
+
+
+@pytest.mark.parametrize("palette", [light_palette, dark_palette], ids=["light", "dark"])
+def test_the_divider_and_the_pill_read_at_4_5_to_1(palette, qtbot):
+    from desktop.views.jump_to_latest import JumpToLatest
+    from desktop.views.message_list_view import MessageListView
+
+    QApplication.setPalette(palette())
+    try:
+        band, text = unread_divider.colors(QApplication.palette())
+        assert palette_colors.contrast_ratio(band, text) >= 4.5
+        assert DIVIDER_TEXT == "Unread messages"
+        view = MessageListView()
+        qtbot.addWidget(view)
+        jump = JumpToLatest(view, view)
+        sheet = jump.pill.styleSheet()
+        background = sheet.split("background: ")[1].split(";")[0]
+        color = sheet.split("color: ")[1].split(";")[0]
+        assert palette_colors.contrast_ratio(QColor(background), QColor(color)) >= 4.5
+    finally:
+        QApplication.setPalette(light_palette())
