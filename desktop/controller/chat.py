@@ -35,6 +35,7 @@ OPEN_PAGE = 100
 # read ones before them for context); older ones come on scrolling up, as always.
 OPEN_UNREAD_MAX = 5000
 OPEN_CONTEXT = 20
+SERVER_PAGE_MAX = 200  # GET …/messages answers at most this many at once
 OLDER_PAGE = 100
 
 # The connection as the user should know it: connecting (first time), updating (the socket is open and the
@@ -268,7 +269,8 @@ class ChatController(QObject):
             unread_after=conversation.last_read_seq if unread else None,
         )
         if state.history.oldest_seq(conversation_id) is None:  # never cached: its newest page, if any
-            self.sync.fetch_latest(conversation_id)
+            span = conversation.last_seq - conversation.last_read_seq if unread else 0
+            self.sync.fetch_latest(conversation_id, min(SERVER_PAGE_MAX, max(50, span + OPEN_CONTEXT)))
         self.conversation_opened.emit(conversation_id)
         self._mark_read_if_viewing()
 

@@ -38,10 +38,12 @@ class MessageListModel(QAbstractListModel):
     My confirmed messages carry "seen" (1:1) or "seen by N" (groups) from the other members' read positions;
     in groups, messages from people I blocked with hide_in_groups are collapsed until revealed.
 
-    Signals: older_wanted_from_server(int).
+    Signals: older_wanted_from_server(int), first_unread_found() — the first page of a conversation
+    opened with nothing loaded brought its first unread message (the view goes there).
     """
 
     older_wanted_from_server = Signal(int)
+    first_unread_found = Signal()
 
     def __init__(self, my_id: int = 0, parent=None) -> None:
         super().__init__(parent)
@@ -357,10 +359,13 @@ class MessageListModel(QAbstractListModel):
         seq = unread_anchor.first_unread_seq(self._rows, self._seqs, self._unread_after, self.my_id)
         if seq != self._divider_seq:
             rows = [self.row_of_seq(s) for s in (self._divider_seq, seq) if s is not None]
+            found = self._divider_seq is None
             self._divider_seq = seq
             for row in rows:
                 if row is not None:
                     self._refresh_row(row)
+            if found:
+                self.first_unread_found.emit()
 
     def first_unread_row(self) -> int | None:
         """The row under the "Unread messages" divider, where the view opens; None when all was read."""

@@ -75,6 +75,7 @@ class MessageListView(QListView):
         self._anchor_from_bottom: int | None = None
         self._adjusting = False
         self._at_bottom = True
+        self._anchor_pending = False  # just opened: the first unread message may still be on its way
         # a left press: its row, the text position under it (None off the text), where it was
         self._press: tuple[QPersistentModelIndex, int | None, QPoint] | None = None
         self._selecting = False
@@ -86,6 +87,8 @@ class MessageListView(QListView):
     def setModel(self, model) -> None:
         super().setModel(model)
         model.rowsAboutToBeInserted.connect(self._before_insert)
+        if isinstance(model, MessageListModel):
+            model.first_unread_found.connect(self._on_first_unread_found)
         model.modelReset.connect(self._after_reset)
 
     # scrolling rules
@@ -101,8 +104,20 @@ class MessageListView(QListView):
         self.bubble_delegate.clear_caches()
         unread = self._first_unread_row()
         self._stick_to_bottom = unread is None
+        self._anchor_pending = unread is None
         if unread is not None:
             self._at_bottom = False  # until it is placed there: nothing counts as read before it is seen
+        QTimer.singleShot(0, self, self._place_on_open)
+
+    def _on_first_unread_found(self) -> None:
+        """The first page of a conversation never opened before came from the server, unread messages in it:
+        open there, as if it had been cached, unless the reader has scrolled meanwhile."""
+        if not self._anchor_pending or not self._stick_to_bottom or self._first_unread_row() is None:
+            return
+        self._anchor_pending = False
+        self._stick_to_bottom = False
+        self._at_bottom = False
+        self.at_bottom_changed.emit(False)  # now, before anything marks them read
         QTimer.singleShot(0, self, self._place_on_open)
 
     def _first_unread_row(self) -> int | None:

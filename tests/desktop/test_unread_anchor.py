@@ -16,9 +16,10 @@ from desktop.views import palette_colors, unread_divider
 from tests.desktop.pairs import signed_in_with_two_chats
 from tests.desktop.test_connection_status import dark_palette, light_palette
 from tests.desktop.test_drafts import click_conversation
+from tests.support.api import PASSWORD, ApiClient, register
 
 pytestmark = pytest.mark.slow
-UNREAD = 150
+UNREAD = 50  # with Bob's other messages, within one person's send burst (60): no 429 to wait out
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def chats(live_server, desktop_client, qtbot):
     qtbot.waitUntil(lambda: alice.chat.conversations.get(direct).unread_count == 0, timeout=20000)
     click_conversation(qtbot, alice, group)
     for number in range(1, UNREAD + 1):
-        bob.send(direct, f"unread {number}")
+        assert bob.send(direct, f"unread {number}").status_code == 201
     qtbot.waitUntil(lambda: alice.chat.conversations.get(direct).unread_count == UNREAD, timeout=60000)
     yield alice, bob, direct, group
     bob.session.close()
@@ -133,3 +134,42 @@ def test_the_divider_and_the_pill_read_at_4_5_to_1(palette, qtbot):
         assert palette_colors.contrast_ratio(QColor(background), QColor(color)) >= 4.5
     finally:
         QApplication.setPalette(light_palette())
+
+
+def test_a_conversation_never_opened_on_this_device_opens_at_its_first_unread_too(
+    live_server, desktop_client, qtbot
+):
+    """Nothing cached yet (a new device): the first page comes from the server and the view goes to the
+    divider when it arrives, before anything is marked read."""
+    register(live_server.url, "alice", display_name="Alice")
+    register(live_server.url, "bob", display_name="Bob")
+    alice_api = ApiClient(live_server.url, "alice", register_first=False)
+    bob = ApiClient(live_server.url, "bob", register_first=False)
+    try:
+        direct = bob.direct_with(alice_api)
+        for number in range(1, 4):
+            bob.send(direct, f"read {number}")
+        assert alice_api.post(f"/conversations/{direct}/read", {"seq": 3}).status_code == 200
+        for number in range(1, 51):
+            assert bob.send(direct, f"new {number}").status_code == 201
+        alice = desktop_client("alice", live_server.url)
+        alice.sign_in("alice", PASSWORD)
+        alice.wait_online()
+        window = alice.session.window
+        window.resize(700, 600)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow, timeout=10000)
+        qtbot.waitUntil(lambda: alice.chat.conversations.get(direct) is not None, timeout=20000)
+        assert alice.chat.state.history.oldest_seq(direct) is None  # never cached
+        click_conversation(qtbot, alice, direct)
+        model, view = alice.chat.messages, alice.session.panel.messages
+        qtbot.waitUntil(lambda: model.first_unread_row() is not None, timeout=20000)
+        row = model.first_unread_row()
+        assert model.index(row).data() == "new 1"  # the whole unread run came in the first page
+        qtbot.waitUntil(lambda: top_row(view) == row, timeout=10000)
+        assert not view.is_at_bottom()
+        assert alice.chat.conversations.get(direct).unread_count == 50
+        assert alice.session.panel.jump.button.text() == "↓ 50"
+    finally:
+        bob.session.close()
+        alice_api.session.close()
