@@ -98,7 +98,7 @@ class ChatSession(QObject):
         panel.messages.retry_requested.connect(lambda client_id: self.files.uploads.retry(client_id))
         panel.messages.discard_requested.connect(self._discard)
         chat.limits_changed.connect(panel.composer.set_limits)
-        chat.conversations.dataChanged.connect(lambda *_: self._refresh_unread_jump())
+        chat.conversations.dataChanged.connect(self._refresh_unread_jump)
         panel.messages.reveal_requested.connect(chat.messages.reveal)
         panel.composing.connect(chat.composing)
         chat.header_changed.connect(self._refresh_header)
@@ -171,6 +171,10 @@ class ChatSession(QObject):
         for dialog in (self.new_chat_dialog, self.members_dialog, self.delete_dialog):
             if dialog is not None:
                 dialog.close()
+        # The chat's models outlive the window by a moment (a read answer, a late event): they must not
+        # reach its widgets once it is going.
+        self.chat.conversations.dataChanged.disconnect(self._refresh_unread_jump)
+        self.chat.header_changed.disconnect(self._refresh_header)
         self.window.hide()
         self.window.deleteLater()
         self.database.close()
@@ -219,7 +223,7 @@ class ChatSession(QObject):
         self.settings.set_last_conversation(self.account.server_url, self.account.user_id, conversation_id)
         self._update_viewing()
 
-    def _refresh_unread_jump(self) -> None:
+    def _refresh_unread_jump(self, *_: object) -> None:
         """The ↓ over the messages shows the open conversation's unread count."""
         conversation = self.chat.open_conversation_record()
         self.panel.jump.set_unread(conversation.unread_count if conversation is not None else 0)

@@ -14,6 +14,7 @@ from desktop.views.message_list_view import MessageListView
 from desktop.views.shortcuts import NEWEST, add_shortcut
 
 MARGIN = 14
+GAP = 8
 
 
 def new_messages_text(count: int) -> str:
@@ -100,7 +101,14 @@ class JumpToLatest(QObject):
             area.right() - MARGIN - self.button.width(), area.bottom() - MARGIN - self.button.height()
         )
         pill_x = max(MARGIN, area.center().x() - self.pill.width() // 2)
-        self.pill.move(pill_x, area.bottom() - MARGIN - self.pill.height())
+        pill_y = area.bottom() - MARGIN - self.pill.height()
+        room = self.button.x() - GAP  # a narrow list: beside the ↓ if it fits there, else above it
+        if not self.button.isHidden() and pill_x + self.pill.width() > room:
+            if room - self.pill.width() >= MARGIN:
+                pill_x = room - self.pill.width()
+            else:
+                pill_y = self.button.y() - GAP - self.pill.height()
+        self.pill.move(pill_x, pill_y)
         self.button.raise_()
         self.pill.raise_()
 
