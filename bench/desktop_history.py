@@ -1,18 +1,21 @@
-"""Benchmark (not a test): open a 100,000-message conversation from the local cache, scroll it to the top.
+"""Benchmark (not a test): a 100,000-message conversation in the local cache: open, jump, scroll both ways.
 
-Reports the time from "open conversation" to the first paint of the message list, the time to scroll from the
-bottom to the very first message (older pages come from the cache through fetchMore), and the process RSS —
-each also as a ratio to a baseline measured in the same run: an empty QListView shown for the first time, and
-the RSS of the process with Qt loaded and that window open.
+Reports the time from "open conversation" to the first paint of the message list; jumps to random messages
+(ChatController.jump_to_message, from the cache) to the first paint with the target highlighted; the scroll
+from the middle to the very first message and from there to the newest, a page per step (each step: a page
+loaded, rows at the far end released, relaid out); "back to the newest" in one action; and the peak RSS over
+all of it — beside a baseline measured in the same run: an empty QListView shown for the first time, and the
+RSS of the process with Qt loaded and that window open.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/desktop_history.py [--messages 100000]
-Targets: open < 300 ms, RSS < 150 MB.
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/desktop_history.py [--messages 100000] [--jumps 20]
+Targets: open and every jump < 300 ms, no step a stall, RSS < 150 MB at every point.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
 import sys
 import tempfile
 import time
@@ -163,9 +166,59 @@ def baseline(app: QApplication) -> tuple[float, float]:
     return elapsed, memory
 
 
+class Steps:
+    """Times of the scroll steps (one page loaded, rows released, relaid out) and the peak RSS seen."""
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+        self.peak_rss = 0.0
+
+    def add(self, seconds: float) -> None:
+        self.times.append(seconds)
+        self.peak_rss = max(self.peak_rss, rss_mb())
+
+    def summary(self) -> str:
+        ordered = sorted(self.times) or [0.0]
+        p50, worst = ordered[len(ordered) // 2], ordered[-1]
+        return (
+            f"{sum(self.times):6.2f} s in {len(self.times)} steps, step p50 {p50 * 1000:.1f} ms,"
+            f" worst {worst * 1000:.1f} ms"
+        )
+
+
+def scroll(app: QApplication, chat: ChatController, view, *, up: bool, steps: Steps) -> None:
+    """Scroll to one end as a reader dragging the bar there would, a page at a time, until it is reached."""
+    bar = view.verticalScrollBar()
+    model = chat.messages
+    while True:
+        before = (model.oldest_seq(), model.newest_seq())
+        started = time.perf_counter()
+        bar.setValue(0 if up else bar.maximum())
+        app.processEvents()
+        steps.add(time.perf_counter() - started)
+        if (model.oldest_seq(), model.newest_seq()) == before:
+            done = model.oldest_seq() == 1 and bar.value() == 0 if up else model.at_newest
+            if done and (up or bar.value() == bar.maximum()):
+                return
+
+
+def timed_jump(app: QApplication, chat: ChatController, view, seq: int) -> float:
+    """From the call to the first paint with the target highlighted."""
+    watcher = FirstPaint()
+    started = time.perf_counter()
+    chat.jump_to_message(CONVERSATION, seq)
+    view.viewport().installEventFilter(watcher)
+    view.viewport().update()
+    wait_for(app, lambda: view.flashed_row() is not None and watcher.painted_at is not None)
+    view.viewport().removeEventFilter(watcher)
+    assert chat.messages.message_at(view.flashed_row()).seq == seq
+    return (watcher.painted_at or time.perf_counter()) - started
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--jumps", type=int, default=20)
     args = parser.parse_args()
     app = QApplication([])
     base_open, base_rss = baseline(app)
@@ -188,6 +241,7 @@ def main() -> int:
         window = MainWindow(chat.conversation_list)
         view = window.chat_panel.messages
         view.setModel(chat.messages)
+        view.newest_requested.connect(chat.show_newest)
         window.resize(1000, 680)
         window.show()
         wait_for(app, lambda: window.isVisible())
@@ -200,49 +254,53 @@ def main() -> int:
         window.select_conversation(CONVERSATION)
         wait_for(app, lambda: watcher.painted_at is not None)
         open_seconds = watcher.painted_at - opened
+        view.viewport().removeEventFilter(watcher)
         rss_open = rss_mb()
 
-        bar = view.verticalScrollBar()
-        scroll_started = time.perf_counter()
-        scroll_cpu = time.process_time()
-        fetches = 0
-        while True:
-            oldest = chat.messages.oldest_seq()
-            bar.setValue(0)
-            app.processEvents()
-            if chat.messages.oldest_seq() == oldest:
-                if oldest == 1 and bar.value() == 0:
-                    break
-                continue
-            fetches += 1
+        rng = random.Random(15)
+        jumps = sorted(timed_jump(app, chat, view, rng.randint(1, args.messages)) for _ in range(args.jumps))
+        jumps.append(timed_jump(app, chat, view, 1))  # the very first message, too
+        jumps.sort()
+
+        up, down = Steps(), Steps()
+        timed_jump(app, chat, view, args.messages // 2)
+        scroll(app, chat, view, up=True, steps=up)  # from the middle to the first message
         top_row = view.indexAt(view.viewport().rect().topLeft()).row()
-        scroll_seconds = time.perf_counter() - scroll_started
-        scroll_cpu = time.process_time() - scroll_cpu
-        rss_top = rss_mb()
-        rows = chat.messages.rowCount()
+        scroll(app, chat, view, up=False, steps=down)  # from the first message to the newest
+        timed_jump(app, chat, view, 1)
+        newest_started = time.perf_counter()
+        view.go_to_newest()
+        wait_for(app, lambda: chat.messages.at_newest and view.is_at_bottom())
+        newest_seconds = time.perf_counter() - newest_started
+        rows = chat.messages.max_rows
         chat.shutdown()
         transfers.shutdown()
         window.close()
         database.close()
 
+    peak = max(up.peak_rss, down.peak_rss, rss_open)
     print(f"messages in cache       {args.messages:>10,}   (filled in {fill_seconds:.1f} s)")
     print(f"baseline open (empty)   {base_open * 1000:>10.1f} ms")
     print(
         f"open to first paint     {open_seconds * 1000:>10.1f} ms   {open_seconds / base_open:6.2f}x baseline"
         f"   target < 300 ms: {'met' if open_seconds < 0.3 else 'MISSED'}"
     )
+    p50, worst = jumps[len(jumps) // 2], jumps[-1]
     print(
-        f"scroll bottom to top    {scroll_seconds:>10.2f} s    "
-        f"({scroll_cpu:.2f} CPU s) {fetches} fetches, {rows:,} rows, top row {top_row}"
+        f"jump (cache, {len(jumps)} jumps)  p50 {p50 * 1000:.1f} ms, worst {worst * 1000:.1f} ms"
+        f"   {p50 / base_open:6.2f}x baseline   target < 300 ms: {'met' if worst < 0.3 else 'MISSED'}"
     )
+    print(f"scroll middle to top    {up.summary()}; top row {top_row}")
+    print(f"scroll top to newest    {down.summary()}")
+    print(f"back to newest (Ctrl+End) {newest_seconds * 1000:>8.1f} ms   (window of at most {rows} rows)")
     print(f"baseline RSS            {base_rss:>10.1f} MB")
     print(
         f"RSS after open          {rss_open:>10.1f} MB   {rss_open / base_rss:6.2f}x baseline"
         f"   target < 150 MB: {'met' if rss_open < 150 else 'MISSED'}"
     )
     print(
-        f"RSS at the top          {rss_top:>10.1f} MB   {rss_top / base_rss:6.2f}x baseline"
-        f"   target < 150 MB: {'met' if rss_top < 150 else 'MISSED'}"
+        f"peak RSS (all scrolling) {peak:>9.1f} MB   {peak / base_rss:6.2f}x baseline"
+        f"   target < 150 MB: {'met' if peak < 150 else 'MISSED'}"
     )
     return 0
 

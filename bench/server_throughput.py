@@ -13,7 +13,8 @@ as deployed) on a fresh database, registers users, opens a WebSocket for each, a
      PostgreSQL processes spent per message by their own accounting (targets ≤ 0.4 ms and ≤ 0.2 ms);
   2. latency: a steady rate (default 1,000 msgs/s) with all sockets open; p50/p99 send→receive
      (target p99 < 50 ms with 2,000 sockets).
-Both servers' figures are printed side by side, because this machine is noisy.
+Both servers' figures are printed side by side, because this machine is noisy. --baseline-env changes the
+baseline's settings, so that any one change can be measured against its absence in the same run.
 
 --profile samples the server's workers with py-spy (requirements-dev.txt) through each throughput phase and
 prints the functions that hold the most samples, as self time (the frame on top) and as inclusive time (on
@@ -384,6 +385,7 @@ def measure_server(databases: TestDatabases, scratch: Path, args, group_commit: 
             "CHATIDK_DB_POOL_SIZE": "30",
             "CHATIDK_REGISTRATIONS_PER_HOUR": "0",
             "CHATIDK_GROUP_COMMIT": "1" if group_commit else "0",
+            **(dict(args.baseline_env) if not group_commit else {}),
         },
     ).start()
     try:
@@ -404,6 +406,8 @@ def report(args, ceiling: float, old: dict, new: dict) -> None:
         f"{args.senders} senders, {args.messages} messages, {args.sockets} sockets open, "
         f"{args.workers} workers; group commit off (the baseline) | on | target"
     )
+    if args.baseline_env:
+        print("  the baseline's settings: " + " ".join(f"{k}={v}" for k, v in args.baseline_env))
     targets = {"rest": 0.2, "ws": 0.3}
     for transport in args.transports:
         o, n = old[transport], new[transport]
@@ -471,6 +475,15 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a small run to check the script works")
     parser.add_argument(
         "--profile", action="store_true", help="sample the server with py-spy in each throughput phase"
+    )
+    parser.add_argument(
+        "--baseline-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        type=lambda text: tuple(text.split("=", 1)),
+        help="a setting of the baseline server only, e.g. CHATIDK_GROUP_COMMIT=1 "
+        "--baseline-env CHATIDK_SESSION_CACHE_SECONDS=0 to measure one change against its absence",
     )
     args = parser.parse_args()
     args.transports = args.transports or ["rest", "ws"]

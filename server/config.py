@@ -104,6 +104,11 @@ class Config:
     send_burst: int = 60  # messages one user may send at once (token bucket size)
     send_rate: float = 20.0  # messages per second one user may send, sustained
     reactions_per_minute: int = 60  # reactions one user may add or remove per minute; 0: no limit
+    pins_per_conversation: int = 50  # messages pinned at once in one conversation (409 past it)
+    pins_per_minute: int = 30  # pins and unpins one user may make per minute; 0: no limit
+    hides_per_minute: int = 120  # messages one user may "delete for me" per minute; 0: no limit
+    forward_targets: int = 10  # conversations one forward may go to at once (400 past it)
+    forwards_per_minute: int = 30  # forwarded messages (one per target) one user may send per minute; 0: none
     groups_per_hour: int = 20  # groups one user may create
     searches_per_minute: int = 120  # message searches one user may run (GET /search); 0: no limit
     two_factor_free_failures: int = 5  # wrong second-factor codes per account in a day before each waits
@@ -122,6 +127,9 @@ class Config:
     live_frames_per_minute: int = 30  # ... and sustained; beyond either, frames are dropped
     sockets_per_session: int = 8  # live WebSockets one signed-in device may hold open
     sockets_per_account: int = 32  # ... and one account, across its devices
+    # Accept permessage-deflate from clients that offer it: less bandwidth, but every event is then
+    # compressed per socket instead of framed once for all (server/services/wire_frames.py).
+    ws_deflate: bool = False
     # Group commit (server/services/send_batch.py): concurrent sends share a transaction and a commit.
     group_commit: bool = True
     group_commit_max: int = 100  # sends in one batch at most
@@ -175,6 +183,11 @@ class Config:
             groups_per_hour=_int(env, "CHATIDK_GROUPS_PER_HOUR", 20, 0, 10**6),
             searches_per_minute=_int(env, "CHATIDK_SEARCHES_PER_MINUTE", 120, 0, 10**6),
             reactions_per_minute=_int(env, "CHATIDK_REACTIONS_PER_MINUTE", 60, 0, 10**6),
+            pins_per_conversation=_int(env, "CHATIDK_PINS_PER_CONVERSATION", 50, 1, 1000),
+            pins_per_minute=_int(env, "CHATIDK_PINS_PER_MINUTE", 30, 0, 10**6),
+            hides_per_minute=_int(env, "CHATIDK_HIDES_PER_MINUTE", 120, 0, 10**6),
+            forward_targets=_int(env, "CHATIDK_FORWARD_TARGETS", 10, 1, 100),
+            forwards_per_minute=_int(env, "CHATIDK_FORWARDS_PER_MINUTE", 30, 0, 10**6),
             two_factor_free_failures=_int(env, "CHATIDK_TWO_FACTOR_FREE_FAILURES", 5, 1, 1000),
             two_factor_max_delay_seconds=_int(env, "CHATIDK_TWO_FACTOR_MAX_DELAY", 900, 1, 86400),
             two_factor_codes_per_challenge=_int(env, "CHATIDK_TWO_FACTOR_CODES_PER_CHALLENGE", 5, 1, 100),
@@ -189,6 +202,7 @@ class Config:
             live_frames_per_minute=_int(env, "CHATIDK_LIVE_FRAMES_PER_MINUTE", 30, 1, 10**6),
             sockets_per_session=_int(env, "CHATIDK_SOCKETS_PER_SESSION", 8, 0, 10**6),
             sockets_per_account=_int(env, "CHATIDK_SOCKETS_PER_ACCOUNT", 32, 0, 10**6),
+            ws_deflate=_bool(env, "CHATIDK_WS_DEFLATE", False),
             group_commit=_bool(env, "CHATIDK_GROUP_COMMIT", True),
             group_commit_max=_int(env, "CHATIDK_GROUP_COMMIT_MAX", 100, 1, 1000),
             redis_url=env.get("CHATIDK_REDIS_URL") or None,

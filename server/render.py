@@ -53,6 +53,12 @@ def message(row: dict, prefix: str = "") -> dict:
         "reply_to": row[prefix + "reply_to"],
         # Aggregated: emoji, count and the first three reactors' ids, in order of each emoji's first use.
         "reactions": row[prefix + "reactions"],
+        "pinned_at": timestamp(row[prefix + "pinned_at"]),
+        "pinned_by": row[prefix + "pinned_by"],
+        # The members the text mentions as @username (a group's only), resolved by the server.
+        "mentions": row[prefix + "mentions"],
+        # A forward: {"sender_id"} of whom it came from (null when not visible here); else null.
+        "forwarded_from": row[prefix + "forwarded_from"],
     }
 
 
@@ -98,6 +104,8 @@ def member_state(row: dict) -> dict:
         "muted": row["muted"],
         "marked_unread": row["marked_unread"],
         "hidden_through_seq": row["hidden_through_seq"],
+        # Whether messages that mention me notify me while the conversation is muted (they do by default).
+        "mentions_when_muted": row["mentions_when_muted"],
     }
 
 
@@ -119,6 +127,7 @@ def conversation(row: dict, members: list[dict]) -> dict:
     result = conversation_public(row, members)
     result["last_read_seq"] = row["last_read_seq"]
     result["unread_count"] = row["unread_count"]
+    result["unread_mentions"] = row["unread_mentions"]
     result["me"] = member_state(row)
     result["last_message"] = message(row, "lm_") if row["lm_id"] is not None else None
     return result

@@ -5,12 +5,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from desktop.cache.search import prepare_index
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -29,6 +29,10 @@ CREATE TABLE IF NOT EXISTS messages (
     edited_at TEXT,
     deleted INTEGER NOT NULL DEFAULT 0,
     attachments TEXT,
+    version INTEGER NOT NULL DEFAULT 0,
+    reply_to TEXT,
+    reactions TEXT,
+    my_reactions TEXT,
     PRIMARY KEY (conversation_id, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS outbox (
@@ -40,18 +44,31 @@ CREATE TABLE IF NOT EXISTS outbox (
     created_at TEXT NOT NULL,
     failed INTEGER NOT NULL DEFAULT 0,
     error TEXT,
-    attachments TEXT
+    attachments TEXT,
+    reply_to TEXT
 );
 CREATE TABLE IF NOT EXISTS drafts (
     conversation_id INTEGER PRIMARY KEY,
     text TEXT NOT NULL,
     files TEXT,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    reply_to TEXT
 );
 """
 
-# Each step brings a cache of the version before it up to date; new caches get SCHEMA as it is now.
-MIGRATIONS = {
+
+def _add_columns(connection: sqlite3.Connection, columns: dict[str, str]) -> None:
+    """ALTER TABLE … ADD COLUMN for each column a table lacks (so a step can be re-run safely)."""
+    for table, wanted in columns.items():
+        have = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+        for column in wanted.split(","):
+            if column.split()[0] not in have:
+                connection.execute(f"ALTER TABLE {table} ADD COLUMN {column.strip()}")
+
+
+# Each step brings a cache of the version before it up to date (a script, or a function for steps that
+# look before they change); new caches get SCHEMA as it is now.
+MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
     2: (  # files on messages and on outbox entries (JSON lists of File objects)
         "ALTER TABLE messages ADD COLUMN attachments TEXT;ALTER TABLE outbox ADD COLUMN attachments TEXT;"
     ),
@@ -60,6 +77,16 @@ MIGRATIONS = {
         " updated_at TEXT NOT NULL);"
     ),
     4: "",  # offline search: the FTS5 table is made, and the cache indexed, by search.prepare_index
+    5: lambda connection: _add_columns(  # replies and reactions (JSON), the quote of an unsent reply
+        connection,
+        {
+            "messages": (
+                "version INTEGER NOT NULL DEFAULT 0, reply_to TEXT, reactions TEXT, my_reactions TEXT"
+            ),
+            "outbox": "reply_to TEXT",
+            "drafts": "reply_to TEXT",
+        },
+    ),
 }
 
 
@@ -95,7 +122,11 @@ def open_cache_database(path: Path | str) -> sqlite3.Connection:
         raise RuntimeError(f"the cache {path} was written by a newer client (schema {version})")
     if version >= 1:
         for step in range(version + 1, SCHEMA_VERSION + 1):
-            connection.executescript(MIGRATIONS[step])
+            migration = MIGRATIONS[step]
+            if callable(migration):
+                migration(connection)
+            else:
+                connection.executescript(migration)
     connection.executescript(SCHEMA)
     prepare_index(connection)
     connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from desktop.cache.database import transaction
 from desktop.domain.attachments import Attachment, attachments_from_json
-from desktop.domain.records import FAILED, SENDING, Message, format_time, parse_time
+from desktop.domain.records import FAILED, SENDING, Message, ReplyTo, format_time, parse_time
 
 
 @dataclass
@@ -22,6 +22,7 @@ class OutboxEntry:
     failed: bool = False
     error: str | None = None
     attachments: list[Attachment] = field(default_factory=list)  # local paths until uploaded, then file ids
+    reply_to: ReplyTo | None = None  # the quote as it was when written (the server sends the true one)
 
     @property
     def ready(self) -> bool:
@@ -39,6 +40,7 @@ class OutboxEntry:
             state=FAILED if self.failed else SENDING,
             error=self.error,
             attachments=[Attachment.from_json(a.to_json()) for a in self.attachments],
+            reply_to=self.reply_to,
         )
 
 
@@ -51,8 +53,8 @@ class Outbox:
     def add(self, entry: OutboxEntry) -> None:
         with transaction(self.db):
             self.db.execute(
-                "INSERT INTO outbox (client_id, conversation_id, sender_id, text, created_at, attachments)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO outbox (client_id, conversation_id, sender_id, text, created_at, attachments,"
+                " reply_to) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     entry.client_id,
                     entry.conversation_id,
@@ -60,13 +62,14 @@ class Outbox:
                     entry.text,
                     format_time(entry.created_at),
                     _files_json(entry.attachments),
+                    json.dumps(entry.reply_to.to_json()) if entry.reply_to else None,
                 ),
             )
 
     def _select(self, where: str = "", params: tuple = ()) -> list[OutboxEntry]:
         rows = self.db.execute(
-            "SELECT client_id, conversation_id, sender_id, text, created_at, failed, error, attachments"  # noqa: S608
-            " FROM outbox " + where + " ORDER BY position",
+            "SELECT client_id, conversation_id, sender_id, text, created_at, failed, error, attachments,"  # noqa: S608
+            " reply_to FROM outbox " + where + " ORDER BY position",
             params,
         )
         return [
@@ -79,8 +82,9 @@ class Outbox:
                 bool(failed),
                 error,
                 attachments_from_json(json.loads(files)) if files else [],
+                ReplyTo.from_json(json.loads(reply_to)) if reply_to else None,
             )
-            for cid, conv, sender, text, created, failed, error, files in rows
+            for cid, conv, sender, text, created, failed, error, files, reply_to in rows
         ]
 
     def pending(self) -> list[OutboxEntry]:

@@ -18,9 +18,18 @@ from desktop.controller.live_sync import LiveSync
 from desktop.controller.outbox_sender import OutboxSender
 from desktop.controller.profile import Profile
 from desktop.controller.state import ChatState
-from desktop.domain.records import FAILED, SENDING, Conversation, Message, utc_now
+from desktop.domain.records import (
+    FAILED,
+    SENDING,
+    Conversation,
+    Message,
+    ReplyTo,
+    messages_from_page,
+    utc_now,
+)
 from desktop.domain.send_limits import SendLimits
 from desktop.models.conversations import ConversationFilterModel, ConversationListModel
+from desktop.models.file_labels import reply_snippet
 from desktop.models.header_text import Header, conversation_header
 from desktop.models.messages import MessageListModel
 from desktop.models.profile_info import ProfileInfo, profile_info
@@ -31,12 +40,12 @@ from desktop.net.worker_thread import shutdown_deadline
 
 log = logging.getLogger(__name__)
 OPEN_PAGE = 100
-# A conversation with unread messages opens at the first of them: this many are loaded at most (and a few
-# read ones before them for context); older ones come on scrolling up, as always.
-OPEN_UNREAD_MAX = 5000
+# A conversation with unread messages opens at the first of them: up to a window's rows from the newest (a
+# few read ones before them for context); more unread than that, a jump to the first one.
 OPEN_CONTEXT = 20
 SERVER_PAGE_MAX = 200  # GET …/messages answers at most this many at once
 OLDER_PAGE = 100
+JUMP_WINDOW = 100  # messages loaded around a jump's target
 
 # The connection as the user should know it: connecting (first time), updating (the socket is open and the
 # catch-up runs), online, reconnecting (offline, retrying).
@@ -51,6 +60,7 @@ class ChatController(QObject):
     users_found(list), account_deleted(); conversation_changed(int) — a conversation's title or members;
     caught_up() — the socket's catch-up is done; header_changed() — presence, typing in the open
     conversation or the block list changed what its header says; total_unread_changed(int);
+    jump_failed(int conversation_id, int seq) — the message could not be loaded (offline and not cached);
     limits_changed(SendLimits) — the server stated other limits (GET /limits, read on every connect)."""
 
     connection_state_changed = Signal(str)
@@ -67,6 +77,7 @@ class ChatController(QObject):
     caught_up = Signal()
     header_changed = Signal()
     total_unread_changed = Signal(int)
+    jump_failed = Signal(int, int)
     limits_changed = Signal(object)
 
     def __init__(
@@ -106,6 +117,8 @@ class ChatController(QObject):
         self._ended = False
         self._deleting_account = False
         self.state.messages.older_wanted_from_server.connect(self._fetch_older)
+        self.state.messages.newer_wanted_from_server.connect(self._fetch_newer)
+        self._jump_token = 0  # the latest jump wins: an earlier one's late answer is not shown
         self._read_timer = QTimer(self)
         self._read_timer.setSingleShot(True)
         self._read_timer.timeout.connect(self._mark_read_if_viewing)
@@ -252,27 +265,79 @@ class ChatController(QObject):
         state.open_conversation_id = conversation_id
         pending = [entry.as_message() for entry in state.outbox.for_conversation(conversation_id)]
         unread = conversation.unread_count > 0 and conversation.last_seq > conversation.last_read_seq
+        span = conversation.last_seq - conversation.last_read_seq if unread else 0
         page = OPEN_PAGE
         if unread:  # from the first unread message on, so the view can open there
-            page = min(
-                OPEN_UNREAD_MAX, max(page, conversation.last_seq - conversation.last_read_seq + OPEN_CONTEXT)
-            )
+            page = min(state.messages.max_rows, max(page, span + OPEN_CONTEXT))
         state.messages.show_conversation(
             conversation_id,
             is_group=conversation.kind == "group",
             names=state.names_for(conversation),
-            confirmed=state.history.latest_messages(conversation_id, page),
+            confirmed=state.history.latest_run(conversation_id, page),
             pending=pending,
-            older_loader=lambda before, limit: state.history.messages_before(conversation_id, before, limit),
+            older_loader=lambda before, limit: state.history.run_before(conversation_id, before, limit),
+            newer_loader=lambda after, limit: state.history.run_after(conversation_id, after, limit),
+            latest=lambda: self._latest_seq(conversation_id),
             read_positions=conversation.read_positions(self.my_id),
             hidden_senders=self.blocks.hidden_in_groups(),
             unread_after=conversation.last_read_seq if unread else None,
         )
         if state.history.oldest_seq(conversation_id) is None:  # never cached: its newest page, if any
-            span = conversation.last_seq - conversation.last_read_seq if unread else 0
             self.sync.fetch_latest(conversation_id, min(SERVER_PAGE_MAX, max(50, span + OPEN_CONTEXT)))
         self.conversation_opened.emit(conversation_id)
         self._mark_read_if_viewing()
+        if unread and span + OPEN_CONTEXT > page:  # more unread than a window holds: go to the first of them
+            self.jump_to_message(conversation_id, conversation.last_read_seq + 1)
+
+    def _latest_seq(self, conversation_id: int) -> int:
+        conversation = self.state.conversations.get(conversation_id)
+        cached = self.state.history.newest_seq(conversation_id) or 0
+        return max(conversation.last_seq if conversation else 0, cached)
+
+    def jump_to_message(self, conversation_id: int, seq: int) -> None:
+        """The one way to show a message anywhere in history (a search hit, a reply's original, the first
+        unread): the conversation opens if it is not open, a window of history around ``seq`` replaces the
+        rows (from the cache when it holds ``seq``, else GET …/messages?around=), and the view scrolls there
+        and highlights it (MessageListModel.window_moved)."""
+        if self.state.open_conversation_id != conversation_id:
+            self.open_conversation(conversation_id)
+            if self.state.open_conversation_id != conversation_id:
+                return  # not a conversation of mine (any more)
+        self._jump_token += 1
+        token = self._jump_token
+        model = self.state.messages
+        if model.row_of_seq(seq) is not None:
+            model.point_at(seq)
+            return
+        window = self.state.history.window_around(conversation_id, seq, JUMP_WINDOW)
+        if window:
+            model.show_window(window, seq)
+            return
+
+        def done(page: dict) -> None:
+            messages = [Message.from_json(m) for m in page["messages"]]
+            self.state.history.store_messages(messages)
+            current = token == self._jump_token and self.state.open_conversation_id == conversation_id
+            if current and any(m.seq == seq for m in messages):
+                model.show_window(messages, seq)
+            elif current:
+                self.jump_failed.emit(conversation_id, seq)
+
+        def failed(error: Exception) -> None:
+            self._background_failed(error)
+            if token == self._jump_token:
+                self.notice.emit("That message is not on this device, and the server cannot be reached.")
+                self.jump_failed.emit(conversation_id, seq)
+
+        self.rest.call(lambda api: api.messages(conversation_id, around=seq, limit=JUMP_WINDOW), done, failed)
+
+    def show_newest(self) -> None:
+        """Back to the newest messages in one step, however far back the window is."""
+        conversation_id = self.state.open_conversation_id
+        if conversation_id is None:
+            return
+        self._jump_token += 1
+        self.state.messages.show_window(self.state.history.latest_run(conversation_id, OPEN_PAGE))
 
     def close_conversation(self) -> None:
         self.state.open_conversation_id = None
@@ -283,6 +348,13 @@ class ChatController(QObject):
         if self.state.open_conversation_id is None:
             return None
         return self.state.conversations.get(self.state.open_conversation_id)
+
+    def name_in_open(self, user_id: int) -> str:
+        """Who someone is in the open conversation ("yourself" for me), for a reply's quote bar."""
+        if user_id == self.my_id:
+            return "yourself"
+        conversation = self.open_conversation_record()
+        return conversation.member_name(user_id) if conversation is not None else "Former member"
 
     def open_header(self) -> Header | None:
         """What the open conversation's header says now; None when no conversation is open."""
@@ -346,8 +418,7 @@ class ChatController(QObject):
             return
 
         def done(page: dict) -> None:
-            messages = [Message.from_json(m) for m in page["messages"]]
-            self.state.history.store_messages(messages)
+            messages = self.state.history.store_messages(messages_from_page(page))
             if self.state.open_conversation_id == conversation_id:
                 self.state.messages.prepend_older(messages)
 
@@ -359,18 +430,51 @@ class ChatController(QObject):
             lambda api: api.messages(conversation_id, before_seq=before_seq, limit=OLDER_PAGE), done, failed
         )
 
+    def _fetch_newer(self, after_seq: int) -> None:
+        conversation_id = self.state.open_conversation_id
+        if conversation_id is None:
+            return
+
+        def done(page: dict) -> None:
+            messages = [Message.from_json(m) for m in page["messages"]]
+            self.state.history.store_messages(messages)
+            if self.state.open_conversation_id == conversation_id:
+                self.state.messages.append_newer(messages, reached_end=not page.get("has_more"))
+
+        def failed(error: Exception) -> None:
+            self.state.messages.newer_unavailable()
+            self._background_failed(error)
+
+        self.rest.call(
+            lambda api: api.messages(conversation_id, after_seq=after_seq, limit=OLDER_PAGE), done, failed
+        )
+
     # sending
-    def send_text(self, text: str) -> bool:
-        """Outbox first (on disk), then shown as "sending", then sent; False if there is nothing to send."""
+    def send_text(self, text: str, reply_to: ReplyTo | None = None) -> bool:
+        """Outbox first (on disk), then shown as "sending", then sent; False if there is nothing to send.
+        ``reply_to``: the quote of the message it answers (quote_for)."""
         conversation_id = self.state.open_conversation_id
         if conversation_id is None or not text.strip():
             return False
-        entry = OutboxEntry(str(uuid.uuid4()), conversation_id, self.my_id, text, utc_now())
+        if not self.state.messages.at_newest:
+            self.show_newest()  # what was sent shows below the newest messages, where the reader now is
+        entry = OutboxEntry(
+            str(uuid.uuid4()), conversation_id, self.my_id, text, utc_now(), reply_to=reply_to
+        )
         self.state.outbox.add(entry)
         self.state.messages.add_pending(entry.as_message())
         self.outbox_sender.kick()
         self.room.message_sent(conversation_id)
         return True
+
+    def quote_for(self, seq: int) -> ReplyTo | None:
+        """The quote a reply to the open conversation's message ``seq`` shows until the server sends its
+        own (the same words: the text on one line, else "Photo", "Video" or the first file's name)."""
+        row = self.state.messages.row_of_seq(seq)
+        message = self.state.messages.message_at(row) if row is not None else None
+        if message is None or message.deleted:
+            return None
+        return ReplyTo(seq, message.sender_id, reply_snippet(message.text, message.attachments))
 
     def kick_outbox(self) -> None:
         """An entry became ready to send (its files are uploaded, or it was retried)."""

@@ -7,7 +7,7 @@ import logging
 from PySide6.QtCore import QObject, Signal
 
 from desktop.controller.state import ChatState
-from desktop.domain.records import Conversation, MemberState, Message
+from desktop.domain.records import Conversation, MemberState, Message, messages_from_page
 from desktop.models.file_labels import one_line
 from desktop.net.rest_worker import Rest
 
@@ -75,7 +75,9 @@ class LiveSync(QObject):
         state.history.save_conversations(conversations)
         self._show_open_read_positions()  # reads while we were away
         for conversation in conversations:
-            held = state.history.held_seq(conversation.id)
+            # After the end of the newest island of cached history: older islands (left by jumps) are read
+            # again only when scrolled into, never re-downloaded here.
+            held = state.history.newest_seq(conversation.id)
             if held is None:
                 # Nothing held that could be out of date: whatever is loaded from now on is current.
                 self._set_changes_applied(conversation.id, conversation.change_version)
@@ -89,14 +91,15 @@ class LiveSync(QObject):
         self._maybe_done()
 
     # the change stream (docs/protocol.md, "Changes to old messages: the change stream")
-    def read_changes(self, conversation_id: int, after: int) -> None:
-        """Edits, deletions and reactions of messages this device holds, made while it was away."""
+    def read_changes(self, conversation_id: int, after: int, after_seq: int | None = None) -> None:
+        """Edits, deletions and reactions of messages this device holds, made while it was away;
+        ``after_seq``: where in version ``after`` the previous page ended."""
         if conversation_id in self._reading_changes:
             return
         self._reading_changes.add(conversation_id)
         self._fetches_running += 1
         self.rest.call(
-            lambda api: api.changes(conversation_id, after, limit=CATCH_UP_PAGE),
+            lambda api: api.changes(conversation_id, after, limit=CATCH_UP_PAGE, after_seq=after_seq),
             lambda page: self._on_changes(conversation_id, page),
             lambda error: self._on_changes_error(conversation_id, error),
         )
@@ -104,16 +107,18 @@ class LiveSync(QObject):
     def _on_changes(self, conversation_id: int, page: dict) -> None:
         self._fetches_running -= 1
         self._reading_changes.discard(conversation_id)
-        history = self.state.history
-        oldest, held = history.oldest_seq(conversation_id), history.held_seq(conversation_id)
-        if oldest is not None and held is not None:
-            # Only messages already held: newer ones come with the seq catch-up, older ones when scrolled to.
-            changed = [Message.from_json(m) for m in page["changes"] if oldest <= m["seq"] <= held]
-            if changed:
-                self._store_confirmed(changed, live=False)
-        self._set_changes_applied(conversation_id, int(page["next"]))
+        # Only messages already held, in any island: newer ones come with the seq catch-up, the others when
+        # scrolled or jumped to (as they are then).
+        changes = messages_from_page(page)
+        held = self.state.history.held_seqs(conversation_id, (m.confirmed_seq for m in changes))
+        changed = [m for m in changes if m.confirmed_seq in held]
+        if changed:
+            self._store_confirmed(changed, live=False)
+        # A page that ended inside a version (``next_seq``) applied only the versions before it whole.
+        next_seq = page.get("next_seq")
+        self._set_changes_applied(conversation_id, int(page["next"]) - (1 if next_seq else 0))
         if page.get("has_more"):
-            self.read_changes(conversation_id, int(page["next"]))
+            self.read_changes(conversation_id, int(page["next"]), int(next_seq) if next_seq else None)
         self._maybe_done()
 
     def _on_changes_error(self, conversation_id: int, error: Exception) -> None:
@@ -130,7 +135,16 @@ class LiveSync(QObject):
     def _on_changed_message(self, event: dict) -> None:
         """A live change: applied at once; one that skips a version says a change was missed."""
         conversation_id = event["conversation_id"]
-        self._store_confirmed([Message.from_json(event["message"])], live=False)
+        message = Message.from_json(event["message"])
+        reaction = event.get("reaction") if isinstance(event.get("reaction"), dict) else None
+        if reaction is not None and reaction.get("user_id") == self.state.my_id and not message.deleted:
+            message.my_reactions = self._my_reactions_after(message, reaction)  # from another device of mine
+        if self.state.history.held_seqs(conversation_id, [message.confirmed_seq]):
+            # Not held: storing it would make an island of one, or end the newest island past messages
+            # still to be fetched (a gap catch-up would skip). It comes as it is now when it is read.
+            self._store_confirmed([message], live=False)
+        if reaction is not None:
+            self._maybe_notify_reaction(message, reaction)
         version = event.get("version")
         conversation = self.state.conversations.get(conversation_id)
         if not isinstance(version, int) or conversation is None:
@@ -139,6 +153,36 @@ class LiveSync(QObject):
             self.read_changes(conversation_id, conversation.changes_applied)
         elif conversation_id not in self._reading_changes:
             self._set_changes_applied(conversation_id, version)
+
+    def _my_reactions_after(self, message: Message, reaction: dict) -> list[str]:
+        held = self.state.history.message(message.conversation_id, message.confirmed_seq)
+        mine = list(held.my_reactions or []) if held is not None else []
+        emoji = str(reaction.get("emoji") or "")
+        if reaction.get("added") and emoji not in mine:
+            mine.append(emoji)
+        elif not reaction.get("added") and emoji in mine:
+            mine.remove(emoji)
+        return mine
+
+    def _maybe_notify_reaction(self, message: Message, reaction: dict) -> None:
+        """Someone else reacted to one of my messages: worth a notification, unless muted or in front."""
+        state = self.state
+        user_id = reaction.get("user_id")
+        if not reaction.get("added") or user_id == state.my_id or message.sender_id != state.my_id:
+            return
+        conversation = state.conversations.get(message.conversation_id)
+        if conversation is None or conversation.me.muted or state.is_in_front(message.conversation_id):
+            return
+        if isinstance(user_id, int) and user_id in state.conversations.hidden_senders:
+            return
+        who = conversation.member_name(user_id) if isinstance(user_id, int) else "Someone"
+        title = f"{who} reacted {reaction.get('emoji', '')}"
+        if conversation.kind == "group":
+            title += f" in {conversation.display_title(state.my_id)}"
+        text = one_line(message.text, message.attachments)
+        self.notify.emit(
+            message.conversation_id, title, f"to your message: {text}" if text else "to your message"
+        )
 
     def fetch_after(self, conversation_id: int, after_seq: int) -> None:
         self._fetches_running += 1
@@ -150,7 +194,7 @@ class LiveSync(QObject):
 
     def _on_page_after(self, conversation_id: int, page: dict) -> None:
         self._fetches_running -= 1
-        messages = [Message.from_json(m) for m in page["messages"]]
+        messages = messages_from_page(page)
         self._store_confirmed(messages, live=False)
         if page.get("has_more") and messages:
             self.fetch_after(conversation_id, messages[-1].confirmed_seq)
@@ -168,7 +212,7 @@ class LiveSync(QObject):
 
     def _on_latest(self, page: dict) -> None:
         self._fetches_running -= 1
-        self._store_confirmed([Message.from_json(m) for m in page["messages"]], live=False)
+        self._store_confirmed(messages_from_page(page), live=False)
         self._maybe_done()
 
     def _on_fetch_error(self, error: Exception) -> None:
@@ -219,11 +263,14 @@ class LiveSync(QObject):
         if state.conversations.get(message.conversation_id) is None:
             self.refresh_conversation(message.conversation_id)
         newest = state.history.newest_seq(message.conversation_id)
-        if newest is not None and message.confirmed_seq > newest + 1:
+        gap = newest is not None and message.confirmed_seq > newest + 1
+        if gap and newest is not None:
             self.fetch_after(message.conversation_id, newest)  # a gap: fill it, the merge drops overlaps
-        self._store_confirmed([message], live=True)
+        # Behind a gap it is shown and counted at once but cached with the fill: were that to fail, the next
+        # catch-up still starts after the newest message held, so the gap cannot hide behind this one.
+        self._store_confirmed([message], live=True, cache=not gap)
 
-    def _store_confirmed(self, messages: list[Message], *, live: bool) -> None:
+    def _store_confirmed(self, messages: list[Message], *, live: bool, cache: bool = True) -> None:
         state = self.state
         for message in messages:
             if message.sender_id == state.my_id:
@@ -233,7 +280,7 @@ class LiveSync(QObject):
             return
         for message in messages:
             in_front = state.is_in_front(message.conversation_id)
-            state.store_and_show([message], counts_as_unread=not in_front)
+            state.store_and_show([message], counts_as_unread=not in_front, cache=cache)
             if message.sender_id != state.my_id and not in_front and not message.deleted:
                 conversation = state.conversations.get(message.conversation_id)
                 hidden = state.conversations.hidden_senders

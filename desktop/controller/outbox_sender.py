@@ -63,7 +63,13 @@ class OutboxSender(QObject):
         self._in_flight = entry.client_id
         file_ids = [a.id for a in entry.attachments if a.id is not None]
         self.rest.call(
-            lambda api: api.send_message(entry.conversation_id, entry.client_id, entry.text, file_ids),
+            lambda api: api.send_message(
+                entry.conversation_id,
+                entry.client_id,
+                entry.text,
+                file_ids,
+                entry.reply_to.seq if entry.reply_to else None,
+            ),
             lambda answer: self._on_sent(entry, answer),
             lambda error: self._on_error(entry, error),
         )

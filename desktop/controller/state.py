@@ -26,11 +26,15 @@ class ChatState:
     def names_for(self, conversation: Conversation | None) -> dict[int, str]:
         return {m.user_id: m.display_name for m in conversation.members} if conversation else {}
 
-    def store_and_show(self, messages: list[Message], *, counts_as_unread: bool = False) -> None:
-        """Confirmed messages from anywhere: cache, the open view, and the list's preview."""
+    def store_and_show(
+        self, messages: list[Message], *, counts_as_unread: bool = False, cache: bool = True
+    ) -> None:
+        """Confirmed messages from anywhere: cache (unless ``cache`` is False), the open view, the list's
+        preview."""
         if not messages:
             return
-        self.history.store_messages(messages)
+        if cache:
+            messages = self.history.store_messages(messages)  # as held: a stale state never replaces a newer
         self.messages.merge(messages)
         for message in messages:
             conversation = self.conversations.apply_message(message, counts_as_unread=counts_as_unread)

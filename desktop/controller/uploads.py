@@ -25,7 +25,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from desktop.cache import OutboxEntry
 from desktop.controller.errors import describe_error
 from desktop.domain.attachments import Attachment
-from desktop.domain.records import SENDING, utc_now
+from desktop.domain.records import SENDING, ReplyTo, utc_now
 from desktop.net.events import backoff_delays
 from desktop.net.http import ApiError, ServerUnreachable, TransferCancelled
 from desktop.net.transfers import TransferService
@@ -63,7 +63,7 @@ class UploadController(QObject):
         chat.connection_state_changed.connect(self._on_connection)
 
     # starting
-    def send_files(self, paths: list[Path], caption: str = "") -> list[str]:
+    def send_files(self, paths: list[Path], caption: str = "", reply_to: ReplyTo | None = None) -> list[str]:
         """Files into the open conversation, at most ten per message (the caption goes on the first).
         Returns the new messages' client_ids; nothing is read here, the upload streams from disk later."""
         conversation_id = self.state.open_conversation_id
@@ -85,7 +85,13 @@ class UploadController(QObject):
             group = attachments[start : start + per_message]
             text = caption.strip() if start == 0 else ""
             entry = OutboxEntry(
-                str(uuid.uuid4()), conversation_id, self.state.my_id, text, utc_now(), attachments=group
+                str(uuid.uuid4()),
+                conversation_id,
+                self.state.my_id,
+                text,
+                utc_now(),
+                attachments=group,
+                reply_to=reply_to if start == 0 else None,  # the reply is the first message, with the caption
             )
             self.state.outbox.add(entry)
             self.state.messages.add_pending(entry.as_message())

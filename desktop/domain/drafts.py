@@ -5,15 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop.domain.records import ReplyTo
+
 
 @dataclass
 class Draft:
     text: str = ""
     files: list[Path] = field(default_factory=list)
+    reply_to: ReplyTo | None = None  # the message this draft answers (the quote bar above the composer)
 
     @property
     def empty(self) -> bool:
-        return not self.text.strip() and not self.files
+        return not self.text.strip() and not self.files and self.reply_to is None
 
     def preview(self) -> str:
         """One line for the conversation list ("Draft: …"): the text, else the files."""

@@ -45,6 +45,65 @@ def _shared_zone(zone: tzinfo | None) -> tzinfo | None:
     return _ZONES.setdefault((zone.utcoffset(None), zone.tzname(None)), zone)
 
 
+@dataclass(frozen=True, slots=True)
+class ReplyTo:
+    """The quote a reply carries (docs/protocol.md, "Replies"): the server keeps it true, clients never
+    derive it; ``snippet`` is None once the original was deleted."""
+
+    seq: int
+    sender_id: int
+    snippet: str | None
+    deleted: bool = False
+
+    @classmethod
+    def from_json(cls, data: object) -> ReplyTo | None:
+        if not isinstance(data, dict) or not isinstance(data.get("seq"), int):
+            return None
+        snippet = data.get("snippet")
+        return cls(
+            seq=data["seq"],
+            sender_id=int(data.get("sender_id") or 0),
+            snippet=snippet if isinstance(snippet, str) else None,
+            deleted=bool(data.get("deleted")),
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "seq": self.seq,
+            "sender_id": self.sender_id,
+            "snippet": self.snippet,
+            "deleted": self.deleted,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Reaction:
+    """One emoji on a message: how many reacted with it and the first few who did (for the tooltip)."""
+
+    emoji: str
+    count: int
+    user_ids: tuple[int, ...] = ()
+
+    @classmethod
+    def from_json(cls, data: object) -> Reaction | None:
+        if not isinstance(data, dict) or not isinstance(data.get("emoji"), str):
+            return None
+        users = data.get("user_ids") or []
+        return cls(
+            emoji=data["emoji"],
+            count=max(1, int(data.get("count") or 1)),
+            user_ids=tuple(u for u in users if isinstance(u, int)),
+        )
+
+    def to_json(self) -> dict:
+        return {"emoji": self.emoji, "count": self.count, "user_ids": list(self.user_ids)}
+
+
+def reactions_from_json(data: object) -> list[Reaction]:
+    items = data if isinstance(data, list) else []
+    return [r for r in (Reaction.from_json(item) for item in items) if r is not None]
+
+
 @dataclass(slots=True)
 class Message:
     """A message as shown: confirmed ones have a ``seq``; ones still in the outbox have ``seq`` None."""
@@ -61,6 +120,12 @@ class Message:
     state: str = SENT
     error: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
+    version: int = 0  # the change version of its last change (docs/protocol.md, "the change stream")
+    reply_to: ReplyTo | None = None
+    reactions: list[Reaction] = field(default_factory=list)
+    # My own reactions (sent beside messages, not in them): None when the source did not say (an event,
+    # an edit's answer), so the cached ones are kept.
+    my_reactions: list[str] | None = None
 
     @property
     def confirmed_seq(self) -> int:
@@ -93,6 +158,10 @@ class Message:
             edited_at=parse_time(data.get("edited_at")),
             deleted=bool(data.get("deleted")),
             attachments=attachments_from_json(data.get("attachments")),
+            version=int(data.get("version") or 0),
+            reply_to=ReplyTo.from_json(data.get("reply_to")),
+            reactions=reactions_from_json(data.get("reactions")),
+            my_reactions=[] if data.get("deleted") else None,
         )
 
     @property
@@ -236,6 +305,16 @@ class Conversation:
         """In a 1:1, the person I am talking to."""
         return next((m for m in self.members if m.user_id != my_id), None)
 
+    def avatar_key(self, my_id: int) -> int:
+        """What picks the avatar's colour: a 1:1 wears the other person's (their user id, the same key their
+        avatar has in groups, the profile panel and the members list); a group its own (a negative key, so it
+        never takes a person's)."""
+        if self.kind != "group":
+            other = self.other_member(my_id)
+            if other is not None:
+                return other.user_id
+        return -self.id
+
     def read_positions(self, my_id: int) -> dict[int, int]:
         """Everyone else's read position (a seq), for "seen" on my messages."""
         return {m.user_id: m.last_read_seq for m in self.members if m.user_id != my_id}
@@ -282,4 +361,20 @@ def message_to_json(message: Message) -> dict:
         "edited_at": format_time(message.edited_at),
         "deleted": message.deleted,
         "attachments": [a.to_json() for a in message.attachments],
+        "version": message.version,
+        "reply_to": message.reply_to.to_json() if message.reply_to else None,
+        "reactions": [r.to_json() for r in message.reactions],
     }
+
+
+def messages_from_page(page: dict) -> list[Message]:
+    """The messages of a list's answer (``messages`` or ``changes``) with my own reactions set from its
+    ``my_reactions`` (by seq; a message missing from it has none of mine)."""
+    mine = page.get("my_reactions") if isinstance(page.get("my_reactions"), dict) else {}
+    messages = []
+    for data in page.get("messages", page.get("changes", [])):
+        message = Message.from_json(data)
+        emoji = mine.get(str(message.seq)) if mine else None
+        message.my_reactions = [e for e in emoji if isinstance(e, str)] if isinstance(emoji, list) else []
+        messages.append(message)
+    return messages

@@ -104,6 +104,8 @@ class ConversationListModel(QAbstractListModel):
             return self.typing_text(conversation.id)
         if role == ConversationRole.DRAFT:
             return self.drafts.get(conversation.id, "")
+        if role == ConversationRole.AVATAR_KEY:
+            return conversation.avatar_key(self.my_id)
         if role == ConversationRole.MEMBER_NAMES:
             return ", ".join(m.display_name for m in conversation.members)
         if role == Qt.ItemDataRole.ToolTipRole:  # members' names, shown exactly as they chose them

@@ -47,3 +47,22 @@ def one_line(text: str | None, attachments: list[Attachment]) -> str:
     """A message in one line (conversation list, notifications): its text, or what files it carries."""
     flat = " ".join((text or "").split())
     return flat or summary(attachments)
+
+
+REPLY_SNIPPET_CHARS = 100
+DELETED_QUOTE = "Deleted message"
+
+
+def reply_snippet(text: str | None, attachments: list[Attachment]) -> str:
+    """What a quote of this message says, in the server's words (docs/protocol.md, "Replies"): the text on
+    one line, else "Photo" or "Video" for a picture or video first, else the first file's name."""
+    flat = " ".join((text or "").split())
+    if flat or not attachments:
+        return flat[:REPLY_SNIPPET_CHARS]
+    major = attachments[0].content_type.split("/", 1)[0]
+    return {"image": "Photo", "video": "Video"}.get(major, attachments[0].name)
+
+
+def quote_line(snippet: str | None, deleted: bool) -> str:
+    """A quote in a bubble or the reply bar: its snippet, or "Deleted message" once the original is gone."""
+    return DELETED_QUOTE if deleted or snippet is None else " ".join(snippet.split())

@@ -14,13 +14,16 @@ from desktop.domain.send_limits import SendLimits
 from desktop.models import unread_anchor
 from desktop.models.file_labels import summary
 from desktop.models.plain_text import plain_tooltip
+from desktop.models.reactions_text import Quote, ReactionChip, chips_of, quote_of
 from desktop.models.roles import MessageRole
 from desktop.models.time_labels import clock_time, day_label, full_time
 
 DELETED_TEXT = "This message was deleted"
 HIDDEN_TEXT = "Message from a blocked person"
-MAX_PAGE = 10_000
-OlderLoader = Callable[[int, int], list[Message]]
+PAGE = 50  # rows per page loaded while scrolling: measuring a row's text is most of a step's cost
+WINDOW_ROWS = 600  # confirmed rows held at most: scrolling on releases rows at the far end
+PageLoader = Callable[[int, int], list[Message]]  # (before or after this seq, how many) -> a cached run
+OlderLoader = PageLoader
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -30,19 +33,28 @@ def files_layout_key(attachments: list[Attachment]) -> tuple:
 
 
 class MessageListModel(QAbstractListModel):
-    """Rows: confirmed messages ascending by seq, then pending ones in the order they were written.
+    """Rows: a window of confirmed messages ascending by seq (unbroken), then pending ones in the order they
+    were written.
 
-    Older history comes in through ``fetchMore``: from the local cache via ``older_loader``; when the cache
-    has no more, ``older_wanted_from_server(before_seq)`` asks the controller.
+    The window holds at most ``max_rows`` confirmed messages: older history comes in through ``fetchMore``,
+    newer through ``fetch_newer`` when it does not reach the newest message (after a jump), each from the
+    local cache via a loader and, where the cache has no more, through ``older_wanted_from_server`` /
+    ``newer_wanted_from_server``; rows at the other end are released as pages come in. ``show_window`` moves
+    the window (a jump) and says so with ``window_moved(seq)``.
 
     My confirmed messages carry "seen" (1:1) or "seen by N" (groups) from the other members' read positions;
     in groups, messages from people I blocked with hide_in_groups are collapsed until revealed.
 
-    Signals: older_wanted_from_server(int), first_unread_found() — the first page of a conversation
-    opened with nothing loaded brought its first unread message (the view goes there).
+    Signals: older_wanted_from_server(int before_seq), newer_wanted_from_server(int after_seq),
+    window_moved(int seq) — the rows are a new window around ``seq`` (the view scrolls there),
+    at_newest_changed(bool), first_unread_found() — the first page of a conversation opened with nothing
+    loaded brought its first unread message (the view goes there).
     """
 
     older_wanted_from_server = Signal(int)
+    newer_wanted_from_server = Signal(int)
+    window_moved = Signal(int)
+    at_newest_changed = Signal(bool)
     first_unread_found = Signal()
 
     def __init__(self, my_id: int = 0, parent=None) -> None:
@@ -57,13 +69,19 @@ class MessageListModel(QAbstractListModel):
         self._older_loader: OlderLoader | None = None
         self._fetch_armed = False
         self._waiting_for_server = False
-        self.page_size = 100
+        self._newer_loader: PageLoader | None = None
+        self._waiting_for_newer = False
+        self._latest: Callable[[], int] = lambda: 0  # the conversation's newest seq as last heard
+        self.at_newest = True  # the window reaches the newest message: live ones are appended
+        self.page_size = PAGE
+        self.max_rows = WINDOW_ROWS
         self._read_positions: dict[int, int] = {}  # the other members' last_read_seq
         self._hidden_senders: set[int] = set()
         self._revealed: set[str] = set()  # client_ids of hidden messages the user chose to see
         self._uploads: dict[str, tuple[int, float]] = {}  # client_id -> (file index, fraction) uploading
         self._unread_after: int | None = None  # my read position when the conversation opened, if unread
         self._divider_seq: int | None = None  # the first unread message: "Unread messages" above it
+        self.opening = False  # show_conversation's rows, not yet placed by the view (not a jump's window)
 
     # setup
     def show_conversation(
@@ -75,11 +93,17 @@ class MessageListModel(QAbstractListModel):
         confirmed: list[Message],
         pending: Iterable[Message] = (),
         older_loader: OlderLoader | None = None,
+        newer_loader: PageLoader | None = None,
+        latest: Callable[[], int] | None = None,
         read_positions: dict[int, int] | None = None,
         hidden_senders: Iterable[int] = (),
         unread_after: int | None = None,
     ) -> None:
         """``unread_after``: my last_read_seq when there is something unread (the divider goes after it)."""
+        self._newer_loader = newer_loader
+        self._latest = latest or (lambda: 0)
+        self._waiting_for_newer = False
+        self._set_at_newest(True)
         self.beginResetModel()
         self.conversation_id = conversation_id
         self.is_group = is_group
@@ -93,15 +117,46 @@ class MessageListModel(QAbstractListModel):
         self._waiting_for_server = False
         self._unread_after = unread_after
         self._divider_seq = unread_anchor.first_unread_seq(self._rows, self._seqs, unread_after, self.my_id)
+        self.opening = True
         self.endResetModel()
 
     def clear(self) -> None:
         self.beginResetModel()
         self.conversation_id = None
         self._rows, self._seqs = [], []
-        self._older_loader = None
+        self._older_loader = self._newer_loader = None
         self._unread_after = self._divider_seq = None
+        self.opening = False
+        self._set_at_newest(True)
         self.endResetModel()
+
+    def show_window(self, confirmed: list[Message], target_seq: int | None = None) -> None:
+        """The same conversation, another unbroken run of its history (a jump, or back to the newest when
+        ``target_seq`` is None); the messages still sending stay at the end."""
+        pending = self._rows[len(self._seqs) :]
+        self.beginResetModel()
+        self._rows = sorted(confirmed, key=lambda m: m.confirmed_seq)[-self.max_rows :] + pending
+        self._seqs = [m.confirmed_seq for m in self._rows[: len(self._rows) - len(pending)]]
+        self._waiting_for_server = self._waiting_for_newer = False
+        newest = self._seqs[-1] if self._seqs else 0
+        self._set_at_newest(target_seq is None or newest >= self._latest())
+        self._divider_seq = unread_anchor.first_unread_seq(
+            self._rows, self._seqs, self._unread_after, self.my_id
+        )
+        self.opening = False  # the view goes where the jump says
+        self.endResetModel()
+        if target_seq is not None:
+            self.window_moved.emit(target_seq)
+
+    def point_at(self, seq: int) -> None:
+        """The message is in the window already: the view scrolls there as after a jump."""
+        if self.row_of_seq(seq) is not None:
+            self.window_moved.emit(seq)
+
+    def _set_at_newest(self, value: bool) -> None:
+        if value != self.at_newest:
+            self.at_newest = value
+            self.at_newest_changed.emit(value)
 
     def set_names(self, names: dict[int, str]) -> None:
         self._names = dict(names)
@@ -142,6 +197,8 @@ class MessageListModel(QAbstractListModel):
                     self._seen_label(message),
                     self._is_hidden(message),
                     files_layout_key(message.attachments),
+                    self._quote(message),
+                    tuple(self._chips(message)),
                 )
             return message.layout_key
         if role == Qt.ItemDataRole.DisplayRole:
@@ -180,6 +237,10 @@ class MessageListModel(QAbstractListModel):
             return self._seen_label(message)
         if role == MessageRole.HIDDEN:
             return self._is_hidden(message)
+        if role == MessageRole.QUOTE:
+            return self._quote(message)
+        if role == MessageRole.REACTIONS:
+            return self._chips(message)
         if role == MessageRole.ATTACHMENTS:
             return [] if message.deleted or self._is_hidden(message) else message.attachments
         if role == MessageRole.UPLOAD_PROGRESS:
@@ -208,6 +269,12 @@ class MessageListModel(QAbstractListModel):
         if not count:
             return ""
         return f"seen by {count}" if self.is_group else "seen"
+
+    def _quote(self, message: Message) -> Quote | None:
+        return None if self._is_hidden(message) else quote_of(message, self._names, self.my_id)
+
+    def _chips(self, message: Message) -> list[ReactionChip]:
+        return [] if self._is_hidden(message) else chips_of(message, self._names, self.my_id)
 
     def _is_hidden(self, message: Message) -> bool:
         return (
@@ -300,10 +367,7 @@ class MessageListModel(QAbstractListModel):
         oldest = self.oldest_seq()
         if not self.canFetchMore(parent) or oldest is None:  # canFetchMore means rows with seqs
             return
-        # Pages grow with what is loaded (up to MAX_PAGE): every insert relays out all rows, so scrolling far
-        # back costs a few dozen relayouts, not thousands.
-        count = min(MAX_PAGE, max(self.page_size, len(self._rows) // 2))
-        older = self._older_loader(oldest, count) if self._older_loader else []
+        older = self._older_loader(oldest, self.page_size) if self._older_loader else []
         if older:
             self.prepend_older(older)
         else:
@@ -324,11 +388,58 @@ class MessageListModel(QAbstractListModel):
         self._seqs[0:0] = [m.confirmed_seq for m in older]
         self.endInsertRows()
         self._refresh_row(len(older))
+        excess = len(self._seqs) - self.max_rows
+        if excess > 0:  # the newest rows, far below the reader, are released
+            last = len(self._seqs) - 1
+            self.beginRemoveRows(QModelIndex(), last - excess + 1, last)
+            del self._rows[last - excess + 1 : last + 1]
+            del self._seqs[last - excess + 1 :]
+            self.endRemoveRows()
+            self._set_at_newest(False)
         self._place_divider()
 
     def older_unavailable(self) -> None:
         """The server could not be asked (offline): allow another try later."""
         self._waiting_for_server = False
+
+    # newer history (the window does not reach the newest message)
+    def fetch_newer(self) -> None:
+        """The view is near the window's end: the next page after it, from the cache, else the server."""
+        newest = self.newest_seq()
+        if self.at_newest or self._waiting_for_newer or newest is None:
+            return
+        newer = self._newer_loader(newest, self.page_size) if self._newer_loader else []
+        if newer:
+            self.append_newer(newer)
+        else:
+            self._waiting_for_newer = True
+            self.newer_wanted_from_server.emit(newest)
+
+    def append_newer(self, messages: list[Message], *, reached_end: bool = False) -> None:
+        """A page just after the window's newest row; ``reached_end``: the server has nothing after it."""
+        self._waiting_for_newer = False
+        newest = self.newest_seq()
+        if newest is None:
+            return
+        newer = sorted((m for m in messages if m.confirmed_seq > newest), key=lambda m: m.confirmed_seq)
+        if newer:  # right after the window (a server page skips what I deleted for me)
+            first = len(self._seqs)
+            self.beginInsertRows(QModelIndex(), first, first + len(newer) - 1)
+            self._rows[first:first] = newer
+            self._seqs.extend(m.confirmed_seq for m in newer)
+            self.endInsertRows()
+            excess = len(self._seqs) - self.max_rows
+            if excess > 0:  # the oldest rows, far above the reader, are released
+                self.beginRemoveRows(QModelIndex(), 0, excess - 1)
+                del self._rows[:excess]
+                del self._seqs[:excess]
+                self.endRemoveRows()
+                self._refresh_row(0)
+        if reached_end or (self._seqs and self._seqs[-1] >= self._latest()):
+            self._set_at_newest(True)
+
+    def newer_unavailable(self) -> None:
+        self._waiting_for_newer = False
 
     # live changes
     def merge(self, messages: Iterable[Message]) -> None:
@@ -342,9 +453,18 @@ class MessageListModel(QAbstractListModel):
                 self._refresh_row(position)
                 continue
             pending_row = self._pending_row(message.client_id) if message.sender_id == self.my_id else None
+            beyond = position == len(self._seqs) and not self.at_newest  # past a window that ends earlier
+            if pending_row is not None and beyond:
+                # sent: it lives past the window now
+                self.beginRemoveRows(QModelIndex(), pending_row, pending_row)
+                del self._rows[pending_row]
+                self.endRemoveRows()
+                continue
             if pending_row is not None:
                 self._confirm(pending_row, position, message)
                 continue
+            if beyond:
+                continue  # fetch_newer brings it in order
             if position == 0 and self._seqs and self.has_older():
                 continue  # older than what is shown: fetchMore brings it in order
             self.beginInsertRows(QModelIndex(), position, position)

@@ -27,6 +27,7 @@ class ProfileInfo:
     status: str  # "online", "last seen today at 09:41", "3 members"
     muted: bool
     members: list[MemberLine] = field(default_factory=list)
+    avatar_key: int = 0  # Conversation.avatar_key: the colour of the big disc, as in the list and header
 
 
 def profile_info(
@@ -39,7 +40,15 @@ def profile_info(
         status = "" if other is None else ("account deleted" if other.deleted else "")
         if other is not None and not other.deleted:
             status = presence_text(presence_of(other.user_id)) or "last seen a while ago"
-        return ProfileInfo(conversation.id, False, title, handle, status, conversation.me.muted)
+        return ProfileInfo(
+            conversation.id,
+            False,
+            title,
+            handle,
+            status,
+            conversation.me.muted,
+            avatar_key=conversation.avatar_key(my_id),
+        )
     lines = []
     for member in conversation.members:
         mine = member.user_id == my_id
@@ -53,4 +62,13 @@ def profile_info(
         lines.append(MemberLine(member.user_id, name, " · ".join(parts)))
     count = len(conversation.members)
     status = f"{count} member" + ("" if count == 1 else "s")
-    return ProfileInfo(conversation.id, True, title, "", status, conversation.me.muted, lines)
+    return ProfileInfo(
+        conversation.id,
+        True,
+        title,
+        "",
+        status,
+        conversation.me.muted,
+        lines,
+        avatar_key=conversation.avatar_key(my_id),
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import platform
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from desktop.net.http import ApiError, Cancelled, HttpClient, Progress, never
 
@@ -120,26 +121,43 @@ class ApiClient(HttpClient):
         *,
         after_seq: int | None = None,
         before_seq: int | None = None,
+        around: int | None = None,
         limit: int = 50,
     ) -> dict:
+        """``around``: about half the page before that seq and the rest from it on (a jump)."""
         params: dict[str, int] = {"limit": limit}
+        if around is not None:
+            params["around"] = around
         if after_seq is not None:
             params["after_seq"] = after_seq
         if before_seq is not None:
             params["before_seq"] = before_seq
         return self.request("GET", f"/conversations/{conversation_id}/messages", params=params)
 
-    def changes(self, conversation_id: int, after: int, limit: int = 200) -> dict:
-        """Messages changed after change version ``after`` (docs/protocol.md, "the change stream")."""
+    def changes(
+        self, conversation_id: int, after: int, limit: int = 200, after_seq: int | None = None
+    ) -> dict:
+        """Messages changed after change version ``after`` (docs/protocol.md, "the change stream");
+        ``after_seq``: a previous page's ``next_seq``, when it ended inside version ``after``."""
         params = {"after": after, "limit": limit}
+        if after_seq is not None:
+            params["after_seq"] = after_seq
         return self.request("GET", f"/conversations/{conversation_id}/changes", params=params)
 
     def send_message(
-        self, conversation_id: int, client_id: str, text: str, file_ids: list[str] | None = None
+        self,
+        conversation_id: int,
+        client_id: str,
+        text: str,
+        file_ids: list[str] | None = None,
+        reply_to_seq: int | None = None,
     ) -> dict:
-        """With ``file_ids`` (uploads of mine not sent yet) the text may be empty: a files-only message."""
+        """With ``file_ids`` (uploads of mine not sent yet) the text may be empty: a files-only message;
+        ``reply_to_seq``: the message of this conversation it replies to."""
         path = f"/conversations/{conversation_id}/messages"
         body: dict[str, Any] = {"client_id": client_id, "text": text}
+        if reply_to_seq is not None:
+            body["reply_to_seq"] = reply_to_seq
         if file_ids:
             body["file_ids"] = list(file_ids)
             if not text:
@@ -152,6 +170,11 @@ class ApiClient(HttpClient):
 
     def delete_message(self, conversation_id: int, seq: int) -> dict:
         return self.request("DELETE", f"/conversations/{conversation_id}/messages/{seq}")["message"]
+
+    def set_reaction(self, conversation_id: int, seq: int, emoji: str, on: bool) -> dict:
+        """PUT (``on``) or DELETE my reaction: ``{"message", "my_reactions"}`` as the server holds them."""
+        path = f"/conversations/{conversation_id}/messages/{seq}/reactions/{quote(emoji, safe='')}"
+        return self.request("PUT" if on else "DELETE", path)
 
     # account security (docs/protocol.md, "Account safety")
     def request_password_reset(self, login: str) -> None:

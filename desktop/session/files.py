@@ -74,6 +74,8 @@ class FileSharing(QObject):
         self.access.avatars.ready.connect(self._on_picture_ready)
         self.chat.conversation_opened.connect(lambda _: self.refresh_header_avatar())
         self.chat.conversation_changed.connect(self._on_conversation_changed)
+        self.chat.profile_changed.connect(lambda _: self.refresh_account_avatar())
+        self.refresh_account_avatar()
         menu = self.window.account_menu
         anchor = next((a for a in menu.actions() if a.isSeparator()), None)
         anchor = menu.actions()[menu.actions().index(anchor) + 1] if anchor in menu.actions() else None
@@ -103,11 +105,12 @@ class FileSharing(QObject):
                 window.close()
 
     def _status(self, text: str) -> None:
-        self.window.statusBar().showMessage(text, 8000)
+        self.window.show_toast(text, 8000)
 
     # sending
     def send_files(self, paths: list, caption: str = "") -> list[str]:
-        client_ids = self.uploads.send_files([Path(p) for p in paths], caption)
+        reply_to = self.panel.composer.reply_to  # still set: the composer clears it once this returns
+        client_ids = self.uploads.send_files([Path(p) for p in paths], caption, reply_to)
         if client_ids:
             self.panel.messages.scroll_to_end()
         return client_ids
@@ -248,6 +251,12 @@ class FileSharing(QObject):
         self.window.conversation_view.viewport().update()
         self.panel.messages.viewport().update()
         self.refresh_header_avatar()
+        self.refresh_account_avatar()
+
+    def refresh_account_avatar(self) -> None:
+        """My own picture on the account button (my initials until it is here, or when I have none)."""
+        user = self.chat.user
+        self.window.set_account_picture(self.access.avatar(self.chat.my_id, user.get("avatar")))
 
     def _on_conversation_changed(self, conversation_id: int) -> None:
         if conversation_id == self.chat.open_conversation_id:
@@ -263,7 +272,12 @@ class FileSharing(QObject):
         title = conversation.display_title(self.chat.my_id)
         self.panel.set_avatar(
             avatar_pixmap(
-                size, picture, title, conversation.id, self.panel.font(), self.panel.devicePixelRatioF()
+                size,
+                picture,
+                title,
+                conversation.avatar_key(self.chat.my_id),
+                self.panel.font(),
+                self.panel.devicePixelRatioF(),
             )
         )
 

@@ -43,7 +43,7 @@ class SecurityMenu(QObject):
             dialog.close()
 
     def _status_error(self, text: str) -> None:
-        self.window.statusBar().showMessage(text, 8000)
+        self.window.show_toast(text, 8000)
 
     def _keep(self, name: str, dialog):
         old = self.account_dialogs.get(name)
@@ -194,9 +194,7 @@ class SecurityMenu(QObject):
 
         def finished(saved: str, size: int) -> None:
             progress.close()
-            self.window.statusBar().showMessage(
-                f"Saved your data to {saved} ({size / 1_000_000:.1f} MB).", 10000
-            )
+            self.window.show_toast(f"Saved your data to {saved} ({size / 1_000_000:.1f} MB).", 10000)
 
         download.progress.connect(advanced)
         download.finished.connect(finished)

@@ -83,6 +83,8 @@ class ChatSession(QObject):
         window.active_changed.connect(lambda _: self._update_viewing())
         window.closing.connect(self.save_window_state)
         window.new_chat_requested.connect(self.show_new_chat)
+        window.new_group_requested.connect(self.show_new_group)
+        window.back_requested.connect(chat.close_conversation)
         window.jump_requested.connect(self.show_jump)
         window.rename_self_requested.connect(self._rename_self)
         window.visibility_toggled.connect(lambda visible: chat.update_profile(visible=visible))
@@ -100,6 +102,10 @@ class ChatSession(QObject):
         chat.limits_changed.connect(panel.composer.set_limits)
         chat.conversations.dataChanged.connect(self._refresh_unread_jump)
         panel.messages.reveal_requested.connect(chat.messages.reveal)
+        panel.messages.newest_requested.connect(chat.show_newest)
+        panel.messages.reply_requested.connect(self._reply)
+        panel.messages.quote_activated.connect(self._show_quoted)
+        panel.composer.name_for = chat.name_in_open  # the chat's, never this session's: no cycle through Qt
         panel.composing.connect(chat.composing)
         chat.header_changed.connect(self._refresh_header)
         self.idle_watcher.idle_changed.connect(chat.set_idle)
@@ -190,8 +196,8 @@ class ChatSession(QObject):
         self.ended.emit("Your account was deleted.")
 
     def show_status(self, text: str) -> None:
-        """Words for the status bar: an error or a notice, shown for eight seconds."""
-        self.window.statusBar().showMessage(text, 8000)
+        """An error or a notice, as a toast over the window for eight seconds (no layout moves)."""
+        self.window.show_toast(text, 8000)
 
     def open_conversation(self, conversation_id: int) -> None:
         """From outside the window (a notification): open it as a click in the list would."""
@@ -217,6 +223,8 @@ class ChatSession(QObject):
 
     def _on_opened(self, conversation_id: int) -> None:
         self.window.select_conversation(conversation_id)
+        conversation = self.chat.conversations.get(conversation_id)
+        self.panel.set_empty_known(conversation is not None and conversation.last_seq == 0)
         self._refresh_header()
         self._refresh_unread_jump()
         self.panel.composer.focus()
@@ -253,8 +261,21 @@ class ChatSession(QObject):
         self.window.setWindowTitle(f"({count}) ChatIDK" if count else "ChatIDK")
 
     def _send(self, text: str) -> None:
-        if self.chat.send_text(text):
+        if self.chat.send_text(text, self.panel.composer.reply_to):  # cleared by the composer after this
             self.panel.messages.scroll_to_end()
+
+    # replies
+    def _reply(self, seq: int) -> None:
+        """Reply (menu or Ctrl+R): the quote bar above the composer, which takes the focus."""
+        quote = self.chat.quote_for(seq)
+        if quote is not None:
+            self.panel.composer.start_reply(quote)
+
+    def _show_quoted(self, seq: int) -> None:
+        """A quote was activated: to the message it quotes, however far back (the one jump mechanism)."""
+        conversation_id = self.chat.open_conversation_id
+        if conversation_id is not None:
+            self.chat.jump_to_message(conversation_id, seq)
 
     def _discard(self, client_id: str) -> None:
         """A failed message's Discard: a text one goes back into its conversation's draft, to be changed."""
@@ -317,6 +338,12 @@ class ChatSession(QObject):
         dialog.group_requested.connect(self.chat.create_group)
         self.new_chat_dialog = dialog
         dialog.open()
+        return dialog
+
+    def show_new_group(self) -> NewChatDialog:
+        """The welcome's "New group": the new chat dialog, already picking several people."""
+        dialog = self.show_new_chat()
+        dialog.group_button.setChecked(True)
         return dialog
 
     def show_jump(self) -> JumpDialog:

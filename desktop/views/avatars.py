@@ -35,6 +35,8 @@ def paint_initials(painter: QPainter, rect: QRectF, title: str, key: int, font: 
     bold.setBold(True)
     if rect.height() < 30:
         bold.setPointSizeF(max(6.0, bold.pointSizeF() * 0.8))
+    elif rect.height() >= 48:  # the profile panel's big disc: letters that fill it as the small ones do
+        bold.setPixelSize(max(1, round(rect.height() * 0.36)))
     painter.setFont(bold)
     painter.setPen(Qt.GlobalColor.white)
     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, initials(title))

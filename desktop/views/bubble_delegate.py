@@ -5,16 +5,19 @@ measured is what is drawn: line breaks as typed, links underlined, a selection h
 
 from __future__ import annotations
 
+import itertools
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
+    QColor,
     QFont,
     QFontMetricsF,
     QPainter,
     QPainterPath,
+    QPen,
     QPixmap,
     QTextCharFormat,
     QTextLayout,
@@ -26,6 +29,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from desktop.domain.records import FAILED, SENDING
 from desktop.models import message_text
 from desktop.models.attachment_media import AttachmentMedia
+from desktop.models.reactions_text import Quote, ReactionChip
 from desktop.models.roles import MessageRole
 from desktop.views import attachment_painter, avatars, failure_note, palette_colors, unread_divider
 
@@ -41,6 +45,13 @@ DAY_HEIGHT_EXTRA = 18.0
 GROUP_AVATAR = 28.0
 EMOJI_SCALE = {1: 2.6, 2: 2.2, 3: 1.9}  # messages of only one to three emoji are shown this much larger
 TAB_SPACES = 4  # a tab in a code paste is as wide as this many spaces
+QUOTE_BAR = 3.0  # the accent line left of a reply's quote
+QUOTE_PAD = 4.0
+QUOTE_GAP = 4.0  # between the quote and what follows it
+CHIP_PAD_H = 7.0
+CHIP_PAD_V = 2.0
+CHIP_GAP = 4.0
+CHIPS_TOP = 3.0  # between the bubble and its reaction chips
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -58,6 +69,8 @@ class RowGeometry:
     files_origin: QPointF = field(default_factory=QPointF)
     avatar_rect: QRectF | None = None  # the sender's picture, beside the first bubble of a run in groups
     links: list[message_text.Link] = field(default_factory=list)  # in the laid-out text (UTF-16 positions)
+    quote_rect: QRectF | None = None  # a reply's quote inside the bubble (click: jump to the original)
+    chips: list[tuple[QRectF, ReactionChip]] = field(default_factory=list)  # under the bubble
     failure: failure_note.Note | None = None  # why a message of mine was not sent, above the footer
     unread_rect: QRectF | None = None  # the "Unread messages" divider above the first unread message
 
@@ -82,6 +95,60 @@ class _Measure:
     natural: float
     name_height: float
     bubble_height: float
+    quote: Quote | None
+    quote_height: float
+    quote_width: float
+    chip_sizes: list[tuple[float, float, ReactionChip]]  # (width, height, chip)
+    chips_height: float
+
+
+def _chip_label(chip: ReactionChip) -> str:
+    return f"{chip.emoji} {chip.count}"
+
+
+def _chip_sizes(
+    chips: list[ReactionChip], small: QFontMetricsF, max_width: float
+) -> tuple[list[tuple[float, float, ReactionChip]], float]:
+    """Each chip's size, and the height of the rows they wrap into under a bubble at most ``max_width``
+    wide."""
+    if not chips:
+        return [], 0.0
+    height = small.height() + 2 * CHIP_PAD_V
+    sizes = [(small.horizontalAdvance(_chip_label(c)) + 2 * CHIP_PAD_H, height, c) for c in chips]
+    rows, x = 1, 0.0
+    for width, _, _ in sizes:
+        if x and x + width > max_width:
+            rows, x = rows + 1, 0.0
+        x += width + CHIP_GAP
+    return sizes, CHIPS_TOP + rows * height + (rows - 1) * CHIP_GAP
+
+
+def _place_chips(
+    sizes: list[tuple[float, float, ReactionChip]], bubble: QRectF, width: float, mine: bool
+) -> list[tuple[QRectF, ReactionChip]]:
+    """Rows under the bubble, from its left edge (theirs) or ending at its right edge (mine)."""
+    if not sizes:
+        return []
+    max_width = max(bubble.width(), min(MAX_BUBBLE, width - 2 * SIDE_MARGIN))
+    rows: list[list[tuple[float, float, ReactionChip]]] = [[]]
+    x = 0.0
+    for size in sizes:
+        if rows[-1] and x + size[0] > max_width:
+            rows.append([])
+            x = 0.0
+        rows[-1].append(size)
+        x += size[0] + CHIP_GAP
+    placed = []
+    y = bubble.bottom() + CHIPS_TOP
+    for row in rows:
+        row_width = sum(w for w, _, _ in row) + CHIP_GAP * (len(row) - 1)
+        x = bubble.right() - row_width if mine else bubble.left()
+        x = max(SIDE_MARGIN, x)
+        for chip_width, chip_height, chip in row:
+            placed.append((QRectF(x, y, chip_width, chip_height), chip))
+            x += chip_width + CHIP_GAP
+        y += row[0][1] + CHIP_GAP
+    return placed
 
 
 def _footer_text(index: AnyIndex) -> str:
@@ -118,6 +185,10 @@ class BubbleDelegate(QStyledItemDelegate):
         self.avatar_source: Callable[[int], QPixmap | None] | None = None  # a user's picture, when wired
         # The text selected in one bubble (the view sets it): the row and UTF-16 positions, start < end.
         self.selection: tuple[QPersistentModelIndex, int, int] | None = None
+        self.flash: QPersistentModelIndex | None = None  # a message jumped to, highlighted for a moment
+        # Search hits: the row's (start, end) UTF-16 ranges of its laid-out text to mark (set by the view;
+        # drawn over the cached layout like the selection).
+        self.highlight_ranges: Callable[[AnyIndex], list[tuple[int, int]]] | None = None
 
     def clear_caches(self) -> None:
         """The font changed (the view calls this): every height may be different now."""
@@ -186,17 +257,29 @@ class BubbleDelegate(QStyledItemDelegate):
         if attachments and text:
             files_height += attachment_painter.GAP
         name_height = QFontMetricsF(name_font).height() + 2 if sender else 0.0
-        bubble_height = PADDING_V + name_height + files_height + text_height + small.height() + PADDING_V
+        quote: Quote | None = index.data(MessageRole.QUOTE)
+        quote_height = quote_width = 0.0
+        if quote is not None:
+            quote_height = 2 * small.height() + 2 * QUOTE_PAD + QUOTE_GAP
+            widest = max(
+                QFontMetricsF(name_font).horizontalAdvance(quote.sender), small.horizontalAdvance(quote.line)
+            )
+            quote_width = min(text_width, QUOTE_BAR + 2 * QUOTE_PAD + widest)
+        chip_sizes, chips_height = _chip_sizes(index.data(MessageRole.REACTIONS) or [], small, max_bubble)
+        bubble_height = (
+            PADDING_V + name_height + quote_height + files_height + text_height + small.height() + PADDING_V
+        )
         bubble_height += failure_note.height(index, small_font, text_width)
         return _Measure(
             y, day_rect, sender, mine, gutter, text_width, text, font, name_font, small, files, files_width,
-            files_height, layout, text_height, natural, name_height, bubble_height,
+            files_height, layout, text_height, natural, name_height, bubble_height, quote, quote_height,
+            quote_width, chip_sizes, chips_height,
         )  # fmt: skip
 
     def _height(self, option: QStyleOptionViewItem, index: AnyIndex, width: float) -> float:
         """For sizeHint, asked for every row on each relayout: no footer, no second layout, nothing kept."""
         measure = self._measure(option, index, width)
-        return measure.y + measure.bubble_height
+        return measure.y + measure.bubble_height + measure.chips_height
 
     def _compute(self, option: QStyleOptionViewItem, index: AnyIndex, width: float) -> RowGeometry:
         m = self._measure(option, index, width)
@@ -204,7 +287,8 @@ class BubbleDelegate(QStyledItemDelegate):
         name_width = QFontMetricsF(m.name_font).horizontalAdvance(m.sender) if m.sender else 0.0
         failure = failure_note.lay_out(index, self._fonts(option.font)[2], m.text_width)
         note_width = failure.natural if failure is not None else 0.0
-        inner = min(m.text_width, max(m.natural, footer_width, name_width, m.files_width, note_width, 24.0))
+        widest = max(m.natural, footer_width, name_width, m.files_width, m.quote_width, note_width, 24.0)
+        inner = min(m.text_width, widest)
         layout = m.layout
         muted = bool(index.data(MessageRole.DELETED)) or bool(index.data(MessageRole.HIDDEN))
         links = [] if muted else message_text.find_links(m.text)
@@ -217,11 +301,19 @@ class BubbleDelegate(QStyledItemDelegate):
         left = width - SIDE_MARGIN - bubble_width if m.mine else SIDE_MARGIN + m.gutter
         avatar_rect = QRectF(SIDE_MARGIN, y, GROUP_AVATAR, GROUP_AVATAR) if m.gutter and m.sender else None
         bubble = QRectF(left, y, bubble_width, m.bubble_height)
-        files_origin = QPointF(left + PADDING_H, y + PADDING_V + m.name_height)
-        text_origin = QPointF(left + PADDING_H, y + PADDING_V + m.name_height + m.files_height)
+        quote_rect = None
+        if m.quote is not None:
+            quote_rect = QRectF(
+                left + PADDING_H, y + PADDING_V + m.name_height, inner, m.quote_height - QUOTE_GAP
+            )
+        top = y + PADDING_V + m.name_height + m.quote_height
+        files_origin = QPointF(left + PADDING_H, top)
+        text_origin = QPointF(left + PADDING_H, top + m.files_height)
         footer_baseline = bubble.bottom() - PADDING_V - m.small.descent()
         return RowGeometry(
-            height=y + m.bubble_height,
+            height=y + m.bubble_height + m.chips_height,
+            quote_rect=quote_rect,
+            chips=_place_chips(m.chip_sizes, bubble, width, m.mine),
             day_rect=m.day_rect,
             bubble=bubble,
             name_height=m.name_height,
@@ -276,7 +368,9 @@ class BubbleDelegate(QStyledItemDelegate):
             exact = painted.height if painted is not None else self._height(option, index, key[1])
             height = int(exact + 0.999)
             if len(self._sizes) >= self._size_cache_limit:
-                self._sizes.clear()
+                # the older half goes (the rows of the window were measured last): no step remeasures all
+                for stale in list(itertools.islice(self._sizes, len(self._sizes) // 2)):
+                    del self._sizes[stale]
             self._sizes[key] = height
         return QSize(option.rect.width(), height)
 
@@ -302,8 +396,15 @@ class BubbleDelegate(QStyledItemDelegate):
         path = QPainterPath()
         path.addRoundedRect(geometry.bubble, RADIUS, RADIUS)
         painter.fillPath(path, fill)
-        if option.state & QStyle.StateFlag.State_HasFocus and option.state & QStyle.StateFlag.State_Selected:
-            painter.setPen(palette.color(palette.ColorRole.Highlight))
+        flashing = self.flash is not None and self.flash.isValid() and self.flash.row() == index.row()
+        if flashing:
+            glow = QColor(palette.color(palette.ColorRole.Highlight))
+            glow.setAlphaF(0.35)
+            painter.fillPath(path, glow)
+        if flashing or (
+            option.state & QStyle.StateFlag.State_HasFocus and option.state & QStyle.StateFlag.State_Selected
+        ):
+            painter.setPen(QPen(palette.color(palette.ColorRole.Highlight), 2 if flashing else 1))
             painter.drawPath(path)
 
         bubble = geometry.bubble
@@ -327,6 +428,9 @@ class BubbleDelegate(QStyledItemDelegate):
                 painter.fontMetrics().elidedText(sender, Qt.TextElideMode.ElideRight, int(bubble.width())),
             )
 
+        if geometry.quote_rect is not None:
+            quote = index.data(MessageRole.QUOTE)
+            self._paint_quote(painter, geometry.quote_rect, quote, name_font, small_font, palette, fill)
         if geometry.files:
             attachment_painter.paint(
                 painter,
@@ -355,7 +459,59 @@ class BubbleDelegate(QStyledItemDelegate):
         footer = _footer_text(index)
         footer_width = QFontMetricsF(small_font).horizontalAdvance(footer)
         painter.drawText(QPointF(bubble.right() - PADDING_H - footer_width, geometry.footer_baseline), footer)
+        for rect, chip in geometry.chips:
+            self._paint_chip(painter, rect, chip, small_font, palette)
         painter.restore()
+
+    @staticmethod
+    def _paint_quote(
+        painter: QPainter,
+        rect: QRectF,
+        quote: Quote,
+        name_font: QFont,
+        small_font: QFont,
+        palette,
+        bubble_fill: QColor,
+    ) -> None:
+        """The quoted sender in their colour over the quote's line, beside an accent bar; plain text."""
+        fill, accent, line_color = palette_colors.quote_colors(palette, quote.sender_id, bubble_fill)
+        path = QPainterPath()
+        path.addRoundedRect(rect, 4, 4)
+        painter.fillPath(path, fill)
+        painter.fillRect(QRectF(rect.left(), rect.top(), QUOTE_BAR, rect.height()), accent)
+        text_left = rect.left() + QUOTE_BAR + QUOTE_PAD
+        width = rect.right() - QUOTE_PAD - text_left
+        small = QFontMetricsF(small_font)
+        name = QFont(name_font)
+        name.setPointSizeF(small_font.pointSizeF())
+        painter.setFont(name)
+        painter.setPen(accent)
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextSingleLine
+        top = rect.top() + QUOTE_PAD
+        elided = QFontMetricsF(name).elidedText(quote.sender, Qt.TextElideMode.ElideRight, width)
+        painter.drawText(QRectF(text_left, top, width, small.height()), flags, elided)
+        line_font = QFont(small_font)
+        line_font.setItalic(quote.deleted)
+        painter.setFont(line_font)
+        painter.setPen(line_color)
+        line = QFontMetricsF(line_font).elidedText(quote.line, Qt.TextElideMode.ElideRight, width)
+        painter.drawText(QRectF(text_left, top + small.height(), width, small.height()), flags, line)
+
+    @staticmethod
+    def _paint_chip(painter: QPainter, rect: QRectF, chip: ReactionChip, font: QFont, palette) -> None:
+        """Mine stand out in the highlight colour, as in Telegram and Element."""
+        highlight = palette.color(palette.ColorRole.Highlight)
+        base = palette_colors.their_bubble(palette)[0]
+        fill = palette_colors.mix(base, highlight, 0.35) if chip.mine else base
+        path = QPainterPath()
+        path.addRoundedRect(rect, rect.height() / 2, rect.height() / 2)
+        painter.fillPath(path, fill)
+        if chip.mine:
+            painter.setPen(highlight)
+            painter.drawPath(path)
+        painter.setFont(font)
+        painter.setPen(palette.color(palette.ColorRole.Text))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, _chip_label(chip))
 
     def _overlays(self, geometry: RowGeometry, index: AnyIndex, palette) -> list[QTextLayout.FormatRange]:
         """Links underlined in the palette's link colour, then the selection: drawn over the plain text, so
@@ -370,6 +526,14 @@ class BubbleDelegate(QStyledItemDelegate):
             link_format.setFontUnderline(True)
             link_range.format = link_format
             ranges.append(link_range)
+        for start, end in self.highlight_ranges(index) if self.highlight_ranges is not None else []:
+            hit = QTextLayout.FormatRange()
+            hit.start, hit.length = start, end - start
+            hit_format = QTextCharFormat()
+            hit_format.setBackground(palette_colors.search_hit(palette))
+            hit_format.setForeground(QColor("#1a1a1a"))  # dark on the yellow marker in either theme
+            hit.format = hit_format
+            ranges.append(hit)
         selection = self.selection
         if selection is not None and selection[0].isValid() and selection[0].row() == index.row():
             chosen = QTextLayout.FormatRange()
@@ -446,6 +610,18 @@ class BubbleDelegate(QStyledItemDelegate):
     def layout_text(self, option: QStyleOptionViewItem, index: AnyIndex) -> str:
         """The text as laid out (line separators for line breaks), whose positions ``text_position`` gives."""
         return self._geometry(option, index).text_layout.text()
+
+    def quote_at(self, option: QStyleOptionViewItem, index: AnyIndex, pos: QPointF) -> bool:
+        """Whether ``pos`` (view coordinates) is on the row's quote."""
+        rect = self._geometry(option, index).quote_rect
+        return rect is not None and rect.translated(option.rect.topLeft()).contains(pos)
+
+    def chip_at(self, option: QStyleOptionViewItem, index: AnyIndex, pos: QPointF) -> ReactionChip | None:
+        """The reaction chip under ``pos`` (view coordinates), if any."""
+        local = pos - QPointF(option.rect.topLeft())
+        return next(
+            (chip for rect, chip in self._geometry(option, index).chips if rect.contains(local)), None
+        )
 
     def attachment_at(
         self, option: QStyleOptionViewItem, index: AnyIndex, pos: QPointF

@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.views import palette_colors
+from desktop.views.back_button import BackButton
 from desktop.views.composer import Composer
 from desktop.views.elided_label import ElidedLabel
+from desktop.views.empty_states import EMPTY_CONVERSATION, EmptyViewHint
 from desktop.views.jump_to_latest import JumpToLatest
 from desktop.views.message_list_view import MessageListView
 from desktop.views.symbols import IconButton
@@ -96,7 +98,7 @@ class ChatPanel(QWidget):
         title_font.setPointSizeF(title_font.pointSizeF() * 1.15)
         self.title_label.setFont(title_font)
         self.subtitle_label = ElidedLabel(parent=self, mode=Qt.TextElideMode.ElideRight)
-        self.subtitle_label.setEnabled(False)  # the palette's disabled text: quieter, still readable
+        self.subtitle_label.setStyleSheet(self._subtitle_style(typing=False))  # quieter, still ≥ 4.5:1
         self.subtitle_label.setAccessibleName("Status")
         self.presence_dot = QLabel(self)
         self.avatar_label = QLabel(self)  # the profile picture (or initials), set by set_avatar
@@ -117,6 +119,9 @@ class ChatPanel(QWidget):
         header.setFrameShape(QFrame.Shape.NoFrame)
         header_layout = QHBoxLayout(header)
         header_layout.setContentsMargins(14, 8, 8, 8)
+        self.back_button = BackButton(self)  # shown by the window's one-pane layout only
+        self.back_button.hide()
+        header_layout.addWidget(self.back_button)
         self.profile_button = HeaderButton(self)  # the avatar and titles: click or Enter opens the profile
         self.profile_button.clicked.connect(self.profile_requested)
         titles = QVBoxLayout()
@@ -141,6 +146,9 @@ class ChatPanel(QWidget):
 
         self.messages = MessageListView(self)
         self.jump = JumpToLatest(self.messages, self)  # ↓ and "N new messages" over the list, Alt+End
+        self.empty_hint = EmptyViewHint(self.messages, EMPTY_CONVERSATION)  # "No messages yet, say hi 👋"
+        self._hint_model: object | None = None
+        self._model_signals = ("modelReset", "rowsInserted", "rowsRemoved")
         self.composer = Composer(self)
         self.composer.send_requested.connect(self.send_requested)
         self.composer.composing.connect(self.composing)
@@ -172,10 +180,8 @@ class ChatPanel(QWidget):
         font = QFont(self.subtitle_label.font())
         font.setItalic(typing)
         self.subtitle_label.setFont(font)
-        self.subtitle_label.setEnabled(typing)  # presence stays quiet; typing stands out in the accent colour
-        self.subtitle_label.setStyleSheet(
-            f"color: {palette_colors.typing_color(self.palette()).name()}" if typing else ""
-        )
+        # presence stays quiet; typing stands out in the accent colour
+        self.subtitle_label.setStyleSheet(self._subtitle_style(typing=typing))
         if presence in ("online", "away"):
             self.presence_dot.setPixmap(self._dot(presence))
             self.presence_dot.setToolTip(presence)
@@ -189,6 +195,26 @@ class ChatPanel(QWidget):
         name = title.replace("&", "&&")  # an action's "&" would be a shortcut marker, not the name's
         self.block_action.setText(f"Block {name}…")
         self.unblock_action.setText(f"Unblock {name}")
+
+    def _subtitle_style(self, *, typing: bool) -> str:
+        palette = self.palette()
+        color = palette_colors.typing_color(palette) if typing else palette_colors.secondary_text(palette)
+        return f"color: {color.name()}"
+
+    def set_empty_known(self, empty: bool) -> None:
+        """The open conversation has no messages at all (not merely none loaded yet): while no row shows,
+        the list invites to say hi."""
+        model = self.messages.model()
+        if model is not None and model is not self._hint_model:
+            for name in self._model_signals:
+                getattr(model, name).connect(self._update_empty_hint)
+            self._hint_model = model
+        self.empty_hint.wanted = empty
+        self._update_empty_hint()
+
+    def _update_empty_hint(self, *_: object) -> None:
+        model = self.messages.model()
+        self.empty_hint.update(model.rowCount() if model is not None else 0)
 
     def set_avatar(self, picture: QPixmap | None) -> None:
         """A finished disc (views.avatars.avatar_pixmap) beside the title; None hides it."""

@@ -5,6 +5,7 @@ the server would refuse (GET /limits) is refused here, with the reason on the no
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal
@@ -20,9 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.drafts import Draft
+from desktop.domain.records import ReplyTo
 from desktop.domain.send_limits import SendLimits
 from desktop.views.composer_notice import NEAR, ComposerNotice
 from desktop.views.editing_bar import EditingBar
+from desktop.views.reply_bar import ReplyBar
 from desktop.views.staged_files import StagedFiles
 from desktop.views.symbols import IconButton
 
@@ -133,7 +136,11 @@ class Composer(QWidget):
     session finds my last message and calls start_edit).
 
     Editing happens here, not in a dialog: start_edit puts the message's text in, with an "Editing" bar
-    above; Enter saves, Esc or ✕ cancels, and the draft that was there comes back either way."""
+    above; Enter saves, Esc or ✕ cancels, and the draft that was there comes back either way.
+
+    A reply (start_reply) shows its quote bar above; it is part of the draft (``reply_to``, kept per
+    conversation), read by whoever hears send_requested or send_files_requested, and cleared after the
+    send; Esc or ✕ cancels it. ``name_for`` names the quoted sender (the session sets it)."""
 
     send_requested = Signal(str)
     send_files_requested = Signal(list, str)
@@ -171,6 +178,11 @@ class Composer(QWidget):
         self.editing_seq: int | None = None  # the message being edited, if any
         self._editing_original = ""
         self._stashed = Draft()  # the draft put aside while editing
+        self.reply_bar = ReplyBar(self)
+        self.reply_bar.cancelled.connect(self.cancel_reply)
+        self.reply_to: ReplyTo | None = None  # the message the draft answers, if any
+        self.name_for: Callable[[int], str] = lambda user_id: "them"
+        layout.addWidget(self.reply_bar)
         layout.addWidget(self.editing_bar)
         layout.addWidget(self.staged)
         layout.addLayout(self.button_row)
@@ -189,14 +201,14 @@ class Composer(QWidget):
         self.edit.textChanged.connect(self._on_draft_changed)
         self.staged.changed.connect(self._on_draft_changed)
         self.edit.up_in_empty.connect(self._on_up_in_empty)
-        self.edit.escape.connect(self.cancel_edit)
+        self.edit.escape.connect(self._on_escape)
 
     # drafts: one per conversation, kept by the session
     def draft(self) -> Draft:
         """What is being written (while editing: the draft put aside, not the edited text)."""
         if self.editing_seq is not None:
-            return Draft(self._stashed.text, list(self._stashed.files))
-        return Draft(self.edit.toPlainText(), list(self.staged.paths))
+            return Draft(self._stashed.text, list(self._stashed.files), self._stashed.reply_to)
+        return Draft(self.edit.toPlainText(), list(self.staged.paths), self.reply_to)
 
     def set_draft(self, draft: Draft) -> None:
         """Shows a conversation's draft (empty for none), the cursor at its end; an edit is dropped."""
@@ -211,6 +223,7 @@ class Composer(QWidget):
             self.edit.moveCursor(QTextCursor.MoveOperation.End)
             self.staged.clear()
             self.staged.add(draft.files)  # files deleted meanwhile are left out
+            self._set_reply(draft.reply_to)
         finally:
             self._loading = False
         self._update_notice()
@@ -257,6 +270,34 @@ class Composer(QWidget):
         if not self._loading and self.editing_seq is None:
             self.draft_changed.emit()
 
+    # replying
+    def start_reply(self, reply_to: ReplyTo) -> None:
+        """The quote bar shows; what is written stays. An edit in progress ends first (its draft returns)."""
+        self.cancel_edit()
+        self._set_reply(reply_to)
+        self.draft_changed.emit()
+        self.focus()
+
+    def cancel_reply(self) -> None:
+        if self.reply_to is not None:
+            self._set_reply(None)
+            self.draft_changed.emit()
+            self.focus()
+
+    def _set_reply(self, reply_to: ReplyTo | None) -> None:
+        self.reply_to = reply_to
+        if reply_to is None:
+            self.reply_bar.hide()
+        else:
+            self.reply_bar.show_for(self.name_for(reply_to.sender_id), reply_to.snippet, reply_to.deleted)
+        self.edit.takes_escape = self.editing_seq is not None or reply_to is not None
+
+    def _on_escape(self) -> None:
+        if self.editing_seq is not None:
+            self.cancel_edit()
+        else:
+            self.cancel_reply()
+
     # editing one of my messages
     @property
     def editing(self) -> bool:
@@ -302,7 +343,7 @@ class Composer(QWidget):
         self.send_button.setText("Send")
         self.send_button.setAccessibleName("Send")
         self.send_button.setToolTip(SEND_TOOLTIP)
-        self.edit.takes_escape = False
+        self.edit.takes_escape = self.reply_to is not None
 
     def _submit_edit(self, seq: int) -> None:
         text = self.edit.toPlainText().strip("\n")
@@ -384,11 +425,14 @@ class Composer(QWidget):
             paths = list(self.staged.paths)
             self.staged.clear()
             self.send_files_requested.emit(paths, text.strip())
+            self._set_reply(None)
             self.edit.clear()
+            self._on_draft_changed()
             return
         if not text.strip():
             return
         self.send_requested.emit(text.strip("\n"))
+        self._set_reply(None)
         self.edit.clear()
 
     def focus(self) -> None:

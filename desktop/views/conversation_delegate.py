@@ -21,17 +21,14 @@ DRAFT_LABEL = "Draft: "
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-def initials(title: str) -> str:
-    words = [w for w in title.split() if w]
-    if not words:
-        return "?"
-    letters = words[0][0] + (words[1][0] if len(words) > 1 else "")
-    return letters.upper()
+COMPACT_WIDTH = AVATAR + 2 * PAD  # the avatar-only list at medium window widths
 
 
 class ConversationDelegate(QStyledItemDelegate):
     # The profile picture for a row's Conversation (a 1:1's other person), or None: set by the file wiring.
     avatar_source: Callable[[object], QPixmap | None] | None = None
+    # Avatars only (with the unread badge on the disc): the narrow list of a medium-width window.
+    compact = False
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
         metrics = QFontMetrics(option.font)
@@ -44,7 +41,7 @@ class ConversationDelegate(QStyledItemDelegate):
         rect = QRectF(option.rect)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if selected:
-            painter.fillRect(rect, palette.color(QPalette.ColorRole.Highlight))
+            painter.fillRect(rect, palette_colors.selection_fill(palette))
         elif option.state & QStyle.StateFlag.State_MouseOver:
             painter.fillRect(rect, palette_colors.their_bubble(palette)[0])
         text_color = palette.color(
@@ -53,24 +50,22 @@ class ConversationDelegate(QStyledItemDelegate):
         secondary = text_color if selected else palette_colors.secondary_text(palette)
 
         title = index.data(Qt.ItemDataRole.DisplayRole) or ""
-        conversation_id = index.data(ConversationRole.ID) or 0
-        avatar = QRectF(rect.left() + PAD, rect.center().y() - AVATAR / 2, AVATAR, AVATAR)
+        key = int(index.data(ConversationRole.AVATAR_KEY) or 0)
+        left_edge = rect.center().x() - AVATAR / 2 if self.compact else rect.left() + PAD
+        avatar = QRectF(left_edge, rect.center().y() - AVATAR / 2, AVATAR, AVATAR)
         source = self.avatar_source
         picture = source(index.data(ConversationRole.CONVERSATION)) if source is not None else None
         if picture is not None:
             avatars.paint_picture(painter, avatar, picture)
         else:
-            path = QPainterPath()
-            path.addEllipse(avatar)
-            painter.fillPath(path, palette_colors.avatar_color(conversation_id))
-            avatar_font = QFont(option.font)
-            avatar_font.setBold(True)
-            painter.setFont(avatar_font)
-            painter.setPen(Qt.GlobalColor.white)
-            painter.drawText(avatar, Qt.AlignmentFlag.AlignCenter, initials(title))
+            avatars.paint_initials(painter, avatar, title, key, option.font)
         presence = index.data(ConversationRole.PRESENCE) or ""
         if presence in ("online", "away"):
             self._paint_presence_dot(painter, avatar, presence, option, selected)
+        if self.compact:
+            self._paint_compact_badge(painter, avatar, option, index)
+            painter.restore()
+            return
 
         left = avatar.right() + PAD
         right = rect.right() - PAD
@@ -128,9 +123,7 @@ class ConversationDelegate(QStyledItemDelegate):
             painter.fillPath(badge_path, text_color if selected else fill)
             painter.setFont(badge_font)
             painter.setPen(
-                palette.color(
-                    QPalette.ColorRole.Highlight if selected else QPalette.ColorRole.HighlightedText
-                )
+                palette_colors.selection_fill(palette) if selected else palette_colors.badge_text(palette)
             )
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, label)
 
@@ -173,12 +166,39 @@ class ConversationDelegate(QStyledItemDelegate):
         painter.restore()
 
     @staticmethod
+    def _paint_compact_badge(painter: QPainter, avatar: QRectF, option, index: AnyIndex) -> None:
+        """The unread count on the disc's top right, ringed like the presence dot."""
+        unread = int(index.data(ConversationRole.UNREAD) or 0)
+        if not unread and not index.data(ConversationRole.MARKED_UNREAD):
+            return
+        palette = option.palette
+        font = QFont(option.font)
+        font.setBold(True)
+        font.setPointSizeF(max(1.0, option.font.pointSizeF() * 0.75))
+        label = ("99+" if unread > 99 else str(unread)) if unread else ""
+        metrics = QFontMetrics(font)
+        height = metrics.height() + 2
+        width = max(float(height), metrics.horizontalAdvance(label) + 8.0)
+        badge = QRectF(avatar.right() - width + 4, avatar.top() - 3, width, height)
+        path = QPainterPath()
+        path.addRoundedRect(badge, height / 2, height / 2)
+        ring = QPainterPath()
+        ring.addRoundedRect(badge.adjusted(-2, -2, 2, 2), height / 2 + 2, height / 2 + 2)
+        painter.fillPath(ring, palette.color(QPalette.ColorRole.Base))
+        muted = bool(index.data(ConversationRole.MUTED))
+        fill = palette_colors.muted_badge(palette) if muted else palette_colors.badge_color(palette)
+        painter.fillPath(path, fill)
+        painter.setFont(font)
+        painter.setPen(palette_colors.badge_text(palette))
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, label)
+
+    @staticmethod
     def _paint_presence_dot(painter: QPainter, avatar: QRectF, state: str, option, selected: bool) -> None:
         """Bottom right of the avatar, ringed in the row's background so it reads on any disc."""
         size = AVATAR * 0.3
         dot = QRectF(avatar.right() - size + 1, avatar.bottom() - size + 1, size, size)
         palette = option.palette
-        ring = palette.color(QPalette.ColorRole.Highlight if selected else QPalette.ColorRole.Base)
+        ring = palette_colors.selection_fill(palette) if selected else palette.color(QPalette.ColorRole.Base)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(ring)
         painter.drawEllipse(dot.adjusted(-2, -2, 2, 2))

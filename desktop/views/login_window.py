@@ -1,5 +1,9 @@
 """Sign in or create an account: server address, name, password, "keep me signed in", clear errors.
 
+The product's icon and name on top; the form is anchored there and the window keeps one size, so switching
+between signing in and creating an account leaves every field where it was (the extra field comes after the
+password), and an error goes into a line kept free for it, so nothing jumps when one appears.
+
 Creating an account asks for what the server will accept before it is sent (a password of at least
 MIN_PASSWORD_CHARS, docs/protocol.md), so "Create account" only enables once it would succeed."""
 
@@ -18,11 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.config import APP_NAME
 from desktop.domain.server_address import sends_in_clear
 from desktop.views.code_step import CodeStep
 from desktop.views.icons import app_icon
 from desktop.views.palette_colors import error_color, link_color
+from desktop.views.quiet_text import make_quiet
 
+LOGO_PX = 64
+WINDOW_WIDTH = 420
+ERROR_LINES = 2  # room kept for an error, so that one appearing moves nothing
 MIN_PASSWORD_CHARS = 8  # the server's limit for a new password (docs/protocol.md, POST /accounts)
 # Link-style buttons: drawn as links (in a colour that reads on light and dark windows), with a focus ring
 # the keyboard user can see.
@@ -52,11 +61,18 @@ class LoginWindow(QWidget):
         self.setWindowIcon(app_icon())
         self.registering = False
 
-        self.heading = QLabel("Sign in to ChatIDK", self)
-        font = QFont(self.heading.font())
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.heading.setFont(font)
+        self.logo = QLabel(self)
+        self.logo.setPixmap(app_icon().pixmap(LOGO_PX, LOGO_PX))
+        self.logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo.setAccessibleName(APP_NAME)
+        self.product_name = QLabel(APP_NAME, self)
+        self.product_name.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        name_font = QFont(self.product_name.font())
+        name_font.setPointSizeF(name_font.pointSizeF() * 1.6)
+        name_font.setBold(True)
+        self.product_name.setFont(name_font)
+        self.heading = QLabel("Sign in", self)
+        self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         self.server_edit = QLineEdit(server_url, self)
         self.server_edit.setPlaceholderText("http://127.0.0.1:8000")
@@ -69,14 +85,20 @@ class LoginWindow(QWidget):
         self.password_edit.setPlaceholderText(f"At least {MIN_PASSWORD_CHARS} characters")
         self.password_hint = QLabel(self)  # while creating an account: how many characters are still needed
         self.password_hint.setTextFormat(Qt.TextFormat.PlainText)
-        self.password_hint.setEnabled(False)
+        make_quiet(self.password_hint)  # quieter than the text, still ≥ 4.5:1 (a disabled label is 1.6:1)
         self.password_hint.hide()
         self.keep_check = QCheckBox("Keep me signed in", self)
         self.keep_check.setChecked(True)
 
-        self.error_label = QLabel(self)
+        self.error_label = QLabel(self)  # hidden without an error, but its room is kept
         self.error_label.setTextFormat(Qt.TextFormat.PlainText)
         self.error_label.setWordWrap(True)
+        self.error_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.error_label.setMinimumHeight(ERROR_LINES * self.error_label.fontMetrics().lineSpacing())
+        self.error_label.setAccessibleName("Error")
+        retained = self.error_label.sizePolicy()
+        retained.setRetainSizeWhenHidden(True)
+        self.error_label.setSizePolicy(retained)
         self.error_label.hide()
 
         # A plain http:// address of another machine: say so where the address is typed, before the
@@ -99,11 +121,21 @@ class LoginWindow(QWidget):
         form = QFormLayout()
         form.addRow("Server", self.server_edit)
         form.addRow("Username", self.username_edit)
-        form.addRow("Display name", self.display_name_edit)
         form.addRow("Password", self.password_edit)
         form.addRow("", self.password_hint)
+        form.addRow("Display name", self.display_name_edit)  # after the fields both modes share
         form.addRow("", self.keep_check)
         self._form = form
+        # The label column as wide in both modes (its widest label is shown only when creating an account),
+        # so the fields never move sideways.
+        labels = [
+            form.labelForField(field)
+            for field in (self.server_edit, self.username_edit, self.password_edit, self.display_name_edit)
+        ]
+        widest = max(label.sizeHint().width() for label in labels if label is not None)
+        for label in labels:
+            if label is not None:
+                label.setMinimumWidth(widest)
 
         # Two steps: the password, then (with two-factor sign-in on) the code.
         self.password_page = QWidget(self)
@@ -125,10 +157,13 @@ class LoginWindow(QWidget):
         self._style_links()
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(12)
+        layout.setContentsMargins(32, 24, 32, 24)
+        layout.setSpacing(4)
+        layout.addWidget(self.logo)
+        layout.addWidget(self.product_name)
         layout.addWidget(self.heading)
-        layout.addWidget(self.steps)
+        layout.addSpacing(14)
+        layout.addWidget(self.steps, 1)
 
         self.submit_button.clicked.connect(self._submit)
         self.switch_button.clicked.connect(lambda: self.set_registering(not self.registering))
@@ -144,13 +179,21 @@ class LoginWindow(QWidget):
         self._update_insecure_warning()
         self.set_registering(False)
         self.setTabOrder(self.server_edit, self.username_edit)
-        self.setTabOrder(self.username_edit, self.display_name_edit)
-        self.setTabOrder(self.display_name_edit, self.password_edit)
-        self.setTabOrder(self.password_edit, self.keep_check)
+        self.setTabOrder(self.username_edit, self.password_edit)
+        self.setTabOrder(self.password_edit, self.display_name_edit)
+        self.setTabOrder(self.display_name_edit, self.keep_check)
         self.setTabOrder(self.keep_check, self.submit_button)
         self.setTabOrder(self.submit_button, self.switch_button)
         self.setTabOrder(self.switch_button, self.forgot_button)
-        self.resize(420, self.sizeHint().height())
+        self._fit_both_modes()
+
+    def _fit_both_modes(self) -> None:
+        """One size that holds the longer form (creating an account), kept in both modes."""
+        self.set_registering(True)
+        height = self.sizeHint().height()
+        self.set_registering(False)
+        self.resize(WINDOW_WIDTH, height)
+        self.setMinimumHeight(height)
 
     def _style_links(self) -> None:
         palette = self.palette()
@@ -180,7 +223,7 @@ class LoginWindow(QWidget):
 
     def set_registering(self, registering: bool) -> None:
         self.registering = registering
-        self.heading.setText("Create your account" if registering else "Sign in to ChatIDK")
+        self.heading.setText("Create your account" if registering else "Sign in")
         self.setWindowTitle("Sign up" if registering else "Sign in")
         self.submit_button.setText("Create account" if registering else "Sign in")
         self.switch_button.setText(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -12,39 +12,46 @@ from PySide6.QtWidgets import (
     QMenu,
     QSplitter,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.domain.records import Conversation
-from desktop.models.plain_text import plain_tooltip
 from desktop.models.roles import ConversationRole
 from desktop.views import shortcuts
+from desktop.views.account_button import AccountButton
 from desktop.views.chat_panel import ChatPanel
 from desktop.views.connection_banner import ConnectionBanner
 from desktop.views.conversation_delegate import ConversationDelegate
 from desktop.views.conversation_list_view import ConversationListView
 from desktop.views.conversation_menu import ConversationMenu
+from desktop.views.empty_states import EmptyListPane
+from desktop.views.quiet_text import make_quiet
+from desktop.views.responsive import PaneMode, PaneSwitcher
 from desktop.views.shortcut_sheet import ShortcutSheet
 from desktop.views.shortcuts import add_shortcut
 from desktop.views.symbols import IconButton
+from desktop.views.toast import DEFAULT_MS as DEFAULT_TOAST_MS
+from desktop.views.toast import Toast
 
 # The window's minimum never depends on what it shows (names, titles, staged files): content elides instead.
-MIN_WIDTH, MIN_HEIGHT = 480, 360
+# As narrow as a phone: below responsive.SINGLE_BELOW one pane shows at a time.
+MIN_WIDTH, MIN_HEIGHT = 360, 360
 LIST_MIN_WIDTH = 160
-ACCOUNT_NAME_PX = 180
 
 
 class MainWindow(QMainWindow):
     """Signals: conversation_selected(int), new_chat_requested(), jump_requested(), rename_self_requested(),
     visibility_toggled(bool), log_out_requested(), delete_account_requested(), active_changed(bool),
-    closing(), quit_requested() — Ctrl+Q, and the security items' email_requested(),
+    closing(), quit_requested() — Ctrl+Q, new_group_requested() — the welcome's "New group", back_requested()
+    — the one-pane layout's back button, Esc or Alt+←, and the security items' email_requested(),
     change_password_requested(), two_factor_requested(), devices_requested(), blocked_requested(),
     hide_last_seen_toggled(bool), export_requested(), notification_text_toggled(bool)."""
 
     conversation_selected = Signal(int)
     new_chat_requested = Signal()
+    new_group_requested = Signal()
+    back_requested = Signal()
     jump_requested = Signal()
     rename_self_requested = Signal()
     visibility_toggled = Signal(bool)
@@ -69,11 +76,7 @@ class MainWindow(QMainWindow):
         self.resize(1000, 680)
         self.conversation_model = conversation_model
 
-        self.account_button = QToolButton(self)
-        self.account_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.account_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.account_button.setAutoRaise(True)
-        self.account_button.setAccessibleName("Account")
+        self.account_button = AccountButton(self)
         self.account_menu = QMenu(self)
         self.account_header = self.account_menu.addAction("")
         self.account_header.setEnabled(False)
@@ -131,7 +134,11 @@ class MainWindow(QMainWindow):
         self.conversation_view.setMouseTracking(True)
         self.conversation_view.setFrameShape(ConversationListView.Shape.NoFrame)
         self.conversation_view.setAccessibleName("Conversations")
+        self.conversation_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.conversation_view.selectionModel().currentChanged.connect(self._on_current_changed)
+        # the row still current after going back (or closing) opens again with a click or Enter
+        self.conversation_view.clicked.connect(self._on_row_activated)
+        self.conversation_view.activated.connect(self._on_row_activated)
         self.conversation_view.menu_requested.connect(self._on_menu_requested)
         self.conversation_menu = ConversationMenu(self)  # its signals go to the conversation controller
 
@@ -151,15 +158,26 @@ class MainWindow(QMainWindow):
         filter_row.setContentsMargins(8, 0, 8, 0)
         filter_row.addWidget(self.filter_edit)
         left_layout.addLayout(filter_row)
-        left_layout.addWidget(self.conversation_view, 1)
+        self.empty_pane = EmptyListPane(self)  # the welcome, or "Nothing found for …"
+        self.empty_pane.find_people_requested.connect(self.new_chat_requested)
+        self.empty_pane.new_group_requested.connect(self.new_group_requested)
+        self.list_stack = QStackedWidget(self)
+        self.list_stack.addWidget(self.conversation_view)
+        self.list_stack.addWidget(self.empty_pane)
+        left_layout.addWidget(self.list_stack, 1)
+        self.list_pane = left
 
         self.chat_panel = ChatPanel(self)
         self.placeholder = QLabel("Pick a conversation, or start one with “New chat”.", self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setEnabled(False)
+        self.placeholder.setWordWrap(True)
+        make_quiet(self.placeholder)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.placeholder)
         self.stack.addWidget(self.chat_panel)
+
+        # notices float over the right-hand side, just above the composer: no status bar moves it
+        self.toast = Toast(self.stack, self._composer_height)
 
         self.splitter = QSplitter(self)
         self.splitter.addWidget(left)
@@ -168,11 +186,30 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([300, 700])
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
+        self.panes = PaneSwitcher(
+            self.splitter,
+            left,
+            self.stack,
+            self.conversation_delegate,
+            [self.filter_edit, self.new_chat_button],
+            self.chat_panel.back_button,
+        )
+        self.chat_panel.back_button.clicked.connect(self.go_back)
+        for signal in (
+            conversation_model.rowsInserted,
+            conversation_model.rowsRemoved,
+            conversation_model.modelReset,
+            conversation_model.layoutChanged,
+        ):
+            signal.connect(self._update_empty_state)
+        self.filter_edit.textChanged.connect(self._update_empty_state)
+        self._update_empty_state()
 
         add_shortcut(shortcuts.JUMP, self, self.jump_requested.emit)
         add_shortcut(shortcuts.NEW_CHAT, self, self.new_chat_requested.emit)
         add_shortcut(shortcuts.FILTER, self, self.focus_filter)
         add_shortcut(shortcuts.ESCAPE, self, self._on_escape)
+        add_shortcut(shortcuts.BACK, self, self.go_back)
         add_shortcut(shortcuts.QUIT, self, self.quit_requested.emit)
         add_shortcut(shortcuts.SHEET, self, self.show_shortcuts)
         for keys in shortcuts.NEXT_CONVERSATION:
@@ -180,18 +217,16 @@ class MainWindow(QMainWindow):
         for keys in shortcuts.PREVIOUS_CONVERSATION:
             add_shortcut(keys, self, lambda: self.move_conversation(-1))
         self.shortcut_sheet: ShortcutSheet | None = None
-        self.setTabOrder(self.filter_edit, self.conversation_view)
+        self.setTabOrder(self.filter_edit, self.empty_pane.find_button)  # hidden ones are skipped
+        self.setTabOrder(self.empty_pane.find_button, self.empty_pane.group_button)
+        self.setTabOrder(self.empty_pane.group_button, self.conversation_view)
         self.setTabOrder(self.conversation_view, self.chat_panel.composer.edit)
         self._selecting = False
 
     # account
     def set_profile(self, user: dict) -> None:
         name = user.get("display_name") or user.get("username") or ""
-        shown = self.account_button.fontMetrics().elidedText(
-            name, Qt.TextElideMode.ElideRight, ACCOUNT_NAME_PX
-        )
-        self.account_button.setText(shown.replace("&", "&&"))  # "&" in a name is no shortcut marker
-        self.account_button.setToolTip(plain_tooltip(name) if shown != name else "")
+        self.account_button.set_user(user)
         header = f"Signed in as {name} (@{user.get('username', '')})"
         self.account_header.setText(header.replace("&", "&&"))
         self.visible_action.blockSignals(True)
@@ -200,6 +235,9 @@ class MainWindow(QMainWindow):
         self.hide_last_seen_action.blockSignals(True)
         self.hide_last_seen_action.setChecked(bool(user.get("hide_last_seen", False)))
         self.hide_last_seen_action.blockSignals(False)
+
+    def set_account_picture(self, picture: QPixmap | None) -> None:
+        self.account_button.set_picture(picture)
 
     def _on_hide_last_seen_toggled(self, checked: bool) -> None:
         self.hide_last_seen_toggled.emit(checked)
@@ -211,6 +249,11 @@ class MainWindow(QMainWindow):
     def _on_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         if current.isValid() and not self._selecting:
             self.conversation_selected.emit(int(current.data(ConversationRole.ID)))
+
+    def _on_row_activated(self, index: QModelIndex) -> None:
+        chat_shown = self.stack.currentWidget() is self.chat_panel and self.chat_panel.isVisible()
+        if index.isValid() and not chat_shown and not self._selecting:
+            self.conversation_selected.emit(int(index.data(ConversationRole.ID)))
 
     def select_conversation(self, conversation_id: int) -> None:
         """Reflect the open conversation in the list without re-emitting the selection."""
@@ -226,6 +269,7 @@ class MainWindow(QMainWindow):
                 self.conversation_view.scrollTo(index)
                 break
         self.stack.setCurrentWidget(self.chat_panel)
+        self.panes.show_chat()
 
     def move_conversation(self, step: int) -> None:
         """Ctrl+Tab, Alt+↓, Ctrl+PgDn (step 1) and their opposites: the next or previous conversation in the
@@ -249,9 +293,56 @@ class MainWindow(QMainWindow):
         self.shortcut_sheet.open()
         return self.shortcut_sheet
 
+    def show_toast(self, text: str, milliseconds: int = DEFAULT_TOAST_MS) -> None:
+        """A transient notice (an error or a confirmation) over the content, gone after ``milliseconds``."""
+        self.toast.show_text(text, milliseconds)
+
+    def _composer_height(self) -> int:
+        if self.stack.currentWidget() is self.chat_panel:
+            return self.chat_panel.composer.height()
+        return 0
+
     def show_placeholder(self) -> None:
         self.conversation_view.clearSelection()
         self.stack.setCurrentWidget(self.placeholder)
+        self.panes.show_list()
+
+    # panes
+    @property
+    def single_pane(self) -> bool:
+        return self.panes.mode is PaneMode.SINGLE
+
+    def go_back(self) -> None:
+        """One pane at a time: the chat gives way to the list (the conversation closes, as on a phone)."""
+        if self.single_pane and self.panes.chat_in_front:
+            self.panes.show_list()
+            self.back_requested.emit()
+            self.conversation_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._apply_panes()
+
+    def _apply_panes(self) -> None:
+        compact_before = self.panes.mode is PaneMode.COMPACT
+        self.panes.apply(self.width(), has_conversations=self.conversation_model.rowCount() > 0)
+        compact = self.panes.mode is PaneMode.COMPACT
+        self.account_button.set_compact(compact)
+        if compact != compact_before:
+            self.conversation_view.doItemsLayout()  # row sizes and painting change with the mode
+
+    def _update_empty_state(self) -> None:
+        """The list, or in its place the welcome (no conversations yet) or "Nothing found for …"."""
+        needle = self.filter_edit.text().strip()
+        if self.conversation_model.rowCount() > 0:
+            self.list_stack.setCurrentWidget(self.conversation_view)
+        else:
+            if needle:
+                self.empty_pane.show_nothing_found(needle)
+            else:
+                self.empty_pane.show_welcome()
+            self.list_stack.setCurrentWidget(self.empty_pane)
+        self._apply_panes()
 
     def focus_filter(self) -> None:
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -262,6 +353,8 @@ class MainWindow(QMainWindow):
             self.chat_panel.composer.cancel_edit()
         elif self.filter_edit.hasFocus() and self.filter_edit.text():
             self.filter_edit.clear()
+        elif self.single_pane and self.panes.chat_in_front:
+            self.go_back()
         elif self.stack.currentWidget() is self.chat_panel:
             self.chat_panel.composer.focus()
 

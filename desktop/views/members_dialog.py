@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -15,7 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.records import Conversation
+from desktop.views.avatars import avatar_pixmap
 from desktop.views.people_picker import USER_ID_ROLE, PeoplePicker
+
+AVATAR_SIZE = 28
 
 
 class MembersDialog(QDialog):
@@ -35,6 +39,8 @@ class MembersDialog(QDialog):
         self.title_edit.setMaxLength(100)
         self.rename_button = QPushButton("Rename", self)
         self.member_list = QListWidget(self)
+        self.member_list.setIconSize(QSize(AVATAR_SIZE, AVATAR_SIZE))
+        self.member_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.remove_button = QPushButton("Remove", self)
         self.picker = PeoplePicker(self)
         self.add_button = QPushButton("Add selected", self)
@@ -73,6 +79,18 @@ class MembersDialog(QDialog):
                 label += " — owner"
             item = QListWidgetItem(label)
             item.setData(USER_ID_ROLE, member.user_id)
+            item.setIcon(  # the colour this person has in the list, the bubbles and the profile panel
+                QIcon(
+                    avatar_pixmap(
+                        AVATAR_SIZE,
+                        None,
+                        member.display_name,
+                        member.user_id,
+                        self.font(),
+                        self.devicePixelRatioF(),
+                    )
+                )
+            )
             self.member_list.addItem(item)
         self.picker.exclude = {m.user_id for m in conversation.members}
         self._update_remove()

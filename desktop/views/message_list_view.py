@@ -12,20 +12,34 @@ from PySide6.QtGui import (
     QDesktopServices,
     QFocusEvent,
     QGuiApplication,
+    QHelpEvent,
     QKeySequence,
     QMouseEvent,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QMenu,
+    QStyleOptionViewItem,
+    QToolButton,
+    QToolTip,
+    QWidget,
+)
 
 from desktop.domain.records import FAILED
 from desktop.models import message_text
 from desktop.models.messages import MessageListModel
+from desktop.models.plain_text import plain_tooltip
+from desktop.models.reactions_text import ReactionChip
 from desktop.models.roles import MessageRole
 from desktop.views.bubble_delegate import BubbleDelegate
+from desktop.views.shortcuts import REPLY
 
 NEAR_TOP_PX = 300
+NEAR_BOTTOM_PX = 300  # a window that does not reach the newest message loads more this close to its end
 AT_BOTTOM_PX = 24
+FLASH_MS = 1500  # how long a message jumped to stays highlighted
 DRAG_START_PX = 4  # a press that moves less than this is a click (a link opens), more starts a selection
 
 
@@ -45,7 +59,11 @@ class MessageListView(QListView):
     discard_requested(str client_id), reveal_requested(int row), at_bottom_changed(bool),
     link_opened(str url) — after a link was handed to the system, attachment_activated(int row, int file
     index, str part) — a click on a file (part as in attachment_painter: "preview", "play", "cancel",
-    "card"), or "save"/"open" from the context menu."""
+    "card"), or "save"/"open" from the context menu; reply_requested(int seq) — Reply in the menu or
+    Ctrl+R on the focused message; quote_activated(int seq) — a click on a reply's quote, or Enter on a
+    focused reply: the original's seq (to jump there); reaction_toggled(int seq, str emoji, bool on) — a
+    click on a reaction chip (on: add mine); newest_requested() — the "newest" button or Ctrl+End
+    while the window of history does not reach the newest message."""
 
     edit_requested = Signal(int, str)
     delete_requested = Signal(int)
@@ -55,10 +73,15 @@ class MessageListView(QListView):
     at_bottom_changed = Signal(bool)
     attachment_activated = Signal(int, int, str)
     link_opened = Signal(str)
+    newest_requested = Signal()
+    reply_requested = Signal(int)
+    quote_activated = Signal(int)
+    reaction_toggled = Signal(int, str, bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.bubble_delegate = BubbleDelegate(self)
+        # Rows come and go with the window: heights of released rows need not be kept for long.
+        self.bubble_delegate = BubbleDelegate(self, size_cache_limit=20_000)
         self.setItemDelegate(self.bubble_delegate)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -72,7 +95,8 @@ class MessageListView(QListView):
         self.verticalScrollBar().setSingleStep(24)
         self.setAccessibleName("Messages")
         self._stick_to_bottom = True
-        self._anchor_from_bottom: int | None = None
+        # While rows come and go above the reader: the top visible row and its offset, kept in place.
+        self._anchor: tuple[QPersistentModelIndex, int] | None = None
         self._adjusting = False
         self._at_bottom = True
         self._anchor_pending = False  # just opened: the first unread message may still be on its way
@@ -83,31 +107,79 @@ class MessageListView(QListView):
         self.customContextMenuRequested.connect(self._show_context_menu)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
+        self.newest_button = QToolButton(self)  # back to the newest messages, however far back
+        self.newest_button.setText("↓")
+        self.newest_button.setToolTip("Newest messages (Ctrl+End)")
+        self.newest_button.setAccessibleName("Newest messages")
+        self.newest_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.newest_button.clicked.connect(self.go_to_newest)
+        self.newest_button.hide()
+        self._flash_timer = QTimer(self)
+        self._flash_timer.setSingleShot(True)
+        self._flash_timer.setInterval(FLASH_MS)
+        self._flash_timer.timeout.connect(self._end_flash)
 
     def setModel(self, model) -> None:
         super().setModel(model)
         model.rowsAboutToBeInserted.connect(self._before_insert)
+        model.rowsAboutToBeRemoved.connect(self._before_remove)
         if isinstance(model, MessageListModel):
             model.first_unread_found.connect(self._on_first_unread_found)
         model.modelReset.connect(self._after_reset)
+        if isinstance(model, MessageListModel):
+            model.window_moved.connect(self.show_message)
+            model.at_newest_changed.connect(lambda _: self._update_newest_button())
 
     # scrolling rules
     def _before_insert(self, parent: QModelIndex, first: int, last: int) -> None:
-        if first == 0 and self.model().rowCount() > 0 and not self._stick_to_bottom:
-            bar = self.verticalScrollBar()
-            self._anchor_from_bottom = (
-                bar.maximum() - bar.value()
-            )  # older rows above: keep the reader in place
+        if self.model().rowCount() == 0 or self._stick_to_bottom:
+            return
+        if first == 0 or self._anchor is None:
+            # Older rows above, or newer ones below that release rows above: keep the reader in place.
+            # Taken now, while the rows are laid out as the reader sees them.
+            self._remember_anchor()
+
+    def _before_remove(self, parent: QModelIndex, first: int, last: int) -> None:
+        if not self._stick_to_bottom and self._anchor is None:
+            self._remember_anchor()  # rows released above (or below): the reader stays where they are
+
+    def _remember_anchor(self) -> None:
+        index = self.indexAt(QPoint(self.viewport().width() // 2, 0))
+        if index.isValid():
+            self._anchor = (QPersistentModelIndex(index), self.visualRect(index).top())
+
+    def _restore_anchor(self) -> None:
+        anchor = self._anchor
+        if anchor is None or not anchor[0].isValid():
+            return
+        rect = self.visualRect(self.model().index(anchor[0].row(), 0))
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + rect.top() - anchor[1])
+
+    def updateGeometries(self) -> None:
+        """After every layout: rows released at one end while as many arrived at the other leave the range
+        as it was (no rangeChanged), so the reader is kept in place here too."""
+        super().updateGeometries()
+        if getattr(self, "_anchor", None) is not None and not self._stick_to_bottom and not self._adjusting:
+            self._adjusting = True
+            try:
+                self._restore_anchor()
+            finally:
+                self._adjusting = False
 
     def _after_reset(self) -> None:
-        self._anchor_from_bottom = None
+        self._anchor = None
         self.bubble_delegate.clear_caches()
-        unread = self._first_unread_row()
+        self._end_flash()
+        model = self.model()
+        opening = isinstance(model, MessageListModel) and model.opening  # not a jump's new window
+        unread = self._first_unread_row() if opening else None
         self._stick_to_bottom = unread is None
-        self._anchor_pending = unread is None
+        self._anchor_pending = opening and unread is None
         if unread is not None:
             self._at_bottom = False  # until it is placed there: nothing counts as read before it is seen
         QTimer.singleShot(0, self, self._place_on_open)
+        self._update_newest_button()
 
     def _on_first_unread_found(self) -> None:
         """The first page of a conversation never opened before came from the server, unread messages in it:
@@ -126,14 +198,67 @@ class MessageListView(QListView):
 
     def _place_on_open(self) -> None:
         """A conversation opens at its first unread message (the divider on top), else at the newest."""
-        row = self._first_unread_row()
+        model = self.model()
+        row = self._first_unread_row() if isinstance(model, MessageListModel) and model.opening else None
         if row is None or self._stick_to_bottom:
-            self._follow_bottom()
+            self._follow_bottom()  # (after a jump: nothing, the jump placed the view)
             return
+        model.opening = False  # type: ignore[attr-defined]  # a MessageListModel (checked above)
         self.executeDelayedItemsLayout()
         self.scrollTo(self.model().index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop)
         self._on_scrolled(self.verticalScrollBar().value())
         self.at_bottom_changed.emit(self._at_bottom)  # settled: the reader sees the newest, or not
+
+    def show_message(self, seq: int) -> bool:
+        """Scrolls to the loaded message ``seq`` (a jump landed), makes it current and highlights it for a
+        moment; False when it is not loaded."""
+        model = self.model()
+        row = model.row_of_seq(seq) if isinstance(model, MessageListModel) else None
+        if row is None:
+            return False
+        self._stick_to_bottom = False
+        index = model.index(row, 0)
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self._anchor = (QPersistentModelIndex(index), self.visualRect(index).top())
+        self.setCurrentIndex(index)
+        self.bubble_delegate.flash = QPersistentModelIndex(index)
+        self._flash_timer.start()
+        self.viewport().update()
+        self._update_newest_button()
+        return True
+
+    def flashed_row(self) -> int | None:
+        """The row highlighted after a jump, while it is."""
+        flash = self.bubble_delegate.flash
+        return flash.row() if flash is not None and flash.isValid() else None
+
+    def _end_flash(self) -> None:
+        if self.bubble_delegate.flash is not None:
+            self.bubble_delegate.flash = None
+            self.viewport().update()
+
+    def go_to_newest(self) -> None:
+        """The newest messages: scrolled to when loaded, else the window is asked to move there."""
+        model = self.model()
+        if isinstance(model, MessageListModel) and not model.at_newest:
+            self.newest_requested.emit()
+        else:
+            self.scroll_to_end()
+
+    def _update_newest_button(self) -> None:
+        model = self.model()
+        far = isinstance(model, MessageListModel) and not model.at_newest
+        self.newest_button.setVisible(far or not self._at_bottom)
+        self._place_newest_button()
+
+    def _place_newest_button(self) -> None:
+        button = self.newest_button
+        button.adjustSize()
+        side = max(button.sizeHint().width(), button.sizeHint().height(), 32)
+        button.resize(side, side)
+        area = self.viewport().geometry()
+        button.move(area.right() - side - 14, area.bottom() - side - 12)
+        button.raise_()
 
     def _follow_bottom(self) -> None:
         if self._stick_to_bottom:
@@ -145,25 +270,36 @@ class MessageListView(QListView):
         try:
             if self._stick_to_bottom:
                 bar.setValue(maximum)
-            elif self._anchor_from_bottom is not None:
-                bar.setValue(maximum - self._anchor_from_bottom)
+            elif self._anchor is not None:
+                self._restore_anchor()
         finally:
             self._adjusting = False
         if self.model() is not None and self.model().rowCount() and maximum == 0:
             self._arm_older()  # everything fits: there is room for older messages
+            self._arm_newer()
 
     def _on_scrolled(self, value: int) -> None:
         """Only the reader's own scrolling decides whether to follow new messages; our corrections do not."""
         bar = self.verticalScrollBar()
-        at_bottom = bar.maximum() - value <= AT_BOTTOM_PX
+        model = self.model()
+        window_ends_here = not isinstance(model, MessageListModel) or model.at_newest
+        at_bottom = bar.maximum() - value <= AT_BOTTOM_PX and window_ends_here
         if not self._adjusting:
             self._stick_to_bottom = at_bottom
-            self._anchor_from_bottom = None
+            self._anchor = None
         if at_bottom != self._at_bottom:
             self._at_bottom = at_bottom
             self.at_bottom_changed.emit(at_bottom)
+            self._update_newest_button()
         if value <= NEAR_TOP_PX and not self._adjusting:
             self._arm_older()
+        if bar.maximum() - value <= NEAR_BOTTOM_PX and not self._adjusting:
+            self._arm_newer()
+
+    def _arm_newer(self) -> None:
+        model = self.model()
+        if isinstance(model, MessageListModel) and not model.at_newest:
+            model.fetch_newer()
 
     def _arm_older(self) -> None:
         model = self.model()
@@ -191,6 +327,7 @@ class MessageListView(QListView):
         keep_bottom = self._stick_to_bottom
         super().resizeEvent(event)  # may clamp the scroll value, which is no decision of the reader's
         self._stick_to_bottom = keep_bottom
+        self._place_newest_button()
         if keep_bottom:
             QTimer.singleShot(0, self, self._follow_bottom)
 
@@ -217,6 +354,31 @@ class MessageListView(QListView):
         self.initViewItemOption(option)
         option.rect = self.visualRect(index)
         return index, self.bubble_delegate.bubble_rect(option, index).contains(pos.toPointF())
+
+    def quote_at(self, pos: QPoint) -> int | None:
+        """The seq of the original when ``pos`` (viewport coordinates) is on a reply's quote."""
+        index = self.indexAt(pos)
+        if not index.isValid() or not self.bubble_delegate.quote_at(
+            self._option_for(index), index, pos.toPointF()
+        ):
+            return None
+        quote = index.data(MessageRole.QUOTE)
+        return quote.seq if quote is not None else None
+
+    def chip_at(self, pos: QPoint) -> ReactionChip | None:
+        index = self.indexAt(pos)
+        if not index.isValid() or index.data(MessageRole.SEQ) is None:
+            return None
+        return self.bubble_delegate.chip_at(self._option_for(index), index, pos.toPointF())
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        """A reaction chip's tooltip says who reacted (the row's own tooltip says when it was sent)."""
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            chip = self.chip_at(event.pos())
+            if chip is not None:
+                QToolTip.showText(event.globalPos(), plain_tooltip(chip.who), self.viewport())
+                return True
+        return super().viewportEvent(event)
 
     # selecting text and following links
     def link_at(self, pos: QPoint) -> message_text.Link | None:
@@ -291,7 +453,12 @@ class MessageListView(QListView):
                 self.select_text(index.row(), press[1], here)
             return  # the list's own drag (moving the current row) would fight the selection
         super().mouseMoveEvent(event)
-        if self.attachment_at(pos) is not None or self.link_at(pos) is not None:
+        if (
+            self.attachment_at(pos) is not None
+            or self.link_at(pos) is not None
+            or self.quote_at(pos) is not None
+            or self.chip_at(pos) is not None
+        ):
             self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)  # files open, play or cancel
         elif (index := self.indexAt(pos)).isValid() and self._text_position(index, pos) is not None:
             self.viewport().setCursor(Qt.CursorShape.IBeamCursor)
@@ -308,6 +475,15 @@ class MessageListView(QListView):
         link = self.link_at(event.position().toPoint())
         if link is not None:
             self._open_link(link.url)
+            return
+        quoted = self.quote_at(event.position().toPoint())
+        if quoted is not None:
+            self.quote_activated.emit(quoted)
+            return
+        chip = self.chip_at(event.position().toPoint())
+        if chip is not None:
+            index = self.indexAt(event.position().toPoint())
+            self.reaction_toggled.emit(index.data(MessageRole.SEQ), chip.emoji, not chip.mine)
             return
         on_file = self.attachment_at(event.position().toPoint())
         if on_file is not None and on_file[0].data(MessageRole.STATE) != FAILED:  # a failed one: retry
@@ -333,12 +509,26 @@ class MessageListView(QListView):
             self.scrollTo(last)
 
     def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_End and event.modifiers() == Qt.KeyboardModifier.ControlModifier:
+            self.go_to_newest()
+            event.accept()
+            return
         shift_f10 = event.key() == Qt.Key.Key_F10 and event.modifiers() == Qt.KeyboardModifier.ShiftModifier
         if event.key() == Qt.Key.Key_Menu or shift_f10:
             self.open_menu_for_current()
             event.accept()
             return
         index = self.currentIndex()
+        if index.isValid() and QKeySequence(event.keyCombination()) == QKeySequence(REPLY):
+            seq = index.data(MessageRole.SEQ)
+            if seq is not None and not index.data(MessageRole.DELETED) and not index.data(MessageRole.HIDDEN):
+                self.reply_requested.emit(seq)
+            event.accept()
+            return
+        quote = index.data(MessageRole.QUOTE) if index.isValid() else None
+        if quote is not None and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.quote_activated.emit(quote.seq)  # Enter on a reply: to the message it answers
+            return
         if event.matches(QKeySequence.StandardKey.Copy) and (self.selected_text() or index.isValid()):
             QGuiApplication.clipboard().setText(self.selected_text() or index.data() or "")
             return
@@ -440,6 +630,10 @@ class MessageListView(QListView):
         if index.data(MessageRole.HIDDEN):
             menu.addAction("Show message").triggered.connect(lambda: self.reveal_requested.emit(row))
             return menu
+        if not deleted and seq is not None:
+            reply = menu.addAction("Reply")
+            reply.setShortcut(QKeySequence(REPLY))  # shown beside it; the list's own Ctrl+R replies
+            reply.triggered.connect(lambda: self.reply_requested.emit(seq))
         if not deleted and text.strip():  # a message of files alone has no text to copy
             copy = menu.addAction("Copy text")
             copy.setShortcut(QKeySequence.StandardKey.Copy)  # shown beside it; the list's own Ctrl+C copies

@@ -3,8 +3,8 @@ seen, or a group's title and members; mute and leave from there."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -17,6 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.models.profile_info import ProfileInfo
+from desktop.views.avatars import avatar_pixmap
+from desktop.views.quiet_text import make_quiet
+
+AVATAR_SIZE = 64
+MEMBER_AVATAR_SIZE = 28
 
 
 def _plain_label(parent: QWidget) -> QLabel:
@@ -37,6 +42,8 @@ class ProfilePanel(QDialog):
         super().__init__(parent)
         self.info: ProfileInfo = info
         self.setMinimumWidth(340)
+        self.avatar_label = QLabel(self)  # the person's or group's disc, in the colour it has everywhere
+        self.avatar_label.setAlignment(Qt.AlignmentFlag.AlignLeft)
         self.title_label = _plain_label(self)
         font = QFont(self.title_label.font())
         font.setBold(True)
@@ -44,11 +51,16 @@ class ProfilePanel(QDialog):
         self.title_label.setFont(font)
         self.handle_label = _plain_label(self)
         self.status_label = _plain_label(self)
+        make_quiet(self.handle_label)
+        make_quiet(self.status_label)
         self.members_caption = QLabel("Members", self)
         self.members_list = QListWidget(self)
         self.members_list.setAccessibleName("Members")
         self.members_list.setSpacing(3)
         self.members_list.setAlternatingRowColors(True)
+        self.members_list.setIconSize(QSize(MEMBER_AVATAR_SIZE, MEMBER_AVATAR_SIZE))
+        self.members_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.members_list.setWordWrap(True)
         self.mute_button = QPushButton(self)
         self.mute_button.setCheckable(True)
         self.mute_button.toggled.connect(self._on_mute)
@@ -64,6 +76,7 @@ class ProfilePanel(QDialog):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 14)
+        layout.addWidget(self.avatar_label)
         layout.addWidget(self.title_label)
         layout.addWidget(self.handle_label)
         layout.addWidget(self.status_label)
@@ -80,6 +93,10 @@ class ProfilePanel(QDialog):
         self.info = info
         self.setWindowTitle(f"{info.title} — {'Group' if info.is_group else 'Profile'}")
         self.title_label.setText(info.title)
+        ratio = self.devicePixelRatioF()
+        self.avatar_label.setPixmap(
+            avatar_pixmap(AVATAR_SIZE, None, info.title, info.avatar_key, self.font(), ratio)
+        )
         self.handle_label.setText(info.handle)
         self.handle_label.setVisible(bool(info.handle))
         self.status_label.setText(info.status)
@@ -89,6 +106,8 @@ class ProfilePanel(QDialog):
         for member in info.members:
             item = QListWidgetItem(f"{member.name}\n{member.detail}" if member.detail else member.name)
             item.setData(Qt.ItemDataRole.UserRole, member.user_id)
+            disc = avatar_pixmap(MEMBER_AVATAR_SIZE, None, member.name, member.user_id, self.font(), ratio)
+            item.setIcon(QIcon(disc))
             self.members_list.addItem(item)
         self.mute_button.blockSignals(True)
         self.mute_button.setChecked(info.muted)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.views.palette_colors import error_color
+from desktop.views.quiet_text import make_quiet
 
 
 def plain_label(text: str, parent: QWidget) -> QLabel:
@@ -177,7 +178,7 @@ class ChangePasswordDialog(QDialog):
         form.addRow("New password", self.new_edit)
         form.addRow("Repeat it", self.repeat_edit)
         note = plain_label("Your other signed-in devices will be signed out.", self)
-        note.setEnabled(False)
+        make_quiet(note)  # quieter than the text, still ≥ 4.5:1 (a disabled label is 1.6:1)
         self.message = MessageLine(self)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.change_button = self.buttons.addButton("Change password", QDialogButtonBox.ButtonRole.ActionRole)

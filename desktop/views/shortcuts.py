@@ -17,7 +17,10 @@ FILTER = "Ctrl+F"
 QUIT = "Ctrl+Q"
 SHEET = "Ctrl+/"
 ESCAPE = "Esc"
-NEWEST = ("Alt+End", "Ctrl+End")  # the chat panel's (views/jump_to_latest.py): to the newest message
+NEWEST = ("Alt+End",)  # the chat panel's (views/jump_to_latest.py); Ctrl+End is the list's own key
+BACK = "Alt+Left"  # the one-pane layout: from the chat back to the list
+REPLY = "Ctrl+R"  # on the focused message (the message list's own key)
+EMOJI = "Ctrl+E"  # the composer's emoji picker
 
 # What the sheet shows: (section, [(keys, what they do)]); keys of several ways are joined with " or ".
 SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
@@ -38,7 +41,8 @@ SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
             (("Return",), "Send (or save an edit)"),
             (("Shift+Return",), "New line"),
             (("Up",), "Edit my last message (composer empty)"),
-            ((ESCAPE,), "Cancel editing, or back to the composer"),
+            ((ESCAPE,), "Cancel editing or the reply, or back to the composer"),
+            ((EMOJI,), "Insert an emoji"),
             (("Ctrl+V",), "Paste text, a picture or files"),
         ],
     ),
@@ -47,14 +51,16 @@ SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
         [
             (("Up", "Down"), "Previous or next message (Tab into the list)"),
             (("Menu", "Shift+F10"), "The message's menu: copy, open, edit, delete"),
-            (("Return",), "Open the message's file"),
+            ((REPLY,), "Reply to the message"),
+            (("Return",), "Open the message's file, or the message a reply answers"),
             (("Ctrl+C",), "Copy the selection, else the message"),
-            (NEWEST, "To the newest message (Ctrl+End: in the list)"),
+            ((*NEWEST, "Ctrl+End"), "To the newest message (Ctrl+End: in the list)"),
         ],
     ),
     (
         "Window",
         [
+            ((BACK,), "Back to the list (narrow window)"),
             ((SHEET,), "This list of shortcuts"),
             ((QUIT,), "Quit ChatIDK"),
         ],

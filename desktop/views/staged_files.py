@@ -26,6 +26,7 @@ from desktop.models.plain_text import plain_tooltip
 from desktop.views import palette_colors
 from desktop.views.elided_label import ElidedLabel
 from desktop.views.local_thumbnails import kind_of, loader
+from desktop.views.quiet_text import make_quiet
 from desktop.views.symbols import IconButton, symbol
 
 TILE = 72  # a picture's square tile, in px
@@ -85,7 +86,7 @@ class StagedCard(QFrame):
         texts.addWidget(self.name_label)
         texts.addWidget(self.size_label)
         texts.addStretch(1)
-        self.size_label.setEnabled(False)
+        make_quiet(self.size_label)  # quieter than the name, still ≥ 4.5:1
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 4, 6)
         layout.setSpacing(8)
@@ -179,7 +180,7 @@ class StagedFiles(QWidget):
         self.cards: list[StagedCard] = []
         self.summary = QLabel(self)  # "3 files · 2.6 KB", short, always whole
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
-        self.summary.setEnabled(False)
+        make_quiet(self.summary)  # quieter than the text, still ≥ 4.5:1 (a disabled label is 1.6:1)
         self.summary.setToolTip("Enter sends them; the text you write is their caption")
         self.clear_button = IconButton(
             "trash", "Don't send any of these files", "Remove all files", self, size=16

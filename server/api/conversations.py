@@ -137,5 +137,5 @@ def mark_read(conversation_id: int, body: s.MarkRead):
 def update_my_state(conversation_id: int, body: s.UpdateMyState):
     changes = body.changes()
     if not changes:
-        raise InvalidField("give at least one of pinned, muted, marked_unread, hidden")
+        raise InvalidField("give at least one of pinned, muted, marked_unread, hidden, mentions_when_muted")
     return {"me": conversations.update_my_state(ctx(), g.user_id, conversation_id, changes)}

@@ -8,7 +8,7 @@ import logging
 import threading
 from typing import Literal
 
-from flask import g
+from flask import g, request
 from flask_sock import ConnectionClosed, Sock
 from pydantic import ValidationError
 
@@ -19,6 +19,7 @@ from server.context import AppContext
 from server.errors import ApiError, InvalidField, TooManyRequests
 from server.services import messages, presence
 from server.services.live import Connection
+from server.services.wire_frames import wire_bytes
 
 CLOSE_TOO_MANY_SOCKETS = 4429
 
@@ -41,6 +42,10 @@ def _authenticate_before_upgrade() -> None:
     or account at its cap of sockets a plain 429 with Retry-After."""
     authenticate_request()
     presence.check_socket_room(ctx(), g.user_id, g.session_id)
+    if not ctx().config.ws_deflate:
+        # Without the client's offer the upgrade negotiates no permessage-deflate: each event is then
+        # framed once for all its recipients (services/wire_frames.py) instead of compressed per socket.
+        request.environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
 
 
 def _send_message(app: AppContext, conn: Connection, data: str) -> None:
@@ -99,6 +104,13 @@ def _read_client_frames(ws, app: AppContext, conn: Connection) -> None:
     conn.close()
 
 
+def _send_framed(ws, frame: bytes) -> None:
+    """``ws.send`` for a frame already made (what simple-websocket's send does after framing it)."""
+    if not ws.connected:
+        raise ConnectionClosed(ws.close_reason, ws.close_message)
+    ws.sock.sendall(frame)
+
+
 @sock.route("/events", bp=bp)
 def events(ws) -> None:
     app = ctx()
@@ -115,11 +127,15 @@ def events(ws) -> None:
         )
         reader.start()
         ws.send(json.dumps({"type": "hello", "user_id": g.user_id, "session_id": g.session_id}))
+        framed_once = not app.config.ws_deflate
         while True:
             frame = conn.frames.get()
             if frame is None or conn.close_code is not None:
                 break
-            ws.send(frame)
+            if framed_once:
+                _send_framed(ws, wire_bytes(frame))
+            else:
+                ws.send(frame)
         if conn.close_code is not None and conn.close_code != 1000:
             ws.close(reason=conn.close_code, message="session revoked" if conn.close_code == 4401 else "")
     except ConnectionClosed:

@@ -1,4 +1,5 @@
-"""Routes for messages: send (idempotent), page, edit, delete, the change stream and reactions."""
+"""Routes for messages: send (idempotent), page, edit, delete, the change stream, reactions, pins and
+"delete for me"."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from server.api import schemas as s
 from server.api.context import ctx
 from server.api.routing import blueprint, endpoint
 from server.errors import InvalidField
-from server.services import messages, reactions
+from server.services import forwards, hides, messages, pins, reactions
 
 bp = blueprint("messages", __name__)
 
@@ -103,10 +104,7 @@ def delete_message(conversation_id: int, seq: int):
     errors=(400, 401, 404),
 )
 def list_changes(conversation_id: int, query: s.ChangesQuery):
-    changes, next_after, has_more, mine = messages.changes(
-        ctx(), g.user_id, conversation_id, query.after, query.limit
-    )
-    return {"changes": changes, "next": next_after, "has_more": has_more, **_mine(mine)}
+    return messages.changes(ctx(), g.user_id, conversation_id, query.after, query.after_seq, query.limit)
 
 
 _REACTION = _MESSAGES + "/<id:seq>/reactions/<emoji>"
@@ -138,3 +136,74 @@ def add_reaction(conversation_id: int, seq: int, emoji: str):
 def remove_reaction(conversation_id: int, seq: int, emoji: str):
     message, mine = reactions.react(ctx(), g.user_id, conversation_id, seq, emoji, False)
     return {"message": message, "my_reactions": mine}
+
+
+_PIN = _MESSAGES + "/<id:seq>/pin"
+
+
+@endpoint(
+    bp,
+    _PIN,
+    "PUT",
+    summary="Pin a message (any member; idempotent)",
+    tag="messages",
+    responses={200: s.MessageEnvelope},
+    errors=(401, 403, 404, 409, 429),
+)
+def pin_message(conversation_id: int, seq: int):
+    return {"message": pins.set_pinned(ctx(), g.user_id, conversation_id, seq, True)}
+
+
+@endpoint(
+    bp,
+    _PIN,
+    "DELETE",
+    summary="Unpin a message (any member; idempotent)",
+    tag="messages",
+    responses={200: s.MessageEnvelope},
+    errors=(401, 403, 404, 429),
+)
+def unpin_message(conversation_id: int, seq: int):
+    return {"message": pins.set_pinned(ctx(), g.user_id, conversation_id, seq, False)}
+
+
+@endpoint(
+    bp,
+    "/conversations/<id:conversation_id>/pins",
+    "GET",
+    summary="The pinned messages, latest pin first",
+    tag="messages",
+    responses={200: s.PinList},
+    errors=(401, 404),
+)
+def list_pins(conversation_id: int):
+    return {"pins": pins.pinned(ctx(), g.user_id, conversation_id)}
+
+
+@endpoint(
+    bp,
+    _MESSAGES + "/<id:seq>/hidden",
+    "PUT",
+    summary="Delete a message for me: hidden on all my devices, not for the others (idempotent)",
+    tag="messages",
+    responses={200: s.HiddenEnvelope},
+    errors=(401, 404, 429),
+)
+def hide_message(conversation_id: int, seq: int):
+    return {"hidden": hides.hide(ctx(), g.user_id, conversation_id, seq)}
+
+
+@endpoint(
+    bp,
+    _MESSAGES + "/<id:seq>/forward",
+    "POST",
+    summary="Forward a message (text and files) to conversations of mine, as new messages marked forwarded",
+    tag="messages",
+    body=s.ForwardMessage,
+    responses={201: s.ForwardedList, 200: s.ForwardedList},
+    errors=(400, 401, 403, 404, 409, 429),
+)
+def forward_message(conversation_id: int, seq: int, body: s.ForwardMessage):
+    targets = [(t.conversation_id, t.client_id) for t in body.to]
+    made, created = forwards.forward(ctx(), g.user_id, conversation_id, seq, targets)
+    return {"messages": made}, 201 if created else 200

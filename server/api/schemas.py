@@ -293,6 +293,7 @@ class UpdateMyState(PartialUpdate):
     muted: bool | None = None
     marked_unread: bool | None = None
     hidden: bool | None = None
+    mentions_when_muted: bool | None = None
 
     def changes(self) -> dict[str, bool]:
         return self.model_dump(exclude_unset=True)
@@ -325,12 +326,32 @@ class SendMessage(Body):
     reply_to_seq: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = None
 
 
+class ForwardTarget(Body):
+    conversation_id: Annotated[int, Field(ge=1, le=2**63 - 1)]
+    client_id: uuid.UUID  # of the new message there: a retry of the forward answers the stored one
+
+
+def _distinct_targets(targets: list[ForwardTarget]) -> list[ForwardTarget]:
+    if len({t.conversation_id for t in targets}) != len(targets):
+        raise ValueError("must not name a conversation twice")
+    if len({t.client_id for t in targets}) != len(targets):
+        raise ValueError("must give each conversation its own client_id")
+    return targets
+
+
+class ForwardMessage(Body):
+    """The conversations to forward to (at most CHATIDK_FORWARD_TARGETS, checked by the service)."""
+
+    to: Annotated[list[ForwardTarget], Field(min_length=1, max_length=100), AfterValidator(_distinct_targets)]
+
+
 class EditMessage(Body):
     text: MessageText
 
 
 class ChangesQuery(Query):
     after: Seq
+    after_seq: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = None  # a previous page's next_seq
     limit: Annotated[int, Field(ge=1, le=500)] = 200
 
 
@@ -444,6 +465,10 @@ class Reaction(BaseModel):
     user_ids: list[int]  # the first three to react with it
 
 
+class ForwardedFrom(BaseModel):
+    sender_id: int | None  # the original's sender, null when not visible to this conversation
+
+
 class Message(BaseModel):
     id: int
     conversation_id: int
@@ -458,6 +483,10 @@ class Message(BaseModel):
     version: int
     reply_to: ReplyTo | None
     reactions: list[Reaction]
+    pinned_at: str | None  # null: not pinned
+    pinned_by: int | None
+    mentions: list[int]
+    forwarded_from: ForwardedFrom | None
 
 
 class Member(BaseModel):
@@ -471,6 +500,7 @@ class MemberState(BaseModel):
     muted: bool
     marked_unread: bool
     hidden_through_seq: int | None
+    mentions_when_muted: bool
 
 
 class MemberStateEnvelope(BaseModel):
@@ -488,6 +518,7 @@ class Conversation(BaseModel):
     change_version: int
     last_read_seq: int
     unread_count: int
+    unread_mentions: int  # unread messages that mention me: the "@" badge
     last_message: Message | None
     last_activity_at: str
     me: MemberState
@@ -578,13 +609,41 @@ class MessageList(BaseModel):
     my_reactions: dict[str, list[str]] | None = None  # by seq: the caller's own, left out when none
 
 
+class HiddenMessage(BaseModel):
+    """A message I deleted for me (on another device): drop it; it never comes back."""
+
+    seq: int
+    version: int
+
+
 class ChangeList(BaseModel):
-    """Messages changed after ``after``, each once as it is now; ``next``: the ``after`` of the next call."""
+    """Messages changed after ``after``, each once as it is now, and the ones I hid; ``next`` (and
+    ``next_seq`` when not null): the ``after`` (and ``after_seq``) of the next call."""
 
     changes: list[Message]
+    hidden: list[HiddenMessage]
     next: int
+    next_seq: int | None
     has_more: bool
     my_reactions: dict[str, list[str]] | None = None  # by seq: the caller's own, left out when none
+
+
+class ForwardedList(BaseModel):
+    messages: list[Message]  # the new messages, in the order of ``to``
+
+
+class PinList(BaseModel):
+    pins: list[Message]
+
+
+class HiddenMessageOf(BaseModel):
+    conversation_id: int
+    seq: int
+    version: int  # the change version the hide took
+
+
+class HiddenEnvelope(BaseModel):
+    hidden: HiddenMessageOf
 
 
 class ReactionAnswer(BaseModel):

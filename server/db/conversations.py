@@ -15,7 +15,14 @@ _CONVERSATION_COLUMNS = (
     "c.id, c.kind, c.title, c.created_at, c.last_seq, c.change_version, c.last_activity_at"
 )
 # The caller's own handling of a conversation (migration 0006): every device of theirs reads the same.
-_MEMBER_STATE_COLUMNS = "m.pinned_at, m.muted, m.marked_unread, m.hidden_through_seq"
+_MEMBER_STATE_COLUMNS = "m.pinned_at, m.muted, m.marked_unread, m.hidden_through_seq, m.mentions_when_muted"
+# The unread messages that mention the member (the "@" badge), but those they deleted for themselves.
+_UNREAD_MENTIONS = """(SELECT count(*) FROM messages x
+                    WHERE x.conversation_id = c.id AND x.seq > m.last_read_seq AND m.user_id = ANY(x.mentions)
+                      AND x.deleted_at IS NULL
+                      AND NOT EXISTS (SELECT 1 FROM message_hides h
+                                      WHERE h.user_id = m.user_id AND h.message_id = x.id)
+                   ) AS unread_mentions"""
 # The list's order: pinned first (the newest pin on top), then by activity; unpinned sort as -infinity.
 _LIST_ORDER = "coalesce(m.pinned_at, '-infinity') DESC, c.last_activity_at DESC, c.id DESC"
 
@@ -188,10 +195,13 @@ def list_for_user(cur: Cursor, user_id: int, conversation_id: int | None = None)
                    (SELECT count(*) FROM messages x
                     WHERE x.conversation_id = c.id AND x.seq > m.last_read_seq AND x.sender_id <> m.user_id
                       AND x.deleted_at IS NULL) AS unread_count,
+                   {_UNREAD_MENTIONS},
                    {_last_message_select()}
             FROM conversation_members m
             JOIN conversations c ON c.id = m.conversation_id
             LEFT JOIN messages lm ON lm.conversation_id = c.id AND lm.seq = c.last_seq
+                AND NOT EXISTS (SELECT 1 FROM message_hides h
+                                WHERE h.user_id = m.user_id AND h.message_id = lm.id)
             WHERE m.user_id = %s AND (%s::bigint IS NULL OR c.id = %s::bigint)
             ORDER BY {_LIST_ORDER}""",
         (user_id, conversation_id, conversation_id),
@@ -216,11 +226,14 @@ def page_for_user(cur: Cursor, user_id: int, before: ListPosition | None, limit:
                    (SELECT count(*) FROM messages x
                     WHERE x.conversation_id = c.id AND x.seq > m.last_read_seq AND x.sender_id <> m.user_id
                       AND x.deleted_at IS NULL) AS unread_count,
+                   {_UNREAD_MENTIONS},
                    {_last_message_select()}
             FROM page
             JOIN conversations c ON c.id = page.id
             JOIN conversation_members m ON m.conversation_id = c.id AND m.user_id = %(user)s
             LEFT JOIN messages lm ON lm.conversation_id = c.id AND lm.seq = c.last_seq
+                AND NOT EXISTS (SELECT 1 FROM message_hides h
+                                WHERE h.user_id = m.user_id AND h.message_id = lm.id)
             ORDER BY {_LIST_ORDER}""",
         {"user": user_id, "pinned": pinned, "at": at, "id": after_id, "limit": limit},
     )
@@ -246,6 +259,7 @@ def update_member_state(
     muted: bool | None = None,
     marked_unread: bool | None = None,
     hidden: bool | None = None,
+    mentions_when_muted: bool | None = None,
 ) -> Row | None:
     """Change what is given (None keeps it). Pinning keeps the first pin's time, so pinning twice does not
     reorder; hiding hides through the conversation's last message, so the next one brings it back."""
@@ -255,6 +269,7 @@ def update_member_state(
                                  WHEN %(pinned)s THEN coalesce(m.pinned_at, clock_timestamp()) END,
                 muted = coalesce(%(muted)s, m.muted),
                 marked_unread = coalesce(%(unread)s, m.marked_unread),
+                mentions_when_muted = coalesce(%(mentions)s, m.mentions_when_muted),
                 hidden_through_seq = CASE WHEN %(hidden)s::boolean IS NULL THEN m.hidden_through_seq
                                           WHEN %(hidden)s THEN c.last_seq END
             FROM conversations c
@@ -265,6 +280,7 @@ def update_member_state(
             "muted": muted,
             "unread": marked_unread,
             "hidden": hidden,
+            "mentions": mentions_when_muted,
             "conversation": conversation_id,
             "user": user_id,
         },

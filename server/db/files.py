@@ -139,16 +139,47 @@ def _delete_files(cur: Cursor, where: str, params: tuple[object, ...]) -> list[s
     return _trash(cur, _keys(cur.fetchall()))
 
 
-def delete_message_files_txn(cur: Cursor, message_id: int) -> list[str]:
-    """A message is being deleted: its files go with it. Returns the store keys queued for removal."""
+def _delete_uncarried(cur: Cursor, file_ids: list[str]) -> list[str]:
+    """Of these files, delete those no message carries any more (forwards share files by reference).
+
+    The rows are locked first, in a statement of their own: a deletion that waited for another one sees,
+    once it has the lock, what that one committed, so a file two deletions let go of at once still goes."""
+    if not file_ids:
+        return []
+    cur.execute("SELECT id FROM files WHERE id = ANY(%s) ORDER BY id FOR UPDATE", (list(file_ids),))
     return _delete_files(
-        cur, "f.id IN (SELECT file_id FROM message_attachments WHERE message_id = %s)", (message_id,)
+        cur,
+        "f.id = ANY(%s) AND NOT EXISTS (SELECT 1 FROM message_attachments a WHERE a.file_id = f.id)",
+        (list(file_ids),),
     )
 
 
+def delete_message_files_txn(cur: Cursor, message_id: int) -> list[str]:
+    """A message is being deleted: it lets go of its files, and those no other message carries (a forward)
+    go with it. Returns the store keys queued for removal."""
+    cur.execute("DELETE FROM message_attachments WHERE message_id = %s RETURNING file_id", (message_id,))
+    return _delete_uncarried(cur, [row["file_id"] for row in cur.fetchall()])
+
+
 def delete_user_files_txn(cur: Cursor, user_id: int) -> list[str]:
-    """Every file the user uploaded, attached or not (account deletion)."""
-    return _delete_files(cur, "f.uploader_id = %s", (user_id,))
+    """The account is being deleted (its messages are tombstones by now): they let go of their files, and
+    every file the user uploaded goes, sent or not, but those that other people's forwards still carry."""
+    cur.execute(
+        """DELETE FROM message_attachments a USING messages x
+           WHERE a.message_id = x.id AND x.sender_id = %s""",
+        (user_id,),
+    )
+    cur.execute("SELECT id FROM files WHERE uploader_id = %s", (user_id,))
+    return _delete_uncarried(cur, [row["id"] for row in cur.fetchall()])
+
+
+def share_txn(cur: Cursor, message_id: int, file_ids: list[str]) -> None:
+    """A forward carries the original's files by reference: the same rows, no copy of the bytes."""
+    cur.execute(
+        """INSERT INTO message_attachments (message_id, position, file_id)
+           SELECT %s, ord - 1, id FROM unnest(%s::text[]) WITH ORDINALITY AS t (id, ord)""",
+        (message_id, list(file_ids)),
+    )
 
 
 def delete_unattached_txn(cur: Cursor, uploader_id: int, file_id: str) -> list[str] | None:

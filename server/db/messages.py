@@ -17,8 +17,17 @@ _TERMS = "array_to_tsvector(string_to_array(%s, ' '))"
 MESSAGE_COLUMNS = (
     "x.id, x.conversation_id, x.seq, x.sender_id, x.client_id, x.body, "
     "x.created_at, x.edited_at, x.deleted_at, x.attachments, x.version, x.reply_to_seq, x.reply_to, "
-    "x.reactions"
+    "x.reactions, x.pinned_at, x.pinned_by, x.mentions, x.forwarded_from"
 )
+# The members a text mentions (server/services/mentions.py's names, space-separated, resolved in the
+# database), with no function call at all for a text that names nobody: the send path's usual case.
+_MENTIONS = (
+    "CASE WHEN {names} = '' THEN '{{}}'::bigint[] "
+    "ELSE mentioned_members({conversation}, {sender}, string_to_array({names}, ' ')) END"
+)
+
+# Leaves out what the member (the parameter) hid with "delete for me" (server/db/hides.py).
+NOT_HIDDEN = "NOT EXISTS (SELECT 1 FROM message_hides h WHERE h.user_id = %s AND h.message_id = x.id)"
 
 
 def find_by_client_id(cur: Cursor, sender_id: int, client_id: uuid.UUID) -> Row | None:
@@ -104,10 +113,11 @@ _STORE_MESSAGE = prepared(
         ins AS (
             INSERT INTO messages AS x
                 (conversation_id, seq, sender_id, client_id, body, attachments, search_terms, reply_to_seq,
-                 reply_to)
-            SELECT c.id, c.last_seq, %s, %s, %s, %s, {_TERMS}, r.seq,
-                   (SELECT reply_summary(o) FROM messages o WHERE o.conversation_id = c.id AND o.seq = r.seq)
-            FROM c, (SELECT %s::bigint AS seq) r
+                 reply_to, mentions)
+            SELECT c.id, c.last_seq, r.sender, %s, %s, %s, {_TERMS}, r.seq,
+                   (SELECT reply_summary(o) FROM messages o WHERE o.conversation_id = c.id AND o.seq = r.seq),
+                   {_MENTIONS.format(names="r.names", conversation="c.id", sender="r.sender")}
+            FROM c, (SELECT %s::bigint AS sender, %s::bigint AS seq, %s::text AS names) r
             RETURNING {MESSAGE_COLUMNS}),
         r AS (
             UPDATE conversation_members m SET last_read_seq = ins.seq FROM ins
@@ -125,9 +135,11 @@ def store_message_txn(
     attachments: list[dict] | None = None,
     terms: list[str] | None = None,
     reply_to_seq: int | None = None,
+    mention_names: str = "",
 ) -> Row:
     """Take the next seq and store the message in one statement (``attachments``: rendered File objects;
-    ``terms``: its search terms, shared/search_text.py's ``index_terms``).
+    ``terms``: its search terms, shared/search_text.py's ``index_terms``; ``mention_names``: the
+    usernames it may mention, server/services/mentions.py's ``names``).
 
     The UPDATE of the conversation row hands out the seq and holds that row's lock until commit, so
     concurrent senders queue and a rolled-back send gives its number back: no gaps, no duplicates.
@@ -139,12 +151,13 @@ def store_message_txn(
         _STORE_MESSAGE,
         (
             conversation_id,
-            sender_id,
             str(client_id),
             body,
             Json(attachments or []),
             " ".join(terms or []),
+            sender_id,
             reply_to_seq,
+            mention_names,
         ),
     )
     return cur.one()
@@ -190,15 +203,17 @@ _LOCK_CONVERSATIONS = prepared(
     "SELECT id FROM conversations WHERE id = ANY(%s::bigint[]) ORDER BY id FOR NO KEY UPDATE",
 )
 
+_BATCH_MENTIONS = _MENTIONS.format(names="i.names", conversation="i.conversation_id", sender="i.sender_id")
 _STORE_MESSAGES = prepared(
     "store_messages",
     f"""WITH i AS (
             SELECT conversation_id, rank, sender_id, client_id::uuid, body, attachments::jsonb, terms,
-                   reply_to_seq
+                   reply_to_seq, names
             FROM unnest(
                 %s::bigint[], %s::int[], %s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[],
-                %s::bigint[])
-                AS u (conversation_id, rank, sender_id, client_id, body, attachments, terms, reply_to_seq)),
+                %s::bigint[], %s::text[])
+                AS u (conversation_id, rank, sender_id, client_id, body, attachments, terms, reply_to_seq,
+                      names)),
         n AS (SELECT conversation_id, count(*) AS n FROM i GROUP BY conversation_id),
         c AS (
             UPDATE conversations c SET last_seq = c.last_seq + n.n, last_activity_at = now() FROM n
@@ -206,11 +221,12 @@ _STORE_MESSAGES = prepared(
         ins AS (
             INSERT INTO messages AS x
                 (conversation_id, seq, sender_id, client_id, body, attachments, search_terms, reply_to_seq,
-                 reply_to)
+                 reply_to, mentions)
             SELECT i.conversation_id, c.base + i.rank, i.sender_id, i.client_id, i.body, i.attachments,
                    array_to_tsvector(string_to_array(i.terms, ' ')), i.reply_to_seq,
                    (SELECT reply_summary(o) FROM messages o
-                    WHERE o.conversation_id = i.conversation_id AND o.seq = i.reply_to_seq)
+                    WHERE o.conversation_id = i.conversation_id AND o.seq = i.reply_to_seq),
+                   {_BATCH_MENTIONS}
             FROM i JOIN c ON c.id = i.conversation_id
             RETURNING {MESSAGE_COLUMNS}),
         r AS (
@@ -223,11 +239,11 @@ _STORE_MESSAGES = prepared(
 
 def store_messages_txn(
     cur: Cursor,
-    sends: list[tuple[int, int, uuid.UUID, str, list[dict], list[str], int | None]],
+    sends: list[tuple[int, int, uuid.UUID, str, list[dict], list[str], int | None, str]],
     tokens: dict[int, float],
 ) -> list[Row]:
     """:func:`store_message_txn` for many (conversation id, sender id, client id, body, attachments, search
-    terms, reply_to_seq): the
+    terms, reply_to_seq, mention names): the
     stored rows, in the order given, each conversation's in consecutive seqs. ``tokens``: the send budgets
     locked by :func:`send_precheck_many`, to store, less what this batch took.
 
@@ -249,6 +265,7 @@ def store_messages_txn(
         [json.dumps(s[4], separators=(",", ":")) for s in sends],
         [" ".join(s[5]) for s in sends],
         [s[6] for s in sends],
+        [s[7] for s in sends],
     )
     budget = [throttle_db.set_send_buckets_step(tokens)] if tokens else []
     cur.execute_prepared_all([(_LOCK_CONVERSATIONS, (sorted(ranks),)), *budget, (_STORE_MESSAGES, store)])
@@ -289,23 +306,29 @@ def get_messages_by_id(cur: Cursor, message_ids: list[int]) -> dict[int, dict]:
 
 
 def page(
-    cur: Cursor, conversation_id: int, after_seq: int | None, before_seq: int | None, limit: int
+    cur: Cursor,
+    conversation_id: int,
+    after_seq: int | None,
+    before_seq: int | None,
+    limit: int,
+    viewer_id: int,
 ) -> tuple[list, bool]:
-    """Up to ``limit`` messages in ascending seq, and whether more lie beyond them in the paging direction."""
+    """Up to ``limit`` messages in ascending seq, and whether more lie beyond them in the paging direction;
+    none that the viewer hid for themselves."""
+    upper = before_seq if before_seq is not None else 2**63 - 1
     if after_seq is not None:
-        upper = before_seq if before_seq is not None else 2**63 - 1
         cur.execute(
             f"""SELECT {MESSAGE_COLUMNS} FROM messages x
-                WHERE x.conversation_id = %s AND x.seq > %s AND x.seq < %s ORDER BY x.seq LIMIT %s""",
-            (conversation_id, after_seq, upper, limit + 1),
+                WHERE x.conversation_id = %s AND x.seq > %s AND x.seq < %s AND {NOT_HIDDEN}
+                ORDER BY x.seq LIMIT %s""",
+            (conversation_id, after_seq, upper, viewer_id, limit + 1),
         )
         rows = cur.fetchall()
         return rows[:limit], len(rows) > limit
-    upper = before_seq if before_seq is not None else 2**63 - 1
     cur.execute(
         f"""SELECT {MESSAGE_COLUMNS} FROM messages x
-            WHERE x.conversation_id = %s AND x.seq < %s ORDER BY x.seq DESC LIMIT %s""",
-        (conversation_id, upper, limit + 1),
+            WHERE x.conversation_id = %s AND x.seq < %s AND {NOT_HIDDEN} ORDER BY x.seq DESC LIMIT %s""",
+        (conversation_id, upper, viewer_id, limit + 1),
     )
     rows = cur.fetchall()
     has_more = len(rows) > limit
@@ -327,17 +350,19 @@ def bump_version(cur: Cursor, conversation_id: int) -> int:
     return int(cur.one()["change_version"])
 
 
-def page_around(cur: Cursor, conversation_id: int, seq: int, limit: int) -> tuple[list[Row], bool, bool]:
+def page_around(
+    cur: Cursor, conversation_id: int, seq: int, limit: int, viewer_id: int
+) -> tuple[list[Row], bool, bool]:
     """Up to ``limit`` messages in ascending seq with ``seq`` in the middle (``limit // 2`` before it, the
-    rest from it on), and whether more lie before and after them."""
+    rest from it on), and whether more lie before and after them; none that the viewer hid."""
     before = limit // 2
     cur.execute(
         f"""(SELECT {MESSAGE_COLUMNS}, 'b' AS side FROM messages x
-             WHERE x.conversation_id = %s AND x.seq < %s ORDER BY x.seq DESC LIMIT %s)
+             WHERE x.conversation_id = %s AND x.seq < %s AND {NOT_HIDDEN} ORDER BY x.seq DESC LIMIT %s)
             UNION ALL
             (SELECT {MESSAGE_COLUMNS}, 'a' AS side FROM messages x
-             WHERE x.conversation_id = %s AND x.seq >= %s ORDER BY x.seq LIMIT %s)""",
-        (conversation_id, seq, before + 1, conversation_id, seq, limit - before + 1),
+             WHERE x.conversation_id = %s AND x.seq >= %s AND {NOT_HIDDEN} ORDER BY x.seq LIMIT %s)""",
+        (conversation_id, seq, viewer_id, before + 1, conversation_id, seq, viewer_id, limit - before + 1),
     )
     rows = cur.fetchall()
     older = sorted((r for r in rows if r["side"] == "b"), key=lambda r: r["seq"])
@@ -347,13 +372,18 @@ def page_around(cur: Cursor, conversation_id: int, seq: int, limit: int) -> tupl
     return window, more_before, more_after
 
 
-def edit_message(cur: Cursor, message_id: int, body: str, terms: list[str], version: int) -> Row:
-    """The new text and its search terms replace the old: an edit is found by what it says now."""
+def edit_message(
+    cur: Cursor, message_id: int, body: str, terms: list[str], version: int, mention_names: str = ""
+) -> Row:
+    """The new text, its search terms and its mentions replace the old: an edit is found by what it says
+    now, and mentions whom it names now."""
+    mentions = _MENTIONS.format(names="%s::text", conversation="x.conversation_id", sender="x.sender_id")
     cur.execute(
-        f"""UPDATE messages x SET body = %s, search_terms = {_TERMS}, edited_at = now(), version = %s
+        f"""UPDATE messages x SET body = %s, search_terms = {_TERMS}, edited_at = now(), version = %s,
+                   mentions = {mentions}
             WHERE x.id = %s
             RETURNING {MESSAGE_COLUMNS}""",
-        (body, " ".join(terms), version, message_id),
+        (body, " ".join(terms), version, mention_names, mention_names, message_id),
     )
     return cur.one()
 
@@ -363,7 +393,8 @@ def tombstone_message(cur: Cursor, message_id: int, version: int) -> Row:
     cur.execute("DELETE FROM message_reactions WHERE message_id = %s", (message_id,))
     cur.execute(
         f"""UPDATE messages x SET body = NULL, attachments = '[]', search_terms = NULL, reply_to = NULL,
-                   reactions = '[]', version = %s, deleted_at = coalesce(deleted_at, now())
+                   reactions = '[]', pinned_at = NULL, pinned_by = NULL, mentions = '{{}}', version = %s,
+                   deleted_at = coalesce(deleted_at, now())
             WHERE x.id = %s
             RETURNING {MESSAGE_COLUMNS}""",
         (version, message_id),
@@ -385,16 +416,32 @@ def refresh_replies(cur: Cursor, conversation_id: int, seqs: list[int], version:
     return cur.fetchall()
 
 
-def changes_after(cur: Cursor, conversation_id: int, after: int, limit: int) -> tuple[list[Row], bool]:
-    """Up to ``limit`` messages changed after version ``after``, in ascending version (each once, as it is
-    now), and whether more follow."""
+def changes_after(
+    cur: Cursor, conversation_id: int, viewer_id: int, after: int, after_seq: int | None, limit: int
+) -> tuple[list[Row], bool]:
+    """Up to ``limit`` changes strictly after the position (``after``, ``after_seq``) in (version, seq)
+    order, and whether more follow: the messages changed (each once, as it is now; none the viewer hid)
+    and the viewer's own hides (rows with ``hidden`` true: only ``seq`` and ``version``). ``after_seq``
+    None: version ``after`` was read whole. Several messages share a version (a quote rewritten with its
+    original, an account's tombstones), so a page may end inside one and the next goes on from its seq."""
+    position = (after, after, 2**63 - 1 if after_seq is None else after_seq)
     cur.execute(
-        f"""SELECT {MESSAGE_COLUMNS} FROM messages x
-            WHERE x.conversation_id = %s AND x.version > %s ORDER BY x.version, x.seq LIMIT %s""",
-        (conversation_id, after, limit + 1),
+        f"""SELECT {MESSAGE_COLUMNS}, false AS hidden FROM messages x
+            WHERE x.conversation_id = %s AND x.version > 0 AND x.version >= %s
+              AND (x.version > %s OR x.seq > %s) AND {NOT_HIDDEN}
+            ORDER BY x.version, x.seq LIMIT %s""",
+        (conversation_id, *position, viewer_id, limit + 1),
     )
     rows = cur.fetchall()
-    return rows[:limit], len(rows) > limit
+    cur.execute(
+        """SELECT h.seq, h.version, true AS hidden FROM message_hides h
+           WHERE h.conversation_id = %s AND h.user_id = %s AND h.version >= %s
+             AND (h.version > %s OR h.seq > %s)
+           ORDER BY h.version, h.seq LIMIT %s""",
+        (conversation_id, viewer_id, *position, limit + 1),
+    )
+    merged = sorted([*rows, *cur.fetchall()], key=lambda r: (r["version"], r["seq"]))
+    return merged[:limit], len(merged) > limit
 
 
 def change_version(cur: Cursor, conversation_id: int) -> int:
@@ -415,7 +462,9 @@ def tombstone_all_from(cur: Cursor, sender_id: int) -> list[Row]:
         version = bump_version(cur, conversation_id)
         cur.execute(
             f"""UPDATE messages x SET body = NULL, attachments = '[]', search_terms = NULL, reply_to = NULL,
-                       reactions = '[]', deleted_at = now(), version = %s
+                       reactions = '[]', pinned_at = NULL, pinned_by = NULL, mentions = '{{}}',
+                       deleted_at = now(),
+                       version = %s
                 WHERE x.conversation_id = %s AND x.sender_id = %s AND x.deleted_at IS NULL
                 RETURNING {MESSAGE_COLUMNS}""",
             (version, conversation_id, sender_id),

@@ -16,6 +16,10 @@ _HAS = {
     "link": r"x.body ~* '(https?://|www\.)[^[:space:]]'",
 }
 HAS_FILTERS = tuple(_HAS)
+# Not a message the member ``m`` deleted for themselves (server/db/hides.py).
+_NOT_HIDDEN_BY_MEMBER = (
+    "NOT EXISTS (SELECT 1 FROM message_hides h WHERE h.user_id = m.user_id AND h.message_id = x.id)"
+)
 
 
 @dataclass(frozen=True)
@@ -41,8 +45,8 @@ def tsquery(terms: list[tuple[str, bool]]) -> str:
 
 def search(cur: Cursor, user_id: int, query: str | None, where: SearchFilter, limit: int) -> list[Row]:
     """Up to ``limit`` messages the user can read now, newest first: in a conversation they are a member of,
-    not a tombstone, not hidden by their "delete for me" of the conversation, matching ``query`` (a tsquery
-    from :func:`tsquery`; None: any text) and ``where``.
+    not a tombstone, not hidden by their "delete for me" of the conversation or of the message, matching
+    ``query`` (a tsquery from :func:`tsquery`; None: any text) and ``where``.
 
     The member's conversation ids are read first into an array, so the planner can combine the index on
     (conversation_id, seq) with the GIN index on the terms in one bitmap scan."""
@@ -52,6 +56,7 @@ def search(cur: Cursor, user_id: int, query: str | None, where: SearchFilter, li
         + "))",
         "x.deleted_at IS NULL",
         "(m.hidden_through_seq IS NULL OR x.seq > m.hidden_through_seq)",
+        _NOT_HIDDEN_BY_MEMBER,
     ]
     params: list[object] = [user_id, user_id]
     if where.conversation_id is not None:
@@ -92,6 +97,7 @@ def latest(cur: Cursor, user_id: int, limit: int) -> list[Row]:
                 SELECT * FROM messages x
                 WHERE x.conversation_id = m.conversation_id AND x.deleted_at IS NULL
                   AND (m.hidden_through_seq IS NULL OR x.seq > m.hidden_through_seq)
+                  AND {_NOT_HIDDEN_BY_MEMBER}
                 ORDER BY x.seq DESC LIMIT %s) x
             WHERE m.user_id = %s
             ORDER BY x.id DESC LIMIT %s""",

@@ -22,6 +22,11 @@ def reaction(conversation_id: int, message_id: int, user_id: int, emoji: str, ad
     }
 
 
+def hidden(conversation_id: int, user_id: int, seq: int, version: int) -> dict:
+    """A member hid a message ("delete for me"): for that member's own sessions only."""
+    return {"t": "hidden", "c": conversation_id, "u": user_id, "s": seq, "v": version}
+
+
 def messages(kind: str, stored: list[tuple[int, int]]) -> dict:
     """Several messages' event of one kind as one: (conversation id, message id) each, at most PER_EVENT."""
     return {"t": "messages", "k": kind, "c": [c for c, _ in stored], "m": [m for _, m in stored]}

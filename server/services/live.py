@@ -31,7 +31,9 @@ class Hub:
         self._app = app
         self.sockets = LocalSockets()
         self._members = MemberCache()
-        self._dispatch = LiveDispatch(app, self.sockets, self._members, self.drop_everyone)
+        self._dispatch = LiveDispatch(
+            app, self.sockets, self._members, self.drop_everyone, app.fresh_messages
+        )
         # Forked by the gunicorn master (the parent): its presence sweep recognises these rows as its own.
         self.process_key = presence.process_key(instance, os.getppid(), os.getpid())
         self._typing = presence.TypingThrottle()
@@ -42,6 +44,7 @@ class Hub:
 
     def _start(self) -> None:
         self._app.broker.start(self.dispatch, self.drop_everyone)
+        self._app.fresh_messages.listening = True
         with self._lock:
             if self._heartbeats is None:
                 self._heartbeats = threading.Thread(

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from server import render
 from server.context import AppContext
 from server.db import Cursor
 from server.db import conversations as conversations_db
+from server.db import hides as hides_db
 from server.db import messages as messages_db
 from server.db import presence as presence_db
 from server.db import users as users_db
 from server.services import presence
+from server.services.fresh_messages import FreshMessages
 from server.services.live_members import MemberCache
 from server.services.live_sockets import QUEUE_LIMIT, LocalSockets, encode_frame
 
@@ -32,10 +34,14 @@ _CONVERSATION_SCOPED = ("message", "conversation", "read", "typing")
 
 @dataclass
 class Batch:
-    """What the handlers of one batch share: its cursor, and its messages loaded in one query."""
+    """What the handlers of one batch share: its cursor, its messages loaded in one query, who hid the
+    changed ones (their changes never reach those members), and the new messages this process stored
+    itself, already rendered (fresh_messages.py)."""
 
     cur: Cursor
     messages: dict[int, dict]
+    hiders: dict[int, set[int]]
+    fresh: dict[int, dict] = field(default_factory=dict)
 
 
 Handler = Callable[[Batch, dict], None]
@@ -43,9 +49,15 @@ Handler = Callable[[Batch, dict], None]
 
 class LiveDispatch:
     def __init__(
-        self, app: AppContext, sockets: LocalSockets, members: MemberCache, drop_everyone: Callable[[], None]
+        self,
+        app: AppContext,
+        sockets: LocalSockets,
+        members: MemberCache,
+        drop_everyone: Callable[[], None],
+        fresh: FreshMessages | None = None,
     ) -> None:
         self._app = app
+        self._fresh = fresh if fresh is not None else FreshMessages()
         self._sockets = sockets
         self._members = members
         self._drop_everyone = drop_everyone
@@ -55,6 +67,7 @@ class LiveDispatch:
             "member": self._member,
             "read": self._read,
             "member_state": self._member_state,
+            "hidden": self._hidden,
             "user": self._user,
             "presence": self._presence,
             "typing": self._typing,
@@ -68,6 +81,16 @@ class LiveDispatch:
         local socket it may have been for: their clients reconnect and catch up instead of missing it.
         """
         events = _one_per_message(events)
+        fresh: dict[int, dict] = {}
+        to_load: list[int] = []
+        for event in events:
+            if event.get("t") != "message":
+                continue
+            message = self._fresh.take(event["m"]) if event["k"] == "created" else None
+            if message is not None:
+                fresh[event["m"]] = message
+            else:
+                to_load.append(event["m"])
         if self._sockets.is_empty():
             # Nobody here: only keep the membership cache honest.
             for event in events:
@@ -77,9 +100,11 @@ class LiveDispatch:
         delivered = 0
         try:
             with self._app.db.autocommit() as cur:
-                message_ids = [e["m"] for e in events if e.get("t") == "message"]
-                loaded = messages_db.get_messages_by_id(cur, message_ids) if message_ids else {}
-                batch = Batch(cur, loaded)
+                loaded = messages_db.get_messages_by_id(cur, to_load) if to_load else {}
+                # A new message cannot be hidden yet: the send path pays nothing for "delete for me".
+                changed = [e["m"] for e in events if e.get("t") == "message" and e["k"] != "created"]
+                hiders = hides_db.hiders(cur, changed) if changed else {}
+                batch = Batch(cur, loaded, hiders, fresh)
                 for event in events:
                     handler = self.handlers.get(event.get("t", ""))
                     if handler is None:
@@ -97,7 +122,7 @@ class LiveDispatch:
         the cached members of the conversations concerned, else everyone here."""
         concerned: set[int] = set()
         for event in missed:
-            if event.get("t") == "member_state":  # for its member's own sessions only
+            if event.get("t") in ("member_state", "hidden"):  # for its member's own sessions only
                 concerned.add(event["u"])
                 continue
             members = None
@@ -135,21 +160,26 @@ class LiveDispatch:
     # ---- the handlers, one per event kind --------------------------------------------------------------
 
     def _message(self, batch: Batch, event: dict) -> None:
-        row = batch.messages.get(event["m"])
-        if row is None:
-            return
+        message = batch.fresh.get(event["m"]) if event["k"] == "created" else None
+        if message is None:
+            row = batch.messages.get(event["m"])
+            if row is None:
+                return
+            message = render.message(row)
         frame = {
             "type": f"message.{event['k']}",
-            "conversation_id": row["conversation_id"],
-            "seq": row["seq"],
-            "message": render.message(row),
+            "conversation_id": message["conversation_id"],
+            "seq": message["seq"],
+            "message": message,
         }
         if event["k"] != "created":  # a change of an old message: its place in the change stream
-            frame["version"] = row["version"]
+            frame["version"] = message["version"]
         if "r" in event:  # a reaction: whose and which, so each client keeps its own "my_reactions"
             user_id, emoji, added = event["r"]
             frame["reaction"] = {"user_id": user_id, "emoji": emoji, "added": added}
-        self._send(self._members.get(batch.cur, event["c"]), frame)
+        members = self._members.get(batch.cur, event["c"])
+        hiders = batch.hiders.get(message["id"])
+        self._send(members - hiders if hiders else members, frame)
 
     def _conversation(self, batch: Batch, event: dict) -> None:
         members = self._members.get(batch.cur, event["c"])
@@ -210,6 +240,18 @@ class LiveDispatch:
                     "me": render.member_state(state),
                 },
             )
+
+    def _hidden(self, batch: Batch, event: dict) -> None:
+        """A message I deleted for me: to my own sessions, which drop it (docs/protocol.md)."""
+        self._send(
+            [event["u"]],
+            {
+                "type": "message.hidden",
+                "conversation_id": event["c"],
+                "seq": event["s"],
+                "version": event["v"],
+            },
+        )
 
     def _user(self, batch: Batch, event: dict) -> None:
         """A changed name or picture: to the user's own sessions and everyone sharing a conversation."""

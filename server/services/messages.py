@@ -13,7 +13,7 @@ from server.db import files as files_db
 from server.db import messages as messages_db
 from server.db import throttle as throttle_db
 from server.errors import Conflict, Forbidden, InvalidField, NotFound
-from server.services import attachments, events, file_purge, reactions, throttle
+from server.services import attachments, events, file_purge, mentions, reactions, throttle
 from server.services.conversations import NOT_FOUND, require_member
 from server.services.send_batch import BLOCKED, SendRequest, precheck_outcome, replay
 from shared import search_text
@@ -43,6 +43,7 @@ def send(
             file_ids or [],
             search_text.index_terms(text),
             reply_to_seq,
+            mentions.names(text),
         )
         return app.sends.submit(request)
     return _send_alone(app, user_id, conversation_id, client_id, text, file_ids, reply_to_seq)
@@ -59,6 +60,7 @@ def _send_alone(
 ) -> tuple[dict, bool]:
     """A send in a transaction of its own (CHATIDK_GROUP_COMMIT=0): the path before group commit."""
     terms = search_text.index_terms(text)  # before the transaction, which holds the conversation's lock
+    names = mentions.names(text)
     try:
         with app.db.transaction() as cur:
             check = messages_db.send_precheck(
@@ -79,10 +81,13 @@ def _send_alone(
                 _out_of_budget(app, cur, user_id)
             files = attachments.lock_for_attaching(cur, user_id, file_ids or [])
             row = messages_db.store_message_txn(
-                cur, conversation_id, user_id, client_id, text or "", files, terms, reply_to_seq
+                cur, conversation_id, user_id, client_id, text or "", files, terms, reply_to_seq, names
             )
             if file_ids:
                 files_db.attach_txn(cur, row["id"], file_ids)
+            message = render.message(row)
+            # Handed over before the commit, so that it is there when the commit's event arrives.
+            app.fresh_messages.add(message)
             app.broker.publish(cur, events.message("created", conversation_id, row["id"]))
     except psycopg2.errors.UniqueViolation:
         # A concurrent retry of the same send committed first; ours rolled back (its seq with it).
@@ -91,7 +96,7 @@ def _send_alone(
         if existing is None:  # pragma: no cover - the unique index guarantees it exists
             raise
         return replay(existing, conversation_id), False
-    return render.message(row), True
+    return message, True
 
 
 def _out_of_budget(app: AppContext, cur: Cursor, user_id: int) -> None:
@@ -113,7 +118,7 @@ def page(
 ) -> tuple[list[dict], bool, dict[str, list[str]]]:
     with app.db.transaction() as cur:
         require_member(cur, conversation_id, user_id)
-        rows, has_more = messages_db.page(cur, conversation_id, after_seq, before_seq, limit)
+        rows, has_more = messages_db.page(cur, conversation_id, after_seq, before_seq, limit, user_id)
         mine = reactions.mine_by_seq(cur, user_id, rows)
     return [render.message(r) for r in rows], has_more, mine
 
@@ -124,24 +129,41 @@ def around(
     """The messages around ``seq`` (to jump to a quoted message): (messages, more before, more after)."""
     with app.db.transaction() as cur:
         require_member(cur, conversation_id, user_id)
-        rows, before, after = messages_db.page_around(cur, conversation_id, seq, limit)
+        rows, before, after = messages_db.page_around(cur, conversation_id, seq, limit, user_id)
         mine = reactions.mine_by_seq(cur, user_id, rows)
     return [render.message(r) for r in rows], before, after, mine
 
 
 def changes(
-    app: AppContext, user_id: int, conversation_id: int, after: int, limit: int
-) -> tuple[list[dict], int, bool, dict[str, list[str]]]:
-    """Messages changed after version ``after`` as they are now: (changes, next, has_more); ``next`` is
-    the ``after`` of the next call (the last version on this page)."""
+    app: AppContext, user_id: int, conversation_id: int, after: int, after_seq: int | None, limit: int
+) -> dict:
+    """The change stream's page after (``after``, ``after_seq``): the ``changes`` (messages as they are
+    now), the caller's ``hidden`` messages, ``next`` and ``next_seq`` (where the next call goes on from;
+    ``next_seq`` null when version ``next`` was read whole), ``has_more``, and ``my_reactions``.
+
+    The conversation's version is read before the changes: every change up to it has committed (versions
+    commit in order, on the conversation's lock), so a last page moves ``next`` up to it even when the
+    latest versions hold nothing for this member (another member's hide)."""
     with app.db.transaction() as cur:
         require_member(cur, conversation_id, user_id)
-        rows, has_more = messages_db.changes_after(cur, conversation_id, after, limit)
-        if not rows and after > messages_db.change_version(cur, conversation_id):
+        latest = messages_db.change_version(cur, conversation_id)
+        if after > latest:
             raise InvalidField("after: is beyond this conversation's latest change version", field="after")
-        mine = reactions.mine_by_seq(cur, user_id, rows)
-    next_after = rows[-1]["version"] if rows else after
-    return [render.message(r) for r in rows], next_after, has_more, mine
+        rows, has_more = messages_db.changes_after(cur, conversation_id, user_id, after, after_seq, limit)
+        changed = [r for r in rows if not r["hidden"]]
+        mine = reactions.mine_by_seq(cur, user_id, changed)
+    if has_more:
+        next_after, next_seq = rows[-1]["version"], rows[-1]["seq"]
+    else:
+        next_after, next_seq = max([after, latest, *(r["version"] for r in rows[-1:])]), None
+    return {
+        "changes": [render.message(r) for r in changed],
+        "hidden": [{"seq": r["seq"], "version": r["version"]} for r in rows if r["hidden"]],
+        "next": next_after,
+        "next_seq": next_seq,
+        "has_more": has_more,
+        **({"my_reactions": mine} if mine else {}),
+    }
 
 
 def _own_message(cur: Cursor, user_id: int, conversation_id: int, seq: int) -> dict:
@@ -173,7 +195,8 @@ def edit(app: AppContext, user_id: int, conversation_id: int, seq: int, text: st
         if row["deleted_at"] is not None:
             raise Conflict("a deleted message cannot be edited")
         version = messages_db.bump_version(cur, conversation_id)
-        row = messages_db.edit_message(cur, row["id"], text, search_text.index_terms(text), version)
+        terms, names = search_text.index_terms(text), mentions.names(text)
+        row = messages_db.edit_message(cur, row["id"], text, terms, version, names)
         app.broker.publish(cur, events.message("edited", conversation_id, row["id"]))
         _publish_replies(app, cur, messages_db.refresh_replies(cur, conversation_id, [seq], version))
     return render.message(row)

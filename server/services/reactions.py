@@ -11,9 +11,8 @@ from server.context import AppContext
 from server.db import Cursor
 from server.db import messages as messages_db
 from server.db import reactions as reactions_db
-from server.errors import Conflict, Forbidden, InvalidField, NotFound
-from server.services import events, throttle
-from server.services.conversations import require_member
+from server.errors import Conflict, Forbidden, InvalidField
+from server.services import events, message_access, throttle
 from server.services.send_batch import BLOCKED
 
 MAX_DISTINCT = 50  # distinct emoji on one message
@@ -44,11 +43,7 @@ def react(
     emoji = valid_emoji(emoji)
     limit = throttle.Limit("reaction", app.config.reactions_per_minute, 60, "reactions")
     with app.db.transaction() as cur:
-        require_member(cur, conversation_id, user_id)
-        messages_db.lock_conversation(cur, conversation_id)
-        row = messages_db.get_message(cur, conversation_id, seq, lock=True)
-        if row is None:
-            raise NotFound("no such message")
+        row = message_access.locked_message(cur, user_id, conversation_id, seq)
         if row["deleted_at"] is not None:
             raise Conflict("a deleted message cannot be reacted to")
         if messages_db.blocked_in_direct(cur, conversation_id, user_id):

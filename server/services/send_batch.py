@@ -23,7 +23,7 @@ from server.db import Cursor, DatabaseUnavailable, Row
 from server.db import files as files_db
 from server.db import messages as messages_db
 from server.errors import ApiError, Conflict, Forbidden, InvalidField, NotFound
-from server.services import attachments, events, throttle
+from server.services import attachments, events, mentions, throttle
 from server.services.conversations import NOT_FOUND
 from server.services.group_commit import Pending
 from shared import search_text
@@ -55,6 +55,8 @@ class SendRequest:
     # The text's search terms, worked out by the sender's own thread rather than the batch's leader.
     terms: list[str] | None = None
     reply_to_seq: int | None = None
+    # The usernames the text may mention (server/services/mentions.py), likewise.
+    mention_names: str | None = None
 
 
 def replay(row: dict, conversation_id: int, prefix: str = "") -> dict:
@@ -125,6 +127,7 @@ def _store(app: AppContext, sends: list[SendRequest]) -> list[Outcome | ApiError
             first_of[key] = n
     leaders = list(first_of.values())
     stored: dict[int, Row] = {}
+    rendered: dict[int, dict] = {}
     with app.db.transaction() as cur:
         burst, rate = app.config.send_burst, app.config.send_rate
         checks = messages_db.send_precheck_many(
@@ -168,6 +171,7 @@ def _store(app: AppContext, sends: list[SendRequest]) -> list[Outcome | ApiError
                         files.get(n, []),
                         search_text.index_terms(s.text) if s.terms is None else s.terms,
                         s.reply_to_seq,
+                        mentions.names(s.text) if s.mention_names is None else s.mention_names,
                     )
                     for n, s in ((n, sends[n]) for n in candidates)
                 ],
@@ -175,13 +179,16 @@ def _store(app: AppContext, sends: list[SendRequest]) -> list[Outcome | ApiError
             )
             for n, row in zip(candidates, rows, strict=True):
                 stored[n] = row
+                rendered[n] = render.message(row)
+                # Handed over before the commit, so that it is there when the commit's event arrives.
+                app.fresh_messages.add(rendered[n])
                 if sends[n].file_ids:
                     files_db.attach_txn(cur, row["id"], sends[n].file_ids)
             created = [(row["conversation_id"], row["id"]) for row in rows]
             for start in range(0, len(created), _PER_EVENT):
                 app.broker.publish(cur, events.messages_created(created[start : start + _PER_EVENT]))
-    for n, row in stored.items():
-        outcomes[n] = (render.message(row), True)
+    for n, message in rendered.items():
+        outcomes[n] = (message, True)
     for n, first in retry_of.items():
         outcomes[n] = _retry_outcome(sends[n], stored.get(first), outcomes[first])
     return outcomes

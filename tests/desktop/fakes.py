@@ -78,7 +78,9 @@ class FakeServerApi:
         self._enter("conversation", conversation_id)
         return dict(self.conversation_rows[conversation_id])
 
-    def messages(self, conversation_id: int, *, after_seq=None, before_seq=None, limit=50) -> dict:
+    def messages(
+        self, conversation_id: int, *, after_seq=None, before_seq=None, around=None, limit=50
+    ) -> dict:
         self._enter("messages", conversation_id, after_seq, before_seq)
         rows = self.stored[conversation_id]
         if after_seq is not None:
@@ -90,7 +92,12 @@ class FakeServerApi:
         return {"messages": rows[-limit:], "has_more": len(rows) > limit}
 
     def send_message(
-        self, conversation_id: int, client_id: str, text: str, file_ids: list[str] | None = None
+        self,
+        conversation_id: int,
+        client_id: str,
+        text: str,
+        file_ids: list[str] | None = None,
+        reply_to_seq: int | None = None,
     ) -> dict:
         self._enter("send", conversation_id, client_id)
         if self.fail_next_send is not None:

@@ -217,7 +217,7 @@ def test_export_writes_a_valid_zip_off_the_ui_thread(live_server, desktop_client
         assert {"profile.json", "conversations.json", "messages.jsonl"} <= names
         messages = [json.loads(line) for line in archive.read("messages.jsonl").splitlines() if line]
         assert [m["text"] for m in messages] == ["for the archive ✓"]
-    assert "Saved your data to" in alice.session.window.statusBar().currentMessage()
+    assert "Saved your data to" in alice.session.window.toast.text()
 
 
 def test_a_cancelled_export_leaves_no_file(live_server, desktop_client, qtbot, tmp_path):

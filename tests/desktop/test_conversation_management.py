@@ -199,7 +199,7 @@ def test_a_failed_change_is_put_back_and_said(devices, qtbot, live_server):
     choose(qtbot, laptop, direct, "Pin to top")
     assert laptop.chat.conversations.get(direct).me.pinned_at is not None  # shown at once…
     qtbot.waitUntil(lambda: laptop.chat.conversations.get(direct).me.pinned_at is None, timeout=30000)
-    assert laptop.session.window.statusBar().currentMessage()  # …put back, and said why
+    assert laptop.session.window.toast.isVisible() and laptop.session.window.toast.text()  # …and said why
 
 
 def test_the_header_opens_the_profile_of_a_person_and_of_a_group(devices, qtbot):

@@ -123,11 +123,11 @@ def test_the_message_menu_opens_from_the_keyboard_and_edit_goes_to_the_composer(
     menu = view.menu
     assert menu is not None
     qtbot.waitUntil(menu.isVisible, timeout=5000)
-    assert menu_texts(menu) == ["Copy text", "Edit", "Delete…"]
+    assert menu_texts(menu) == ["Reply", "Copy text", "Edit", "Delete…"]
     # the same menu a right-click on that message opens
     right_click_point = view.visualRect(view.currentIndex()).center()
     view.open_menu(view.currentIndex(), right_click_point)
-    assert menu_texts(view.menu) == ["Copy text", "Edit", "Delete…"]
+    assert menu_texts(view.menu) == ["Reply", "Copy text", "Edit", "Delete…"]
     trigger(view.menu, "Edit")
     composer = alice.session.panel.composer
     assert composer.editing_seq == seq and composer.edit.hasFocus()
@@ -137,9 +137,9 @@ def test_the_message_menu_opens_from_the_keyboard_and_edit_goes_to_the_composer(
     qtbot.waitUntil(lambda: texts_on(bob) == ["first", "second", "from Bob"], timeout=20000)
 
     view.setFocus()
-    view.setCurrentIndex(alice.chat.messages.index(2))  # Bob's: copy only
+    view.setCurrentIndex(alice.chat.messages.index(2))  # Bob's: reply and copy
     qtbot.keyClick(view, Qt.Key.Key_Menu)
-    assert menu_texts(view.menu) == ["Copy text"]
+    assert menu_texts(view.menu) == ["Reply", "Copy text"]
     view.menu.close()
 
 
@@ -165,8 +165,8 @@ def test_a_refused_edit_says_why_and_gives_the_text_back(pair, qtbot):
         lambda: model.index(model.row_of_seq(seq)).data(MessageRole.DELETED) is True, timeout=20000
     )
     qtbot.keyClick(composer.edit, Qt.Key.Key_Return)
-    status = alice.session.window.statusBar()
-    qtbot.waitUntil(lambda: "deleted message cannot be edited" in status.currentMessage(), timeout=20000)
+    toast = alice.session.window.toast
+    qtbot.waitUntil(lambda: "deleted message cannot be edited" in toast.text(), timeout=20000)
     qtbot.waitUntil(lambda: composer.editing, timeout=5000)
     assert composer.edit.toPlainText() == "my careful rewrite"  # nothing typed is lost
     assert composer.editing_bar.snippet.text() == "soon gone"

@@ -113,7 +113,7 @@ def test_a_used_up_challenge_goes_back_to_the_password(live_server, users, deskt
     qtbot.waitUntil(lambda: not login.in_code_step(), timeout=20000)
     assert login.error_label.text() == CHALLENGE_EXPIRED and login.error_label.isVisible()
     assert login.password_edit.text() == "" and login.focusWidget() is login.password_edit
-    assert login.heading.text() == "Sign in to ChatIDK"
+    assert login.heading.text() == "Sign in"
 
 
 def test_back_to_the_password_drops_the_challenge(live_server, users, desktop_client, qtbot):

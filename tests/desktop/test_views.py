@@ -75,7 +75,7 @@ def test_mine_right_theirs_left_and_sizes_are_cached(qtbot):
     assert len(delegate._sizes) == cached
 
 
-def test_ten_thousand_messages_scroll_and_load_older_from_the_cache(qtbot, tmp_path):
+def test_ten_thousand_messages_scroll_both_ways_through_a_bounded_window(qtbot, tmp_path):
     database = open_cache_database(tmp_path / "cache.sqlite3")
     history = HistoryCache(database)
     history.store_messages(message(n, text=f"message number {n}", minutes=n / 10) for n in range(1, 10_001))
@@ -84,10 +84,13 @@ def test_ten_thousand_messages_scroll_and_load_older_from_the_cache(qtbot, tmp_p
         1,
         is_group=False,
         names={2: "Bob"},
-        confirmed=history.latest_messages(1, 100),
-        older_loader=lambda before, limit: history.messages_before(1, before, limit),
+        confirmed=history.latest_run(1, 100),
+        older_loader=lambda before, limit: history.run_before(1, before, limit),
+        newer_loader=lambda after, limit: history.run_after(1, after, limit),
+        latest=lambda: 10_000,
     )
-    model.page_size = 1000
+    model.page_size = 300
+    model.max_rows = 900
     view = MessageListView()
     view.setModel(model)
     view.resize(500, 600)
@@ -97,18 +100,29 @@ def test_ten_thousand_messages_scroll_and_load_older_from_the_cache(qtbot, tmp_p
     bar = view.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum(), timeout=20000)
     assert view.indexAt(view.viewport().rect().bottomLeft() - view.viewport().rect().topLeft()).isValid()
+    middle = view.viewport().rect().center()
     while model.oldest_seq() != 1:
         oldest = model.oldest_seq()
         bar.setValue(0)
         qtbot.waitUntil(lambda o=oldest: model.oldest_seq() < o, timeout=20000)
         # the rows above arrive without moving what the reader sees: the scroll bar leaves the top
         qtbot.waitUntil(lambda: bar.value() > 0, timeout=20000)
-    assert model.rowCount() == 10_000
+        assert model.rowCount() <= 900  # the newest rows were released on the way
+    assert not model.at_newest
     top, bottom = QPoint(100, 2), QPoint(100, view.viewport().height() - 2)
     view.scrollToTop()
-    qtbot.waitUntil(lambda: view.indexAt(top).row() == 0, timeout=20000)
+    qtbot.waitUntil(lambda: view.indexAt(top).data(MessageRole.SEQ) == 1, timeout=20000)
+    while not model.at_newest:
+        newest = model.newest_seq()
+        bar.setValue(bar.maximum() - 1)
+        bar.setValue(bar.maximum())
+        qtbot.waitUntil(lambda n=newest: model.newest_seq() > n, timeout=20000)
+        # the rows released above moved nothing: the reader is not thrown to the window's new end
+        qtbot.waitUntil(lambda: view.indexAt(middle).isValid(), timeout=20000)
+        assert view.indexAt(middle).data(MessageRole.SEQ) < model.newest_seq() - 100
+        assert model.rowCount() <= 900
     view.scroll_to_end()
-    qtbot.waitUntil(lambda: view.indexAt(bottom).row() == 9_999, timeout=20000)
+    qtbot.waitUntil(lambda: view.indexAt(bottom).data(MessageRole.SEQ) == 10_000, timeout=20000)
     database.close()
 
 

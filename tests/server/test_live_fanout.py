@@ -29,7 +29,8 @@ class _Work:
         execute, render_message, encode = Cursor.execute, render.message, live_dispatch.encode_frame
 
         def counting_execute(cur, query, vars=None):
-            if threading.get_ident() == me:
+            # A PREPARE is once per pooled connection: whichever dispatch comes first pays it.
+            if threading.get_ident() == me and not str(query).startswith("PREPARE "):
                 self.statements += 1
             return execute(cur, query, vars)
 

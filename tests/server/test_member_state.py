@@ -8,7 +8,13 @@ import pytest
 
 from tests.server.conftest import assert_error, no_such_id
 
-UNTOUCHED = {"pinned_at": None, "muted": False, "marked_unread": False, "hidden_through_seq": None}
+UNTOUCHED = {
+    "pinned_at": None,
+    "muted": False,
+    "marked_unread": False,
+    "hidden_through_seq": None,
+    "mentions_when_muted": True,
+}
 
 
 def listed(user) -> list[dict]:

@@ -64,7 +64,13 @@ def test_each_change_takes_the_next_version_and_the_stream_returns_the_message_a
     ]
     assert page["changes"] == [alice.messages(chat)[1], alice.messages(chat)[0]]
     assert changes(alice, chat, 2)["changes"] == [page["changes"][1]]
-    assert changes(alice, chat, 3) == {"changes": [], "next": 3, "has_more": False}
+    assert changes(alice, chat, 3) == {
+        "changes": [],
+        "hidden": [],
+        "next": 3,
+        "next_seq": None,
+        "has_more": False,
+    }
 
 
 def test_pages_have_no_gaps_and_nothing_twice_while_changes_go_on(alice, bob, chat):
@@ -94,26 +100,29 @@ def test_pages_have_no_gaps_and_nothing_twice_while_changes_go_on(alice, bob, ch
     assert set(seen) == set(range(1, 13))
 
 
-def test_a_client_away_while_messages_are_edited_deleted_and_reacted_to_converges_on_the_servers_state(
+def test_a_client_away_while_messages_are_edited_deleted_reacted_to_pinned_and_hidden_converges(
     alice, bob, carol, unthrottled_sends, configure
 ):
-    configure(reactions_per_minute=0)
+    configure(reactions_per_minute=0, pins_per_minute=0, hides_per_minute=0, pins_per_conversation=1000)
     group = alice.group("Climbing", bob, carol)["id"]
     people = [alice, bob, carol]
     rng = random.Random(14)
     for n in range(60):
         rng.choice(people).send(group, f"before {n}")
     # Carol's device holds the history and where the change stream stood when it loaded it.
-    cursor = carol.conversation(group)["change_version"]
+    cursor, cursor_seq = carol.conversation(group)["change_version"], None
     cache = history(carol, group)
-    # Carol's device goes away; messages are sent (some as replies), edited, deleted and reacted to.
+    # Carol's device goes away; messages are sent (some as replies), edited, deleted, reacted to, pinned,
+    # unpinned, and deleted "for me" (by Carol on another device, and by the others).
     sender = {seq: m["sender_id"] for seq, m in cache.items()}
     deleted: set[int] = set()
+    pinned: set[int] = set()
+    hidden: dict[int, set[int]] = {p.id: set() for p in people}
     by_id = {p.id: p for p in people}
     made = 0
-    for n in range(200):
+    for n in range(240):
         action = rng.random()
-        if action < 0.2:
+        if action < 0.15:
             author = rng.choice(people)
             body = {"client_id": str(uuid.uuid4()), "text": f"while away {n}"}
             if rng.random() < 0.5:
@@ -124,40 +133,64 @@ def test_a_client_away_while_messages_are_edited_deleted_and_reacted_to_converge
             continue
         seq = rng.choice(sorted(sender))
         owner = by_id[sender[seq]]
-        if action < 0.45:
-            who, emoji = rng.choice(people), rng.choice(["👍", "❤️", "😂", "🎉"])
+        who = rng.choice(people)
+        if action < 0.35:
+            emoji = rng.choice(["👍", "❤️", "😂", "🎉"])
             reaction = f"/conversations/{group}/messages/{seq}/reactions/{quote(emoji)}"
             page = who.get(
                 f"/conversations/{group}/messages", query_string={"after_seq": seq - 1, "limit": 1}
             )
             mine = emoji in page.json.get("my_reactions", {}).get(str(seq), [])
             r = who.request("DELETE" if mine else "PUT", reaction)
-            assert r.status_code == (409 if seq in deleted else 200), r.json
-            if seq in deleted:
+            expected = 404 if seq in hidden[who.id] else 409 if seq in deleted else 200
+            assert r.status_code == expected, r.json
+            if expected != 200:
                 continue
-        elif action < 0.8:
+        elif action < 0.6:
             r = owner.patch(f"/conversations/{group}/messages/{seq}", {"text": f"edit {n} of {seq}"})
             assert r.status_code == (409 if seq in deleted else 200), r.json
             if seq in deleted:
                 continue
-        else:
+        elif action < 0.72:
             delete(owner, group, seq)
             if seq in deleted:
                 continue
             deleted.add(seq)
+            pinned.discard(seq)
+        elif action < 0.88:
+            pin = seq not in pinned
+            r = who.request("PUT" if pin else "DELETE", f"/conversations/{group}/messages/{seq}/pin")
+            expected = 404 if seq in hidden[who.id] else 409 if pin and seq in deleted else 200
+            assert r.status_code == expected, r.json
+            if expected != 200 or (not pin and seq in deleted):
+                continue
+            (pinned.add if pin else pinned.discard)(seq)
+        else:
+            r = who.request("PUT", f"/conversations/{group}/messages/{seq}/hidden")
+            assert r.status_code == 200, r.json
+            if seq in hidden[who.id]:
+                continue
+            hidden[who.id].add(seq)
         made += 1
-    # Back: new messages by seq, then the changes after the cursor, applied by each message's version.
+    # Back: new messages by seq, then the changes after the cursor, applied by each message's version,
+    # the hidden ones dropped, in pages small enough to end inside versions.
     for message in carol.messages(group, after_seq=max(cache), limit=200):
         cache[message["seq"]] = message
     applied = 0
     while True:
-        page = changes(carol, group, cursor, limit=17)
+        query = {"after": cursor, "limit": 7, **({"after_seq": cursor_seq} if cursor_seq else {})}
+        r = carol.get(f"/conversations/{group}/changes", query_string=query)
+        assert r.status_code == 200, r.json
+        page = r.json
         for message in page["changes"]:
             held = cache.get(message["seq"])
             if held is None or message["version"] > held["version"]:
                 cache[message["seq"]] = message
                 applied += 1
-        cursor = page["next"]
+        for gone in page["hidden"]:
+            if cache.pop(gone["seq"], None) is not None:
+                applied += 1
+        cursor, cursor_seq = page["next"], page["next_seq"]
         if not page["has_more"]:
             break
     server = history(carol, group)
@@ -172,6 +205,10 @@ def test_a_client_away_while_messages_are_edited_deleted_and_reacted_to_converge
     assert mismatches == []
     assert made == carol.conversation(group)["change_version"] == cursor
     assert applied > 30  # each changed message once, however often it changed
+    assert hidden[carol.id] and not set(server) & hidden[carol.id]
+    pins = carol.get(f"/conversations/{group}/pins").json["pins"]
+    assert {m["seq"] for m in pins} == pinned - hidden[carol.id]
+    assert {seq for seq, m in cache.items() if m["pinned_at"]} == pinned - hidden[carol.id]
 
 
 def test_outsiders_get_the_same_404_as_for_no_conversation(alice, carol, chat):
@@ -200,3 +237,38 @@ def test_account_deletion_tombstones_in_the_change_stream(alice, bob, chat):
     assert r.status_code in (200, 204), r.json
     page = changes(bob, chat, 0)
     assert [(m["seq"], m["deleted"], m["version"]) for m in page["changes"]] == [(1, True, 1)]
+
+
+def test_a_page_that_ends_inside_a_version_goes_on_from_its_seq(alice, bob, chat, unthrottled_sends):
+    """Several messages share a version (an account's tombstones, a quote rewritten with its original):
+    a page boundary inside one must not skip the rest of it."""
+    alice.send(chat, "original")
+    for n in range(6):  # replies whose quotes all change with the original, in one version
+        r = bob.post(
+            f"/conversations/{chat}/messages",
+            {"client_id": str(uuid.uuid4()), "text": f"reply {n}", "reply_to_seq": 1},
+        )
+        assert r.status_code == 201, r.json
+    edit(alice, chat, 1, "original, edited")
+    edit(bob, chat, 2, "reply 0, edited")
+    assert bob.conversation(chat)["change_version"] == 2
+    seen: list[tuple[int, int]] = []
+    query: dict = {"after": 0, "limit": 3}
+    while True:
+        r = bob.get(f"/conversations/{chat}/changes", query_string=query)
+        assert r.status_code == 200, r.json
+        page = r.json
+        seen += [(m["version"], m["seq"]) for m in page["changes"]]
+        if not page["has_more"]:
+            assert page["next_seq"] is None
+            break
+        assert page["next_seq"] == page["changes"][-1]["seq"]
+        query = {"after": page["next"], "after_seq": page["next_seq"], "limit": 3}
+    # Version 1: the original and the five replies still quoting it; version 2: reply 0.
+    assert seen == [(1, 1), (1, 3), (1, 4), (1, 5), (1, 6), (1, 7), (2, 2)]
+    assert page["next"] == 2
+
+
+@pytest.mark.parametrize("query", ["after=0&after_seq=0", "after=0&after_seq=x", "after=0&after_seq=-3"])
+def test_bad_after_seq_is_a_400(alice, chat, query):
+    assert_error(alice.get(f"/conversations/{chat}/changes?{query}"), 400, "invalid_field", "after_seq")
