@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from desktop.models.roles import MessageRole
 from desktop.models.unread_anchor import DIVIDER_TEXT
 from desktop.views import palette_colors, unread_divider
+from tests.desktop.history_seed import bulk_messages
 from tests.desktop.pairs import signed_in_with_two_chats
 from tests.desktop.test_connection_status import dark_palette, light_palette
 from tests.desktop.test_drafts import click_conversation
@@ -170,6 +171,36 @@ def test_a_conversation_never_opened_on_this_device_opens_at_its_first_unread_to
         assert not view.is_at_bottom()
         assert alice.chat.conversations.get(direct).unread_count == 50
         assert alice.session.panel.jump.badge.text() == "50"
+    finally:
+        bob.session.close()
+        alice_api.session.close()
+
+
+def test_three_thousand_unread_open_at_the_first_of_them(live_server, database_url, desktop_client, qtbot):
+    """More unread than a window of rows holds: the conversation opens at the first unread all the same (a
+    window there, as a jump makes), under the divider, and nothing is read by opening it."""
+    register(live_server.url, "alice", display_name="Alice")
+    register(live_server.url, "bob", display_name="Bob")
+    bob = ApiClient(live_server.url, "bob", register_first=False)
+    alice_api = ApiClient(live_server.url, "alice", register_first=False)
+    try:
+        direct = bob.direct_with(alice_api)
+        bulk_messages(database_url, direct, bob.id, 3000)
+        alice = desktop_client("alice", live_server.url)
+        alice.sign_in("alice", PASSWORD)
+        alice.wait_online()
+        qtbot.waitUntil(lambda: alice.chat.conversations.get(direct) is not None, timeout=30000)
+        assert alice.chat.conversations.get(direct).unread_count == 3000
+        alice.chat.open_conversation(direct)
+        model, view = alice.chat.messages, alice.session.panel.messages
+        qtbot.waitUntil(lambda: model.row_of_seq(1) is not None, timeout=30000)
+        assert model.index(model.row_of_seq(1)).data(MessageRole.UNREAD_DIVIDER)
+        assert not model.at_newest and not view.is_at_bottom()
+        qtbot.waitUntil(
+            lambda: view.visualRect(model.index(model.row_of_seq(1))).intersects(view.viewport().rect()),
+            timeout=10000,
+        )
+        assert alice.chat.conversations.get(direct).unread_count == 3000
     finally:
         bob.session.close()
         alice_api.session.close()
