@@ -282,11 +282,13 @@ class ChatController(QObject):
             hidden_senders=self.blocks.hidden_in_groups(),
             unread_after=conversation.last_read_seq if unread else None,
         )
-        if state.history.oldest_seq(conversation_id) is None:  # never cached: its newest page, if any
+        never_cached = state.history.oldest_seq(conversation_id) is None
+        if never_cached:  # its newest page, if any
             self.sync.fetch_latest(conversation_id, min(SERVER_PAGE_MAX, max(50, span + OPEN_CONTEXT)))
         self.conversation_opened.emit(conversation_id)
         self._mark_read_if_viewing()
-        if unread and span + OPEN_CONTEXT > page:  # more unread than a window holds: go to the first of them
+        # More unread than a window holds (or than the server's first page brings): go to the first of them.
+        if unread and span + OPEN_CONTEXT > (SERVER_PAGE_MAX if never_cached else page):
             self.jump_to_message(conversation_id, conversation.last_read_seq + 1)
 
     def _latest_seq(self, conversation_id: int) -> int:

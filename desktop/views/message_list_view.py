@@ -190,6 +190,7 @@ class MessageListView(QListView):
         self._stick_to_bottom = False
         self._at_bottom = False
         self.at_bottom_changed.emit(False)  # now, before anything marks them read
+        self._update_newest_button()
         QTimer.singleShot(0, self, self._place_on_open)
 
     def _first_unread_row(self) -> int | None:
@@ -208,6 +209,7 @@ class MessageListView(QListView):
         self.scrollTo(self.model().index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop)
         self._on_scrolled(self.verticalScrollBar().value())
         self.at_bottom_changed.emit(self._at_bottom)  # settled: the reader sees the newest, or not
+        self._update_newest_button()
 
     def show_message(self, seq: int) -> bool:
         """Scrolls to the loaded message ``seq`` (a jump landed), makes it current and highlights it for a
