@@ -1,9 +1,11 @@
-"""Remembered between runs (QSettings, an INI file in the data dir): server address, window geometry, last
-conversation per account, the folder files were last attached from. Kept in the data dir so a second
-client with its own data dir has its own."""
+"""Remembered between runs for the whole app (QSettings, an INI file in the data dir): the signed-in accounts
+in switcher order and the one in front, the last server address and username typed, window geometry, the
+folder files were last attached from. Each account's own settings are in its folder (AccountSettings). Kept
+in the data dir so a second client with its own data dir has its own."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -25,15 +27,6 @@ class AppSettings:
     @server_url.setter
     def server_url(self, url: str) -> None:
         self._qsettings.setValue("server/url", url)
-
-    @property
-    def notification_text(self) -> bool:
-        """Whether notifications show the message's text (else only who wrote)."""
-        return str(self._qsettings.value("notifications/show_text", "true")).lower() == "true"
-
-    @notification_text.setter
-    def notification_text(self, show: bool) -> None:
-        self._qsettings.setValue("notifications/show_text", "true" if show else "false")
 
     @property
     def last_username(self) -> str:
@@ -62,25 +55,71 @@ class AppSettings:
             splitter if isinstance(splitter, QByteArray) else None,
         )
 
-    def save_window_state(self, geometry: QByteArray, splitter: QByteArray) -> None:
+    def save_geometry(self, geometry: QByteArray) -> None:
         self._qsettings.setValue("window/geometry", geometry)
+
+    def save_splitter(self, splitter: QByteArray) -> None:
         self._qsettings.setValue("window/splitter", splitter)
+
+    # the signed-in accounts
+    @property
+    def accounts(self) -> list[tuple[str, int]]:
+        """(server address, user id) of each account kept signed in, in the switcher's order."""
+        try:
+            stored = json.loads(str(self._qsettings.value("accounts/signed_in") or "[]"))
+            return [(str(url), int(user_id)) for url, user_id in stored]
+        except (TypeError, ValueError):
+            return []
+
+    @accounts.setter
+    def accounts(self, accounts: list[tuple[str, int]]) -> None:
+        self._qsettings.setValue("accounts/signed_in", json.dumps([[url, uid] for url, uid in accounts]))
+
+    @property
+    def current_account(self) -> tuple[str, int] | None:
+        """The account in front when the app was closed."""
+        try:
+            url, user_id = json.loads(str(self._qsettings.value("accounts/current") or "null"))
+            return str(url), int(user_id)
+        except (TypeError, ValueError):
+            return None
+
+    @current_account.setter
+    def current_account(self, account: tuple[str, int] | None) -> None:
+        self._qsettings.setValue("accounts/current", json.dumps(list(account) if account else None))
+
+    @property
+    def layout_version(self) -> int:
+        """1 (or nothing): a data dir of the single-account client; 2: one folder per account."""
+        try:
+            return int(self._qsettings.value("layout/version") or 1)
+        except (TypeError, ValueError):
+            return 1
+
+    @layout_version.setter
+    def layout_version(self, version: int) -> None:
+        self._qsettings.setValue("layout/version", version)
+
+    # what the single-account client kept here, read once when its data dir is adopted
+    @property
+    def legacy_notification_text(self) -> bool:
+        return str(self._qsettings.value("notifications/show_text", "true")).lower() == "true"
 
     @staticmethod
     def _account_key(server_url: str, user_id: int) -> str:
         safe = "".join(c if c.isalnum() else "_" for c in server_url)
         return f"accounts/{safe}_{user_id}"
 
-    def last_conversation(self, server_url: str, user_id: int) -> int | None:
+    def legacy_last_conversation(self, server_url: str, user_id: int) -> int | None:
         value = self._qsettings.value(self._account_key(server_url, user_id) + "/last_conversation")
         try:
             return int(value) if value is not None else None
         except (TypeError, ValueError):
             return None
 
-    def set_last_conversation(self, server_url: str, user_id: int, conversation_id: int | None) -> None:
-        key = self._account_key(server_url, user_id) + "/last_conversation"
-        if conversation_id is None:
-            self._qsettings.remove(key)
-        else:
-            self._qsettings.setValue(key, conversation_id)
+    def forget_legacy(self) -> None:
+        for key in self._qsettings.allKeys():
+            if key.startswith("notifications/") or (
+                key.startswith("accounts/") and key.endswith("/last_conversation")
+            ):
+                self._qsettings.remove(key)

@@ -1,9 +1,9 @@
-"""One SQLite file per account and server: its schema and connection settings."""
+"""One SQLite file per account and server (in its folder, desktop/accounts/layout.py): its schema and
+connection settings."""
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -101,12 +101,6 @@ def transaction(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         connection.execute("ROLLBACK")
         raise
     connection.execute("COMMIT")
-
-
-def cache_path(data_dir: Path, server_url: str, user_id: int) -> Path:
-    """A file per (server, user), so two accounts or two servers never see each other's history."""
-    server_key = hashlib.sha256(server_url.rstrip("/").encode()).hexdigest()[:12]
-    return data_dir / "cache" / f"{server_key}-{user_id}.sqlite3"
 
 
 def open_cache_database(path: Path | str) -> sqlite3.Connection:

@@ -422,7 +422,7 @@ class ChatController(QObject):
         def done(page: dict) -> None:
             messages = self.state.history.store_messages(messages_from_page(page))
             if self.state.open_conversation_id == conversation_id:
-                self.state.messages.prepend_older(messages)
+                self.state.messages.prepend_older(messages, reached_start=not page.get("has_more"))
 
         def failed(error: Exception) -> None:
             self.state.messages.older_unavailable()

@@ -1,4 +1,5 @@
-"""Signing in and out: credentials, auto sign-in on start, registration, and ending a revoked session."""
+"""Signing in: the password step, registration, the two-factor code step. The app keeps the account it
+yields (its token, its dispatcher); signing out of one is the app's (desktop/app.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 
 from desktop.controller.errors import describe_error, wait_phrase
-from desktop.credentials import CredentialStore
 from desktop.domain.account import Account
 from desktop.domain.server_address import normalize_server_url
 from desktop.net.api import ApiClient
@@ -25,24 +25,19 @@ def default_rest_factory(server_url: str) -> RestDispatcher:
 
 
 class SignInController(QObject):
-    """Signals: signed_in(Account), sign_in_failed(str), signed_out(str reason, "" when asked),
-    busy_changed(bool), second_factor_required(dict: the challenge answer), code_failed(str message, bool
-    back to the password step). After signed_in, ``rest`` is the dispatcher carrying the new token."""
+    """Signals: signed_in(Account), sign_in_failed(str), busy_changed(bool), second_factor_required(dict:
+    the challenge answer), code_failed(str message, bool back to the password step). After signed_in,
+    ``take_rest()`` hands over the dispatcher carrying the new token; the next sign-in makes another."""
 
     signed_in = Signal(object)
     sign_in_failed = Signal(str)
     second_factor_required = Signal(dict)
     code_failed = Signal(str, bool)
-    signed_out = Signal(str)
     busy_changed = Signal(bool)
 
-    def __init__(
-        self, credentials: CredentialStore, rest_factory: RestFactory = default_rest_factory
-    ) -> None:
+    def __init__(self, rest_factory: RestFactory = default_rest_factory) -> None:
         super().__init__()
-        self.credentials = credentials
         self.rest_factory = rest_factory
-        self.account: Account | None = None
         self.rest: RestDispatcher | None = None
         self._server_url: str | None = None
         # The open two-factor challenge: (server_url, challenge, keep), between the two sign-in steps.
@@ -71,22 +66,10 @@ class SignInController(QObject):
         self.rest = None
         self._server_url = None
 
-    def stored_account(self, server_url: str) -> Account | None:
-        server_url = normalize_server_url(server_url)
-        stored = self.credentials.load(server_url)
-        if not stored or not stored.get("token") or not isinstance(stored.get("user"), dict):
-            return None
-        return Account(server_url, stored["token"], stored["user"])
-
-    def try_auto_sign_in(self, server_url: str) -> bool:
-        """Offline-first: with a stored token the app opens at once on cached history; a 401 signs out."""
-        account = self.stored_account(server_url)
-        if account is None:
-            return False
-        self._dispatcher_for(account.server_url, account.token)
-        self.account = account
-        self.signed_in.emit(account)
-        return True
+    def take_rest(self) -> RestDispatcher | None:
+        """The dispatcher of the sign-in that just ended, now the account's own (its token set)."""
+        rest, self.rest, self._server_url = self.rest, None, None
+        return rest
 
     def sign_in(self, server_url: str, username: str, password: str, *, keep: bool) -> None:
         server_url = normalize_server_url(server_url)
@@ -157,44 +140,8 @@ class SignInController(QObject):
             self.second_factor_required.emit(answer)
             return
         self._challenge = None
-        account = Account(server_url, answer["token"], answer["user"], remembered=keep)
-        if keep:
-            self.credentials.save(server_url, account.to_credentials())
-        else:
-            self.credentials.forget(server_url)
-        self.account = account
-        self.signed_in.emit(account)
+        self.signed_in.emit(Account(server_url, answer["token"], answer["user"], remembered=keep))
 
     def _fail(self, error: Exception, server_url: str) -> None:
         self.busy_changed.emit(False)
         self.sign_in_failed.emit(describe_error(error, server_url=server_url, signing_in=True))
-
-    def update_user(self, user: dict) -> None:
-        """The profile changed (name, picture, email, visibility): the stored copy follows, so the next start
-        shows it before the server answers."""
-        if self.account is None:
-            return
-        self.account.user = dict(user)
-        if self.account.remembered:
-            self.credentials.save(self.account.server_url, self.account.to_credentials())
-
-    def sign_out(self) -> None:
-        """Revoke the token on the server if it answers; forget it here either way."""
-        account = self.account
-        if account is None:
-            return
-        if self.rest is not None:
-            self.rest.call(lambda api: api.logout(), None, lambda error: None)
-        self._end(account, "")
-
-    def session_ended(self, reason: str) -> None:
-        """The server refused the token (revoked elsewhere, account deleted)."""
-        if self.account is not None:
-            self._end(self.account, reason)
-
-    def _end(self, account: Account, reason: str) -> None:
-        self.credentials.forget(account.server_url)
-        self.account = None
-        if self.rest is not None:
-            self.rest.call(lambda api: setattr(api, "token", None))
-        self.signed_out.emit(reason)

@@ -71,6 +71,7 @@ class MessageListModel(QAbstractListModel):
         self._waiting_for_server = False
         self._newer_loader: PageLoader | None = None
         self._waiting_for_newer = False
+        self._start_reached = False  # the server said nothing lies before the oldest row
         self._latest: Callable[[], int] = lambda: 0  # the conversation's newest seq as last heard
         self.at_newest = True  # the window reaches the newest message: live ones are appended
         self.page_size = PAGE
@@ -102,7 +103,7 @@ class MessageListModel(QAbstractListModel):
         """``unread_after``: my last_read_seq when there is something unread (the divider goes after it)."""
         self._newer_loader = newer_loader
         self._latest = latest or (lambda: 0)
-        self._waiting_for_newer = False
+        self._waiting_for_newer = self._start_reached = False
         self._set_at_newest(True)
         self.beginResetModel()
         self.conversation_id = conversation_id
@@ -137,7 +138,7 @@ class MessageListModel(QAbstractListModel):
         self.beginResetModel()
         self._rows = sorted(confirmed, key=lambda m: m.confirmed_seq)[-self.max_rows :] + pending
         self._seqs = [m.confirmed_seq for m in self._rows[: len(self._rows) - len(pending)]]
-        self._waiting_for_server = self._waiting_for_newer = False
+        self._waiting_for_server = self._waiting_for_newer = self._start_reached = False
         newest = self._seqs[-1] if self._seqs else 0
         self._set_at_newest(target_seq is None or newest >= self._latest())
         self._divider_seq = unread_anchor.first_unread_seq(
@@ -199,6 +200,7 @@ class MessageListModel(QAbstractListModel):
                     files_layout_key(message.attachments),
                     self._quote(message),
                     tuple(self._chips(message)),
+                    self._grouping(row),
                 )
             return message.layout_key
         if role == Qt.ItemDataRole.DisplayRole:
@@ -213,6 +215,8 @@ class MessageListModel(QAbstractListModel):
             return self._sender_label(row)
         if role == MessageRole.DAY_LABEL:
             return self._day_label(row)
+        if role == MessageRole.GROUPING:
+            return self._grouping(row)
         if role == MessageRole.TIME_LABEL:
             return clock_time(message.created_at)
         if role == MessageRole.STATE:
@@ -329,6 +333,13 @@ class MessageListModel(QAbstractListModel):
             return ""
         return day_label(day)
 
+    def _grouping(self, row: int) -> tuple[bool, bool]:
+        """Whether the row joins the one above and the one below (bubbles drawn as one group)."""
+        return (
+            row > 0 and _joins(self._rows[row - 1], self._rows[row]),
+            row + 1 < len(self._rows) and _joins(self._rows[row], self._rows[row + 1]),
+        )
+
     def _sender_label(self, row: int) -> str:
         message, previous = self._rows[row], self._previous(row)
         if not self.is_group or message.sender_id == self.my_id:
@@ -356,7 +367,7 @@ class MessageListModel(QAbstractListModel):
     def has_older(self) -> bool:
         """Older history than the first row exists (seqs start at 1), in the cache or on the server."""
         oldest = self.oldest_seq()
-        return oldest is not None and oldest > 1
+        return oldest is not None and oldest > 1 and not self._start_reached
 
     def canFetchMore(self, parent: AnyIndex) -> bool:
         if parent.isValid() or not self._fetch_armed or self._waiting_for_server:
@@ -374,9 +385,11 @@ class MessageListModel(QAbstractListModel):
             self._waiting_for_server = True
             self.older_wanted_from_server.emit(oldest)
 
-    def prepend_older(self, messages: list[Message]) -> None:
-        """A page of history just before the oldest row (from the cache or the server)."""
+    def prepend_older(self, messages: list[Message], *, reached_start: bool = False) -> None:
+        """A page of history just before the oldest row (from the cache or the server); ``reached_start``:
+        the server has nothing before it (the first messages may be ones I deleted for me)."""
         self._waiting_for_server = False
+        self._start_reached = reached_start
         oldest = self.oldest_seq()
         older = sorted(
             (m for m in messages if oldest is None or m.confirmed_seq < oldest), key=lambda m: m.confirmed_seq
@@ -472,6 +485,7 @@ class MessageListModel(QAbstractListModel):
             self._seqs.insert(position, message.confirmed_seq)
             self.endInsertRows()
             self._refresh_row(position + 1)
+            self._refresh_row(position - 1)
         self._place_divider()
 
     def _place_divider(self) -> None:
@@ -496,6 +510,7 @@ class MessageListModel(QAbstractListModel):
             self._rows[position] = message
             self._seqs.insert(position, message.confirmed_seq)
             self._refresh_row(position)
+            self._refresh_row(position + 1)  # the server's time may part it from the next
             return
         self.beginRemoveRows(QModelIndex(), pending_row, pending_row)
         del self._rows[pending_row]
@@ -505,12 +520,14 @@ class MessageListModel(QAbstractListModel):
         self._seqs.insert(position, message.confirmed_seq)
         self.endInsertRows()
         self._refresh_row(position + 1)
+        self._refresh_row(position - 1)
 
     def add_pending(self, message: Message) -> None:
         row = len(self._rows)
         self.beginInsertRows(QModelIndex(), row, row)
         self._rows.append(message)
         self.endInsertRows()
+        self._refresh_row(row - 1)  # the message before may join this one now
 
     def _pending_row(self, client_id: str) -> int | None:
         for row in range(len(self._seqs), len(self._rows)):
@@ -550,11 +567,13 @@ class MessageListModel(QAbstractListModel):
             self._refresh_row(row)
 
     def _refresh_row(self, row: int) -> None:
-        """A row's day separator and sender name depend on the row before it: a neighbour may change too."""
-        if 0 <= row < len(self._rows):
-            self._rows[row].layout_key = None
-            index = self.index(row)
-            self.dataChanged.emit(index, index)
+        """A row's day separator and sender name depend on the row before it, and its grouping on both
+        neighbours: the row before is refreshed with it."""
+        rows = [r for r in (row - 1, row) if 0 <= r < len(self._rows)]
+        for r in rows:
+            self._rows[r].layout_key = None
+        if rows:
+            self.dataChanged.emit(self.index(rows[0]), self.index(rows[-1]))
 
     # lookups for the controller and the view
     def message_at(self, row: int) -> Message | None:
@@ -572,3 +591,15 @@ class MessageListModel(QAbstractListModel):
             if message.sender_id == self.my_id and message.seq is not None and not message.deleted:
                 return row, message.seq, message.text or ""
         return None
+
+
+GROUP_MINUTES = 5  # two messages of one sender further apart than this start a new group
+
+
+def _joins(earlier: Message, later: Message) -> bool:
+    """Telegram's and Signal's rule: the same sender, the same day, a few minutes apart at most."""
+    return (
+        earlier.sender_id == later.sender_id
+        and earlier.local_time.date() == later.local_time.date()
+        and abs((later.created_at - earlier.created_at).total_seconds()) <= GROUP_MINUTES * 60
+    )

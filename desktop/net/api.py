@@ -134,6 +134,13 @@ class ApiClient(HttpClient):
             params["before_seq"] = before_seq
         return self.request("GET", f"/conversations/{conversation_id}/messages", params=params)
 
+    def search_messages(self, query: str, *, conversation_id: int | None = None, limit: int = 50) -> dict:
+        """``GET /search``: messages I can read holding every word of ``query``, newest first."""
+        params: dict[str, str | int] = {"q": query, "limit": limit}
+        if conversation_id is not None:
+            params["conversation_id"] = conversation_id
+        return self.request("GET", "/search", params=params)
+
     def changes(
         self, conversation_id: int, after: int, limit: int = 200, after_seq: int | None = None
     ) -> dict:

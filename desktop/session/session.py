@@ -1,6 +1,8 @@
 """One signed-in account on screen: its transports, the ChatController and the main window, wired together.
 
-Everything one account needs hangs off one ChatSession, so several accounts can later run side by side."""
+Everything one account needs hangs off one ChatSession, so several accounts run side by side in one app
+(desktop/accounts): each with its own folder (cache, outbox, drafts, files, settings), transports and
+window page."""
 
 from __future__ import annotations
 
@@ -9,8 +11,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
+from desktop.accounts.account_settings import AccountSettings
+from desktop.accounts.layout import AccountPaths
 from desktop.cache import DraftStore, HistoryCache, Outbox, open_cache_database
-from desktop.cache.database import cache_path
 from desktop.cache.images import remove_tree
 from desktop.controller.chat import CONNECTING, ONLINE, RECONNECTING, UPDATING, ChatController
 from desktop.domain.account import Account
@@ -20,6 +23,7 @@ from desktop.net.worker_thread import shutdown_deadline
 from desktop.session.conversations import ConversationManagement
 from desktop.session.drafts import DraftKeeper
 from desktop.session.files import FileSharing, files_dir_for
+from desktop.session.search import SearchWiring
 from desktop.session.security_menu import SecurityMenu
 from desktop.settings import AppSettings
 from desktop.views.account_dialogs import DeleteAccountDialog, ask_display_name
@@ -29,7 +33,6 @@ from desktop.views.jump_dialog import JumpDialog
 from desktop.views.main_window import MainWindow
 from desktop.views.members_dialog import MembersDialog
 from desktop.views.new_chat_dialog import NewChatDialog
-from desktop.views.tray import TrayNotifier
 
 # The controller's connection state → what the banner on top of the list shows.
 BANNER_STATE = {ONLINE: "online", CONNECTING: "connecting", UPDATING: "updating", RECONNECTING: "offline"}
@@ -43,14 +46,19 @@ class ChatSession(QObject):
     ended = Signal(str)
     user_changed = Signal(dict)
 
-    def __init__(self, account: Account, rest, listener, settings: AppSettings, data_dir, tray: TrayNotifier):
+    def __init__(self, account: Account, rest, listener, settings: AppSettings, paths: AccountPaths, tray):
+        """``settings``: the app's; ``tray``: this account's notifier (desktop/accounts/notifier.py), or a
+        TrayNotifier."""
         super().__init__()
         self.account = account
         self.settings = settings
+        self.account_settings = AccountSettings(paths.settings_file)
+        self.paths = paths
         self.tray = tray
-        self.cache_file = cache_path(data_dir, account.server_url, account.user_id)
+        self.rest = rest  # this account's own REST dispatcher (its token only)
+        self.cache_file = paths.cache_file
         self.database = open_cache_database(self.cache_file)
-        self._erase_cache = False
+        self.erase_local_data = False  # set before shutdown: the account's folder goes with the session
         self.api = ApiClient(account.server_url, account.token)  # the file transfers' own connection
         self.transfers = TransferService(self.api)
         self.chat = ChatController(
@@ -68,6 +76,7 @@ class ChatSession(QObject):
         self.delete_dialog: DeleteAccountDialog | None = None
         self.security = SecurityMenu(self.chat, self.window)  # the account menu's security items, blocking
         self.management = ConversationManagement(self.chat, self.window)  # context menu, profile panel
+        self.search = SearchWiring(self.chat, self.window)  # the search field, Ctrl+F, both to the jump
         self.drafts = DraftKeeper(self.chat, self.panel.composer, DraftStore(self.database))  # one per chat
         self.idle_watcher = IdleWatcher(self)
         self.header_clock = QTimer(self)  # "last seen today at …" becomes "yesterday" at midnight
@@ -134,13 +143,11 @@ class ChatSession(QObject):
         composer = self.panel.composer
         composer.attach_folder = self.settings.attach_folder
         composer.attach_folder_changed.connect(self._remember_attach_folder)
-        geometry, splitter = self.settings.window_state()
-        if geometry is not None:
-            self.window.restoreGeometry(geometry)
+        _geometry, splitter = self.settings.window_state()  # the geometry is the app window's
         if splitter is not None:
             self.window.splitter.restoreState(splitter)
         self.window.set_connection_state(BANNER_STATE[self.chat.connection_state])
-        show_text = self.settings.notification_text
+        show_text = self.account_settings.notification_text
         self.window.notification_text_action.setChecked(show_text)
         self.tray.set_show_text(show_text)
         self.chat.start()
@@ -155,7 +162,7 @@ class ChatSession(QObject):
     def _open_last_if_none(self) -> None:
         if self.chat.open_conversation_id is not None:
             return
-        last = self.settings.last_conversation(self.account.server_url, self.account.user_id)
+        last = self.account_settings.last_conversation
         if last is not None and self.chat.conversations.get(last) is not None:
             self.chat.open_conversation(last)
 
@@ -183,14 +190,14 @@ class ChatSession(QObject):
         self.chat.header_changed.disconnect(self._refresh_header)
         self.window.hide()
         self.window.deleteLater()
+        self.chat.blockSignals(True)  # a timer or a queued answer after this reaches no deleted widget
         self.database.close()
-        if self._erase_cache:  # a deleted account leaves no history behind on this machine either
-            for suffix in ("", "-wal", "-shm"):
-                self.cache_file.with_name(self.cache_file.name + suffix).unlink(missing_ok=True)
-            remove_tree(files_dir_for(self.cache_file))
+        self.account_settings.sync()
+        if self.erase_local_data:  # deleted or removed: no history, outbox or files left on this machine
+            remove_tree(self.paths.folder)
 
     def _on_account_deleted(self) -> None:
-        self._erase_cache = True
+        self.erase_local_data = True
         if self.delete_dialog is not None:
             self.delete_dialog.accept()
         self.ended.emit("Your account was deleted.")
@@ -204,18 +211,23 @@ class ChatSession(QObject):
         self.chat.open_conversation(conversation_id)
 
     def _set_notification_text(self, show: bool) -> None:
-        self.settings.notification_text = show
-        self.settings.sync()
+        self.account_settings.notification_text = show
+        self.account_settings.sync()
         self.tray.set_show_text(show)
 
     def save_window_state(self) -> None:
-        self.settings.save_window_state(self.window.saveGeometry(), self.window.splitter.saveState())
+        self.settings.save_splitter(self.window.splitter.saveState())
         self.settings.sync()
 
     # reactions
+    def refresh_viewing(self) -> None:
+        """The account came to the front or went behind another: whether its open chat is being read."""
+        self._update_viewing()
+
     def _update_viewing(self) -> None:
         viewing = (
-            self.window.isActiveWindow()
+            self.window.isVisible()  # the account in front (the others' pages are hidden)
+            and self.window.isActiveWindow()
             and self.window.stack.currentWidget() is self.panel
             and self.panel.messages.is_at_bottom()
         )
@@ -228,7 +240,7 @@ class ChatSession(QObject):
         self._refresh_header()
         self._refresh_unread_jump()
         self.panel.composer.focus()
-        self.settings.set_last_conversation(self.account.server_url, self.account.user_id, conversation_id)
+        self.account_settings.last_conversation = conversation_id
         self._update_viewing()
 
     def _refresh_unread_jump(self, *_: object) -> None:

@@ -6,6 +6,7 @@ measured is what is drawn: line breaks as typed, links underlined, a selection h
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,11 +35,29 @@ from desktop.models.roles import MessageRole
 from desktop.views import attachment_painter, avatars, failure_note, palette_colors, unread_divider
 
 SIDE_MARGIN = 12.0
-PADDING_H = 10.0
-PADDING_V = 6.0
-ROW_GAP = 3.0
-RUN_GAP = 8.0
-RADIUS = 10.0
+PADDING_H = 12.0  # Telegram ~11 px, Signal 12 px
+PADDING_V = 7.0
+ROW_GAP = 2.0  # between bubbles of one group (one sender, a few minutes)
+RUN_GAP = 10.0  # between groups
+RADIUS = 14.0
+JOINED_RADIUS = 5.0  # the sender's side of a bubble that joins its neighbour
+LINE_LEADING = 0.2  # extra space between lines, in lines: body text reads at ~1.2 line height
+FOOTER_GAP = 10.0  # between the last line's text and the time beside it
+# wider than the footer of any message not edited, sending or failed (theirs, or mine sent or seen)
+PLAIN_FOOTERS = ("12:59 PM · ✓ seen by 9999", "click to show")
+
+
+@dataclass(slots=True)
+class _FontSet:
+    base: QFont
+    body: QFont
+    name: QFont
+    small: QFont
+    small_metrics: QFontMetricsF
+    plain_footer: float  # at least as wide as a plain footer (PLAIN_FOOTERS)
+    name_height: float
+
+
 MAX_BUBBLE = 620.0
 BUBBLE_FRACTION = 0.78
 DAY_HEIGHT_EXTRA = 18.0
@@ -65,6 +84,7 @@ class RowGeometry:
     text_layout: QTextLayout
     text_origin: QPointF
     footer_baseline: float
+    joined: tuple[bool, bool] = (False, False)  # joins the bubble above, the one below
     files: list[attachment_painter.Box] = field(default_factory=list)
     files_origin: QPointF = field(default_factory=QPointF)
     avatar_rect: QRectF | None = None  # the sender's picture, beside the first bubble of a run in groups
@@ -100,6 +120,9 @@ class _Measure:
     quote_width: float
     chip_sizes: list[tuple[float, float, ReactionChip]]  # (width, height, chip)
     chips_height: float
+    joined: tuple[bool, bool]
+    footer_width: float | None
+    footer_inline: bool  # the time and ticks fit beside the last line: no line of their own
 
 
 def _chip_label(chip: ReactionChip) -> str:
@@ -151,6 +174,10 @@ def _place_chips(
     return placed
 
 
+def _has_rtl(text: str) -> bool:
+    return not text.isascii() and any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
+
+
 def _footer_text(index: AnyIndex) -> str:
     if index.data(MessageRole.HIDDEN):
         return "click to show"
@@ -168,6 +195,30 @@ def _footer_text(index: AnyIndex) -> str:
         seen = index.data(MessageRole.SEEN)
         parts.append(f"✓ {seen}" if seen else "✓")
     return " · ".join(p for p in parts if p)
+
+
+def bubble_path(rect: QRectF, mine: bool, joined: tuple[bool, bool]) -> QPainterPath:
+    """A rounded bubble whose corners on the sender's side are tighter where it joins a neighbour of the
+    same group, so a group reads as one block (Telegram's and Signal's shape)."""
+    above, below = joined
+    top_side = JOINED_RADIUS if above else RADIUS
+    bottom_side = JOINED_RADIUS if below else RADIUS
+    # corners: top-left, top-right, bottom-right, bottom-left
+    radii = (RADIUS, top_side, bottom_side, RADIUS) if mine else (top_side, RADIUS, RADIUS, bottom_side)
+    limit = min(rect.width(), rect.height()) / 2
+    tl, tr, br, bl = (min(r, limit) for r in radii)
+    path = QPainterPath()
+    path.moveTo(rect.left() + tl, rect.top())
+    path.lineTo(rect.right() - tr, rect.top())
+    path.arcTo(QRectF(rect.right() - 2 * tr, rect.top(), 2 * tr, 2 * tr), 90, -90)
+    path.lineTo(rect.right(), rect.bottom() - br)
+    path.arcTo(QRectF(rect.right() - 2 * br, rect.bottom() - 2 * br, 2 * br, 2 * br), 0, -90)
+    path.lineTo(rect.left() + bl, rect.bottom())
+    path.arcTo(QRectF(rect.left(), rect.bottom() - 2 * bl, 2 * bl, 2 * bl), 270, -90)
+    path.lineTo(rect.left(), rect.top() + tl)
+    path.arcTo(QRectF(rect.left(), rect.top(), 2 * tl, 2 * tl), 180, -90)
+    path.closeSubpath()
+    return path
 
 
 class BubbleDelegate(QStyledItemDelegate):
@@ -189,11 +240,27 @@ class BubbleDelegate(QStyledItemDelegate):
         # Search hits: the row's (start, end) UTF-16 ranges of its laid-out text to mark (set by the view;
         # drawn over the cached layout like the selection).
         self.highlight_ranges: Callable[[AnyIndex], list[tuple[int, int]]] | None = None
+        self._font_set: _FontSet | None = None
 
     def clear_caches(self) -> None:
         """The font changed (the view calls this): every height may be different now."""
         self._sizes.clear()
         self._layouts.clear()
+        self._font_set = None
+
+    def _measuring_fonts(self, base: QFont) -> _FontSet:
+        """The fonts, the small font's metrics and the widest plain footer for ``base``, made once per
+        font: sizeHint runs for every row, and building fonts and metrics is a good part of its cost."""
+        cached = self._font_set
+        if cached is not None and cached.base == base:
+            return cached
+        base = QFont(base)  # a copy: the option's own font dies with the option
+        body, name, small = self._fonts(base)
+        metrics = QFontMetricsF(small)
+        bound = max(metrics.horizontalAdvance(s) for s in PLAIN_FOOTERS) * 1.25  # other locales' times
+        name_height = QFontMetricsF(name).height()
+        self._font_set = _FontSet(base, body, name, small, metrics, bound, name_height)
+        return self._font_set
 
     # fonts
     @staticmethod
@@ -220,8 +287,8 @@ class BubbleDelegate(QStyledItemDelegate):
 
     def _measure(self, option: QStyleOptionViewItem, index: AnyIndex, width: float) -> _Measure:
         """What both the height and the painted geometry need; the text is laid out once, at full width."""
-        body_font, name_font, small_font = self._fonts(option.font)
-        small = QFontMetricsF(small_font)
+        fonts = self._measuring_fonts(option.font)
+        body_font, name_font, small = fonts.body, fonts.name, fonts.small_metrics
         y = 0.0
         day_label = index.data(MessageRole.DAY_LABEL)
         day_rect = None
@@ -230,9 +297,10 @@ class BubbleDelegate(QStyledItemDelegate):
             day_rect = QRectF(0, 0, width, day_height)
             y += day_height
         if index.data(MessageRole.UNREAD_DIVIDER):
-            y += unread_divider.height(small_font)
+            y += unread_divider.height(fonts.small)
         sender = index.data(MessageRole.SENDER_NAME) or ""
-        y += RUN_GAP if (sender or day_label) else ROW_GAP
+        joined = index.data(MessageRole.GROUPING) or (False, False)
+        y += ROW_GAP if joined[0] and not day_label else RUN_GAP
 
         mine = bool(index.data(MessageRole.IS_MINE))
         # In groups other people's bubbles leave room for their picture, shown beside the first of a run.
@@ -256,7 +324,7 @@ class BubbleDelegate(QStyledItemDelegate):
             layout, text_height, natural = self._layout_text(text, font, text_width)
         if attachments and text:
             files_height += attachment_painter.GAP
-        name_height = QFontMetricsF(name_font).height() + 2 if sender else 0.0
+        name_height = fonts.name_height + 2 if sender else 0.0
         quote: Quote | None = index.data(MessageRole.QUOTE)
         quote_height = quote_width = 0.0
         if quote is not None:
@@ -266,15 +334,39 @@ class BubbleDelegate(QStyledItemDelegate):
             )
             quote_width = min(text_width, QUOTE_BAR + 2 * QUOTE_PAD + widest)
         chip_sizes, chips_height = _chip_sizes(index.data(MessageRole.REACTIONS) or [], small, max_bubble)
+        note_height = failure_note.height(index, fonts.small, text_width)
+        footer_inline, footer_width = (
+            (False, None) if note_height else self._footer_fits(index, text, layout, text_width, fonts)
+        )  # a failure note goes between the text and the footer
+        footer_height = 0.0 if footer_inline else small.height()
         bubble_height = (
-            PADDING_V + name_height + quote_height + files_height + text_height + small.height() + PADDING_V
+            PADDING_V + name_height + quote_height + files_height + text_height + footer_height + PADDING_V
         )
-        bubble_height += failure_note.height(index, small_font, text_width)
+        bubble_height += note_height
         return _Measure(
             y, day_rect, sender, mine, gutter, text_width, text, font, name_font, small, files, files_width,
             files_height, layout, text_height, natural, name_height, bubble_height, quote, quote_height,
-            quote_width, chip_sizes, chips_height,
+            quote_width, chip_sizes, chips_height, joined, footer_width, footer_inline,
         )  # fmt: skip
+
+    @staticmethod
+    def _footer_fits(
+        index: AnyIndex, text: str, layout: QTextLayout, text_width: float, fonts: _FontSet
+    ) -> tuple[bool, float | None]:
+        """(whether the time and ticks fit beside the last line, the footer's width if it was measured):
+        measured only when the answer needs it, since sizeHint runs for every row."""
+        if not layout.lineCount() or not text:
+            return False, None
+        last = layout.lineAt(layout.lineCount() - 1)
+        slack = text_width - last.naturalTextWidth() - FOOTER_GAP
+        if slack <= 0 or _has_rtl(text):  # right-to-left text ends where the time would go
+            return False, None
+        if slack >= fonts.plain_footer:
+            message = index.data(MessageRole.MESSAGE)
+            if message is None or (message.edited_at is None and message.state not in (SENDING, FAILED)):
+                return True, None  # room for any plain footer: no need to measure this one
+        width = fonts.small_metrics.horizontalAdvance(_footer_text(index))
+        return width <= slack, width
 
     def _height(self, option: QStyleOptionViewItem, index: AnyIndex, width: float) -> float:
         """For sizeHint, asked for every row on each relayout: no footer, no second layout, nothing kept."""
@@ -283,7 +375,12 @@ class BubbleDelegate(QStyledItemDelegate):
 
     def _compute(self, option: QStyleOptionViewItem, index: AnyIndex, width: float) -> RowGeometry:
         m = self._measure(option, index, width)
-        footer_width = m.small.horizontalAdvance(_footer_text(index))
+        footer_width = m.footer_width
+        if footer_width is None:
+            footer_width = m.small.horizontalAdvance(_footer_text(index))
+        if m.footer_inline:
+            last = m.layout.lineAt(m.layout.lineCount() - 1)
+            footer_width += last.naturalTextWidth() + FOOTER_GAP
         name_width = QFontMetricsF(m.name_font).horizontalAdvance(m.sender) if m.sender else 0.0
         failure = failure_note.lay_out(index, self._fonts(option.font)[2], m.text_width)
         note_width = failure.natural if failure is not None else 0.0
@@ -320,20 +417,21 @@ class BubbleDelegate(QStyledItemDelegate):
             text_layout=layout,
             text_origin=text_origin,
             footer_baseline=footer_baseline,
+            joined=m.joined,
             files=m.files,
             files_origin=files_origin,
             avatar_rect=avatar_rect,
             links=links,
             failure=failure,
-            unread_rect=self._unread_rect(index, m, width),
+            unread_rect=self._unread_rect(index, m, width, self._measuring_fonts(option.font).small),
         )
 
     @staticmethod
-    def _unread_rect(index: AnyIndex, m: _Measure, width: float) -> QRectF | None:
+    def _unread_rect(index: AnyIndex, m: _Measure, width: float, font: QFont) -> QRectF | None:
         if not index.data(MessageRole.UNREAD_DIVIDER):
             return None
         top = m.day_rect.bottom() if m.day_rect is not None else 0.0
-        return QRectF(0, top, width, m.y - top - (RUN_GAP if m.sender or m.day_rect else ROW_GAP))
+        return QRectF(0, top, width, unread_divider.height(font))
 
     @staticmethod
     def _layout_text(text: str, font: QFont, width: float) -> tuple[QTextLayout, float, float]:
@@ -348,11 +446,16 @@ class BubbleDelegate(QStyledItemDelegate):
         layout.setCacheEnabled(True)
         layout.beginLayout()
         height = natural = 0.0
+        leading = 0.0
         while True:
             line = layout.createLine()
             if not line.isValid():
                 break
             line.setLineWidth(width)
+            if height:
+                height += leading
+            else:
+                leading = round(line.height() * LINE_LEADING)
             line.setPosition(QPointF(0, height))
             height += line.height()
             natural = max(natural, line.naturalTextWidth())
@@ -393,8 +496,7 @@ class BubbleDelegate(QStyledItemDelegate):
         if geometry.unread_rect is not None:
             unread_divider.paint(painter, geometry.unread_rect, small_font, palette)
 
-        path = QPainterPath()
-        path.addRoundedRect(geometry.bubble, RADIUS, RADIUS)
+        path = bubble_path(geometry.bubble, mine, geometry.joined)
         painter.fillPath(path, fill)
         flashing = self.flash is not None and self.flash.isValid() and self.flash.row() == index.row()
         if flashing:

@@ -29,6 +29,7 @@ from desktop.views.back_button import BackButton
 from desktop.views.composer import Composer
 from desktop.views.elided_label import ElidedLabel
 from desktop.views.empty_states import EMPTY_CONVERSATION, EmptyViewHint
+from desktop.views.find_bar import FindBar
 from desktop.views.jump_to_latest import JumpToLatest
 from desktop.views.message_list_view import MessageListView
 from desktop.views.symbols import IconButton
@@ -144,6 +145,7 @@ class ChatPanel(QWidget):
         line.setFrameShape(QFrame.Shape.HLine)
         line.setFrameShadow(QFrame.Shadow.Sunken)
 
+        self.find_bar = FindBar(self)  # Ctrl+F; hidden until then
         self.messages = MessageListView(self)
         self.jump = JumpToLatest(self.messages, self)  # ↓ and "N new messages" over the list, Alt+End
         self.empty_hint = EmptyViewHint(self.messages, EMPTY_CONVERSATION)  # "No messages yet, say hi 👋"
@@ -158,6 +160,7 @@ class ChatPanel(QWidget):
         layout.setSpacing(0)
         layout.addWidget(header)
         layout.addWidget(line)
+        layout.addWidget(self.find_bar)
         layout.addWidget(self.messages, 1)
         layout.addWidget(self.composer)
         self.setTabOrder(self.composer.edit, self.composer.send_button)

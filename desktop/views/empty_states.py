@@ -60,7 +60,7 @@ class EmptyListPane(QWidget):
         layout.addWidget(self.text)
         layout.addSpacing(6)
         for button in (self.find_button, self.group_button):
-            button.setMinimumWidth(140)
+            button.setMinimumSize(160, 34)  # generous targets, as the anchors' welcome buttons are
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
         self.setTabOrder(self.find_button, self.group_button)

@@ -29,10 +29,10 @@ _STOP = object()
 
 class FreedesktopNotifier(QObject):
     """Signals: ready(bool available, str reason) — once, after the service was looked for (``reason`` says
-    why not when unavailable); clicked(int conversation_id) — the user clicked a notification."""
+    why not when unavailable); clicked(str account, int conversation_id) — the user clicked a notification."""
 
     ready = Signal(bool, str)
-    clicked = Signal(int)
+    clicked = Signal(str, int)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -42,15 +42,15 @@ class FreedesktopNotifier(QObject):
         self._filter = None
         self._address = DBusAddress(PATH, bus_name=SERVICE, interface=SERVICE)
         self._markup = False
-        self._by_id: dict[int, int] = {}  # notification id → conversation id, for clicks
+        self._by_id: dict[int, tuple[str, int]] = {}  # notification id → (account, conversation), for clicks
         self._thread = threading.Thread(target=self._run, name="chatidk-notifications", daemon=True)
 
     def start(self) -> None:
         self._thread.start()
 
-    def notify(self, conversation_id: int, title: str, body: str) -> None:
+    def notify(self, account: str, conversation_id: int, title: str, body: str) -> None:
         """Queued; shown by the service once it answers (never waits on the UI thread)."""
-        self._jobs.put((conversation_id, title, body))
+        self._jobs.put((account, conversation_id, title, body))
 
     def stop(self) -> None:
         self._jobs.put(_STOP)
@@ -98,7 +98,7 @@ class FreedesktopNotifier(QObject):
         router.send_and_get_reply(message_bus.AddMatch(rule), timeout=CALL_TIMEOUT)
         self._filter = router.filter(rule, queue=self._jobs)
 
-    def _send(self, conversation_id: int, title: str, body: str) -> None:
+    def _send(self, account: str, conversation_id: int, title: str, body: str) -> None:
         # The summary is plain text by the spec; the body may be read as markup: then it is escaped, so a
         # message that looks like markup shows as typed.
         text = html.escape(body, quote=False) if self._markup else body
@@ -111,15 +111,15 @@ class FreedesktopNotifier(QObject):
         assert self._router is not None
         reply = self._router.send_and_get_reply(message, timeout=CALL_TIMEOUT)
         if reply.body and isinstance(reply.body[0], int):
-            self._by_id[reply.body[0]] = conversation_id
+            self._by_id[reply.body[0]] = (account, conversation_id)
             while len(self._by_id) > 200:
                 self._by_id.pop(next(iter(self._by_id)))
 
     def _on_signal(self, message: Message) -> None:
         notification_id, _action = message.body
-        conversation_id = self._by_id.get(notification_id)
-        if conversation_id is not None:
-            self.clicked.emit(conversation_id)
+        clicked = self._by_id.get(notification_id)
+        if clicked is not None:
+            self.clicked.emit(*clicked)
 
     def _close(self) -> None:
         if self._router is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -28,6 +28,7 @@ from desktop.views.conversation_menu import ConversationMenu
 from desktop.views.empty_states import EmptyListPane
 from desktop.views.quiet_text import make_quiet
 from desktop.views.responsive import PaneMode, PaneSwitcher
+from desktop.views.search_results_view import SearchPanel
 from desktop.views.shortcut_sheet import ShortcutSheet
 from desktop.views.shortcuts import add_shortcut
 from desktop.views.symbols import IconButton
@@ -41,7 +42,8 @@ LIST_MIN_WIDTH = 160
 
 
 class MainWindow(QMainWindow):
-    """Signals: conversation_selected(int), new_chat_requested(), jump_requested(), rename_self_requested(),
+    """Signals: conversation_selected(int), filter_submitted() — Enter in the search field,
+    new_chat_requested(), jump_requested(), rename_self_requested(),
     visibility_toggled(bool), log_out_requested(), delete_account_requested(), active_changed(bool),
     closing(), quit_requested() — Ctrl+Q, new_group_requested() — the welcome's "New group", back_requested()
     — the one-pane layout's back button, Esc or Alt+←, and the security items' email_requested(),
@@ -49,6 +51,7 @@ class MainWindow(QMainWindow):
     hide_last_seen_toggled(bool), export_requested(), notification_text_toggled(bool)."""
 
     conversation_selected = Signal(int)
+    filter_submitted = Signal()
     new_chat_requested = Signal()
     new_group_requested = Signal()
     back_requested = Signal()
@@ -68,6 +71,7 @@ class MainWindow(QMainWindow):
     active_changed = Signal(bool)
     closing = Signal()
     quit_requested = Signal()
+    _filtering = False  # Ctrl+F until the filter loses the focus: the list keeps its names meanwhile
 
     def __init__(self, conversation_model, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -118,7 +122,8 @@ class MainWindow(QMainWindow):
         self.new_chat_button.clicked.connect(self.new_chat_requested)
 
         self.filter_edit = QLineEdit(self)
-        self.filter_edit.setPlaceholderText("Search conversations")
+        self.filter_edit.setPlaceholderText("Search conversations and messages")
+        self.filter_edit.returnPressed.connect(self.filter_submitted)
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(conversation_model.set_filter_text)
 
@@ -166,6 +171,8 @@ class MainWindow(QMainWindow):
         self.list_stack.addWidget(self.empty_pane)
         left_layout.addWidget(self.list_stack, 1)
         self.list_pane = left
+        self.search_panel: SearchPanel | None = None  # messages found, under the conversations
+        self._left_layout = left_layout
 
         self.chat_panel = ChatPanel(self)
         self.placeholder = QLabel("Pick a conversation, or start one with “New chat”.", self)
@@ -203,11 +210,13 @@ class MainWindow(QMainWindow):
         ):
             signal.connect(self._update_empty_state)
         self.filter_edit.textChanged.connect(self._update_empty_state)
+        self.filter_edit.installEventFilter(self)
         self._update_empty_state()
 
         add_shortcut(shortcuts.JUMP, self, self.jump_requested.emit)
         add_shortcut(shortcuts.NEW_CHAT, self, self.new_chat_requested.emit)
         add_shortcut(shortcuts.FILTER, self, self.focus_filter)
+        add_shortcut(shortcuts.FIND, self, self.find_in_conversation)
         add_shortcut(shortcuts.ESCAPE, self, self._on_escape)
         add_shortcut(shortcuts.BACK, self, self.go_back)
         add_shortcut(shortcuts.QUIT, self, self.quit_requested.emit)
@@ -325,7 +334,11 @@ class MainWindow(QMainWindow):
 
     def _apply_panes(self) -> None:
         compact_before = self.panes.mode is PaneMode.COMPACT
-        self.panes.apply(self.width(), has_conversations=self.conversation_model.rowCount() > 0)
+        # names are needed to read the welcome, and while filtering (typing, or a filter left in the box)
+        needs_names = (
+            self.conversation_model.rowCount() == 0 or self._filtering or bool(self.filter_edit.text())
+        )
+        self.panes.apply(self.width(), has_conversations=not needs_names)
         compact = self.panes.mode is PaneMode.COMPACT
         self.account_button.set_compact(compact)
         if compact != compact_before:
@@ -345,11 +358,52 @@ class MainWindow(QMainWindow):
         self._apply_panes()
 
     def focus_filter(self) -> None:
+        self._filtering = True  # an avatar-only list widens to show the names it filters
+        self._apply_panes()
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filter_edit.selectAll()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.filter_edit and event.type() == QEvent.Type.FocusOut:
+            self._filtering = False
+            self._apply_panes()  # back to avatars when the filter is left empty
+        return super().eventFilter(watched, event)
+
+    def set_search_results(self, model) -> SearchPanel:
+        """The messages found for what the search field holds, shown under the matching conversations."""
+        self.search_panel = SearchPanel(model, self)
+        self.search_panel.hide()
+        for changed in (self.conversation_model.rowsInserted, self.conversation_model.rowsRemoved):
+            changed.connect(lambda *_: self._fit_conversations())
+        self.conversation_model.modelReset.connect(self._fit_conversations)
+        self.conversation_model.layoutChanged.connect(lambda *_: self._fit_conversations())
+        self._left_layout.addWidget(self.search_panel, 2)
+        self.setTabOrder(self.conversation_view, self.search_panel.results_view)
+        return self.search_panel
+
+    def show_search_results(self, shown: bool) -> None:
+        if self.search_panel is not None:
+            self.search_panel.setVisible(shown)
+        self._fit_conversations()
+
+    def _fit_conversations(self) -> None:
+        """While messages are shown, a list of conversations that holds no match gives them its room."""
+        searching = self.search_panel is not None and self.search_panel.isVisibleTo(self)
+        self.list_stack.setVisible(not searching or self.conversation_view.model().rowCount() > 0)
+
+    def find_in_conversation(self) -> None:
+        """Ctrl+F: the find bar of the open conversation; with none open, the search field."""
+        if self.stack.currentWidget() is self.chat_panel:
+            self.chat_panel.find_bar.open_bar()
+        else:
+            self.focus_filter()
+
     def _on_escape(self) -> None:
-        if self.chat_panel.composer.editing:
+        find_bar = self.chat_panel.find_bar
+        if find_bar.isVisible() and find_bar.isAncestorOf(self.focusWidget()):
+            find_bar.close_bar()
+            self.chat_panel.composer.focus()
+        elif self.chat_panel.composer.editing:
             self.chat_panel.composer.cancel_edit()
         elif self.filter_edit.hasFocus() and self.filter_edit.text():
             self.filter_edit.clear()

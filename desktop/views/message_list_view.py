@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QListView,
     QMenu,
     QStyleOptionViewItem,
-    QToolButton,
     QToolTip,
     QWidget,
 )
@@ -35,6 +34,7 @@ from desktop.models.reactions_text import ReactionChip
 from desktop.models.roles import MessageRole
 from desktop.views.bubble_delegate import BubbleDelegate
 from desktop.views.shortcuts import REPLY
+from desktop.views.symbols import IconButton
 
 NEAR_TOP_PX = 300
 NEAR_BOTTOM_PX = 300  # a window that does not reach the newest message loads more this close to its end
@@ -107,10 +107,14 @@ class MessageListView(QListView):
         self.customContextMenuRequested.connect(self._show_context_menu)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
-        self.newest_button = QToolButton(self)  # back to the newest messages, however far back
-        self.newest_button.setText("↓")
-        self.newest_button.setToolTip("Newest messages (Ctrl+End)")
-        self.newest_button.setAccessibleName("Newest messages")
+        # back to the newest messages, however far back: a round button floating over the messages
+        self.newest_button = IconButton("down", "Newest messages (Ctrl+End)", "Newest messages", self)
+        self.newest_button.setAutoRaise(False)
+        self.newest_button.setStyleSheet(  # a disc of the button colour, 36 px (_place_newest_button)
+            "QToolButton { border-radius: 18px; background: palette(button);"
+            " border: 1px solid palette(mid); }"
+            "QToolButton::menu-indicator { image: none; }"
+        )
         self.newest_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.newest_button.clicked.connect(self.go_to_newest)
         self.newest_button.hide()
@@ -256,7 +260,7 @@ class MessageListView(QListView):
     def _place_newest_button(self) -> None:
         button = self.newest_button
         button.adjustSize()
-        side = max(button.sizeHint().width(), button.sizeHint().height(), 32)
+        side = max(button.sizeHint().width(), button.sizeHint().height(), 36)
         button.resize(side, side)
         area = self.viewport().geometry()
         button.move(area.right() - side - 14, area.bottom() - side - 12)

@@ -13,11 +13,13 @@ NEXT_CONVERSATION = ("Ctrl+Tab", "Alt+Down", "Ctrl+PgDown")
 PREVIOUS_CONVERSATION = ("Ctrl+Shift+Tab", "Alt+Up", "Ctrl+PgUp")
 JUMP = "Ctrl+K"
 NEW_CHAT = "Ctrl+N"
-FILTER = "Ctrl+F"
+FILTER = "Ctrl+Shift+F"  # search conversations and messages (the list's search field)
+FIND = "Ctrl+F"  # find in the open conversation (the search field when none is open)
 QUIT = "Ctrl+Q"
 SHEET = "Ctrl+/"
 ESCAPE = "Esc"
 NEWEST = ("Alt+End",)  # the chat panel's (views/jump_to_latest.py); Ctrl+End is the list's own key
+SWITCH_ACCOUNT = tuple(f"Ctrl+{n}" for n in range(1, 6))  # the app window's: the first … fifth account
 BACK = "Alt+Left"  # the one-pane layout: from the chat back to the list
 REPLY = "Ctrl+R"  # on the focused message (the message list's own key)
 EMOJI = "Ctrl+E"  # the composer's emoji picker
@@ -31,7 +33,8 @@ SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
             (PREVIOUS_CONVERSATION, "Previous conversation"),
             ((JUMP,), "Jump to a conversation by name"),
             ((NEW_CHAT,), "New chat"),
-            ((FILTER,), "Search conversations"),
+            ((FILTER,), "Search conversations and messages"),
+            ((FIND,), "Find in the conversation (Enter, Shift+Enter or ↑ ↓ between hits)"),
             (("Menu", "Shift+F10"), "The conversation's menu (in the list)"),
         ],
     ),
@@ -60,6 +63,7 @@ SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
     (
         "Window",
         [
+            (SWITCH_ACCOUNT, "Switch to the first … fifth account"),
             ((BACK,), "Back to the list (narrow window)"),
             ((SHEET,), "This list of shortcuts"),
             ((QUIT,), "Quit ChatIDK"),

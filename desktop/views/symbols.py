@@ -42,6 +42,7 @@ GLYPHS: dict[str, str] = {
     "info": "ph.info",
     "ok": "ph.check",
     "trash": "ph.trash",
+    "plus": "ph.plus",
     "search": "ph.magnifying-glass",
     "account": "ph.user-circle",
     "settings": "ph.gear",

@@ -31,14 +31,15 @@ def notification_route(enabled: bool, tray_available: bool) -> str:
 
 
 class TrayNotifier(QObject):
-    """Signals: open_conversation_requested(int), show_window_requested(), quit_requested(),
-    unavailable(str reason) — neither a tray nor a notification service: nothing will show.
+    """Signals: open_conversation_requested(str account, int conversation_id) — a notification was clicked
+    (``account`` is the key it was shown for, "" when none was given), show_window_requested(),
+    quit_requested(), unavailable(str reason) — neither a tray nor a notification service: nothing will show.
 
     Every notification is recorded in ``shown`` (what was shown, text hidden or not), whatever the route, and
     in ``sent`` as handed to the tray (the body escaped where the platform reads markup; the D-Bus route
     escapes by the service's own capabilities)."""
 
-    open_conversation_requested = Signal(int)
+    open_conversation_requested = Signal(str, int)
     show_window_requested = Signal()
     quit_requested = Signal()
     unavailable = Signal(str)
@@ -49,7 +50,7 @@ class TrayNotifier(QObject):
         self.show_text = True  # off: notifications say who wrote, not what
         self.unavailable_reason = ""  # set when neither a tray nor a notification service exists
         self.sent: list[tuple[str, str]] = []
-        self._last_conversation: int | None = None
+        self._last_conversation: tuple[str, int] | None = None
         self._unread = 0
         self.tray: QSystemTrayIcon | None = None
         self.desktop: FreedesktopNotifier | None = None
@@ -72,18 +73,22 @@ class TrayNotifier(QObject):
             self.tray.setToolTip("ChatIDK")
             self.tray.show()
 
-    def notify(self, conversation_id: int, title: str, text: str) -> None:
-        body = " ".join(text.split()) if self.show_text else HIDDEN_TEXT
+    def notify(
+        self, conversation_id: int, title: str, text: str, *, account: str = "", show_text: bool = True
+    ) -> None:
+        """``account``: whose conversation it is (a click hands it back); ``show_text``: that account's own
+        choice, on top of the app's."""
+        body = " ".join(text.split()) if self.show_text and show_text else HIDDEN_TEXT
         if len(body) > PREVIEW_LIMIT:
             body = body[: PREVIEW_LIMIT - 1] + "…"
         self.shown.append((conversation_id, title, body))
-        self._last_conversation = conversation_id
+        self._last_conversation = (account, conversation_id)
         platform_body = notification_body(body, reads_markup=READS_MARKUP)
         self.sent.append((title, platform_body))
         if self.tray is not None and self.tray.supportsMessages():
             self.tray.showMessage(title, platform_body, app_icon(), 6000)
         elif self.desktop is not None and self.desktop.available is not False:
-            self.desktop.notify(conversation_id, title, body)
+            self.desktop.notify(account, conversation_id, title, body)
 
     def set_show_text(self, show: bool) -> None:
         self.show_text = show
@@ -107,7 +112,7 @@ class TrayNotifier(QObject):
 
     def _on_message_clicked(self) -> None:
         if self._last_conversation is not None:
-            self.open_conversation_requested.emit(self._last_conversation)
+            self.open_conversation_requested.emit(*self._last_conversation)
 
     def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason in (QSystemTrayIcon.ActivationReason.Trigger, QSystemTrayIcon.ActivationReason.DoubleClick):

@@ -6,8 +6,11 @@ from __future__ import annotations
 import psycopg2
 
 
-def bulk_messages(database_url: str, conversation_id: int, sender_id: int, count: int) -> None:
-    """``count`` messages "message N" (N = seq) after the ones the conversation has, a minute apart."""
+def bulk_messages(
+    database_url: str, conversation_id: int, sender_id: int, count: int, words: str = "message"
+) -> None:
+    """``count`` messages "<words> N" (N = seq; lower-case ASCII words) after the ones the conversation has,
+    a minute apart, with their search terms as the server would store them."""
     connection = psycopg2.connect(database_url)
     try:
         with connection, connection.cursor() as cur:
@@ -16,10 +19,11 @@ def bulk_messages(database_url: str, conversation_id: int, sender_id: int, count
             cur.execute(
                 """INSERT INTO messages (conversation_id, seq, sender_id, client_id, body, created_at,
                                          search_terms)
-                   SELECT %s, n, %s, gen_random_uuid(), 'message ' || n,
-                          now() - interval '1 minute' * (%s - n), to_tsvector('simple', 'message ' || n)
+                   SELECT %s, n, %s, gen_random_uuid(), %s || ' ' || n,
+                          now() - interval '1 minute' * (%s - n),
+                          array_to_tsvector(string_to_array(%s || ' ' || n, ' '))
                    FROM generate_series(%s, %s) AS n""",
-                (conversation_id, sender_id, first + count, first, first + count - 1),
+                (conversation_id, sender_id, words, first + count, words, first, first + count - 1),
             )
             cur.execute(
                 "UPDATE conversations SET last_seq = %s, last_activity_at = now() WHERE id = %s",

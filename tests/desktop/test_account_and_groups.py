@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import requests
 
-from desktop.credentials import FileCredentialStore
 from desktop.models.roles import MessageRole
 from desktop.views.new_chat_dialog import USER_ID_ROLE
+from tests.desktop.stored import stored_login
 from tests.support.api import PASSWORD, register
 
 pytestmark = pytest.mark.slow
@@ -71,9 +71,9 @@ def test_account_menu_display_name_visibility_and_delete(live_server, desktop_cl
 
     alice.chat.update_profile(display_name="Alice Liddell")
     qtbot.waitUntil(lambda: alice.session.window.account_button.text() == "Alice Liddell", timeout=20000)
-    stored = FileCredentialStore(alice.data_dir / "credentials.json")
     qtbot.waitUntil(  # the stored account follows: the next start shows the new name at once
-        lambda: stored.load(live_server.url)["user"]["display_name"] == "Alice Liddell", timeout=20000
+        lambda: stored_login(alice.data_dir, live_server.url)["user"]["display_name"] == "Alice Liddell",
+        timeout=20000,
     )
     alice.session.window.visible_action.setChecked(False)
     qtbot.waitUntil(lambda: alice.chat.user.get("visible") is False, timeout=20000)

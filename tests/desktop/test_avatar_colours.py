@@ -30,9 +30,10 @@ def test_bob_wears_one_colour_everywhere_and_my_avatar_is_on_the_account_button(
         bob_id = bob.get("/me").json()["user"]["id"]
         session, window = alice.session, alice.session.window
 
-        window.resize(1100, 700)
-        window.show()
-        qtbot.waitExposed(window)
+        top = window.window()  # the app's one window
+        top.resize(1100, 700)
+        top.show()
+        qtbot.waitExposed(top)
         window.conversation_view.grab()  # the list paints Bob's 1:1 with Bob's colour
         model = window.conversation_view.model()
         keys = {

@@ -19,10 +19,11 @@ def signed_in(desktop_client, live_server, qtbot, name: str):
 
 
 def active(qtbot, window) -> None:
-    window.show()
-    window.raise_()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=10000)
+    top = window.window()  # the app's one window, the account's window a page of it
+    top.show()
+    top.raise_()
+    top.activateWindow()
+    qtbot.waitUntil(top.isActiveWindow, timeout=10000)
 
 
 def test_a_new_account_is_welcomed_with_two_ways_to_start_both_on_the_keyboard(

@@ -105,3 +105,14 @@ def test_reaching_the_end_from_the_server_makes_the_window_live_again():
     assert model.at_newest
     model.merge([message(30)])
     assert model.newest_seq() == 30
+
+
+def test_a_server_with_nothing_older_is_not_asked_again(qtbot):
+    model = windowed_model(3, 40, cached=range(3, 41))  # 1 and 2: deleted for me, never in a page
+    model.set_older_wanted(True)
+    with qtbot.waitSignal(model.older_wanted_from_server, timeout=20000):
+        model.fetchMore(QModelIndex())
+    model.prepend_older([], reached_start=True)
+    assert not model.has_older() and not model.canFetchMore(QModelIndex())
+    model.show_window([message(s) for s in range(10, 20)], 15)
+    assert model.has_older()  # another window: its start is not known to be the conversation's

@@ -135,7 +135,7 @@ def test_without_a_tray_a_notification_goes_to_the_service_and_a_click_opens_it(
     assert note["actions"] == ["default", "Open"]
     with qtbot.waitSignal(tray.open_conversation_requested, timeout=30000) as clicked:
         stub.click(note["id"])
-    assert clicked.args == [42]
+    assert clicked.args == ["", 42]
 
 
 @needs_dbus

@@ -56,7 +56,7 @@ def test_quit_with_every_worker_stuck_on_a_hung_server_takes_under_three_seconds
     files = alice.session.files
     transfers = files.transfers
 
-    rest = alice.app.sign_in.rest
+    rest = alice.session.rest
     # The export starts with a local step on the REST thread: ask for it while nothing there can be stuck
     # yet (no call is queued between this wait and the request: only the UI thread queues calls).
     qtbot.waitUntil(lambda: rest.idle, timeout=20000)

@@ -14,16 +14,19 @@ from tests.desktop.pairs import signed_in_with_two_chats
 
 
 def resized(qtbot, window, width: int) -> None:
-    window.resize(width, 700)
-    qtbot.waitUntil(lambda: window.width() == width, timeout=10000)
+    """The account's window is a page of the app's one window (one account: no switcher column beside)."""
+    top = window.window()
+    top.resize(width, 700)
+    qtbot.waitUntil(lambda: top.width() == width and window.width() == width, timeout=10000)
     QApplication.processEvents()
 
 
 def active(qtbot, window) -> None:
-    window.show()
-    window.raise_()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=10000)
+    top = window.window()
+    top.show()
+    top.raise_()
+    top.activateWindow()
+    qtbot.waitUntil(top.isActiveWindow, timeout=10000)
 
 
 def no_horizontal_scroll_bars(window) -> list[str]:
@@ -56,7 +59,7 @@ def test_each_width_shows_the_panes_it_should_and_no_horizontal_scroll_bar(
         qtbot.waitUntil(
             lambda: (alice.chat.conversations.get(group).title or "").startswith("A group"), timeout=20000
         )
-        assert window.minimumWidth() <= 360  # the set minimum rules; resized() checks it takes 360
+        assert window.minimumWidth() <= 360 and window.window().minimumWidth() <= 360  # resized() takes it
         resized(qtbot, window, width)
         alice.chat.open_conversation(direct)
         qtbot.waitUntil(lambda: window.stack.currentWidget() is window.chat_panel, timeout=10000)
@@ -74,6 +77,17 @@ def test_each_width_shows_the_panes_it_should_and_no_horizontal_scroll_bar(
             assert list_pane.width() == COMPACT_LIST_WIDTH
             assert window.conversation_delegate.compact and not window.filter_edit.isVisible()
             assert window.account_button.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
+            active(qtbot, window)  # Ctrl+Shift+F: the list shows its names while searching, then avatars
+            shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+            qtbot.keyClick(window.chat_panel.composer.edit, Qt.Key.Key_F, shift_ctrl)  # the list's search
+            qtbot.waitUntil(lambda: window.filter_edit.hasFocus(), timeout=10000)
+            assert window.panes.mode is PaneMode.WIDE and window.filter_edit.isVisible()
+            window.filter_edit.setText("zzz")  # nothing found: still the same layout
+            assert window.panes.mode is PaneMode.WIDE
+            window.filter_edit.clear()
+            window.chat_panel.composer.edit.setFocus()
+            qtbot.waitUntil(lambda: window.panes.mode is PaneMode.COMPACT, timeout=10000)
+            assert not window.filter_edit.isVisible()
         else:
             assert window.panes.mode is PaneMode.WIDE
             assert list_pane.isVisible() and chat.isVisible() and not back.isVisible()

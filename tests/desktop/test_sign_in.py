@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from desktop.credentials import FileCredentialStore
+from tests.desktop.stored import stored_login
 from tests.support.api import PASSWORD, register
 from tests.support.server_process import free_port
 
@@ -27,7 +27,7 @@ def test_wrong_password_is_shown_and_nothing_is_stored(live_server, desktop_clie
     qtbot.waitUntil(lambda: client.login.error_label.isVisible(), timeout=20000)
     assert client.login.error_label.text() == "Wrong username or password."
     assert client.app.chat_session is None
-    assert FileCredentialStore(client.data_dir / "credentials.json").load(live_server.url) is None
+    assert stored_login(client.data_dir, live_server.url) is None
 
 
 def test_unreachable_server_is_shown(desktop_client, qtbot):
@@ -62,8 +62,7 @@ def test_register_keep_signed_in_restart_and_log_out(live_server, desktop_client
     first.sign_in("alice", PASSWORD, register=True)
     first.wait_online()
     assert first.session.window.account_button.text().startswith("Alice")
-    stored = FileCredentialStore(first.data_dir / "credentials.json")
-    assert stored.load(live_server.url)["token"]
+    assert stored_login(first.data_dir, live_server.url)["token"]
     assert (first.data_dir / "credentials.json").stat().st_mode & 0o777 == 0o600
     first.close()
 
@@ -74,12 +73,12 @@ def test_register_keep_signed_in_restart_and_log_out(live_server, desktop_client
     assert second.app.chat_session is not None  # signed in without asking
     assert second.login is None or not second.login.isVisible()
     second.wait_online()
-    token = stored.load(live_server.url)["token"]
+    token = stored_login(first.data_dir, live_server.url)["token"]
 
     second.session.window.log_out_requested.emit()
     qtbot.waitUntil(lambda: second.login is not None and second.login.isVisible(), timeout=20000)
     assert second.app.chat_session is None
-    assert stored.load(live_server.url) is None
+    assert stored_login(first.data_dir, live_server.url) is None
     qtbot.waitUntil(
         lambda: (
             requests.get(
@@ -114,7 +113,7 @@ def test_revoked_token_signs_out_with_a_reason(live_server, desktop_client, qtbo
     client = desktop_client("alice", live_server.url)
     client.sign_in("alice", PASSWORD)
     client.wait_online()
-    token = FileCredentialStore(client.data_dir / "credentials.json").load(live_server.url)["token"]
+    token = stored_login(client.data_dir, live_server.url)["token"]
     requests.delete(
         f"{live_server.url}/api/v1/sessions/current", headers={"Authorization": f"Bearer {token}"}, timeout=30
     )

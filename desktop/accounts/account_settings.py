@@ -1,0 +1,42 @@
+"""One account's own settings (an INI file in its folder): what differs between accounts — the conversation
+open last, whether its notifications show the message text. What belongs to the app (window geometry, the
+folder files are attached from, the account list) stays in AppSettings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+
+class AccountSettings:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._qsettings = QSettings(str(path), QSettings.Format.IniFormat)
+
+    def sync(self) -> None:
+        self._qsettings.sync()
+
+    @property
+    def last_conversation(self) -> int | None:
+        value = self._qsettings.value("conversations/last")
+        try:
+            return int(value) if value is not None else None
+        except (TypeError, ValueError):
+            return None
+
+    @last_conversation.setter
+    def last_conversation(self, conversation_id: int | None) -> None:
+        if conversation_id is None:
+            self._qsettings.remove("conversations/last")
+        else:
+            self._qsettings.setValue("conversations/last", conversation_id)
+
+    @property
+    def notification_text(self) -> bool:
+        """Whether this account's notifications show the message's text (else only who wrote)."""
+        return str(self._qsettings.value("notifications/show_text", "true")).lower() == "true"
+
+    @notification_text.setter
+    def notification_text(self, show: bool) -> None:
+        self._qsettings.setValue("notifications/show_text", "true" if show else "false")
