@@ -82,6 +82,7 @@ class ChatSession(QObject):
         self.window.set_profile(account.user)
         self.panel = self.window.chat_panel
         self.panel.messages.setModel(self.chat.messages)
+        self.panel.jump.watch(self.chat.messages)
         self.new_chat_dialog: NewChatDialog | None = None
         self.members_dialog: MembersDialog | None = None
         self.delete_dialog: DeleteAccountDialog | None = None
@@ -120,6 +121,7 @@ class ChatSession(QObject):
         panel.messages.retry_requested.connect(lambda client_id: self.files.uploads.retry(client_id))
         panel.messages.discard_requested.connect(self._discard)
         chat.limits_changed.connect(panel.composer.set_limits)
+        chat.conversations.dataChanged.connect(self._refresh_unread_jump)
         panel.messages.reveal_requested.connect(chat.messages.reveal)
         panel.messages.newest_requested.connect(chat.show_newest)
         panel.messages.reply_requested.connect(self._reply)
@@ -202,6 +204,10 @@ class ChatSession(QObject):
         for dialog in (self.new_chat_dialog, self.members_dialog, self.delete_dialog):
             if dialog is not None:
                 dialog.close()
+        # The chat's models outlive the window by a moment (a read answer, a late event): they must not
+        # reach its widgets once it is going.
+        self.chat.conversations.dataChanged.disconnect(self._refresh_unread_jump)
+        self.chat.header_changed.disconnect(self._refresh_header)
         self.window.hide()
         self.window.deleteLater()
         self.chat.blockSignals(True)  # a timer or a queued answer after this reaches no deleted widget
@@ -252,9 +258,15 @@ class ChatSession(QObject):
         conversation = self.chat.conversations.get(conversation_id)
         self.panel.set_empty_known(conversation is not None and conversation.last_seq == 0)
         self._refresh_header()
+        self._refresh_unread_jump()
         self.panel.composer.focus()
         self.account_settings.last_conversation = conversation_id
         self._update_viewing()
+
+    def _refresh_unread_jump(self, *_: object) -> None:
+        """The ↓ over the messages shows the open conversation's unread count."""
+        conversation = self.chat.open_conversation_record()
+        self.panel.jump.set_unread(conversation.unread_count if conversation is not None else 0)
 
     def _refresh_header(self) -> None:
         header = self.chat.open_header()

@@ -32,7 +32,7 @@ from desktop.models import message_text
 from desktop.models.attachment_media import AttachmentMedia
 from desktop.models.reactions_text import Quote, ReactionChip
 from desktop.models.roles import MessageRole
-from desktop.views import attachment_painter, avatars, failure_note, palette_colors
+from desktop.views import attachment_painter, avatars, failure_note, palette_colors, unread_divider
 
 SIDE_MARGIN = 12.0
 PADDING_H = 12.0  # Telegram ~11 px, Signal 12 px
@@ -93,6 +93,7 @@ class RowGeometry:
     quote_rect: QRectF | None = None  # a reply's quote inside the bubble (click: jump to the original)
     chips: list[tuple[QRectF, ReactionChip]] = field(default_factory=list)  # under the bubble
     failure: failure_note.Note | None = None  # why a message of mine was not sent, above the footer
+    unread_rect: QRectF | None = None  # the "Unread messages" divider above the first unread message
 
 
 @dataclass(slots=True)
@@ -296,6 +297,8 @@ class BubbleDelegate(QStyledItemDelegate):
             day_height = small.height() + DAY_HEIGHT_EXTRA
             day_rect = QRectF(0, 0, width, day_height)
             y += day_height
+        if index.data(MessageRole.UNREAD_DIVIDER):
+            y += unread_divider.height(fonts.small)
         sender = index.data(MessageRole.SENDER_NAME) or ""
         joined = index.data(MessageRole.GROUPING) or (False, False)
         y += ROW_GAP if joined[0] and not day_label else RUN_GAP
@@ -423,7 +426,15 @@ class BubbleDelegate(QStyledItemDelegate):
             avatar_rect=avatar_rect,
             links=links,
             failure=failure,
+            unread_rect=self._unread_rect(index, m, width, self._measuring_fonts(option.font).small),
         )
+
+    @staticmethod
+    def _unread_rect(index: AnyIndex, m: _Measure, width: float, font: QFont) -> QRectF | None:
+        if not index.data(MessageRole.UNREAD_DIVIDER):
+            return None
+        top = m.day_rect.bottom() if m.day_rect is not None else 0.0
+        return QRectF(0, top, width, unread_divider.height(font))
 
     @staticmethod
     def _layout_text(text: str, font: QFont, width: float) -> tuple[QTextLayout, float, float]:
@@ -484,6 +495,9 @@ class BubbleDelegate(QStyledItemDelegate):
             self._paint_day(
                 painter, geometry.day_rect, index.data(MessageRole.DAY_LABEL), small_font, palette
             )
+
+        if geometry.unread_rect is not None:
+            unread_divider.paint(painter, geometry.unread_rect, small_font, palette)
 
         path = bubble_path(geometry.bubble, mine, geometry.joined)
         painter.fillPath(path, fill)

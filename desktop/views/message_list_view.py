@@ -103,6 +103,7 @@ class MessageListView(QListView):
         self._anchor: tuple[QPersistentModelIndex, int] | None = None
         self._adjusting = False
         self._at_bottom = True
+        self._anchor_pending = False  # just opened: the first unread message may still be on its way
         # a left press: its row, the text position under it (None off the text), where it was
         self._press: tuple[QPersistentModelIndex, int | None, QPoint] | None = None
         self._selecting = False
@@ -130,6 +131,8 @@ class MessageListView(QListView):
         super().setModel(model)
         model.rowsAboutToBeInserted.connect(self._before_insert)
         model.rowsAboutToBeRemoved.connect(self._before_remove)
+        if isinstance(model, MessageListModel):
+            model.first_unread_found.connect(self._on_first_unread_found)
         model.modelReset.connect(self._after_reset)
         if isinstance(model, MessageListModel):
             model.window_moved.connect(self.show_message)
@@ -173,11 +176,47 @@ class MessageListView(QListView):
                 self._adjusting = False
 
     def _after_reset(self) -> None:
-        self._stick_to_bottom = True
         self._anchor = None
         self.bubble_delegate.clear_caches()
         self._end_flash()
-        QTimer.singleShot(0, self, self._follow_bottom)
+        model = self.model()
+        opening = isinstance(model, MessageListModel) and model.opening  # not a jump's new window
+        unread = self._first_unread_row() if opening else None
+        self._stick_to_bottom = unread is None
+        self._anchor_pending = opening and unread is None
+        if unread is not None:
+            self._at_bottom = False  # until it is placed there: nothing counts as read before it is seen
+        QTimer.singleShot(0, self, self._place_on_open)
+        self._update_newest_button()
+
+    def _on_first_unread_found(self) -> None:
+        """The first page of a conversation never opened before came from the server, unread messages in it:
+        open there, as if it had been cached, unless the reader has scrolled meanwhile."""
+        if not self._anchor_pending or not self._stick_to_bottom or self._first_unread_row() is None:
+            return
+        self._anchor_pending = False
+        self._stick_to_bottom = False
+        self._at_bottom = False
+        self.at_bottom_changed.emit(False)  # now, before anything marks them read
+        self._update_newest_button()
+        QTimer.singleShot(0, self, self._place_on_open)
+
+    def _first_unread_row(self) -> int | None:
+        model = self.model()
+        return model.first_unread_row() if isinstance(model, MessageListModel) else None
+
+    def _place_on_open(self) -> None:
+        """A conversation opens at its first unread message (the divider on top), else at the newest."""
+        model = self.model()
+        row = self._first_unread_row() if isinstance(model, MessageListModel) and model.opening else None
+        if row is None or self._stick_to_bottom:
+            self._follow_bottom()  # (after a jump: nothing, the jump placed the view)
+            return
+        model.opening = False  # type: ignore[attr-defined]  # a MessageListModel (checked above)
+        self.executeDelayedItemsLayout()
+        self.scrollTo(self.model().index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+        self._on_scrolled(self.verticalScrollBar().value())
+        self.at_bottom_changed.emit(self._at_bottom)  # settled: the reader sees the newest, or not
         self._update_newest_button()
 
     def show_message(self, seq: int) -> bool:

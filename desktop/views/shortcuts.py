@@ -18,6 +18,7 @@ FIND = "Ctrl+F"  # find in the open conversation (the search field when none is 
 QUIT = "Ctrl+Q"
 SHEET = "Ctrl+/"
 ESCAPE = "Esc"
+NEWEST = ("Alt+End",)  # the chat panel's (views/jump_to_latest.py); Ctrl+End is the list's own key
 SWITCH_ACCOUNT = tuple(f"Ctrl+{n}" for n in range(1, 6))  # the app window's: the first … fifth account
 BACK = "Alt+Left"  # the one-pane layout: from the chat back to the list
 REPLY = "Ctrl+R"  # on the focused message (the message list's own key)
@@ -56,6 +57,7 @@ SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
             ((REPLY,), "Reply to the message"),
             (("Return",), "Open the message's file, or the message a reply answers"),
             (("Ctrl+C",), "Copy the selection, else the message"),
+            ((*NEWEST, "Ctrl+End"), "To the newest message (Ctrl+End: in the list)"),
         ],
     ),
     (
