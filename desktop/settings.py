@@ -47,6 +47,16 @@ class AppSettings:
     def attach_folder(self, folder: Path) -> None:
         self._qsettings.setValue("files/attach_folder", str(folder))
 
+    @property
+    def recent_emoji(self) -> list[str]:
+        """The emoji picker's "Recent" row, most recent first (stored as one string, each emoji on a line)."""
+        value = self._qsettings.value("emoji/recent")
+        return [e for e in str(value).split("\n") if e] if value else []
+
+    @recent_emoji.setter
+    def recent_emoji(self, emoji: list[str]) -> None:
+        self._qsettings.setValue("emoji/recent", "\n".join(emoji))
+
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         geometry = self._qsettings.value("window/geometry")
         splitter = self._qsettings.value("window/splitter")

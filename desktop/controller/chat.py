@@ -40,6 +40,10 @@ from desktop.net.worker_thread import shutdown_deadline
 
 log = logging.getLogger(__name__)
 OPEN_PAGE = 100
+# A conversation with unread messages opens at the first of them: up to a window's rows from the newest (a
+# few read ones before them for context); more unread than that, a jump to the first one.
+OPEN_CONTEXT = 20
+SERVER_PAGE_MAX = 200  # GET …/messages answers at most this many at once
 OLDER_PAGE = 100
 JUMP_WINDOW = 100  # messages loaded around a jump's target
 
@@ -260,22 +264,32 @@ class ChatController(QObject):
             return
         state.open_conversation_id = conversation_id
         pending = [entry.as_message() for entry in state.outbox.for_conversation(conversation_id)]
+        unread = conversation.unread_count > 0 and conversation.last_seq > conversation.last_read_seq
+        span = conversation.last_seq - conversation.last_read_seq if unread else 0
+        page = OPEN_PAGE
+        if unread:  # from the first unread message on, so the view can open there
+            page = min(state.messages.max_rows, max(page, span + OPEN_CONTEXT))
         state.messages.show_conversation(
             conversation_id,
             is_group=conversation.kind == "group",
             names=state.names_for(conversation),
-            confirmed=state.history.latest_run(conversation_id, OPEN_PAGE),
+            confirmed=state.history.latest_run(conversation_id, page),
             pending=pending,
             older_loader=lambda before, limit: state.history.run_before(conversation_id, before, limit),
             newer_loader=lambda after, limit: state.history.run_after(conversation_id, after, limit),
             latest=lambda: self._latest_seq(conversation_id),
             read_positions=conversation.read_positions(self.my_id),
             hidden_senders=self.blocks.hidden_in_groups(),
+            unread_after=conversation.last_read_seq if unread else None,
         )
-        if state.history.oldest_seq(conversation_id) is None:  # never cached: its newest page, if any
-            self.sync.fetch_latest(conversation_id)
+        never_cached = state.history.oldest_seq(conversation_id) is None
+        if never_cached:  # its newest page, if any
+            self.sync.fetch_latest(conversation_id, min(SERVER_PAGE_MAX, max(50, span + OPEN_CONTEXT)))
         self.conversation_opened.emit(conversation_id)
         self._mark_read_if_viewing()
+        # More unread than a window holds (or than the server's first page brings): go to the first of them.
+        if unread and span + OPEN_CONTEXT > (SERVER_PAGE_MAX if never_cached else page):
+            self.jump_to_message(conversation_id, conversation.last_read_seq + 1)
 
     def _latest_seq(self, conversation_id: int) -> int:
         conversation = self.state.conversations.get(conversation_id)
@@ -540,6 +554,21 @@ class ChatController(QObject):
             lambda data: self.state.store_and_show([Message.from_json(data)]),
             refused,
         )
+
+    def react(self, seq: int, emoji: str, on: bool) -> None:
+        """Adds (``on``) or takes back my reaction; the answer holds the message and my reactions as the
+        server now has them (others see it live as message.updated)."""
+        conversation_id = self.state.open_conversation_id
+        if conversation_id is None:
+            return
+
+        def done(answer: dict) -> None:
+            message = Message.from_json(answer["message"])
+            mine = answer.get("my_reactions")
+            message.my_reactions = [e for e in mine if isinstance(e, str)] if isinstance(mine, list) else None
+            self.state.store_and_show([message])
+
+        self.rest.call(lambda api: api.set_reaction(conversation_id, seq, emoji, on), done, self._report)
 
     def delete_message(self, seq: int) -> None:
         conversation_id = self.state.open_conversation_id

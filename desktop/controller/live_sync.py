@@ -200,11 +200,12 @@ class LiveSync(QObject):
             self.fetch_after(conversation_id, messages[-1].confirmed_seq)
         self._maybe_done()
 
-    def fetch_latest(self, conversation_id: int) -> None:
-        """A conversation never cached: its last page is enough, older pages come on scrolling."""
+    def fetch_latest(self, conversation_id: int, limit: int = 50) -> None:
+        """A conversation never cached: its last page is enough (``limit``: more, to reach its first unread
+        message), older pages come on scrolling."""
         self._fetches_running += 1
         self.rest.call(
-            lambda api: api.messages(conversation_id, limit=50),
+            lambda api: api.messages(conversation_id, limit=limit),
             lambda page: self._on_latest(page),
             self._on_fetch_error,
         )

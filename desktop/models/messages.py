@@ -11,6 +11,7 @@ from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersist
 from desktop.domain.attachments import Attachment
 from desktop.domain.records import FAILED, SENDING, SENT, Message
 from desktop.domain.send_limits import SendLimits
+from desktop.models import unread_anchor
 from desktop.models.file_labels import summary
 from desktop.models.plain_text import plain_tooltip
 from desktop.models.reactions_text import Quote, ReactionChip, chips_of, quote_of
@@ -46,13 +47,15 @@ class MessageListModel(QAbstractListModel):
 
     Signals: older_wanted_from_server(int before_seq), newer_wanted_from_server(int after_seq),
     window_moved(int seq) — the rows are a new window around ``seq`` (the view scrolls there),
-    at_newest_changed(bool).
+    at_newest_changed(bool), first_unread_found() — the first page of a conversation opened with nothing
+    loaded brought its first unread message (the view goes there).
     """
 
     older_wanted_from_server = Signal(int)
     newer_wanted_from_server = Signal(int)
     window_moved = Signal(int)
     at_newest_changed = Signal(bool)
+    first_unread_found = Signal()
 
     def __init__(self, my_id: int = 0, parent=None) -> None:
         super().__init__(parent)
@@ -77,6 +80,9 @@ class MessageListModel(QAbstractListModel):
         self._hidden_senders: set[int] = set()
         self._revealed: set[str] = set()  # client_ids of hidden messages the user chose to see
         self._uploads: dict[str, tuple[int, float]] = {}  # client_id -> (file index, fraction) uploading
+        self._unread_after: int | None = None  # my read position when the conversation opened, if unread
+        self._divider_seq: int | None = None  # the first unread message: "Unread messages" above it
+        self.opening = False  # show_conversation's rows, not yet placed by the view (not a jump's window)
 
     # setup
     def show_conversation(
@@ -92,7 +98,9 @@ class MessageListModel(QAbstractListModel):
         latest: Callable[[], int] | None = None,
         read_positions: dict[int, int] | None = None,
         hidden_senders: Iterable[int] = (),
+        unread_after: int | None = None,
     ) -> None:
+        """``unread_after``: my last_read_seq when there is something unread (the divider goes after it)."""
         self._newer_loader = newer_loader
         self._latest = latest or (lambda: 0)
         self._waiting_for_newer = self._start_reached = False
@@ -108,6 +116,9 @@ class MessageListModel(QAbstractListModel):
         self._seqs = [m.seq for m in self._rows if m.seq is not None]
         self._older_loader = older_loader
         self._waiting_for_server = False
+        self._unread_after = unread_after
+        self._divider_seq = unread_anchor.first_unread_seq(self._rows, self._seqs, unread_after, self.my_id)
+        self.opening = True
         self.endResetModel()
 
     def clear(self) -> None:
@@ -115,6 +126,8 @@ class MessageListModel(QAbstractListModel):
         self.conversation_id = None
         self._rows, self._seqs = [], []
         self._older_loader = self._newer_loader = None
+        self._unread_after = self._divider_seq = None
+        self.opening = False
         self._set_at_newest(True)
         self.endResetModel()
 
@@ -128,6 +141,10 @@ class MessageListModel(QAbstractListModel):
         self._waiting_for_server = self._waiting_for_newer = self._start_reached = False
         newest = self._seqs[-1] if self._seqs else 0
         self._set_at_newest(target_seq is None or newest >= self._latest())
+        self._divider_seq = unread_anchor.first_unread_seq(
+            self._rows, self._seqs, self._unread_after, self.my_id
+        )
+        self.opening = False  # the view goes where the jump says
         self.endResetModel()
         if target_seq is not None:
             self.window_moved.emit(target_seq)
@@ -174,6 +191,7 @@ class MessageListModel(QAbstractListModel):
                     message.edited_at is not None,
                     message.state,
                     message.error if message.state == FAILED else None,  # its reason shows in the bubble
+                    message.seq is not None and message.seq == self._divider_seq,
                     self._day_label(row),
                     self._sender_label(row),
                     message.sender_id == self.my_id,
@@ -213,6 +231,8 @@ class MessageListModel(QAbstractListModel):
             return message.client_id
         if role == MessageRole.ERROR:
             return message.error
+        if role == MessageRole.UNREAD_DIVIDER:
+            return message.seq is not None and message.seq == self._divider_seq
         if role == MessageRole.RETRYABLE:  # asked now, not when it failed: the user may have fixed the file
             return message.state == FAILED and self.limits.retry_can_succeed(
                 [a.local_path for a in message.attachments]
@@ -389,6 +409,7 @@ class MessageListModel(QAbstractListModel):
             del self._seqs[last - excess + 1 :]
             self.endRemoveRows()
             self._set_at_newest(False)
+        self._place_divider()
 
     def older_unavailable(self) -> None:
         """The server could not be asked (offline): allow another try later."""
@@ -465,6 +486,24 @@ class MessageListModel(QAbstractListModel):
             self.endInsertRows()
             self._refresh_row(position + 1)
             self._refresh_row(position - 1)
+        self._place_divider()
+
+    def _place_divider(self) -> None:
+        """Older unread messages came in (history, a first page): the divider moves up to the first one."""
+        seq = unread_anchor.first_unread_seq(self._rows, self._seqs, self._unread_after, self.my_id)
+        if seq != self._divider_seq:
+            rows = [self.row_of_seq(s) for s in (self._divider_seq, seq) if s is not None]
+            found = self._divider_seq is None
+            self._divider_seq = seq
+            for row in rows:
+                if row is not None:
+                    self._refresh_row(row)
+            if found:
+                self.first_unread_found.emit()
+
+    def first_unread_row(self) -> int | None:
+        """The row under the "Unread messages" divider, where the view opens; None when all was read."""
+        return self.row_of_seq(self._divider_seq) if self._divider_seq is not None else None
 
     def _confirm(self, pending_row: int, position: int, message: Message) -> None:
         if pending_row == position:  # the usual case: first pending becomes the newest confirmed, in place

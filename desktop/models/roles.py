@@ -29,6 +29,7 @@ class MessageRole(IntEnum):
     ATTACHMENTS = _BASE + 40  # list[Attachment]: the message's files ([] for plain text)
     UPLOAD_PROGRESS = _BASE + 41  # on a pending message with files: (file index, fraction) uploading, or None
     RETRYABLE = _BASE + 60  # a failed message that sending again could get through (not a refused text)
+    UNREAD_DIVIDER = _BASE + 61  # the first unread message when the conversation opened: a divider above it
     # (joins the one above, joins the one below): consecutive messages of one sender, same day, close in time
     GROUPING = _BASE + 50
 

@@ -57,10 +57,13 @@ class _Unauthorized(Exception):
 @dataclass(frozen=True)
 class BackoffWait:
     """One wait between connection attempts: how long it was planned to last and what ended it —
-    ``"timer"`` (waited out) or ``"probe"`` (the server answered /healthz again after being unreachable)."""
+    ``"timer"`` (waited out) or ``"probe"`` (the server answered /healthz again after being unreachable);
+    ``answered``: some probe during it found the server answering (so a server that was down and answers is
+    never waited for past that probe: ``answered`` with ``"timer"`` only for one that refuses the socket)."""
 
     planned: float
     ended: str
+    answered: bool = False
 
 
 def _unreachable(error: BaseException) -> bool:
@@ -188,6 +191,7 @@ class EventListener(QObject):
         reconnected to at once. A server that answers but refuses the socket gets the whole backoff."""
         deadline = time.monotonic() + delay
         ended = "timer"
+        answered = False
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0 or self._stop.wait(min(PROBE_INTERVAL, remaining)):
@@ -195,11 +199,12 @@ class EventListener(QObject):
             if time.monotonic() >= deadline:
                 break
             answering = self._server_answers()
+            answered = answered or answering
             if answering and server_down:
                 ended = "probe"
                 break
             server_down = server_down or not answering
-        self.waits.append(BackoffWait(delay, ended))
+        self.waits.append(BackoffWait(delay, ended, answered))
 
     def _server_answers(self) -> bool:
         try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from desktop.accounts.account_settings import AccountSettings
@@ -27,6 +27,7 @@ from desktop.session.search import SearchWiring
 from desktop.session.security_menu import SecurityMenu
 from desktop.settings import AppSettings
 from desktop.views.account_dialogs import DeleteAccountDialog, ask_display_name
+from desktop.views.emoji_picker import EmojiPicker, RecentEmoji
 from desktop.views.icons import app_icon
 from desktop.views.idle_watcher import IdleWatcher
 from desktop.views.jump_dialog import JumpDialog
@@ -36,6 +37,17 @@ from desktop.views.new_chat_dialog import NewChatDialog
 
 # The controller's connection state → what the banner on top of the list shows.
 BANNER_STATE = {ONLINE: "online", CONNECTING: "connecting", UPDATING: "updating", RECONNECTING: "offline"}
+
+
+def recent_emoji_in(settings: AppSettings) -> RecentEmoji:
+    """The picker's recently used emoji, kept in the settings. Closures over the settings alone: a widget
+    holding a method of the session would keep the session alive after it ended."""
+
+    def save(emoji: list[str]) -> None:
+        settings.recent_emoji = emoji
+        settings.sync()
+
+    return RecentEmoji(lambda: settings.recent_emoji, save)
 
 
 class ChatSession(QObject):
@@ -70,6 +82,7 @@ class ChatSession(QObject):
         self.window.set_profile(account.user)
         self.panel = self.window.chat_panel
         self.panel.messages.setModel(self.chat.messages)
+        self.panel.jump.watch(self.chat.messages)
         self.new_chat_dialog: NewChatDialog | None = None
         self.members_dialog: MembersDialog | None = None
         self.delete_dialog: DeleteAccountDialog | None = None
@@ -108,10 +121,16 @@ class ChatSession(QObject):
         panel.messages.retry_requested.connect(lambda client_id: self.files.uploads.retry(client_id))
         panel.messages.discard_requested.connect(self._discard)
         chat.limits_changed.connect(panel.composer.set_limits)
+        chat.conversations.dataChanged.connect(self._refresh_unread_jump)
         panel.messages.reveal_requested.connect(chat.messages.reveal)
         panel.messages.newest_requested.connect(chat.show_newest)
         panel.messages.reply_requested.connect(self._reply)
         panel.messages.quote_activated.connect(self._show_quoted)
+        panel.messages.reaction_toggled.connect(chat.react)
+        panel.messages.reaction_picker_requested.connect(self.pick_reaction)
+        self.recent_emoji = recent_emoji_in(self.settings)  # held by the composer: never this session's
+        panel.composer.emoji_button.recent = self.recent_emoji
+        self.reaction_picker: EmojiPicker | None = None
         panel.composer.name_for = chat.name_in_open  # the chat's, never this session's: no cycle through Qt
         panel.composing.connect(chat.composing)
         chat.header_changed.connect(self._refresh_header)
@@ -174,6 +193,9 @@ class ChatSession(QObject):
         self.drafts.save()
         self.transfers.close()  # told first: the waits below share one deadline
         self.chat.shutdown(deadline)
+        # Nothing the chat says from now on (a disconnect queued before the socket closed) may reach this
+        # session's window, which is going away, even while a reference keeps this object alive.
+        self.chat.blockSignals(True)
         self.files.shutdown()
         self.transfers.shutdown(deadline)
         self.api.close()
@@ -182,6 +204,10 @@ class ChatSession(QObject):
         for dialog in (self.new_chat_dialog, self.members_dialog, self.delete_dialog):
             if dialog is not None:
                 dialog.close()
+        # The chat's models outlive the window by a moment (a read answer, a late event): they must not
+        # reach its widgets once it is going.
+        self.chat.conversations.dataChanged.disconnect(self._refresh_unread_jump)
+        self.chat.header_changed.disconnect(self._refresh_header)
         self.window.hide()
         self.window.deleteLater()
         self.chat.blockSignals(True)  # a timer or a queued answer after this reaches no deleted widget
@@ -232,9 +258,15 @@ class ChatSession(QObject):
         conversation = self.chat.conversations.get(conversation_id)
         self.panel.set_empty_known(conversation is not None and conversation.last_seq == 0)
         self._refresh_header()
+        self._refresh_unread_jump()
         self.panel.composer.focus()
         self.account_settings.last_conversation = conversation_id
         self._update_viewing()
+
+    def _refresh_unread_jump(self, *_: object) -> None:
+        """The ↓ over the messages shows the open conversation's unread count."""
+        conversation = self.chat.open_conversation_record()
+        self.panel.jump.set_unread(conversation.unread_count if conversation is not None else 0)
 
     def _refresh_header(self) -> None:
         header = self.chat.open_header()
@@ -276,6 +308,26 @@ class ChatSession(QObject):
         conversation_id = self.chat.open_conversation_id
         if conversation_id is not None:
             self.chat.jump_to_message(conversation_id, seq)
+
+    # reactions
+    def pick_reaction(self, seq: int) -> EmojiPicker | None:
+        """ "More reactions…": the emoji picker under the message; choosing one I gave takes it back."""
+        row = self.chat.messages.row_of_seq(seq)
+        message = self.chat.messages.message_at(row) if row is not None else None
+        if message is None:
+            return None
+        mine = set(message.my_reactions or [])
+        picker = EmojiPicker(self.recent_emoji, self.window, title="React with an emoji")
+        picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        chat = self.chat  # the lambda holds the chat, not this session
+        picker.chosen.connect(lambda emoji: chat.react(seq, emoji, emoji not in mine))
+        self.reaction_picker = picker
+        view = self.panel.messages
+        index = self.chat.messages.index(row, 0) if row is not None else None
+        rect = view.visualRect(index) if index is not None else view.viewport().rect()
+        anchor = rect.bottomLeft() if view.viewport().rect().contains(rect.bottomLeft()) else rect.center()
+        picker.popup_at(view.viewport().mapToGlobal(anchor))
+        return picker
 
     def _discard(self, client_id: str) -> None:
         """A failed message's Discard: a text one goes back into its conversation's draft, to be changed."""

@@ -32,7 +32,7 @@ from desktop.models import message_text
 from desktop.models.attachment_media import AttachmentMedia
 from desktop.models.reactions_text import Quote, ReactionChip
 from desktop.models.roles import MessageRole
-from desktop.views import attachment_painter, avatars, failure_note, palette_colors
+from desktop.views import attachment_painter, avatars, failure_note, palette_colors, unread_divider
 
 SIDE_MARGIN = 12.0
 PADDING_H = 12.0  # Telegram ~11 px, Signal 12 px
@@ -67,6 +67,7 @@ TAB_SPACES = 4  # a tab in a code paste is as wide as this many spaces
 QUOTE_BAR = 3.0  # the accent line left of a reply's quote
 QUOTE_PAD = 4.0
 QUOTE_GAP = 4.0  # between the quote and what follows it
+QUOTE_MAX_WIDTH = 300.0  # a long quote is elided rather than widening a short reply's bubble
 CHIP_PAD_H = 7.0
 CHIP_PAD_V = 2.0
 CHIP_GAP = 4.0
@@ -92,6 +93,7 @@ class RowGeometry:
     quote_rect: QRectF | None = None  # a reply's quote inside the bubble (click: jump to the original)
     chips: list[tuple[QRectF, ReactionChip]] = field(default_factory=list)  # under the bubble
     failure: failure_note.Note | None = None  # why a message of mine was not sent, above the footer
+    unread_rect: QRectF | None = None  # the "Unread messages" divider above the first unread message
 
 
 @dataclass(slots=True)
@@ -295,6 +297,8 @@ class BubbleDelegate(QStyledItemDelegate):
             day_height = small.height() + DAY_HEIGHT_EXTRA
             day_rect = QRectF(0, 0, width, day_height)
             y += day_height
+        if index.data(MessageRole.UNREAD_DIVIDER):
+            y += unread_divider.height(fonts.small)
         sender = index.data(MessageRole.SENDER_NAME) or ""
         joined = index.data(MessageRole.GROUPING) or (False, False)
         y += ROW_GAP if joined[0] and not day_label else RUN_GAP
@@ -329,8 +333,10 @@ class BubbleDelegate(QStyledItemDelegate):
             widest = max(
                 QFontMetricsF(name_font).horizontalAdvance(quote.sender), small.horizontalAdvance(quote.line)
             )
-            quote_width = min(text_width, QUOTE_BAR + 2 * QUOTE_PAD + widest)
-        chip_sizes, chips_height = _chip_sizes(index.data(MessageRole.REACTIONS) or [], small, max_bubble)
+            quote_width = min(text_width, QUOTE_MAX_WIDTH, QUOTE_BAR + 2 * QUOTE_PAD + widest)
+        chip_sizes, chips_height = _chip_sizes(
+            index.data(MessageRole.REACTIONS) or [], QFontMetricsF(body_font), max_bubble
+        )
         note_height = failure_note.height(index, fonts.small, text_width)
         footer_inline, footer_width = (
             (False, None) if note_height else self._footer_fits(index, text, layout, text_width, fonts)
@@ -420,7 +426,15 @@ class BubbleDelegate(QStyledItemDelegate):
             avatar_rect=avatar_rect,
             links=links,
             failure=failure,
+            unread_rect=self._unread_rect(index, m, width, self._measuring_fonts(option.font).small),
         )
+
+    @staticmethod
+    def _unread_rect(index: AnyIndex, m: _Measure, width: float, font: QFont) -> QRectF | None:
+        if not index.data(MessageRole.UNREAD_DIVIDER):
+            return None
+        top = m.day_rect.bottom() if m.day_rect is not None else 0.0
+        return QRectF(0, top, width, unread_divider.height(font))
 
     @staticmethod
     def _layout_text(text: str, font: QFont, width: float) -> tuple[QTextLayout, float, float]:
@@ -481,6 +495,9 @@ class BubbleDelegate(QStyledItemDelegate):
             self._paint_day(
                 painter, geometry.day_rect, index.data(MessageRole.DAY_LABEL), small_font, palette
             )
+
+        if geometry.unread_rect is not None:
+            unread_divider.paint(painter, geometry.unread_rect, small_font, palette)
 
         path = bubble_path(geometry.bubble, mine, geometry.joined)
         painter.fillPath(path, fill)
@@ -548,7 +565,7 @@ class BubbleDelegate(QStyledItemDelegate):
         footer_width = QFontMetricsF(small_font).horizontalAdvance(footer)
         painter.drawText(QPointF(bubble.right() - PADDING_H - footer_width, geometry.footer_baseline), footer)
         for rect, chip in geometry.chips:
-            self._paint_chip(painter, rect, chip, small_font, palette)
+            self._paint_chip(painter, rect, chip, option.font, palette)
         painter.restore()
 
     @staticmethod

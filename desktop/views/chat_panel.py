@@ -30,6 +30,7 @@ from desktop.views.composer import Composer
 from desktop.views.elided_label import ElidedLabel
 from desktop.views.empty_states import EMPTY_CONVERSATION, EmptyViewHint
 from desktop.views.find_bar import FindBar
+from desktop.views.jump_to_latest import JumpToLatest
 from desktop.views.message_list_view import MessageListView
 from desktop.views.symbols import IconButton
 
@@ -146,6 +147,7 @@ class ChatPanel(QWidget):
 
         self.find_bar = FindBar(self)  # Ctrl+F; hidden until then
         self.messages = MessageListView(self)
+        self.jump = JumpToLatest(self.messages, self)  # ↓ and "N new messages" over the list, Alt+End
         self.empty_hint = EmptyViewHint(self.messages, EMPTY_CONVERSATION)  # "No messages yet, say hi 👋"
         self._hint_model: object | None = None
         self._model_signals = ("modelReset", "rowsInserted", "rowsRemoved")

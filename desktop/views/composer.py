@@ -25,6 +25,7 @@ from desktop.domain.records import ReplyTo
 from desktop.domain.send_limits import SendLimits
 from desktop.views.composer_notice import NEAR, ComposerNotice
 from desktop.views.editing_bar import EditingBar
+from desktop.views.emoji_button import EmojiButton
 from desktop.views.reply_bar import ReplyBar
 from desktop.views.staged_files import StagedFiles
 from desktop.views.symbols import IconButton
@@ -169,6 +170,8 @@ class Composer(QWidget):
         self.button_row.setSpacing(2)
         self.button_row.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
         self.button_row.addWidget(self.edit, 1)
+        self.emoji_button = EmojiButton(self.edit, self)  # Ctrl+E too; the emoji goes in at the cursor
+        self.button_row.addWidget(self.emoji_button, 0, Qt.AlignmentFlag.AlignBottom)
         self.button_row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
     QToolTip,
     QWidget,
+    QWidgetAction,
 )
 
 from desktop.domain.records import FAILED
@@ -33,6 +34,7 @@ from desktop.models.plain_text import plain_tooltip
 from desktop.models.reactions_text import ReactionChip
 from desktop.models.roles import MessageRole
 from desktop.views.bubble_delegate import BubbleDelegate
+from desktop.views.reaction_row import QuickReactionRow
 from desktop.views.shortcuts import REPLY
 from desktop.views.symbols import IconButton
 
@@ -62,8 +64,9 @@ class MessageListView(QListView):
     "card"), or "save"/"open" from the context menu; reply_requested(int seq) — Reply in the menu or
     Ctrl+R on the focused message; quote_activated(int seq) — a click on a reply's quote, or Enter on a
     focused reply: the original's seq (to jump there); reaction_toggled(int seq, str emoji, bool on) — a
-    click on a reaction chip (on: add mine); newest_requested() — the "newest" button or Ctrl+End
-    while the window of history does not reach the newest message."""
+    click on a reaction chip or the menu's quick reactions (on: add mine, off: take mine back);
+    reaction_picker_requested(int seq) — "More reactions…" in the menu; newest_requested() — the "newest"
+    button or Ctrl+End while the window of history does not reach the newest message."""
 
     edit_requested = Signal(int, str)
     delete_requested = Signal(int)
@@ -77,6 +80,7 @@ class MessageListView(QListView):
     reply_requested = Signal(int)
     quote_activated = Signal(int)
     reaction_toggled = Signal(int, str, bool)
+    reaction_picker_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,6 +103,7 @@ class MessageListView(QListView):
         self._anchor: tuple[QPersistentModelIndex, int] | None = None
         self._adjusting = False
         self._at_bottom = True
+        self._anchor_pending = False  # just opened: the first unread message may still be on its way
         # a left press: its row, the text position under it (None off the text), where it was
         self._press: tuple[QPersistentModelIndex, int | None, QPoint] | None = None
         self._selecting = False
@@ -126,6 +131,8 @@ class MessageListView(QListView):
         super().setModel(model)
         model.rowsAboutToBeInserted.connect(self._before_insert)
         model.rowsAboutToBeRemoved.connect(self._before_remove)
+        if isinstance(model, MessageListModel):
+            model.first_unread_found.connect(self._on_first_unread_found)
         model.modelReset.connect(self._after_reset)
         if isinstance(model, MessageListModel):
             model.window_moved.connect(self.show_message)
@@ -169,11 +176,47 @@ class MessageListView(QListView):
                 self._adjusting = False
 
     def _after_reset(self) -> None:
-        self._stick_to_bottom = True
         self._anchor = None
         self.bubble_delegate.clear_caches()
         self._end_flash()
-        QTimer.singleShot(0, self, self._follow_bottom)
+        model = self.model()
+        opening = isinstance(model, MessageListModel) and model.opening  # not a jump's new window
+        unread = self._first_unread_row() if opening else None
+        self._stick_to_bottom = unread is None
+        self._anchor_pending = opening and unread is None
+        if unread is not None:
+            self._at_bottom = False  # until it is placed there: nothing counts as read before it is seen
+        QTimer.singleShot(0, self, self._place_on_open)
+        self._update_newest_button()
+
+    def _on_first_unread_found(self) -> None:
+        """The first page of a conversation never opened before came from the server, unread messages in it:
+        open there, as if it had been cached, unless the reader has scrolled meanwhile."""
+        if not self._anchor_pending or not self._stick_to_bottom or self._first_unread_row() is None:
+            return
+        self._anchor_pending = False
+        self._stick_to_bottom = False
+        self._at_bottom = False
+        self.at_bottom_changed.emit(False)  # now, before anything marks them read
+        self._update_newest_button()
+        QTimer.singleShot(0, self, self._place_on_open)
+
+    def _first_unread_row(self) -> int | None:
+        model = self.model()
+        return model.first_unread_row() if isinstance(model, MessageListModel) else None
+
+    def _place_on_open(self) -> None:
+        """A conversation opens at its first unread message (the divider on top), else at the newest."""
+        model = self.model()
+        row = self._first_unread_row() if isinstance(model, MessageListModel) and model.opening else None
+        if row is None or self._stick_to_bottom:
+            self._follow_bottom()  # (after a jump: nothing, the jump placed the view)
+            return
+        model.opening = False  # type: ignore[attr-defined]  # a MessageListModel (checked above)
+        self.executeDelayedItemsLayout()
+        self.scrollTo(self.model().index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+        self._on_scrolled(self.verticalScrollBar().value())
+        self.at_bottom_changed.emit(self._at_bottom)  # settled: the reader sees the newest, or not
         self._update_newest_button()
 
     def show_message(self, seq: int) -> bool:
@@ -581,6 +624,22 @@ class MessageListView(QListView):
         menu.popup(self.viewport().mapToGlobal(pos))
         return menu
 
+    def _add_reactions(self, menu: QMenu, seq: int, mine: list[str]) -> None:
+        """The quick-reaction row on top (↓ reaches it, ←/→ and Enter choose), then "More reactions…"."""
+        row = QuickReactionRow(mine, menu)
+        quick = QWidgetAction(menu)
+        quick.setText("Quick reactions")
+        quick.setDefaultWidget(row)
+
+        def picked(emoji: str) -> None:
+            menu.close()
+            self.reaction_toggled.emit(seq, emoji, emoji not in mine)
+
+        row.picked.connect(picked)
+        menu.addAction(quick)
+        menu.addAction("More reactions…").triggered.connect(lambda: self.reaction_picker_requested.emit(seq))
+        menu.addSeparator()
+
     def _first_link(self, index: QModelIndex) -> message_text.Link | None:
         links = message_text.find_links(message_text.display_text(index.data() or ""))
         return links[0] if links else None
@@ -598,6 +657,8 @@ class MessageListView(QListView):
             menu.addAction("Show message").triggered.connect(lambda: self.reveal_requested.emit(row))
             return menu
         if not deleted and seq is not None:
+            message = index.data(MessageRole.MESSAGE)
+            self._add_reactions(menu, seq, list(message.my_reactions or []))
             reply = menu.addAction("Reply")
             reply.setShortcut(QKeySequence(REPLY))  # shown beside it; the list's own Ctrl+R replies
             reply.triggered.connect(lambda: self.reply_requested.emit(seq))

@@ -18,6 +18,7 @@ FIND = "Ctrl+F"  # find in the open conversation (the search field when none is 
 QUIT = "Ctrl+Q"
 SHEET = "Ctrl+/"
 ESCAPE = "Esc"
+NEWEST = ("Alt+End",)  # the chat panel's (views/jump_to_latest.py); Ctrl+End is the list's own key
 SWITCH_ACCOUNT = tuple(f"Ctrl+{n}" for n in range(1, 6))  # the app window's: the first … fifth account
 BACK = "Alt+Left"  # the one-pane layout: from the chat back to the list
 REPLY = "Ctrl+R"  # on the focused message (the message list's own key)
@@ -52,10 +53,11 @@ SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
         "Messages",
         [
             (("Up", "Down"), "Previous or next message (Tab into the list)"),
-            (("Menu", "Shift+F10"), "The message's menu: copy, open, edit, delete"),
+            (("Menu", "Shift+F10"), "The message's menu: react, reply, copy, open, edit, delete"),
             ((REPLY,), "Reply to the message"),
             (("Return",), "Open the message's file, or the message a reply answers"),
             (("Ctrl+C",), "Copy the selection, else the message"),
+            ((*NEWEST, "Ctrl+End"), "To the newest message (Ctrl+End: in the list)"),
         ],
     ),
     (

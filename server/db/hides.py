@@ -33,3 +33,8 @@ def hiders(cur: Cursor, message_ids: list[int]) -> dict[int, set[int]]:
     for row in cur.fetchall():
         found.setdefault(row["message_id"], set()).add(row["user_id"])
     return found
+
+
+def delete_user_hides(cur: Cursor, user_id: int) -> None:
+    """The account is being deleted: what it hid for itself is nobody's business any more."""
+    cur.execute("DELETE FROM message_hides WHERE user_id = %s", (user_id,))

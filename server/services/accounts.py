@@ -9,6 +9,7 @@ from server.context import AppContext
 from server.db import blocks as blocks_db
 from server.db import codes as codes_db
 from server.db import conversations as conversations_db
+from server.db import hides as hides_db
 from server.db import messages as messages_db
 from server.db import sessions as sessions_db
 from server.db import throttle as throttle_db
@@ -162,7 +163,7 @@ def check_password(app: AppContext, user_id: int, password: str, field: str) -> 
 def delete_account(app: AppContext, user_id: int, password: str) -> None:
     """Password-confirmed: revoke every session, tombstone my messages, leave my groups, erase the profile
     and everything else that names me (codes, blocks, throttle counts, sign-in addresses, send budget, the
-    TOTP secret, recovery codes and sign-in challenges)."""
+    TOTP secret, recovery codes, sign-in challenges and the messages it deleted for itself)."""
     check_password(app, user_id, password, "password")
     with app.db.transaction() as cur:
         session_ids = sessions_db.delete_user_sessions(cur, user_id)
@@ -177,6 +178,7 @@ def delete_account(app: AppContext, user_id: int, password: str) -> None:
         codes_db.delete_user_codes(cur, user_id)
         two_factor_db.delete_all(cur, user_id)
         blocks_db.delete_user_blocks(cur, user_id)
+        hides_db.delete_user_hides(cur, user_id)
         sessions_db.forget_login_addresses(cur, user_id)
         throttle_db.erase_user(cur, user_id, erasure_keys(user_id, erased))
         session_cache.announce_revoked(app, cur, session_ids)

@@ -18,8 +18,12 @@ def _long_chat(live_server, database_url, desktop_client, qtbot):
     register(live_server.url, "alice", display_name="Alice")
     register(live_server.url, "bob", display_name="Bob")
     bob = ApiClient(live_server.url, "bob", register_first=False)
-    direct = bob.direct_with(ApiClient(live_server.url, "alice", register_first=False))
+    alice_api = ApiClient(live_server.url, "alice", register_first=False)
+    direct = bob.direct_with(alice_api)
     bulk_messages(database_url, direct, bob.id, HISTORY)
+    # All read: a chat of unread messages would open at the first of them (test_unread_anchor.py).
+    assert alice_api.post(f"/conversations/{direct}/read", {"seq": HISTORY}).status_code == 200
+    alice_api.session.close()
     alice = desktop_client("alice", live_server.url)
     alice.sign_in("alice", PASSWORD, keep=True)
     alice.wait_online()

@@ -123,11 +123,18 @@ def test_the_message_menu_opens_from_the_keyboard_and_edit_goes_to_the_composer(
     menu = view.menu
     assert menu is not None
     qtbot.waitUntil(menu.isVisible, timeout=5000)
-    assert menu_texts(menu) == ["Reply", "Copy text", "Edit", "Delete…"]
+    assert menu_texts(menu) == ["Quick reactions", "More reactions…", "Reply", "Copy text", "Edit", "Delete…"]
     # the same menu a right-click on that message opens
     right_click_point = view.visualRect(view.currentIndex()).center()
     view.open_menu(view.currentIndex(), right_click_point)
-    assert menu_texts(view.menu) == ["Reply", "Copy text", "Edit", "Delete…"]
+    assert menu_texts(view.menu) == [
+        "Quick reactions",
+        "More reactions…",
+        "Reply",
+        "Copy text",
+        "Edit",
+        "Delete…",
+    ]
     trigger(view.menu, "Edit")
     composer = alice.session.panel.composer
     assert composer.editing_seq == seq and composer.edit.hasFocus()
@@ -139,7 +146,7 @@ def test_the_message_menu_opens_from_the_keyboard_and_edit_goes_to_the_composer(
     view.setFocus()
     view.setCurrentIndex(alice.chat.messages.index(2))  # Bob's: reply and copy
     qtbot.keyClick(view, Qt.Key.Key_Menu)
-    assert menu_texts(view.menu) == ["Reply", "Copy text"]
+    assert menu_texts(view.menu) == ["Quick reactions", "More reactions…", "Reply", "Copy text"]
     view.menu.close()
 
 

@@ -100,3 +100,13 @@ def test_hides_are_limited_per_minute_with_retry_after(alice, bob, chat, configu
     error = assert_error(r, 429, "too_many_requests")
     assert int(r.headers["Retry-After"]) >= 1 and error["retry_after"] >= 1
     hide(bob, chat, 1)  # a retry of a hide: not counted, not refused
+
+
+def test_deleting_my_account_forgets_what_i_hid(app, alice, bob, chat):
+    alice.send(chat, "hidden by bob")
+    hide(bob, chat, 1)
+    assert bob.delete("/me", {"password": bob.password}).status_code in (200, 204)
+    with app.extensions["chatidk"].db.transaction() as cur:
+        cur.execute("SELECT count(*) AS n FROM message_hides WHERE user_id = %s", (bob.id,))
+        assert cur.one()["n"] == 0
+    assert [m["seq"] for m in alice.messages(chat)] == [1]

@@ -164,6 +164,18 @@ def test_real_answers_fit_the_documented_schemas(app, client, auth):
     alice.patch(f"/conversations/{cid}/messages/1", {"text": "edited"})
     bob.patch(f"/conversations/{cid}/messages/1", {"text": "edited"})  # 403
     alice.patch(f"/conversations/{cid}/messages/9", {"text": "edited"})  # 404
+    alice.post(f"/conversations/{gid}/messages", {"client_id": str(uuid.uuid4()), "text": "@bob pinned"})
+    alice.request("PUT", f"/conversations/{gid}/messages/1/pin")
+    alice.request("PUT", f"/conversations/{gid}/messages/9/pin")  # 404
+    alice.get(f"/conversations/{gid}/pins")
+    alice.delete(f"/conversations/{gid}/messages/1/pin")
+    to = {"to": [{"conversation_id": cid, "client_id": str(uuid.uuid4())}]}
+    alice.post(f"/conversations/{gid}/messages/1/forward", to)  # 201
+    alice.post(f"/conversations/{gid}/messages/1/forward", to)  # 200
+    alice.post(f"/conversations/{gid}/messages/1/forward", {"to": []})  # 400
+    bob.request("PUT", f"/conversations/{gid}/messages/1/hidden")
+    bob.get(f"/conversations/{gid}/changes", query_string={"after": 0})
+    alice.get(f"/conversations/{gid}/changes", query_string={"after": 0, "limit": 1})
     bob.delete(f"/conversations/{cid}/messages/1")  # 403
     alice.delete(f"/conversations/{cid}/messages/1")
     alice.patch(f"/conversations/{cid}/messages/1", {"text": "again"})  # 409
