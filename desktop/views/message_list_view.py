@@ -87,7 +87,7 @@ class MessageListView(QListView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         # Rows come and go with the window: heights of released rows need not be kept for long.
-        self.bubble_delegate = BubbleDelegate(self, size_cache_limit=20_000)
+        self.bubble_delegate = BubbleDelegate(self, size_cache_limit=5_000)
         self.setItemDelegate(self.bubble_delegate)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

@@ -107,6 +107,10 @@ def test_a_quote_jumps_to_an_original_far_back_that_is_not_loaded(live_server, d
         assert bob.send(direct, f"filler {n}").status_code == 201
     body = {"client_id": str(uuid.uuid4()), "text": "as I said first", "reply_to_seq": 1}
     assert bob.post(f"/conversations/{direct}/messages", body).status_code == 201  # seq 56
+    # Read on another device: the chat opens at its newest messages, not at the first unread one.
+    alice_api = ApiClient(live_server.url, "alice", register_first=False)
+    assert alice_api.post(f"/conversations/{direct}/read", {"seq": 56}).status_code == 200
+    alice_api.session.close()
 
     alice = desktop_client("alice", live_server.url)
     alice.sign_in("alice", PASSWORD)
