@@ -17,13 +17,13 @@ from desktop.cache import DraftStore, HistoryCache, Outbox, open_cache_database
 from desktop.cache.images import remove_tree
 from desktop.controller.chat import CONNECTING, ONLINE, RECONNECTING, UPDATING, ChatController
 from desktop.domain.account import Account
-from desktop.models.roles import ConversationRole
 from desktop.net.api import ApiClient
 from desktop.net.transfers import TransferService
 from desktop.net.worker_thread import shutdown_deadline
 from desktop.session.conversations import ConversationManagement
 from desktop.session.drafts import DraftKeeper
 from desktop.session.files import FileSharing, files_dir_for
+from desktop.session.forwarding import forward_choices
 from desktop.session.search import SearchWiring
 from desktop.session.security_menu import SecurityMenu
 from desktop.settings import AppSettings
@@ -421,15 +421,7 @@ class ChatSession(QObject):
         conversation_id = self.chat.open_conversation_id
         if conversation_id is None:
             return None
-        listed = self.chat.conversation_list  # the list's order, without those deleted for me
-        choices = []
-        for row in range(listed.rowCount()):
-            index = listed.index(row, 0)
-            conversation_id_there = index.data(ConversationRole.ID)
-            title = index.data(Qt.ItemDataRole.DisplayRole) or ""
-            choices.append(
-                (int(conversation_id_there), title, index.data(ConversationRole.MEMBER_NAMES) or "")
-            )
+        choices = forward_choices(self.chat.conversation_list, self.chat.my_id, self.window)
         if self.forward_dialog is not None:
             self.forward_dialog.deleteLater()  # one at a time; the last one is kept until the next
         dialog = ForwardDialog(choices, self.window)

@@ -3,10 +3,10 @@ type to filter, ↑/↓ to move, Enter (or Space in the list) ticks, Ctrl+Enter 
 
 from __future__ import annotations
 
-from typing import cast
+from typing import NamedTuple, cast
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QKeyEvent, QKeySequence, QPainter, QPixmap, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -15,6 +15,9 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -23,14 +26,43 @@ HINT = "Enter ticks a conversation, Ctrl+Enter forwards"
 SEND_KEYS = ("Ctrl+Return", "Ctrl+Enter")
 
 
+class ForwardChoice(NamedTuple):
+    conversation_id: int
+    title: str
+    names: str  # the other members' names: typing one finds the conversation too
+    avatar: QPixmap | None = None
+
+
+class _TickDelegate(QStyledItemDelegate):
+    """The style's row, with the tick box outlined in the palette's text colour: Fusion's own outline all but
+    vanishes on a dark base."""
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().paint(painter, option, index)
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        widget = opt.widget
+        style = widget.style() if widget is not None else None
+        if style is None:
+            return
+        box = style.subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, opt, widget)
+        outline = QColor(opt.palette.color(opt.palette.ColorRole.Text))
+        outline.setAlphaF(0.55)
+        painter.save()
+        painter.setPen(outline)
+        painter.drawRect(box.adjusted(1, 1, -2, -2))
+        painter.restore()
+
+
 class ForwardDialog(QDialog):
-    """``choices``: (conversation id, title, names to match as well), in the list's order. Titles and names
-    are shown and matched as plain text. Signals: chosen(list conversation ids) — the ticked ones, in the
-    order shown."""
+    """``choices`` in the list's order; titles and names are shown and matched as plain text. Signals:
+    chosen(list conversation ids) — the ticked ones, in the order shown."""
 
     chosen = Signal(list)
 
-    def __init__(self, choices: list[tuple[int, str, str]], parent: QWidget | None = None) -> None:
+    def __init__(self, choices: list[ForwardChoice], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Forward message")
         self.search_edit = QLineEdit(self)
@@ -38,8 +70,15 @@ class ForwardDialog(QDialog):
         self.search_edit.setAccessibleName("Search conversations")
         self.list_widget = QListWidget(self)
         self.list_widget.setAccessibleName("Conversations to forward to")
-        for conversation_id, title, names in choices:
+        self.list_widget.setItemDelegate(_TickDelegate(self.list_widget))
+        self.list_widget.setIconSize(QSize(28, 28))
+        self.list_widget.setSpacing(2)
+        for conversation_id, title, names, avatar in choices:
             item = QListWidgetItem(title, self.list_widget)
+            if avatar is not None:
+                icon = QIcon(avatar)
+                icon.addPixmap(avatar, QIcon.Mode.Selected)  # not tinted on the current row
+                item.setIcon(icon)
             item.setData(Qt.ItemDataRole.UserRole, conversation_id)
             item.setData(Qt.ItemDataRole.UserRole + 1, f"{title} {names}".casefold())
             item.setFlags(
