@@ -22,6 +22,10 @@ from tests.support.api import PASSWORD, ApiClient, register
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 QUIT_LIMIT = 3.0  # seconds: the bound for quitting while the server is unreachable
+# The process's own end after shutdown (interpreter teardown, Qt's destructors) is not what is bounded: on a
+# busy machine it alone can take seconds. A stuck call is never answered, so any finite bound proves that none
+# was waited out; the shutdown itself is held to QUIT_LIMIT.
+PROCESS_END_LIMIT = QUIT_LIMIT + 12.0
 MIB = 1024 * 1024
 
 
@@ -180,4 +184,4 @@ def test_the_client_process_quits_fast_and_cleanly_while_the_server_hangs(live_s
     assert "QThread" not in err and "Traceback" not in err, err
     quit_line = out.strip().splitlines()[-1]
     assert quit_line.startswith("quit ") and float(quit_line.split()[1]) < QUIT_LIMIT, quit_line
-    assert gone < QUIT_LIMIT, f"the process took {gone:.2f} s to end after it was asked to quit"
+    assert gone < PROCESS_END_LIMIT, f"the process took {gone:.2f} s to end after it was asked to quit"
