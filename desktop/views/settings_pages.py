@@ -195,6 +195,7 @@ class NotificationsPage(_Page):
             )
             item.setCheckState(Qt.CheckState.Checked if muted else Qt.CheckState.Unchecked)
             item.setToolTip(title)
+            self._mark(item)
             if conversation_id == current_id:
                 self.mute_list.setCurrentItem(item)
         self.mute_list.blockSignals(False)
@@ -203,7 +204,24 @@ class NotificationsPage(_Page):
         items = [self.mute_list.item(row) for row in range(self.mute_list.count())]
         return [int(i.data(MUTE_ID)) for i in items if i.checkState() == Qt.CheckState.Checked]
 
+    def _mark(self, item: QListWidgetItem) -> None:
+        """A bell, struck through when muted: the state reads at a glance in either theme."""
+        muted = item.checkState() == Qt.CheckState.Checked
+        item.setIcon(symbol("muted" if muted else "notifications", self.mute_list.palette()))
+        item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, "muted" if muted else "not muted")
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            for row in range(self.mute_list.count()):
+                item = self.mute_list.item(row)
+                if item is not None:
+                    self._mark(item)
+
     def _item_changed(self, item: QListWidgetItem) -> None:
+        self.mute_list.blockSignals(True)
+        self._mark(item)
+        self.mute_list.blockSignals(False)
         self.mute_toggled.emit(int(item.data(MUTE_ID)), item.checkState() == Qt.CheckState.Checked)
 
 

@@ -63,6 +63,7 @@ GLYPHS: dict[str, str] = {
     # the Settings window's pages and buttons
     "appearance": "ph.palette",
     "notifications": "ph.bell",
+    "muted": "ph.bell-slash",
     "privacy": "ph.eye-slash",
     "security": "ph.shield-check",
     "blocked": "ph.prohibit",
