@@ -105,7 +105,7 @@ class ChatSession(QObject):
             self.security,
             self.account_settings,
             self.appearance,
-            self._set_notification_text,
+            tray,
         )
         self.management = ConversationManagement(self.chat, self.window)  # context menu, profile panel
         self.search = SearchWiring(self.chat, self.window)  # the search field, Ctrl+F, both to the jump
@@ -249,11 +249,6 @@ class ChatSession(QObject):
     def open_conversation(self, conversation_id: int) -> None:
         """From outside the window (a notification): open it as a click in the list would."""
         self.chat.open_conversation(conversation_id)
-
-    def _set_notification_text(self, show: bool) -> None:
-        self.account_settings.notification_text = show
-        self.account_settings.sync()
-        self.tray.set_show_text(show)
 
     def save_window_state(self) -> None:
         self.settings.save_splitter(self.window.splitter.saveState())

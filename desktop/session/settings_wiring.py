@@ -28,15 +28,17 @@ class SettingsWiring(QObject):
         security: SecurityMenu,
         account_settings: AccountSettings,
         appearance: AppearanceController,
-        set_show_text: Callable[[bool], None],
+        tray,
     ) -> None:
+        """``tray``: the account's notifier (told whether to show the text); nothing here holds the session,
+        which must go as soon as it is signed out."""
         super().__init__(main_window)
         self.chat = chat
         self.main_window = main_window
         self.security = security
         self.account_settings = account_settings
         self.appearance = appearance
-        self._set_show_text = set_show_text
+        self.tray = tray
         self.window: SettingsWindow | None = None
         self.about: Callable[[], object] = lambda: None  # the app's About dialog (set by DesktopApp)
         main_window.settings_requested.connect(self.show)
@@ -81,6 +83,11 @@ class SettingsWiring(QObject):
         window.about_requested.connect(lambda: self.about())
         self.window = window
         return window
+
+    def _set_show_text(self, show: bool) -> None:
+        self.account_settings.notification_text = show
+        self.account_settings.sync()
+        self.tray.set_show_text(show)
 
     def _privacy_refused(self, text: str) -> None:
         """Not saved (offline, refused): the box goes back to what the server holds, the toast says why."""
