@@ -162,6 +162,19 @@ def capture(theme: str, server_url: str, direct_id: int, group_id: int, out: Pat
         opened(group_id)
         save_png(window, out / f"group-{theme}.png")
 
+        files = session.files
+        pictures = [
+            a
+            for r in range(chat.messages.rowCount())
+            for a in chat.messages.message_at(r).attachments
+            if a.kind == "image"
+        ]
+        viewer = files.view_media(pictures[-1])
+        wait_for(app, lambda: viewer.full_size is not None, "the whole picture")
+        settle(app, 0.5)
+        save_png(viewer, out / f"viewer-{theme}.png")
+        viewer.close()
+
         main_window = session.window
         main_window.filter_edit.setText("station")
         panel = main_window.search_panel
