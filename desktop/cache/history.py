@@ -130,6 +130,17 @@ class HistoryCache:
                 search.reindex(self.db, [(r[0], r[1], None if r[8] else r[5]) for r in rows])
         return kept
 
+    def remove_messages(self, conversation_id: int, seqs: Iterable[int]) -> None:
+        """Messages deleted for me: gone from the cache and its search index (the server never sends them
+        again, so what was an island around them is two from now on)."""
+        keys = [(conversation_id, seq) for seq in set(seqs)]
+        if not keys:
+            return
+        with transaction(self.db):
+            self.db.executemany("DELETE FROM messages WHERE conversation_id = ? AND seq = ?", keys)
+            if self.indexed:
+                search.reindex(self.db, [(c, s, None) for c, s in keys])
+
     def search_messages(
         self, query: str, conversation_id: int | None = None, limit: int = 100
     ) -> list[Message]:

@@ -580,6 +580,17 @@ class ChatController(QObject):
             self._report,
         )
 
+    def hide_message(self, seq: int) -> None:
+        """Delete for me: gone here at once the server agrees; my other devices hear message.hidden."""
+        conversation_id = self.state.open_conversation_id
+        if conversation_id is None:
+            return
+        self.rest.call(
+            lambda api: api.hide_message(conversation_id, seq),
+            self.sync.apply_hidden,
+            self._report,
+        )
+
     # conversations and people
     def search_users(self, query: str) -> None:
         query = query.strip()

@@ -114,6 +114,12 @@ class LiveSync(QObject):
         changed = [m for m in changes if m.confirmed_seq in held]
         if changed:
             self._store_confirmed(changed, live=False)
+        hidden = [
+            h["seq"]
+            for h in page.get("hidden") or []
+            if isinstance(h, dict) and isinstance(h.get("seq"), int)
+        ]
+        self.drop_hidden(conversation_id, hidden)  # deleted for me on another device while this one was away
         # A page that ended inside a version (``next_seq``) applied only the versions before it whole.
         next_seq = page.get("next_seq")
         self._set_changes_applied(conversation_id, int(page["next"]) - (1 if next_seq else 0))
@@ -132,6 +138,47 @@ class LiveSync(QObject):
         conversation.changes_applied = version
         self.state.history.save_conversations([conversation])
 
+    def drop_hidden(self, conversation_id: int, seqs: list[int]) -> None:
+        """Messages I deleted for me (here or on another device): out of the cache, the open view and the
+        list's preview (the newest one still held stands in); the server recounts the badges."""
+        if not seqs:
+            return
+        state = self.state
+        state.history.remove_messages(conversation_id, seqs)
+        state.messages.remove_seqs(seqs)
+        conversation = state.conversations.get(conversation_id)
+        if conversation is None:
+            return
+        latest = conversation.last_message
+        if latest is not None and latest.seq in seqs:
+            newest = state.history.latest_messages(conversation_id, 1)
+            conversation.last_message = newest[0] if newest else None
+            state.conversations.upsert(conversation)
+            state.history.save_conversations([conversation])
+        self.refresh_conversation(conversation_id)  # unread_count and unread_mentions leave it out now
+
+    def apply_hidden(self, hidden: dict) -> None:
+        """``message.hidden`` (or my own hide's answer): dropped, and the change cursor moved past it."""
+        conversation_id, seq, version = (
+            hidden.get("conversation_id"),
+            hidden.get("seq"),
+            hidden.get("version"),
+        )
+        if not isinstance(conversation_id, int) or not isinstance(seq, int):
+            return
+        self.drop_hidden(conversation_id, [seq])
+        self._follow_version(conversation_id, version)
+
+    def _follow_version(self, conversation_id: int, version: object) -> None:
+        """A live change's version: the cursor moves on, or the stream is read when one was skipped."""
+        conversation = self.state.conversations.get(conversation_id)
+        if not isinstance(version, int) or conversation is None:
+            return
+        if version > conversation.changes_applied + 1:
+            self.read_changes(conversation_id, conversation.changes_applied)
+        elif conversation_id not in self._reading_changes:
+            self._set_changes_applied(conversation_id, version)
+
     def _on_changed_message(self, event: dict) -> None:
         """A live change: applied at once; one that skips a version says a change was missed."""
         conversation_id = event["conversation_id"]
@@ -145,14 +192,7 @@ class LiveSync(QObject):
             self._store_confirmed([message], live=False)
         if reaction is not None:
             self._maybe_notify_reaction(message, reaction)
-        version = event.get("version")
-        conversation = self.state.conversations.get(conversation_id)
-        if not isinstance(version, int) or conversation is None:
-            return
-        if version > conversation.changes_applied + 1:
-            self.read_changes(conversation_id, conversation.changes_applied)
-        elif conversation_id not in self._reading_changes:
-            self._set_changes_applied(conversation_id, version)
+        self._follow_version(conversation_id, event.get("version"))
 
     def _my_reactions_after(self, message: Message, reaction: dict) -> list[str]:
         held = self.state.history.message(message.conversation_id, message.confirmed_seq)
@@ -240,6 +280,8 @@ class LiveSync(QObject):
             self._on_new_message(message)
         elif kind in ("message.edited", "message.deleted", "message.updated"):
             self._on_changed_message(event)
+        elif kind == "message.hidden":
+            self.apply_hidden(event)
         elif kind in ("conversation.created", "conversation.updated", "member.added"):
             self.upsert_conversation(event["conversation"])
         elif kind == "member.removed" and conversation_id is not None:

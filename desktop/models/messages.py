@@ -488,6 +488,19 @@ class MessageListModel(QAbstractListModel):
             self._refresh_row(position - 1)
         self._place_divider()
 
+    def remove_seqs(self, seqs: Iterable[int]) -> None:
+        """Messages deleted for me (on this device or another): their rows go."""
+        for seq in sorted(set(seqs), reverse=True):
+            row = self.row_of_seq(seq)
+            if row is None:
+                continue
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row]
+            del self._seqs[row]
+            self.endRemoveRows()
+            self._refresh_row(row)  # its neighbours meet: grouping and day labels change
+        self._place_divider()
+
     def _place_divider(self) -> None:
         """Older unread messages came in (history, a first page): the divider moves up to the first one."""
         seq = unread_anchor.first_unread_seq(self._rows, self._seqs, self._unread_after, self.my_id)

@@ -178,6 +178,10 @@ class ApiClient(HttpClient):
     def delete_message(self, conversation_id: int, seq: int) -> dict:
         return self.request("DELETE", f"/conversations/{conversation_id}/messages/{seq}")["message"]
 
+    def hide_message(self, conversation_id: int, seq: int) -> dict:
+        """Delete for me: ``{"conversation_id", "seq", "version"}`` of the hide (my other devices hear it)."""
+        return self.request("PUT", f"/conversations/{conversation_id}/messages/{seq}/hidden")["hidden"]
+
     def set_reaction(self, conversation_id: int, seq: int, emoji: str, on: bool) -> dict:
         """PUT (``on``) or DELETE my reaction: ``{"message", "my_reactions"}`` as the server holds them."""
         path = f"/conversations/{conversation_id}/messages/{seq}/reactions/{quote(emoji, safe='')}"

@@ -137,6 +137,7 @@ class ChatSession(QObject):
         panel.composer.edit_last_requested.connect(self._edit_last)
         panel.composer.edit_submitted.connect(self._save_edit)
         panel.messages.delete_requested.connect(self._delete)
+        panel.messages.hide_requested.connect(self._hide)
         panel.messages.retry_requested.connect(lambda client_id: self.files.uploads.retry(client_id))
         panel.messages.discard_requested.connect(self._discard)
         chat.limits_changed.connect(panel.composer.set_limits)
@@ -385,6 +386,16 @@ class ChatSession(QObject):
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.chat.delete_message(seq)
+
+    def _hide(self, seq: int) -> None:
+        answer = QMessageBox.question(
+            self.window,
+            "Delete for me",
+            "Delete this message for you, on all your devices? The others still see it.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.chat.hide_message(seq)
 
     def _rename_self(self) -> None:
         name = ask_display_name(self.window, self.chat.user.get("display_name", ""))

@@ -35,7 +35,7 @@ from desktop.models.reactions_text import ReactionChip
 from desktop.models.roles import MessageRole
 from desktop.views.bubble_delegate import BubbleDelegate
 from desktop.views.reaction_row import QuickReactionRow
-from desktop.views.shortcuts import REPLY
+from desktop.views.shortcuts import DELETE_FOR_ME, REPLY
 from desktop.views.symbols import IconButton
 
 NEAR_TOP_PX = 300
@@ -65,11 +65,13 @@ class MessageListView(QListView):
     Ctrl+R on the focused message; quote_activated(int seq) — a click on a reply's quote, or Enter on a
     focused reply: the original's seq (to jump there); reaction_toggled(int seq, str emoji, bool on) — a
     click on a reaction chip or the menu's quick reactions (on: add mine, off: take mine back);
-    reaction_picker_requested(int seq) — "More reactions…" in the menu; newest_requested() — the "newest"
+    reaction_picker_requested(int seq) — "More reactions…" in the menu; hide_requested(int seq) — "Delete
+    for me…" in the menu or Delete on the focused message; newest_requested() — the "newest"
     button or Ctrl+End while the window of history does not reach the newest message."""
 
     edit_requested = Signal(int, str)
     delete_requested = Signal(int)
+    hide_requested = Signal(int)
     retry_requested = Signal(str)
     discard_requested = Signal(str)
     reveal_requested = Signal(int)
@@ -85,7 +87,7 @@ class MessageListView(QListView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         # Rows come and go with the window: heights of released rows need not be kept for long.
-        self.bubble_delegate = BubbleDelegate(self, size_cache_limit=20_000)
+        self.bubble_delegate = BubbleDelegate(self, size_cache_limit=5_000)
         self.setItemDelegate(self.bubble_delegate)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -535,6 +537,11 @@ class MessageListView(QListView):
                 self.reply_requested.emit(seq)
             event.accept()
             return
+        if index.isValid() and QKeySequence(event.keyCombination()) == QKeySequence(DELETE_FOR_ME):
+            if index.data(MessageRole.SEQ) is not None:
+                self.hide_requested.emit(index.data(MessageRole.SEQ))
+            event.accept()
+            return
         quote = index.data(MessageRole.QUOTE) if index.isValid() else None
         if quote is not None and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.quote_activated.emit(quote.seq)  # Enter on a reply: to the message it answers
@@ -675,5 +682,10 @@ class MessageListView(QListView):
             discard.triggered.connect(lambda: self.discard_requested.emit(client_id))
         elif mine and not deleted and seq is not None:
             menu.addAction("Edit").triggered.connect(lambda: self.edit_requested.emit(seq, text))
-            menu.addAction("Delete…").triggered.connect(lambda: self.delete_requested.emit(seq))
+        if seq is not None:  # a tombstone too: it can be cleared away for me
+            hide = menu.addAction("Delete for me…")
+            hide.setShortcut(QKeySequence(DELETE_FOR_ME))  # shown beside it; the list's own key
+            hide.triggered.connect(lambda: self.hide_requested.emit(seq))
+        if mine and not deleted and seq is not None and state != FAILED:
+            menu.addAction("Delete for everyone…").triggered.connect(lambda: self.delete_requested.emit(seq))
         return menu

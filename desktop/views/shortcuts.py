@@ -23,6 +23,7 @@ NEWEST = ("Alt+End",)  # the chat panel's (views/jump_to_latest.py); Ctrl+End is
 SWITCH_ACCOUNT = tuple(f"Ctrl+{n}" for n in range(1, 6))  # the app window's: the first … fifth account
 BACK = "Alt+Left"  # the one-pane layout: from the chat back to the list
 REPLY = "Ctrl+R"  # on the focused message (the message list's own key)
+DELETE_FOR_ME = "Del"  # on the focused message (the message list's own key), after a question
 EMOJI = "Ctrl+E"  # the composer's emoji picker
 
 # What the sheet shows: (section, [(keys, what they do)]); keys of several ways are joined with " or ".
@@ -56,6 +57,7 @@ SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
             (("Up", "Down"), "Previous or next message (Tab into the list)"),
             (("Menu", "Shift+F10"), "The message's menu: react, reply, copy, open, edit, delete"),
             ((REPLY,), "Reply to the message"),
+            ((DELETE_FOR_ME,), "Delete the message for me"),
             (("Return",), "Open the message's file, or the message a reply answers"),
             (("Ctrl+C",), "Copy the selection, else the message"),
             ((*NEWEST, "Ctrl+End"), "To the newest message (Ctrl+End: in the list)"),

@@ -123,7 +123,8 @@ def test_the_message_menu_opens_from_the_keyboard_and_edit_goes_to_the_composer(
     menu = view.menu
     assert menu is not None
     qtbot.waitUntil(menu.isVisible, timeout=5000)
-    assert menu_texts(menu) == ["Quick reactions", "More reactions…", "Reply", "Copy text", "Edit", "Delete…"]
+    mine = ["Quick reactions", "More reactions…", "Reply", "Copy text", "Edit", "Delete for me…"]
+    assert menu_texts(menu) == [*mine, "Delete for everyone…"]
     # the same menu a right-click on that message opens
     right_click_point = view.visualRect(view.currentIndex()).center()
     view.open_menu(view.currentIndex(), right_click_point)
@@ -133,7 +134,8 @@ def test_the_message_menu_opens_from_the_keyboard_and_edit_goes_to_the_composer(
         "Reply",
         "Copy text",
         "Edit",
-        "Delete…",
+        "Delete for me…",
+        "Delete for everyone…",
     ]
     trigger(view.menu, "Edit")
     composer = alice.session.panel.composer
@@ -146,7 +148,13 @@ def test_the_message_menu_opens_from_the_keyboard_and_edit_goes_to_the_composer(
     view.setFocus()
     view.setCurrentIndex(alice.chat.messages.index(2))  # Bob's: reply and copy
     qtbot.keyClick(view, Qt.Key.Key_Menu)
-    assert menu_texts(view.menu) == ["Quick reactions", "More reactions…", "Reply", "Copy text"]
+    assert menu_texts(view.menu) == [
+        "Quick reactions",
+        "More reactions…",
+        "Reply",
+        "Copy text",
+        "Delete for me…",
+    ]
     view.menu.close()
 
 
