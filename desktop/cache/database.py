@@ -10,7 +10,7 @@ from pathlib import Path
 
 from desktop.cache.search import prepare_index
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -34,6 +34,12 @@ CREATE TABLE IF NOT EXISTS messages (
     reactions TEXT,
     my_reactions TEXT,
     PRIMARY KEY (conversation_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS covered (
+    conversation_id INTEGER NOT NULL,
+    first_seq INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL,
+    PRIMARY KEY (conversation_id, first_seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS outbox (
     position INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -66,6 +72,21 @@ def _add_columns(connection: sqlite3.Connection, columns: dict[str, str]) -> Non
                 connection.execute(f"ALTER TABLE {table} ADD COLUMN {column.strip()}")
 
 
+def _cover_held_messages(connection: sqlite3.Connection) -> None:
+    """A cache of schema 5 knew only the seqs it held: each unbroken run of them is a covered range to
+    begin with (what a hidden message's hole hides is learnt again when that stretch is next read)."""
+    connection.executescript(
+        "CREATE TABLE IF NOT EXISTS covered (conversation_id INTEGER NOT NULL, first_seq INTEGER NOT NULL,"
+        " last_seq INTEGER NOT NULL, PRIMARY KEY (conversation_id, first_seq)) WITHOUT ROWID;"
+    )
+    connection.execute(
+        "INSERT OR REPLACE INTO covered (conversation_id, first_seq, last_seq)"
+        " SELECT conversation_id, MIN(seq), MAX(seq) FROM (SELECT conversation_id, seq,"
+        " seq - ROW_NUMBER() OVER (PARTITION BY conversation_id ORDER BY seq) AS island FROM messages)"
+        " GROUP BY conversation_id, island"
+    )
+
+
 # Each step brings a cache of the version before it up to date (a script, or a function for steps that
 # look before they change); new caches get SCHEMA as it is now.
 MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
@@ -87,6 +108,7 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
             "drafts": "reply_to TEXT",
         },
     ),
+    6: lambda connection: _cover_held_messages(connection),  # covered seq ranges (history.py, "islands")
 }
 
 
