@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
 
+from desktop.domain.coverage import HistoryRun
 from desktop.domain.records import FAILED, SENDING
 from desktop.models.conversations import ConversationFilterModel, ConversationListModel
 from desktop.models.messages import DELETED_TEXT, MessageListModel
-from desktop.domain.coverage import HistoryRun
 from desktop.models.roles import ConversationRole, MessageRole
 from tests.desktop.factories import conversation, message
 
