@@ -17,6 +17,7 @@ FILTER = "Ctrl+Shift+F"  # search conversations and messages (the list's search 
 FIND = "Ctrl+F"  # find in the open conversation (the search field when none is open)
 QUIT = "Ctrl+Q"
 SHEET = "Ctrl+/"
+SETTINGS = "Ctrl+,"
 ESCAPE = "Esc"
 NEWEST = ("Alt+End",)  # the chat panel's (views/jump_to_latest.py); Ctrl+End is the list's own key
 SWITCH_ACCOUNT = tuple(f"Ctrl+{n}" for n in range(1, 6))  # the app window's: the first … fifth account
@@ -67,6 +68,7 @@ SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
         [
             (SWITCH_ACCOUNT, "Switch to the first … fifth account"),
             ((BACK,), "Back to the list (narrow window)"),
+            ((SETTINGS,), "Settings (Esc closes them)"),
             ((SHEET,), "This list of shortcuts"),
             ((QUIT,), "Quit ChatIDK"),
         ],

@@ -48,14 +48,21 @@ def _authenticate_before_upgrade() -> None:
         request.environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
 
 
-def _send_message(app: AppContext, conn: Connection, data: str) -> None:
+def _send_message(
+    app: AppContext, conn: Connection, data: str, parsed: SocketSend | ValidationError | None = None
+) -> None:
     """A send over the socket: the same rules and idempotency as POST …/messages, answered with an ack frame.
 
     It spares a client that already holds a socket an HTTP request and a token lookup per message.
+    ``parsed``: what :func:`_parse_frame` made of ``data`` (parsed here when not given).
     """
+    frame = _parse_frame(data) if parsed is None else parsed
     ack: dict = {"type": "ack"}
     try:
-        frame = SocketSend.model_validate_json(data, strict=True)
+        if isinstance(frame, ValidationError):
+            raise frame
+        if not isinstance(frame, SocketSend):
+            raise InvalidField("type: must be send", field="type")
         ack["client_id"] = str(frame.client_id)
         if frame.text is None and not frame.file_ids:
             raise InvalidField("text: is required unless file_ids names a file", field="text")
@@ -75,9 +82,38 @@ def _send_message(app: AppContext, conn: Connection, data: str) -> None:
     except ApiError as exc:
         ack.update(status=exc.status, error=exc.body()["error"])
     if "client_id" not in ack:
-        with contextlib.suppress(ValueError, TypeError):
+        with contextlib.suppress(ValueError, TypeError, AttributeError):
             ack["client_id"] = json.loads(data).get("client_id")
     conn.push(json.dumps(ack, separators=(",", ":"), ensure_ascii=False))
+
+
+def _parse_frame(data: str) -> SocketSend | ValidationError | dict | None:
+    """A client frame: a checked send frame, why a send frame is not valid, another frame's JSON object,
+    or None (not a JSON object).
+
+    A send frame is parsed once, by its model: a frame that names "send" is tried as one first, and only
+    what fails is parsed again to tell a bad send from another frame (or from a send spelt with escapes).
+    """
+    refusal: ValidationError | None = None
+    if '"send"' in data:
+        try:
+            return SocketSend.model_validate_json(data, strict=True)
+        except ValidationError as exc:
+            refusal = exc
+    try:
+        frame = json.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(frame, dict):
+        return None
+    if frame.get("type") != "send":
+        return frame
+    if refusal is not None:
+        return refusal
+    try:
+        return SocketSend.model_validate_json(data, strict=True)
+    except ValidationError as exc:
+        return exc
 
 
 def _read_client_frames(ws, app: AppContext, conn: Connection) -> None:
@@ -87,16 +123,11 @@ def _read_client_frames(ws, app: AppContext, conn: Connection) -> None:
             data = ws.receive()
             if data is None:
                 break
-            try:
-                frame = json.loads(data)
-            except ValueError:
-                continue
-            if not isinstance(frame, dict):
-                continue
-            if frame.get("type") == "send":
-                _send_message(app, conn, data)
-            else:
+            frame = _parse_frame(data)
+            if isinstance(frame, dict):
                 app.hub.client_frame(conn, frame)
+            elif frame is not None:
+                _send_message(app, conn, data, frame)
     except ConnectionClosed:
         pass
     except Exception:
