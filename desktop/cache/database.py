@@ -10,7 +10,7 @@ from pathlib import Path
 
 from desktop.cache.search import prepare_index
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -33,6 +33,8 @@ CREATE TABLE IF NOT EXISTS messages (
     reply_to TEXT,
     reactions TEXT,
     my_reactions TEXT,
+    forwarded_from INTEGER,
+    mentions TEXT,
     PRIMARY KEY (conversation_id, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS covered (
@@ -74,7 +76,10 @@ def _add_columns(connection: sqlite3.Connection, columns: dict[str, str]) -> Non
 
 def _cover_held_messages(connection: sqlite3.Connection) -> None:
     """A cache of schema 5 knew only the seqs it held: each unbroken run of them is a covered range to
-    begin with (what a hidden message's hole hides is learnt again when that stretch is next read)."""
+    begin with (what a hidden message's hole hides is learnt again when that stretch is next read). Only
+    where the table is missing: the ranges of a cache that has one are its own."""
+    if connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'covered'").fetchone() is not None:
+        return
     connection.executescript(
         "CREATE TABLE IF NOT EXISTS covered (conversation_id INTEGER NOT NULL, first_seq INTEGER NOT NULL,"
         " last_seq INTEGER NOT NULL, PRIMARY KEY (conversation_id, first_seq)) WITHOUT ROWID;"
@@ -108,7 +113,14 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
             "drafts": "reply_to TEXT",
         },
     ),
-    6: lambda connection: _cover_held_messages(connection),  # covered seq ranges (history.py, "islands")
+    # Covered seq ranges (history.py, "islands"); the search UI, which shared the number, needed no step. A
+    # cache of 6 or 7 written before this step was filled in gets it too (open_cache_database).
+    6: lambda connection: _cover_held_messages(connection),
+    7: lambda connection: (
+        _add_columns(  # forwards (the first sender's id, 0: not visible) and mentions (JSON)
+            connection, {"messages": "forwarded_from INTEGER, mentions TEXT"}
+        )
+    ),
 }
 
 
@@ -143,6 +155,7 @@ def open_cache_database(path: Path | str) -> sqlite3.Connection:
                 migration(connection)
             else:
                 connection.executescript(migration)
+        _cover_held_messages(connection)  # a cache of 6 or 7 made before step 6 covered anything
     connection.executescript(SCHEMA)
     prepare_index(connection)
     connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")

@@ -24,15 +24,18 @@ CREATE TABLE drafts (conversation_id INTEGER PRIMARY KEY, text TEXT NOT NULL, fi
 """
 
 
-def _version_5_cache(path, held: dict[int, list[int]]) -> None:
+def _version_5_cache(path, held: dict[int, list[int]], version: int = 5) -> None:
     old = sqlite3.connect(path)
     old.executescript(VERSION_5)
+    if version >= 7:  # forwards and mentions came with 7
+        old.executescript("ALTER TABLE messages ADD COLUMN forwarded_from INTEGER;")
+        old.executescript("ALTER TABLE messages ADD COLUMN mentions TEXT;")
     old.executemany(
         "INSERT INTO messages (conversation_id, seq, sender_id, client_id, text, created_at)"
         " VALUES (?, ?, 7, ?, ?, '2026-11-20T09:00:00.000000Z')",
         [(c, s, f"{c}-{s}", f"kept {s}") for c, seqs in held.items() for s in seqs],
     )
-    old.execute("PRAGMA user_version=5")
+    old.execute(f"PRAGMA user_version={version}")
     old.commit()
     old.close()
 
@@ -41,7 +44,7 @@ def test_a_version_5_cache_is_migrated_in_place_its_held_runs_becoming_covered_r
     path = tmp_path / "cache.sqlite3"
     _version_5_cache(path, {1: [1, 2, 3, 7, 8, 20], 2: [5, 6]})
     migrated = open_cache_database(path)
-    assert migrated.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+    assert migrated.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 6
     history = HistoryCache(migrated)
     assert history.held_ranges(1) == [(1, 3), (7, 8), (20, 20)]
     assert history.held_ranges(2) == [(5, 6)]
@@ -50,6 +53,16 @@ def test_a_version_5_cache_is_migrated_in_place_its_held_runs_becoming_covered_r
     migrated.close()
     again = HistoryCache(open_cache_database(path))  # opening again changes nothing
     assert again.held_ranges(1) == [(1, 3), (7, 8), (20, 20)]
+
+
+def test_a_version_7_cache_made_before_step_6_covered_anything_gets_its_ranges_too(tmp_path):
+    path = tmp_path / "cache.sqlite3"
+    _version_5_cache(path, {1: [4, 5, 9]}, version=7)
+    history = HistoryCache(open_cache_database(path))
+    assert history.held_ranges(1) == [(4, 5), (9, 9)]
+    history.cover(1, (6, 8))
+    history.db.close()
+    assert HistoryCache(open_cache_database(path)).held_ranges(1) == [(4, 9)]  # its own ranges stay
 
 
 def test_a_cache_newer_than_this_client_is_refused(tmp_path):
