@@ -7,7 +7,7 @@ import uuid
 
 from psycopg2.extras import Json
 
-from server.db import Cursor, Row, prepared
+from server.db import Cursor, PlainRow, Row, prepared
 from server.db import throttle as throttle_db
 from server.db.sessions import LIVE_SESSION
 from server.db.throttle import REFILLED
@@ -190,7 +190,7 @@ PrecheckSend = tuple[int, int | None, uuid.UUID, int | None, bytes | None]
 
 def send_precheck_many(
     cur: Cursor, sends: list[PrecheckSend], burst: int, per_second: float, idle_seconds: int = 0
-) -> list[Row]:
+) -> list[PlainRow]:
     """:func:`send_precheck` for many sends, in one round trip: a row each, in order, with ``member`` false
     when the sender is not a member of the conversation, and ``tokens``: what the sender's send budget
     holds now (``burst`` > 0), the bucket locked until commit.
@@ -212,7 +212,7 @@ def send_precheck_many(
         idle_seconds,
     )
     cur.execute_prepared_all([*budget, (_SEND_PRECHECK_MANY, (burst, per_second, *precheck))])
-    return cur.fetchall()
+    return cur.fetchall_plain()  # the hot path: plain dicts
 
 
 _LOCK_CONVERSATIONS = prepared(
@@ -258,7 +258,7 @@ def store_messages_txn(
     cur: Cursor,
     sends: list[tuple[int, int, uuid.UUID, str, list[dict], list[str], int | None, str]],
     tokens: dict[int, float],
-) -> list[Row]:
+) -> list[PlainRow]:
     """:func:`store_message_txn` for many (conversation id, sender id, client id, body, attachments, search
     terms, reply_to_seq, mention names): the
     stored rows, in the order given, each conversation's in consecutive seqs. ``tokens``: the send budgets
@@ -286,7 +286,7 @@ def store_messages_txn(
     )
     budget = [throttle_db.set_send_buckets_step(tokens)] if tokens else []
     cur.execute_prepared_all([(_LOCK_CONVERSATIONS, (sorted(ranks),)), *budget, (_STORE_MESSAGES, store)])
-    by_key = {(row["sender_id"], str(row["client_id"])): row for row in cur.fetchall()}
+    by_key = {(row["sender_id"], str(row["client_id"])): row for row in cur.fetchall_plain()}
     return [by_key[(s[1], str(s[2]))] for s in sends]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.db import Cursor, Row, prepared
+from server.db import Cursor, PlainRow, Row, prepared
 
 
 def insert_session(
@@ -34,14 +34,14 @@ LIVE_SESSION = """SELECT s.id AS session_id, s.user_id,
 _GET_SESSION = prepared("get_session", LIVE_SESSION.format(digest="%s", idle_seconds="%s"))
 
 
-def get_session(cur: Cursor, token_hash: bytes, idle_seconds: int) -> Row | None:
+def get_session(cur: Cursor, token_hash: bytes, idle_seconds: int) -> PlainRow | None:
     """The live session of a token: {session_id, user_id, stale}; stale when last used over a minute ago.
     A session unused for ``idle_seconds`` is expired: as if it did not exist.
 
     Runs on every request, so it is a prepared statement.
     """
     cur.execute_prepared(_GET_SESSION, (token_hash, idle_seconds))
-    return cur.fetchone()
+    return cur.fetchone_plain()
 
 
 def touch_session(cur: Cursor, session_id: int) -> None:

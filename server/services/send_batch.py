@@ -20,7 +20,7 @@ import psycopg2.errors
 
 from server import render
 from server.context import AppContext
-from server.db import Cursor, DatabaseUnavailable, Row
+from server.db import Cursor, DatabaseUnavailable, PlainRow
 from server.db import files as files_db
 from server.db import messages as messages_db
 from server.db import sessions as sessions_db
@@ -134,7 +134,7 @@ def _store(app: AppContext, asked: list[SendRequest]) -> list[Outcome | ApiError
         else:
             first_of[key] = n
     leaders = list(first_of.values())
-    stored: dict[int, Row] = {}
+    stored: dict[int, PlainRow] = {}
     rendered: dict[int, dict] = {}
     with app.db.transaction() as cur:
         burst, rate = app.config.send_burst, app.config.send_rate
@@ -216,7 +216,7 @@ def _authenticated(
     cur: Cursor,
     asked: list[SendRequest],
     leaders: list[int],
-    checks: list[Row],
+    checks: list[PlainRow],
     outcomes: list[Outcome | ApiError | None],
     retry_of: dict[int, int],
 ) -> tuple[list[SendRequest], list[int]]:
@@ -264,14 +264,16 @@ def _remember_sessions(app: AppContext, vouched: list[tuple[bytes, int, int, int
             sessions_db.touch_sessions(cur, stale)
 
 
-def _check(check: Row, conversation_id: int, reply_to_seq: int | None) -> Outcome | None:
+def _check(check: PlainRow, conversation_id: int, reply_to_seq: int | None) -> Outcome | None:
     """The answer the pre-check already gives (a replay), None to go on; raises a refusal."""
     if not check["member"]:
         raise NotFound(NOT_FOUND)
     return precheck_outcome(check, conversation_id, reply_to_seq)
 
 
-def precheck_outcome(check: Row, conversation_id: int, reply_to_seq: int | None = None) -> Outcome | None:
+def precheck_outcome(
+    check: PlainRow, conversation_id: int, reply_to_seq: int | None = None
+) -> Outcome | None:
     """For a member's send, batched or not: the replay the pre-check found, None to go on; raises a
     refusal (blocked by the other member of a 1:1, or that member's account is gone, or a reply to no
     message of this conversation, or to a deleted one)."""
@@ -333,7 +335,7 @@ def _take_send_tokens(
 
 
 def _retry_outcome(
-    send: SendRequest, stored: Row | None, first: Outcome | ApiError | None
+    send: SendRequest, stored: PlainRow | None, first: Outcome | ApiError | None
 ) -> Outcome | ApiError | None:
     """What a second send of a client_id in one batch answers: the message the first stored or found."""
     try:
