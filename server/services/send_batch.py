@@ -257,11 +257,17 @@ def _authenticated(
 
 
 def _remember_sessions(app: AppContext, vouched: list[tuple[bytes, int, int, int]], stale: list[int]) -> None:
+    """After the batch's commit: cache the sessions the pre-check vouched for; mark the stale ones used."""
     for token_hash, session_id, user_id, generation in vouched:
         app.session_cache.put(token_hash, session_id, user_id, generation)
-    if stale:
+    if not stale:
+        return
+    try:
         with app.db.autocommit() as cur:
             sessions_db.touch_sessions(cur, stale)
+    except (DatabaseUnavailable, psycopg2.Error):
+        # Bookkeeping only (the sends are committed and must be answered so): the next send tries again.
+        log.warning("could not mark %d sessions used", len(stale), exc_info=True)
 
 
 def _check(check: PlainRow, conversation_id: int, reply_to_seq: int | None) -> Outcome | None:

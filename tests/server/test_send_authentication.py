@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import uuid
 
+import psycopg2
 import pytest
 
+from server.db import sessions as sessions_db
 from server.services.send_batch import UNKNOWN_SENDER, SendRequest
 from server.services.tokens import token_hash
 from tests.server.conftest import User, assert_error
@@ -172,3 +174,14 @@ def test_group_commit_off_authenticates_an_uncached_token_too(context, configure
         cur.execute("DELETE FROM sessions WHERE token_hash = %s", (token_hash(alice.token),))
     _uncached(context, alice)
     assert_error(_post(alice, chat), 401, "unauthorized")
+
+
+def test_a_send_is_answered_when_marking_its_session_used_fails(context, alice, chat, monkeypatch):
+    def broken(cur, session_ids):
+        raise psycopg2.OperationalError("gone")
+
+    monkeypatch.setattr(sessions_db, "touch_sessions", broken)
+    _set_last_used(context, alice, 300)
+    _uncached(context, alice)
+    assert _post(alice, chat).status_code == 201
+    assert [m["text"] for m in alice.messages(chat)] == ["hi"]
