@@ -22,6 +22,7 @@ from desktop.accounts.notifier import AccountNotifier
 from desktop.accounts.sign_in_flow import wire_sign_in
 from desktop.accounts.switcher import AccountSwitcher
 from desktop.config import APP_NAME, DEFAULT_SERVER_URL, ClientConfig
+from desktop.controller.appearance import AppearanceController
 from desktop.controller.password_reset import PasswordResetController
 from desktop.controller.sign_in import SignInController, default_rest_factory
 from desktop.credentials import make_credential_store
@@ -39,6 +40,7 @@ from desktop.views.app_window import AppWindow
 from desktop.views.icons import app_icon
 from desktop.views.login_window import LoginWindow
 from desktop.views.password_reset_dialog import PasswordResetDialog
+from desktop.views.themes import ThemeApplier
 from desktop.views.tray import TrayNotifier
 
 log = logging.getLogger(__name__)
@@ -76,6 +78,9 @@ class DesktopApp(QObject):
         self.config = config or ClientConfig()
         self.data_dir = self.config.ensure_data_dir()
         self.settings = AppSettings(self.data_dir)
+        self.appearance = AppearanceController(self.settings, self)  # theme and text size, every account
+        self.themes = ThemeApplier.for_app()
+        self.appearance.theme_changed.connect(self.themes.apply)
         self.credentials = make_credential_store(self.config.credential_backend, self.data_dir)
         self.rest_factory = rest_factory
         self.sign_in = SignInController(rest_factory)
@@ -113,6 +118,7 @@ class DesktopApp(QObject):
     def start(self) -> None:
         """Adopt an older single-account data dir, then open every account kept signed in, offline-first
         (each on its cached history at once; a 401 signs that one out)."""
+        self.themes.apply(self.appearance.theme)  # before any window shows: no flash of the other theme
         current = self.settings.current_account  # read first: opening the accounts moves it
         remembered = adopt_single_account_data(
             self.data_dir,
@@ -209,7 +215,8 @@ class DesktopApp(QObject):
         key = credential_key(account.server_url, account.user_id)
         notifier = AccountNotifier(self.tray, key, self)
         listener = self.listener_factory(account.server_url, account.token)
-        session = ChatSession(account, rest, listener, self.settings, paths, notifier)
+        session = ChatSession(account, rest, listener, self.settings, paths, notifier, self.appearance)
+        session.settings_wiring.about = self.show_about
         # Through a weak reference: a lambda holding the session would keep it (and its controller's timers)
         # alive after it is signed out and its window is gone.
         session.log_out_requested.connect(weakly(session, self.sign_out))
@@ -220,7 +227,6 @@ class DesktopApp(QObject):
             session.window.account_menu,
             add_account=self.show_add_account,
             remove_account=weakly(session, self.confirm_remove),
-            about=self.show_about,
         )
         self.switcher.add(session)  # a page of the app window before it shows
         self.accounts.add(session, notifier)

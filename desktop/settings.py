@@ -1,7 +1,8 @@
 """Remembered between runs for the whole app (QSettings, an INI file in the data dir): the signed-in accounts
 in switcher order and the one in front, the last server address and username typed, window geometry, the
-folder files were last attached from. Each account's own settings are in its folder (AccountSettings). Kept
-in the data dir so a second client with its own data dir has its own."""
+folder files were last attached from, the theme and the text size (Settings → Appearance). Each account's
+own settings are in its folder (AccountSettings). Kept in the data dir so a second client with its own data
+dir has its own."""
 
 from __future__ import annotations
 
@@ -56,6 +57,32 @@ class AppSettings:
     @recent_emoji.setter
     def recent_emoji(self, emoji: list[str]) -> None:
         self._qsettings.setValue("emoji/recent", "\n".join(emoji))
+
+    @property
+    def theme(self) -> str:
+        """``system``, ``light`` or ``dark``: the same for every account, as the window is shared."""
+        value = str(self._qsettings.value("appearance/theme") or "system")
+        return value if value in ("system", "light", "dark") else "system"
+
+    @theme.setter
+    def theme(self, theme: str) -> None:
+        self._qsettings.setValue("appearance/theme", theme)
+
+    @property
+    def text_size(self) -> float | None:
+        """The point size of messages and lists; None: the app's base size."""
+        try:
+            value = float(self._qsettings.value("appearance/text_size") or 0)
+        except (TypeError, ValueError):
+            return None
+        return value if 6 <= value <= 30 else None
+
+    @text_size.setter
+    def text_size(self, points: float | None) -> None:
+        if points is None:
+            self._qsettings.remove("appearance/text_size")
+        else:
+            self._qsettings.setValue("appearance/text_size", points)
 
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         geometry = self._qsettings.value("window/geometry")

@@ -4,8 +4,8 @@ Starts the real server (`python -m server`) on a temporary embedded PostgreSQL, 
 scripts/demo_data.py over HTTP, then drives the real desktop client offscreen (QT_QPA_PLATFORM=offscreen),
 once with a light palette and once with a dark one (each in a process of its own, so nothing of the first
 theme lingers in the second), and saves the main screens to docs/screenshots/<screen>-<theme>.png:
-sign-in, the list with the 1:1, the group, the narrow single pane and search results. Everything it made
-(database, client data) is deleted at the end.
+sign-in, the list with the 1:1, the group, the media viewer, search results, the narrow single pane and the
+Settings window. Everything it made (database, client data) is deleted at the end.
 """
 
 from __future__ import annotations
@@ -162,6 +162,19 @@ def capture(theme: str, server_url: str, direct_id: int, group_id: int, out: Pat
         opened(group_id)
         save_png(window, out / f"group-{theme}.png")
 
+        files = session.files
+        pictures = [
+            a
+            for r in range(chat.messages.rowCount())
+            for a in chat.messages.message_at(r).attachments
+            if a.kind == "image"
+        ]
+        viewer = files.view_media(pictures[-1])
+        wait_for(app, lambda: viewer.full_size is not None, "the whole picture")
+        settle(app, 0.5)
+        save_png(viewer, out / f"viewer-{theme}.png")
+        viewer.close()
+
         main_window = session.window
         main_window.filter_edit.setText("station")
         panel = main_window.search_panel
@@ -172,6 +185,12 @@ def capture(theme: str, server_url: str, direct_id: int, group_id: int, out: Pat
         window.resize(*NARROW)
         settle(app)
         save_png(window, out / f"narrow-{theme}.png")
+        window.resize(*WIDE)
+        settings = session.settings_wiring.show()  # Ctrl+,: the Settings window on its Notifications page
+        settings.show_page("Notifications")
+        settle(app)
+        save_png(settings, out / f"settings-{theme}.png")
+        settings.close()
 
     finally:
         desktop.shutdown()

@@ -1,5 +1,5 @@
-"""What the app adds to each account's menu: Add account, Remove from this computer and About, around the
-window's own Log out (which signs out of that account only)."""
+"""What the app adds to each account's menu: Add account and Remove from this computer, around the
+window's own Log out (which signs out of that account only). About is in the Settings window."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ def add_account_items(
     *,
     add_account: Callable[[], object],
     remove_account: Callable[[], object],
-    about: Callable[[], object],
 ) -> QAction:
     """The Add account action (disabled while five are signed in) is returned."""
     log_out = next((a for a in menu.actions() if a.text() == "Log out"), None)
@@ -34,6 +33,4 @@ def add_account_items(
             menu.addAction(remove)
     else:
         menu.addActions([add, remove])
-    menu.addSeparator()
-    menu.addAction("About ChatIDK…").triggered.connect(lambda: about())
     return add

@@ -17,12 +17,13 @@ from desktop.controller.file_access import FileAccess
 from desktop.controller.uploads import UploadController
 from desktop.domain import safe_open
 from desktop.domain.attachments import AUDIO, IMAGE, VIDEO, Attachment
+from desktop.domain.gallery import gallery_of, position_of
 from desktop.net.transfers import TransferService
 from desktop.views.audio_player import InlineAudioPlayer
 from desktop.views.avatars import avatar_pixmap
 from desktop.views.file_drop import FileDropTarget
 from desktop.views.main_window import MainWindow
-from desktop.views.media_viewer import ImageViewer, VideoPlayer
+from desktop.views.media_viewer import MediaItem, MediaViewer, VideoPlayer
 from desktop.views.multimedia import video_widgets_available
 from desktop.views.open_file_prompt import confirm_open
 
@@ -50,8 +51,9 @@ class FileSharing(QObject):
         self.uploads = UploadController(self.chat, self.transfers, self)
         self.outgoing_dir = Path(files_dir) / "outgoing"
         self.audio = InlineAudioPlayer(self.access.media, self)
-        self.viewer: ImageViewer | None = None
-        self.player: VideoPlayer | None = None
+        self.viewer: MediaViewer | None = None
+        self.gallery: list[Attachment] = []  # what the viewer steps through
+        self.player: VideoPlayer | None = None  # the one playing in the viewer, or in a window of its own
         self.drop_target = FileDropTarget(self)
         self._wire()
 
@@ -100,9 +102,8 @@ class FileSharing(QObject):
         """Playback and uploads stop and the file windows close; the session then stops the transfers."""
         self.audio.stop()
         self.uploads.stop()
-        for window in (self.viewer, self.player):
-            if window is not None:
-                window.close()
+        if self.viewer is not None:
+            self.viewer.close()  # and the video playing in it
 
     def _status(self, text: str) -> None:
         self.window.show_toast(text, 8000)
@@ -184,40 +185,58 @@ class FileSharing(QObject):
     def _open_path(path: Path) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
-    def view_image(self, attachment: Attachment) -> ImageViewer:
-        if self.viewer is not None:
-            self.viewer.close()
-        viewer = ImageViewer(attachment.name, self.access.thumbnails.cached(attachment.file_id), self.window)
-        viewer.save_requested.connect(lambda: self.save_with_dialog(attachment))
-        self.viewer = viewer
-        viewer.show()
-
-        def ready(path: Path) -> None:
-            if viewer.isVisible():
-                viewer.show_file(path)
-
-        self.access.local_copy(attachment, ready)
-        return viewer
+    def view_image(self, attachment: Attachment) -> MediaViewer:
+        return self.view_media(attachment)
 
     def play_video(self, attachment: Attachment) -> None:
+        if video_widgets_available():
+            self.view_media(attachment)
+        else:  # no video output here: the system's player, as before the viewer played videos
+            self.access.local_copy(attachment, self._open_path)
+
+    def view_media(self, attachment: Attachment) -> MediaViewer:
+        """The viewer over the app window at this picture or video, with ← / → through every other one of
+        the conversation that the client holds (the loaded history and the cache), oldest first."""
+        model = self.chat.messages
+        messages = [m for m in (model.message_at(row) for row in range(model.rowCount())) if m is not None]
+        self.gallery = gallery_of(messages) or [attachment]
+        thumbnails = self.access.thumbnails
+        items = [MediaItem(a.name, a.kind == VIDEO, thumbnails.cached(a.file_id)) for a in self.gallery]
+        if self.viewer is None:
+            self.viewer = MediaViewer(self.window)
+            self.viewer.current_changed.connect(self._bring_media)
+            self.viewer.save_requested.connect(lambda i: self.save_with_dialog(self.gallery[i]))
+        self.viewer.open_at(items, position_of(self.gallery, attachment.file_id), self.window)
+        return self.viewer
+
+    def _bring_media(self, index: int) -> None:
+        """The file of the item now shown, from the local copy or downloaded; shown if still in front."""
+        viewer, attachment = self.viewer, self.gallery[index]
+        if viewer is None:
+            return
+        self.player = None
+
         def ready(path: Path) -> None:
-            if not video_widgets_available():
-                self._open_path(path)
-                return
-            if self.player is not None:
-                self.player.close()
-            player = VideoPlayer(attachment.name)
-            player.failed.connect(lambda message: self._video_failed(player, path, message))
-            player.destroyed.connect(lambda: setattr(self, "player", None))
-            self.player = player
-            player.show()
-            player.play(path)
+            if not viewer.isVisible() or viewer.index != index:
+                return  # closed, or stepped on meanwhile
+            if attachment.kind != VIDEO:
+                viewer.show_image_file(index, path)
+            elif video_widgets_available():
+                player = viewer.play_video_file(index, path)
+                if player is not None:
+                    player.failed.connect(lambda message: self._video_failed(path, message))
+                    player.destroyed.connect(lambda: setattr(self, "player", None))
+                self.player = player
+            else:
+                viewer.show_error(
+                    "This video plays in your system's player: save it, or open it from the chat."
+                )
 
         self.access.local_copy(attachment, ready)
 
-    def _video_failed(self, player: VideoPlayer, path: Path, message: str) -> None:
+    def _video_failed(self, path: Path, message: str) -> None:
+        """No backend plays it here (the viewer says why): the system's player gets it instead."""
         log.info("the video player failed (%s); opening with the system player", message)
-        player.close()
         self._open_path(path)
 
     def toggle_audio(self, attachment: Attachment) -> None:

@@ -1,6 +1,7 @@
-"""The account menu's security items (email, password, devices, blocked people, last seen, export) and
-blocking from a 1:1's header: opens the dialogs and connects them to the controllers, as ChatSession does
-the rest."""
+"""The security dialogs (email from the account menu; password, two-factor, devices, blocked people and
+export from the Settings window) and blocking from a 1:1's header: opens the dialogs and connects them to
+the controllers, as ChatSession does the rest. ``parent``: the window they open over (the Settings window,
+else the main window)."""
 
 from __future__ import annotations
 
@@ -27,14 +28,6 @@ class SecurityMenu(QObject):
         self.window = window
         self.account_dialogs: dict[str, QWidget] = {}
         window.email_requested.connect(self.show_email)
-        window.change_password_requested.connect(self.show_change_password)
-        window.two_factor_requested.connect(self.show_two_factor)
-        window.devices_requested.connect(self.show_devices)
-        window.blocked_requested.connect(self.show_blocked)
-        window.export_requested.connect(self.show_export)
-        window.hide_last_seen_toggled.connect(
-            lambda hide: chat.security.set_hide_last_seen(hide, self._status_error)
-        )
         window.chat_panel.block_requested.connect(self.show_block)
         window.chat_panel.unblock_requested.connect(self._unblock_open)
 
@@ -53,8 +46,8 @@ class SecurityMenu(QObject):
         dialog.open()
         return dialog
 
-    def show_email(self) -> EmailDialog:
-        dialog = EmailDialog(self.chat.user, self.window)
+    def show_email(self, parent: QWidget | None = None) -> EmailDialog:
+        dialog = EmailDialog(self.chat.user, parent or self.window)
         security = self.chat.security
         dialog.set_requested.connect(
             lambda address: security.set_email(address, dialog.code_sent, dialog.show_error)
@@ -70,8 +63,8 @@ class SecurityMenu(QObject):
         dialog.remove_requested.connect(lambda: security.remove_email(removed, dialog.show_error))
         return self._keep("email", dialog)
 
-    def show_change_password(self) -> ChangePasswordDialog:
-        dialog = ChangePasswordDialog(self.window)
+    def show_change_password(self, parent: QWidget | None = None) -> ChangePasswordDialog:
+        dialog = ChangePasswordDialog(parent or self.window)
         dialog.change_requested.connect(
             lambda current, new, repeated: self.chat.security.change_password(
                 current, new, repeated, dialog.show_done, dialog.show_error
@@ -79,8 +72,8 @@ class SecurityMenu(QObject):
         )
         return self._keep("password", dialog)
 
-    def show_two_factor(self) -> TwoFactorDialog:
-        dialog = TwoFactorDialog(self.window)
+    def show_two_factor(self, parent: QWidget | None = None) -> TwoFactorDialog:
+        dialog = TwoFactorDialog(parent or self.window)
         security = self.chat.security
 
         def reload() -> None:
@@ -110,8 +103,8 @@ class SecurityMenu(QObject):
         reload()
         return self._keep("two_factor", dialog)
 
-    def show_devices(self) -> DevicesDialog:
-        dialog = DevicesDialog(self.window)
+    def show_devices(self, parent: QWidget | None = None) -> DevicesDialog:
+        dialog = DevicesDialog(parent or self.window)
         security = self.chat.security
 
         def reload() -> None:
@@ -135,8 +128,8 @@ class SecurityMenu(QObject):
         reload()
         return self._keep("devices", dialog)
 
-    def show_blocked(self) -> BlockedPeopleDialog:
-        dialog = BlockedPeopleDialog(self.window)
+    def show_blocked(self, parent: QWidget | None = None) -> BlockedPeopleDialog:
+        dialog = BlockedPeopleDialog(parent or self.window)
         blocks = self.chat.blocks
         update = lambda: dialog.set_blocks(blocks.people())  # noqa: E731
         connection = blocks.changed.connect(update)
@@ -165,11 +158,11 @@ class SecurityMenu(QObject):
         if other is not None:
             self.chat.blocks.unblock(other.user_id, self._status_error)
 
-    def show_export(self) -> ExportDownload | None:
+    def show_export(self, parent: QWidget | None = None) -> ExportDownload | None:
         username = self.chat.user.get("username") or "me"
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         path, _ = QFileDialog.getSaveFileName(
-            self.window,
+            parent or self.window,
             "Export my data",
             str(Path(folder) / f"chatidk-{username}.zip"),
             "Zip archives (*.zip)",

@@ -15,6 +15,7 @@ from desktop.accounts.account_settings import AccountSettings
 from desktop.accounts.layout import AccountPaths
 from desktop.cache import DraftStore, HistoryCache, Outbox, open_cache_database
 from desktop.cache.images import remove_tree
+from desktop.controller.appearance import AppearanceController
 from desktop.controller.chat import CONNECTING, ONLINE, RECONNECTING, UPDATING, ChatController
 from desktop.domain.account import Account
 from desktop.net.api import ApiClient
@@ -23,11 +24,14 @@ from desktop.net.worker_thread import shutdown_deadline
 from desktop.session.conversations import ConversationManagement
 from desktop.session.drafts import DraftKeeper
 from desktop.session.files import FileSharing, files_dir_for
+from desktop.session.forwarding import forward_choices
 from desktop.session.search import SearchWiring
 from desktop.session.security_menu import SecurityMenu
+from desktop.session.settings_wiring import SettingsWiring
 from desktop.settings import AppSettings
 from desktop.views.account_dialogs import DeleteAccountDialog, ask_display_name
 from desktop.views.emoji_picker import EmojiPicker, RecentEmoji
+from desktop.views.forward_dialog import ForwardDialog
 from desktop.views.icons import app_icon
 from desktop.views.idle_watcher import IdleWatcher
 from desktop.views.jump_dialog import JumpDialog
@@ -58,9 +62,18 @@ class ChatSession(QObject):
     ended = Signal(str)
     user_changed = Signal(dict)
 
-    def __init__(self, account: Account, rest, listener, settings: AppSettings, paths: AccountPaths, tray):
+    def __init__(
+        self,
+        account: Account,
+        rest,
+        listener,
+        settings: AppSettings,
+        paths: AccountPaths,
+        tray,
+        appearance: AppearanceController | None = None,
+    ):
         """``settings``: the app's; ``tray``: this account's notifier (desktop/accounts/notifier.py), or a
-        TrayNotifier."""
+        TrayNotifier; ``appearance``: the app's theme and text size (one of its own when None)."""
         super().__init__()
         self.account = account
         self.settings = settings
@@ -86,7 +99,16 @@ class ChatSession(QObject):
         self.new_chat_dialog: NewChatDialog | None = None
         self.members_dialog: MembersDialog | None = None
         self.delete_dialog: DeleteAccountDialog | None = None
-        self.security = SecurityMenu(self.chat, self.window)  # the account menu's security items, blocking
+        self.security = SecurityMenu(self.chat, self.window)  # the security dialogs, blocking
+        self.appearance = appearance or AppearanceController(settings, self)
+        self.settings_wiring = SettingsWiring(  # Ctrl+, and the account menu's Settings…
+            self.chat,
+            self.window,
+            self.security,
+            self.account_settings,
+            self.appearance,
+            tray,
+        )
         self.management = ConversationManagement(self.chat, self.window)  # context menu, profile panel
         self.search = SearchWiring(self.chat, self.window)  # the search field, Ctrl+F, both to the jump
         self.drafts = DraftKeeper(self.chat, self.panel.composer, DraftStore(self.database))  # one per chat
@@ -108,7 +130,6 @@ class ChatSession(QObject):
         window.back_requested.connect(chat.close_conversation)
         window.jump_requested.connect(self.show_jump)
         window.rename_self_requested.connect(self._rename_self)
-        window.visibility_toggled.connect(lambda visible: chat.update_profile(visible=visible))
         window.log_out_requested.connect(self.log_out_requested)
         window.delete_account_requested.connect(self.show_delete_account)
         panel.send_requested.connect(self._send)
@@ -119,6 +140,10 @@ class ChatSession(QObject):
         panel.composer.edit_submitted.connect(self._save_edit)
         panel.messages.delete_requested.connect(self._delete)
         panel.messages.hide_requested.connect(self._hide)
+        panel.messages.forward_requested.connect(self.show_forward)
+        chat.forwarding.forwarded.connect(
+            lambda n: self.show_status("Forwarded" if n == 1 else f"Forwarded to {n} conversations")
+        )
         panel.messages.retry_requested.connect(lambda client_id: self.files.uploads.retry(client_id))
         panel.messages.discard_requested.connect(self._discard)
         chat.limits_changed.connect(panel.composer.set_limits)
@@ -132,6 +157,7 @@ class ChatSession(QObject):
         self.recent_emoji = recent_emoji_in(self.settings)  # held by the composer: never this session's
         panel.composer.emoji_button.recent = self.recent_emoji
         self.reaction_picker: EmojiPicker | None = None
+        self.forward_dialog: ForwardDialog | None = None
         panel.composer.name_for = chat.name_in_open  # the chat's, never this session's: no cycle through Qt
         panel.composing.connect(chat.composing)
         chat.header_changed.connect(self._refresh_header)
@@ -150,7 +176,7 @@ class ChatSession(QObject):
         chat.account_deleted.connect(self._on_account_deleted)
         chat.users_found.connect(self._on_users_found)
         chat.caught_up.connect(self._open_last_if_none)
-        window.notification_text_toggled.connect(self._set_notification_text)
+        self.appearance.text_size_changed.connect(window.set_text_size)
         self.tray.unavailable.connect(self.show_status)
 
     def _remember_attach_folder(self, folder: str) -> None:
@@ -165,9 +191,8 @@ class ChatSession(QObject):
         if splitter is not None:
             self.window.splitter.restoreState(splitter)
         self.window.set_connection_state(BANNER_STATE[self.chat.connection_state])
-        show_text = self.account_settings.notification_text
-        self.window.notification_text_action.setChecked(show_text)
-        self.tray.set_show_text(show_text)
+        self.tray.set_show_text(self.account_settings.notification_text)
+        self.window.set_text_size(self.appearance.text_size)
         self.chat.start()
         self.files.start(self.drafts.files_in_use())
         self._open_last_if_none()
@@ -201,6 +226,8 @@ class ChatSession(QObject):
         self.transfers.shutdown(deadline)
         self.api.close()
         self.security.close_all()
+        self.settings_wiring.close()
+        self.appearance.text_size_changed.disconnect(self.window.set_text_size)
         self.management.close_all()
         for dialog in (self.new_chat_dialog, self.members_dialog, self.delete_dialog):
             if dialog is not None:
@@ -230,11 +257,6 @@ class ChatSession(QObject):
     def open_conversation(self, conversation_id: int) -> None:
         """From outside the window (a notification): open it as a click in the list would."""
         self.chat.open_conversation(conversation_id)
-
-    def _set_notification_text(self, show: bool) -> None:
-        self.account_settings.notification_text = show
-        self.account_settings.sync()
-        self.tray.set_show_text(show)
 
     def save_window_state(self) -> None:
         self.settings.save_splitter(self.window.splitter.saveState())
@@ -407,6 +429,21 @@ class ChatSession(QObject):
         """The welcome's "New group": the new chat dialog, already picking several people."""
         dialog = self.show_new_chat()
         dialog.group_button.setChecked(True)
+        return dialog
+
+    def show_forward(self, seq: int) -> ForwardDialog | None:
+        """Forward… on a message of the open conversation: to the ticked ones of my conversations."""
+        conversation_id = self.chat.open_conversation_id
+        if conversation_id is None:
+            return None
+        choices = forward_choices(self.chat.conversation_list, self.chat.my_id, self.window)
+        if self.forward_dialog is not None:
+            self.forward_dialog.deleteLater()  # one at a time; the last one is kept until the next
+        dialog = ForwardDialog(choices, self.window)
+        forwarding = self.chat.forwarding  # not self: the dialog holds no reference to this session
+        dialog.chosen.connect(lambda ids: forwarding.forward(conversation_id, seq, ids))
+        dialog.open()
+        self.forward_dialog = dialog
         return dialog
 
     def show_jump(self) -> JumpDialog:

@@ -7,9 +7,11 @@ Telegram and Signal do."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont, QIcon
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFont, QIcon, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
 
+from desktop.views import palette_colors
 from desktop.views.symbols import symbol
 
 BASE_POINT_SIZE = 10.5  # Telegram and Signal set body text at about 13–14 px; Qt's default is ~9 pt
@@ -75,6 +77,30 @@ class ChatStyle(QProxyStyle):
             return super().standardIcon(standardIcon, option, widget)
         palette = widget.palette() if widget is not None else QApplication.palette()
         return symbol(name, palette)
+
+    def drawPrimitive(self, element, option, painter, widget=None) -> None:
+        """Check boxes and radio buttons (the mute list's too) get an outline that shows in dark palettes:
+        Fusion draws it a shade darker than the window, invisible on a dark one."""
+        super().drawPrimitive(element, option, painter, widget)
+        pe = QStyle.PrimitiveElement
+        if element not in (
+            pe.PE_IndicatorCheckBox,
+            pe.PE_IndicatorItemViewItemCheck,
+            pe.PE_IndicatorRadioButton,
+        ):
+            return
+        if option is None or painter is None or not palette_colors.is_dark(option.palette):
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(palette_colors.secondary_text(option.palette), 1))
+        rect = QRectF(option.rect).adjusted(0.5, 0.5, -0.5, -0.5)
+        if element == pe.PE_IndicatorRadioButton:
+            painter.drawEllipse(rect)
+        else:
+            painter.drawRoundedRect(rect, 2, 2)
+        painter.restore()
 
     def pixelMetric(self, metric, option=None, widget=None) -> int:
         if metric == QStyle.PixelMetric.PM_MessageBoxIconSize:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QPixmap, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QFont, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -31,7 +31,7 @@ from desktop.views.responsive import PaneMode, PaneSwitcher
 from desktop.views.search_results_view import SearchPanel
 from desktop.views.shortcut_sheet import ShortcutSheet
 from desktop.views.shortcuts import add_shortcut
-from desktop.views.symbols import IconButton
+from desktop.views.symbols import IconButton, symbol
 from desktop.views.toast import DEFAULT_MS as DEFAULT_TOAST_MS
 from desktop.views.toast import Toast
 
@@ -44,11 +44,10 @@ LIST_MIN_WIDTH = 160
 class MainWindow(QMainWindow):
     """Signals: conversation_selected(int), filter_submitted() — Enter in the search field,
     new_chat_requested(), jump_requested(), rename_self_requested(),
-    visibility_toggled(bool), log_out_requested(), delete_account_requested(), active_changed(bool),
-    closing(), quit_requested() — Ctrl+Q, new_group_requested() — the welcome's "New group", back_requested()
-    — the one-pane layout's back button, Esc or Alt+←, and the security items' email_requested(),
-    change_password_requested(), two_factor_requested(), devices_requested(), blocked_requested(),
-    hide_last_seen_toggled(bool), export_requested(), notification_text_toggled(bool)."""
+    log_out_requested(), delete_account_requested(), active_changed(bool), closing(), quit_requested() —
+    Ctrl+Q, new_group_requested() — the welcome's "New group", back_requested() — the one-pane layout's back
+    button, Esc or Alt+←, email_requested(), and settings_requested() — the account menu's Settings or Ctrl+,
+    (everything that is not the account itself lives in the Settings window)."""
 
     conversation_selected = Signal(int)
     filter_submitted = Signal()
@@ -57,17 +56,10 @@ class MainWindow(QMainWindow):
     back_requested = Signal()
     jump_requested = Signal()
     rename_self_requested = Signal()
-    visibility_toggled = Signal(bool)
     log_out_requested = Signal()
     delete_account_requested = Signal()
     email_requested = Signal()
-    change_password_requested = Signal()
-    two_factor_requested = Signal()
-    devices_requested = Signal()
-    blocked_requested = Signal()
-    hide_last_seen_toggled = Signal(bool)
-    export_requested = Signal()
-    notification_text_toggled = Signal(bool)
+    settings_requested = Signal()
     active_changed = Signal(bool)
     closing = Signal()
     quit_requested = Signal()
@@ -86,32 +78,14 @@ class MainWindow(QMainWindow):
         self.account_header.setEnabled(False)
         self.account_menu.addSeparator()
         self.account_menu.addAction("Change display name…").triggered.connect(self.rename_self_requested)
-        self.visible_action = QAction("Visible to others in search", self, checkable=True)
-        self.visible_action.toggled.connect(self._on_visible_toggled)
-        self.account_menu.addAction(self.visible_action)
-        self.hide_last_seen_action = QAction("Hide my last seen", self, checkable=True)
-        self.hide_last_seen_action.setToolTip(
-            "Others don't see when you were last online, and you don't see theirs"
-        )
-        self.hide_last_seen_action.toggled.connect(self._on_hide_last_seen_toggled)
-        self.account_menu.addAction(self.hide_last_seen_action)
-        self.notification_text_action = QAction("Show message text in notifications", self, checkable=True)
-        self.notification_text_action.setChecked(True)
-        self.notification_text_action.toggled.connect(self.notification_text_toggled)
-        self.account_menu.addAction(self.notification_text_action)
-        self.account_menu.addSeparator()
         self.account_menu.addAction("Email…").triggered.connect(self.email_requested)
-        self.account_menu.addAction("Change password…").triggered.connect(self.change_password_requested)
-        self.account_menu.addAction("Two-factor sign-in…").triggered.connect(self.two_factor_requested)
-        self.account_menu.addAction("Devices…").triggered.connect(self.devices_requested)
-        self.account_menu.addAction("Blocked people…").triggered.connect(self.blocked_requested)
-        self.account_menu.addAction("Export my data…").triggered.connect(self.export_requested)
         self.account_menu.addSeparator()
         # the keys after a tab are shown as the item's shortcut; the window's own QShortcut answers them
-        sheet_action = self.account_menu.addAction(
-            f"Keyboard shortcuts…\t{shortcuts.shown_keys(shortcuts.SHEET)}"
+        self.settings_action = self.account_menu.addAction(
+            f"Settings…\t{shortcuts.shown_keys(shortcuts.SETTINGS)}"
         )
-        sheet_action.triggered.connect(self.show_shortcuts)
+        self.settings_action.triggered.connect(self.settings_requested)
+        self._tint_menu()
         self.account_menu.addAction("Log out").triggered.connect(self.log_out_requested)
         self.account_menu.addAction("Delete account…").triggered.connect(self.delete_account_requested)
         self.account_button.setMenu(self.account_menu)
@@ -221,6 +195,7 @@ class MainWindow(QMainWindow):
         add_shortcut(shortcuts.BACK, self, self.go_back)
         add_shortcut(shortcuts.QUIT, self, self.quit_requested.emit)
         add_shortcut(shortcuts.SHEET, self, self.show_shortcuts)
+        add_shortcut(shortcuts.SETTINGS, self, self.settings_requested.emit)
         for keys in shortcuts.NEXT_CONVERSATION:
             add_shortcut(keys, self, lambda: self.move_conversation(1))
         for keys in shortcuts.PREVIOUS_CONVERSATION:
@@ -238,21 +213,24 @@ class MainWindow(QMainWindow):
         self.account_button.set_user(user)
         header = f"Signed in as {name} (@{user.get('username', '')})"
         self.account_header.setText(header.replace("&", "&&"))
-        self.visible_action.blockSignals(True)
-        self.visible_action.setChecked(bool(user.get("visible", True)))
-        self.visible_action.blockSignals(False)
-        self.hide_last_seen_action.blockSignals(True)
-        self.hide_last_seen_action.setChecked(bool(user.get("hide_last_seen", False)))
-        self.hide_last_seen_action.blockSignals(False)
 
     def set_account_picture(self, picture: QPixmap | None) -> None:
         self.account_button.set_picture(picture)
 
-    def _on_hide_last_seen_toggled(self, checked: bool) -> None:
-        self.hide_last_seen_toggled.emit(checked)
+    def _tint_menu(self) -> None:
+        self.settings_action.setIcon(symbol("settings", self.palette()))
 
-    def _on_visible_toggled(self, checked: bool) -> None:
-        self.visibility_toggled.emit(checked)
+    def set_text_size(self, points: float) -> None:
+        """Settings → Appearance: the type of the bubbles and of the lists (conversations, messages found)."""
+        views = [self.conversation_view, self.chat_panel.messages]
+        if self.search_panel is not None:
+            views.append(self.search_panel.results_view)
+        for view in views:
+            font = QFont(view.font())
+            if font.pointSizeF() != points:
+                font.setPointSizeF(points)
+                view.setFont(font)  # the message list drops its size cache on the FontChange
+                view.doItemsLayout()
 
     # conversations
     def _on_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
@@ -426,6 +404,8 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
         if event.type() == QEvent.Type.ActivationChange:
             self.active_changed.emit(self.isActiveWindow())
+        elif event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._tint_menu()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closing.emit()

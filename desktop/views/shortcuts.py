@@ -17,6 +17,7 @@ FILTER = "Ctrl+Shift+F"  # search conversations and messages (the list's search 
 FIND = "Ctrl+F"  # find in the open conversation (the search field when none is open)
 QUIT = "Ctrl+Q"
 SHEET = "Ctrl+/"
+SETTINGS = "Ctrl+,"
 ESCAPE = "Esc"
 NEWEST = ("Alt+End",)  # the chat panel's (views/jump_to_latest.py); Ctrl+End is the list's own key
 SWITCH_ACCOUNT = tuple(f"Ctrl+{n}" for n in range(1, 6))  # the app window's: the first … fifth account
@@ -24,6 +25,10 @@ BACK = "Alt+Left"  # the one-pane layout: from the chat back to the list
 REPLY = "Ctrl+R"  # on the focused message (the message list's own key)
 DELETE_FOR_ME = "Del"  # on the focused message (the message list's own key), after a question
 EMOJI = "Ctrl+E"  # the composer's emoji picker
+# the media viewer's (views/media_viewer.py)
+MEDIA_PREVIOUS, MEDIA_NEXT = "Left", "Right"
+MEDIA_ZOOM = ("Ctrl++", "Ctrl+-", "Ctrl+0")  # in, out, fit to the window (Ctrl+= zooms in too)
+MEDIA_SAVE = "Ctrl+S"
 
 # What the sheet shows: (section, [(keys, what they do)]); keys of several ways are joined with " or ".
 SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
@@ -63,10 +68,21 @@ SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
         ],
     ),
     (
+        "Media viewer",
+        [
+            ((MEDIA_PREVIOUS, MEDIA_NEXT), "The picture or video before, after"),
+            (MEDIA_ZOOM, "Zoom in, out, fit to the window (the mouse wheel zooms too)"),
+            ((MEDIA_SAVE,), "Save the file shown"),
+            (("Space",), "Pause or play the video"),
+            ((ESCAPE,), "Close the viewer"),
+        ],
+    ),
+    (
         "Window",
         [
             (SWITCH_ACCOUNT, "Switch to the first … fifth account"),
             ((BACK,), "Back to the list (narrow window)"),
+            ((SETTINGS,), "Settings (Esc closes them)"),
             ((SHEET,), "This list of shortcuts"),
             ((QUIT,), "Quit ChatIDK"),
         ],

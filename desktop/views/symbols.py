@@ -60,6 +60,17 @@ GLYPHS: dict[str, str] = {
     "computer": "ph.desktop",
     "drive": "ph.hard-drives",
     "lock": "ph.lock",
+    # the Settings window's pages and buttons
+    "appearance": "ph.palette",
+    "notifications": "ph.bell",
+    "muted": "ph.bell-slash",
+    "privacy": "ph.eye-slash",
+    "security": "ph.shield-check",
+    "blocked": "ph.prohibit",
+    "export": "ph.archive-box",
+    "keyboard": "ph.keyboard",
+    "key": "ph.key",
+    "email": "ph.envelope",
 }
 
 

@@ -75,7 +75,7 @@ def test_account_menu_display_name_visibility_and_delete(live_server, desktop_cl
         lambda: stored_login(alice.data_dir, live_server.url)["user"]["display_name"] == "Alice Liddell",
         timeout=20000,
     )
-    alice.session.window.visible_action.setChecked(False)
+    alice.session.settings_wiring.show().privacy.visible_check.setChecked(False)  # Settings → Privacy
     qtbot.waitUntil(lambda: alice.chat.user.get("visible") is False, timeout=20000)
     found: list = []
     bob.chat.users_found.connect(found.append)

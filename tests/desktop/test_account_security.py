@@ -241,10 +241,11 @@ def test_hide_my_last_seen_hides_theirs_from_me(live_server, desktop_client, qtb
     header = alice.session.panel.subtitle_label
     qtbot.waitUntil(lambda: header.text() == "online", timeout=20000)
 
-    alice.session.window.hide_last_seen_action.setChecked(True)
+    privacy = alice.session.settings_wiring.show().privacy  # Settings → Privacy
+    privacy.hide_last_seen_check.setChecked(True)
     qtbot.waitUntil(lambda: alice.chat.user.get("hide_last_seen") is True, timeout=20000)
     bob.close()
     qtbot.waitUntil(lambda: header.text() == "offline", timeout=20000)  # no time: I hide mine
 
-    alice.session.window.hide_last_seen_action.setChecked(False)
+    privacy.hide_last_seen_check.setChecked(False)
     qtbot.waitUntil(lambda: header.text().startswith("last seen"), timeout=20000)

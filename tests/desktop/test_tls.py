@@ -62,8 +62,8 @@ def test_sign_in_and_live_events_over_https_verified_against_the_configured_ca(
     )
     assert bob.chat.conversations.get(conversation_id) is not None
 
-    about = next(a for a in alice.session.window.account_menu.actions() if a.text() == "About ChatIDK…")
-    about.trigger()
+    settings = alice.session.settings_wiring.show()  # About is in the Settings window
+    settings.about_button.click()
     dialog = alice.app.about_dialog
     qtbot.waitUntil(dialog.isVisible, timeout=20000)
     assert dialog.title_label.text() == f"ChatIDK {__version__}"

@@ -17,9 +17,9 @@ pytestmark = pytest.mark.slow
 
 
 def open_dialog(client, qtbot):
-    window = client.session.window
-    action = next(a for a in window.account_menu.actions() if a.text() == "Two-factor sign-in…")
-    action.trigger()
+    settings = client.session.settings_wiring.show()  # Settings → Security
+    settings.show_page("Security")
+    settings.security.two_factor_button.click()
     dialog = client.session.security.account_dialogs["two_factor"]
     qtbot.waitUntil(lambda: dialog.pages.currentWidget() is not dialog.loading, timeout=20000)
     return dialog
