@@ -4,8 +4,8 @@ Starts the real server (`python -m server`) on a temporary embedded PostgreSQL, 
 scripts/demo_data.py over HTTP, then drives the real desktop client offscreen (QT_QPA_PLATFORM=offscreen),
 once with a light palette and once with a dark one (each in a process of its own, so nothing of the first
 theme lingers in the second), and saves the main screens to docs/screenshots/<screen>-<theme>.png:
-sign-in, the list with the 1:1, the group, the narrow single pane, search results and the Settings window.
-Everything it made (database, client data) is deleted at the end.
+sign-in, the list with the 1:1, the group, the media viewer, search results, the narrow single pane and the
+Settings window. Everything it made (database, client data) is deleted at the end.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from desktop.cache.search import prepare_index
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 7
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -33,6 +33,8 @@ CREATE TABLE IF NOT EXISTS messages (
     reply_to TEXT,
     reactions TEXT,
     my_reactions TEXT,
+    forwarded_from INTEGER,
+    mentions TEXT,
     PRIMARY KEY (conversation_id, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS outbox (
@@ -86,6 +88,12 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
             "outbox": "reply_to TEXT",
             "drafts": "reply_to TEXT",
         },
+    ),
+    6: "",  # the number reserved for the search UI, which needed no step
+    7: lambda connection: (
+        _add_columns(  # forwards (the first sender's id, 0: not visible) and mentions (JSON)
+            connection, {"messages": "forwarded_from INTEGER, mentions TEXT"}
+        )
     ),
 }
 

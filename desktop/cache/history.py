@@ -20,14 +20,14 @@ from desktop.domain.records import (
 
 _MESSAGE_COLUMNS = (
     "conversation_id, seq, id, sender_id, client_id, text, created_at, edited_at, deleted, attachments,"
-    " version, reply_to, reactions, my_reactions"
+    " version, reply_to, reactions, my_reactions, forwarded_from, mentions"
 )
 _PLACEHOLDERS = ", ".join("?" * len(_MESSAGE_COLUMNS.split(",")))
 
 
 def _row_to_message(row: tuple) -> Message:
     conversation_id, seq, id_, sender_id, client_id, text, created_at, edited_at, deleted, files = row[:10]
-    version, reply_to, reactions, mine = row[10:]
+    version, reply_to, reactions, mine, forwarded_from, mentions = row[10:]
     return Message(
         conversation_id=conversation_id,
         seq=seq,
@@ -43,6 +43,8 @@ def _row_to_message(row: tuple) -> Message:
         reply_to=ReplyTo.from_json(json.loads(reply_to)) if reply_to else None,
         reactions=reactions_from_json(json.loads(reactions)) if reactions else [],
         my_reactions=[e for e in json.loads(mine) if isinstance(e, str)] if mine else [],
+        forwarded_from=forwarded_from,
+        mentions=[u for u in json.loads(mentions) if isinstance(u, int)] if mentions else [],
     )
 
 
@@ -62,6 +64,8 @@ def _message_row(m: Message) -> tuple:
         json.dumps(m.reply_to.to_json()) if m.reply_to else None,
         json.dumps([r.to_json() for r in m.reactions]) if m.reactions else None,
         json.dumps(m.my_reactions) if m.my_reactions else None,
+        m.forwarded_from,
+        json.dumps(m.mentions) if m.mentions else None,
     )
 
 

@@ -13,6 +13,7 @@ from desktop.controller.account_security import AccountSecurity
 from desktop.controller.blocking import BlockList
 from desktop.controller.conversation_actions import ConversationActions
 from desktop.controller.errors import SESSION_ENDED, describe_error
+from desktop.controller.forwarding import Forwarding
 from desktop.controller.live_room import LiveRoom
 from desktop.controller.live_sync import LiveSync
 from desktop.controller.outbox_sender import OutboxSender
@@ -112,6 +113,7 @@ class ChatController(QObject):
         self._wire_profile()
         self.outbox_sender = OutboxSender(rest, outbox, self)
         self.conversation_actions = ConversationActions(self.state, rest, self.sync, self._report, self)
+        self.forwarding = Forwarding(self.state, rest, self._report, self)
         self.connection_state = CONNECTING
         self.limits = SendLimits()  # the server's defaults until it has said (limits_changed)
         self._ended = False

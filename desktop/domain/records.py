@@ -45,6 +45,23 @@ def _shared_zone(zone: tzinfo | None) -> tzinfo | None:
     return _ZONES.setdefault((zone.utcoffset(None), zone.tzname(None)), zone)
 
 
+FORWARDED_UNKNOWN = 0  # Message.forwarded_from of a forward whose first sender is not visible: "Forwarded"
+
+
+def forwarded_from_json(data: object) -> int | None:
+    """``forwarded_from`` on the wire (null, or ``{"sender_id": id or null}``) as Message.forwarded_from."""
+    if not isinstance(data, dict):
+        return None
+    sender = data.get("sender_id")
+    return sender if isinstance(sender, int) and sender > 0 else FORWARDED_UNKNOWN
+
+
+def forwarded_from_wire(value: int | None) -> dict | None:
+    if value is None:
+        return None
+    return {"sender_id": value or None}
+
+
 @dataclass(frozen=True, slots=True)
 class ReplyTo:
     """The quote a reply carries (docs/protocol.md, "Replies"): the server keeps it true, clients never
@@ -126,6 +143,9 @@ class Message:
     # My own reactions (sent beside messages, not in them): None when the source did not say (an event,
     # an edit's answer), so the cached ones are kept.
     my_reactions: list[str] | None = None
+    # A forward: its first sender's user id, or FORWARDED_UNKNOWN when not visible here; None: not a forward.
+    forwarded_from: int | None = None
+    mentions: list[int] = field(default_factory=list)  # the members its text names as @username
 
     @property
     def confirmed_seq(self) -> int:
@@ -162,6 +182,8 @@ class Message:
             reply_to=ReplyTo.from_json(data.get("reply_to")),
             reactions=reactions_from_json(data.get("reactions")),
             my_reactions=[] if data.get("deleted") else None,
+            forwarded_from=forwarded_from_json(data.get("forwarded_from")),
+            mentions=[m for m in data.get("mentions") or [] if isinstance(m, int)],
         )
 
     @property
@@ -364,6 +386,8 @@ def message_to_json(message: Message) -> dict:
         "version": message.version,
         "reply_to": message.reply_to.to_json() if message.reply_to else None,
         "reactions": [r.to_json() for r in message.reactions],
+        "forwarded_from": forwarded_from_wire(message.forwarded_from),
+        "mentions": list(message.mentions),
     }
 
 

@@ -83,6 +83,8 @@ class MessageListModel(QAbstractListModel):
         self._unread_after: int | None = None  # my read position when the conversation opened, if unread
         self._divider_seq: int | None = None  # the first unread message: "Unread messages" above it
         self.opening = False  # show_conversation's rows, not yet placed by the view (not a jump's window)
+        # Names of people outside the open conversation (a forward's first sender): the controller's.
+        self.name_elsewhere: Callable[[int], str | None] = lambda _user_id: None
 
     # setup
     def show_conversation(
@@ -159,6 +161,9 @@ class MessageListModel(QAbstractListModel):
             self.at_newest = value
             self.at_newest_changed.emit(value)
 
+    def names(self) -> dict[int, str]:
+        return dict(self._names)
+
     def set_names(self, names: dict[int, str]) -> None:
         self._names = dict(names)
         for message in self._rows:
@@ -199,6 +204,7 @@ class MessageListModel(QAbstractListModel):
                     self._is_hidden(message),
                     files_layout_key(message.attachments),
                     self._quote(message),
+                    self._forward_label(message),
                     tuple(self._chips(message)),
                     self._grouping(row),
                 )
@@ -245,6 +251,8 @@ class MessageListModel(QAbstractListModel):
             return self._quote(message)
         if role == MessageRole.REACTIONS:
             return self._chips(message)
+        if role == MessageRole.FORWARD_LABEL:
+            return self._forward_label(message)
         if role == MessageRole.ATTACHMENTS:
             return [] if message.deleted or self._is_hidden(message) else message.attachments
         if role == MessageRole.UPLOAD_PROGRESS:
@@ -276,6 +284,13 @@ class MessageListModel(QAbstractListModel):
 
     def _quote(self, message: Message) -> Quote | None:
         return None if self._is_hidden(message) else quote_of(message, self._names, self.my_id)
+
+    def _forward_label(self, message: Message) -> str:
+        if message.forwarded_from is None or message.deleted or self._is_hidden(message):
+            return ""
+        sender = message.forwarded_from
+        name = "you" if sender == self.my_id else self._names.get(sender) or self.name_elsewhere(sender)
+        return f"Forwarded from {name}" if sender and name else "Forwarded"
 
     def _chips(self, message: Message) -> list[ReactionChip]:
         return [] if self._is_hidden(message) else chips_of(message, self._names, self.my_id)

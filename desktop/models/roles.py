@@ -26,6 +26,9 @@ class MessageRole(IntEnum):
     HIDDEN = _BASE + 14  # from someone I blocked with hide_in_groups, not revealed: shown collapsed
     QUOTE = _BASE + 20  # a reply's quote as shown: Quote, or None (not a reply, or deleted/hidden itself)
     REACTIONS = _BASE + 21  # list[ReactionChip] under the bubble ([] for none)
+    FORWARD_LABEL = (
+        _BASE + 22
+    )  # "Forwarded from Alice", "Forwarded" (sender not visible), or "" (not a forward)
     ATTACHMENTS = _BASE + 40  # list[Attachment]: the message's files ([] for plain text)
     UPLOAD_PROGRESS = _BASE + 41  # on a pending message with files: (file index, fraction) uploading, or None
     RETRYABLE = _BASE + 60  # a failed message that sending again could get through (not a refused text)

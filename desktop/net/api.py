@@ -178,6 +178,16 @@ class ApiClient(HttpClient):
     def delete_message(self, conversation_id: int, seq: int) -> dict:
         return self.request("DELETE", f"/conversations/{conversation_id}/messages/{seq}")["message"]
 
+    def forward_message(self, conversation_id: int, seq: int, targets: list[tuple[int, str]]) -> list[dict]:
+        """One new message of mine in each ``(conversation_id, client_id)``; a retry with the same client_ids
+        stores nothing twice."""
+        body = {"to": [{"conversation_id": c, "client_id": k} for c, k in targets]}
+        path = f"/conversations/{conversation_id}/messages/{seq}/forward"
+        return self.request("POST", path, json=body)["messages"]
+
+    def user(self, user_id: int) -> dict:
+        return self.request("GET", f"/users/{user_id}")["user"]
+
     def hide_message(self, conversation_id: int, seq: int) -> dict:
         """Delete for me: ``{"conversation_id", "seq", "version"}`` of the hide (my other devices hear it)."""
         return self.request("PUT", f"/conversations/{conversation_id}/messages/{seq}/hidden")["hidden"]

@@ -24,12 +24,14 @@ from desktop.net.worker_thread import shutdown_deadline
 from desktop.session.conversations import ConversationManagement
 from desktop.session.drafts import DraftKeeper
 from desktop.session.files import FileSharing, files_dir_for
+from desktop.session.forwarding import forward_choices
 from desktop.session.search import SearchWiring
 from desktop.session.security_menu import SecurityMenu
 from desktop.session.settings_wiring import SettingsWiring
 from desktop.settings import AppSettings
 from desktop.views.account_dialogs import DeleteAccountDialog, ask_display_name
 from desktop.views.emoji_picker import EmojiPicker, RecentEmoji
+from desktop.views.forward_dialog import ForwardDialog
 from desktop.views.icons import app_icon
 from desktop.views.idle_watcher import IdleWatcher
 from desktop.views.jump_dialog import JumpDialog
@@ -138,6 +140,10 @@ class ChatSession(QObject):
         panel.composer.edit_submitted.connect(self._save_edit)
         panel.messages.delete_requested.connect(self._delete)
         panel.messages.hide_requested.connect(self._hide)
+        panel.messages.forward_requested.connect(self.show_forward)
+        chat.forwarding.forwarded.connect(
+            lambda n: self.show_status("Forwarded" if n == 1 else f"Forwarded to {n} conversations")
+        )
         panel.messages.retry_requested.connect(lambda client_id: self.files.uploads.retry(client_id))
         panel.messages.discard_requested.connect(self._discard)
         chat.limits_changed.connect(panel.composer.set_limits)
@@ -151,6 +157,7 @@ class ChatSession(QObject):
         self.recent_emoji = recent_emoji_in(self.settings)  # held by the composer: never this session's
         panel.composer.emoji_button.recent = self.recent_emoji
         self.reaction_picker: EmojiPicker | None = None
+        self.forward_dialog: ForwardDialog | None = None
         panel.composer.name_for = chat.name_in_open  # the chat's, never this session's: no cycle through Qt
         panel.composing.connect(chat.composing)
         chat.header_changed.connect(self._refresh_header)
@@ -422,6 +429,21 @@ class ChatSession(QObject):
         """The welcome's "New group": the new chat dialog, already picking several people."""
         dialog = self.show_new_chat()
         dialog.group_button.setChecked(True)
+        return dialog
+
+    def show_forward(self, seq: int) -> ForwardDialog | None:
+        """Forward… on a message of the open conversation: to the ticked ones of my conversations."""
+        conversation_id = self.chat.open_conversation_id
+        if conversation_id is None:
+            return None
+        choices = forward_choices(self.chat.conversation_list, self.chat.my_id, self.window)
+        if self.forward_dialog is not None:
+            self.forward_dialog.deleteLater()  # one at a time; the last one is kept until the next
+        dialog = ForwardDialog(choices, self.window)
+        forwarding = self.chat.forwarding  # not self: the dialog holds no reference to this session
+        dialog.chosen.connect(lambda ids: forwarding.forward(conversation_id, seq, ids))
+        dialog.open()
+        self.forward_dialog = dialog
         return dialog
 
     def show_jump(self) -> JumpDialog:

@@ -32,7 +32,14 @@ from desktop.models import message_text
 from desktop.models.attachment_media import AttachmentMedia
 from desktop.models.reactions_text import Quote, ReactionChip
 from desktop.models.roles import MessageRole
-from desktop.views import attachment_painter, avatars, failure_note, palette_colors, unread_divider
+from desktop.views import (
+    attachment_painter,
+    avatars,
+    failure_note,
+    forward_label,
+    palette_colors,
+    unread_divider,
+)
 
 SIDE_MARGIN = 12.0
 PADDING_H = 12.0  # Telegram ~11 px, Signal 12 px
@@ -326,6 +333,7 @@ class BubbleDelegate(QStyledItemDelegate):
         if attachments and text:
             files_height += attachment_painter.GAP
         name_height = fonts.name_height + 2 if sender else 0.0
+        name_height += forward_label.height(index, fonts.small)  # "Forwarded from …" under the name
         quote: Quote | None = index.data(MessageRole.QUOTE)
         quote_height = quote_width = 0.0
         if quote is not None:
@@ -387,6 +395,7 @@ class BubbleDelegate(QStyledItemDelegate):
         name_width = QFontMetricsF(m.name_font).horizontalAdvance(m.sender) if m.sender else 0.0
         failure = failure_note.lay_out(index, self._fonts(option.font)[2], m.text_width)
         note_width = failure.natural if failure is not None else 0.0
+        name_width = max(name_width, forward_label.width(index, self._measuring_fonts(option.font).small))
         widest = max(m.natural, footer_width, name_width, m.files_width, m.quote_width, note_width, 24.0)
         inner = min(m.text_width, widest)
         layout = m.layout
@@ -533,6 +542,16 @@ class BubbleDelegate(QStyledItemDelegate):
                 painter.fontMetrics().elidedText(sender, Qt.TextElideMode.ElideRight, int(bubble.width())),
             )
 
+        forward_height = forward_label.height(index, small_font)
+        if forward_height:
+            bottom = bubble.top() + PADDING_V + geometry.name_height
+            room = QRectF(
+                bubble.left() + PADDING_H,
+                bottom - forward_height,
+                bubble.width() - 2 * PADDING_H,
+                forward_height,
+            )
+            forward_label.paint(painter, index, room, small_font, palette)
         if geometry.quote_rect is not None:
             quote = index.data(MessageRole.QUOTE)
             self._paint_quote(painter, geometry.quote_rect, quote, name_font, small_font, palette, fill)

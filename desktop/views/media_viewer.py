@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.views.shortcuts import add_shortcut
+from desktop.views.shortcuts import MEDIA_NEXT, MEDIA_PREVIOUS, MEDIA_SAVE, MEDIA_ZOOM, add_shortcut
 from desktop.views.symbols import IconButton
 from desktop.views.video_player import VideoPlayer
 from desktop.views.zoom_view import ZOOM_STEP, ZoomView
@@ -135,16 +135,18 @@ class MediaViewer(QWidget):
         layout.addLayout(middle, 1)
         layout.addWidget(self.status, 0, Qt.AlignmentFlag.AlignHCenter)
 
+        self._tint_buttons(self)
+
         for keys, action in (
-            (QKeySequence(Qt.Key.Key_Left), lambda: self.step(-1)),
-            (QKeySequence(Qt.Key.Key_Right), lambda: self.step(1)),
+            (QKeySequence(MEDIA_PREVIOUS), lambda: self.step(-1)),
+            (QKeySequence(MEDIA_NEXT), lambda: self.step(1)),
             (QKeySequence(Qt.Key.Key_Escape), self.close),
             (QKeySequence(Qt.Key.Key_Space), self._toggle_video),
             (QKeySequence.StandardKey.ZoomIn, self.zoom_in),
             (QKeySequence("Ctrl+="), self.zoom_in),  # Ctrl++ without Shift on most keyboards
             (QKeySequence.StandardKey.ZoomOut, self.zoom_out),
-            (QKeySequence("Ctrl+0"), self.fit),
-            (QKeySequence.StandardKey.Save, self._save),
+            (QKeySequence(MEDIA_ZOOM[2]), self.fit),
+            (QKeySequence(MEDIA_SAVE), self._save),
         ):
             add_shortcut(keys, self, action)
 
@@ -216,11 +218,18 @@ class MediaViewer(QWidget):
         player = VideoPlayer(self.items[index].name, self.video_page, embedded=True)
         player.failed.connect(self.show_error)
         self.video_layout.addWidget(player)
+        self._tint_buttons(player)
         self.video_player = player
         self.pages.setCurrentWidget(self.video_page)
         self.status.setText("")
         player.play(path)
         return player
+
+    def _tint_buttons(self, within: QWidget) -> None:
+        """Light icons on the dark backdrop: an icon button has a style sheet of its own, and so takes the
+        app's palette (black icons in a light theme) instead of this window's."""
+        for button in within.findChildren(IconButton):
+            button.setPalette(self.palette())
 
     def show_error(self, message: str) -> None:
         self.status.setText(message)

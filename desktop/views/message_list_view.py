@@ -66,12 +66,14 @@ class MessageListView(QListView):
     focused reply: the original's seq (to jump there); reaction_toggled(int seq, str emoji, bool on) — a
     click on a reaction chip or the menu's quick reactions (on: add mine, off: take mine back);
     reaction_picker_requested(int seq) — "More reactions…" in the menu; hide_requested(int seq) — "Delete
-    for me…" in the menu or Delete on the focused message; newest_requested() — the "newest"
+    for me…" in the menu or Delete on the focused message; forward_requested(int seq) — "Forward…" in the
+    menu; newest_requested() — the "newest"
     button or Ctrl+End while the window of history does not reach the newest message."""
 
     edit_requested = Signal(int, str)
     delete_requested = Signal(int)
     hide_requested = Signal(int)
+    forward_requested = Signal(int)
     retry_requested = Signal(str)
     discard_requested = Signal(str)
     reveal_requested = Signal(int)
@@ -669,6 +671,8 @@ class MessageListView(QListView):
             reply = menu.addAction("Reply")
             reply.setShortcut(QKeySequence(REPLY))  # shown beside it; the list's own Ctrl+R replies
             reply.triggered.connect(lambda: self.reply_requested.emit(seq))
+        if not deleted and seq is not None:
+            menu.addAction("Forward…").triggered.connect(lambda: self.forward_requested.emit(seq))
         if not deleted and text.strip():  # a message of files alone has no text to copy
             copy = menu.addAction("Copy text")
             copy.setShortcut(QKeySequence.StandardKey.Copy)  # shown beside it; the list's own Ctrl+C copies

@@ -25,6 +25,10 @@ BACK = "Alt+Left"  # the one-pane layout: from the chat back to the list
 REPLY = "Ctrl+R"  # on the focused message (the message list's own key)
 DELETE_FOR_ME = "Del"  # on the focused message (the message list's own key), after a question
 EMOJI = "Ctrl+E"  # the composer's emoji picker
+# the media viewer's (views/media_viewer.py)
+MEDIA_PREVIOUS, MEDIA_NEXT = "Left", "Right"
+MEDIA_ZOOM = ("Ctrl++", "Ctrl+-", "Ctrl+0")  # in, out, fit to the window (Ctrl+= zooms in too)
+MEDIA_SAVE = "Ctrl+S"
 
 # What the sheet shows: (section, [(keys, what they do)]); keys of several ways are joined with " or ".
 SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
@@ -61,6 +65,16 @@ SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
             (("Return",), "Open the message's file, or the message a reply answers"),
             (("Ctrl+C",), "Copy the selection, else the message"),
             ((*NEWEST, "Ctrl+End"), "To the newest message (Ctrl+End: in the list)"),
+        ],
+    ),
+    (
+        "Media viewer",
+        [
+            ((MEDIA_PREVIOUS, MEDIA_NEXT), "The picture or video before, after"),
+            (MEDIA_ZOOM, "Zoom in, out, fit to the window (the mouse wheel zooms too)"),
+            ((MEDIA_SAVE,), "Save the file shown"),
+            (("Space",), "Pause or play the video"),
+            ((ESCAPE,), "Close the viewer"),
         ],
     ),
     (

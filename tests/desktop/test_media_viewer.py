@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from desktop.domain.attachments import IMAGE, VIDEO, Attachment
 from desktop.domain.gallery import gallery_of, position_of
 from desktop.domain.records import Message
+from desktop.views.symbols import IconButton
 from tests.desktop.test_files import ffmpeg, make_image, rows_with_files
 
 
@@ -75,6 +76,8 @@ def test_arrows_step_through_the_pictures_and_videos_in_order_and_esc_closes(
     assert names == ["first.png", "clip.webm", "second.png", "third.png"]  # no PDF: it is no media
     assert viewer.index == 0 and viewer.counter.text() == "1 of 4"
     assert viewer.palette().color(viewer.backgroundRole()).lightness() < 40  # dark in a light theme too
+    for button in viewer.findChildren(IconButton):  # light icons on it, whatever the app's theme
+        assert button.palette().color(button.palette().ColorRole.ButtonText).lightness() > 200
     qtbot.waitUntil(lambda: viewer.full_size is not None, timeout=20000)
     assert (viewer.full_size.width(), viewer.full_size.height()) == (800, 500)
     assert not viewer.previous_button.isEnabled()

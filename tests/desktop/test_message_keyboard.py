@@ -123,7 +123,7 @@ def test_the_message_menu_opens_from_the_keyboard_and_edit_goes_to_the_composer(
     menu = view.menu
     assert menu is not None
     qtbot.waitUntil(menu.isVisible, timeout=5000)
-    mine = ["Quick reactions", "More reactions…", "Reply", "Copy text", "Edit", "Delete for me…"]
+    mine = ["Quick reactions", "More reactions…", "Reply", "Forward…", "Copy text", "Edit", "Delete for me…"]
     assert menu_texts(menu) == [*mine, "Delete for everyone…"]
     # the same menu a right-click on that message opens
     right_click_point = view.visualRect(view.currentIndex()).center()
@@ -132,6 +132,7 @@ def test_the_message_menu_opens_from_the_keyboard_and_edit_goes_to_the_composer(
         "Quick reactions",
         "More reactions…",
         "Reply",
+        "Forward…",
         "Copy text",
         "Edit",
         "Delete for me…",
@@ -152,6 +153,7 @@ def test_the_message_menu_opens_from_the_keyboard_and_edit_goes_to_the_composer(
         "Quick reactions",
         "More reactions…",
         "Reply",
+        "Forward…",
         "Copy text",
         "Delete for me…",
     ]
