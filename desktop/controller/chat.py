@@ -324,6 +324,7 @@ class ChatController(QObject):
             if any(m.seq == seq for m in window):
                 model.show_window(window, seq)
             else:  # the cache knows it is gone for me (deleted for me): nothing to ask the server
+                self.notice.emit("That message was deleted for you.")
                 self.jump_failed.emit(conversation_id, seq)
             return
         known_last = self._known_last(conversation_id)

@@ -110,6 +110,15 @@ def test_scrolling_past_messages_deleted_for_me_asks_once_per_page_online_and_ne
     _scroll_to_oldest(alice, qtbot)
     assert _shown(alice) == visible and message_requests == []
 
+    # A jump to a message deleted for me (a reply's original, say): the cache knows it is gone.
+    failed: list[tuple] = []
+    notices: list[str] = []
+    alice.chat.jump_failed.connect(lambda *args: failed.append(args))
+    alice.chat.notice.connect(notices.append)
+    alice.chat.jump_to_message(direct, HIDDEN[0])
+    assert failed == [(direct, HIDDEN[0])] and notices == ["That message was deleted for you."]
+    assert message_requests == []
+
     # Offline, after a restart: the coverage was kept, scrolling goes to the first message I may see.
     alice.close()
     live_server.stop()
