@@ -14,7 +14,8 @@ as deployed) on a fresh database, registers users, opens a WebSocket for each, a
   2. latency: a steady rate (default 1,000 msgs/s) with all sockets open; p50/p99 send→receive
      (target p99 < 50 ms with 2,000 sockets).
 Both servers' figures are printed side by side, because this machine is noisy. --baseline-env changes the
-baseline's settings, so that any one change can be measured against its absence in the same run.
+baseline's settings, so that any one change can be measured against its absence in the same run; --env
+changes both servers' (CHATIDK_SESSION_CACHE_SECONDS=0: every REST send's token unknown to its worker).
 
 --profile samples the server's workers with py-spy (requirements-dev.txt) through each throughput phase and
 prints the functions that hold the most samples, as self time (the frame on top) and as inclusive time (on
@@ -388,6 +389,7 @@ def measure_server(databases: TestDatabases, scratch: Path, args, group_commit: 
             "CHATIDK_DB_POOL_SIZE": "30",
             "CHATIDK_REGISTRATIONS_PER_HOUR": "0",
             "CHATIDK_GROUP_COMMIT": "1" if group_commit else "0",
+            **dict(args.env),
             **(dict(args.baseline_env) if not group_commit else {}),
         },
     ).start()
@@ -409,6 +411,8 @@ def report(args, ceiling: float, old: dict, new: dict) -> None:
         f"{args.senders} senders, {args.messages} messages, {args.sockets} sockets open, "
         f"{args.workers} workers; group commit off (the baseline) | on | target"
     )
+    if args.env:
+        print("  both servers' settings: " + " ".join(f"{k}={v}" for k, v in args.env))
     if args.baseline_env:
         print("  the baseline's settings: " + " ".join(f"{k}={v}" for k, v in args.baseline_env))
     targets = {"rest": 0.2, "ws": 0.3}
@@ -488,6 +492,15 @@ def main() -> None:
         type=lambda text: tuple(text.split("=", 1)),
         help="a setting of the baseline server only, e.g. CHATIDK_GROUP_COMMIT=1 "
         "--baseline-env CHATIDK_SESSION_CACHE_SECONDS=0 to measure one change against its absence",
+    )
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        type=lambda text: tuple(text.split("=", 1)),
+        help="a setting of both servers, e.g. --env CHATIDK_SESSION_CACHE_SECONDS=0 (every REST send's "
+        "token unknown to its worker, as when a client sends less often than the cache's seconds)",
     )
     args = parser.parse_args()
     args.transports = args.transports or ["rest", "ws"]

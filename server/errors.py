@@ -49,6 +49,9 @@ class InvalidField(ApiError, code="invalid_field"): ...
 class Unauthorized(ApiError, status=401, code="unauthorized"): ...
 
 
+UNAUTHORIZED = "missing, unknown or revoked token"  # what a bearer token that does not work is told
+
+
 class ChallengeExpired(ApiError, status=401, code="challenge_expired"): ...  # sign in with the password again
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 
 from desktop.accounts.account_settings import AccountSettings
 from desktop.controller.appearance import AppearanceController
@@ -42,6 +42,7 @@ class SettingsWiring(QObject):
         self.window: SettingsWindow | None = None
         self.about: Callable[[], object] = lambda: None  # the app's About dialog (set by DesktopApp)
         main_window.settings_requested.connect(self.show)
+        main_window.installEventFilter(self)  # another account came to the front: its settings close
         chat.profile_changed.connect(self._on_profile)
         for signal in (chat.conversations.dataChanged, chat.conversations.modelReset):
             signal.connect(lambda *_: self._refresh_mute_list())
@@ -61,6 +62,12 @@ class SettingsWiring(QObject):
     def close(self) -> None:
         if self.window is not None:
             self.window.close()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # not a spontaneous hide (the app window minimised): only the page itself going behind another
+        if watched is self.main_window and event.type() == QEvent.Type.Hide and not event.spontaneous():
+            self.close()
+        return super().eventFilter(watched, event)
 
     def _make(self) -> SettingsWindow:
         window = SettingsWindow(self.main_window)

@@ -64,7 +64,6 @@ class SettingsWindow(QDialog):
         self.nav.setAccessibleName("Settings pages")
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.nav.setStyleSheet("QListWidget::item { padding: 6px 4px; }")
         self.pages = QStackedWidget(self)
         self._entries: list[tuple[str, str]] = []
         for symbol_name, name, page in (
@@ -141,6 +140,9 @@ class SettingsWindow(QDialog):
             button.setToolTip(text if compact else "")
             button.setAccessibleName(text)
         self.side.setFixedWidth(52 if compact else NAV_WIDTH)
+        # icons alone are centred in the narrow column (the padding leaves no room for an empty text's frame)
+        padding = "6px 12px" if compact else "6px 4px"
+        self.nav.setStyleSheet(f"QListWidget::item {{ padding: {padding}; }}")
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

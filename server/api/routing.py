@@ -13,8 +13,8 @@ from werkzeug.routing import BaseConverter
 from werkzeug.routing import ValidationError as RouteMismatch
 
 from server.api.context import ctx
-from server.errors import BadJson, InvalidField, Unauthorized
-from server.services import accounts
+from server.errors import UNAUTHORIZED, BadJson, InvalidField, Unauthorized
+from server.services import accounts, tokens
 
 PREFIX = "/api/v1"
 
@@ -108,16 +108,30 @@ def parse_query(model: type[BaseModel]) -> BaseModel:
         raise InvalidField(message, field=location) from None
 
 
-def authenticate_request() -> None:
-    """Put the caller's user_id and session_id on ``g``, or answer 401."""
+def _bearer_token_hash() -> bytes:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token or len(token) > 256:
-        raise Unauthorized("missing, unknown or revoked token")
-    session = accounts.authenticate(ctx(), token)
+        raise Unauthorized(UNAUTHORIZED)
+    return tokens.token_hash(token)
+
+
+def authenticate_request() -> None:
+    """Put the caller's user_id and session_id on ``g``, or answer 401."""
+    session = accounts.authenticate_hash(ctx(), _bearer_token_hash())
     g.user_id = session["user_id"]
     g.session_id = session["session_id"]
+
+
+def authenticate_with_service() -> None:
+    """For a route whose service authenticates the token in its own first query (a send, in its pre-check):
+    ``g.user_id`` and ``g.session_id`` when this process vouched for the token lately, else both None, and
+    ``g.token_hash`` for the service. 401 at once only for a token that is malformed or missing."""
+    g.token_hash = _bearer_token_hash()
+    session = accounts.cached_session(ctx(), g.token_hash)
+    g.user_id = None if session is None else session["user_id"]
+    g.session_id = None if session is None else session["session_id"]
 
 
 def endpoint(
@@ -131,20 +145,39 @@ def endpoint(
     body: type[BaseModel] | None = None,
     query: type[BaseModel] | None = None,
     auth: bool = True,
+    auth_in_service: bool = False,
     errors: tuple[int, ...] = (),
 ) -> Callable:
-    """Register ``fn`` as ``method rule``; it receives path ids, ``body=`` and ``query=`` already checked."""
+    """Register ``fn`` as ``method rule``; it receives path ids, ``body=`` and ``query=`` already checked.
+
+    ``auth_in_service``: the route passes ``g.token_hash`` to a service that authenticates it (see
+    :func:`authenticate_with_service`); whatever else goes wrong first, a token that does not work is
+    answered 401 as on every other route.
+    """
 
     def decorator(fn: Callable) -> Callable:
-        @functools.wraps(fn)
-        def view(**path_args):
-            if auth:
-                authenticate_request()
+        def _checked_call(fn: Callable, path_args: dict):
             if body is not None:
                 path_args["body"] = parse_body(body)
             if query is not None:
                 path_args["query"] = parse_query(query)
             return fn(**path_args)
+
+        @functools.wraps(fn)
+        def view(**path_args):
+            if auth and auth_in_service:
+                authenticate_with_service()
+                try:
+                    return _checked_call(fn, path_args)
+                except Unauthorized:
+                    raise
+                except Exception:
+                    if g.user_id is None:
+                        authenticate_request()  # 401 rather than what the request would have been told
+                    raise
+            if auth:
+                authenticate_request()
+            return _checked_call(fn, path_args)
 
         bp.add_url_rule(rule, endpoint=fn.__name__, view_func=view, methods=[method])
         ENDPOINTS.append(

@@ -7,8 +7,9 @@ import uuid
 
 from psycopg2.extras import Json
 
-from server.db import Cursor, Row, prepared
+from server.db import Cursor, PlainRow, Row, prepared
 from server.db import throttle as throttle_db
+from server.db.sessions import LIVE_SESSION
 from server.db.throttle import REFILLED
 
 # Search terms (shared/search_text.py) arrive space-separated, the tsvector taking them as they are.
@@ -167,35 +168,51 @@ def store_message_txn(
 
 _SEND_PRECHECK_MANY = prepared(
     "send_precheck_many",
-    f"""SELECT i.n, m.user_id IS NOT NULL AS member, {_PRECHECK_COLUMNS},
+    f"""SELECT i.n, i.sender_id, i.session_id, i.stale, m.user_id IS NOT NULL AS member, {_PRECHECK_COLUMNS},
                {_blocked_or_peer_deleted("i.sender_id", "i.conversation_id")},
                (SELECT {REFILLED} FROM send_buckets b WHERE b.user_id = i.sender_id) AS tokens,
                {_REPLY_TARGET.format(conversation="i.conversation_id", seq="i.reply_to_seq")}
-        FROM (SELECT n, conversation_id, sender_id, client_id::uuid, reply_to_seq
-              FROM unnest(%s::int[], %s::bigint[], %s::bigint[], %s::text[], %s::bigint[])
-                  AS u (n, conversation_id, sender_id, client_id, reply_to_seq)) AS i
+        FROM (SELECT q.n, q.conversation_id, coalesce(q.sender_id, a.user_id) AS sender_id, a.session_id,
+                     a.stale, q.client_id::uuid, q.reply_to_seq
+              FROM unnest(%s::int[], %s::bigint[], %s::bigint[], %s::bytea[], %s::text[], %s::bigint[])
+                  AS q (n, conversation_id, sender_id, token_hash, client_id, reply_to_seq)
+              LEFT JOIN LATERAL ({LIVE_SESSION.format(digest="q.token_hash", idle_seconds="%s")}) AS a
+                  ON q.sender_id IS NULL) AS i
         LEFT JOIN conversation_members m ON m.conversation_id = i.conversation_id AND m.user_id = i.sender_id
         LEFT JOIN messages x ON x.sender_id = i.sender_id AND x.client_id = i.client_id
         ORDER BY i.n""",
 )
 
+# A send of the batch: (conversation id, sender id, client id, reply_to_seq, token hash). The sender id is
+# None for a send whose bearer token the pre-check authenticates (its token hash given instead).
+PrecheckSend = tuple[int, int | None, uuid.UUID, int | None, bytes | None]
+
 
 def send_precheck_many(
-    cur: Cursor, sends: list[tuple[int, int, uuid.UUID, int | None]], burst: int, per_second: float
-) -> list[Row]:
-    """:func:`send_precheck` for (conversation id, sender id, client id, reply_to_seq), in one round trip:
-    a row each, in order, with ``member`` false when the sender is not a member of the conversation, and
-    ``tokens``: what the sender's send budget holds now (``burst`` > 0), the bucket locked until commit."""
-    budget = throttle_db.lock_send_buckets_steps([s[1] for s in sends], burst) if burst > 0 else []
+    cur: Cursor, sends: list[PrecheckSend], burst: int, per_second: float, idle_seconds: int = 0
+) -> list[PlainRow]:
+    """:func:`send_precheck` for many sends, in one round trip: a row each, in order, with ``member`` false
+    when the sender is not a member of the conversation, and ``tokens``: what the sender's send budget
+    holds now (``burst`` > 0), the bucket locked until commit.
+
+    A send given by token hash is authenticated in the same query (sessions of ``idle_seconds`` lifetime,
+    server/db/sessions.py): its row's ``sender_id`` and ``session_id`` are null when the token is unknown,
+    revoked or expired, else those of the session, with ``stale`` as from :func:`sessions.get_session`.
+    """
+    senders = [s[1] for s in sends if s[1] is not None]
+    by_token = [s[4] for s in sends if s[1] is None and s[4] is not None]
+    budget = throttle_db.lock_send_buckets_steps(senders, burst, by_token, idle_seconds) if burst > 0 else []
     precheck = (
         list(range(len(sends))),
         [s[0] for s in sends],
         [s[1] for s in sends],
+        [s[4] if s[1] is None else None for s in sends],
         [str(s[2]) for s in sends],
         [s[3] for s in sends],
+        idle_seconds,
     )
     cur.execute_prepared_all([*budget, (_SEND_PRECHECK_MANY, (burst, per_second, *precheck))])
-    return cur.fetchall()
+    return cur.fetchall_plain()  # the hot path: plain dicts
 
 
 _LOCK_CONVERSATIONS = prepared(
@@ -241,7 +258,7 @@ def store_messages_txn(
     cur: Cursor,
     sends: list[tuple[int, int, uuid.UUID, str, list[dict], list[str], int | None, str]],
     tokens: dict[int, float],
-) -> list[Row]:
+) -> list[PlainRow]:
     """:func:`store_message_txn` for many (conversation id, sender id, client id, body, attachments, search
     terms, reply_to_seq, mention names): the
     stored rows, in the order given, each conversation's in consecutive seqs. ``tokens``: the send budgets
@@ -269,7 +286,7 @@ def store_messages_txn(
     )
     budget = [throttle_db.set_send_buckets_step(tokens)] if tokens else []
     cur.execute_prepared_all([(_LOCK_CONVERSATIONS, (sorted(ranks),)), *budget, (_STORE_MESSAGES, store)])
-    by_key = {(row["sender_id"], str(row["client_id"])): row for row in cur.fetchall()}
+    by_key = {(row["sender_id"], str(row["client_id"])): row for row in cur.fetchall_plain()}
     return [by_key[(s[1], str(s[2]))] for s in sends]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.db import Cursor, Row, prepared
+from server.db import Cursor, PlainRow, Row, prepared
 
 
 def insert_session(
@@ -22,28 +22,36 @@ def insert_session(
     return cur.one()["id"]
 
 
-_GET_SESSION = prepared(
-    "get_session",
-    """SELECT s.id AS session_id, s.user_id, s.last_used_at < now() - interval '60 seconds' AS stale
-       FROM sessions s JOIN users u ON u.id = s.user_id
-       WHERE s.token_hash = %s AND u.deleted_at IS NULL
-         AND s.last_used_at > now() - make_interval(secs => %s)""",
-)
+# The live session of a token: the account not erased, the session used within its idle lifetime. An SQL
+# fragment for the token hash and idle seconds expressions given, so that the send path can authenticate
+# in its own pre-check (server/db/messages.py) rather than in a round trip of its own.
+LIVE_SESSION = """SELECT s.id AS session_id, s.user_id,
+                         s.last_used_at < now() - interval '60 seconds' AS stale
+                  FROM sessions s JOIN users u ON u.id = s.user_id
+                  WHERE s.token_hash = {digest} AND u.deleted_at IS NULL
+                    AND s.last_used_at > now() - make_interval(secs => {idle_seconds})"""
+
+_GET_SESSION = prepared("get_session", LIVE_SESSION.format(digest="%s", idle_seconds="%s"))
 
 
-def get_session(cur: Cursor, token_hash: bytes, idle_seconds: int) -> Row | None:
+def get_session(cur: Cursor, token_hash: bytes, idle_seconds: int) -> PlainRow | None:
     """The live session of a token: {session_id, user_id, stale}; stale when last used over a minute ago.
     A session unused for ``idle_seconds`` is expired: as if it did not exist.
 
     Runs on every request, so it is a prepared statement.
     """
     cur.execute_prepared(_GET_SESSION, (token_hash, idle_seconds))
-    return cur.fetchone()
+    return cur.fetchone_plain()
 
 
 def touch_session(cur: Cursor, session_id: int) -> None:
     """Record use at most once a minute (see get_session), not a write per request."""
     cur.execute("UPDATE sessions SET last_used_at = now() WHERE id = %s", (session_id,))
+
+
+def touch_sessions(cur: Cursor, session_ids: list[int]) -> None:
+    """:func:`touch_session` for the stale sessions a batch of sends authenticated."""
+    cur.execute("UPDATE sessions SET last_used_at = now() WHERE id = ANY(%s)", (session_ids,))
 
 
 def delete_session(cur: Cursor, session_id: int) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from server.db import Cursor, prepared
+from server.db.sessions import LIVE_SESSION
 
 
 def lock_keys(cur: Cursor, *names: str) -> None:
@@ -153,14 +154,19 @@ def send_token_wait(cur: Cursor, user_id: int, burst: int, per_second: float) ->
 # statements: the senders' buckets are made (a new one is full) and locked in id order, so batches taking
 # tokens for the same users queue rather than deadlock; read with the pre-check; written back with the
 # store.
+# The senders: the user ids given, and the users of the tokens given (sends authenticated by the pre-check).
+_SENDERS = f"""SELECT unnest(%s::bigint[]) AS u
+               UNION SELECT a.user_id FROM unnest(%s::bytea[]) AS t (token_hash),
+                   LATERAL ({LIVE_SESSION.format(digest="t.token_hash", idle_seconds="%s")}) AS a"""
 _SEED_SEND_BUCKETS = prepared(
     "seed_send_buckets",
-    """INSERT INTO send_buckets (user_id, tokens, refilled_at)
-       SELECT u, %s, now() FROM unnest(%s::bigint[]) AS u ORDER BY u ON CONFLICT (user_id) DO NOTHING""",
+    f"""INSERT INTO send_buckets (user_id, tokens, refilled_at)
+        SELECT u, %s, now() FROM ({_SENDERS}) AS senders ORDER BY u ON CONFLICT (user_id) DO NOTHING""",
 )
 _LOCK_SEND_BUCKETS = prepared(
     "lock_send_buckets",
-    "SELECT 1 FROM send_buckets WHERE user_id = ANY(%s::bigint[]) ORDER BY user_id FOR UPDATE",
+    f"""SELECT 1 FROM send_buckets WHERE user_id IN (SELECT u FROM ({_SENDERS}) AS senders)
+        ORDER BY user_id FOR UPDATE""",
 )
 _SET_SEND_BUCKETS = prepared(
     "set_send_buckets",
@@ -169,10 +175,14 @@ _SET_SEND_BUCKETS = prepared(
 )
 
 
-def lock_send_buckets_steps(user_ids: list[int], burst: int) -> list[tuple[str, tuple]]:
-    """The statements that make and lock these users' buckets (for ``Cursor.execute_prepared_all``)."""
+def lock_send_buckets_steps(
+    user_ids: list[int], burst: int, token_hashes: list[bytes] | None = None, idle_seconds: int = 0
+) -> list[tuple[str, tuple]]:
+    """The statements that make and lock these users' buckets (for ``Cursor.execute_prepared_all``), and
+    those of the users whose live sessions ``token_hashes`` name (sessions of ``idle_seconds`` lifetime)."""
     ordered = sorted(set(user_ids))
-    return [(_SEED_SEND_BUCKETS, (burst, ordered)), (_LOCK_SEND_BUCKETS, (ordered,))]
+    senders = (ordered, list(token_hashes or []), idle_seconds)
+    return [(_SEED_SEND_BUCKETS, (burst, *senders)), (_LOCK_SEND_BUCKETS, senders)]
 
 
 def set_send_buckets_step(tokens: dict[int, float]) -> tuple[str, tuple]:

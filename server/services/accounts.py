@@ -15,7 +15,7 @@ from server.db import sessions as sessions_db
 from server.db import throttle as throttle_db
 from server.db import two_factor as two_factor_db
 from server.db import users as users_db
-from server.errors import Conflict, NotFound, Unauthorized
+from server.errors import UNAUTHORIZED, Conflict, NotFound, Unauthorized
 from server.services import (
     attachments,
     events,
@@ -98,20 +98,33 @@ def authenticate(app: AppContext, token: str) -> dict:
     Looked up in the database at most once per CHATIDK_SESSION_CACHE_SECONDS per process
     (server/services/session_cache.py): revocations reach that cache when they commit.
     """
-    token_hash = tokens.token_hash(token)
-    cache = app.session_cache
-    cached = cache.get(token_hash)
+    return authenticate_hash(app, tokens.token_hash(token))
+
+
+def authenticate_hash(app: AppContext, token_hash: bytes) -> dict:
+    """:func:`authenticate` for a token already hashed."""
+    cached = cached_session(app, token_hash)
     if cached is not None:
-        return {"session_id": cached.session_id, "user_id": cached.user_id}
+        return cached
+    cache = app.session_cache
     generation = cache.generation()
     with app.db.autocommit() as cur:
         session = sessions_db.get_session(cur, token_hash, app.config.session_idle_seconds)
         if session is not None and session["stale"]:
             sessions_db.touch_session(cur, session["session_id"])
     if session is None:
-        raise Unauthorized("missing, unknown or revoked token")
+        raise Unauthorized(UNAUTHORIZED)
     cache.put(token_hash, session["session_id"], session["user_id"], generation)
     return session
+
+
+def cached_session(app: AppContext, token_hash: bytes) -> dict | None:
+    """{session_id, user_id} when this process vouched for the token lately, else None (not a refusal: the
+    database has not been asked)."""
+    cached = app.session_cache.get(token_hash)
+    if cached is None:
+        return None
+    return {"session_id": cached.session_id, "user_id": cached.user_id}
 
 
 def logout(app: AppContext, session_id: int) -> None:

@@ -12,31 +12,34 @@ from server.db import Cursor, Row
 from server.db import files as files_db
 from server.db import messages as messages_db
 from server.db import throttle as throttle_db
-from server.errors import Conflict, Forbidden, InvalidField, NotFound
-from server.services import attachments, events, file_purge, mentions, reactions, throttle
+from server.errors import UNAUTHORIZED, Conflict, Forbidden, InvalidField, NotFound, Unauthorized
+from server.services import accounts, attachments, events, file_purge, mentions, reactions, throttle
 from server.services.conversations import NOT_FOUND, require_member
-from server.services.send_batch import BLOCKED, SendRequest, precheck_outcome, replay
+from server.services.send_batch import BLOCKED, UNKNOWN_SENDER, SendRequest, precheck_outcome, replay
 from shared import search_text
 
 
 def send(
     app: AppContext,
-    user_id: int,
+    user_id: int | None,
     conversation_id: int,
     client_id: uuid.UUID,
     text: str | None,
     file_ids: list[str] | None = None,
     reply_to_seq: int | None = None,
+    token_hash: bytes | None = None,
 ) -> tuple[dict, bool]:
     """Store and publish a message: (message, created). A retried client_id returns the stored message.
 
     The answer is given only after the commit, so an acknowledged message is durable. Its files are
     attached in the same transaction: they are the caller's own uploads, not yet sent in another message.
     Concurrent sends share a transaction (server/services/send_batch.py) unless CHATIDK_GROUP_COMMIT=0.
+    ``user_id`` None: the sender holds the session of ``token_hash``, authenticated by the send's own
+    pre-check (401 when it does not work) rather than by a round trip of its own.
     """
     if app.config.group_commit:
         request = SendRequest(
-            user_id,
+            UNKNOWN_SENDER if user_id is None else user_id,
             conversation_id,
             client_id,
             text or "",
@@ -44,8 +47,14 @@ def send(
             search_text.index_terms(text),
             reply_to_seq,
             mentions.names(text),
+            token_hash if user_id is None else None,
+            app.session_cache.generation(),
         )
         return app.sends.submit(request)
+    if user_id is None:
+        if token_hash is None:
+            raise Unauthorized(UNAUTHORIZED)
+        user_id = accounts.authenticate_hash(app, token_hash)["user_id"]
     return _send_alone(app, user_id, conversation_id, client_id, text, file_ids, reply_to_seq)
 
 

@@ -10,6 +10,7 @@ reason the checks did not foresee, each send of the batch is tried again alone.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import uuid
 from collections.abc import Sequence
@@ -19,10 +20,11 @@ import psycopg2.errors
 
 from server import render
 from server.context import AppContext
-from server.db import Cursor, DatabaseUnavailable, Row
+from server.db import Cursor, DatabaseUnavailable, PlainRow
 from server.db import files as files_db
 from server.db import messages as messages_db
-from server.errors import ApiError, Conflict, Forbidden, InvalidField, NotFound
+from server.db import sessions as sessions_db
+from server.errors import UNAUTHORIZED, ApiError, Conflict, Forbidden, InvalidField, NotFound, Unauthorized
 from server.services import attachments, events, mentions, throttle
 from server.services.conversations import NOT_FOUND
 from server.services.group_commit import Pending
@@ -42,11 +44,15 @@ _RETRYABLE = (
 _ATTEMPTS = 3
 _PER_EVENT = 100  # messages named in one event: ≤ 100 × 41 bytes, under NOTIFY's 8000 whatever the ids
 
+UNKNOWN_SENDER = 0  # ids start at 1
 Outcome = tuple[dict, bool]  # the message, and whether this send created it
 
 
 @dataclass(frozen=True)
 class SendRequest:
+    # UNKNOWN_SENDER: the sender is whoever holds the session of ``token_hash``, authenticated by the
+    # batch's pre-check (a REST send whose token this process did not have cached); an unknown, revoked or
+    # expired token is answered 401. ``cache_generation``: the session cache's, read before the request.
     user_id: int
     conversation_id: int
     client_id: uuid.UUID
@@ -57,6 +63,8 @@ class SendRequest:
     reply_to_seq: int | None = None
     # The usernames the text may mention (server/services/mentions.py), likewise.
     mention_names: str | None = None
+    token_hash: bytes | None = None
+    cache_generation: int = 0
 
 
 def replay(row: dict, conversation_id: int, prefix: str = "") -> dict:
@@ -113,41 +121,50 @@ def _one_by_one(app: AppContext, pendings: Sequence[Pending[SendRequest, Outcome
             pending.fail(exc)
 
 
-def _store(app: AppContext, sends: list[SendRequest]) -> list[Outcome | ApiError | None]:
-    """One transaction for ``sends``; an outcome each, known once committed. None: a retry of a send that
+def _store(app: AppContext, asked: list[SendRequest]) -> list[Outcome | ApiError | None]:
+    """One transaction for ``asked``; an outcome each, known once committed. None: a retry of a send that
     leads it in this batch but was refused, to be tried once more on its own (its own request may pass)."""
-    outcomes: list[Outcome | ApiError | None] = [None] * len(sends)
-    first_of: dict[tuple[int, uuid.UUID], int] = {}
+    outcomes: list[Outcome | ApiError | None] = [None] * len(asked)
+    first_of: dict[tuple[int | bytes | None, uuid.UUID], int] = {}
     retry_of: dict[int, int] = {}  # a send whose client_id an earlier send of this batch carries -> that one
-    for n, send in enumerate(sends):
-        key = (send.user_id, send.client_id)
+    for n, send in enumerate(asked):
+        key = (send.token_hash if send.user_id == UNKNOWN_SENDER else send.user_id, send.client_id)
         if key in first_of:
             retry_of[n] = first_of[key]
         else:
             first_of[key] = n
     leaders = list(first_of.values())
-    stored: dict[int, Row] = {}
+    stored: dict[int, PlainRow] = {}
     rendered: dict[int, dict] = {}
     with app.db.transaction() as cur:
         burst, rate = app.config.send_burst, app.config.send_rate
         checks = messages_db.send_precheck_many(
             cur,
             [
-                (sends[n].conversation_id, sends[n].user_id, sends[n].client_id, sends[n].reply_to_seq)
-                for n in leaders
+                (
+                    s.conversation_id,
+                    None if s.user_id == UNKNOWN_SENDER else s.user_id,
+                    s.client_id,
+                    s.reply_to_seq,
+                    s.token_hash,
+                )
+                for s in (asked[n] for n in leaders)
             ],
             burst,
             rate,
+            app.config.session_idle_seconds,
         )
+        checks_of = dict(zip(leaders, checks, strict=True))
+        sends, leaders = _authenticated(app, cur, asked, leaders, checks, outcomes, retry_of)
         # No bucket (its account being erased meanwhile) counts as a full one, as for a first send.
         tokens = {
-            sends[n].user_id: burst if check["tokens"] is None else check["tokens"]
-            for n, check in zip(leaders, checks, strict=True)
+            sends[n].user_id: burst if checks_of[n]["tokens"] is None else checks_of[n]["tokens"]
+            for n in leaders
         }
         candidates: list[int] = []
-        for n, check in zip(leaders, checks, strict=True):
+        for n in leaders:
             try:
-                answer = _check(check, sends[n].conversation_id, sends[n].reply_to_seq)
+                answer = _check(checks_of[n], sends[n].conversation_id, sends[n].reply_to_seq)
             except ApiError as exc:
                 outcomes[n] = exc
                 continue
@@ -194,14 +211,75 @@ def _store(app: AppContext, sends: list[SendRequest]) -> list[Outcome | ApiError
     return outcomes
 
 
-def _check(check: Row, conversation_id: int, reply_to_seq: int | None) -> Outcome | None:
+def _authenticated(
+    app: AppContext,
+    cur: Cursor,
+    asked: list[SendRequest],
+    leaders: list[int],
+    checks: list[PlainRow],
+    outcomes: list[Outcome | ApiError | None],
+    retry_of: dict[int, int],
+) -> tuple[list[SendRequest], list[int]]:
+    """The sends with their senders known, and the leaders still to check: a send the pre-check did not
+    authenticate is answered 401 (it learns nothing about the conversation), a send whose sender turns out
+    to have sent its client_id earlier in the batch (from a token not cached) is a retry of that send.
+
+    The sessions the pre-check authenticated go into the session cache once the batch has committed, and
+    those last used over a minute ago are marked used again then (as :func:`accounts.authenticate` does).
+    """
+    sends = list(asked)
+    kept: list[int] = []
+    first_of: dict[tuple[int, uuid.UUID], int] = {}
+    stale: list[int] = []
+    vouched: list[tuple[bytes, int, int, int]] = []
+    for n, check in zip(leaders, checks, strict=True):
+        send = asked[n]
+        if send.user_id == UNKNOWN_SENDER:
+            if check["sender_id"] is None or send.token_hash is None:
+                outcomes[n] = Unauthorized(UNAUTHORIZED)
+                continue
+            sends[n] = dataclasses.replace(send, user_id=check["sender_id"])
+            vouched.append((send.token_hash, check["session_id"], check["sender_id"], send.cache_generation))
+            if check["stale"]:
+                stale.append(check["session_id"])
+        key = (sends[n].user_id, send.client_id)
+        if key in first_of:
+            retry_of[n] = first_of[key]
+            continue
+        first_of[key] = n
+        kept.append(n)
+    for n, first in retry_of.items():
+        if sends[n].user_id == UNKNOWN_SENDER:
+            sends[n] = dataclasses.replace(sends[n], user_id=sends[first].user_id)
+    if stale or vouched:
+        cur.after_commit(lambda: _remember_sessions(app, vouched, sorted(set(stale))))
+    return sends, kept
+
+
+def _remember_sessions(app: AppContext, vouched: list[tuple[bytes, int, int, int]], stale: list[int]) -> None:
+    """After the batch's commit: cache the sessions the pre-check vouched for; mark the stale ones used."""
+    for token_hash, session_id, user_id, generation in vouched:
+        app.session_cache.put(token_hash, session_id, user_id, generation)
+    if not stale:
+        return
+    try:
+        with app.db.autocommit() as cur:
+            sessions_db.touch_sessions(cur, stale)
+    except (DatabaseUnavailable, psycopg2.Error):
+        # Bookkeeping only (the sends are committed and must be answered so): the next send tries again.
+        log.warning("could not mark %d sessions used", len(stale), exc_info=True)
+
+
+def _check(check: PlainRow, conversation_id: int, reply_to_seq: int | None) -> Outcome | None:
     """The answer the pre-check already gives (a replay), None to go on; raises a refusal."""
     if not check["member"]:
         raise NotFound(NOT_FOUND)
     return precheck_outcome(check, conversation_id, reply_to_seq)
 
 
-def precheck_outcome(check: Row, conversation_id: int, reply_to_seq: int | None = None) -> Outcome | None:
+def precheck_outcome(
+    check: PlainRow, conversation_id: int, reply_to_seq: int | None = None
+) -> Outcome | None:
     """For a member's send, batched or not: the replay the pre-check found, None to go on; raises a
     refusal (blocked by the other member of a 1:1, or that member's account is gone, or a reply to no
     message of this conversation, or to a deleted one)."""
@@ -263,7 +341,7 @@ def _take_send_tokens(
 
 
 def _retry_outcome(
-    send: SendRequest, stored: Row | None, first: Outcome | ApiError | None
+    send: SendRequest, stored: PlainRow | None, first: Outcome | ApiError | None
 ) -> Outcome | ApiError | None:
     """What a second send of a client_id in one batch answers: the message the first stored or found."""
     try:

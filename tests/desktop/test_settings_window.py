@@ -239,3 +239,11 @@ def test_a_refused_privacy_change_puts_the_box_back_and_says_why(two_chats, qtbo
     assert errors == ["Could not reach the server."]
     assert not settings.privacy.hide_last_seen_check.isChecked()
     settings.close()
+
+
+def test_another_account_coming_to_the_front_closes_the_first_ones_settings(two_chats, qtbot):
+    alice, *_ = two_chats
+    settings = alice.session.settings_wiring.show()
+    qtbot.waitUntil(settings.isVisible, timeout=10000)
+    alice.session.window.hide()  # what the app window does to the page of an account sent behind
+    qtbot.waitUntil(lambda: not settings.isVisible(), timeout=10000)
