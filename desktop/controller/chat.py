@@ -17,6 +17,7 @@ from desktop.controller.forwarding import Forwarding
 from desktop.controller.live_room import LiveRoom
 from desktop.controller.live_sync import LiveSync
 from desktop.controller.outbox_sender import OutboxSender
+from desktop.controller.pins import PinnedMessages
 from desktop.controller.profile import Profile
 from desktop.controller.state import ChatState
 from desktop.domain import coverage
@@ -115,6 +116,8 @@ class ChatController(QObject):
         self.outbox_sender = OutboxSender(rest, outbox, self)
         self.conversation_actions = ConversationActions(self.state, rest, self.sync, self._report, self)
         self.forwarding = Forwarding(self.state, rest, self._report, self)
+        self.pins = PinnedMessages(self.state, rest, self._report, self)
+        self.sync.caught_up.connect(lambda: self.pins.load(self.state.open_conversation_id))  # missed changes
         self.state.messages.my_username = str(user.get("username") or "")
         self.connection_state = CONNECTING
         self.limits = SendLimits()  # the server's defaults until it has said (limits_changed)
@@ -205,6 +208,7 @@ class ChatController(QObject):
         if not self.rest.closed:  # an event queued just before shutdown must not reach the closed cache
             self.sync.apply_event(event)
             self.room.apply_event(event)
+            self.pins.on_event(event)
 
     def _on_connected(self, hello: dict) -> None:
         if self.rest.closed:
@@ -289,6 +293,7 @@ class ChatController(QObject):
         never_cached = state.history.newest_covered(conversation_id) is None
         if never_cached:  # its newest page, if any
             self.sync.fetch_latest(conversation_id, min(SERVER_PAGE_MAX, max(50, span + OPEN_CONTEXT)))
+        self.pins.load(conversation_id)
         self.conversation_opened.emit(conversation_id)
         self._mark_read_if_viewing()
         # More unread than a window holds (or than the server's first page brings): go to the first of them.
@@ -361,6 +366,7 @@ class ChatController(QObject):
     def close_conversation(self) -> None:
         self.state.open_conversation_id = None
         self.state.messages.clear()
+        self.pins.load(None)
         self.conversation_closed.emit()
 
     def open_conversation_record(self) -> Conversation | None:

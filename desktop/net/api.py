@@ -185,6 +185,14 @@ class ApiClient(HttpClient):
         path = f"/conversations/{conversation_id}/messages/{seq}/forward"
         return self.request("POST", path, json=body)["messages"]
 
+    def pins(self, conversation_id: int) -> list[dict]:
+        """The pinned messages, the latest pin first (without those I deleted for me)."""
+        return self.request("GET", f"/conversations/{conversation_id}/pins")["pins"]
+
+    def set_pinned(self, conversation_id: int, seq: int, pinned: bool) -> dict:
+        path = f"/conversations/{conversation_id}/messages/{seq}/pin"
+        return self.request("PUT" if pinned else "DELETE", path)["message"]
+
     def user(self, user_id: int) -> dict:
         return self.request("GET", f"/users/{user_id}")["user"]
 

@@ -142,6 +142,10 @@ class ChatSession(QObject):
         panel.messages.delete_requested.connect(self._delete)
         panel.messages.hide_requested.connect(self._hide)
         panel.messages.forward_requested.connect(self.show_forward)
+        panel.messages.is_pinned = chat.pins.is_pinned  # the chat's, never this session's
+        panel.messages.pin_requested.connect(chat.pins.set_pinned)
+        chat.pins.changed.connect(self._show_pins)
+        panel.pinned_bar.jump_requested.connect(self._jump_to_pin)
         chat.forwarding.forwarded.connect(
             lambda n: self.show_status("Forwarded" if n == 1 else f"Forwarded to {n} conversations")
         )
@@ -395,6 +399,16 @@ class ChatSession(QObject):
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.chat.delete_message(seq)
+
+    def _show_pins(self) -> None:
+        self.panel.pinned_bar.set_pins(
+            [(p.confirmed_seq, p.text, p.attachments) for p in self.chat.pins.pins]
+        )
+
+    def _jump_to_pin(self, seq: int) -> None:
+        conversation_id = self.chat.open_conversation_id
+        if conversation_id is not None:
+            self.chat.jump_to_message(conversation_id, seq)
 
     def _hide(self, seq: int) -> None:
         answer = QMessageBox.question(

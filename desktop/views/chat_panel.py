@@ -32,6 +32,7 @@ from desktop.views.empty_states import EMPTY_CONVERSATION, EmptyViewHint
 from desktop.views.find_bar import FindBar
 from desktop.views.jump_to_latest import JumpToLatest
 from desktop.views.message_list_view import MessageListView
+from desktop.views.pinned_bar import PinnedBar
 from desktop.views.symbols import IconButton
 
 
@@ -146,6 +147,7 @@ class ChatPanel(QWidget):
         line.setFrameShadow(QFrame.Shadow.Sunken)
 
         self.find_bar = FindBar(self)  # Ctrl+F; hidden until then
+        self.pinned_bar = PinnedBar(self)  # hidden while nothing is pinned
         self.messages = MessageListView(self)
         self.jump = JumpToLatest(self.messages, self)  # ↓ and "N new messages" over the list, Alt+End
         self.empty_hint = EmptyViewHint(self.messages, EMPTY_CONVERSATION)  # "No messages yet, say hi 👋"
@@ -160,6 +162,7 @@ class ChatPanel(QWidget):
         layout.setSpacing(0)
         layout.addWidget(header)
         layout.addWidget(line)
+        layout.addWidget(self.pinned_bar)
         layout.addWidget(self.find_bar)
         layout.addWidget(self.messages, 1)
         layout.addWidget(self.composer)

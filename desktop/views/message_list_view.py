@@ -6,6 +6,8 @@ no row ever becomes a widget."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
@@ -67,13 +69,14 @@ class MessageListView(QListView):
     click on a reaction chip or the menu's quick reactions (on: add mine, off: take mine back);
     reaction_picker_requested(int seq) — "More reactions…" in the menu; hide_requested(int seq) — "Delete
     for me…" in the menu or Delete on the focused message; forward_requested(int seq) — "Forward…" in the
-    menu; newest_requested() — the "newest"
-    button or Ctrl+End while the window of history does not reach the newest message."""
+    menu; pin_requested(int seq, bool pinned) — "Pin" or "Unpin" in the menu; newest_requested() — the
+    "newest" button or Ctrl+End while the window of history does not reach the newest message."""
 
     edit_requested = Signal(int, str)
     delete_requested = Signal(int)
     hide_requested = Signal(int)
     forward_requested = Signal(int)
+    pin_requested = Signal(int, bool)
     retry_requested = Signal(str)
     discard_requested = Signal(str)
     reveal_requested = Signal(int)
@@ -88,6 +91,7 @@ class MessageListView(QListView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.is_pinned: Callable[[int], bool] = lambda _seq: False  # the session's: the chat's pins
         # Rows come and go with the window: heights of released rows need not be kept for long.
         self.bubble_delegate = BubbleDelegate(self, size_cache_limit=5_000)
         self.setItemDelegate(self.bubble_delegate)
@@ -673,6 +677,10 @@ class MessageListView(QListView):
             reply.triggered.connect(lambda: self.reply_requested.emit(seq))
         if not deleted and seq is not None:
             menu.addAction("Forward…").triggered.connect(lambda: self.forward_requested.emit(seq))
+            pinned = self.is_pinned(seq)
+            menu.addAction("Unpin" if pinned else "Pin").triggered.connect(
+                lambda: self.pin_requested.emit(seq, not pinned)
+            )
         if not deleted and text.strip():  # a message of files alone has no text to copy
             copy = menu.addAction("Copy text")
             copy.setShortcut(QKeySequence.StandardKey.Copy)  # shown beside it; the list's own Ctrl+C copies

@@ -123,7 +123,16 @@ def test_the_message_menu_opens_from_the_keyboard_and_edit_goes_to_the_composer(
     menu = view.menu
     assert menu is not None
     qtbot.waitUntil(menu.isVisible, timeout=5000)
-    mine = ["Quick reactions", "More reactions…", "Reply", "Forward…", "Copy text", "Edit", "Delete for me…"]
+    mine = [
+        "Quick reactions",
+        "More reactions…",
+        "Reply",
+        "Forward…",
+        "Pin",
+        "Copy text",
+        "Edit",
+        "Delete for me…",
+    ]
     assert menu_texts(menu) == [*mine, "Delete for everyone…"]
     # the same menu a right-click on that message opens
     right_click_point = view.visualRect(view.currentIndex()).center()
@@ -133,6 +142,7 @@ def test_the_message_menu_opens_from_the_keyboard_and_edit_goes_to_the_composer(
         "More reactions…",
         "Reply",
         "Forward…",
+        "Pin",
         "Copy text",
         "Edit",
         "Delete for me…",
@@ -154,6 +164,7 @@ def test_the_message_menu_opens_from_the_keyboard_and_edit_goes_to_the_composer(
         "More reactions…",
         "Reply",
         "Forward…",
+        "Pin",
         "Copy text",
         "Delete for me…",
     ]
