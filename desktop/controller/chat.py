@@ -115,6 +115,7 @@ class ChatController(QObject):
         self.outbox_sender = OutboxSender(rest, outbox, self)
         self.conversation_actions = ConversationActions(self.state, rest, self.sync, self._report, self)
         self.forwarding = Forwarding(self.state, rest, self._report, self)
+        self.state.messages.my_username = str(user.get("username") or "")
         self.connection_state = CONNECTING
         self.limits = SendLimits()  # the server's defaults until it has said (limits_changed)
         self._ended = False

@@ -66,6 +66,7 @@ class LiveSync(QObject):
                 conversation.last_message = old.last_message
                 conversation.last_activity_at = old.last_activity_at or conversation.last_activity_at
                 conversation.unread_count = max(old.unread_count, conversation.unread_count)
+                conversation.unread_mentions = max(old.unread_mentions, conversation.unread_mentions)
             conversation.changes_applied = old.changes_applied if old is not None else 0
             state.conversations.upsert(conversation)
         # Missing from the list means left, unless an event came for it meanwhile: the list is paged by
@@ -350,8 +351,14 @@ class LiveSync(QObject):
                 hidden = state.conversations.hidden_senders
                 if conversation is not None and conversation.kind == "group" and message.sender_id in hidden:
                     continue  # blocked and hidden in groups: no notification either
-                if conversation is not None and conversation.me.muted:
-                    continue  # muted by me (on any of my devices)
+                # Muted by me (on any of my devices): silent, unless it mentions me and mentions still notify.
+                mentioned = state.my_id in message.mentions
+                if (
+                    conversation is not None
+                    and conversation.me.muted
+                    and not (mentioned and conversation.me.mentions_when_muted)
+                ):
+                    continue
                 title = conversation.display_title(state.my_id) if conversation else "New message"
                 if conversation is not None and conversation.kind == "group":
                     title = f"{conversation.member_name(message.sender_id)} in {title}"

@@ -84,6 +84,7 @@ class MessageListModel(QAbstractListModel):
         self._unread_after: int | None = None  # my read position when the conversation opened, if unread
         self._divider_seq: int | None = None  # the first unread message: "Unread messages" above it
         self.opening = False  # show_conversation's rows, not yet placed by the view (not a jump's window)
+        self.my_username = ""  # mentions of me are marked in the bubble
         # Names of people outside the open conversation (a forward's first sender): the controller's.
         self.name_elsewhere: Callable[[int], str | None] = lambda _user_id: None
 
@@ -254,6 +255,11 @@ class MessageListModel(QAbstractListModel):
             return self._chips(message)
         if role == MessageRole.FORWARD_LABEL:
             return self._forward_label(message)
+        if role == MessageRole.MENTION_NAME:
+            mentioned = (
+                self.my_id in message.mentions and not message.deleted and not self._is_hidden(message)
+            )
+            return self.my_username if mentioned else ""
         if role == MessageRole.ATTACHMENTS:
             return [] if message.deleted or self._is_hidden(message) else message.attachments
         if role == MessageRole.UPLOAD_PROGRESS:
