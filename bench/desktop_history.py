@@ -99,9 +99,10 @@ def fill_cache(history: HistoryCache, count: int) -> None:
             )
         )
         if len(batch) == 5000:
-            history.store_messages(batch)
+            history.store_page(CONVERSATION, batch, (batch[0].confirmed_seq, batch[-1].confirmed_seq))
             batch = []
-    history.store_messages(batch)
+    if batch:
+        history.store_page(CONVERSATION, batch, (batch[0].confirmed_seq, batch[-1].confirmed_seq))
     conversation = Conversation.from_json(
         {
             "id": CONVERSATION,

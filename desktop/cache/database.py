@@ -37,6 +37,12 @@ CREATE TABLE IF NOT EXISTS messages (
     mentions TEXT,
     PRIMARY KEY (conversation_id, seq)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS covered (
+    conversation_id INTEGER NOT NULL,
+    first_seq INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL,
+    PRIMARY KEY (conversation_id, first_seq)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS outbox (
     position INTEGER PRIMARY KEY AUTOINCREMENT,
     client_id TEXT NOT NULL UNIQUE,
@@ -68,6 +74,24 @@ def _add_columns(connection: sqlite3.Connection, columns: dict[str, str]) -> Non
                 connection.execute(f"ALTER TABLE {table} ADD COLUMN {column.strip()}")
 
 
+def _cover_held_messages(connection: sqlite3.Connection) -> None:
+    """A cache of schema 5 knew only the seqs it held: each unbroken run of them is a covered range to
+    begin with (what a hidden message's hole hides is learnt again when that stretch is next read). Only
+    where the table is missing: the ranges of a cache that has one are its own."""
+    if connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'covered'").fetchone() is not None:
+        return
+    connection.executescript(
+        "CREATE TABLE IF NOT EXISTS covered (conversation_id INTEGER NOT NULL, first_seq INTEGER NOT NULL,"
+        " last_seq INTEGER NOT NULL, PRIMARY KEY (conversation_id, first_seq)) WITHOUT ROWID;"
+    )
+    connection.execute(
+        "INSERT OR REPLACE INTO covered (conversation_id, first_seq, last_seq)"
+        " SELECT conversation_id, MIN(seq), MAX(seq) FROM (SELECT conversation_id, seq,"
+        " seq - ROW_NUMBER() OVER (PARTITION BY conversation_id ORDER BY seq) AS island FROM messages)"
+        " GROUP BY conversation_id, island"
+    )
+
+
 # Each step brings a cache of the version before it up to date (a script, or a function for steps that
 # look before they change); new caches get SCHEMA as it is now.
 MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
@@ -89,7 +113,9 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
             "drafts": "reply_to TEXT",
         },
     ),
-    6: "",  # the number reserved for the search UI, which needed no step
+    # Covered seq ranges (history.py, "islands"); the search UI, which shared the number, needed no step. A
+    # cache of 6 or 7 written before this step was filled in gets it too (open_cache_database).
+    6: lambda connection: _cover_held_messages(connection),
     7: lambda connection: (
         _add_columns(  # forwards (the first sender's id, 0: not visible) and mentions (JSON)
             connection, {"messages": "forwarded_from INTEGER, mentions TEXT"}
@@ -129,6 +155,7 @@ def open_cache_database(path: Path | str) -> sqlite3.Connection:
                 migration(connection)
             else:
                 connection.executescript(migration)
+        _cover_held_messages(connection)  # a cache of 6 or 7 made before step 6 covered anything
     connection.executescript(SCHEMA)
     prepare_index(connection)
     connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")

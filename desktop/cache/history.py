@@ -9,6 +9,7 @@ from collections.abc import Iterable
 import desktop.cache.search as search
 from desktop.cache.database import has_search_index, transaction
 from desktop.domain.attachments import attachments_from_json
+from desktop.domain.coverage import HistoryRun, SeqRange, merged
 from desktop.domain.records import (
     Conversation,
     Message,
@@ -89,6 +90,7 @@ class HistoryCache:
         with transaction(self.db):
             self.db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
             self.db.execute("DELETE FROM messages WHERE conversation_id = ?", (conversation_id,))
+            self.db.execute("DELETE FROM covered WHERE conversation_id = ?", (conversation_id,))
             if self.indexed:
                 search.unindex_conversation(self.db, conversation_id)
 
@@ -107,41 +109,118 @@ class HistoryCache:
     def store_messages(self, messages: Iterable[Message]) -> list[Message]:
         """Returns the messages as now held. A state older than the one held (a lower change ``version``:
         a page read before a change that came first as an event) is not applied; one that does not say
-        which reactions are mine (``my_reactions`` None) keeps the held ones."""
-        kept: list[Message] = []
+        which reactions are mine (``my_reactions`` None) keeps the held ones. What the cache covers stays
+        as it is: a message alone says nothing of its neighbours (store_page, store_live do)."""
         with transaction(self.db):
-            for m in messages:
-                if m.seq is None:
-                    continue
-                held = self.db.execute(
-                    "SELECT version, my_reactions FROM messages WHERE conversation_id = ? AND seq = ?",
-                    (m.conversation_id, m.seq),
-                ).fetchone()
-                if held is not None and held[0] > m.version:
-                    stale = self.message(m.conversation_id, m.seq)
-                    if stale is not None:
-                        kept.append(stale)
-                    continue
-                if m.my_reactions is None:
-                    m.my_reactions = json.loads(held[1]) if held is not None and held[1] else []
-                kept.append(m)
-            rows = [_message_row(m) for m in kept if m.seq is not None]
-            self.db.executemany(
-                f"INSERT OR REPLACE INTO messages ({_MESSAGE_COLUMNS}) VALUES ({_PLACEHOLDERS})",  # noqa: S608
-                rows,
-            )
-            if self.indexed:
-                search.reindex(self.db, [(r[0], r[1], None if r[8] else r[5]) for r in rows])
+            return self._store(messages)
+
+    def _store(self, messages: Iterable[Message]) -> list[Message]:
+        kept: list[Message] = []
+        for m in messages:
+            if m.seq is None:
+                continue
+            held = self.db.execute(
+                "SELECT version, my_reactions FROM messages WHERE conversation_id = ? AND seq = ?",
+                (m.conversation_id, m.seq),
+            ).fetchone()
+            if held is not None and held[0] > m.version:
+                stale = self.message(m.conversation_id, m.seq)
+                if stale is not None:
+                    kept.append(stale)
+                continue
+            if m.my_reactions is None:
+                m.my_reactions = json.loads(held[1]) if held is not None and held[1] else []
+            kept.append(m)
+        rows = [_message_row(m) for m in kept if m.seq is not None]
+        self.db.executemany(
+            f"INSERT OR REPLACE INTO messages ({_MESSAGE_COLUMNS}) VALUES ({_PLACEHOLDERS})",  # noqa: S608
+            rows,
+        )
+        if self.indexed:
+            search.reindex(self.db, [(r[0], r[1], None if r[8] else r[5]) for r in rows])
         return kept
 
+    def store_page(
+        self, conversation_id: int, messages: Iterable[Message], covered: SeqRange | None
+    ) -> list[Message]:
+        """A page from the server and the seqs it covers (desktop/domain/coverage.py), in one transaction:
+        within them, a seq without a message holds nothing I may see (deleted for me)."""
+        with transaction(self.db):
+            kept = self._store(messages)
+            if covered is not None:
+                self._cover(conversation_id, covered)
+        return kept
+
+    def store_live(self, messages: Iterable[Message]) -> list[Message]:
+        """Messages as they happen (events, my sent ones): each extends what is covered only when it comes
+        right after it (or nothing is covered yet); one past a gap is held but not covered, so catch-up
+        still starts at the gap and fills it."""
+        with transaction(self.db):
+            kept = self._store(messages)
+            for m in sorted(kept, key=lambda m: m.confirmed_seq):
+                newest = self._newest_covered(m.conversation_id)
+                if newest is None or m.confirmed_seq <= newest + 1:
+                    self._cover(m.conversation_id, (m.confirmed_seq, m.confirmed_seq))
+        return kept
+
+    def cover(self, conversation_id: int, covered: SeqRange) -> None:
+        with transaction(self.db):
+            self._cover(conversation_id, covered)
+
+    def _cover(self, conversation_id: int, covered: SeqRange) -> None:
+        """Joined with every range it overlaps or touches."""
+        first, last = covered
+        if first > last:
+            return
+        touching = self.db.execute(
+            "SELECT first_seq, last_seq FROM covered WHERE conversation_id = ? AND first_seq <= ?"
+            " AND last_seq >= ?",
+            (conversation_id, last + 1, first - 1),
+        ).fetchall()
+        (joined,) = merged([(first, last), *[(int(a), int(b)) for a, b in touching]])
+        self.db.executemany(
+            "DELETE FROM covered WHERE conversation_id = ? AND first_seq = ?",
+            [(conversation_id, a) for a, _ in touching],
+        )
+        self.db.execute(
+            "INSERT INTO covered (conversation_id, first_seq, last_seq) VALUES (?, ?, ?)",
+            (conversation_id, *joined),
+        )
+
+    def _range_holding(self, conversation_id: int, seq: int) -> SeqRange | None:
+        row = self.db.execute(
+            "SELECT first_seq, last_seq FROM covered WHERE conversation_id = ? AND first_seq <= ?"
+            " ORDER BY first_seq DESC LIMIT 1",
+            (conversation_id, seq),
+        ).fetchone()
+        return (int(row[0]), int(row[1])) if row is not None and row[1] >= seq else None
+
+    def covers(self, conversation_id: int, seq: int) -> bool:
+        """Whether the cache knows ``seq``: it holds its message, or the server has none there for me."""
+        return self._range_holding(conversation_id, seq) is not None
+
+    def _newest_covered(self, conversation_id: int) -> int | None:
+        row = self.db.execute(
+            "SELECT MAX(last_seq) FROM covered WHERE conversation_id = ?", (conversation_id,)
+        ).fetchone()
+        return row[0]
+
+    def newest_covered(self, conversation_id: int) -> int | None:
+        """The end of the newest covered range: where catch-up goes on from (None: nothing cached)."""
+        return self._newest_covered(conversation_id)
+
     def remove_messages(self, conversation_id: int, seqs: Iterable[int]) -> None:
-        """Messages deleted for me: gone from the cache and its search index (the server never sends them
-        again, so what was an island around them is two from now on)."""
+        """Messages deleted for me: gone from the cache and its search index, their seqs still covered (the
+        server never sends them again: the island around them stays one, read without asking for them).
+        A seq next to a covered range joins it; one anywhere else stays unknown, as it was."""
         keys = [(conversation_id, seq) for seq in set(seqs)]
         if not keys:
             return
         with transaction(self.db):
             self.db.executemany("DELETE FROM messages WHERE conversation_id = ? AND seq = ?", keys)
+            for _, seq in sorted(keys):
+                if self.covers(conversation_id, seq - 1) or self.covers(conversation_id, seq + 1):
+                    self._cover(conversation_id, (seq, seq))
             if self.indexed:
                 search.reindex(self.db, [(c, s, None) for c, s in keys])
 
@@ -201,54 +280,62 @@ class HistoryCache:
         ).fetchall()
         return [_row_to_message(r) for r in rows]
 
-    # history windows: a page never spans the gap between two islands of cached history
-    def run_before(self, conversation_id: int, before_seq: int, limit: int) -> list[Message]:
-        """Up to ``limit`` cached messages just before ``before_seq``, ascending, stopping at the first
-        missing seq: after a jump the cache holds islands, and what lies between them is not known."""
+    # history windows: a page never spans the gap between two covered ranges ("islands")
+    def run_before(self, conversation_id: int, before_seq: int, limit: int) -> HistoryRun:
+        """Up to ``limit`` cached messages just before ``before_seq``, ascending, within the covered range
+        that reaches ``before_seq - 1``: after a jump the cache holds islands, and what lies between them is
+        not known; inside one, a seq without a message is one the server does not show me."""
+        covered = self._range_holding(conversation_id, before_seq - 1)
+        if covered is None:
+            return HistoryRun([], before_seq)
         rows = self.db.execute(
             f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq < ? AND seq >= ?"  # noqa: S608
-            " ORDER BY seq DESC",
-            (conversation_id, before_seq, before_seq - limit),
+            " ORDER BY seq DESC LIMIT ?",
+            (conversation_id, before_seq, covered[0], limit),
         ).fetchall()
-        run: list[Message] = []
-        for row in rows:
-            if row[1] != before_seq - 1 - len(run):
-                break
-            run.append(_row_to_message(row))
-        return run[::-1]
+        messages = [_row_to_message(r) for r in reversed(rows)]
+        return HistoryRun(messages, messages[0].confirmed_seq if len(rows) == limit else covered[0])
 
-    def run_after(self, conversation_id: int, after_seq: int, limit: int) -> list[Message]:
-        """Up to ``limit`` cached messages just after ``after_seq``, ascending, stopping at the first gap."""
+    def run_after(self, conversation_id: int, after_seq: int, limit: int) -> HistoryRun:
+        """Up to ``limit`` cached messages just after ``after_seq``, ascending, within its covered range."""
+        covered = self._range_holding(conversation_id, after_seq + 1)
+        if covered is None:
+            return HistoryRun([], after_seq)
         rows = self.db.execute(
             f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq > ? AND seq <= ?"  # noqa: S608
-            " ORDER BY seq",
-            (conversation_id, after_seq, after_seq + limit),
+            " ORDER BY seq LIMIT ?",
+            (conversation_id, after_seq, covered[1], limit),
         ).fetchall()
-        run: list[Message] = []
-        for row in rows:
-            if row[1] != after_seq + 1 + len(run):
-                break
-            run.append(_row_to_message(row))
-        return run
+        messages = [_row_to_message(r) for r in rows]
+        return HistoryRun(messages, messages[-1].confirmed_seq if len(rows) == limit else covered[1])
 
     def latest_run(self, conversation_id: int, limit: int) -> list[Message]:
-        """The newest cached messages, as far back as they are unbroken (what opening a chat shows)."""
-        newest = self.newest_seq(conversation_id)
-        return [] if newest is None else self.run_before(conversation_id, newest + 1, limit)
+        """What opening a chat shows: the newest covered range as far back as ``limit`` reaches, and the
+        live messages held past it (they came past a gap that catch-up fills; shown live the same way)."""
+        newest = self._newest_covered(conversation_id) or 0
+        tail = self.db.execute(
+            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq > ?"  # noqa: S608
+            " ORDER BY seq DESC LIMIT ?",
+            (conversation_id, newest, limit),
+        ).fetchall()
+        past = [_row_to_message(r) for r in reversed(tail)]
+        if newest == 0 or len(past) >= limit:
+            return past
+        return self.run_before(conversation_id, newest + 1, limit - len(past)).messages + past
 
     def window_around(self, conversation_id: int, seq: int, limit: int) -> list[Message]:
-        """The unbroken cached messages around ``seq`` (about half before it), or [] when it is not cached."""
-        rest = self.run_after(conversation_id, seq - 1, limit - limit // 2)
-        if not rest or rest[0].seq != seq:
+        """The cached messages around ``seq`` within its covered range (about half before it), or [] when
+        ``seq`` is not covered. Covered but not among them: deleted for me."""
+        if not self.covers(conversation_id, seq):
             return []
-        return self.run_before(conversation_id, seq, limit // 2) + rest
+        rest = self.run_after(conversation_id, seq - 1, limit - limit // 2).messages
+        return self.run_before(conversation_id, seq, limit // 2).messages + rest
 
     def held_ranges(self, conversation_id: int) -> list[tuple[int, int]]:
-        """The islands of cached history as ``(first, last)`` seq ranges, ascending. Within one the cache
-        holds every message (seqs have no holes on the server); between two nothing is known."""
+        """The covered ranges ("islands") as ``(first, last)`` seq ranges, ascending. Within one the cache
+        knows every seq (its message, or that the server shows me none there); between two nothing."""
         rows = self.db.execute(
-            "SELECT MIN(seq), MAX(seq) FROM (SELECT seq, seq - ROW_NUMBER() OVER (ORDER BY seq) AS island"
-            " FROM messages WHERE conversation_id = ?) GROUP BY island ORDER BY 1",
+            "SELECT first_seq, last_seq FROM covered WHERE conversation_id = ? ORDER BY first_seq",
             (conversation_id,),
         ).fetchall()
         return [(int(first), int(last)) for first, last in rows]

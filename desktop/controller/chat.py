@@ -19,6 +19,7 @@ from desktop.controller.live_sync import LiveSync
 from desktop.controller.outbox_sender import OutboxSender
 from desktop.controller.profile import Profile
 from desktop.controller.state import ChatState
+from desktop.domain import coverage
 from desktop.domain.records import (
     FAILED,
     SENDING,
@@ -114,6 +115,7 @@ class ChatController(QObject):
         self.outbox_sender = OutboxSender(rest, outbox, self)
         self.conversation_actions = ConversationActions(self.state, rest, self.sync, self._report, self)
         self.forwarding = Forwarding(self.state, rest, self._report, self)
+        self.state.messages.my_username = str(user.get("username") or "")
         self.connection_state = CONNECTING
         self.limits = SendLimits()  # the server's defaults until it has said (limits_changed)
         self._ended = False
@@ -284,7 +286,7 @@ class ChatController(QObject):
             hidden_senders=self.blocks.hidden_in_groups(),
             unread_after=conversation.last_read_seq if unread else None,
         )
-        never_cached = state.history.oldest_seq(conversation_id) is None
+        never_cached = state.history.newest_covered(conversation_id) is None
         if never_cached:  # its newest page, if any
             self.sync.fetch_latest(conversation_id, min(SERVER_PAGE_MAX, max(50, span + OPEN_CONTEXT)))
         self.conversation_opened.emit(conversation_id)
@@ -292,6 +294,11 @@ class ChatController(QObject):
         # More unread than a window holds (or than the server's first page brings): go to the first of them.
         if unread and span + OPEN_CONTEXT > (SERVER_PAGE_MAX if never_cached else page):
             self.jump_to_message(conversation_id, conversation.last_read_seq + 1)
+
+    def _known_last(self, conversation_id: int) -> int:
+        """A seq known to exist when a page is asked for (the page covers up to it when nothing is after)."""
+        conversation = self.state.conversations.get(conversation_id)
+        return conversation.last_seq if conversation is not None else 0
 
     def _latest_seq(self, conversation_id: int) -> int:
         conversation = self.state.conversations.get(conversation_id)
@@ -313,14 +320,22 @@ class ChatController(QObject):
         if model.row_of_seq(seq) is not None:
             model.point_at(seq)
             return
-        window = self.state.history.window_around(conversation_id, seq, JUMP_WINDOW)
-        if window:
-            model.show_window(window, seq)
+        if self.state.history.covers(conversation_id, seq):
+            window = self.state.history.window_around(conversation_id, seq, JUMP_WINDOW)
+            if any(m.seq == seq for m in window):
+                model.show_window(window, seq)
+            else:  # the cache knows it is gone for me (deleted for me): nothing to ask the server
+                self.notice.emit("That message was deleted for you.")
+                self.jump_failed.emit(conversation_id, seq)
             return
+        known_last = self._known_last(conversation_id)
 
         def done(page: dict) -> None:
-            messages = [Message.from_json(m) for m in page["messages"]]
-            self.state.history.store_messages(messages)
+            messages = messages_from_page(page)
+            seqs = [m.confirmed_seq for m in messages]
+            more_before, more_after = bool(page.get("has_more")), bool(page.get("has_more_after"))
+            covered = coverage.around_page(seq, seqs, more_before, more_after, known_last)
+            messages = self.state.history.store_page(conversation_id, messages, covered)
             current = token == self._jump_token and self.state.open_conversation_id == conversation_id
             if current and any(m.seq == seq for m in messages):
                 model.show_window(messages, seq)
@@ -422,7 +437,10 @@ class ChatController(QObject):
             return
 
         def done(page: dict) -> None:
-            messages = self.state.history.store_messages(messages_from_page(page))
+            messages = messages_from_page(page)
+            seqs = [m.confirmed_seq for m in messages]
+            covered = coverage.before_page(before_seq, seqs, bool(page.get("has_more")))
+            messages = self.state.history.store_page(conversation_id, messages, covered)
             if self.state.open_conversation_id == conversation_id:
                 self.state.messages.prepend_older(messages, reached_start=not page.get("has_more"))
 
@@ -438,10 +456,13 @@ class ChatController(QObject):
         conversation_id = self.state.open_conversation_id
         if conversation_id is None:
             return
+        known_last = self._known_last(conversation_id)
 
         def done(page: dict) -> None:
-            messages = [Message.from_json(m) for m in page["messages"]]
-            self.state.history.store_messages(messages)
+            messages = messages_from_page(page)
+            seqs = [m.confirmed_seq for m in messages]
+            covered = coverage.after_page(after_seq, seqs, bool(page.get("has_more")), known_last)
+            messages = self.state.history.store_page(conversation_id, messages, covered)
             if self.state.open_conversation_id == conversation_id:
                 self.state.messages.append_newer(messages, reached_end=not page.get("has_more"))
 
@@ -516,7 +537,7 @@ class ChatController(QObject):
         self.room.composing(self.state.open_conversation_id)
 
     def _on_delivered(self, message: Message) -> None:
-        self.state.store_and_show([message])
+        self.state.store_and_show([message], live=True)  # covered only where it joins what is covered
 
     def retry(self, client_id: str) -> None:
         self.state.outbox.retry(client_id)

@@ -1,5 +1,5 @@
-"""What the conversation menu does: pin, mute, mark read or unread, delete for me, leave; kept on the server
-per member (PATCH /conversations/{id}/me), so every device of mine agrees."""
+"""What the conversation menu does: pin, mute (mentions too, or not), mark read or unread, delete for me,
+leave; kept on the server per member (PATCH /conversations/{id}/me), so every device of mine agrees."""
 
 from __future__ import annotations
 
@@ -36,6 +36,10 @@ class ConversationActions(QObject):
 
     def set_muted(self, conversation_id: int, muted: bool) -> None:
         self._change(conversation_id, {"muted": muted})
+
+    def set_mentions_when_muted(self, conversation_id: int, on: bool) -> None:
+        """Whether a mention of me notifies while the conversation is muted (on by default)."""
+        self._change(conversation_id, {"mentions_when_muted": on})
 
     def mark_unread(self, conversation_id: int) -> None:
         self._change(conversation_id, {"marked_unread": True})
@@ -85,7 +89,7 @@ class ConversationActions(QObject):
         me = dict(before)
         if "pinned" in changes:
             me["pinned_at"] = (me["pinned_at"] or _now_text()) if changes["pinned"] else None
-        for field in ("muted", "marked_unread"):
+        for field in ("muted", "marked_unread", "mentions_when_muted"):
             if field in changes:
                 me[field] = changes[field]
         if "hidden" in changes:

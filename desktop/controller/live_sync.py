@@ -7,6 +7,8 @@ import logging
 from PySide6.QtCore import QObject, Signal
 
 from desktop.controller.state import ChatState
+from desktop.domain import coverage
+from desktop.domain.coverage import SeqRange
 from desktop.domain.records import Conversation, MemberState, Message, messages_from_page
 from desktop.models.file_labels import one_line
 from desktop.net.rest_worker import Rest
@@ -64,6 +66,7 @@ class LiveSync(QObject):
                 conversation.last_message = old.last_message
                 conversation.last_activity_at = old.last_activity_at or conversation.last_activity_at
                 conversation.unread_count = max(old.unread_count, conversation.unread_count)
+                conversation.unread_mentions = max(old.unread_mentions, conversation.unread_mentions)
             conversation.changes_applied = old.changes_applied if old is not None else 0
             state.conversations.upsert(conversation)
         # Missing from the list means left, unless an event came for it meanwhile: the list is paged by
@@ -77,7 +80,7 @@ class LiveSync(QObject):
         for conversation in conversations:
             # After the end of the newest island of cached history: older islands (left by jumps) are read
             # again only when scrolled into, never re-downloaded here.
-            held = state.history.newest_seq(conversation.id)
+            held = state.history.newest_covered(conversation.id)
             if held is None:
                 # Nothing held that could be out of date: whatever is loaded from now on is current.
                 self._set_changes_applied(conversation.id, conversation.change_version)
@@ -224,18 +227,26 @@ class LiveSync(QObject):
             message.conversation_id, title, f"to your message: {text}" if text else "to your message"
         )
 
+    def _known_last(self, conversation_id: int) -> int:
+        """A seq known to exist now (taken when a page is asked for): the answer covers up to it."""
+        conversation = self.state.conversations.get(conversation_id)
+        return conversation.last_seq if conversation is not None else 0
+
     def fetch_after(self, conversation_id: int, after_seq: int) -> None:
         self._fetches_running += 1
+        known_last = self._known_last(conversation_id)
         self.rest.call(
             lambda api: api.messages(conversation_id, after_seq=after_seq, limit=CATCH_UP_PAGE),
-            lambda page: self._on_page_after(conversation_id, page),
+            lambda page: self._on_page_after(conversation_id, after_seq, known_last, page),
             self._on_fetch_error,
         )
 
-    def _on_page_after(self, conversation_id: int, page: dict) -> None:
+    def _on_page_after(self, conversation_id: int, after_seq: int, known_last: int, page: dict) -> None:
         self._fetches_running -= 1
         messages = messages_from_page(page)
-        self._store_confirmed(messages, live=False)
+        seqs = [m.confirmed_seq for m in messages]
+        covered = coverage.after_page(after_seq, seqs, bool(page.get("has_more")), known_last)
+        self._store_page(conversation_id, messages, covered)
         if page.get("has_more") and messages:
             self.fetch_after(conversation_id, messages[-1].confirmed_seq)
         self._maybe_done()
@@ -244,15 +255,20 @@ class LiveSync(QObject):
         """A conversation never cached: its last page is enough (``limit``: more, to reach its first unread
         message), older pages come on scrolling."""
         self._fetches_running += 1
+        known_last = self._known_last(conversation_id)
         self.rest.call(
             lambda api: api.messages(conversation_id, limit=limit),
-            lambda page: self._on_latest(page),
+            lambda page: self._on_latest(conversation_id, known_last, page),
             self._on_fetch_error,
         )
 
-    def _on_latest(self, page: dict) -> None:
+    def _on_latest(self, conversation_id: int, known_last: int, page: dict) -> None:
         self._fetches_running -= 1
-        self._store_confirmed(messages_from_page(page), live=False)
+        messages = messages_from_page(page)
+        seqs = [m.confirmed_seq for m in messages]
+        self._store_page(
+            conversation_id, messages, coverage.latest_page(seqs, bool(page.get("has_more")), known_last)
+        )
         self._maybe_done()
 
     def _on_fetch_error(self, error: Exception) -> None:
@@ -304,32 +320,45 @@ class LiveSync(QObject):
         state = self.state
         if state.conversations.get(message.conversation_id) is None:
             self.refresh_conversation(message.conversation_id)
-        newest = state.history.newest_seq(message.conversation_id)
-        gap = newest is not None and message.confirmed_seq > newest + 1
-        if gap and newest is not None:
+        newest = state.history.newest_covered(message.conversation_id)
+        if newest is not None and message.confirmed_seq > newest + 1:
             self.fetch_after(message.conversation_id, newest)  # a gap: fill it, the merge drops overlaps
-        # Behind a gap it is shown and counted at once but cached with the fill: were that to fail, the next
-        # catch-up still starts after the newest message held, so the gap cannot hide behind this one.
-        self._store_confirmed([message], live=True, cache=not gap)
+        # Behind a gap it is shown, counted and held at once but not covered (HistoryCache.store_live): were
+        # the fill to fail, the next catch-up still starts at the gap, which cannot hide behind this one.
+        self._store_confirmed([message], live=True)
 
-    def _store_confirmed(self, messages: list[Message], *, live: bool, cache: bool = True) -> None:
-        state = self.state
+    def _store_page(self, conversation_id: int, messages: list[Message], covered: SeqRange | None) -> None:
+        """A page of catch-up: held with the seqs it covers."""
+        self._acknowledge(messages)
+        self.state.store_page_and_show(conversation_id, messages, covered)
+
+    def _acknowledge(self, messages: list[Message]) -> None:
         for message in messages:
-            if message.sender_id == state.my_id:
-                state.outbox.remove(message.client_id)  # acknowledged through another path: never resend
+            if message.sender_id == self.state.my_id:
+                self.state.outbox.remove(message.client_id)  # acknowledged through another path: never resend
+
+    def _store_confirmed(self, messages: list[Message], *, live: bool) -> None:
+        state = self.state
+        self._acknowledge(messages)
         if not live:
             state.store_and_show(messages, counts_as_unread=False)  # GET /conversations counted them
             return
         for message in messages:
             in_front = state.is_in_front(message.conversation_id)
-            state.store_and_show([message], counts_as_unread=not in_front, cache=cache)
+            state.store_and_show([message], counts_as_unread=not in_front, live=True)
             if message.sender_id != state.my_id and not in_front and not message.deleted:
                 conversation = state.conversations.get(message.conversation_id)
                 hidden = state.conversations.hidden_senders
                 if conversation is not None and conversation.kind == "group" and message.sender_id in hidden:
                     continue  # blocked and hidden in groups: no notification either
-                if conversation is not None and conversation.me.muted:
-                    continue  # muted by me (on any of my devices)
+                # Muted by me (on any of my devices): silent, unless it mentions me and mentions still notify.
+                mentioned = state.my_id in message.mentions
+                if (
+                    conversation is not None
+                    and conversation.me.muted
+                    and not (mentioned and conversation.me.mentions_when_muted)
+                ):
+                    continue
                 title = conversation.display_title(state.my_id) if conversation else "New message"
                 if conversation is not None and conversation.kind == "group":
                     title = f"{conversation.member_name(message.sender_id)} in {title}"

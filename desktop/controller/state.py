@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop.cache import HistoryCache, Outbox
+from desktop.domain.coverage import SeqRange
 from desktop.domain.records import Conversation, Message
 from desktop.models.conversations import ConversationListModel
 from desktop.models.messages import MessageListModel
@@ -27,14 +28,24 @@ class ChatState:
         return {m.user_id: m.display_name for m in conversation.members} if conversation else {}
 
     def store_and_show(
-        self, messages: list[Message], *, counts_as_unread: bool = False, cache: bool = True
+        self, messages: list[Message], *, counts_as_unread: bool = False, live: bool = False
     ) -> None:
-        """Confirmed messages from anywhere: cache (unless ``cache`` is False), the open view, the list's
-        preview."""
+        """Confirmed messages from anywhere: cache, the open view, the list's preview. ``live``: as they
+        happen (they extend the covered seqs only where they join them); else states of messages, which
+        cover nothing by themselves."""
         if not messages:
             return
-        if cache:
-            messages = self.history.store_messages(messages)  # as held: a stale state never replaces a newer
+        # As held: a stale state never replaces a newer one.
+        stored = self.history.store_live(messages) if live else self.history.store_messages(messages)
+        self._show(stored, counts_as_unread)
+
+    def store_page_and_show(
+        self, conversation_id: int, messages: list[Message], covered: SeqRange | None
+    ) -> None:
+        """A page of history from the server and the seqs it covers (desktop/domain/coverage.py)."""
+        self._show(self.history.store_page(conversation_id, messages, covered))
+
+    def _show(self, messages: list[Message], counts_as_unread: bool = False) -> None:
         self.messages.merge(messages)
         for message in messages:
             conversation = self.conversations.apply_message(message, counts_as_unread=counts_as_unread)

@@ -199,6 +199,7 @@ class MemberState:
     muted: bool = False
     marked_unread: bool = False
     hidden_through_seq: int | None = None
+    mentions_when_muted: bool = True  # a mention of me notifies even while muted
 
     @classmethod
     def from_json(cls, data: dict) -> MemberState:
@@ -208,6 +209,7 @@ class MemberState:
             muted=bool(data.get("muted")),
             marked_unread=bool(data.get("marked_unread")),
             hidden_through_seq=hidden if isinstance(hidden, int) else None,
+            mentions_when_muted=data.get("mentions_when_muted") is not False,
         )
 
     def to_json(self) -> dict:
@@ -216,6 +218,7 @@ class MemberState:
             "muted": self.muted,
             "marked_unread": self.marked_unread,
             "hidden_through_seq": self.hidden_through_seq,
+            "mentions_when_muted": self.mentions_when_muted,
         }
 
 
@@ -244,6 +247,7 @@ class Conversation:
     last_seq: int = 0
     last_read_seq: int = 0
     unread_count: int = 0
+    unread_mentions: int = 0  # of the unread ones, those that mention me: the "@" badge
     last_message: Message | None = None
     last_activity_at: datetime | None = None
     me: MemberState = field(default_factory=lambda: MemberState())
@@ -277,6 +281,7 @@ class Conversation:
             last_seq=data.get("last_seq") or 0,
             last_read_seq=data.get("last_read_seq", previous.last_read_seq if previous else 0) or 0,
             unread_count=data.get("unread_count", previous.unread_count if previous else 0) or 0,
+            unread_mentions=data.get("unread_mentions", previous.unread_mentions if previous else 0) or 0,
             last_message=Message.from_json(last) if last else (previous.last_message if previous else None),
             last_activity_at=parse_time(data.get("last_activity_at") or data.get("created_at")),
             me=MemberState.from_json(data["me"])
@@ -303,6 +308,7 @@ class Conversation:
         data["last_seq"] = self.last_seq
         data["last_read_seq"] = self.last_read_seq
         data["unread_count"] = self.unread_count
+        data["unread_mentions"] = self.unread_mentions
         data["last_activity_at"] = format_time(self.last_activity_at)
         data["me"] = self.me.to_json()
         data["change_version"] = self.change_version

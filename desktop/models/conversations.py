@@ -82,6 +82,8 @@ class ConversationListModel(QAbstractListModel):
             return list_time(conversation.last_activity_at)
         if role == ConversationRole.UNREAD:
             return conversation.unread_count
+        if role == ConversationRole.UNREAD_MENTIONS:
+            return conversation.unread_mentions if conversation.unread_count else 0
         if role == ConversationRole.ACTIVITY:
             moment = conversation.last_activity_at
             return moment.timestamp() if moment else 0.0
@@ -112,6 +114,7 @@ class ConversationListModel(QAbstractListModel):
             return plain_tooltip(", ".join(m.display_name for m in conversation.members))
         if role == Qt.ItemDataRole.AccessibleTextRole:
             unread = f", {conversation.unread_count} unread" if conversation.unread_count else ""
+            unread += ", mentioned" if conversation.unread_mentions and conversation.unread_count else ""
             if not unread and conversation.me.marked_unread:
                 unread = ", marked as unread"
             unread += ", pinned" if conversation.me.pinned_at else ""
@@ -240,6 +243,7 @@ class ConversationListModel(QAbstractListModel):
                 conversation.last_read_seq = seq
             elif counts_as_unread:
                 conversation.unread_count += 1
+                conversation.unread_mentions += self.my_id in message.mentions
         self._changed(row)
         self.total_unread_changed.emit(self.total_unread())
         return conversation
@@ -268,6 +272,8 @@ class ConversationListModel(QAbstractListModel):
         conversation.last_read_seq = max(conversation.last_read_seq, last_read_seq)
         conversation.set_member_read(self.my_id, last_read_seq)
         conversation.unread_count = unread_count
+        if unread_count == 0:
+            conversation.unread_mentions = 0  # read to the end: no mention is left unread
         self._changed(row)
         self.total_unread_changed.emit(self.total_unread())
 

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from desktop.domain.attachments import Attachment
+from desktop.domain.coverage import HistoryRun
 from desktop.domain.records import FAILED, SENDING, SENT, Message
 from desktop.domain.send_limits import SendLimits
 from desktop.models import unread_anchor
@@ -22,7 +23,7 @@ DELETED_TEXT = "This message was deleted"
 HIDDEN_TEXT = "Message from a blocked person"
 PAGE = 50  # rows per page loaded while scrolling: measuring a row's text is most of a step's cost
 WINDOW_ROWS = 600  # confirmed rows held at most: scrolling on releases rows at the far end
-PageLoader = Callable[[int, int], list[Message]]  # (before or after this seq, how many) -> a cached run
+PageLoader = Callable[[int, int], HistoryRun]  # (before or after this seq, how many) -> a cached run
 OlderLoader = PageLoader
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -83,6 +84,7 @@ class MessageListModel(QAbstractListModel):
         self._unread_after: int | None = None  # my read position when the conversation opened, if unread
         self._divider_seq: int | None = None  # the first unread message: "Unread messages" above it
         self.opening = False  # show_conversation's rows, not yet placed by the view (not a jump's window)
+        self.my_username = ""  # mentions of me are marked in the bubble
         # Names of people outside the open conversation (a forward's first sender): the controller's.
         self.name_elsewhere: Callable[[int], str | None] = lambda _user_id: None
 
@@ -253,6 +255,11 @@ class MessageListModel(QAbstractListModel):
             return self._chips(message)
         if role == MessageRole.FORWARD_LABEL:
             return self._forward_label(message)
+        if role == MessageRole.MENTION_NAME:
+            mentioned = (
+                self.my_id in message.mentions and not message.deleted and not self._is_hidden(message)
+            )
+            return self.my_username if mentioned else ""
         if role == MessageRole.ATTACHMENTS:
             return [] if message.deleted or self._is_hidden(message) else message.attachments
         if role == MessageRole.UPLOAD_PROGRESS:
@@ -393,9 +400,9 @@ class MessageListModel(QAbstractListModel):
         oldest = self.oldest_seq()
         if not self.canFetchMore(parent) or oldest is None:  # canFetchMore means rows with seqs
             return
-        older = self._older_loader(oldest, self.page_size) if self._older_loader else []
-        if older:
-            self.prepend_older(older)
+        run = self._older_loader(oldest, self.page_size) if self._older_loader else HistoryRun([], oldest)
+        if run.messages or run.edge == 1:  # edge 1: the cache knows nothing older is there for me
+            self.prepend_older(run.messages, reached_start=run.edge == 1)
         else:
             self._waiting_for_server = True
             self.older_wanted_from_server.emit(oldest)
@@ -436,9 +443,11 @@ class MessageListModel(QAbstractListModel):
         newest = self.newest_seq()
         if self.at_newest or self._waiting_for_newer or newest is None:
             return
-        newer = self._newer_loader(newest, self.page_size) if self._newer_loader else []
-        if newer:
-            self.append_newer(newer)
+        run = self._newer_loader(newest, self.page_size) if self._newer_loader else HistoryRun([], newest)
+        # Known up to the newest seq: the last ones are not for me (deleted for me), nothing to ask for.
+        reached_end = run.edge > newest and run.edge >= self._latest()
+        if run.messages or reached_end:
+            self.append_newer(run.messages, reached_end=reached_end)
         else:
             self._waiting_for_newer = True
             self.newer_wanted_from_server.emit(newest)

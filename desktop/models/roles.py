@@ -26,9 +26,9 @@ class MessageRole(IntEnum):
     HIDDEN = _BASE + 14  # from someone I blocked with hide_in_groups, not revealed: shown collapsed
     QUOTE = _BASE + 20  # a reply's quote as shown: Quote, or None (not a reply, or deleted/hidden itself)
     REACTIONS = _BASE + 21  # list[ReactionChip] under the bubble ([] for none)
-    FORWARD_LABEL = (
-        _BASE + 22
-    )  # "Forwarded from Alice", "Forwarded" (sender not visible), or "" (not a forward)
+    # "Forwarded from Alice", "Forwarded" (first sender not visible), or "" (not a forward)
+    FORWARD_LABEL = _BASE + 22
+    MENTION_NAME = _BASE + 23  # my username when the message mentions me (its "@name" is marked), else ""
     ATTACHMENTS = _BASE + 40  # list[Attachment]: the message's files ([] for plain text)
     UPLOAD_PROGRESS = _BASE + 41  # on a pending message with files: (file index, fraction) uploading, or None
     RETRYABLE = _BASE + 60  # a failed message that sending again could get through (not a refused text)
@@ -53,4 +53,5 @@ class ConversationRole(IntEnum):
     SORT_KEY = _BASE + 13  # (pinned_at seconds or 0, activity seconds): the list's order, largest first
     MEMBER_NAMES = _BASE + 14  # the members' display names, comma-separated (plain text: search, tooltip)
     DRAFT = _BASE + 15  # my unsent draft there, one line ("" when none, or while the conversation is open)
+    UNREAD_MENTIONS = _BASE + 16  # unread messages that mention me: an "@" badge beside the count
     AVATAR_KEY = _BASE + 30  # Conversation.avatar_key: a 1:1's other person's user id, a group's own key

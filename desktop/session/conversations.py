@@ -20,6 +20,7 @@ class ConversationManagement(QObject):
         menu = window.conversation_menu
         menu.pin_requested.connect(actions.set_pinned)
         menu.mute_requested.connect(actions.set_muted)
+        menu.mentions_when_muted_requested.connect(actions.set_mentions_when_muted)
         menu.mark_read_requested.connect(actions.mark_read)
         menu.mark_unread_requested.connect(actions.mark_unread)
         menu.delete_requested.connect(actions.delete_for_me)

@@ -25,6 +25,7 @@ from desktop.session.conversations import ConversationManagement
 from desktop.session.drafts import DraftKeeper
 from desktop.session.files import FileSharing, files_dir_for
 from desktop.session.forwarding import forward_choices
+from desktop.session.mentions import attach_mention_popup
 from desktop.session.search import SearchWiring
 from desktop.session.security_menu import SecurityMenu
 from desktop.session.settings_wiring import SettingsWiring
@@ -158,6 +159,7 @@ class ChatSession(QObject):
         panel.composer.emoji_button.recent = self.recent_emoji
         self.reaction_picker: EmojiPicker | None = None
         self.forward_dialog: ForwardDialog | None = None
+        self.mention_popup = attach_mention_popup(chat, panel)  # "@" in a group's composer
         panel.composer.name_for = chat.name_in_open  # the chat's, never this session's: no cycle through Qt
         panel.composing.connect(chat.composing)
         chat.header_changed.connect(self._refresh_header)

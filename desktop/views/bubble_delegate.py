@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from desktop.domain.records import FAILED, SENDING
 from desktop.models import message_text
 from desktop.models.attachment_media import AttachmentMedia
+from desktop.models.mention_text import mention_ranges
 from desktop.models.reactions_text import Quote, ReactionChip
 from desktop.models.roles import MessageRole
 from desktop.views import (
@@ -650,6 +651,14 @@ class BubbleDelegate(QStyledItemDelegate):
             link_format.setFontUnderline(True)
             link_range.format = link_format
             ranges.append(link_range)
+        mentioned = index.data(MessageRole.MENTION_NAME)
+        for start, end in mention_ranges(geometry.text_layout.text(), mentioned) if mentioned else []:
+            mention = QTextLayout.FormatRange()  # a mention of me, on a tint of the palette's highlight
+            mention.start, mention.length = start, end - start
+            mention_format = QTextCharFormat()
+            mention_format.setBackground(palette_colors.mention_tint(palette))
+            mention.format = mention_format
+            ranges.append(mention)
         for start, end in self.highlight_ranges(index) if self.highlight_ranges is not None else []:
             hit = QTextLayout.FormatRange()
             hit.start, hit.length = start, end - start

@@ -126,6 +126,17 @@ class ConversationDelegate(QStyledItemDelegate):
                 palette_colors.selection_fill(palette) if selected else palette_colors.badge_text(palette)
             )
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, label)
+            if index.data(ConversationRole.UNREAD_MENTIONS):  # "@" before the count, bright even if muted
+                side = metrics.height()
+                at = QRectF(badge.left() - 4 - side, second_line.top(), side, side)
+                at_path = QPainterPath()
+                at_path.addEllipse(at)
+                painter.fillPath(at_path, text_color if selected else palette_colors.badge_color(palette))
+                painter.setPen(
+                    palette_colors.selection_fill(palette) if selected else palette_colors.badge_text(palette)
+                )
+                painter.drawText(at, Qt.AlignmentFlag.AlignCenter, "@")
+                badge_width += side + 4
 
         elif index.data(ConversationRole.PINNED):
             badge_width = float(QFontMetrics(small).horizontalAdvance(PINNED_MARK))

@@ -10,12 +10,14 @@ from desktop.domain.records import Conversation
 
 
 class ConversationMenu(QObject):
-    """Signals: pin_requested(int, bool), mute_requested(int, bool), mark_read_requested(int),
+    """Signals: pin_requested(int, bool), mute_requested(int, bool), mentions_when_muted_requested(int,
+    bool), mark_read_requested(int),
     mark_unread_requested(int), leave_requested(int), delete_requested(int) — each after any question
     was answered yes."""
 
     pin_requested = Signal(int, bool)
     mute_requested = Signal(int, bool)
+    mentions_when_muted_requested = Signal(int, bool)
     mark_read_requested = Signal(int)
     mark_unread_requested = Signal(int)
     leave_requested = Signal(int)
@@ -39,6 +41,12 @@ class ConversationMenu(QObject):
         menu.addAction("Unmute" if muted else "Mute notifications").triggered.connect(
             lambda: self.mute_requested.emit(cid, not muted)
         )
+        if conversation.kind == "group":  # a 1:1 has no mentions
+            mentions = menu.addAction("Notify me of mentions when muted")
+            mentions.setCheckable(True)
+            mentions.setChecked(conversation.me.mentions_when_muted)
+            on = conversation.me.mentions_when_muted
+            mentions.triggered.connect(lambda: self.mentions_when_muted_requested.emit(cid, not on))
         if conversation.shows_unread:
             menu.addAction("Mark as read").triggered.connect(lambda: self.mark_read_requested.emit(cid))
         else:

@@ -186,6 +186,14 @@ def link_color(palette: QPalette, mine: bool) -> QColor:
     return readable(link, fill, palette.color(QPalette.ColorRole.Base))
 
 
+def mention_tint(palette: QPalette) -> QColor:
+    """Behind a mention of me in a bubble: the highlight colour, see-through so the text keeps its colour
+    and contrast on either bubble."""
+    tint = QColor(palette.color(QPalette.ColorRole.Highlight))
+    tint.setAlphaF(0.45 if is_dark(palette) else 0.28)
+    return tint
+
+
 def search_hit(palette: QPalette) -> QColor:
     """The marker behind a search hit in a bubble: a highlighter's yellow, a little deeper in dark themes
     (the text on it is always dark)."""

@@ -12,30 +12,33 @@ from tests.desktop.factories import BASE_TIME, conversation, message
 
 def test_messages_merge_by_key_and_pages_read_in_order(tmp_path):
     history = HistoryCache(open_cache_database(tmp_path / "c.sqlite3"))
-    history.store_messages([message(n) for n in range(1, 11)])
+    history.store_page(1, [message(n) for n in range(1, 11)], (1, 10))
     history.store_messages([message(5, text="edited"), message(None)])  # replaced; pending ones never cached
     assert history.count_messages(1) == 10
     assert [m.seq for m in history.latest_run(1, 3)] == [8, 9, 10]
-    assert [m.seq for m in history.run_before(1, 8, 3)] == [5, 6, 7]
-    assert history.run_before(1, 8, 3)[0].text == "edited"
+    assert [m.seq for m in history.run_before(1, 8, 3).messages] == [5, 6, 7]
+    assert history.run_before(1, 8, 3).messages[0].text == "edited"
     assert [m.seq for m in history.messages_after(1, 8)] == [9, 10]
 
 
 def test_held_ranges_are_the_islands_of_cached_history(tmp_path):
     history = HistoryCache(open_cache_database(tmp_path / "c.sqlite3"))
     assert history.held_ranges(1) == []
-    history.store_messages([message(n) for n in (3, 4, 5, 9, 10, 20)])
+    for first, last in ((3, 5), (9, 10), (20, 20)):
+        history.store_page(1, [message(n) for n in range(first, last + 1)], (first, last))
     assert history.held_ranges(1) == [(3, 5), (9, 10), (20, 20)]
-    assert history.newest_seq(1) == 20  # catch-up asks for what comes after the newest island
+    assert history.newest_covered(1) == 20  # catch-up asks for what comes after the newest island
     # a page never spans a gap: what lies between two islands is unknown, not empty
-    assert [m.seq for m in history.run_before(1, 11, 100)] == [9, 10]
-    assert [m.seq for m in history.run_after(1, 3, 100)] == [4, 5]
-    assert history.run_after(1, 5, 100) == [] and history.run_before(1, 9, 100) == []
+    assert [m.seq for m in history.run_before(1, 11, 100).messages] == [9, 10]
+    assert [m.seq for m in history.run_after(1, 3, 100).messages] == [4, 5]
+    assert history.run_after(1, 5, 100).messages == [] and history.run_before(1, 9, 100).messages == []
     assert [m.seq for m in history.latest_run(1, 100)] == [20]
     assert [m.seq for m in history.window_around(1, 4, 10)] == [3, 4, 5]
     assert history.window_around(1, 7, 10) == []  # not cached: the server is asked
     assert history.held_seqs(1, [1, 4, 7, 10, 20]) == {4, 10, 20}
-    history.store_messages([message(n) for n in (6, 7, 8)])
+    history.store_page(1, [message(n) for n in (6, 7, 8)], (6, 8))
+    assert history.held_ranges(1) == [(3, 10), (20, 20)]
+    history.store_messages([message(30)])  # a message's state alone covers nothing
     assert history.held_ranges(1) == [(3, 10), (20, 20)]
 
 

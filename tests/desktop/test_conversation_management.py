@@ -99,6 +99,7 @@ def test_the_menu_opens_from_the_mouse_and_the_keyboard(devices, qtbot, how):
     assert texts == [
         "Pin to top",
         "Mute notifications",
+        "Notify me of mentions when muted",
         "Mark as read",
         "Leave group…",
         "Delete chat for me…",
@@ -106,6 +107,9 @@ def test_the_menu_opens_from_the_mouse_and_the_keyboard(devices, qtbot, how):
     menu.close()
     menu = open_menu(qtbot, laptop, direct, how)
     assert "Leave group…" not in [a.text() for a in menu.actions()]
+    assert "Notify me of mentions when muted" not in [
+        a.text() for a in menu.actions()
+    ]  # no mentions in a 1:1
     menu.close()
 
 

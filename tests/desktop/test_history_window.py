@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex
 
+from desktop.domain.coverage import HistoryRun
 from desktop.domain.records import SENDING
 from desktop.models.messages import MessageListModel
 from tests.desktop.factories import message
@@ -21,7 +22,7 @@ def windowed_model(first: int, last: int, *, cached=range(1, LAST + 1)) -> Messa
             if s not in held:
                 break
             run.append(message(s))
-        return run[::-1]
+        return HistoryRun(run[::-1], run[-1].confirmed_seq if run else seq)
 
     def after(seq: int, limit: int):
         run = []
@@ -29,7 +30,7 @@ def windowed_model(first: int, last: int, *, cached=range(1, LAST + 1)) -> Messa
             if s not in held:
                 break
             run.append(message(s))
-        return run
+        return HistoryRun(run, run[-1].confirmed_seq if run else seq)
 
     model = MessageListModel(my_id=ME)
     model.show_conversation(

@@ -95,7 +95,7 @@ def _cached(handle, conversation_id: int) -> dict[int, tuple[str | None, bool]]:
     return {
         m.confirmed_seq: (m.text, m.deleted)
         for first, last in history.held_ranges(conversation_id)
-        for m in history.run_after(conversation_id, first - 1, last - first + 1)
+        for m in history.run_after(conversation_id, first - 1, last - first + 1).messages
     }
 
 

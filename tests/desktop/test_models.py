@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
 
+from desktop.domain.coverage import HistoryRun
 from desktop.domain.records import FAILED, SENDING
 from desktop.models.conversations import ConversationFilterModel, ConversationListModel
 from desktop.models.messages import DELETED_TEXT, MessageListModel
@@ -104,8 +105,9 @@ def test_day_separators_and_sender_names_in_groups():
 def test_fetch_more_only_when_armed_then_from_loader_then_server(qtbot):
     cached = {s: message(s) for s in range(1, 11)}
 
-    def loader(before_seq: int, limit: int):
-        return [cached[s] for s in range(max(6, before_seq - limit), before_seq) if s in cached]
+    def loader(before_seq: int, limit: int) -> HistoryRun:
+        run = [cached[s] for s in range(max(6, before_seq - limit), before_seq) if s in cached]
+        return HistoryRun(run, run[0].confirmed_seq if run else before_seq)
 
     model = make_model([message(s) for s in range(15, 21)], loader=loader)
     model.page_size = 5

@@ -78,7 +78,9 @@ def test_mine_right_theirs_left_and_sizes_are_cached(qtbot):
 def test_ten_thousand_messages_scroll_both_ways_through_a_bounded_window(qtbot, tmp_path):
     database = open_cache_database(tmp_path / "cache.sqlite3")
     history = HistoryCache(database)
-    history.store_messages(message(n, text=f"message number {n}", minutes=n / 10) for n in range(1, 10_001))
+    history.store_page(
+        1, [message(n, text=f"message number {n}", minutes=n / 10) for n in range(1, 10_001)], (1, 10_000)
+    )
     model = MessageListModel(my_id=ME)
     model.show_conversation(
         1,
