@@ -317,9 +317,10 @@ _MESSAGES_BY_ID = prepared(
 
 
 def get_messages_by_id(cur: Cursor, message_ids: list[int]) -> dict[int, dict]:
-    """Messages by id; run by every server process for every batch of live events, hence prepared."""
+    """Messages by id; run by every server process for every batch of live events, hence prepared (and
+    plain rows: a process loads what another one stored)."""
     cur.execute_prepared(_MESSAGES_BY_ID, (list(message_ids),))
-    return {row["id"]: row for row in cur.fetchall()}
+    return {row["id"]: row for row in cur.fetchall_plain()}
 
 
 def page(
