@@ -272,8 +272,8 @@ class ConversationListModel(QAbstractListModel):
         conversation.last_read_seq = max(conversation.last_read_seq, last_read_seq)
         conversation.set_member_read(self.my_id, last_read_seq)
         conversation.unread_count = unread_count
-        if unread_count == 0:
-            conversation.unread_mentions = 0  # read to the end: no mention is left unread
+        # Read to the end: no mention is left unread; part of the way: at most as many as are left.
+        conversation.unread_mentions = min(conversation.unread_mentions, unread_count)
         self._changed(row)
         self.total_unread_changed.emit(self.total_unread())
 

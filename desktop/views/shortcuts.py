@@ -59,7 +59,7 @@ SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
         "Messages",
         [
             (("Up", "Down"), "Previous or next message (Tab into the list)"),
-            (("Menu", "Shift+F10"), "The message's menu: react, reply, copy, open, edit, delete"),
+            (("Menu", "Shift+F10"), "The message's menu: react, reply, forward, pin, copy, edit, delete"),
             ((REPLY,), "Reply to the message"),
             ((DELETE_FOR_ME,), "Delete the message for me"),
             (("Return",), "Open the message's file, or the message a reply answers"),
