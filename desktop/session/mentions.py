@@ -26,4 +26,4 @@ def attach_mention_popup(chat: ChatController, panel: ChatPanel) -> MentionPopup
             found.append(MentionCandidate(member.user_id, member.display_name, member.username, disc))
         return sorted(found, key=lambda c: c.display_name.casefold())
 
-    return MentionPopup(panel.composer.edit, candidates)
+    return MentionPopup(panel.composer.edit, candidates, panel)

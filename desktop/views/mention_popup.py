@@ -25,8 +25,11 @@ class MentionCandidate(NamedTuple):
 class MentionPopup(QListWidget):
     """Watches ``edit``; ``candidates()`` gives the open group's other members (none outside a group)."""
 
-    def __init__(self, edit: QPlainTextEdit, candidates: Callable[[], list[MentionCandidate]]) -> None:
-        super().__init__(edit.window())
+    def __init__(
+        self, edit: QPlainTextEdit, candidates: Callable[[], list[MentionCandidate]], parent: QWidget
+    ) -> None:
+        """``parent``: an ancestor of ``edit`` with room above it (the chat panel), where the list floats."""
+        super().__init__(parent)
         self.text_edit = edit
         self.candidates = candidates
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
