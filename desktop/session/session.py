@@ -146,9 +146,7 @@ class ChatSession(QObject):
         panel.messages.pin_requested.connect(chat.pins.set_pinned)
         chat.pins.changed.connect(self._show_pins)
         panel.pinned_bar.jump_requested.connect(self._jump_to_pin)
-        chat.forwarding.forwarded.connect(
-            lambda n: self.show_status("Forwarded" if n == 1 else f"Forwarded to {n} conversations")
-        )
+        chat.forwarding.forwarded.connect(self._on_forwarded)  # a lambda here would keep the session alive
         panel.messages.retry_requested.connect(lambda client_id: self.files.uploads.retry(client_id))
         panel.messages.discard_requested.connect(self._discard)
         chat.limits_changed.connect(panel.composer.set_limits)
@@ -184,6 +182,9 @@ class ChatSession(QObject):
         chat.caught_up.connect(self._open_last_if_none)
         self.appearance.text_size_changed.connect(window.set_text_size)
         self.tray.unavailable.connect(self.show_status)
+
+    def _on_forwarded(self, count: int) -> None:
+        self.show_status("Forwarded" if count == 1 else f"Forwarded to {count} conversations")
 
     def _remember_attach_folder(self, folder: str) -> None:
         self.settings.attach_folder = Path(folder)

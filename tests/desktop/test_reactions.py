@@ -143,7 +143,7 @@ def test_someone_reacting_to_my_message_notifies_unless_muted(live_server, deskt
     ]
     react(bob, group, 2, "😂", on=False)  # taking it back says nothing
 
-    alice.session._set_notification_text(False)  # what the menu's toggle does
+    alice.session.settings_wiring._set_show_text(False)  # what the Notifications page's box does
     react(bob, group, 2, "👏")
     qtbot.waitUntil(lambda: len(tray.shown) > before + 1, timeout=30000)
     assert tray.shown[-1][1] == "Bob reacted 👏 in Climbing" and "rope" not in tray.shown[-1][2]
