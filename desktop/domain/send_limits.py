@@ -6,19 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.domain.sizes import human_size
+
 MIB = 1024 * 1024
-
-
-def _size(size: int) -> str:
-    """A byte count in words (as models.file_labels.human_size, kept here: the domain knows no models)."""
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            if unit == "bytes":
-                return f"{int(value)} byte" + ("" if int(value) == 1 else "s")
-            return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
-        value /= 1024
-    return f"{size} bytes"
 
 
 def _positive(data: dict, key: str, default: int) -> int:
@@ -62,7 +52,8 @@ class SendLimits:
         """Why a file of ``size`` bytes cannot be sent; None when it can."""
         if size <= self.max_upload_bytes:
             return None
-        return f"{name} is {_size(size)}; files can be at most {_size(self.max_upload_bytes)} on this server."
+        most = human_size(self.max_upload_bytes)
+        return f"{name} is {human_size(size)}; files can be at most {most} on this server."
 
     def retry_can_succeed(self, local_paths: list[str | None]) -> bool:
         """Whether sending a refused message again could get another answer.

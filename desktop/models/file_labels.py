@@ -3,17 +3,7 @@
 from __future__ import annotations
 
 from desktop.domain.attachments import Attachment
-
-
-def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            if unit == "bytes":
-                return f"{int(value)} byte" + ("" if int(value) == 1 else "s")
-            return f"{value:.1f} {unit}" if value < 10 else f"{value:.0f} {unit}"
-        value /= 1024
-    return f"{size} bytes"
+from desktop.domain.sizes import human_size as human_size  # re-exported: views name it from here
 
 
 def duration_label(milliseconds: int | None) -> str:
