@@ -13,6 +13,10 @@ as deployed) on a fresh database, registers users, opens a WebSocket for each, a
      PostgreSQL processes spent per message by their own accounting (targets ≤ 0.4 ms and ≤ 0.2 ms);
   2. latency: a steady rate (default 1,000 msgs/s) with all sockets open; p50/p99 send→receive
      (target p99 < 50 ms with 2,000 sockets).
+Each server first answers GET …/limits as fast as it can: the floor, what the HTTP stack alone (gunicorn,
+the WSGI wrappers, Flask, the endpoint decorator, a cached token, a JSON answer) costs per request, with no
+database and no fan-out. Each phase also counts the write transactions per message (transaction ids the
+cluster handed out): below 1 when sends share transactions.
 Both servers' figures are printed side by side, because this machine is noisy. --baseline-env changes the
 baseline's settings, so that any one change can be measured against its absence in the same run; --env
 changes both servers' (CHATIDK_SESSION_CACHE_SECONDS=0: every REST send's token unknown to its worker).
@@ -200,6 +204,25 @@ class Bench:
             await asyncio.sleep(0.005)
         return time.perf_counter()
 
+    async def floor(self, http: aiohttp.ClientSession, senders: int, total: int) -> None:
+        """``total`` GET …/limits by ``senders`` at once: the whole HTTP stack (gunicorn's parser, the WSGI
+        wrappers, Flask, the endpoint decorator, the token from the session cache, a JSON answer) and nothing
+        else: no database, no fan-out. What REST sends cost beyond it is the send's own work."""
+        queue: asyncio.Queue = asyncio.Queue()
+        for n in range(total):
+            queue.put_nowait(n)
+
+        async def caller(worker: int) -> None:
+            headers = {"Authorization": f"Bearer {self.tokens[worker % len(self.tokens)]}"}
+            while not queue.empty():
+                queue.get_nowait()
+                async with http.get(f"{self.api}/limits", headers=headers) as r:
+                    if r.status != 200:
+                        raise RuntimeError(f"GET /limits failed: {r.status}")
+                    await r.read()
+
+        await asyncio.gather(*(caller(w) for w in range(senders)))
+
     async def throughput(self, http: aiohttp.ClientSession, senders: int, total: int) -> dict:
         self.received, self.latencies = 0, []
         queue: asyncio.Queue = asyncio.Queue()
@@ -262,6 +285,11 @@ async def run_load(base: str, args) -> dict:
     ):
         await bench.setup(http)
         await bench.open_sockets(sockets)
+        await bench.floor(http, args.senders, min(500, args.messages))  # warm-up: every token cached
+        cpu_before = cpu_by_component(args.server_pid, args.pg_dir)
+        await bench.floor(http, args.senders, args.messages)
+        cpu_after = cpu_by_component(args.server_pid, args.pg_dir)
+        results["floor_ms"] = (cpu_after["server"] - cpu_before["server"]) * 1000 / args.messages
         for transport in args.transports:
             bench.transport = transport
             await bench.throughput(http, args.senders, min(500, args.messages))  # warm-up
@@ -269,8 +297,11 @@ async def run_load(base: str, args) -> dict:
             if args.profile:
                 profiler = Profiler(args.server_pid, args.scratch / f"profile-{transport}.txt")
             cpu_before = cpu_by_component(args.server_pid, args.pg_dir)
+            commits_before = committed_transactions(args.database_url)
             result = await bench.throughput(http, args.senders, args.messages)
             cpu = {k: v - cpu_before[k] for k, v in cpu_by_component(args.server_pid, args.pg_dir).items()}
+            commits = committed_transactions(args.database_url) - commits_before
+            result["commits_per_msg"] = commits / args.messages
             if profiler is not None:
                 profiler.stop()
                 result["profile"] = profiler.top()
@@ -370,6 +401,20 @@ def cpu_by_component(server_pid: int, pg_dir: Path) -> dict[str, float]:
     }
 
 
+def committed_transactions(url: str) -> int:
+    """Transaction ids handed out so far by the cluster of ``url``: one per transaction that wrote (sends,
+    bookkeeping; reads take none), read without taking one. The delta over a phase, per message, falls
+    below 1 only when sends share transactions (group commit)."""
+    conn = psycopg2.connect(url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint")
+            row = cur.fetchone()
+    finally:
+        conn.close()
+    return int(row[0]) if row else 0
+
+
 def server_rss_mb(server: ServerProcess) -> float:
     root = psutil.Process(server._proc.pid)
     return sum(p.memory_info().rss for p in [root, *root.children(recursive=True)]) / 2**20
@@ -395,6 +440,7 @@ def measure_server(databases: TestDatabases, scratch: Path, args, group_commit: 
     ).start()
     try:
         args.server_pid, args.pg_dir, args.scratch = server._proc.pid, scratch / "pg", scratch
+        args.database_url = databases.url_for(server_db)
         results = asyncio.run(run_load(server.url, args))
         results["rss_mb"] = server_rss_mb(server)
     finally:
@@ -407,15 +453,20 @@ def report(args, ceiling: float, old: dict, new: dict) -> None:
     print(
         f"PostgreSQL insert ceiling (psycopg2, {args.senders} connections, a commit per row): {ceiling:.0f}/s"
     )
+    baseline, measured = column_names(args)
     print(
         f"{args.senders} senders, {args.messages} messages, {args.sockets} sockets open, "
-        f"{args.workers} workers; group commit off (the baseline) | on | target"
+        f"{args.workers} workers; columns: A = {baseline} | B = {measured} | target"
     )
     if args.env:
         print("  both servers' settings: " + " ".join(f"{k}={v}" for k, v in args.env))
     if args.baseline_env:
         print("  the baseline's settings: " + " ".join(f"{k}={v}" for k, v in args.baseline_env))
     targets = {"rest": 0.2, "ws": 0.3}
+    print(
+        f"floor: GET …/limits (the HTTP stack alone: no database, no fan-out), server CPU ms/request "
+        f"{old['floor_ms']:7.2f}        | {new['floor_ms']:7.2f}"
+    )
     for transport in args.transports:
         o, n = old[transport], new[transport]
         name = {"rest": "REST", "ws": "WebSocket"}[transport]
@@ -428,6 +479,7 @@ def report(args, ceiling: float, old: dict, new: dict) -> None:
         print(f"  delivered events/s      {o['delivered_per_s']:7.0f}        | {n['delivered_per_s']:7.0f}")
         for label, key, target in (("server", "server_ms", 0.4), ("PostgreSQL", "postgres_ms", 0.2)):
             print(f"  {label + ' CPU ms/msg':<24}{o[key]:7.2f}        | {n[key]:7.2f}        | <= {target}")
+        print(f"  write transactions/msg  {o['commits_per_msg']:7.2f}        | {n['commits_per_msg']:7.2f}")
         print(
             f"  send->receive p50/p99   {o['p50_ms']:.0f}/{o['p99_ms']:.0f} ms  | "
             f"{n['p50_ms']:.0f}/{n['p99_ms']:.0f} ms (saturated)"
@@ -441,11 +493,29 @@ def report(args, ceiling: float, old: dict, new: dict) -> None:
         f"{n['p50_ms']:.0f}/{n['p99_ms']:.0f} ms | p99 < 50 ms"
     )
     print(f"server RSS (master + workers) MB {old['rss_mb']:7.0f}        | {new['rss_mb']:7.0f}")
-    for label, results in (("group commit off", old), ("group commit on", new)):
+    for label, results in ((f"A ({baseline})", old), (f"B ({measured})", new)):
         for transport in args.transports:
             profile = results[transport].get("profile")
             if profile is not None:
                 print_profile(f"{label}, {transport} sends", profile)
+
+
+def column_names(args) -> tuple[str, str]:
+    """What the two servers ran with: group commit off and on, unless --baseline-env changed the first."""
+    shared = dict(args.env)
+    first = {"CHATIDK_GROUP_COMMIT": "0", **shared, **dict(args.baseline_env)}
+    second = {"CHATIDK_GROUP_COMMIT": "1", **shared}
+
+    def name(settings: dict[str, str], other: dict[str, str]) -> str:
+        commit = "group commit " + (
+            "on" if settings["CHATIDK_GROUP_COMMIT"].strip().lower() in ("1", "true", "yes", "on") else "off"
+        )
+        differs = [
+            f"{k}={v}" for k, v in settings.items() if k != "CHATIDK_GROUP_COMMIT" and other.get(k) != v
+        ]
+        return ", ".join([commit, *differs])
+
+    return name(first, second), name(second, first)
 
 
 def print_profile(title: str, profile: dict[str, list[tuple[str, float]]]) -> None:
