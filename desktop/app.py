@@ -104,6 +104,7 @@ class DesktopApp(QObject):
         self._shut_down = False
         self.tray.open_conversation_requested.connect(self._open_from_notification)
         self.tray.show_window_requested.connect(self._raise_window)
+        self.tray.account_requested.connect(self._show_account)
         self.tray.quit_requested.connect(QApplication.quit)
 
     @property
@@ -240,7 +241,7 @@ class DesktopApp(QObject):
 
     def _show_window(self) -> None:
         if not self.window.isVisible():
-            geometry, _ = self.settings.window_state()
+            geometry = self.settings.window_geometry()
             if geometry is not None:
                 self.window.restoreGeometry(geometry)
             self.window.show()
@@ -355,6 +356,13 @@ class DesktopApp(QObject):
             window.showNormal()
             window.raise_()
             window.activateWindow()
+
+    def _show_account(self, key: str) -> None:
+        """An account picked in the tray menu: the window comes up with that account in front."""
+        session = self.accounts.by_key(key)
+        if session is not None:
+            self.accounts.switch_to(session)
+            self._raise_window()
 
     def _open_from_notification(self, key: str, conversation_id: int) -> None:
         """A click on a notification: its own account comes to the front with that conversation open."""

@@ -84,19 +84,26 @@ class AppSettings:
         else:
             self._qsettings.setValue("appearance/text_size", points)
 
-    def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
+    def window_geometry(self) -> QByteArray | None:
         geometry = self._qsettings.value("window/geometry")
-        splitter = self._qsettings.value("window/splitter")
-        return (
-            geometry if isinstance(geometry, QByteArray) else None,
-            splitter if isinstance(splitter, QByteArray) else None,
-        )
+        return geometry if isinstance(geometry, QByteArray) else None
+
+    @property
+    def list_width(self) -> int | None:
+        """The conversation list's own width (the user's last drag), kept rather than the splitter's state:
+        a state saved while the window was narrow would bring back an avatar-only or one-pane split."""
+        try:
+            value = int(self._qsettings.value("window/list_width") or 0)
+        except (TypeError, ValueError):
+            return None
+        return value if value > 0 else None
+
+    @list_width.setter
+    def list_width(self, width: int) -> None:
+        self._qsettings.setValue("window/list_width", int(width))
 
     def save_geometry(self, geometry: QByteArray) -> None:
         self._qsettings.setValue("window/geometry", geometry)
-
-    def save_splitter(self, splitter: QByteArray) -> None:
-        self._qsettings.setValue("window/splitter", splitter)
 
     # the signed-in accounts
     @property

@@ -1,11 +1,13 @@
 """Keeps the app window in step with the account set: the page of the account in front, the avatar column
-with each account's unread count, the total in the title and the tray."""
+with each account's unread count, the total in the title and the tray, the tray menu's accounts, and the
+server named in each account menu once the accounts are on more than one."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
-from desktop.accounts.account_set import AccountSet
+from desktop.accounts.account_set import AccountSet, account_key
+from desktop.domain.server_address import server_host
 from desktop.session import ChatSession
 from desktop.settings import AppSettings
 from desktop.views.account_column import AccountEntry
@@ -53,7 +55,22 @@ class AccountSwitcher(QObject):
     def refresh(self) -> None:
         sessions = self.accounts.sessions
         current = sessions.index(self.accounts.current) if self.accounts.current in sessions else -1
-        self.window.set_accounts([self.entry(s) for s in sessions], current, can_add=not self.accounts.full)
+        entries = [self.entry(s) for s in sessions]
+        self.window.set_accounts(entries, current, can_add=not self.accounts.full)
+        hosts = [server_host(entry.server) for entry in entries]
+        several_servers = len(set(hosts)) > 1
+        for session, host in zip(sessions, hosts, strict=True):
+            session.window.set_server_shown(host if several_servers else None)
+        self.tray.set_accounts(
+            [
+                (
+                    account_key(session),
+                    f"{entry.name} (@{entry.username})" + (f" on {host}" if several_servers else ""),
+                    entry.unread,
+                )
+                for session, entry, host in zip(sessions, entries, hosts, strict=True)
+            ]
+        )
 
     def _on_current(self, session: ChatSession | None) -> None:
         if session is not None:

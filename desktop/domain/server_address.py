@@ -35,3 +35,14 @@ def sends_in_clear(server_url: str) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() in ("http", "ws") and bool(host) and not is_loopback_host(host)
+
+
+def server_host(server_url: str) -> str:
+    """The address to show a person ("chat.example.org", "localhost:5001"): the host and any port, without
+    the scheme or a path; the address as typed if it will not parse."""
+    url = normalize_server_url(server_url)
+    try:
+        netloc = urlsplit(url).netloc
+    except ValueError:
+        return server_url
+    return netloc.rsplit("@", 1)[-1] or server_url

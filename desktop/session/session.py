@@ -194,9 +194,9 @@ class ChatSession(QObject):
         composer = self.panel.composer
         composer.attach_folder = self.settings.attach_folder
         composer.attach_folder_changed.connect(self._remember_attach_folder)
-        _geometry, splitter = self.settings.window_state()  # the geometry is the app window's
-        if splitter is not None:
-            self.window.splitter.restoreState(splitter)
+        list_width = self.settings.list_width  # the geometry is the app window's
+        if list_width is not None:
+            self.window.splitter.side_width = list_width
         self.window.set_connection_state(BANNER_STATE[self.chat.connection_state])
         self.tray.set_show_text(self.account_settings.notification_text)
         self.window.set_text_size(self.appearance.text_size)
@@ -266,7 +266,7 @@ class ChatSession(QObject):
         self.chat.open_conversation(conversation_id)
 
     def save_window_state(self) -> None:
-        self.settings.save_splitter(self.window.splitter.saveState())
+        self.settings.list_width = self.window.splitter.side_width
         self.settings.sync()
 
     # reactions

@@ -68,6 +68,11 @@ class ComposerEdit(QPlainTextEdit):
             return True
         return super().event(event)
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.updateGeometry()  # a new text size (Settings → Appearance): lines are taller or shorter
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self.takes_escape:
             event.accept()

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenu,
-    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -27,10 +26,11 @@ from desktop.views.conversation_list_view import ConversationListView
 from desktop.views.conversation_menu import ConversationMenu
 from desktop.views.empty_states import EmptyListPane
 from desktop.views.quiet_text import make_quiet
-from desktop.views.responsive import PaneMode, PaneSwitcher
+from desktop.views.responsive import WIDE_LIST_WIDTH, PaneMode, PaneSwitcher
 from desktop.views.search_results_view import SearchPanel
 from desktop.views.shortcut_sheet import ShortcutSheet
 from desktop.views.shortcuts import add_shortcut
+from desktop.views.side_splitter import SideSplitter
 from desktop.views.symbols import IconButton, symbol
 from desktop.views.toast import DEFAULT_MS as DEFAULT_TOAST_MS
 from desktop.views.toast import Toast
@@ -160,12 +160,7 @@ class MainWindow(QMainWindow):
         # notices float over the right-hand side, just above the composer: no status bar moves it
         self.toast = Toast(self.stack, self._composer_height)
 
-        self.splitter = QSplitter(self)
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self.stack)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([300, 700])
-        self.splitter.setChildrenCollapsible(False)
+        self.splitter = SideSplitter(left, self.stack, WIDE_LIST_WIDTH, self)
         self.setCentralWidget(self.splitter)
         self.panes = PaneSwitcher(
             self.splitter,
@@ -206,12 +201,26 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.empty_pane.group_button, self.conversation_view)
         self.setTabOrder(self.conversation_view, self.chat_panel.composer.edit)
         self._selecting = False
+        self._user: dict = {}
+        self._server_host: str | None = None
 
     # account
     def set_profile(self, user: dict) -> None:
-        name = user.get("display_name") or user.get("username") or ""
+        self._user = user
         self.account_button.set_user(user)
+        self._label_account()
+
+    def set_server_shown(self, host: str | None) -> None:
+        """The server's address in "Signed in as …" when the accounts are on more than one (None: not)."""
+        self._server_host = host
+        self._label_account()
+
+    def _label_account(self) -> None:
+        user = self._user
+        name = user.get("display_name") or user.get("username") or ""
         header = f"Signed in as {name} (@{user.get('username', '')})"
+        if self._server_host:
+            header += f" on {self._server_host}"
         self.account_header.setText(header.replace("&", "&&"))
 
     def set_account_picture(self, picture: QPixmap | None) -> None:
@@ -221,7 +230,13 @@ class MainWindow(QMainWindow):
         self.settings_action.setIcon(symbol("settings", self.palette()))
 
     def set_text_size(self, points: float) -> None:
-        """Settings → Appearance: the type of the bubbles and of the lists (conversations, messages found)."""
+        """Settings → Appearance: the type of the bubbles, of the lists (conversations, messages found) and of
+        the text being written, as Telegram's and Signal's text size settings do."""
+        edit = self.chat_panel.composer.edit
+        if edit.font().pointSizeF() != points:
+            font = QFont(edit.font())
+            font.setPointSizeF(points)
+            edit.setFont(font)
         views = [self.conversation_view, self.chat_panel.messages]
         if self.search_panel is not None:
             views.append(self.search_panel.results_view)

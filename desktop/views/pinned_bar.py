@@ -4,47 +4,27 @@ clicks walk through all of them, as Telegram's bar does."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QWidget
 
 from desktop.models.file_labels import reply_snippet
-from desktop.views import palette_colors
-from desktop.views.elided_label import ElidedLabel
+from desktop.views.composer_strip import ComposerStrip
 
 
-class PinnedBar(QFrame):
+class PinnedBar(ComposerStrip):
     """Hidden while there is no pin. ``set_pins`` takes (seq, text, attachments) newest pin first. Signals:
     jump_requested(int seq)."""
 
     jump_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setFrameShape(QFrame.Shape.NoFrame)
+        super().__init__("pin", parent)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setAccessibleName("Pinned messages")
-        self.accent = QFrame(self)
-        self.accent.setFixedWidth(3)
-        self.accent.setAutoFillBackground(True)
-        self.title = ElidedLabel(parent=self, mode=Qt.TextElideMode.ElideRight)
-        font = QFont(self.title.font())
-        font.setBold(True)
-        self.title.setFont(font)
-        self.snippet = ElidedLabel(parent=self, mode=Qt.TextElideMode.ElideRight)  # plain text
-        texts = QVBoxLayout()
-        texts.setSpacing(0)
-        texts.addWidget(self.title)
-        texts.addWidget(self.snippet)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 4, 12, 4)
-        layout.addWidget(self.accent)
-        layout.addLayout(texts, 1)
         self._pins: list[tuple[int, str]] = []  # (seq, line), oldest pin first: "1 of 3" is the oldest
         self._shown = 0
-        self._recolour()
-        self.hide()
 
     def set_pins(self, pins: list[tuple[int, str | None, list]]) -> None:
         """Pins as the server lists them (the latest first); the latest is shown first."""
@@ -66,11 +46,9 @@ class PinnedBar(QFrame):
             self.hide()
             return
         count = len(self._pins)
-        self.title.setText("Pinned message" if count == 1 else f"Pinned message {self._shown + 1} of {count}")
-        self.snippet.setText(self._pins[self._shown][1])
         self.setToolTip("Go to the pinned message" + ("; again for the next one" if count > 1 else ""))
-        self._recolour()
-        self.show()
+        title = "Pinned message" if count == 1 else f"Pinned message {self._shown + 1} of {count}"
+        self.show_lines(title, self._pins[self._shown][1])
 
     def activate(self) -> None:
         """Jump to the pin shown, then show the one before it (wrapping round), ready for the next click."""
@@ -94,16 +72,3 @@ class PinnedBar(QFrame):
             event.accept()
             return
         super().keyPressEvent(event)
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            self._recolour()
-
-    def _recolour(self) -> None:
-        accent = palette_colors.typing_color(self.palette())
-        self.title.setStyleSheet(f"color: {accent.name()}")
-        self.snippet.setStyleSheet(f"color: {palette_colors.secondary_text(self.palette()).name()}")
-        palette = self.accent.palette()
-        palette.setColor(self.accent.backgroundRole(), accent)
-        self.accent.setPalette(palette)

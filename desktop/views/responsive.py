@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from enum import Enum
 
-from PySide6.QtWidgets import QSplitter, QWidget
+from PySide6.QtWidgets import QWidget
 
 from desktop.views.conversation_delegate import COMPACT_WIDTH, ConversationDelegate
+from desktop.views.side_splitter import SideSplitter
 
 SINGLE_BELOW = 640  # narrower than this: one pane at a time
 COMPACT_BELOW = 860  # narrower than this (and not single): the list shows avatars only
 COMPACT_LIST_WIDTH = COMPACT_WIDTH + 4
-WIDE_LIST_WIDTH = 300
-UNBOUNDED = 16777215  # QWIDGETSIZE_MAX
+WIDE_LIST_WIDTH = 300  # the list's width until the user drags the divider
 
 
 class PaneMode(Enum):
@@ -34,11 +34,12 @@ def mode_for_width(width: int, *, has_conversations: bool = True) -> PaneMode:
 class PaneSwitcher:
     """Shows and sizes the list pane and the chat pane for the window's width, and which one is up front in
     the single-pane mode. ``full_only`` are the list pane's widgets that make no sense avatar-only (the
-    filter box, the "New chat" button); ``back_button`` shows only when one pane is up."""
+    filter box, the "New chat" button); ``back_button`` shows only when one pane is up. The splitter keeps the
+    list's own width for when both panes show again."""
 
     def __init__(
         self,
-        splitter: QSplitter,
+        splitter: SideSplitter,
         list_pane: QWidget,
         chat_pane: QWidget,
         delegate: ConversationDelegate,
@@ -53,28 +54,18 @@ class PaneSwitcher:
         self.back_button = back_button
         self.mode = PaneMode.WIDE
         self.chat_in_front = False  # single mode: the chat (True) or the list (False) fills the window
-        self._wide_list_width = WIDE_LIST_WIDTH
 
     def apply(self, width: int, *, has_conversations: bool) -> None:
         mode = mode_for_width(width, has_conversations=has_conversations)
-        if mode is not self.mode and self.mode is PaneMode.WIDE and self.list_pane.isVisible():
-            self._wide_list_width = max(self.list_pane.width(), 160)  # the user's divider, for coming back
-        previous, self.mode = self.mode, mode
+        self.mode = mode
         self.delegate.compact = mode is PaneMode.COMPACT
         for widget in self.full_only:
             widget.setVisible(mode is not PaneMode.COMPACT)
-        if mode is PaneMode.COMPACT:
-            self.list_pane.setMinimumWidth(COMPACT_LIST_WIDTH)
-            self.list_pane.setMaximumWidth(COMPACT_LIST_WIDTH)
-        else:
-            self.list_pane.setMinimumWidth(0)
-            self.list_pane.setMaximumWidth(UNBOUNDED)
         self._show_panes()
-        if mode is PaneMode.WIDE and previous is not PaneMode.WIDE:
-            total = max(width, self._wide_list_width + 1)
-            self.splitter.setSizes([self._wide_list_width, total - self._wide_list_width])
-        elif mode is PaneMode.COMPACT:  # the list's slot shrinks with it, the chat takes the rest
-            self.splitter.setSizes([COMPACT_LIST_WIDTH, max(1, width - COMPACT_LIST_WIDTH)])
+        if mode is PaneMode.COMPACT:  # the list's slot shrinks with it, the chat takes the rest
+            self.splitter.fix_side(COMPACT_LIST_WIDTH)
+        else:
+            self.splitter.free_side()  # wide: the list at its own width again, however narrow it was
         self.list_pane.update()
 
     def show_chat(self) -> None:

@@ -1,5 +1,7 @@
 """The Settings window (Ctrl+, or the account menu): the pages listed on the left, the one picked on the
-right. Appearance is the app's; the other pages are the account's whose menu opened it. Esc closes it."""
+right (a SideSplitter, as the main window's list and chat: the list can be dragged wider, and shows only its
+icons when the window is narrow). Appearance is the app's; the other pages are the account's whose menu
+opened it. Esc closes it."""
 
 from __future__ import annotations
 
@@ -24,9 +26,11 @@ from desktop.views.settings_pages import (
     PrivacyPage,
     SecurityPage,
 )
+from desktop.views.side_splitter import SideSplitter
 from desktop.views.symbols import symbol
 
 NAV_WIDTH = 180
+COMPACT_NAV_WIDTH = 52  # the page list's icons alone
 NARROW_BELOW = 540  # below this the page list shows only its icons (names in tooltips)
 
 
@@ -94,11 +98,11 @@ class SettingsWindow(QDialog):
         side.addWidget(self.about_button)
         self.side = QWidget(self)
         self.side.setLayout(side)
+        self.splitter = SideSplitter(self.side, self.pages, NAV_WIDTH, self)  # the main window's split
         row = QHBoxLayout(self)
         row.setContentsMargins(8, 8, 0, 0)
         row.setSpacing(0)
-        row.addWidget(self.side)
-        row.addWidget(self.pages, 1)
+        row.addWidget(self.splitter)
         self.compact = False
         self._apply_width(self.width())
 
@@ -139,7 +143,10 @@ class SettingsWindow(QDialog):
             button.setText("" if compact else text)
             button.setToolTip(text if compact else "")
             button.setAccessibleName(text)
-        self.side.setFixedWidth(52 if compact else NAV_WIDTH)
+        if compact:
+            self.splitter.fix_side(COMPACT_NAV_WIDTH)
+        else:
+            self.splitter.free_side()
         # icons alone are centred in the narrow column (the padding leaves no room for an empty text's frame)
         padding = "6px 12px" if compact else "6px 4px"
         self.nav.setStyleSheet(f"QListWidget::item {{ padding: {padding}; }}")

@@ -71,6 +71,10 @@ GLYPHS: dict[str, str] = {
     "keyboard": "ph.keyboard",
     "key": "ph.key",
     "email": "ph.envelope",
+    # the strips above the composer and under the chat's header (composer_strip.py)
+    "reply": "ph.arrow-bend-up-left",
+    "edit": "ph.pencil-simple",
+    "pin": "ph.push-pin",
 }
 
 

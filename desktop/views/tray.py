@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from desktop.models.plain_text import notification_body
@@ -33,6 +33,8 @@ def notification_route(enabled: bool, tray_available: bool) -> str:
 class TrayNotifier(QObject):
     """Signals: open_conversation_requested(str account, int conversation_id) — a notification was clicked
     (``account`` is the key it was shown for, "" when none was given), show_window_requested(),
+    account_requested(str account) — an account was picked in the tray menu (listed from two accounts on,
+    each with its unread count, as Telegram's tray menu lists them),
     quit_requested(), unavailable(str reason) — neither a tray nor a notification service: nothing will show.
 
     Every notification is recorded in ``shown`` (what was shown, text hidden or not), whatever the route, and
@@ -41,6 +43,7 @@ class TrayNotifier(QObject):
 
     open_conversation_requested = Signal(str, int)
     show_window_requested = Signal()
+    account_requested = Signal(str)
     quit_requested = Signal()
     unavailable = Signal(str)
 
@@ -53,6 +56,14 @@ class TrayNotifier(QObject):
         self._last_conversation: tuple[str, int] | None = None
         self._unread = 0
         self.tray: QSystemTrayIcon | None = None
+        # the tray's menu, built whatever the route (a test, or a tray that comes later, reads the same one)
+        self.menu = QMenu()
+        self.menu.setSeparatorsCollapsible(True)  # one account: the two separators show as one
+        self.menu.addAction("Open ChatIDK").triggered.connect(self.show_window_requested)
+        self.menu.addSeparator()
+        self._accounts_end = self.menu.addSeparator()
+        self.menu.addAction("Quit").triggered.connect(self.quit_requested)
+        self.account_actions: list[QAction] = []
         self.desktop: FreedesktopNotifier | None = None
         self.route = notification_route(enabled, QSystemTrayIcon.isSystemTrayAvailable())
         if self.route == DBUS:
@@ -62,12 +73,7 @@ class TrayNotifier(QObject):
             self.desktop.start()
         if self.route == TRAY:
             self.tray = QSystemTrayIcon(app_icon(), self)
-            menu = QMenu()
-            menu.addAction("Open ChatIDK").triggered.connect(self.show_window_requested)
-            menu.addSeparator()
-            menu.addAction("Quit").triggered.connect(self.quit_requested)
-            self._menu = menu
-            self.tray.setContextMenu(menu)
+            self.tray.setContextMenu(self.menu)
             self.tray.activated.connect(self._on_activated)
             self.tray.messageClicked.connect(self._on_message_clicked)
             self.tray.setToolTip("ChatIDK")
@@ -89,6 +95,23 @@ class TrayNotifier(QObject):
             self.tray.showMessage(title, platform_body, app_icon(), 6000)
         elif self.desktop is not None and self.desktop.available is not False:
             self.desktop.notify(account, conversation_id, title, body)
+
+    def set_accounts(self, accounts: list[tuple[str, str, int]]) -> None:
+        """(key, label, unread) per signed-in account, in switcher order; one account lists none (Open
+        ChatIDK is that one). Labels are plain text: "&" is no mnemonic."""
+        for action in self.account_actions:
+            self.menu.removeAction(action)
+            action.deleteLater()
+        self.account_actions = []
+        if len(accounts) < 2:
+            return
+        for key, label, unread in accounts:
+            text = f"{label} — {unread} unread" if unread else label
+            action = QAction(text.replace("&", "&&"), self.menu)
+            action.setData(key)
+            action.triggered.connect(lambda _checked=False, key=key: self.account_requested.emit(key))
+            self.menu.insertAction(self._accounts_end, action)
+            self.account_actions.append(action)
 
     def set_show_text(self, show: bool) -> None:
         self.show_text = show

@@ -1,7 +1,9 @@
 """Several accounts in one client, against real servers: two accounts on two different servers never share
 a message, a cache, an outbox, a draft or a notification; one server stopping leaves the other account live;
-an outbox entry goes out with its own account's token only, across a restart too; Add account with the
-two-factor code step; signing out of one and removing one leave the others as they were."""
+an outbox entry goes out with its own account's token only, across a restart too; the tray menu lists the
+accounts (unread counts, servers) and brings the one picked to the front; the account menu names the server;
+Add account with the two-factor code step; signing out of one and removing one leave the others as they
+were."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import QMessageBox
 from desktop.accounts.layout import credential_key
 from desktop.app import ALREADY_SIGNED_IN
 from desktop.cache import DraftStore, Outbox
+from desktop.domain.server_address import server_host
 from tests.desktop.conftest import ClientHandle
 from tests.desktop.stored import stored_login
 from tests.support.api import PASSWORD, ApiClient, register
@@ -119,6 +122,23 @@ def test_two_accounts_on_two_servers_never_cross(live_server, other_server, desk
     assert (to_carol, "dave · @carol", "for carol only") in tray.shown
     qtbot.waitUntil(lambda: client.app.window.windowTitle() == "(2) ChatIDK", timeout=30000)
     assert [b.entry.unread for b in client.app.window.column.buttons] == [1, 1]
+
+    # The tray menu lists both, with their unread counts and servers; picking one brings it to the front.
+    host_a, host_b = (server_host(url) for url in (a.url, b.url))
+    qtbot.waitUntil(
+        lambda: (
+            [x.text() for x in tray.account_actions]
+            == [f"Alice (@alice) on {host_a} — 1 unread", f"Carol (@carol) on {host_b} — 1 unread"]
+        ),
+        timeout=30000,
+    )
+    assert tray.menu.actions()[0].text() == "Open ChatIDK" and tray.menu.actions()[-1].text() == "Quit"
+    assert alice.window.account_header.text() == f"Signed in as Alice (@alice) on {host_a}"
+    assert carol.window.account_header.text() == f"Signed in as Carol (@carol) on {host_b}"
+    tray.account_actions[0].trigger()
+    assert client.app.chat_session is alice and client.app.window.pages.currentWidget() is alice.window
+    tray.account_actions[1].trigger()
+    assert client.app.chat_session is carol
 
     # A click on a notification brings its own account to the front, with that conversation open.
     bob.send(to_alice, "again for alice").raise_for_status()

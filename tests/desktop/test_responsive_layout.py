@@ -1,6 +1,7 @@
 """The main window at phone, tablet, laptop and desktop widths, signed in to a real server: one pane at a
 time below 640 px (the chat with a back button, Esc and Alt+← back to the list), avatars only at medium
-widths, both panes when wide, never a horizontal scroll bar, and 360 px is a width it can take."""
+widths, both panes when wide, never a horizontal scroll bar, and 360 px is a width it can take; the list
+comes back at its own (dragged) width after a narrow spell, and after a restart."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication
 
 from desktop.models.roles import ConversationRole
-from desktop.views.responsive import COMPACT_LIST_WIDTH, PaneMode, mode_for_width
+from desktop.views.responsive import COMPACT_LIST_WIDTH, WIDE_LIST_WIDTH, PaneMode, mode_for_width
 from tests.desktop.pairs import signed_in_with_two_chats
 
 
@@ -152,3 +153,40 @@ def test_one_pane_at_a_time_back_and_forth_with_the_keyboard_and_the_back_button
         assert alice.chat.open_conversation_id == group and window.stack.isVisible()
     finally:
         bob.session.close()
+
+
+def test_the_list_comes_back_at_its_own_width_and_keeps_it_across_a_restart(
+    live_server, desktop_client, qtbot
+):
+    from tests.desktop.conftest import ClientHandle
+
+    alice, bob, _direct, _group = signed_in_with_two_chats(live_server, desktop_client, qtbot)
+    try:
+        window = alice.session.window
+        active(qtbot, window)
+        resized(qtbot, window, 1300)
+        assert window.list_pane.width() == WIDE_LIST_WIDTH  # the default, before any drag
+        window.splitter.moveSplitter(380, 1)  # what a drag of the divider does
+        qtbot.waitUntil(lambda: window.list_pane.width() == 380, timeout=10000)
+        for width in (800, 1300, 560, 1300, 700, 560, 1000):  # avatar-only, one pane, and back, and between
+            resized(qtbot, window, width)
+            if width >= 860:
+                qtbot.waitUntil(lambda: window.list_pane.width() == 380, timeout=10000)
+        window.splitter.moveSplitter(340, 1)
+        qtbot.waitUntil(lambda: window.list_pane.width() == 340, timeout=10000)
+        resized(qtbot, window, 560)  # quit while narrow: what is kept is the list's own width
+        alice.close()
+        assert alice.app.settings.list_width == 340
+    finally:
+        bob.session.close()
+
+    again = ClientHandle(qtbot, alice.data_dir, live_server.url)
+    try:
+        again.app.start()
+        qtbot.waitUntil(lambda: again.app.chat_session is not None, timeout=30000)
+        window = again.session.window
+        active(qtbot, window)
+        resized(qtbot, window, 1300)
+        qtbot.waitUntil(lambda: window.list_pane.width() == 340, timeout=10000)
+    finally:
+        again.close()

@@ -1,6 +1,7 @@
 """The Settings window against a real server: Ctrl+, opens it and Esc closes it; the theme changes the palette
-live and comes back after a restart; the text size reaches the bubbles and the list; what moved out of the
-account menu (privacy, notification text, mute, security dialogs, blocked people, about) still works."""
+live and comes back after a restart; the text size reaches the bubbles, the lists and the composer; what
+moved out of the account menu (privacy, notification text, mute, security dialogs, blocked people, about)
+still works."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QListWidget, QWidget
 
 from desktop.views import palette_colors
-from desktop.views.settings_window import SettingsWindow
+from desktop.views.settings_window import COMPACT_NAV_WIDTH, NAV_WIDTH, SettingsWindow
+from desktop.views.side_splitter import SideSplitter
 from desktop.views.themes import ThemeApplier
 from tests.desktop.conftest import ClientHandle
 from tests.desktop.pairs import signed_in_with_two_chats
@@ -89,13 +91,20 @@ def test_every_control_is_reachable_from_the_keyboard(two_chats, qtbot):
             assert control.focusPolicy() & Qt.FocusPolicy.TabFocus, control
     for button in (settings.shortcuts_button, settings.about_button):
         assert button.focusPolicy() & Qt.FocusPolicy.TabFocus and not button.icon().isNull()
+    settings.resize(760, 520)
+    qtbot.waitUntil(lambda: settings.side.width() == NAV_WIDTH, timeout=10000)
+    assert isinstance(settings.splitter, SideSplitter)  # the main window's split, shared
+    settings.splitter.moveSplitter(220, 1)  # the page list can be dragged wider, as the chat list can
+    qtbot.waitUntil(lambda: settings.side.width() == 220, timeout=10000)
     settings.resize(380, 500)  # narrow: icons only, the names still in tooltips and for screen readers
     qtbot.waitUntil(lambda: settings.compact, timeout=10000)
+    qtbot.waitUntil(lambda: settings.side.width() == COMPACT_NAV_WIDTH, timeout=10000)
     assert settings.nav.item(0).text() == "" and settings.nav.item(0).toolTip() == "Appearance"
     assert settings.about_button.accessibleName() == "About ChatIDK"
     settings.resize(760, 520)
     qtbot.waitUntil(lambda: not settings.compact, timeout=10000)
     assert settings.nav.item(0).text() == "Appearance"
+    qtbot.waitUntil(lambda: settings.side.width() == 220, timeout=10000)  # its own width again
     settings.close()
 
 
@@ -150,10 +159,13 @@ def test_text_size_reaches_the_bubbles_and_the_lists_and_is_kept(two_chats, qtbo
     index = model.index(model.rowCount() - 1, 0)
     qtbot.waitUntil(lambda: view.visualRect(index).height() > 0, timeout=10000)
     before = view.visualRect(index).height()
+    edit = alice.session.panel.composer.edit
+    edit_before = edit.sizeHint().height()
     settings = alice.session.settings_wiring.show()
     combo = settings.appearance.size_combo
     combo.setCurrentIndex(combo.findData(15.0))
     assert view.font().pointSizeF() == 15.0
+    assert edit.font().pointSizeF() == 15.0 and edit.sizeHint().height() > edit_before  # live, composer too
     assert alice.session.window.conversation_view.font().pointSizeF() == 15.0
     qtbot.waitUntil(
         lambda: view.visualRect(model.index(model.rowCount() - 1, 0)).height() > before, timeout=10000
@@ -162,6 +174,7 @@ def test_text_size_reaches_the_bubbles_and_the_lists_and_is_kept(two_chats, qtbo
     assert alice.app.settings.text_size == 15.0
     combo.setCurrentIndex(combo.findData(10.5))  # the default again: nothing stored
     assert view.font().pointSizeF() == 10.5 and alice.app.settings.text_size is None
+    assert edit.font().pointSizeF() == 10.5 and edit.sizeHint().height() == edit_before
     settings.close()
 
 
