@@ -42,7 +42,9 @@ class MembersDialog(QDialog):
         self.member_list.setIconSize(QSize(AVATAR_SIZE, AVATAR_SIZE))
         self.member_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.remove_button = QPushButton("Remove", self)
-        self.picker = PeoplePicker(self)
+        self.picker = PeoplePicker(self)  # New chat's picker: a click, Enter or Space picks
+        self.picker.group_mode = True
+        self.picker.set_usage("Click, Enter or Space picks a person to add; click a chip to take them out.")
         self.add_button = QPushButton("Add selected", self)
         self.close_button = QPushButton("Close", self)
 
@@ -65,9 +67,16 @@ class MembersDialog(QDialog):
         self.add_button.clicked.connect(lambda: self.add_requested.emit(self.picker.selected_ids()))
         self.close_button.clicked.connect(self.accept)
         self.picker.search_requested.connect(self.search_requested)
+        self.picker.selection_changed.connect(self._update_add)
         self.member_list.currentItemChanged.connect(lambda *_: self._update_remove())
         self.set_conversation(conversation)
+        self._update_add()
         self.resize(420, 560)
+
+    def _update_add(self) -> None:
+        count = len(self.picker.selected_ids())
+        self.add_button.setEnabled(count > 0)
+        self.add_button.setText(f"Add {count}" if count > 1 else "Add selected")
 
     def set_conversation(self, conversation: Conversation) -> None:
         self.conversation = conversation
@@ -93,6 +102,8 @@ class MembersDialog(QDialog):
             )
             self.member_list.addItem(item)
         self.picker.exclude = {m.user_id for m in conversation.members}
+        if set(self.picker.selected_ids()) & self.picker.exclude:
+            self.picker.clear_picks()  # they were added: nothing left to add twice
         self._update_remove()
 
     def _update_remove(self) -> None:

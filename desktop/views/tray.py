@@ -58,7 +58,9 @@ class TrayNotifier(QObject):
         self.tray: QSystemTrayIcon | None = None
         # the tray's menu, built whatever the route (a test, or a tray that comes later, reads the same one)
         self.menu = QMenu()
+        self.menu.setSeparatorsCollapsible(True)  # one account: the two separators show as one
         self.menu.addAction("Open ChatIDK").triggered.connect(self.show_window_requested)
+        self.menu.addSeparator()
         self._accounts_end = self.menu.addSeparator()
         self.menu.addAction("Quit").triggered.connect(self.quit_requested)
         self.account_actions: list[QAction] = []
