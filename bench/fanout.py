@@ -30,10 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from server_throughput import cpu_by_component  # noqa: E402
+from common import cpu_by_component, running_server  # noqa: E402
 
 from tests.support.pg import TestDatabases  # noqa: E402
-from tests.support.server_process import ServerProcess  # noqa: E402
 
 PASSWORD = "benchmark password"
 MEMBERS = 256
@@ -193,17 +192,9 @@ def main() -> None:
             redis_server = RedisServer(Path(scratch) / "redis").start()
             extra_env["CHATIDK_REDIS_URL"] = redis_server.url
         try:
-            db = databases.create()
-            server = ServerProcess(
-                databases.url_for(db), Path(scratch), workers=args.workers, extra_env=extra_env
-            )
-            server.start()
-            try:
+            with running_server(databases, Path(scratch), args.workers, extra_env) as (server, _):
                 args.server_pid, args.pg_dir = server._proc.pid, Path(scratch) / "pg"
                 results = asyncio.run(measure(server.url, args))
-            finally:
-                server.stop()
-                databases.drop(db)
         finally:
             databases.close()
             if redis_server is not None:

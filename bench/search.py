@@ -34,6 +34,9 @@ import psycopg2
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from common import percentile  # noqa: E402
 
 from server.db import Database  # noqa: E402
 from server.db import search as search_db  # noqa: E402
@@ -48,11 +51,6 @@ ACCENTED = {"e": "é", "a": "à", "o": "ö", "u": "ü"}
 CJK_CHARS = [chr(0x4E00 + k) for k in range(0, 6000, 3)]
 PARTICLES = list("のはがをにでとも")
 PAGE = 20
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def vocabulary(rng: random.Random, size: int) -> list[str]:

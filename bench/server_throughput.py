@@ -48,16 +48,14 @@ import psycopg2
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from common import cpu_by_component, percentile, running_server  # noqa: E402
 
 from tests.support.pg import TestDatabases  # noqa: E402
 from tests.support.server_process import ServerProcess  # noqa: E402
 
 PASSWORD = "benchmark password"
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def measure_ceiling(url: str, concurrency: int, total: int) -> float:
@@ -370,37 +368,6 @@ def _short(frame: str) -> str:
     return f"{name} ({where})"
 
 
-def cpu_by_component(server_pid: int, pg_dir: Path) -> dict[str, float]:
-    """CPU seconds so far of this run's server (its master and workers), of this run's PostgreSQL (the
-    postmaster serving ``pg_dir`` and its backends), and of this load generator. Only these: other
-    servers and clusters on a shared machine are not counted."""
-
-    def tree(root: psutil.Process) -> float:
-        used = 0.0
-        for proc in [root, *root.children(recursive=True)]:
-            try:
-                times = proc.cpu_times()
-            except psutil.Error:
-                continue
-            used += times.user + times.system
-        return used
-
-    postmaster = next(
-        (
-            p
-            for p in psutil.process_iter(["name", "cmdline"])
-            if (p.info["name"] or "").startswith("postgres")
-            and str(pg_dir) in " ".join(p.info["cmdline"] or [])
-        ),
-        None,  # CHATIDK_TEST_DATABASE_URL: a cluster elsewhere, not measured
-    )
-    return {
-        "server": tree(psutil.Process(server_pid)),
-        "postgres": tree(postmaster) if postmaster is not None else 0.0,
-        "load generator": sum(psutil.Process().cpu_times()[:2]),
-    }
-
-
 def committed_transactions(url: str) -> int:
     """Transaction ids handed out so far by the cluster of ``url``: one per transaction that wrote (sends,
     bookkeeping; reads take none), read without taking one. The delta over a phase, per message, falls
@@ -422,30 +389,21 @@ def server_rss_mb(server: ServerProcess) -> float:
 
 def measure_server(databases: TestDatabases, scratch: Path, args, group_commit: bool) -> dict:
     """One server (on a fresh database), with group commit on or off, under the whole load."""
-    server_db = databases.create()
-    server = ServerProcess(
-        databases.url_for(server_db),
-        scratch,
-        workers=args.workers,
-        # 2,000 accounts from one address: past the per-address registration limit, so it is off here.
-        # The send budget stays on: each account sends 5 messages in the burst test and 1/s steadily,
-        # well within its 60 at once and 20/s.
-        extra_env={
-            "CHATIDK_DB_POOL_SIZE": "30",
-            "CHATIDK_REGISTRATIONS_PER_HOUR": "0",
-            "CHATIDK_GROUP_COMMIT": "1" if group_commit else "0",
-            **dict(args.env),
-            **(dict(args.baseline_env) if not group_commit else {}),
-        },
-    ).start()
-    try:
+    # 2,000 accounts from one address: past the per-address registration limit, so it is off here.
+    # The send budget stays on: each account sends 5 messages in the burst test and 1/s steadily,
+    # well within its 60 at once and 20/s.
+    extra_env = {
+        "CHATIDK_DB_POOL_SIZE": "30",
+        "CHATIDK_REGISTRATIONS_PER_HOUR": "0",
+        "CHATIDK_GROUP_COMMIT": "1" if group_commit else "0",
+        **dict(args.env),
+        **(dict(args.baseline_env) if not group_commit else {}),
+    }
+    with running_server(databases, scratch, args.workers, extra_env) as (server, database_url):
         args.server_pid, args.pg_dir, args.scratch = server._proc.pid, scratch / "pg", scratch
-        args.database_url = databases.url_for(server_db)
+        args.database_url = database_url
         results = asyncio.run(run_load(server.url, args))
         results["rss_mb"] = server_rss_mb(server)
-    finally:
-        server.stop()
-        databases.drop(server_db)
     return results
 
 

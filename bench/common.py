@@ -1,0 +1,71 @@
+"""What the server benches share: a real server on a fresh database, CPU by each process's own accounting,
+and percentiles. One copy, so every bench counts CPU (and starts the server) the same way."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.support.pg import TestDatabases  # noqa: E402
+from tests.support.server_process import ServerProcess  # noqa: E402
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q`` quantile (0..1) of ``values``, nearest rank."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+@contextlib.contextmanager
+def running_server(
+    databases: TestDatabases, scratch: Path, workers: int, extra_env: dict[str, str]
+) -> Iterator[tuple[ServerProcess, str]]:
+    """The real server (gunicorn + gevent, as deployed) on a database of its own, and that database's URL;
+    stopped and the database dropped afterwards."""
+    name = databases.create()
+    url = databases.url_for(name)
+    server = ServerProcess(url, scratch, workers=workers, extra_env=extra_env).start()
+    try:
+        yield server, url
+    finally:
+        server.stop()
+        databases.drop(name)
+
+
+def cpu_by_component(server_pid: int, pg_dir: Path) -> dict[str, float]:
+    """CPU seconds so far of this run's server (its master and workers), of this run's PostgreSQL (the
+    postmaster serving ``pg_dir`` and its backends), and of this load generator. Only these: other
+    servers and clusters on a shared machine are not counted."""
+
+    def tree(root: psutil.Process) -> float:
+        used = 0.0
+        for proc in [root, *root.children(recursive=True)]:
+            try:
+                times = proc.cpu_times()
+            except psutil.Error:
+                continue
+            used += times.user + times.system
+        return used
+
+    postmaster = next(
+        (
+            p
+            for p in psutil.process_iter(["name", "cmdline"])
+            if (p.info["name"] or "").startswith("postgres")
+            and str(pg_dir) in " ".join(p.info["cmdline"] or [])
+        ),
+        None,  # CHATIDK_TEST_DATABASE_URL: a cluster elsewhere, not measured
+    )
+    return {
+        "server": tree(psutil.Process(server_pid)),
+        "postgres": tree(postmaster) if postmaster is not None else 0.0,
+        "load generator": sum(psutil.Process().cpu_times()[:2]),
+    }
