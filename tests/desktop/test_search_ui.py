@@ -141,9 +141,7 @@ def _marker_pixels(view, row: int, colour) -> int:
     """How many pixels of ``colour`` the row's bubble shows (the marker behind its hits)."""
     image = view.viewport().grab(view.visualRect(view.model().index(row, 0))).toImage()
     wanted = colour.rgb()
-    return sum(
-        1 for y in range(image.height()) for x in range(image.width()) if image.pixel(x, y) == wanted
-    )
+    return sum(1 for y in range(image.height()) for x in range(image.width()) if image.pixel(x, y) == wanted)
 
 
 def test_the_current_hit_stays_marked_apart_from_the_others_after_its_flash(
