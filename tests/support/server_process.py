@@ -7,7 +7,6 @@ import contextlib
 import ctypes
 import os
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -15,9 +14,12 @@ from pathlib import Path
 import requests
 
 from tests.support import wait
+from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
+
+__all__ = ["ROOT", "ServerProcess", "free_port"]
 
 _RUNNING: set[ServerProcess] = set()
 
@@ -33,12 +35,6 @@ def _die_with_parent() -> None:
 def _kill_leftovers() -> None:
     for server in list(_RUNNING):
         server.kill()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class ServerProcess:
