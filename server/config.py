@@ -130,6 +130,8 @@ class Config:
     # Accept permessage-deflate from clients that offer it: less bandwidth, but every event is then
     # compressed per socket instead of framed once for all (server/services/wire_frames.py).
     ws_deflate: bool = False
+    # Frames already queued on a socket go out in one write (server/api/socket_writer.py); off: one each.
+    ws_batch_writes: bool = True
     # Group commit (server/services/send_batch.py): concurrent sends share a transaction and a commit.
     group_commit: bool = True
     group_commit_max: int = 100  # sends in one batch at most
@@ -203,6 +205,7 @@ class Config:
             sockets_per_session=_int(env, "CHATIDK_SOCKETS_PER_SESSION", 8, 0, 10**6),
             sockets_per_account=_int(env, "CHATIDK_SOCKETS_PER_ACCOUNT", 32, 0, 10**6),
             ws_deflate=_bool(env, "CHATIDK_WS_DEFLATE", False),
+            ws_batch_writes=_bool(env, "CHATIDK_WS_BATCH_WRITES", True),
             group_commit=_bool(env, "CHATIDK_GROUP_COMMIT", True),
             group_commit_max=_int(env, "CHATIDK_GROUP_COMMIT_MAX", 100, 1, 1000),
             redis_url=env.get("CHATIDK_REDIS_URL") or None,

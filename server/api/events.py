@@ -15,11 +15,11 @@ from pydantic import ValidationError
 from server.api.context import ctx
 from server.api.routing import ENDPOINTS, Endpoint, authenticate_request, blueprint, describe_error
 from server.api.schemas import Id, SendMessage
+from server.api.socket_writer import BATCH_FRAMES, write_frames
 from server.context import AppContext
 from server.errors import ApiError, InvalidField, TooManyRequests
 from server.services import messages, presence
 from server.services.live import Connection
-from server.services.wire_frames import wire_bytes
 
 CLOSE_TOO_MANY_SOCKETS = 4429
 
@@ -135,13 +135,6 @@ def _read_client_frames(ws, app: AppContext, conn: Connection) -> None:
     conn.close()
 
 
-def _send_framed(ws, frame: bytes) -> None:
-    """``ws.send`` for a frame already made (what simple-websocket's send does after framing it)."""
-    if not ws.connected:
-        raise ConnectionClosed(ws.close_reason, ws.close_message)
-    ws.sock.sendall(frame)
-
-
 @sock.route("/events", bp=bp)
 def events(ws) -> None:
     app = ctx()
@@ -158,15 +151,8 @@ def events(ws) -> None:
         )
         reader.start()
         ws.send(json.dumps({"type": "hello", "user_id": g.user_id, "session_id": g.session_id}))
-        framed_once = not app.config.ws_deflate
-        while True:
-            frame = conn.frames.get()
-            if frame is None or conn.close_code is not None:
-                break
-            if framed_once:
-                _send_framed(ws, wire_bytes(frame))
-            else:
-                ws.send(frame)
+        batch = BATCH_FRAMES if app.config.ws_batch_writes else 1
+        write_frames(ws, conn, framed_once=not app.config.ws_deflate, batch=batch)
         if conn.close_code is not None and conn.close_code != 1000:
             ws.close(reason=conn.close_code, message="session revoked" if conn.close_code == 4401 else "")
     except ConnectionClosed:

@@ -35,6 +35,20 @@ class Connection:
         except queue.Full:
             return False
 
+    def take_queued(self, limit: int) -> tuple[list[str], bool]:
+        """Up to ``limit`` frames already queued, without waiting, and whether a close (None) was among
+        them; nothing queued after that close is taken."""
+        taken: list[str] = []
+        while len(taken) < limit:
+            try:
+                frame = self.frames.get_nowait()
+            except queue.Empty:
+                break
+            if frame is None:
+                return taken, True
+            taken.append(frame)
+        return taken, False
+
     def close(self, code: int = 1000) -> None:
         """Ask the socket's sender loop to close; never blocks."""
         if self.close_code is None:

@@ -1,0 +1,53 @@
+"""The sending side of one live WebSocket: its queued frames onto the wire, several in one write.
+
+Frames tend to queue together (a sender's ack and its own ``message.created``, a burst of a busy
+conversation): the loop takes every frame already waiting, up to ``BATCH_FRAMES``, and writes them with one
+``sendall`` instead of a system call and a wake-up each. Frames made once for all sockets
+(server/services/wire_frames.py) are concatenated as they are; a WebSocket reader sees the same frames in
+the same order. With permessage-deflate (``CHATIDK_WS_DEFLATE``) each frame still goes through wsproto.
+"""
+
+from __future__ import annotations
+
+from flask_sock import ConnectionClosed
+
+from server.services.live import Connection
+from server.services.wire_frames import wire_bytes
+
+BATCH_FRAMES = 64  # frames written together at most: a full queue drains in bounded writes
+
+
+def send_framed(ws, frame: bytes) -> None:
+    """``ws.send`` for bytes already framed (what simple-websocket's send does after framing them). A
+    connection that broke under the write is reported as closed, like one that was closed before it."""
+    if not ws.connected:
+        raise ConnectionClosed(ws.close_reason, ws.close_message)
+    try:
+        ws.sock.sendall(frame)
+    except OSError as exc:
+        raise ConnectionClosed(ws.close_reason, ws.close_message) from exc
+
+
+def write_frames(ws, conn: Connection, framed_once: bool, batch: int = BATCH_FRAMES) -> None:
+    """Send ``conn``'s frames until its queue says close (None) or ``conn.close_code`` is set; raises
+    ConnectionClosed when the client is gone. ``batch`` 1 writes each frame alone (CHATIDK_WS_BATCH_WRITES
+    off, to measure against)."""
+    while True:
+        frame = conn.frames.get()
+        if frame is None or conn.close_code is not None:
+            return
+        if not framed_once:
+            ws.send(frame)
+            continue
+        if batch <= 1:
+            send_framed(ws, wire_bytes(frame))
+            continue
+        frames, closing = conn.take_queued(batch - 1)
+        if conn.close_code is not None:
+            return  # closed while these waited: as the one-at-a-time loop, send nothing more
+        if frames:
+            send_framed(ws, b"".join([wire_bytes(frame), *map(wire_bytes, frames)]))
+        else:
+            send_framed(ws, wire_bytes(frame))
+        if closing:
+            return
