@@ -78,6 +78,10 @@ class ConversationFind(QObject):
         position = 0 if self.current is None else self.current + 1
         self.position_changed.emit(position, len(self.hits), not self._complete)
 
+    def is_current(self, conversation_id: int | None, seq: int | None) -> bool:
+        """Whether this message is the hit gone to (its marks are drawn apart from the other hits')."""
+        return self.current is not None and self.hits[self.current].key == (conversation_id, seq)
+
     def marks_in(self, text: str) -> list[tuple[int, int]]:
         """Where the query matches a bubble's text, as UTF-16 ranges of the text as laid out."""
         if not self.query or not text:

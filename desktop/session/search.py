@@ -39,8 +39,10 @@ class SearchWiring(QObject):
         bar.closed.connect(self.find.close)
         self.find.position_changed.connect(bar.set_position)
         self.find.marks_changed.connect(window.chat_panel.messages.viewport().update)
+        self.find.position_changed.connect(self._repaint_marks)
         chat.conversation_opened.connect(lambda _: bar.close_bar() if bar.isVisible() else None)
         window.chat_panel.messages.bubble_delegate.highlight_ranges = self._marks
+        window.chat_panel.messages.bubble_delegate.current_hit = self._is_current_hit
 
     # global search
     def _on_filter_text(self, text: str) -> None:
@@ -82,3 +84,10 @@ class SearchWiring(QObject):
         if not self.find.query or index.data(MessageRole.DELETED) or index.data(MessageRole.HIDDEN):
             return []
         return self.find.marks_in(str(index.data() or ""))
+
+    def _repaint_marks(self, *_: object) -> None:
+        """The current hit moved: its marks change colour (a method, so no lambda holds the window)."""
+        self.window.chat_panel.messages.viewport().update()
+
+    def _is_current_hit(self, index: QModelIndex | QPersistentModelIndex) -> bool:
+        return self.find.is_current(self.chat.open_conversation_id, index.data(MessageRole.SEQ))

@@ -249,6 +249,8 @@ class BubbleDelegate(QStyledItemDelegate):
         # Search hits: the row's (start, end) UTF-16 ranges of its laid-out text to mark (set by the view;
         # drawn over the cached layout like the selection).
         self.highlight_ranges: Callable[[AnyIndex], list[tuple[int, int]]] | None = None
+        # Whether the row is the find bar's current hit: its marks stay distinct after the flash ends.
+        self.current_hit: Callable[[AnyIndex], bool] | None = None
         self._font_set: _FontSet | None = None
 
     def clear_caches(self) -> None:
@@ -659,11 +661,14 @@ class BubbleDelegate(QStyledItemDelegate):
             mention_format.setBackground(palette_colors.mention_tint(palette))
             mention.format = mention_format
             ranges.append(mention)
-        for start, end in self.highlight_ranges(index) if self.highlight_ranges is not None else []:
+        hits = self.highlight_ranges(index) if self.highlight_ranges is not None else []
+        current = bool(hits) and self.current_hit is not None and self.current_hit(index)
+        marker = palette_colors.current_search_hit(palette) if current else palette_colors.search_hit(palette)
+        for start, end in hits:
             hit = QTextLayout.FormatRange()
             hit.start, hit.length = start, end - start
             hit_format = QTextCharFormat()
-            hit_format.setBackground(palette_colors.search_hit(palette))
+            hit_format.setBackground(marker)
             hit_format.setForeground(QColor("#1a1a1a"))  # dark on the yellow marker in either theme
             hit.format = hit_format
             ranges.append(hit)

@@ -198,3 +198,9 @@ def search_hit(palette: QPalette) -> QColor:
     """The marker behind a search hit in a bubble: a highlighter's yellow, a little deeper in dark themes
     (the text on it is always dark)."""
     return QColor("#f2c230") if is_dark(palette) else QColor("#ffe066")
+
+
+def current_search_hit(palette: QPalette) -> QColor:
+    """The marker behind the find bar's current hit: orange beside the others' yellow (as browsers and
+    Telegram mark the match gone to), still under dark text in either theme."""
+    return QColor("#ff8c2e") if is_dark(palette) else QColor("#ff9f43")

@@ -49,6 +49,7 @@ def painted_pairs(p: QPalette) -> dict[str, tuple[QColor, QColor]]:
     chip_mine = pc.mix(theirs, p.color(R.Highlight), 0.35)  # the bubble delegate's reaction chips
     pairs["reaction chip"] = (p.color(R.Text), theirs)
     pairs["search hit"] = (QColor("#1a1a1a"), pc.search_hit(p))  # the delegate's dark text on the marker
+    pairs["current search hit"] = (QColor("#1a1a1a"), pc.current_search_hit(p))
     pairs["my reaction chip"] = (p.color(R.Text), chip_mine)
     for key in (1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233):  # hues all round the wheel
         for side, bubble in (("mine", mine), ("theirs", theirs)):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from desktop.models.search_results import SearchRole
+from desktop.views import palette_colors
 from tests.desktop.history_seed import bulk_messages
 from tests.desktop.pairs import signed_in_with_two_chats
 
@@ -133,4 +134,42 @@ def test_find_in_the_conversation_steps_between_hits_and_marks_them(
     qtbot.keyClick(bar.edit, Qt.Key.Key_Escape)
     assert not bar.isVisible() and alice.session.search.find.query == ""
     assert marks(model.index(model.row_of_seq(2))) == []
+    bob.session.close()
+
+
+def _marker_pixels(view, row: int, colour) -> int:
+    """How many pixels of ``colour`` the row's bubble shows (the marker behind its hits)."""
+    image = view.viewport().grab(view.visualRect(view.model().index(row, 0))).toImage()
+    wanted = colour.rgb()
+    return sum(1 for y in range(image.height()) for x in range(image.width()) if image.pixel(x, y) == wanted)
+
+
+def test_the_current_hit_stays_marked_apart_from_the_others_after_its_flash(
+    live_server, desktop_client, qtbot
+):
+    alice, bob, direct, _group = signed_in_with_two_chats(live_server, desktop_client, qtbot)
+    for text in ("pizza tonight?", "pizza it is"):
+        assert bob.send(direct, text).status_code == 201
+    qtbot.waitUntil(lambda: alice.chat.state.history.count_messages(direct) == 3, timeout=30000)
+    alice.chat.open_conversation(direct)
+    window = alice.session.window
+    bar = window.chat_panel.find_bar
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(bar.edit, "pizza")
+    qtbot.waitUntil(lambda: bar.count_label.text() == "1 of 2", timeout=30000)
+    view = window.chat_panel.messages
+    model = alice.chat.messages
+    qtbot.waitUntil(lambda: view.flashed_row() is not None, timeout=30000)
+    qtbot.waitUntil(lambda: view.flashed_row() is None, timeout=30000)  # the flash is over
+    newest, older = model.row_of_seq(3), model.row_of_seq(2)
+    current = palette_colors.current_search_hit(view.palette())
+    other = palette_colors.search_hit(view.palette())
+    assert _marker_pixels(view, newest, current) > 0 and _marker_pixels(view, newest, other) == 0
+    assert _marker_pixels(view, older, current) == 0 and _marker_pixels(view, older, other) > 0
+
+    qtbot.keyClick(bar.edit, Qt.Key.Key_Return)  # the older hit is current now
+    qtbot.waitUntil(lambda: bar.count_label.text() == "2 of 2", timeout=10000)
+    qtbot.waitUntil(lambda: view.flashed_row() is None, timeout=30000)
+    qtbot.waitUntil(lambda: _marker_pixels(view, older, current) > 0, timeout=10000)
+    assert _marker_pixels(view, newest, current) == 0 and _marker_pixels(view, newest, other) > 0
     bob.session.close()
