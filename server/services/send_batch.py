@@ -42,7 +42,6 @@ _RETRYABLE = (
     psycopg2.errors.SerializationFailure,
 )
 _ATTEMPTS = 3
-_PER_EVENT = 100  # messages named in one event: ≤ 100 × 41 bytes, under NOTIFY's 8000 whatever the ids
 
 UNKNOWN_SENDER = 0  # ids start at 1
 Outcome = tuple[dict, bool]  # the message, and whether this send created it
@@ -202,8 +201,8 @@ def _store(app: AppContext, asked: list[SendRequest]) -> list[Outcome | ApiError
                 if sends[n].file_ids:
                     files_db.attach_txn(cur, row["id"], sends[n].file_ids)
             created = [(row["conversation_id"], row["id"]) for row in rows]
-            for start in range(0, len(created), _PER_EVENT):
-                app.broker.publish(cur, events.messages_created(created[start : start + _PER_EVENT]))
+            for start in range(0, len(created), events.PER_EVENT):
+                app.broker.publish(cur, events.messages_created(created[start : start + events.PER_EVENT]))
     for n, message in rendered.items():
         outcomes[n] = (message, True)
     for n, first in retry_of.items():
