@@ -1,10 +1,13 @@
 """The sending side of one live WebSocket: its queued frames onto the wire, several in one write.
 
-Frames tend to queue together (a sender's ack and its own ``message.created``, a burst of a busy
-conversation): the loop takes every frame already waiting, up to ``BATCH_FRAMES``, and writes them with one
-``sendall`` instead of a system call and a wake-up each. Frames made once for all sockets
-(server/services/wire_frames.py) are concatenated as they are; a WebSocket reader sees the same frames in
-the same order. With permessage-deflate (``CHATIDK_WS_DEFLATE``) each frame still goes through wsproto.
+Frames queue together when a socket cannot keep up or a busy group bursts (a sender's ack and its own
+``message.created`` mostly do not: the event comes through the broker after the ack): the loop takes
+every frame already waiting, up to ``BATCH_FRAMES``, and writes them with one ``sendall`` instead of a
+system call and a wake-up each. With 1:1 traffic it measured no different from one write per frame
+(bench/server_throughput.py, 0.80 | 0.78 and 0.74 | 0.74 ms server CPU per message, both orders).
+Frames made once for all sockets (server/services/wire_frames.py) are concatenated as they are; a
+WebSocket reader sees the same frames in the same order. With permessage-deflate (``CHATIDK_WS_DEFLATE``)
+each frame still goes through wsproto.
 """
 
 from __future__ import annotations
