@@ -8,11 +8,12 @@ import threading
 
 import pytest
 from flask_sock import ConnectionClosed
-from wsproto import ConnectionType, WSConnection
-from wsproto.events import AcceptConnection, Request, TextMessage
+from wsproto import WSConnection
+from wsproto.events import TextMessage
 
 from server.api.socket_writer import send_framed, write_frames
 from server.services.live_sockets import Connection
+from tests.support.ws_reader import client_reading
 
 
 class _RecordingSocket:
@@ -49,15 +50,6 @@ def pair():
     theirs.close()
 
 
-def _client_reading() -> WSConnection:
-    client, server = WSConnection(ConnectionType.CLIENT), WSConnection(ConnectionType.SERVER)
-    server.receive_data(client.send(Request(host="chat.example", target="/api/v1/events")))
-    list(server.events())
-    client.receive_data(server.send(AcceptConnection()))
-    list(client.events())
-    return client
-
-
 def _read_texts(client: WSConnection, data: bytes) -> list[str]:
     client.receive_data(data)
     return [e.data for e in client.events() if isinstance(e, TextMessage)]
@@ -83,7 +75,7 @@ def test_frames_queued_together_go_in_one_write_intact_and_in_order(pair):
     conn = _queued(*texts, None)
     write_frames(_ServerSocket(ours), conn, framed_once=True)
     assert len(ours.writes) == 1
-    assert _read_texts(_client_reading(), _received(theirs, len(ours.writes[0]))) == texts
+    assert _read_texts(client_reading(), _received(theirs, len(ours.writes[0]))) == texts
 
 
 def test_a_long_queue_drains_in_bounded_writes_in_order(pair):
@@ -92,7 +84,7 @@ def test_a_long_queue_drains_in_bounded_writes_in_order(pair):
     write_frames(_ServerSocket(ours), _queued(*texts, None), framed_once=True, batch=4)
     assert len(ours.writes) == 3  # 4 + 4 + 2
     data = _received(theirs, sum(len(w) for w in ours.writes))
-    assert _read_texts(_client_reading(), data) == texts
+    assert _read_texts(client_reading(), data) == texts
 
 
 def test_batch_one_writes_each_frame_alone(pair):
@@ -100,14 +92,14 @@ def test_batch_one_writes_each_frame_alone(pair):
     texts = ['{"n":1}', '{"n":2}', '{"n":3}']
     write_frames(_ServerSocket(ours), _queued(*texts, None), framed_once=True, batch=1)
     assert len(ours.writes) == 3
-    assert _read_texts(_client_reading(), _received(theirs, sum(map(len, ours.writes)))) == texts
+    assert _read_texts(client_reading(), _received(theirs, sum(map(len, ours.writes)))) == texts
 
 
 def test_nothing_queued_after_a_close_is_sent(pair):
     ours, theirs = pair
     conn = _queued('{"n":1}', '{"n":2}', None, '{"n":3}')
     write_frames(_ServerSocket(ours), conn, framed_once=True)
-    assert _read_texts(_client_reading(), _received(theirs, len(ours.writes[0]))) == ['{"n":1}', '{"n":2}']
+    assert _read_texts(client_reading(), _received(theirs, len(ours.writes[0]))) == ['{"n":1}', '{"n":2}']
     assert conn.frames.get_nowait() == '{"n":3}'  # left where it was, never written
 
 

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from wsproto import ConnectionType, WSConnection
-from wsproto.events import AcceptConnection, Request, TextMessage
+from wsproto.events import TextMessage
 
 from server.services.wire_frames import text_frame, wire_bytes
-
-
-def _client_reading() -> WSConnection:
-    """A wsproto client past its handshake with a server, ready to read the server's frames."""
-    client, server = WSConnection(ConnectionType.CLIENT), WSConnection(ConnectionType.SERVER)
-    server.receive_data(client.send(Request(host="chat.example", target="/api/v1/events")))
-    list(server.events())
-    client.receive_data(server.send(AcceptConnection()))
-    list(client.events())
-    return client
+from tests.support.ws_reader import client_reading
 
 
 def test_each_length_class_reads_back_as_the_text_sent():
-    client = _client_reading()
+    client = client_reading()
     # 125 / 126 / 65535 / 65536 bytes: the three header sizes and their edges; non-ASCII counts in bytes.
     for text in ("", "x" * 125, "x" * 126, "ü" * 63, "y" * 65535, "z" * 65536, '{"text":"hello 👋 <b>"}'):
         client.receive_data(text_frame(text))
