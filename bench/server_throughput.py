@@ -295,11 +295,11 @@ async def run_load(base: str, args) -> dict:
             if args.profile:
                 profiler = Profiler(args.server_pid, args.scratch / f"profile-{transport}.txt")
             cpu_before = cpu_by_component(args.server_pid, args.pg_dir)
-            commits_before = committed_transactions(args.database_url)
+            xids_before = transaction_ids_so_far(args.database_url)
             result = await bench.throughput(http, args.senders, args.messages)
             cpu = {k: v - cpu_before[k] for k, v in cpu_by_component(args.server_pid, args.pg_dir).items()}
-            commits = committed_transactions(args.database_url) - commits_before
-            result["commits_per_msg"] = commits / args.messages
+            writes = transaction_ids_so_far(args.database_url) - xids_before
+            result["writes_per_msg"] = writes / args.messages
             if profiler is not None:
                 profiler.stop()
                 result["profile"] = profiler.top()
@@ -368,7 +368,7 @@ def _short(frame: str) -> str:
     return f"{name} ({where})"
 
 
-def committed_transactions(url: str) -> int:
+def transaction_ids_so_far(url: str) -> int:
     """Transaction ids handed out so far by the cluster of ``url``: one per transaction that wrote (sends,
     bookkeeping; reads take none), read without taking one. The delta over a phase, per message, falls
     below 1 only when sends share transactions (group commit)."""
@@ -437,7 +437,7 @@ def report(args, ceiling: float, old: dict, new: dict) -> None:
         print(f"  delivered events/s      {o['delivered_per_s']:7.0f}        | {n['delivered_per_s']:7.0f}")
         for label, key, target in (("server", "server_ms", 0.4), ("PostgreSQL", "postgres_ms", 0.2)):
             print(f"  {label + ' CPU ms/msg':<24}{o[key]:7.2f}        | {n[key]:7.2f}        | <= {target}")
-        print(f"  write transactions/msg  {o['commits_per_msg']:7.2f}        | {n['commits_per_msg']:7.2f}")
+        print(f"  write transactions/msg  {o['writes_per_msg']:7.2f}        | {n['writes_per_msg']:7.2f}")
         print(
             f"  send->receive p50/p99   {o['p50_ms']:.0f}/{o['p99_ms']:.0f} ms  | "
             f"{n['p50_ms']:.0f}/{n['p99_ms']:.0f} ms (saturated)"
