@@ -35,13 +35,15 @@ def preflight() -> None:
     Otherwise gunicorn forks workers that die at once, printing a traceback each.
     """
     try:
-        importlib.import_module("gunicorn.workers.ggevent")
+        importlib.import_module(WORKER_MODULE)
     except ImportError as exc:
         raise StartupError(
             f"the gevent worker cannot load ({exc}); install the server's requirements: "
             "pip install -r requirements-server.txt"
         ) from None
 
+
+WORKER_MODULE = "server.gunicorn_worker"  # gunicorn's gevent worker, stopping without idle waits
 
 WORKER_CONNECTIONS = 20_000
 # Beyond the sockets: the database pool, the file store, ffmpeg's pipes, the log. packaging/server/
@@ -121,7 +123,7 @@ def settings(config: Config) -> dict[str, Any]:
     return {
         "bind": f"{config.host}:{config.port}",
         "workers": config.workers,
-        "worker_class": "gevent",
+        "worker_class": f"{WORKER_MODULE}.ChatWorker",
         "worker_connections": worker_connections(raise_open_files_limit()),
         "timeout": 60,
         "graceful_timeout": 10,
