@@ -22,6 +22,9 @@ ESCAPE = "Esc"
 NEWEST = ("Alt+End",)  # the chat panel's (views/jump_to_latest.py); Ctrl+End is the list's own key
 SWITCH_ACCOUNT = tuple(f"Ctrl+{n}" for n in range(1, 6))  # the app window's: the first … fifth account
 BACK = "Alt+Left"  # the one-pane layout: from the chat back to the list
+# the divider beside the list (views/side_splitter.py; the Settings window's page list too). Not
+# Ctrl+Shift+←/→: the composer and the search field select by words with those.
+SIDE_NARROWER, SIDE_WIDER, SIDE_DEFAULT = "Ctrl+[", "Ctrl+]", "Ctrl+\\"
 REPLY = "Ctrl+R"  # on the focused message (the message list's own key)
 DELETE_FOR_ME = "Del"  # on the focused message (the message list's own key), after a question
 EMOJI = "Ctrl+E"  # the composer's emoji picker
@@ -82,6 +85,8 @@ SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
         [
             (SWITCH_ACCOUNT, "Switch to the first … fifth account"),
             ((BACK,), "Back to the list (narrow window)"),
+            ((SIDE_NARROWER, SIDE_WIDER), "Narrow or widen the list (and Settings' page list)"),
+            ((SIDE_DEFAULT,), "The list back at its default width"),
             ((SETTINGS,), "Settings (Esc closes them)"),
             ((SHEET,), "This list of shortcuts"),
             ((QUIT,), "Quit ChatIDK"),
