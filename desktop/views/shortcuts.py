@@ -33,7 +33,9 @@ MEDIA_PREVIOUS, MEDIA_NEXT = "Left", "Right"
 MEDIA_ZOOM = ("Ctrl++", "Ctrl+-", "Ctrl+0")  # in, out, fit to the window (Ctrl+= zooms in too)
 MEDIA_SAVE = "Ctrl+S"
 
-# What the sheet shows: (section, [(keys, what they do)]); keys of several ways are joined with " or ".
+RANGE = "…"  # between two keys of a row: every key from one to the other (keeps the sheet's columns narrow)
+
+# What the sheet shows: (section, [(keys, what they do)]); keys of several ways are joined with " · ".
 SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
     (
         "Conversations",
@@ -83,9 +85,9 @@ SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
     (
         "Window",
         [
-            (SWITCH_ACCOUNT, "Switch to the first … fifth account"),
+            ((SWITCH_ACCOUNT[0], RANGE, SWITCH_ACCOUNT[-1]), "Switch to the first … fifth account"),
             ((BACK,), "Back to the list (narrow window)"),
-            ((SIDE_NARROWER, SIDE_WIDER), "Narrow or widen the list (and Settings' page list)"),
+            ((SIDE_NARROWER, SIDE_WIDER), "Narrow or widen the list (Settings: the pages)"),
             ((SIDE_DEFAULT,), "The list back at its default width"),
             ((SETTINGS,), "Settings (Esc closes them)"),
             ((SHEET,), "This list of shortcuts"),

@@ -12,7 +12,7 @@ from desktop.accounts.account_settings import AccountSettings
 from desktop.views.responsive import WIDE_LIST_WIDTH
 from desktop.views.settings_window import NAV_WIDTH, SettingsWindow
 from desktop.views.shortcut_sheet import ShortcutSheet
-from desktop.views.shortcuts import SIDE_DEFAULT, SIDE_NARROWER, SIDE_WIDER, shown_keys
+from desktop.views.shortcuts import SIDE_DEFAULT, SIDE_NARROWER, SIDE_WIDER, SWITCH_ACCOUNT, shown_keys
 from desktop.views.side_splitter import MIN_SIDE_WIDTH, SIDE_STEP, SideSplitter
 from tests.desktop.conftest import ClientHandle
 from tests.desktop.test_responsive_layout import active, resized
@@ -91,7 +91,7 @@ def test_the_shortcut_sheet_lists_them(qtbot):
     qtbot.addWidget(sheet)
     lines = sheet.lines()
     steps = f"{shown_keys(SIDE_NARROWER)}   ·   {shown_keys(SIDE_WIDER)}"
-    assert f"{steps}\tNarrow or widen the list (and Settings' page list)" in lines
+    assert f"{steps}\tNarrow or widen the list (Settings: the pages)" in lines
     assert f"{shown_keys(SIDE_DEFAULT)}\tThe list back at its default width" in lines
 
 
@@ -157,3 +157,10 @@ def test_each_account_keeps_its_own_list_width_set_by_the_keys(live_server, desk
             )
     finally:
         again.close()
+
+
+def test_the_sheet_writes_a_run_of_keys_as_a_range(qtbot):
+    sheet = ShortcutSheet()
+    qtbot.addWidget(sheet)
+    first, last = shown_keys(SWITCH_ACCOUNT[0]), shown_keys(SWITCH_ACCOUNT[-1])
+    assert f"{first} … {last}\tSwitch to the first … fifth account" in sheet.lines()
