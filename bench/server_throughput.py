@@ -6,7 +6,9 @@
 
 It measures the ceiling first: single-row autocommit inserts straight through psycopg2 at the senders'
 concurrency. Then, twice, with CHATIDK_GROUP_COMMIT=0 and =1, it starts the real server (gunicorn + gevent,
-as deployed) on a fresh database, registers users, opens a WebSocket for each, and runs:
+as deployed) on a fresh database, registers users, seeds each conversation with old messages and ANALYZEs
+(--history: PostgreSQL plans then as for a server in use, not for empty tables), opens a WebSocket for
+each user, and runs:
   1. throughput, per transport (REST: POST …/messages; ws: the socket's send frame): N senders send M
      messages across K 1:1 conversations as fast as the server acknowledges; persisted msgs/s and its ratio
      to the ceiling (targets ≥ 0.2 REST, ≥ 0.3 ws), delivered events/s, and the CPU seconds the server and
@@ -17,13 +19,17 @@ Each server first answers GET …/limits as fast as it can: the floor, what the 
 the WSGI wrappers, Flask, the endpoint decorator, a cached token, a JSON answer) costs per request, with no
 database and no fan-out. Each phase also counts the write transactions per message (transaction ids the
 cluster handed out): below 1 when sends share transactions.
-Both servers' figures are printed side by side, because this machine is noisy. --baseline-env changes the
+Both servers' figures are printed side by side, because this machine is noisy; --rounds 2 runs them
+A B B A and prints means, since whichever server runs second measures worse. --baseline-env changes the
 baseline's settings, so that any one change can be measured against its absence in the same run; --env
 changes both servers' (CHATIDK_SESSION_CACHE_SECONDS=0: every REST send's token unknown to its worker).
 
 --profile samples the server's workers with py-spy (requirements-dev.txt) through each throughput phase and
 prints the functions that hold the most samples, as self time (the frame on top) and as inclusive time (on
 the stack at all). py-spy takes CPU of its own, so the other figures of a profiled run are not comparable.
+Under gevent its samples are closer to wall time than to CPU: a C call that waits (psycopg2's execute)
+collects samples while other greenlets or nothing run. `perf record -e cpu-clock` on the workers says
+where CPU really goes (this stop: ≈70 % in the interpreter, ≈13 % in the kernel, < 3 % in libpq).
 """
 
 from __future__ import annotations
@@ -282,6 +288,8 @@ async def run_load(base: str, args) -> dict:
         aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as sockets,
     ):
         await bench.setup(http)
+        if args.history:
+            seed_history(args.database_url, args.history)
         await bench.open_sockets(sockets)
         await bench.floor(http, args.senders, min(500, args.messages))  # warm-up: every token cached
         cpu_before = cpu_by_component(args.server_pid, args.pg_dir)
@@ -368,6 +376,34 @@ def _short(frame: str) -> str:
     return f"{name} ({where})"
 
 
+def seed_history(url: str, per_conversation: int) -> None:
+    """``per_conversation`` old messages in every conversation, then ANALYZE: what a server that has been
+    in use looks like to PostgreSQL's planner. On a new, empty database the first plans are made for
+    empty tables (sequential scans) and kept until autovacuum's ANALYZE (a minute or so) invalidates them,
+    so the bench's few seconds would measure that start-up and not the steady state."""
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                """INSERT INTO messages (conversation_id, seq, sender_id, client_id, body, search_terms)
+                   SELECT c.id, s.n,
+                          CASE WHEN s.n %% 2 = 0 THEN c.direct_user_low ELSE c.direct_user_high END,
+                          gen_random_uuid(), 'old message ' || s.n,
+                          array_to_tsvector(ARRAY['old', 'message', s.n::text])
+                   FROM conversations c, generate_series(1, %s) AS s (n)""",
+                (per_conversation,),
+            )
+            cur.execute("UPDATE conversations SET last_seq = last_seq + %s", (per_conversation,))
+            cur.execute(
+                "UPDATE conversation_members m SET last_read_seq = c.last_seq FROM conversations c "
+                "WHERE c.id = m.conversation_id"
+            )
+            cur.execute("VACUUM ANALYZE")
+    finally:
+        conn.close()
+
+
 def transaction_ids_so_far(url: str) -> int:
     """Transaction ids handed out so far by the cluster of ``url``: one per transaction that wrote (sends,
     bookkeeping; reads take none), read without taking one. The delta over a phase, per message, falls
@@ -407,6 +443,32 @@ def measure_server(databases: TestDatabases, scratch: Path, args, group_commit: 
     return results
 
 
+def run_order(rounds: int) -> list[bool]:
+    """Which server runs when (True: group commit on, B): A B for one round, A B B A for two, and so on.
+    The server that runs second measures worse even when both are the same (≈15 % in one check), so
+    with more rounds each column has its runs both early and late."""
+    order: list[bool] = []
+    for n in range(rounds):
+        order += [False, True] if n % 2 == 0 else [True, False]
+    return order
+
+
+def mean_results(results: list[dict]) -> dict:
+    """The mean of each figure over several runs of one server (nested the same way); what is not a
+    number (a profile) is the first run's."""
+    first = results[0]
+    merged: dict = {}
+    for key, value in first.items():
+        if isinstance(value, dict) and key != "profile":
+            merged[key] = mean_results([r[key] for r in results])
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            mean = sum(r[key] for r in results) / len(results)
+            merged[key] = round(mean) if isinstance(value, int) else mean
+        else:
+            merged[key] = value
+    return merged
+
+
 def report(args, ceiling: float, old: dict, new: dict) -> None:
     print(
         f"PostgreSQL insert ceiling (psycopg2, {args.senders} connections, a commit per row): {ceiling:.0f}/s"
@@ -416,6 +478,9 @@ def report(args, ceiling: float, old: dict, new: dict) -> None:
         f"{args.senders} senders, {args.messages} messages, {args.sockets} sockets open, "
         f"{args.workers} workers; columns: A = {baseline} | B = {measured} | target"
     )
+    if args.rounds > 1:
+        order = " ".join("B" if on else "A" for on in run_order(args.rounds))
+        print(f"  each figure: the mean of {args.rounds} runs of its server, in the order {order}")
     if args.env:
         print("  both servers' settings: " + " ".join(f"{k}={v}" for k, v in args.env))
     if args.baseline_env:
@@ -498,6 +563,19 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="runs of each server, alternating (2: A B B A), each figure the mean of its server's runs",
+    )
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=100,
+        help="old messages seeded in each conversation before the load (then ANALYZE), as on a server "
+        "in use; 0: the load starts on empty tables",
+    )
+    parser.add_argument(
         "--connections", type=int, default=500, help="HTTP connections the load generator opens at most"
     )
     parser.add_argument(
@@ -534,6 +612,7 @@ def main() -> None:
     args.transports = args.transports or ["rest", "ws"]
     if args.quick:
         args.messages, args.sockets, args.rate, args.seconds = 500, 100, 200, 2
+        args.history = min(args.history, 20)
 
     with tempfile.TemporaryDirectory(prefix="chatidk-bench-") as scratch:
         os.environ.setdefault("XDG_RUNTIME_DIR", scratch)
@@ -542,8 +621,10 @@ def main() -> None:
             ceiling_db = databases.create()
             ceiling = measure_ceiling(databases.url_for(ceiling_db), args.senders, args.messages)
             databases.drop(ceiling_db)
-            old = measure_server(databases, Path(scratch), args, group_commit=False)
-            new = measure_server(databases, Path(scratch), args, group_commit=True)
+            runs: dict[bool, list[dict]] = {False: [], True: []}
+            for group_commit in run_order(args.rounds):
+                runs[group_commit].append(measure_server(databases, Path(scratch), args, group_commit))
+            old, new = mean_results(runs[False]), mean_results(runs[True])
         finally:
             databases.close()
     report(args, ceiling, old, new)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from desktop.cache.search import prepare_index
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -35,6 +35,8 @@ CREATE TABLE IF NOT EXISTS messages (
     my_reactions TEXT,
     forwarded_from INTEGER,
     mentions TEXT,
+    pinned_at TEXT,
+    pinned_by INTEGER,
     PRIMARY KEY (conversation_id, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS covered (
@@ -42,6 +44,11 @@ CREATE TABLE IF NOT EXISTS covered (
     first_seq INTEGER NOT NULL,
     last_seq INTEGER NOT NULL,
     PRIMARY KEY (conversation_id, first_seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS hidden (
+    conversation_id INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (conversation_id, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS outbox (
     position INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -92,6 +99,18 @@ def _cover_held_messages(connection: sqlite3.Connection) -> None:
     )
 
 
+def _add_pins_and_hides(connection: sqlite3.Connection) -> None:
+    """Pins (when, by whom) on messages, and the seqs I deleted for me (their quotes read "Deleted message").
+    What a cache of 7 held stays; its messages learn their pins when next read (the pins controller asks on
+    every open), and a seq it covers without a message is hidden for me without a row of its own
+    (HistoryCache.hidden_for_me)."""
+    _add_columns(connection, {"messages": "pinned_at TEXT, pinned_by INTEGER"})
+    connection.executescript(
+        "CREATE TABLE IF NOT EXISTS hidden (conversation_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+        " PRIMARY KEY (conversation_id, seq)) WITHOUT ROWID;"
+    )
+
+
 # Each step brings a cache of the version before it up to date (a script, or a function for steps that
 # look before they change); new caches get SCHEMA as it is now.
 MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
@@ -121,6 +140,7 @@ MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
             connection, {"messages": "forwarded_from INTEGER, mentions TEXT"}
         )
     ),
+    8: lambda connection: _add_pins_and_hides(connection),
 }
 
 

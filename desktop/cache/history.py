@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterable
 
+import desktop.cache.hidden as hidden
 import desktop.cache.search as search
 from desktop.cache.database import has_search_index, transaction
 from desktop.domain.attachments import attachments_from_json
@@ -21,14 +22,14 @@ from desktop.domain.records import (
 
 _MESSAGE_COLUMNS = (
     "conversation_id, seq, id, sender_id, client_id, text, created_at, edited_at, deleted, attachments,"
-    " version, reply_to, reactions, my_reactions, forwarded_from, mentions"
+    " version, reply_to, reactions, my_reactions, forwarded_from, mentions, pinned_at, pinned_by"
 )
 _PLACEHOLDERS = ", ".join("?" * len(_MESSAGE_COLUMNS.split(",")))
 
 
 def _row_to_message(row: tuple) -> Message:
     conversation_id, seq, id_, sender_id, client_id, text, created_at, edited_at, deleted, files = row[:10]
-    version, reply_to, reactions, mine, forwarded_from, mentions = row[10:]
+    version, reply_to, reactions, mine, forwarded_from, mentions, pinned_at, pinned_by = row[10:]
     return Message(
         conversation_id=conversation_id,
         seq=seq,
@@ -46,6 +47,8 @@ def _row_to_message(row: tuple) -> Message:
         my_reactions=[e for e in json.loads(mine) if isinstance(e, str)] if mine else [],
         forwarded_from=forwarded_from,
         mentions=[u for u in json.loads(mentions) if isinstance(u, int)] if mentions else [],
+        pinned_at=parse_time(pinned_at),
+        pinned_by=pinned_by,
     )
 
 
@@ -67,6 +70,8 @@ def _message_row(m: Message) -> tuple:
         json.dumps(m.my_reactions) if m.my_reactions else None,
         m.forwarded_from,
         json.dumps(m.mentions) if m.mentions else None,
+        format_time(m.pinned_at),
+        m.pinned_by,
     )
 
 
@@ -91,6 +96,7 @@ class HistoryCache:
             self.db.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
             self.db.execute("DELETE FROM messages WHERE conversation_id = ?", (conversation_id,))
             self.db.execute("DELETE FROM covered WHERE conversation_id = ?", (conversation_id,))
+            hidden.forget(self.db, conversation_id)
             if self.indexed:
                 search.unindex_conversation(self.db, conversation_id)
 
@@ -99,20 +105,23 @@ class HistoryCache:
         return [Conversation.from_json(json.loads(data)) for (data,) in rows]
 
     # messages
+    def _read(self, where: str, params: tuple) -> list[Message]:
+        """Every read of messages: as held, with the quotes of what I deleted for me marked (hidden.py)."""
+        rows = self.db.execute(f"SELECT {_MESSAGE_COLUMNS} FROM messages m {where}", params)  # noqa: S608
+        return hidden.mark_quotes(self.db, [_row_to_message(r) for r in rows.fetchall()])
+
     def message(self, conversation_id: int, seq: int) -> Message | None:
-        row = self.db.execute(
-            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq = ?",  # noqa: S608
-            (conversation_id, seq),
-        ).fetchone()
-        return _row_to_message(row) if row is not None else None
+        found = self._read("WHERE conversation_id = ? AND seq = ?", (conversation_id, seq))
+        return found[0] if found else None
 
     def store_messages(self, messages: Iterable[Message]) -> list[Message]:
-        """Returns the messages as now held. A state older than the one held (a lower change ``version``:
-        a page read before a change that came first as an event) is not applied; one that does not say
-        which reactions are mine (``my_reactions`` None) keeps the held ones. What the cache covers stays
-        as it is: a message alone says nothing of its neighbours (store_page, store_live do)."""
+        """Returns the messages as now held (quotes marked as reads mark them). A state older than the one
+        held (a lower change ``version``: a page read before a change that came first as an event) is not
+        applied; one that does not say which reactions are mine (``my_reactions`` None) keeps the held
+        ones. What the cache covers stays as it is: a message alone says nothing of its neighbours
+        (store_page, store_live do)."""
         with transaction(self.db):
-            return self._store(messages)
+            return hidden.mark_quotes(self.db, self._store(messages))
 
     def _store(self, messages: Iterable[Message]) -> list[Message]:
         kept: list[Message] = []
@@ -149,7 +158,7 @@ class HistoryCache:
             kept = self._store(messages)
             if covered is not None:
                 self._cover(conversation_id, covered)
-        return kept
+            return hidden.mark_quotes(self.db, kept)  # after covering: what it covers says what is hidden
 
     def store_live(self, messages: Iterable[Message]) -> list[Message]:
         """Messages as they happen (events, my sent ones): each extends what is covered only when it comes
@@ -161,7 +170,7 @@ class HistoryCache:
                 newest = self._newest_covered(m.conversation_id)
                 if newest is None or m.confirmed_seq <= newest + 1:
                     self._cover(m.conversation_id, (m.confirmed_seq, m.confirmed_seq))
-        return kept
+            return hidden.mark_quotes(self.db, kept)
 
     def cover(self, conversation_id: int, covered: SeqRange) -> None:
         with transaction(self.db):
@@ -212,17 +221,32 @@ class HistoryCache:
     def remove_messages(self, conversation_id: int, seqs: Iterable[int]) -> None:
         """Messages deleted for me: gone from the cache and its search index, their seqs still covered (the
         server never sends them again: the island around them stays one, read without asking for them).
-        A seq next to a covered range joins it; one anywhere else stays unknown, as it was."""
+        A seq next to a covered range joins it; one anywhere else stays unknown, as it was. Every one is
+        remembered as hidden, held or not: a quote of it may come later (hidden_for_me)."""
         keys = [(conversation_id, seq) for seq in set(seqs)]
         if not keys:
             return
         with transaction(self.db):
             self.db.executemany("DELETE FROM messages WHERE conversation_id = ? AND seq = ?", keys)
+            hidden.remember(self.db, conversation_id, (seq for _, seq in keys))
             for _, seq in sorted(keys):
                 if self.covers(conversation_id, seq - 1) or self.covers(conversation_id, seq + 1):
                     self._cover(conversation_id, (seq, seq))
             if self.indexed:
                 search.reindex(self.db, [(c, s, None) for c, s in keys])
+
+    def hidden_for_me(self, conversation_id: int, seqs: Iterable[int]) -> set[int]:
+        """Of ``seqs``, the ones I deleted for me, as far as this device knows (hidden.hidden_among)."""
+        return hidden.hidden_among(self.db, conversation_id, seqs)
+
+    def pinned_messages(self, conversation_id: int, limit: int = 50) -> list[Message]:
+        """The held pins, the latest pin first, as the pinned bar shows them until the server's answer (a
+        pin of a message not held is not among them)."""
+        return self._read(
+            "WHERE conversation_id = ? AND pinned_at IS NOT NULL AND deleted = 0"
+            " ORDER BY pinned_at DESC, seq DESC LIMIT ?",
+            (conversation_id, limit),
+        )
 
     def search_messages(
         self, query: str, conversation_id: int | None = None, limit: int = 100
@@ -242,7 +266,7 @@ class HistoryCache:
                 f" WHERE message_terms MATCH ? AND m.deleted = 0{where} ORDER BY m.created_at DESC LIMIT ?",
                 (search.fts_query(terms), *extra, limit),
             ).fetchall()
-            return [_row_to_message(r) for r in rows]
+            return hidden.mark_quotes(self.db, [_row_to_message(r) for r in rows])
         found = []
         scan = self.db.execute(
             f"SELECT {columns} FROM messages m"  # noqa: S608 - constant columns
@@ -254,31 +278,23 @@ class HistoryCache:
                 found.append(_row_to_message(row))
                 if len(found) >= limit:
                     break
-        return found
+        return hidden.mark_quotes(self.db, found)
 
     def latest_messages(self, conversation_id: int, limit: int) -> list[Message]:
-        rows = self.db.execute(
-            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ?"  # noqa: S608 - constant columns
-            " ORDER BY seq DESC LIMIT ?",
-            (conversation_id, limit),
-        ).fetchall()
-        return [_row_to_message(r) for r in reversed(rows)]
+        rows = self._read("WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?", (conversation_id, limit))
+        return rows[::-1]
 
     def messages_before(self, conversation_id: int, before_seq: int, limit: int) -> list[Message]:
-        rows = self.db.execute(
-            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq < ?"  # noqa: S608
-            " ORDER BY seq DESC LIMIT ?",
+        rows = self._read(
+            "WHERE conversation_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
             (conversation_id, before_seq, limit),
-        ).fetchall()
-        return [_row_to_message(r) for r in reversed(rows)]
+        )
+        return rows[::-1]
 
     def messages_after(self, conversation_id: int, after_seq: int, limit: int = 1000) -> list[Message]:
-        rows = self.db.execute(
-            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq > ?"  # noqa: S608
-            " ORDER BY seq LIMIT ?",
-            (conversation_id, after_seq, limit),
-        ).fetchall()
-        return [_row_to_message(r) for r in rows]
+        return self._read(
+            "WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?", (conversation_id, after_seq, limit)
+        )
 
     # history windows: a page never spans the gap between two covered ranges ("islands")
     def run_before(self, conversation_id: int, before_seq: int, limit: int) -> HistoryRun:
@@ -288,37 +304,31 @@ class HistoryCache:
         covered = self._range_holding(conversation_id, before_seq - 1)
         if covered is None:
             return HistoryRun([], before_seq)
-        rows = self.db.execute(
-            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq < ? AND seq >= ?"  # noqa: S608
-            " ORDER BY seq DESC LIMIT ?",
+        messages = self._read(
+            "WHERE conversation_id = ? AND seq < ? AND seq >= ? ORDER BY seq DESC LIMIT ?",
             (conversation_id, before_seq, covered[0], limit),
-        ).fetchall()
-        messages = [_row_to_message(r) for r in reversed(rows)]
-        return HistoryRun(messages, messages[0].confirmed_seq if len(rows) == limit else covered[0])
+        )[::-1]
+        return HistoryRun(messages, messages[0].confirmed_seq if len(messages) == limit else covered[0])
 
     def run_after(self, conversation_id: int, after_seq: int, limit: int) -> HistoryRun:
         """Up to ``limit`` cached messages just after ``after_seq``, ascending, within its covered range."""
         covered = self._range_holding(conversation_id, after_seq + 1)
         if covered is None:
             return HistoryRun([], after_seq)
-        rows = self.db.execute(
-            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq > ? AND seq <= ?"  # noqa: S608
-            " ORDER BY seq LIMIT ?",
+        messages = self._read(
+            "WHERE conversation_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
             (conversation_id, after_seq, covered[1], limit),
-        ).fetchall()
-        messages = [_row_to_message(r) for r in rows]
-        return HistoryRun(messages, messages[-1].confirmed_seq if len(rows) == limit else covered[1])
+        )
+        return HistoryRun(messages, messages[-1].confirmed_seq if len(messages) == limit else covered[1])
 
     def latest_run(self, conversation_id: int, limit: int) -> list[Message]:
         """What opening a chat shows: the newest covered range as far back as ``limit`` reaches, and the
         live messages held past it (they came past a gap that catch-up fills; shown live the same way)."""
         newest = self._newest_covered(conversation_id) or 0
-        tail = self.db.execute(
-            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND seq > ?"  # noqa: S608
-            " ORDER BY seq DESC LIMIT ?",
+        past = self._read(
+            "WHERE conversation_id = ? AND seq > ? ORDER BY seq DESC LIMIT ?",
             (conversation_id, newest, limit),
-        ).fetchall()
-        past = [_row_to_message(r) for r in reversed(tail)]
+        )[::-1]
         if newest == 0 or len(past) >= limit:
             return past
         return self.run_before(conversation_id, newest + 1, limit - len(past)).messages + past

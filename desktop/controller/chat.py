@@ -325,13 +325,12 @@ class ChatController(QObject):
         if model.row_of_seq(seq) is not None:
             model.point_at(seq)
             return
-        if self.state.history.covers(conversation_id, seq):
-            window = self.state.history.window_around(conversation_id, seq, JUMP_WINDOW)
-            if any(m.seq == seq for m in window):
-                model.show_window(window, seq)
-            else:  # the cache knows it is gone for me (deleted for me): nothing to ask the server
-                self.notice.emit("That message was deleted for you.")
-                self.jump_failed.emit(conversation_id, seq)
+        if self.state.history.hidden_for_me(conversation_id, [seq]):  # gone for me: nothing to ask
+            self.notice.emit("That message was deleted for you.")
+            self.jump_failed.emit(conversation_id, seq)
+            return
+        if self.state.history.covers(conversation_id, seq):  # and held, then
+            model.show_window(self.state.history.window_around(conversation_id, seq, JUMP_WINDOW), seq)
             return
         known_last = self._known_last(conversation_id)
 

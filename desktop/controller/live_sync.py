@@ -143,12 +143,14 @@ class LiveSync(QObject):
 
     def drop_hidden(self, conversation_id: int, seqs: list[int]) -> None:
         """Messages I deleted for me (here or on another device): out of the cache, the open view and the
-        list's preview (the newest one still held stands in); the server recounts the badges."""
+        list's preview (the newest one still held stands in), and the quotes of them read "Deleted message";
+        the server recounts the badges."""
         if not seqs:
             return
         state = self.state
         state.history.remove_messages(conversation_id, seqs)
         state.messages.remove_seqs(seqs)
+        state.messages.hide_quotes_of(conversation_id, seqs)  # a reply's quote of one: "Deleted message"
         conversation = state.conversations.get(conversation_id)
         if conversation is None:
             return

@@ -65,12 +65,20 @@ def forwarded_from_wire(value: int | None) -> dict | None:
 @dataclass(frozen=True, slots=True)
 class ReplyTo:
     """The quote a reply carries (docs/protocol.md, "Replies"): the server keeps it true, clients never
-    derive it; ``snippet`` is None once the original was deleted."""
+    derive it; ``snippet`` is None once the original was deleted. ``hidden``: the original is one I deleted
+    for me, which the quote, the same for everyone, cannot say; the cache sets it (HistoryCache), it never
+    goes on the wire nor into the cache's copy of the quote."""
 
     seq: int
     sender_id: int
     snippet: str | None
     deleted: bool = False
+    hidden: bool = False
+
+    @property
+    def gone(self) -> bool:
+        """Shown as "Deleted message": deleted for everyone, or for me."""
+        return self.deleted or self.hidden
 
     @classmethod
     def from_json(cls, data: object) -> ReplyTo | None:
@@ -146,6 +154,8 @@ class Message:
     # A forward: its first sender's user id, or FORWARDED_UNKNOWN when not visible here; None: not a forward.
     forwarded_from: int | None = None
     mentions: list[int] = field(default_factory=list)  # the members its text names as @username
+    pinned_at: datetime | None = None  # when it was pinned (None: not pinned), by ``pinned_by`` (a user id)
+    pinned_by: int | None = None
 
     @property
     def confirmed_seq(self) -> int:
@@ -167,6 +177,7 @@ class Message:
 
     @classmethod
     def from_json(cls, data: dict) -> Message:
+        pinned_at, pinned_by = data.get("pinned_at"), data.get("pinned_by")
         return cls(
             conversation_id=data["conversation_id"],
             seq=data["seq"],
@@ -184,6 +195,8 @@ class Message:
             my_reactions=[] if data.get("deleted") else None,
             forwarded_from=forwarded_from_json(data.get("forwarded_from")),
             mentions=[m for m in data.get("mentions") or [] if isinstance(m, int)],
+            pinned_at=parse_time(pinned_at) if isinstance(pinned_at, str) else None,
+            pinned_by=pinned_by if isinstance(pinned_by, int) else None,
         )
 
     @property
@@ -394,6 +407,8 @@ def message_to_json(message: Message) -> dict:
         "reactions": [r.to_json() for r in message.reactions],
         "forwarded_from": forwarded_from_wire(message.forwarded_from),
         "mentions": list(message.mentions),
+        "pinned_at": format_time(message.pinned_at),
+        "pinned_by": message.pinned_by,
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -524,6 +525,18 @@ class MessageListModel(QAbstractListModel):
             self.endRemoveRows()
             self._refresh_row(row)  # its neighbours meet: grouping and day labels change
         self._place_divider()
+
+    def hide_quotes_of(self, conversation_id: int, seqs: Iterable[int]) -> None:
+        """Messages I deleted for me: the quotes of them on the loaded rows read "Deleted message" now (the
+        cache marks them on every later read)."""
+        gone = set(seqs)
+        if conversation_id != self.conversation_id or not gone:
+            return
+        for row, message in enumerate(self._rows):
+            reply = message.reply_to
+            if reply is not None and reply.seq in gone and not reply.hidden:
+                message.reply_to = dataclasses.replace(reply, hidden=True)
+                self._refresh_row(row)
 
     def _place_divider(self) -> None:
         """Older unread messages came in (history, a first page): the divider moves up to the first one."""

@@ -32,7 +32,8 @@ def quote_of(message: Message, names: Mapping[int, str], my_id: int) -> Quote | 
     if reply is None or message.deleted:
         return None
     sender = "You" if reply.sender_id == my_id else names.get(reply.sender_id, "Former member")
-    return Quote(reply.seq, reply.sender_id, sender, quote_line(reply.snippet, reply.deleted), reply.deleted)
+    # Deleted for everyone, or for me (ReplyTo.hidden): the same "Deleted message".
+    return Quote(reply.seq, reply.sender_id, sender, quote_line(reply.snippet, reply.gone), reply.gone)
 
 
 def who_reacted(user_ids: tuple[int, ...], count: int, names: Mapping[int, str], my_id: int) -> list[str]:

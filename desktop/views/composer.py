@@ -297,7 +297,7 @@ class Composer(QWidget):
         if reply_to is None:
             self.reply_bar.hide()
         else:
-            self.reply_bar.show_for(self.name_for(reply_to.sender_id), reply_to.snippet, reply_to.deleted)
+            self.reply_bar.show_for(self.name_for(reply_to.sender_id), reply_to.snippet, reply_to.gone)
         self.edit.takes_escape = self.editing_seq is not None or reply_to is not None
 
     def _on_escape(self) -> None:
