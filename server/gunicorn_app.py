@@ -1,7 +1,8 @@
 """Serve the app with gunicorn's gevent worker: one greenlet per WebSocket, so thousands stay open cheaply.
 
 gthread would hold an OS thread per open socket; gevent holds a few kilobytes. psycopg2 is made cooperative in
-each worker by create_app (psycogreen), and bcrypt runs in gevent's thread pool (server/offload.py).
+each worker by create_app (psycogreen), and bcrypt runs in gevent's thread pool (server/offload.py). The
+worker class (server/gunicorn_worker.py) is gevent's, stopping without waiting for idle connections.
 
 The settings live here only: `python -m server` runs gunicorn in-process with them, and
 packaging/server/gunicorn.conf.py (gunicorn under systemd) takes them from here too.
