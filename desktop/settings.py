@@ -90,7 +90,9 @@ class AppSettings:
 
     @property
     def list_width(self) -> int | None:
-        """The conversation list's own width (the user's last drag), kept rather than the splitter's state:
+        """The conversation list's width as versions before per-account widths kept it, for every account:
+        read for an account that has no width of its own yet (AccountSettings.list_width), no longer
+        written (the account closed last overwrote the others'). A width rather than the splitter's state:
         a state saved while the window was narrow would bring back an avatar-only or one-pane split."""
         try:
             value = int(self._qsettings.value("window/list_width") or 0)

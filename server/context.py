@@ -17,7 +17,6 @@ from server.config import Config
 from server.db import Database
 from server.files.store import FileStore
 from server.services.broker import Broker
-from server.services.fresh_messages import FreshMessages
 from server.services.group_commit import GroupCommit
 from server.services.live_sockets import Connection
 from server.services.preview_slots import PreviewSlots
@@ -55,5 +54,3 @@ class AppContext:
     hub: LiveHub = field(init=False)  # built from this context, then set by build_context
     sends: GroupCommit[SendRequest, Outcome] = field(init=False)  # the group commit of sends (send_batch.py)
     session_cache: SessionCache = field(init=False)  # tokens authenticated lately (session_cache.py)
-    # Messages stored here a moment ago, for this process's live dispatch (fresh_messages.py).
-    fresh_messages: FreshMessages = field(default_factory=FreshMessages)

@@ -1,5 +1,6 @@
 """One account's own settings (an INI file in its folder): what differs between accounts — the conversation
-open last, whether its notifications show the message text. What belongs to the app (window geometry, the
+open last, whether its notifications show the message text, the width of its conversation list (each
+account's window is its own page, sized on its own). What belongs to the app (window geometry, the
 folder files are attached from, the account list) stays in AppSettings."""
 
 from __future__ import annotations
@@ -40,3 +41,17 @@ class AccountSettings:
     @notification_text.setter
     def notification_text(self, show: bool) -> None:
         self._qsettings.setValue("notifications/show_text", "true" if show else "false")
+
+    @property
+    def list_width(self) -> int | None:
+        """The conversation list's own width (the last drag or Ctrl+[ / Ctrl+]); None: never set for this
+        account (the app-wide value of older versions then stands in, AppSettings.list_width)."""
+        try:
+            value = int(self._qsettings.value("window/list_width") or 0)
+        except (TypeError, ValueError):
+            return None
+        return value if value > 0 else None
+
+    @list_width.setter
+    def list_width(self, width: int) -> None:
+        self._qsettings.setValue("window/list_width", int(width))

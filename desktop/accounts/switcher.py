@@ -1,6 +1,6 @@
 """Keeps the app window in step with the account set: the page of the account in front, the avatar column
-with each account's unread count, the total in the title and the tray, the tray menu's accounts, and the
-server named in each account menu once the accounts are on more than one."""
+with each account's unread count, the total in the title and the tray, the tray menu's accounts (the one in
+front checked), and the server named in each account menu once the accounts are on more than one."""
 
 from __future__ import annotations
 
@@ -69,7 +69,8 @@ class AccountSwitcher(QObject):
                     entry.unread,
                 )
                 for session, entry, host in zip(sessions, entries, hosts, strict=True)
-            ]
+            ],
+            account_key(self.accounts.current) if self.accounts.current is not None else None,
         )
 
     def _on_current(self, session: ChatSession | None) -> None:

@@ -194,7 +194,8 @@ class ChatSession(QObject):
         composer = self.panel.composer
         composer.attach_folder = self.settings.attach_folder
         composer.attach_folder_changed.connect(self._remember_attach_folder)
-        list_width = self.settings.list_width  # the geometry is the app window's
+        # the geometry is the app window's, the list's width this account's (else the app-wide one of old)
+        list_width = self.account_settings.list_width or self.settings.list_width
         if list_width is not None:
             self.window.splitter.side_width = list_width
         self.window.set_connection_state(BANNER_STATE[self.chat.connection_state])
@@ -266,8 +267,9 @@ class ChatSession(QObject):
         self.chat.open_conversation(conversation_id)
 
     def save_window_state(self) -> None:
-        self.settings.list_width = self.window.splitter.side_width
-        self.settings.sync()
+        """The list's width is this account's: another account's window, closed after, keeps its own."""
+        self.account_settings.list_width = self.window.splitter.side_width
+        self.account_settings.sync()
 
     # reactions
     def refresh_viewing(self) -> None:

@@ -14,7 +14,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.views.shortcuts import SHEET_SECTIONS, shown_keys
+from desktop.views.shortcuts import RANGE, SHEET_SECTIONS, shown_keys
+
+
+def keys_text(keys: tuple[str, ...]) -> str:
+    """The ways of a row apart ("Ctrl+Tab · Alt+↓"), a range as one ("Ctrl+1 … Ctrl+5")."""
+    text = "   ·   ".join(shown_keys(k) if k != RANGE else k for k in keys)
+    return text.replace(f"   ·   {RANGE}   ·   ", f" {RANGE} ")
 
 
 class ShortcutSheet(QDialog):
@@ -50,7 +56,7 @@ class ShortcutSheet(QDialog):
             heading.setFirstColumnSpanned(True)
             heading.setFlags(Qt.ItemFlag.ItemIsEnabled)
             for keys, what in rows:
-                item = QTreeWidgetItem(self.tree, ["   ·   ".join(shown_keys(k) for k in keys), what])
+                item = QTreeWidgetItem(self.tree, [keys_text(keys), what])
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
@@ -59,7 +65,7 @@ class ShortcutSheet(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tree)
         layout.addWidget(buttons)
-        self.resize(640, 600)
+        self.resize(720, 600)  # wide enough that the longest descriptions are not cut
 
     def lines(self) -> list[str]:
         return [

@@ -22,6 +22,9 @@ ESCAPE = "Esc"
 NEWEST = ("Alt+End",)  # the chat panel's (views/jump_to_latest.py); Ctrl+End is the list's own key
 SWITCH_ACCOUNT = tuple(f"Ctrl+{n}" for n in range(1, 6))  # the app window's: the first … fifth account
 BACK = "Alt+Left"  # the one-pane layout: from the chat back to the list
+# the divider beside the list (views/side_splitter.py; the Settings window's page list too). Not
+# Ctrl+Shift+←/→: the composer and the search field select by words with those.
+SIDE_NARROWER, SIDE_WIDER, SIDE_DEFAULT = "Ctrl+[", "Ctrl+]", "Ctrl+\\"
 REPLY = "Ctrl+R"  # on the focused message (the message list's own key)
 DELETE_FOR_ME = "Del"  # on the focused message (the message list's own key), after a question
 EMOJI = "Ctrl+E"  # the composer's emoji picker
@@ -30,7 +33,9 @@ MEDIA_PREVIOUS, MEDIA_NEXT = "Left", "Right"
 MEDIA_ZOOM = ("Ctrl++", "Ctrl+-", "Ctrl+0")  # in, out, fit to the window (Ctrl+= zooms in too)
 MEDIA_SAVE = "Ctrl+S"
 
-# What the sheet shows: (section, [(keys, what they do)]); keys of several ways are joined with " or ".
+RANGE = "…"  # between two keys of a row: every key from one to the other (keeps the sheet's columns narrow)
+
+# What the sheet shows: (section, [(keys, what they do)]); keys of several ways are joined with " · ".
 SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
     (
         "Conversations",
@@ -80,8 +85,10 @@ SHEET_SECTIONS: list[tuple[str, list[tuple[tuple[str, ...], str]]]] = [
     (
         "Window",
         [
-            (SWITCH_ACCOUNT, "Switch to the first … fifth account"),
+            ((SWITCH_ACCOUNT[0], RANGE, SWITCH_ACCOUNT[-1]), "Switch to the first … fifth account"),
             ((BACK,), "Back to the list (narrow window)"),
+            ((SIDE_NARROWER, SIDE_WIDER), "Narrow or widen the list (Settings: the pages)"),
+            ((SIDE_DEFAULT,), "The list back at its default width"),
             ((SETTINGS,), "Settings (Esc closes them)"),
             ((SHEET,), "This list of shortcuts"),
             ((QUIT,), "Quit ChatIDK"),

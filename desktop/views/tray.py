@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from desktop.models.plain_text import notification_body
@@ -34,7 +34,7 @@ class TrayNotifier(QObject):
     """Signals: open_conversation_requested(str account, int conversation_id) — a notification was clicked
     (``account`` is the key it was shown for, "" when none was given), show_window_requested(),
     account_requested(str account) — an account was picked in the tray menu (listed from two accounts on,
-    each with its unread count, as Telegram's tray menu lists them),
+    each with its unread count, as Telegram's tray menu lists them, the one in front checked),
     quit_requested(), unavailable(str reason) — neither a tray nor a notification service: nothing will show.
 
     Every notification is recorded in ``shown`` (what was shown, text hidden or not), whatever the route, and
@@ -64,6 +64,10 @@ class TrayNotifier(QObject):
         self._accounts_end = self.menu.addSeparator()
         self.menu.addAction("Quit").triggered.connect(self.quit_requested)
         self.account_actions: list[QAction] = []
+        # one of them is in front: an exclusive group, drawn as Qt draws a choice of one (a radio mark or a
+        # check by the style), and a pick of the checked one keeps it checked
+        self.account_group = QActionGroup(self.menu)
+        self.account_group.setExclusionPolicy(QActionGroup.ExclusionPolicy.Exclusive)
         self.desktop: FreedesktopNotifier | None = None
         self.route = notification_route(enabled, QSystemTrayIcon.isSystemTrayAvailable())
         if self.route == DBUS:
@@ -96,11 +100,13 @@ class TrayNotifier(QObject):
         elif self.desktop is not None and self.desktop.available is not False:
             self.desktop.notify(account, conversation_id, title, body)
 
-    def set_accounts(self, accounts: list[tuple[str, str, int]]) -> None:
-        """(key, label, unread) per signed-in account, in switcher order; one account lists none (Open
-        ChatIDK is that one). Labels are plain text: "&" is no mnemonic."""
+    def set_accounts(self, accounts: list[tuple[str, str, int]], current: str | None = None) -> None:
+        """(key, label, unread) per signed-in account, in switcher order, ``current`` the key of the one in
+        front (checked); one account lists none (Open ChatIDK is that one). Labels are plain text: "&" is
+        no mnemonic."""
         for action in self.account_actions:
             self.menu.removeAction(action)
+            self.account_group.removeAction(action)
             action.deleteLater()
         self.account_actions = []
         if len(accounts) < 2:
@@ -109,6 +115,9 @@ class TrayNotifier(QObject):
             text = f"{label} — {unread} unread" if unread else label
             action = QAction(text.replace("&", "&&"), self.menu)
             action.setData(key)
+            action.setCheckable(True)
+            action.setChecked(key == current)
+            self.account_group.addAction(action)
             action.triggered.connect(lambda _checked=False, key=key: self.account_requested.emit(key))
             self.menu.insertAction(self._accounts_end, action)
             self.account_actions.append(action)

@@ -1,8 +1,9 @@
 """Fan-out between server processes: events published in a transaction reach every process once committed.
 
 The PostgreSQL broker uses LISTEN/NOTIFY: a NOTIFY issued inside the transaction that stored a message is
-delivered only if, and when, that transaction commits, in commit order. Payloads carry ids only (NOTIFY is
-capped at 8000 bytes); each process loads what it needs. The Redis broker (server/services/broker_redis.py,
+delivered only if, and when, that transaction commits, in commit order. Payloads carry ids, and the frames
+of new messages as far as NOTIFY's 8000 bytes allow (server/services/events.py); each process loads the
+rest of what it needs. The Redis broker (server/services/broker_redis.py,
 ``CHATIDK_REDIS_URL``) implements the same three methods, publishing after the commit.
 
 A subscription that breaks loses the events committed until it is back, so the moment the listener finds it
@@ -32,7 +33,8 @@ _BACKOFF_FIRST, _BACKOFF_MAX = 0.1, 5.0
 
 class Broker(Protocol):
     def publish(self, cur: Cursor, event: dict) -> None:
-        """Queue ``event`` (ids only) for every process, delivered when the cursor's transaction commits."""
+        """Queue ``event`` (services/events.py) for every process, delivered when the cursor's transaction
+        commits."""
 
     def start(self, on_events: EventHandler, on_gap: Callable[[], None]) -> None:
         """Deliver events from now on; returns once listening. ``on_gap`` runs when some may be lost."""

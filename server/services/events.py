@@ -1,6 +1,10 @@
-"""The broker payloads, built in one place. Ids only: every process loads what it needs from the database."""
+"""The broker payloads, built in one place. Ids, which every process loads what it needs by, except for new
+messages: their frames ride along (``messages_created``), so that no process loads a message just stored."""
 
 from __future__ import annotations
+
+import json
+from collections.abc import Sequence
 
 
 def message(kind: str, conversation_id: int, message_id: int) -> dict:
@@ -9,6 +13,10 @@ def message(kind: str, conversation_id: int, message_id: int) -> dict:
 
 # Messages named in one ``messages`` event: ≤ 100 × 41 bytes, under NOTIFY's 8000 whatever the ids.
 PER_EVENT = 100
+# What one ``messages_created`` event may take as the broker encodes it (ASCII JSON): under NOTIFY's 8000
+# bytes with room for its keys, counting each message's two ids and separators as _PER_MESSAGE_BYTES.
+PAYLOAD_BYTES = 7500
+_PER_MESSAGE_BYTES = 48
 
 
 def reaction(conversation_id: int, message_id: int, user_id: int, emoji: str, added: bool) -> dict:
@@ -32,9 +40,31 @@ def messages(kind: str, stored: list[tuple[int, int]]) -> dict:
     return {"t": "messages", "k": kind, "c": [c for c, _ in stored], "m": [m for _, m in stored]}
 
 
-def messages_created(stored: list[tuple[int, int]]) -> dict:
-    """A batch of new messages as one event (at most a group commit's batch, ≈ 25 bytes a message)."""
-    return messages("created", stored)
+def messages_created(created: Sequence[tuple[int, int, str | None]]) -> list[dict]:
+    """New messages as events of at most PER_EVENT messages and PAYLOAD_BYTES: (conversation id, message
+    id, its ``message.created`` frame) each. A frame too big to travel (a long text with many files) goes
+    as null, and every process loads that message by its id instead."""
+    made: list[dict] = []
+    batch: list[tuple[int, int, str | None]] = []
+    size = 0
+    for conversation_id, message_id, frame in created:
+        cost = _PER_MESSAGE_BYTES + (len(json.dumps(frame)) if frame is not None else 0)
+        if cost > PAYLOAD_BYTES:
+            frame, cost = None, _PER_MESSAGE_BYTES
+        if batch and (len(batch) == PER_EVENT or size + cost > PAYLOAD_BYTES):
+            made.append(_created(batch))
+            batch, size = [], 0
+        batch.append((conversation_id, message_id, frame))
+        size += cost
+    if batch:
+        made.append(_created(batch))
+    return made
+
+
+def _created(batch: list[tuple[int, int, str | None]]) -> dict:
+    event = messages("created", [(c, m) for c, m, _ in batch])
+    event["f"] = [f for _, _, f in batch]
+    return event
 
 
 def conversation(kind: str, conversation_id: int) -> dict:

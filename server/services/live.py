@@ -1,6 +1,7 @@
 """The live-event hub of one server process: which sockets are open here, and what each must receive.
 
-Events arrive from the broker as ids and become frames in server/services/live_dispatch.py. Each socket has
+Events arrive from the broker (ids, and the frames of new messages) and become frames for the sockets here
+in server/services/live_dispatch.py. Each socket has
 a bounded queue of frames (server/services/live_sockets.py); a socket that falls too far behind is closed,
 and its client reconnects and catches up. When events may have been missed (the LISTEN connection broke),
 every socket is closed with 1012.
@@ -31,9 +32,7 @@ class Hub:
         self._app = app
         self.sockets = LocalSockets()
         self._members = MemberCache()
-        self._dispatch = LiveDispatch(
-            app, self.sockets, self._members, self.drop_everyone, app.fresh_messages
-        )
+        self._dispatch = LiveDispatch(app, self.sockets, self._members, self.drop_everyone)
         # Forked by the gunicorn master (the parent): its presence sweep recognises these rows as its own.
         self.process_key = presence.process_key(instance, os.getppid(), os.getpid())
         self._typing = presence.TypingThrottle()
@@ -44,7 +43,6 @@ class Hub:
 
     def _start(self) -> None:
         self._app.broker.start(self.dispatch, self.drop_everyone)
-        self._app.fresh_messages.listening = True
         with self._lock:
             if self._heartbeats is None:
                 self._heartbeats = threading.Thread(

@@ -1,7 +1,9 @@
 """How broker events become frames for the sockets of this process: one handler per event kind.
 
-For each batch it loads every message once (not once per socket), works out which local users each event
-concerns, serialises each frame once and queues it on every concerned socket. An event that cannot be
+A new message comes framed by the process that stored it (server/services/message_frames.py): its text is
+queued as it is on the sockets of the members here, with no query and no rendering. Any other message of a
+batch is loaded once (not once per socket, and only where a member has a socket here), and each frame is
+serialised once and queued on every concerned socket. An event that cannot be
 delivered closes, with 1012, the local sockets it may have been for. A new kind of event (server/services/
 events.py) is one more entry in ``LiveDispatch.handlers``.
 """
@@ -21,9 +23,9 @@ from server.db import messages as messages_db
 from server.db import presence as presence_db
 from server.db import users as users_db
 from server.services import presence
-from server.services.fresh_messages import FreshMessages
 from server.services.live_members import MemberCache
 from server.services.live_sockets import QUEUE_LIMIT, LocalSockets, encode_frame
+from server.services.message_frames import message_frame
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +36,13 @@ _CONVERSATION_SCOPED = ("message", "conversation", "read", "typing")
 
 @dataclass
 class Batch:
-    """What the handlers of one batch share: its cursor, its messages loaded in one query, who hid the
-    changed ones (their changes never reach those members), and the new messages this process stored
-    itself, already rendered (fresh_messages.py)."""
+    """What the handlers of one batch share: its cursor, its messages loaded in one query (those a frame did
+    not come with, and only where a member has a socket here), and who hid the changed ones (their changes
+    never reach those members)."""
 
     cur: Cursor
     messages: dict[int, dict]
-    hiders: dict[int, set[int]]
-    fresh: dict[int, dict] = field(default_factory=dict)
+    hiders: dict[int, set[int]] = field(default_factory=dict)
 
 
 Handler = Callable[[Batch, dict], None]
@@ -54,10 +55,8 @@ class LiveDispatch:
         sockets: LocalSockets,
         members: MemberCache,
         drop_everyone: Callable[[], None],
-        fresh: FreshMessages | None = None,
     ) -> None:
         self._app = app
-        self._fresh = fresh if fresh is not None else FreshMessages()
         self._sockets = sockets
         self._members = members
         self._drop_everyone = drop_everyone
@@ -81,16 +80,6 @@ class LiveDispatch:
         local socket it may have been for: their clients reconnect and catch up instead of missing it.
         """
         events = _one_per_message(events)
-        fresh: dict[int, dict] = {}
-        to_load: list[int] = []
-        for event in events:
-            if event.get("t") != "message":
-                continue
-            message = self._fresh.take(event["m"]) if event["k"] == "created" else None
-            if message is not None:
-                fresh[event["m"]] = message
-            else:
-                to_load.append(event["m"])
         if self._sockets.is_empty():
             # Nobody here: only keep the membership cache honest.
             for event in events:
@@ -100,11 +89,22 @@ class LiveDispatch:
         delivered = 0
         try:
             with self._app.db.autocommit() as cur:
+                # A new message's frame came with its event (message_frames.py): nothing to load. Others
+                # are loaded only where one of their conversation's members has a socket here, unless
+                # the batch changes memberships (a member added by it must not miss a message after it).
+                moved = any(e.get("t") == "member" for e in events)
+                to_load = [
+                    e["m"]
+                    for e in events
+                    if e.get("t") == "message"
+                    and e.get("f") is None
+                    and (moved or self._here(self._members.get(cur, e["c"])))
+                ]
                 loaded = messages_db.get_messages_by_id(cur, to_load) if to_load else {}
                 # A new message cannot be hidden yet: the send path pays nothing for "delete for me".
                 changed = [e["m"] for e in events if e.get("t") == "message" and e["k"] != "created"]
                 hiders = hides_db.hiders(cur, changed) if changed else {}
-                batch = Batch(cur, loaded, hiders, fresh)
+                batch = Batch(cur, loaded, hiders)
                 for event in events:
                     handler = self.handlers.get(event.get("t", ""))
                     if handler is None:
@@ -139,10 +139,16 @@ class LiveDispatch:
         return bool(self._sockets.of_users(user_ids))
 
     def _send(self, user_ids: Iterable[int], payload: dict) -> None:
+        self._push(user_ids, None, payload)
+
+    def _push(self, user_ids: Iterable[int], frame: str | None, payload: dict | None = None) -> None:
+        """Queue ``frame`` (or ``payload``, encoded once if anyone here is to get it) on the sockets here
+        of ``user_ids``."""
         targets = self._sockets.of_users(user_ids)
         if not targets:
             return
-        frame = encode_frame(payload)
+        if frame is None:
+            frame = encode_frame(payload or {})
         for conn in targets:
             if not conn.push(frame):
                 log.warning(
@@ -160,24 +166,18 @@ class LiveDispatch:
     # ---- the handlers, one per event kind --------------------------------------------------------------
 
     def _message(self, batch: Batch, event: dict) -> None:
-        message = batch.fresh.get(event["m"]) if event["k"] == "created" else None
-        if message is None:
-            row = batch.messages.get(event["m"])
-            if row is None:
-                return
-            message = render.message(row)
-        frame = {
-            "type": f"message.{event['k']}",
-            "conversation_id": message["conversation_id"],
-            "seq": message["seq"],
-            "message": message,
-        }
-        if event["k"] != "created":  # a change of an old message: its place in the change stream
-            frame["version"] = message["version"]
+        members = self._members.get(batch.cur, event["c"])
+        if event.get("f") is not None:  # a new message, framed by the process that stored it
+            self._push(members, event["f"])
+            return
+        row = batch.messages.get(event["m"])
+        if row is None:
+            return
+        message = render.message(row)
+        frame = message_frame(event["k"], message)
         if "r" in event:  # a reaction: whose and which, so each client keeps its own "my_reactions"
             user_id, emoji, added = event["r"]
             frame["reaction"] = {"user_id": user_id, "emoji": emoji, "added": added}
-        members = self._members.get(batch.cur, event["c"])
         hiders = batch.hiders.get(message["id"])
         self._send(members - hiders if hiders else members, frame)
 
@@ -294,15 +294,17 @@ class LiveDispatch:
 
 
 def _one_per_message(events: list[dict]) -> list[dict]:
-    """A batch's ``messages`` event (server/services/events.py) as the ``message`` events it stands for."""
+    """A batch's ``messages`` event (server/services/events.py) as the ``message`` events it stands for,
+    each with its frame (``f``) when one came along."""
     if not any(e.get("t") == "messages" for e in events):
         return events
     flat: list[dict] = []
     for event in events:
         if event.get("t") == "messages":
+            frames = event.get("f") or [None] * len(event["m"])
             flat.extend(
-                {"t": "message", "k": event["k"], "c": c, "m": m}
-                for c, m in zip(event["c"], event["m"], strict=True)
+                {"t": "message", "k": event["k"], "c": c, "m": m, "f": f}
+                for c, m, f in zip(event["c"], event["m"], frames, strict=True)
             )
         else:
             flat.append(event)

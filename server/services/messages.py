@@ -13,7 +13,16 @@ from server.db import files as files_db
 from server.db import messages as messages_db
 from server.db import throttle as throttle_db
 from server.errors import UNAUTHORIZED, Conflict, Forbidden, InvalidField, NotFound, Unauthorized
-from server.services import accounts, attachments, events, file_purge, mentions, reactions, throttle
+from server.services import (
+    accounts,
+    attachments,
+    events,
+    file_purge,
+    mentions,
+    message_frames,
+    reactions,
+    throttle,
+)
 from server.services.conversations import NOT_FOUND, require_member
 from server.services.send_batch import BLOCKED, UNKNOWN_SENDER, SendRequest, precheck_outcome, replay
 from shared import search_text
@@ -95,9 +104,9 @@ def _send_alone(
             if file_ids:
                 files_db.attach_txn(cur, row["id"], file_ids)
             message = render.message(row)
-            # Handed over before the commit, so that it is there when the commit's event arrives.
-            app.fresh_messages.add(message)
-            app.broker.publish(cur, events.message("created", conversation_id, row["id"]))
+            created = (conversation_id, row["id"], message_frames.created_frame(message))
+            for event in events.messages_created([created]):
+                app.broker.publish(cur, event)
     except psycopg2.errors.UniqueViolation:
         # A concurrent retry of the same send committed first; ours rolled back (its seq with it).
         with app.db.transaction() as cur:

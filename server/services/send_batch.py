@@ -25,7 +25,7 @@ from server.db import files as files_db
 from server.db import messages as messages_db
 from server.db import sessions as sessions_db
 from server.errors import UNAUTHORIZED, ApiError, Conflict, Forbidden, InvalidField, NotFound, Unauthorized
-from server.services import attachments, events, mentions, throttle
+from server.services import attachments, events, mentions, message_frames, throttle
 from server.services.conversations import NOT_FOUND
 from server.services.group_commit import Pending
 from shared import search_text
@@ -196,13 +196,14 @@ def _store(app: AppContext, asked: list[SendRequest]) -> list[Outcome | ApiError
             for n, row in zip(candidates, rows, strict=True):
                 stored[n] = row
                 rendered[n] = render.message(row)
-                # Handed over before the commit, so that it is there when the commit's event arrives.
-                app.fresh_messages.add(rendered[n])
                 if sends[n].file_ids:
                     files_db.attach_txn(cur, row["id"], sends[n].file_ids)
-            created = [(row["conversation_id"], row["id"]) for row in rows]
-            for start in range(0, len(created), events.PER_EVENT):
-                app.broker.publish(cur, events.messages_created(created[start : start + events.PER_EVENT]))
+            created = [
+                (rendered[n]["conversation_id"], rendered[n]["id"], message_frames.created_frame(rendered[n]))
+                for n in candidates
+            ]
+            for event in events.messages_created(created):
+                app.broker.publish(cur, event)
     for n, message in rendered.items():
         outcomes[n] = (message, True)
     for n, first in retry_of.items():

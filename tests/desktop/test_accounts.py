@@ -1,9 +1,9 @@
 """Several accounts in one client, against real servers: two accounts on two different servers never share
 a message, a cache, an outbox, a draft or a notification; one server stopping leaves the other account live;
 an outbox entry goes out with its own account's token only, across a restart too; the tray menu lists the
-accounts (unread counts, servers) and brings the one picked to the front; the account menu names the server;
-Add account with the two-factor code step; signing out of one and removing one leave the others as they
-were."""
+accounts (unread counts, servers, the one in front checked) and brings the one picked to the front; the
+account menu names the server; Add account with the two-factor code step; signing out of one and removing
+one leave the others as they were."""
 
 from __future__ import annotations
 
@@ -135,10 +135,13 @@ def test_two_accounts_on_two_servers_never_cross(live_server, other_server, desk
     assert tray.menu.actions()[0].text() == "Open ChatIDK" and tray.menu.actions()[-1].text() == "Quit"
     assert alice.window.account_header.text() == f"Signed in as Alice (@alice) on {host_a}"
     assert carol.window.account_header.text() == f"Signed in as Carol (@carol) on {host_b}"
+    assert [x.isChecked() for x in tray.account_actions] == [False, True]  # Carol's in front
     tray.account_actions[0].trigger()
     assert client.app.chat_session is alice and client.app.window.pages.currentWidget() is alice.window
+    assert [x.isChecked() for x in tray.account_actions] == [True, False]
     tray.account_actions[1].trigger()
     assert client.app.chat_session is carol
+    assert [x.isChecked() for x in tray.account_actions] == [False, True]
 
     # A click on a notification brings its own account to the front, with that conversation open.
     bob.send(to_alice, "again for alice").raise_for_status()
@@ -155,6 +158,7 @@ def test_two_accounts_on_two_servers_never_cross(live_server, other_server, desk
     carol.chat.open_conversation(to_carol)
     qtbot.waitUntil(lambda: carol.chat.open_conversation_id == to_carol, timeout=30000)
     assert carol.panel.composer.edit.toPlainText() == ""
+    assert [x.isChecked() for x in tray.account_actions] == [False, True]  # the tray follows Ctrl+2
     alice.drafts.save()
     assert DraftStore(alice.database).get(to_alice).text == "alice's draft"
     assert DraftStore(carol.database).get(to_carol).text == ""

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication
 
+from desktop.accounts.account_settings import AccountSettings
 from desktop.models.roles import ConversationRole
 from desktop.views.responsive import COMPACT_LIST_WIDTH, WIDE_LIST_WIDTH, PaneMode, mode_for_width
 from tests.desktop.pairs import signed_in_with_two_chats
@@ -175,8 +176,9 @@ def test_the_list_comes_back_at_its_own_width_and_keeps_it_across_a_restart(
         window.splitter.moveSplitter(340, 1)
         qtbot.waitUntil(lambda: window.list_pane.width() == 340, timeout=10000)
         resized(qtbot, window, 560)  # quit while narrow: what is kept is the list's own width
+        kept = alice.session.paths.settings_file  # the account's own (tests/desktop/test_list_width_keys.py)
         alice.close()
-        assert alice.app.settings.list_width == 340
+        assert AccountSettings(kept).list_width == 340
     finally:
         bob.session.close()
 

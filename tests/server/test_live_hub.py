@@ -54,8 +54,8 @@ def test_an_event_that_cannot_be_delivered_closes_the_sockets_it_was_for_with_10
     first = alice.send(chat, "first")
     assert _frames_until(to_bob, "message.created")[-1]["message"] == first  # delivered live
     second = alice.send(chat, "second")
-    # Delivered live too, from the rendering this process handed over (fresh_messages.py): the event
-    # sent again below must be loaded from the database.
+    # Delivered live too, from the frame its event carried (message_frames.py); the event sent again
+    # below carries none, so the message must be loaded from the database.
     assert _frames_until(to_bob, "message.created")[-1]["message"] == second
     # The next batch meets a database that has just dropped the pool's connections, so the message
     # cannot be loaded: whoever it was for must be told to catch up, and nobody else disturbed.
