@@ -33,10 +33,11 @@ class PinnedMessages(QObject):
         self._asked = 0  # the latest load wins: an earlier one's late answer is dropped
 
     def load(self, conversation_id: int | None) -> None:
-        """The conversation opened (or None: closed); its pins are read from the server."""
+        """The conversation opened (or None: closed): the pins the cache holds show at once (offline too),
+        then the server's answer replaces them (it also has the pins of messages not held here)."""
         if conversation_id != self.conversation_id:
             self.conversation_id = conversation_id
-            self.pins = []
+            self.pins = self.state.history.pinned_messages(conversation_id) if conversation_id else []
             self.changed.emit()
         if conversation_id is None:
             return
@@ -44,11 +45,21 @@ class PinnedMessages(QObject):
         asked = self._asked
 
         def done(pins: list[dict]) -> None:
+            answer = [Message.from_json(p) for p in pins]
+            self._keep(conversation_id, answer)
             if asked == self._asked and self.conversation_id == conversation_id:
-                self.pins = [Message.from_json(p) for p in pins]
+                self.pins = answer
                 self.changed.emit()
 
         self.rest.call(lambda api: api.pins(conversation_id), done, lambda e: log.info("no pins: %s", e))
+
+    def _keep(self, conversation_id: int, answer: list[Message]) -> None:
+        """The answer's pins of held messages go into the cache and the view (a cache migrated from schema 7
+        learns its pins this way); a state older than the held one is not applied. The others are not
+        stored: a message alone would look like history this device has read."""
+        held = self.state.history.held_seqs(conversation_id, (m.confirmed_seq for m in answer))
+        mine = [m for m in answer if m.seq in held and m.conversation_id == conversation_id]
+        self.state.store_and_show(mine)
 
     def is_pinned(self, seq: int) -> bool:
         return any(p.seq == seq for p in self.pins)
