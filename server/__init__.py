@@ -60,6 +60,15 @@ def build_context(config: Config, database: Database | None = None) -> AppContex
     return context
 
 
+def stop_serving(app: Flask) -> int:
+    """The process of ``app`` is stopping (its gunicorn worker was told to, server/gunicorn_worker.py): close
+    every WebSocket with 1001 now, so that its client reconnects to the successor or another process and
+    catches up, rather than being cut off without a close when the graceful timeout ends. Returns how many."""
+    from server.api.context import EXTENSION
+
+    return app.extensions[EXTENSION].hub.going_away()
+
+
 def _broker(config: Config) -> Broker:
     """Redis pub/sub when CHATIDK_REDIS_URL is set, else PostgreSQL's LISTEN/NOTIFY."""
     if config.redis_url:

@@ -1,7 +1,8 @@
 """Serve the app with gunicorn's gevent worker: one greenlet per WebSocket, so thousands stay open cheaply.
 
 gthread would hold an OS thread per open socket; gevent holds a few kilobytes. psycopg2 is made cooperative in
-each worker by create_app (psycogreen), and bcrypt runs in gevent's thread pool (server/offload.py).
+each worker by create_app (psycogreen), and bcrypt runs in gevent's thread pool (server/offload.py). The
+worker class (server/gunicorn_worker.py) is gevent's, stopping without waiting for idle connections.
 
 The settings live here only: `python -m server` runs gunicorn in-process with them, and
 packaging/server/gunicorn.conf.py (gunicorn under systemd) takes them from here too.
@@ -35,13 +36,15 @@ def preflight() -> None:
     Otherwise gunicorn forks workers that die at once, printing a traceback each.
     """
     try:
-        importlib.import_module("gunicorn.workers.ggevent")
+        importlib.import_module(WORKER_MODULE)
     except ImportError as exc:
         raise StartupError(
             f"the gevent worker cannot load ({exc}); install the server's requirements: "
             "pip install -r requirements-server.txt"
         ) from None
 
+
+WORKER_MODULE = "server.gunicorn_worker"  # gunicorn's gevent worker, stopping without idle waits
 
 WORKER_CONNECTIONS = 20_000
 # Beyond the sockets: the database pool, the file store, ffmpeg's pipes, the log. packaging/server/
@@ -121,7 +124,7 @@ def settings(config: Config) -> dict[str, Any]:
     return {
         "bind": f"{config.host}:{config.port}",
         "workers": config.workers,
-        "worker_class": "gevent",
+        "worker_class": f"{WORKER_MODULE}.ChatWorker",
         "worker_connections": worker_connections(raise_open_files_limit()),
         "timeout": 60,
         "graceful_timeout": 10,

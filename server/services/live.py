@@ -4,7 +4,7 @@ Events arrive from the broker (ids, and the frames of new messages) and become f
 in server/services/live_dispatch.py. Each socket has
 a bounded queue of frames (server/services/live_sockets.py); a socket that falls too far behind is closed,
 and its client reconnects and catches up. When events may have been missed (the LISTEN connection broke),
-every socket is closed with 1012.
+every socket is closed with 1012. When the process stops, every socket is closed with 1001.
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ from server.services.live_throttle import ChatterThrottle
 
 log = logging.getLogger(__name__)
 
-__all__ = ["CLOSE_REVOKED", "Connection", "Hub"]
+__all__ = ["CLOSE_GOING_AWAY", "CLOSE_REVOKED", "Connection", "Hub"]
+
+CLOSE_GOING_AWAY = 1001  # RFC 6455: the server is going down
 
 
 class Hub:
@@ -40,6 +42,7 @@ class Hub:
         self._stop = threading.Event()
         self._heartbeats: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._going_away = False
 
     def _start(self) -> None:
         self._app.broker.start(self.dispatch, self.drop_everyone)
@@ -68,6 +71,8 @@ class Hub:
         except BaseException:
             self.sockets.remove(conn)
             raise
+        if self._going_away:  # upgraded while the process began to stop: closed like the others
+            conn.close(CLOSE_GOING_AWAY)
         return conn
 
     def disconnect(self, conn: Connection) -> None:
@@ -78,6 +83,15 @@ class Hub:
                 presence.socket_closed(self._app, conn.user_id, conn.socket_id)
             except Exception:
                 log.exception("could not record a closed socket; the heartbeat sweep will")
+
+    def going_away(self) -> int:
+        """This process is stopping: close every socket with 1001, and each one opened from now on, so their
+        clients reconnect (to its successor or another process) and catch up. Returns how many were open."""
+        self._going_away = True
+        open_now = self.sockets.all()
+        for conn in open_now:
+            conn.close(CLOSE_GOING_AWAY)
+        return len(open_now)
 
     def stop(self) -> None:
         self._stop.set()

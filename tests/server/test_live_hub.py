@@ -66,3 +66,13 @@ def test_an_event_that_cannot_be_delivered_closes_the_sockets_it_was_for_with_10
     assert _closed_with(to_carol) is None
     for conn in (to_alice, to_bob, to_carol):
         hub.disconnect(conn)
+
+
+def test_a_stopping_process_closes_its_sockets_with_1001_and_each_one_opened_after(app, alice, bob):
+    hub = app.extensions["chatidk"].hub
+    open_before = [hub.connect(alice.id, 1), hub.connect(bob.id, 2)]
+    assert hub.going_away() == 2
+    late = hub.connect(alice.id, 3)  # upgraded while the worker began to stop
+    assert [_closed_with(conn) for conn in [*open_before, late]] == [1001, 1001, 1001]
+    for conn in (*open_before, late):
+        hub.disconnect(conn)

@@ -38,7 +38,8 @@ def _kill_leftovers() -> None:
 
 
 class ServerProcess:
-    """``start()``, ``kill()`` (SIGKILL to the whole process group, like a crash), ``stop()``, ``url``.
+    """``start()``, ``kill()`` (SIGKILL to the whole process group, like a crash), ``stop()``,
+    ``terminate()``, ``url``.
 
     ``database_url=None`` runs it as `python -m server` runs on a fresh machine: on its own embedded
     PostgreSQL in ``data_dir``.
@@ -129,8 +130,7 @@ class ServerProcess:
         """
         if self._proc is None:
             return None
-        with contextlib.suppress(ProcessLookupError):
-            self._proc.send_signal(signal.SIGTERM)
+        self.terminate()
         try:
             status = self._proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
@@ -139,6 +139,12 @@ class ServerProcess:
         self._proc = None
         _RUNNING.discard(self)
         return status
+
+    def terminate(self) -> None:
+        """SIGTERM to the master, without waiting (``wait()`` then gives its exit status)."""
+        if self._proc is not None:
+            with contextlib.suppress(ProcessLookupError):
+                self._proc.send_signal(signal.SIGTERM)
 
     def wait(self, timeout: float) -> int:
         """Wait for the server to exit by itself; its exit status."""
