@@ -62,14 +62,18 @@ def test_chips_show_counts_and_who_and_a_click_toggles_mine(live_server, desktop
     centre = chip_centre(alice, 1, "👍")
     assert view.chip_at(centre) is not None
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
-    qtbot.waitUntil(lambda: chips(alice, 1) == [("👍", 2, True)], timeout=30000)
+    qtbot.waitUntil(
+        lambda: chips(alice, 1) == chips_in_cache(alice, group, 1) == [("👍", 2, True)], timeout=30000
+    )
     assert server_reactions(bob, group, 1) == [("👍", 2)]
     (chip,) = alice.chat.messages.index(row, 0).data(MessageRole.REACTIONS)
     assert chip.who in ("Bob and You reacted with 👍", "You and Bob reacted with 👍")
     assert alice.chat.state.history.message(group, 1).my_reactions == ["👍"]
 
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=chip_centre(alice, 1, "👍"))
-    qtbot.waitUntil(lambda: chips(alice, 1) == [("👍", 1, False)], timeout=30000)
+    qtbot.waitUntil(
+        lambda: chips(alice, 1) == chips_in_cache(alice, group, 1) == [("👍", 1, False)], timeout=30000
+    )
     assert server_reactions(bob, group, 1) == [("👍", 1)]
     bob.session.close()
 
@@ -163,7 +167,9 @@ def test_the_menu_reacts_from_the_keyboard_and_more_opens_the_picker(live_server
     qtbot.keyClick(focused, Qt.Key.Key_Right)
     assert row.focused() == 1
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # ❤️
-    qtbot.waitUntil(lambda: chips(alice, 1) == [("❤️", 1, True)], timeout=30000)
+    qtbot.waitUntil(
+        lambda: chips(alice, 1) == chips_in_cache(alice, direct, 1) == [("❤️", 1, True)], timeout=30000
+    )
     assert server_reactions(bob, direct, 1) == [("❤️", 1)]
 
     # "More reactions…": the picker, searched by name from the keyboard; Enter picks the first hit.
