@@ -19,6 +19,7 @@ from desktop.controller.live_sync import LiveSync
 from desktop.controller.outbox_sender import OutboxSender
 from desktop.controller.pins import PinnedMessages
 from desktop.controller.profile import Profile
+from desktop.controller.reactions import MessageReactions
 from desktop.controller.state import ChatState
 from desktop.domain import coverage
 from desktop.domain.records import (
@@ -117,6 +118,7 @@ class ChatController(QObject):
         self.conversation_actions = ConversationActions(self.state, rest, self.sync, self._report, self)
         self.forwarding = Forwarding(self.state, rest, self._report, self)
         self.pins = PinnedMessages(self.state, rest, self._report, self)
+        self.reactions = MessageReactions(self.state, rest, self._report)
         self.sync.caught_up.connect(lambda: self.pins.load(self.state.open_conversation_id))  # missed changes
         self.state.messages.my_username = str(user.get("username") or "")
         self.connection_state = CONNECTING
@@ -584,19 +586,10 @@ class ChatController(QObject):
         )
 
     def react(self, seq: int, emoji: str, on: bool) -> None:
-        """Adds (``on``) or takes back my reaction; the answer holds the message and my reactions as the
-        server now has them (others see it live as message.updated)."""
-        conversation_id = self.state.open_conversation_id
-        if conversation_id is None:
-            return
-
-        def done(answer: dict) -> None:
-            message = Message.from_json(answer["message"])
-            mine = answer.get("my_reactions")
-            message.my_reactions = [e for e in mine if isinstance(e, str)] if isinstance(mine, list) else None
-            self.state.store_and_show([message])
-
-        self.rest.call(lambda api: api.set_reaction(conversation_id, seq, emoji, on), done, self._report)
+        """Adds (``on``) or takes back my reaction to a message of the open conversation: its row at once,
+        the cache when the server agrees (controller/reactions.py)."""
+        if self.state.open_conversation_id is not None:
+            self.reactions.react(self.state.open_conversation_id, seq, emoji, on)
 
     def delete_message(self, seq: int) -> None:
         conversation_id = self.state.open_conversation_id

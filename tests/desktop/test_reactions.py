@@ -1,6 +1,7 @@
 """Reactions in the desktop client against a real server: chips under the bubble (count, mine, who), a click
-toggles, the menu's quick row and "More reactions…" from mouse and keyboard, a notification when someone
-reacts to my message (not when muted; no text when texts are hidden), and convergence after a restart."""
+toggles (the row at once, the server's answer deciding; a refusal puts it back), the menu's quick row and
+"More reactions…" from mouse and keyboard, a notification when someone reacts to my message (not when muted;
+no text when texts are hidden), and convergence after a restart."""
 
 from __future__ import annotations
 
@@ -61,15 +62,84 @@ def test_chips_show_counts_and_who_and_a_click_toggles_mine(live_server, desktop
     centre = chip_centre(alice, 1, "👍")
     assert view.chip_at(centre) is not None
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
-    qtbot.waitUntil(lambda: chips(alice, 1) == [("👍", 2, True)], timeout=30000)
+    qtbot.waitUntil(
+        lambda: chips(alice, 1) == chips_in_cache(alice, group, 1) == [("👍", 2, True)], timeout=30000
+    )
     assert server_reactions(bob, group, 1) == [("👍", 2)]
     (chip,) = alice.chat.messages.index(row, 0).data(MessageRole.REACTIONS)
     assert chip.who in ("Bob and You reacted with 👍", "You and Bob reacted with 👍")
     assert alice.chat.state.history.message(group, 1).my_reactions == ["👍"]
 
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=chip_centre(alice, 1, "👍"))
-    qtbot.waitUntil(lambda: chips(alice, 1) == [("👍", 1, False)], timeout=30000)
+    qtbot.waitUntil(
+        lambda: chips(alice, 1) == chips_in_cache(alice, group, 1) == [("👍", 1, False)], timeout=30000
+    )
     assert server_reactions(bob, group, 1) == [("👍", 1)]
+    bob.session.close()
+
+
+def _is_my_reaction_event(event: dict, my_id: int) -> bool:
+    reaction = event.get("reaction")
+    mine = isinstance(reaction, dict) and reaction["user_id"] == my_id
+    return event.get("type") == "message.updated" and mine
+
+
+def test_my_reaction_shows_at_once_and_the_live_event_after_the_answer_counts_nothing_twice(
+    live_server, desktop_client, qtbot
+):
+    alice, bob, _direct, group = signed_in_with_two_chats(live_server, desktop_client, qtbot)
+    alice.chat.open_conversation(group)
+    qtbot.waitUntil(lambda: alice.chat.messages.row_of_seq(1) is not None, timeout=30000)
+    react(bob, group, 1, "👍")
+    qtbot.waitUntil(lambda: chips(alice, 1) == [("👍", 1, False)], timeout=30000)
+    conversation = alice.chat.conversations.get(group)
+    view = alice.session.panel.messages
+    for shown in ([("👍", 2, True)], [("👍", 1, False)]):  # on, then off again
+        mine = alice.chat.my_id
+        with qtbot.waitSignal(
+            alice.chat.listener.event_received,
+            check_params_cb=lambda e, m=mine: _is_my_reaction_event(e, m),
+            timeout=30000,
+        ) as heard:
+            qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=chip_centre(alice, 1, "👍"))
+            assert chips(alice, 1) == shown  # at once: nothing has come back yet (the Qt loop has not run)
+            assert chips_in_cache(alice, group, 1) != shown  # the cache waits for the server
+        event = heard.args[0]
+        # Both the answer and the event applied (the event moves the change cursor, the answer the cache).
+        qtbot.waitUntil(
+            lambda e=event, s=shown: (
+                conversation.changes_applied >= e["version"] and chips_in_cache(alice, group, 1) == s
+            ),
+            timeout=30000,
+        )
+        assert chips(alice, 1) == shown and server_reactions(bob, group, 1) == [(e, n) for e, n, _ in shown]
+        alice.chat.sync.apply_event(event)  # once more, after the answer: counts are absolute
+        assert chips(alice, 1) == shown and chips_in_cache(alice, group, 1) == shown
+    bob.session.close()
+
+
+def test_a_refused_or_failed_reaction_puts_the_cached_message_back_and_says_why(
+    live_server, desktop_client, qtbot
+):
+    alice, bob, direct, _group = signed_in_with_two_chats(live_server, desktop_client, qtbot)
+    alice.chat.open_conversation(direct)
+    qtbot.waitUntil(lambda: alice.chat.messages.row_of_seq(1) is not None, timeout=30000)
+    alice.chat.react(1, "❤️", True)
+    qtbot.waitUntil(lambda: chips_in_cache(alice, direct, 1) == [("❤️", 1, True)], timeout=30000)
+
+    assert bob.session.put(f"{bob.url}/api/v1/blocks/{alice.chat.my_id}", json={}, timeout=10).ok
+    with qtbot.waitSignal(alice.chat.error, timeout=30000) as said:
+        alice.chat.react(1, "👍", True)  # 403: Bob blocked me
+        assert chips(alice, 1) == [("❤️", 1, True), ("👍", 1, True)]
+    assert said.args[0]
+    assert chips(alice, 1) == [("❤️", 1, True)] == chips_in_cache(alice, direct, 1)
+
+    live_server.stop()  # the call itself fails now
+    with qtbot.waitSignal(alice.chat.error, timeout=30000) as said:
+        alice.chat.react(1, "❤️", False)
+        assert chips(alice, 1) == []
+    assert "reach the server" in said.args[0]
+    assert chips(alice, 1) == [("❤️", 1, True)] == chips_in_cache(alice, direct, 1)
     bob.session.close()
 
 
@@ -97,7 +167,9 @@ def test_the_menu_reacts_from_the_keyboard_and_more_opens_the_picker(live_server
     qtbot.keyClick(focused, Qt.Key.Key_Right)
     assert row.focused() == 1
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # ❤️
-    qtbot.waitUntil(lambda: chips(alice, 1) == [("❤️", 1, True)], timeout=30000)
+    qtbot.waitUntil(
+        lambda: chips(alice, 1) == chips_in_cache(alice, direct, 1) == [("❤️", 1, True)], timeout=30000
+    )
     assert server_reactions(bob, direct, 1) == [("❤️", 1)]
 
     # "More reactions…": the picker, searched by name from the keyboard; Enter picks the first hit.
@@ -293,3 +365,25 @@ def test_the_shortcut_sheet_lists_reply_and_the_emoji_picker(qtbot):
     lines = sheet.lines()
     assert "Ctrl+R\tReply to the message" in lines
     assert "Ctrl+E\tInsert an emoji" in lines
+
+
+def test_my_reaction_before_the_answer_changes_one_count_and_mine_only():
+    from desktop.domain.my_reaction import with_my_reaction
+    from desktop.domain.records import Reaction
+    from tests.desktop.factories import message
+
+    me = 1
+    held = message(5, reactions=[Reaction("👍", 3, (7, 8, 9)), Reaction("🎉", 1, (me,))], my_reactions=["🎉"])
+    added = with_my_reaction(held, "👍", True, me)
+    assert added is not None and added.my_reactions == ["🎉", "👍"]
+    assert added.reactions == [Reaction("👍", 4, (7, 8, 9)), Reaction("🎉", 1, (me,))]  # three named at most
+    new = with_my_reaction(held, "😮", True, me)
+    assert new is not None and new.reactions[-1] == Reaction("😮", 1, (me,))
+    gone = with_my_reaction(held, "🎉", False, me)
+    assert gone is not None and gone.reactions == [Reaction("👍", 3, (7, 8, 9))] and gone.my_reactions == []
+    fewer = with_my_reaction(added, "👍", False, me)
+    assert fewer is not None and fewer.reactions[0] == Reaction("👍", 3, (7, 8, 9))
+    joined = with_my_reaction(message(6, reactions=[Reaction("👍", 1, (7,))]), "👍", True, me)
+    assert joined is not None and joined.reactions == [Reaction("👍", 2, (7, me))]
+    assert with_my_reaction(held, "🎉", True, me) is None and with_my_reaction(held, "👍", False, me) is None
+    assert held.reactions[0].count == 3 and held.my_reactions == ["🎉"]  # the shown message is not changed
