@@ -26,7 +26,11 @@ def send_framed(ws, frame: bytes) -> None:
     if not ws.connected:
         raise ConnectionClosed(ws.close_reason, ws.close_message)
     try:
-        ws.sock.sendall(frame)
+        # One send() is enough for a frame the socket's buffer takes whole, the usual case; gevent's
+        # sendall() would first ask the kernel for the buffer's size (a getsockopt each write).
+        sent = ws.sock.send(frame)
+        if sent < len(frame):
+            ws.sock.sendall(memoryview(frame)[sent:])
     except OSError as exc:
         raise ConnectionClosed(ws.close_reason, ws.close_message) from exc
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import threading
 
+import gevent.socket
 import pytest
 from flask_sock import ConnectionClosed
 from wsproto import WSConnection
@@ -17,11 +18,16 @@ from tests.support.ws_reader import client_reading
 
 
 class _RecordingSocket:
-    """A real socket that remembers what each ``sendall`` carried."""
+    """A real socket that remembers what each write (``send`` or ``sendall``) carried."""
 
     def __init__(self, sock: socket.socket) -> None:
         self._sock = sock
         self.writes: list[bytes] = []
+
+    def send(self, data: bytes) -> int:
+        sent = self._sock.send(data)
+        self.writes.append(bytes(data[:sent]))
+        return sent
 
     def sendall(self, data: bytes) -> None:
         self.writes.append(bytes(data))
@@ -144,3 +150,22 @@ def test_a_write_to_a_socket_already_closed_is_a_closed_connection(pair):
     with pytest.raises(ConnectionClosed):
         send_framed(ws, b"\x81\x00")
     assert ours.writes == []
+
+
+def test_a_frame_bigger_than_the_socket_buffer_arrives_whole():
+    """On a gevent socket (as deployed) the first send takes what the buffer holds; the rest follows."""
+    ours, theirs = socket.socketpair()
+    green = gevent.socket.socket(fileno=ours.detach())
+    recording = _RecordingSocket(green)
+    frame = b"\x82\x7f" + (4 * 1024 * 1024).to_bytes(8, "big") + bytes(range(256)) * 16384
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(_received(theirs, len(frame))))
+    reader.start()
+    try:
+        send_framed(_ServerSocket(recording), frame)
+        reader.join()
+    finally:
+        green.close()
+        theirs.close()
+    assert got == [frame]
+    assert len(recording.writes) == 2 and b"".join(recording.writes) == frame  # partly sent, then the rest
