@@ -47,17 +47,20 @@ class OlderGallery(QObject):
         if self.conversation_id is not None:
             self.older.load_before(self.conversation_id, self.next_before)
 
-    def _wanted(self, conversation_id: int) -> bool:
+    def _wanted(self, conversation_id: int, before_seq: int) -> bool:
+        """Still asked for: not closed, not another gallery, not an answer a newer one made stale."""
         viewer = self.viewer
         return (
             viewer is not None
             and viewer.isVisible()
             and viewer.loading_older
-            and conversation_id == self.conversation_id
+            and (conversation_id, before_seq) == (self.conversation_id, self.next_before)
         )
 
-    def _on_page(self, conversation_id: int, messages: list, next_before: int, at_start: bool) -> None:
-        if not self._wanted(conversation_id) or self.viewer is None:
+    def _on_page(
+        self, conversation_id: int, before_seq: int, messages: list, next_before: int, at_start: bool
+    ) -> None:
+        if not self._wanted(conversation_id, before_seq) or self.viewer is None:
             return  # closed, or another gallery meanwhile
         self.next_before = next_before
         media = gallery_of(messages)
@@ -70,6 +73,6 @@ class OlderGallery(QObject):
         else:  # a page of text only: the next one, after the event loop had its turn
             QTimer.singleShot(0, self._load)
 
-    def _on_unavailable(self, conversation_id: int) -> None:
-        if self._wanted(conversation_id) and self.viewer is not None:
+    def _on_unavailable(self, conversation_id: int, before_seq: int) -> None:
+        if self._wanted(conversation_id, before_seq) and self.viewer is not None:
             self.viewer.older_failed(OFFLINE)
