@@ -14,11 +14,13 @@ from PySide6.QtWidgets import QFileDialog
 
 from desktop.controller.chat import ChatController
 from desktop.controller.file_access import FileAccess
+from desktop.controller.older_media import OlderMedia
 from desktop.controller.uploads import UploadController
 from desktop.domain import safe_open
 from desktop.domain.attachments import AUDIO, IMAGE, VIDEO, Attachment
 from desktop.domain.gallery import gallery_of, position_of
 from desktop.net.transfers import TransferService
+from desktop.session.older_gallery import OlderGallery
 from desktop.views.audio_player import InlineAudioPlayer
 from desktop.views.avatars import avatar_pixmap
 from desktop.views.file_drop import FileDropTarget
@@ -52,7 +54,8 @@ class FileSharing(QObject):
         self.outgoing_dir = Path(files_dir) / "outgoing"
         self.audio = InlineAudioPlayer(self.access.media, self)
         self.viewer: MediaViewer | None = None
-        self.gallery: list[Attachment] = []  # what the viewer steps through
+        self.gallery: list[Attachment] = []  # what the viewer steps through (extended in place: older media)
+        self.older = OlderGallery(OlderMedia(chat.state.history, chat.rest, self), self.gallery, self._item)
         self.player: VideoPlayer | None = None  # the one playing in the viewer, or in a window of its own
         self.drop_target = FileDropTarget(self)
         self._wire()
@@ -196,18 +199,24 @@ class FileSharing(QObject):
 
     def view_media(self, attachment: Attachment) -> MediaViewer:
         """The viewer over the app window at this picture or video, with ← / → through every other one of
-        the conversation that the client holds (the loaded history and the cache), oldest first."""
+        the conversation, oldest first: the loaded history's at once, older ones paged in (OlderGallery)."""
         model = self.chat.messages
         messages = [m for m in (model.message_at(row) for row in range(model.rowCount())) if m is not None]
-        self.gallery = gallery_of(messages) or [attachment]
-        thumbnails = self.access.thumbnails
-        items = [MediaItem(a.name, a.kind == VIDEO, thumbnails.cached(a.file_id)) for a in self.gallery]
+        self.gallery[:] = gallery_of(messages) or [attachment]
+        more_before = self.older.start(model.conversation_id, model.oldest_seq()) and model.has_older()
+        items = [self._item(a) for a in self.gallery]
         if self.viewer is None:
             self.viewer = MediaViewer(self.window)
             self.viewer.current_changed.connect(self._bring_media)
             self.viewer.save_requested.connect(lambda i: self.save_with_dialog(self.gallery[i]))
-        self.viewer.open_at(items, position_of(self.gallery, attachment.file_id), self.window)
+            self.older.attach(self.viewer)
+        index = position_of(self.gallery, attachment.file_id)
+        self.viewer.open_at(items, index, self.window, more_before=more_before)
         return self.viewer
+
+    def _item(self, attachment: Attachment) -> MediaItem:
+        preview = self.access.thumbnails.cached(attachment.file_id)
+        return MediaItem(attachment.name, attachment.kind == VIDEO, preview)
 
     def _bring_media(self, index: int) -> None:
         """The file of the item now shown, from the local copy or downloaded; shown if still in front."""

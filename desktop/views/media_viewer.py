@@ -31,6 +31,7 @@ MAX_VIEW_PIXELS = 100_000_000  # the server makes no preview over 50 MP; the vie
 BACKDROP = "#0e0f11"
 TEXT = "#f1f3f4"
 QUIET_TEXT = "#b4b8bd"  # 9.6:1 on the backdrop
+FIRST_ITEM = "This is the first picture or video of the conversation."
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,13 @@ def _dark_palette(base: QPalette) -> QPalette:
 
 class MediaViewer(QWidget):
     """Signals: current_changed(int) — the item now shown (the session then brings its file);
-    save_requested(int) — Ctrl+S or the save button on that item. ``index`` is the item shown."""
+    save_requested(int) — Ctrl+S or the save button on that item; older_wanted() — ← on the first item
+    while older ones may exist (the session answers with ``prepend_items``, ``older_ended`` or
+    ``older_failed``). ``index`` is the item shown."""
 
     current_changed = Signal(int)
     save_requested = Signal(int)
+    older_wanted = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint)
@@ -74,6 +78,8 @@ class MediaViewer(QWidget):
         self.setPalette(_dark_palette(self.palette()))
         self.items: list[MediaItem] = []
         self.index = -1
+        self.more_before = False  # older pictures or videos may exist beyond the first item
+        self.loading_older = False
         self.full_size: QSize | None = None  # of the picture shown, once its whole file is read
         self.video_player: VideoPlayer | None = None
 
@@ -151,9 +157,14 @@ class MediaViewer(QWidget):
             add_shortcut(keys, self, action)
 
     # what is shown
-    def open_at(self, items: list[MediaItem], index: int, over: QWidget | None = None) -> None:
-        """Shows ``items[index]`` laid over ``over`` (the app window), or as a window of its own."""
+    def open_at(
+        self, items: list[MediaItem], index: int, over: QWidget | None = None, *, more_before: bool = False
+    ) -> None:
+        """Shows ``items[index]`` laid over ``over`` (the app window), or as a window of its own;
+        ``more_before``: the conversation may hold older ones than ``items[0]`` (← past it asks for them)."""
         self.items = list(items)
+        self.more_before = more_before
+        self.loading_older = False
         if over is not None:
             self.setGeometry(over.window().geometry())
         elif not self.isVisible():
@@ -164,10 +175,41 @@ class MediaViewer(QWidget):
         self._go(max(0, min(index, len(self.items) - 1)))
 
     def step(self, delta: int) -> None:
-        """To the picture or video before (-1) or after (+1); nothing past either end."""
+        """To the picture or video before (-1) or after (+1); before the first, older ones are asked for
+        (once at a time) until the conversation's first is reached."""
         target = self.index + delta
         if 0 <= target < len(self.items) and target != self.index:
             self._go(target)
+        elif target < 0 and self.index == 0:
+            if self.loading_older:
+                return
+            if not self.more_before:
+                self.status.setText(FIRST_ITEM)
+                return
+            self.loading_older = True
+            self.status.setText("Loading older pictures and videos…")
+            self.older_wanted.emit()
+
+    def prepend_items(self, items: list[MediaItem]) -> None:
+        """Older items, oldest first, before the first one; the newest of them is shown (the ← that asked)."""
+        self.loading_older = False
+        if not items:
+            return
+        self.items[0:0] = items
+        self.index += len(items)
+        self._go(self.index - 1)
+
+    def older_ended(self) -> None:
+        """Nothing older: the first item is the conversation's first picture or video."""
+        self.loading_older = self.more_before = False
+        self.previous_button.setEnabled(self.index > 0)
+        if self.index == 0:
+            self.status.setText(FIRST_ITEM)
+
+    def older_failed(self, message: str) -> None:
+        """Older ones could not be asked for (offline): the next ← tries again."""
+        self.loading_older = False
+        self.status.setText(message)
 
     def _go(self, index: int) -> None:
         self._stop_video()
@@ -177,7 +219,7 @@ class MediaViewer(QWidget):
         self.title.setText(item.name)
         self.setWindowTitle(item.name)
         self.counter.setText(f"{index + 1} of {len(self.items)}")
-        self.previous_button.setEnabled(index > 0)
+        self.previous_button.setEnabled(index > 0 or self.more_before)
         self.next_button.setEnabled(index < len(self.items) - 1)
         for button in self.zoom_buttons:
             button.setEnabled(not item.is_video)
