@@ -104,6 +104,20 @@ class AppSettings:
     def list_width(self, width: int) -> None:
         self._qsettings.setValue("window/list_width", int(width))
 
+    @property
+    def settings_nav_width(self) -> int | None:
+        """The Settings window's page list width: app-wide, as the window is the app's whichever account
+        opens it (the window clamps it: SettingsWindow.set_nav_width). None: never changed, or unreadable."""
+        try:
+            value = int(self._qsettings.value("settings_window/nav_width") or 0)
+        except (TypeError, ValueError):
+            return None
+        return value if value > 0 else None
+
+    @settings_nav_width.setter
+    def settings_nav_width(self, width: int) -> None:
+        self._qsettings.setValue("settings_window/nav_width", int(width))
+
     def save_geometry(self, geometry: QByteArray) -> None:
         self._qsettings.setValue("window/geometry", geometry)
 

@@ -109,6 +109,7 @@ class ChatSession(QObject):
             self.account_settings,
             self.appearance,
             tray,
+            settings,
         )
         self.management = ConversationManagement(self.chat, self.window)  # context menu, profile panel
         self.search = SearchWiring(self.chat, self.window)  # the search field, Ctrl+F, both to the jump
@@ -270,6 +271,7 @@ class ChatSession(QObject):
         """The list's width is this account's: another account's window, closed after, keeps its own."""
         self.account_settings.list_width = self.window.splitter.side_width
         self.account_settings.sync()
+        self.settings_wiring.save_width()  # the Settings window's page list: the app's
 
     # reactions
     def refresh_viewing(self) -> None:

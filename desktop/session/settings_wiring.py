@@ -1,7 +1,8 @@
 """The session's Settings window: opened by Ctrl+, or the account menu, its pages connected to the
 controllers — appearance to the app's AppearanceController, notification text to this account's settings,
 mute to the conversation actions, privacy to the profile and security controllers, the buttons to the
-existing security dialogs (SecurityMenu)."""
+existing security dialogs (SecurityMenu). The page list's width is the app's (AppSettings), kept across
+runs."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from desktop.controller.appearance import AppearanceController
 from desktop.controller.chat import ChatController
 from desktop.models.roles import ConversationRole
 from desktop.session.security_menu import SecurityMenu
+from desktop.settings import AppSettings
 from desktop.views.main_window import MainWindow
 from desktop.views.settings_window import SettingsWindow
 
@@ -29,9 +31,10 @@ class SettingsWiring(QObject):
         account_settings: AccountSettings,
         appearance: AppearanceController,
         tray,
+        settings: AppSettings,
     ) -> None:
-        """``tray``: the account's notifier (told whether to show the text); nothing here holds the session,
-        which must go as soon as it is signed out."""
+        """``tray``: the account's notifier (told whether to show the text); ``settings``: the app's (the
+        page list's width); nothing here holds the session, which must go as soon as it is signed out."""
         super().__init__(main_window)
         self.chat = chat
         self.main_window = main_window
@@ -39,6 +42,7 @@ class SettingsWiring(QObject):
         self.account_settings = account_settings
         self.appearance = appearance
         self.tray = tray
+        self.settings = settings
         self.window: SettingsWindow | None = None
         self.about: Callable[[], object] = lambda: None  # the app's About dialog (set by DesktopApp)
         main_window.settings_requested.connect(self.show)
@@ -62,6 +66,13 @@ class SettingsWiring(QObject):
     def close(self) -> None:
         if self.window is not None:
             self.window.close()
+            self.save_width()
+
+    def save_width(self) -> None:
+        """The page list's width for the next run (when the window closes, and when the app does)."""
+        if self.window is not None:
+            self.settings.settings_nav_width = self.window.nav_width
+            self.settings.sync()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # not a spontaneous hide (the app window minimised): only the page itself going behind another
@@ -71,6 +82,10 @@ class SettingsWiring(QObject):
 
     def _make(self) -> SettingsWindow:
         window = SettingsWindow(self.main_window)
+        stored = self.settings.settings_nav_width
+        if stored is not None:
+            window.set_nav_width(stored)
+        window.finished.connect(lambda _result: self.save_width())
         security = self.security
         appearance = self.appearance
         window.appearance.theme_chosen.connect(appearance.set_theme)

@@ -26,12 +26,13 @@ from desktop.views.settings_pages import (
     PrivacyPage,
     SecurityPage,
 )
-from desktop.views.side_splitter import SideSplitter
+from desktop.views.side_splitter import MIN_SIDE_WIDTH, SideSplitter
 from desktop.views.symbols import symbol
 
 NAV_WIDTH = 180
 COMPACT_NAV_WIDTH = 52  # the page list's icons alone
 NARROW_BELOW = 540  # below this the page list shows only its icons (names in tooltips)
+MAX_NAV_WIDTH = 480  # a stored width past this only takes the page's room (the window opens at its own size)
 
 
 class SettingsWindow(QDialog):
@@ -105,6 +106,15 @@ class SettingsWindow(QDialog):
         row.addWidget(self.splitter)
         self.compact = False
         self._apply_width(self.width())
+
+    @property
+    def nav_width(self) -> int:
+        """The page list's own width (a drag, Ctrl+[ / Ctrl+]): what the next run brings back."""
+        return self.splitter.side_width
+
+    def set_nav_width(self, width: int) -> None:
+        """A width kept from an earlier run, clamped between MIN_SIDE_WIDTH and MAX_NAV_WIDTH."""
+        self.splitter.side_width = max(MIN_SIDE_WIDTH, min(MAX_NAV_WIDTH, int(width)))
 
     def show_page(self, name: str) -> None:
         """By its name in the list ("Privacy"), for the tests and for links from elsewhere."""
