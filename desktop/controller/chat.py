@@ -65,7 +65,8 @@ class ChatController(QObject):
     caught_up() — the socket's catch-up is done; header_changed() — presence, typing in the open
     conversation or the block list changed what its header says; total_unread_changed(int);
     jump_failed(int conversation_id, int seq) — the message could not be loaded (offline and not cached);
-    limits_changed(SendLimits) — the server stated other limits (GET /limits, read on every connect)."""
+    limits_changed(SendLimits) — the server stated other limits (GET /limits, read on every connect);
+    messages_gone(int conversation_id, list seqs, bool for_me) — deleted for everyone or for me."""
 
     connection_state_changed = Signal(str)
     conversation_opened = Signal(int)
@@ -83,6 +84,7 @@ class ChatController(QObject):
     total_unread_changed = Signal(int)
     jump_failed = Signal(int, int)
     limits_changed = Signal(object)
+    messages_gone = Signal(int, list, bool)
 
     def __init__(
         self,
@@ -160,6 +162,7 @@ class ChatController(QObject):
         """The session hears these from the chat itself, never from its parts."""
         self.sync.caught_up.connect(self.caught_up)
         self.sync.conversation_changed.connect(self.conversation_changed)
+        self.sync.messages_gone.connect(self.messages_gone)
         self.state.conversations.total_unread_changed.connect(self.total_unread_changed)
         self.room.presence_changed.connect(lambda _: self.header_changed.emit())
         self.room.typing_changed.connect(self._on_typing_changed)
@@ -597,9 +600,13 @@ class ChatController(QObject):
             return
         self.rest.call(
             lambda api: api.delete_message(conversation_id, seq),
-            lambda data: self.state.store_and_show([Message.from_json(data)]),
+            lambda data: self._store_deleted(Message.from_json(data)),
             self._report,
         )
+
+    def _store_deleted(self, tombstone: Message) -> None:
+        self.state.store_and_show([tombstone])
+        self.sync.tell_deleted([tombstone])
 
     def hide_message(self, seq: int) -> None:
         """Delete for me: gone here at once the server agrees; my other devices hear message.hidden."""

@@ -1,6 +1,7 @@
 """Each conversation keeps its own draft: the composer's text and staged files are put aside when another
 conversation opens, brought back when it opens again, saved in the cache (so they outlive a restart), and
-shown as "Draft: …" in the conversation list while the conversation is not the open one."""
+shown as "Draft: …" in the conversation list while the conversation is not the open one. A draft's reply bar
+follows its original: "Deleted message" once it is deleted or deleted for me (session/reply_target.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtCore import QObject, QTimer
 from desktop.cache import DraftStore
 from desktop.controller.chat import ChatController
 from desktop.domain.drafts import Draft
+from desktop.session.reply_target import as_it_is_now, gone
 from desktop.views.composer import Composer
 
 SAVE_DELAY_MS = 500  # typing saves at most twice a second; switching, closing and quitting save at once
@@ -28,6 +30,7 @@ class DraftKeeper(QObject):
         composer.draft_changed.connect(self._on_changed)
         chat.conversation_opened.connect(self._on_opened)
         chat.conversation_closed.connect(self._on_closed)
+        chat.messages_gone.connect(self._on_gone)
         for conversation_id, draft in store.all().items():
             chat.conversations.set_draft(conversation_id, draft.preview())
 
@@ -71,9 +74,21 @@ class DraftKeeper(QObject):
             return
         self._put_aside()
         self.current = conversation_id
-        self.composer.set_draft(self.store.get(conversation_id))
+        draft = self.store.get(conversation_id)
+        if draft.reply_to is not None:  # its original may have gone while the draft waited (or the app slept)
+            history = self.chat.state.history
+            draft.reply_to = as_it_is_now(history, conversation_id, draft.reply_to)
+        self.composer.set_draft(draft)
         self.chat.conversations.set_draft(conversation_id, "")  # the open one shows its draft in the composer
 
     def _on_closed(self) -> None:
         self._put_aside()
         self.composer.set_draft(Draft())
+
+    def _on_gone(self, conversation_id: int, seqs: list[int], for_me: bool) -> None:
+        """The open draft's original was deleted (or deleted for me) while it is shown: the bar says so."""
+        reply_to = self.composer.draft().reply_to
+        if conversation_id != self.current or reply_to is None or reply_to.seq not in seqs or reply_to.gone:
+            return
+        self.composer.follow_reply(gone(reply_to, for_me=for_me))
+        self.save_timer.start()

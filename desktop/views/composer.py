@@ -292,6 +292,15 @@ class Composer(QWidget):
             self.draft_changed.emit()
             self.focus()
 
+    def follow_reply(self, reply_to: ReplyTo) -> None:
+        """The draft's quote of the same original, as it is now (deleted, or deleted for me): the bar shows
+        it at once, what is written stays; while editing, the draft put aside gets it."""
+        if self.editing_seq is not None:
+            if self._stashed.reply_to is not None and self._stashed.reply_to.seq == reply_to.seq:
+                self._stashed.reply_to = reply_to
+        elif self.reply_to is not None and self.reply_to.seq == reply_to.seq:
+            self._set_reply(reply_to)
+
     def _set_reply(self, reply_to: ReplyTo | None) -> None:
         self.reply_to = reply_to
         if reply_to is None:
