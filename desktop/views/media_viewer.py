@@ -322,4 +322,5 @@ class MediaViewer(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._stop_video()
+        self.loading_older = False  # a late answer finds no one waiting
         super().closeEvent(event)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from desktop.session.older_gallery import OFFLINE
 from desktop.views.media_viewer import FIRST_ITEM
@@ -61,6 +62,8 @@ def _open_viewer(alice, qtbot):
     viewer = alice.session.files.viewer
     assert viewer is not None
     qtbot.waitExposed(viewer)
+    # the viewer in front, as a person sees it: otherwise the chat's own shortcuts would take Esc
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is viewer, timeout=10000)
     return viewer
 
 
@@ -117,3 +120,18 @@ def test_offline_with_nothing_older_cached_says_so_and_tries_again(
         assert viewer.status.text() == OFFLINE
         assert _names(viewer) == ["newest.png"] and viewer.index == 0 and viewer.more_before
     qtbot.keyClick(viewer, Qt.Key.Key_Escape)
+
+
+def test_an_answer_after_the_viewer_closed_is_dropped(
+    live_server, database_url, desktop_client, qtbot, tmp_path
+):
+    alice, viewer = _chat_with_old_pictures(live_server, database_url, desktop_client, qtbot, tmp_path)
+    history, conversation_id = alice.chat.state.history, alice.chat.messages.conversation_id
+    oldest = alice.chat.messages.oldest_seq()
+    qtbot.keyClick(viewer, Qt.Key.Key_Left)
+    qtbot.keyClick(viewer, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not viewer.isVisible(), timeout=10000)
+    # the page is stored and announced in one callback: once the cache holds it, the viewer has heard it
+    qtbot.waitUntil(lambda: history.run_before(conversation_id, oldest, 1).messages != [], timeout=60000)
+    assert _names(viewer) == ["newest.png"]
+    assert not viewer.loading_older and alice.chat.messages.oldest_seq() == oldest
