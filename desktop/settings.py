@@ -12,6 +12,15 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 
+def positive_int(qsettings: QSettings, key: str) -> int | None:
+    """A width or count kept under ``key``: None when never set, zero or unreadable (a hand-edited file)."""
+    try:
+        value = int(qsettings.value(key) or 0)
+    except (TypeError, ValueError):
+        return None
+    return value if value > 0 else None
+
+
 class AppSettings:
     def __init__(self, data_dir: Path) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -94,11 +103,7 @@ class AppSettings:
         read for an account that has no width of its own yet (AccountSettings.list_width), no longer
         written (the account closed last overwrote the others'). A width rather than the splitter's state:
         a state saved while the window was narrow would bring back an avatar-only or one-pane split."""
-        try:
-            value = int(self._qsettings.value("window/list_width") or 0)
-        except (TypeError, ValueError):
-            return None
-        return value if value > 0 else None
+        return positive_int(self._qsettings, "window/list_width")
 
     @list_width.setter
     def list_width(self, width: int) -> None:
@@ -108,11 +113,7 @@ class AppSettings:
     def settings_nav_width(self) -> int | None:
         """The Settings window's page list width: app-wide, as the window is the app's whichever account
         opens it (the window clamps it: SettingsWindow.set_nav_width). None: never changed, or unreadable."""
-        try:
-            value = int(self._qsettings.value("settings_window/nav_width") or 0)
-        except (TypeError, ValueError):
-            return None
-        return value if value > 0 else None
+        return positive_int(self._qsettings, "settings_window/nav_width")
 
     @settings_nav_width.setter
     def settings_nav_width(self, width: int) -> None:

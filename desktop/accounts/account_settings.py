@@ -9,6 +9,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
+from desktop.settings import positive_int
+
 
 class AccountSettings:
     def __init__(self, path: Path) -> None:
@@ -46,11 +48,7 @@ class AccountSettings:
     def list_width(self) -> int | None:
         """The conversation list's own width (the last drag or Ctrl+[ / Ctrl+]); None: never set for this
         account (the app-wide value of older versions then stands in, AppSettings.list_width)."""
-        try:
-            value = int(self._qsettings.value("window/list_width") or 0)
-        except (TypeError, ValueError):
-            return None
-        return value if value > 0 else None
+        return positive_int(self._qsettings, "window/list_width")
 
     @list_width.setter
     def list_width(self, width: int) -> None:
