@@ -223,7 +223,8 @@ _LOCK_CONVERSATIONS = prepared(
 _BATCH_MENTIONS = _MENTIONS.format(names="i.names", conversation="i.conversation_id", sender="i.sender_id")
 _STORE_MESSAGES = prepared(
     "store_messages",
-    f"""WITH i AS (
+    f"""WITH budget AS ({throttle_db.SET_SEND_BUCKETS_CTE}),
+        i AS (
             SELECT conversation_id, rank, sender_id, client_id::uuid, body, attachments::jsonb, terms,
                    reply_to_seq, names
             FROM unnest(
@@ -262,7 +263,7 @@ def store_messages_txn(
     """:func:`store_message_txn` for many (conversation id, sender id, client id, body, attachments, search
     terms, reply_to_seq, mention names): the
     stored rows, in the order given, each conversation's in consecutive seqs. ``tokens``: the send budgets
-    locked by :func:`send_precheck_many`, to store, less what this batch took.
+    locked by :func:`send_precheck_many`, to store, less what this batch took (in the same statement).
 
     The conversations are locked first, in id order, so two batches that share conversations queue instead
     of deadlocking; their rows stay locked until commit, which keeps the seqs gapless as for one message.
@@ -274,6 +275,8 @@ def store_messages_txn(
         ranks[conversation_id] = ranks.get(conversation_id, 0) + 1
         rank_of.append(ranks[conversation_id])
     store = (
+        list(tokens),
+        list(tokens.values()),
         [s[0] for s in sends],
         rank_of,
         [s[1] for s in sends],
@@ -284,8 +287,7 @@ def store_messages_txn(
         [s[6] for s in sends],
         [s[7] for s in sends],
     )
-    budget = [throttle_db.set_send_buckets_step(tokens)] if tokens else []
-    cur.execute_prepared_all([(_LOCK_CONVERSATIONS, (sorted(ranks),)), *budget, (_STORE_MESSAGES, store)])
+    cur.execute_prepared_all([(_LOCK_CONVERSATIONS, (sorted(ranks),)), (_STORE_MESSAGES, store)])
     by_key = {(row["sender_id"], str(row["client_id"])): row for row in cur.fetchall_plain()}
     return [by_key[(s[1], str(s[2]))] for s in sends]
 

@@ -168,11 +168,6 @@ _LOCK_SEND_BUCKETS = prepared(
     f"""SELECT 1 FROM send_buckets WHERE user_id IN (SELECT u FROM ({_SENDERS}) AS senders)
         ORDER BY user_id FOR UPDATE""",
 )
-_SET_SEND_BUCKETS = prepared(
-    "set_send_buckets",
-    """UPDATE send_buckets b SET tokens = t.tokens, refilled_at = now()
-       FROM unnest(%s::bigint[], %s::float8[]) AS t (user_id, tokens) WHERE b.user_id = t.user_id""",
-)
 
 
 def lock_send_buckets_steps(
@@ -185,6 +180,7 @@ def lock_send_buckets_steps(
     return [(_SEED_SEND_BUCKETS, (burst, *senders)), (_LOCK_SEND_BUCKETS, senders)]
 
 
-def set_send_buckets_step(tokens: dict[int, float]) -> tuple[str, tuple]:
-    """The statement that stores the locked buckets' tokens, less what was taken, as of now."""
-    return (_SET_SEND_BUCKETS, (list(tokens), list(tokens.values())))
+# The store's step (in messages.store_messages_txn, a CTE of its statement, one statement fewer per batch):
+# the locked buckets' tokens, less what was taken, as of now. Parameters: user ids, tokens.
+SET_SEND_BUCKETS_CTE = """UPDATE send_buckets b SET tokens = t.tokens, refilled_at = now()
+    FROM unnest(%s::bigint[], %s::float8[]) AS t (user_id, tokens) WHERE b.user_id = t.user_id"""
