@@ -158,26 +158,24 @@ def send_token_wait(cur: Cursor, user_id: int, burst: int, per_second: float) ->
 _SENDERS = f"""SELECT unnest(%s::bigint[]) AS u
                UNION SELECT a.user_id FROM unnest(%s::bytea[]) AS t (token_hash),
                    LATERAL ({LIVE_SESSION.format(digest="t.token_hash", idle_seconds="%s")}) AS a"""
-_SEED_SEND_BUCKETS = prepared(
-    "seed_send_buckets",
-    f"""INSERT INTO send_buckets (user_id, tokens, refilled_at)
-        SELECT u, %s, now() FROM ({_SENDERS}) AS senders ORDER BY u ON CONFLICT (user_id) DO NOTHING""",
-)
+# Made and locked in one statement: a new bucket is locked by its insertion, an existing one by ON CONFLICT
+# DO UPDATE, which locks the row even when its WHERE lets nothing be written. A bucket inserted by another
+# transaction meanwhile is waited for and then locked, never missed.
 _LOCK_SEND_BUCKETS = prepared(
     "lock_send_buckets",
-    f"""SELECT 1 FROM send_buckets WHERE user_id IN (SELECT u FROM ({_SENDERS}) AS senders)
-        ORDER BY user_id FOR UPDATE""",
+    f"""INSERT INTO send_buckets AS b (user_id, tokens, refilled_at)
+        SELECT u, %s, now() FROM ({_SENDERS}) AS senders ORDER BY u
+        ON CONFLICT (user_id) DO UPDATE SET tokens = b.tokens WHERE false""",
 )
 
 
 def lock_send_buckets_steps(
     user_ids: list[int], burst: int, token_hashes: list[bytes] | None = None, idle_seconds: int = 0
 ) -> list[tuple[str, tuple]]:
-    """The statements that make and lock these users' buckets (for ``Cursor.execute_prepared_all``), and
+    """The statement that makes and locks these users' buckets (for ``Cursor.execute_prepared_all``), and
     those of the users whose live sessions ``token_hashes`` name (sessions of ``idle_seconds`` lifetime)."""
     ordered = sorted(set(user_ids))
-    senders = (ordered, list(token_hashes or []), idle_seconds)
-    return [(_SEED_SEND_BUCKETS, (burst, *senders)), (_LOCK_SEND_BUCKETS, senders)]
+    return [(_LOCK_SEND_BUCKETS, (burst, ordered, list(token_hashes or []), idle_seconds))]
 
 
 # The store's step (in messages.store_messages_txn, a CTE of its statement, one statement fewer per batch):
