@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.db import Cursor, Row
+from server.db import Cursor, Row, prepared
 
 STALE_SECONDS = 90
 
@@ -97,16 +97,22 @@ def contacts_presence(cur: Cursor, user_id: int) -> list[Row]:
     return cur.fetchall()
 
 
+# Prepared: every process with sockets runs it for each presence change (a reconnect storm after a restart
+# is thousands at once), and planning it cost PostgreSQL ≈0.2 ms a call (pg_stat_statements), more than
+# running it.
+_CONTACT_IDS = prepared(
+    "contact_ids",
+    """SELECT DISTINCT b.user_id FROM conversation_members a
+       JOIN conversation_members b ON a.conversation_id = b.conversation_id
+       WHERE a.user_id = %s AND b.user_id <> %s
+         AND NOT EXISTS (SELECT 1 FROM blocks k WHERE (k.blocker_id, k.blocked_id)
+                         IN ((a.user_id, b.user_id), (b.user_id, a.user_id)))""",
+)
+
+
 def contact_ids(cur: Cursor, user_id: int) -> list[int]:
     """Who shares a conversation with ``user_id``, minus blocks either way: their presence's audience."""
-    cur.execute(
-        """SELECT DISTINCT b.user_id FROM conversation_members a
-           JOIN conversation_members b ON a.conversation_id = b.conversation_id
-           WHERE a.user_id = %s AND b.user_id <> %s
-             AND NOT EXISTS (SELECT 1 FROM blocks k WHERE (k.blocker_id, k.blocked_id)
-                             IN ((a.user_id, b.user_id), (b.user_id, a.user_id)))""",
-        (user_id, user_id),
-    )
+    cur.execute_prepared(_CONTACT_IDS, (user_id, user_id))
     return [row["user_id"] for row in cur.fetchall()]
 
 
