@@ -469,7 +469,7 @@ def mean_results(results: list[dict]) -> dict:
     return merged
 
 
-def report(args, ceiling: float, old: dict, new: dict, runs: dict[bool, list[dict]] | None = None) -> None:
+def report(args, ceiling: float, old: dict, new: dict, runs: dict[bool, list[dict]]) -> None:
     print(
         f"PostgreSQL insert ceiling (psycopg2, {args.senders} connections, a commit per row): {ceiling:.0f}/s"
     )
@@ -516,7 +516,7 @@ def report(args, ceiling: float, old: dict, new: dict, runs: dict[bool, list[dic
         f"{n['p50_ms']:.0f}/{n['p99_ms']:.0f} ms | p99 < 50 ms"
     )
     print(f"server RSS (master + workers) MB {old['rss_mb']:7.0f}        | {new['rss_mb']:7.0f}")
-    if runs and args.rounds > 1:
+    if args.rounds > 1:
         print_runs(args, ceiling, runs)
     for label, results in ((f"A ({baseline})", old), (f"B ({measured})", new)):
         for transport in args.transports:
@@ -525,10 +525,11 @@ def report(args, ceiling: float, old: dict, new: dict, runs: dict[bool, list[dic
                 print_profile(f"{label}, {transport} sends", profile)
 
 
+# Each run's figures to print: label, key, whether it is shown as a share of the ceiling.
 RUN_FIGURES = (
-    ("persisted/ceiling", "persisted_per_s", "{:.2f}"),
-    ("server CPU ms/msg", "server_ms", "{:.2f}"),
-    ("PostgreSQL CPU ms/msg", "postgres_ms", "{:.2f}"),
+    ("persisted/ceiling", "persisted_per_s", True),
+    ("server CPU ms/msg", "server_ms", False),
+    ("PostgreSQL CPU ms/msg", "postgres_ms", False),
 )
 
 
@@ -536,17 +537,14 @@ def print_runs(args, ceiling: float, runs: dict[bool, list[dict]]) -> None:
     """Each run's own figures, in the order they ran: how far two runs of one server differ is the noise
     that a difference between the columns must exceed to mean anything (an A/A run, with
     --baseline-env CHATIDK_GROUP_COMMIT=1, measures it alone)."""
-    order = run_order(args.rounds)
     taken = {False: iter(runs[False]), True: iter(runs[True])}
-    in_order = [("B" if on else "A", next(taken[on])) for on in order]
+    in_order = [("B" if on else "A", next(taken[on])) for on in run_order(args.rounds)]
     print("run by run, in the order they ran:")
     for transport in args.transports:
-        for label, key, form in RUN_FIGURES:
-            values = [
-                form.format(r[transport][key] / ceiling if key == "persisted_per_s" else r[transport][key])
-                for _, r in in_order
-            ]
-            cells = "  ".join(f"{name} {value}" for (name, _), value in zip(in_order, values, strict=True))
+        for label, key, of_ceiling in RUN_FIGURES:
+            cells = "  ".join(
+                f"{name} {r[transport][key] / (ceiling if of_ceiling else 1):.2f}" for name, r in in_order
+            )
             print(f"  {transport + ' ' + label:<28}{cells}")
 
 

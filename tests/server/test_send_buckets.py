@@ -7,7 +7,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 
-import psycopg2
 import pytest
 
 from server.db import Database
@@ -36,31 +35,28 @@ def lock_buckets(
             assert hold.wait(120)
 
 
-def waiting_on_a_lock(database_url: str) -> bool:
-    with psycopg2.connect(database_url) as conn, conn.cursor() as cur:
+def waiting_on_a_lock(db: Database) -> bool:
+    with db.transaction() as cur:
         cur.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "SELECT count(*) AS waiting FROM pg_stat_activity WHERE datname = current_database() "
             "AND wait_event_type = 'Lock' AND query LIKE '%%EXECUTE lock_send_buckets%%'"
         )
-        row = cur.fetchone()
-    conn.close()
-    return bool(row and row[0] > 0)
+        return cur.one()["waiting"] > 0
 
 
-def bucket_version(database_url: str, user_id: int) -> tuple | None:
-    with psycopg2.connect(database_url) as conn, conn.cursor() as cur:
-        cur.execute("SELECT xmin::text, tokens FROM send_buckets WHERE user_id = %s", (user_id,))
+def bucket_version(db: Database, user_id: int) -> dict | None:
+    with db.transaction() as cur:
+        cur.execute("SELECT xmin::text AS version, tokens FROM send_buckets WHERE user_id = %s", (user_id,))
         row = cur.fetchone()
-    conn.close()
-    return row
+    return dict(row) if row else None
 
 
 @pytest.mark.parametrize("bucket_exists", [False, True], ids=["new bucket", "existing bucket"])
-def test_a_second_transaction_waits_for_the_first_to_commit(database, database_url, alice, bucket_exists):
+def test_a_second_transaction_waits_for_the_first_to_commit(database, alice, bucket_exists):
     user_id = alice.me["id"]
     if bucket_exists:
         lock_buckets(database, user_id)
-    assert (bucket_version(database_url, user_id) is not None) == bucket_exists
+    assert (bucket_version(database, user_id) is not None) == bucket_exists
     locked, hold = threading.Event(), threading.Event()
     first = threading.Thread(target=lock_buckets, args=(database, user_id, locked, hold))
     first.start()
@@ -69,20 +65,20 @@ def test_a_second_transaction_waits_for_the_first_to_commit(database, database_u
         second_done = threading.Event()
         second = threading.Thread(target=lambda: (lock_buckets(database, user_id), second_done.set()))
         second.start()
-        until(lambda: waiting_on_a_lock(database_url), timeout=60, what="the second waits for the first")
+        until(lambda: waiting_on_a_lock(database), timeout=60, what="the second waits for the first")
         assert not second_done.is_set()
     finally:
         hold.set()
         first.join(120)
     second.join(120)
     assert second_done.is_set()
-    assert bucket_version(database_url, user_id) is not None
+    assert bucket_version(database, user_id) is not None
 
 
-def test_locking_an_existing_bucket_writes_nothing(database, database_url, alice):
+def test_locking_an_existing_bucket_writes_nothing(database, alice):
     user_id = alice.me["id"]
     lock_buckets(database, user_id)
-    made = bucket_version(database_url, user_id)
-    assert made is not None and made[1] == BURST  # a new bucket is full
+    made = bucket_version(database, user_id)
+    assert made is not None and made["tokens"] == BURST  # a new bucket is full
     lock_buckets(database, user_id)
-    assert bucket_version(database_url, user_id) == made  # the same row version: locked, not updated
+    assert bucket_version(database, user_id) == made  # the same row version: locked, not updated
