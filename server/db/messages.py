@@ -221,6 +221,10 @@ _LOCK_CONVERSATIONS = prepared(
 )
 
 _BATCH_MENTIONS = _MENTIONS.format(names="i.names", conversation="i.conversation_id", sender="i.sender_id")
+# Each updated table is also narrowed by ``= ANY`` of the batch's keys (parameters of their own): joined
+# only to the unnested arrays, which the generic plan guesses at 10 rows, a table of a few thousand rows
+# (a small server's conversations, members, send budgets) was planned as a scan of all of it per batch,
+# with every dead version of those rows (tests/server/test_hot_plans.py).
 _STORE_MESSAGES = prepared(
     "store_messages",
     f"""WITH budget AS ({throttle_db.SET_SEND_BUCKETS_CTE}),
@@ -235,7 +239,8 @@ _STORE_MESSAGES = prepared(
         n AS (SELECT conversation_id, count(*) AS n FROM i GROUP BY conversation_id),
         c AS (
             UPDATE conversations c SET last_seq = c.last_seq + n.n, last_activity_at = now() FROM n
-            WHERE c.id = n.conversation_id RETURNING c.id, c.last_seq - n.n AS base),
+            WHERE c.id = n.conversation_id AND c.id = ANY(%s::bigint[])
+            RETURNING c.id, c.last_seq - n.n AS base),
         ins AS (
             INSERT INTO messages AS x
                 (conversation_id, seq, sender_id, client_id, body, attachments, search_terms, reply_to_seq,
@@ -250,7 +255,8 @@ _STORE_MESSAGES = prepared(
         r AS (
             UPDATE conversation_members m SET last_read_seq = s.seq
             FROM (SELECT conversation_id, sender_id, max(seq) AS seq FROM ins GROUP BY 1, 2) s
-            WHERE m.conversation_id = s.conversation_id AND m.user_id = s.sender_id)
+            WHERE m.conversation_id = s.conversation_id AND m.user_id = s.sender_id
+              AND m.conversation_id = ANY(%s::bigint[]) AND m.user_id = ANY(%s::bigint[]))
         SELECT * FROM ins""",
 )
 
@@ -274,9 +280,11 @@ def store_messages_txn(
     for conversation_id, *_ in sends:
         ranks[conversation_id] = ranks.get(conversation_id, 0) + 1
         rank_of.append(ranks[conversation_id])
+    conversation_ids = sorted(ranks)
     store = (
         list(tokens),
         list(tokens.values()),
+        list(tokens),
         [s[0] for s in sends],
         rank_of,
         [s[1] for s in sends],
@@ -286,8 +294,11 @@ def store_messages_txn(
         [" ".join(s[5]) for s in sends],
         [s[6] for s in sends],
         [s[7] for s in sends],
+        conversation_ids,
+        conversation_ids,
+        sorted({s[1] for s in sends}),
     )
-    cur.execute_prepared_all([(_LOCK_CONVERSATIONS, (sorted(ranks),)), (_STORE_MESSAGES, store)])
+    cur.execute_prepared_all([(_LOCK_CONVERSATIONS, (conversation_ids,)), (_STORE_MESSAGES, store)])
     by_key = {(row["sender_id"], str(row["client_id"])): row for row in cur.fetchall_plain()}
     return [by_key[(s[1], str(s[2]))] for s in sends]
 

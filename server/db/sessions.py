@@ -24,12 +24,14 @@ def insert_session(
 
 # The live session of a token: the account not erased, the session used within its idle lifetime. An SQL
 # fragment for the token hash and idle seconds expressions given, so that the send path can authenticate
-# in its own pre-check (server/db/messages.py) rather than in a round trip of its own.
+# in its own pre-check (server/db/messages.py) rather than in a round trip of its own. The age is written as
+# ``now() - last_used_at < …``, which no index matches, so that a session is always found by its token: as
+# ``last_used_at > …`` PostgreSQL could plan a range scan of every session used lately instead.
 LIVE_SESSION = """SELECT s.id AS session_id, s.user_id,
                          s.last_used_at < now() - interval '60 seconds' AS stale
                   FROM sessions s JOIN users u ON u.id = s.user_id
                   WHERE s.token_hash = {digest} AND u.deleted_at IS NULL
-                    AND s.last_used_at > now() - make_interval(secs => {idle_seconds})"""
+                    AND now() - s.last_used_at < make_interval(secs => {idle_seconds})"""
 
 _GET_SESSION = prepared("get_session", LIVE_SESSION.format(digest="%s", idle_seconds="%s"))
 

@@ -155,9 +155,11 @@ def send_token_wait(cur: Cursor, user_id: int, burst: int, per_second: float) ->
 # tokens for the same users queue rather than deadlock; read with the pre-check; written back with the
 # store.
 # The senders: the user ids given, and the users of the tokens given (sends authenticated by the pre-check).
+# The sessions are found by ``token_hash = ANY(…)``, an index lookup whatever the table's size: joined to
+# the unnested tokens, PostgreSQL planned a scan of every recently used session instead.
 _SENDERS = f"""SELECT unnest(%s::bigint[]) AS u
-               UNION SELECT a.user_id FROM unnest(%s::bytea[]) AS t (token_hash),
-                   LATERAL ({LIVE_SESSION.format(digest="t.token_hash", idle_seconds="%s")}) AS a"""
+               UNION SELECT a.user_id
+               FROM ({LIVE_SESSION.format(digest="ANY(%s::bytea[])", idle_seconds="%s")}) AS a"""
 # Made and locked in one statement: a new bucket is locked by its insertion, an existing one by ON CONFLICT
 # DO UPDATE, which locks the row even when its WHERE lets nothing be written. A bucket inserted by another
 # transaction meanwhile is waited for and then locked, never missed.
@@ -179,6 +181,8 @@ def lock_send_buckets_steps(
 
 
 # The store's step (in messages.store_messages_txn, a CTE of its statement, one statement fewer per batch):
-# the locked buckets' tokens, less what was taken, as of now. Parameters: user ids, tokens.
+# the locked buckets' tokens, less what was taken, as of now. Parameters: user ids, tokens, the user ids
+# again (``b.user_id = ANY(…)`` makes the rows an index lookup; see messages._STORE_MESSAGES).
 SET_SEND_BUCKETS_CTE = """UPDATE send_buckets b SET tokens = t.tokens, refilled_at = now()
-    FROM unnest(%s::bigint[], %s::float8[]) AS t (user_id, tokens) WHERE b.user_id = t.user_id"""
+    FROM unnest(%s::bigint[], %s::float8[]) AS t (user_id, tokens)
+    WHERE b.user_id = t.user_id AND b.user_id = ANY(%s::bigint[])"""
