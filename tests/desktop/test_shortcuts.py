@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from desktop.domain.attachments import Attachment
 from desktop.models.messages import MessageListModel
@@ -112,3 +112,49 @@ def test_copy_text_is_offered_only_where_there_is_text(qtbot):
     assert "Copy text" not in texts(0)
     assert "Copy text" in texts(1)
     assert "Copy text" in texts(2)
+
+
+def descriptions_shown_whole(sheet: ShortcutSheet) -> list[str]:
+    """The descriptions cut at the right or at the bottom (none, when the sheet reads well)."""
+    viewport = sheet.area.viewport()
+    cut = []
+    for label in sheet.findChildren(QLabel):
+        if label.wordWrap():  # the descriptions
+            right = label.mapTo(viewport, label.rect().topRight()).x()
+            if right > viewport.width() or label.height() < label.heightForWidth(label.width()):
+                cut.append(label.text())
+    return cut
+
+
+def test_the_shortcut_sheet_shows_every_description_whole_wide_or_narrow(qtbot):
+    sheet = ShortcutSheet()
+    qtbot.addWidget(sheet)
+    sheet.show()
+    qtbot.waitExposed(sheet)
+    longest = "Find in the conversation (Enter, Shift+Enter or ↑ ↓ between hits)"
+    assert f"Ctrl+F\t{longest}" in sheet.lines()
+    label = next(lb for lb in sheet.findChildren(QLabel) if lb.text() == longest)
+    room = sheet.screen().availableGeometry().width() * 0.9
+    if sheet.width() < room:  # opened wide enough for the longest on one line
+        assert label.height() == label.fontMetrics().height()
+    assert descriptions_shown_whole(sheet) == []
+    sheet.resize(sheet.minimumWidth(), 500)  # as narrow as it goes: the long ones wrap
+    qtbot.waitUntil(lambda: label.height() > label.fontMetrics().height(), timeout=5000)
+    assert sheet.width() == sheet.minimumWidth()
+    assert descriptions_shown_whole(sheet) == []
+    assert not sheet.area.horizontalScrollBar().isVisible()
+
+
+def test_the_shortcut_sheet_scrolls_from_the_keyboard_and_esc_closes_it(qtbot):
+    sheet = ShortcutSheet()
+    qtbot.addWidget(sheet)
+    sheet.resize(sheet.width(), 300)  # shorter than its rows
+    sheet.show()
+    qtbot.waitExposed(sheet)
+    bar = sheet.area.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == 0
+    sheet.area.setFocus()
+    qtbot.keyClick(sheet.area, Qt.Key.Key_PageDown)
+    assert bar.value() > 0
+    qtbot.keyClick(sheet.area, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not sheet.isVisible(), timeout=5000)
