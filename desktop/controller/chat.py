@@ -66,7 +66,8 @@ class ChatController(QObject):
     conversation or the block list changed what its header says; total_unread_changed(int);
     jump_failed(int conversation_id, int seq) — the message could not be loaded (offline and not cached);
     limits_changed(SendLimits) — the server stated other limits (GET /limits, read on every connect);
-    messages_gone(int conversation_id, list seqs, bool for_me) — deleted for everyone or for me."""
+    messages_gone(int conversation_id, list seqs, bool for_me) — deleted for everyone or for me;
+    messages_edited(int conversation_id, list messages) — changed, as they are now."""
 
     connection_state_changed = Signal(str)
     conversation_opened = Signal(int)
@@ -85,6 +86,7 @@ class ChatController(QObject):
     jump_failed = Signal(int, int)
     limits_changed = Signal(object)
     messages_gone = Signal(int, list, bool)
+    messages_edited = Signal(int, list)
 
     def __init__(
         self,
@@ -163,6 +165,7 @@ class ChatController(QObject):
         self.sync.caught_up.connect(self.caught_up)
         self.sync.conversation_changed.connect(self.conversation_changed)
         self.sync.messages_gone.connect(self.messages_gone)
+        self.sync.messages_edited.connect(self.messages_edited)
         self.state.conversations.total_unread_changed.connect(self.total_unread_changed)
         self.room.presence_changed.connect(lambda _: self.header_changed.emit())
         self.room.typing_changed.connect(self._on_typing_changed)
@@ -606,7 +609,7 @@ class ChatController(QObject):
 
     def _store_deleted(self, tombstone: Message) -> None:
         self.state.store_and_show([tombstone])
-        self.sync.tell_deleted([tombstone])
+        self.sync.tell_changed([tombstone])
 
     def hide_message(self, seq: int) -> None:
         """Delete for me: gone here at once the server agrees; my other devices hear message.hidden."""

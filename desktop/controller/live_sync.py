@@ -21,7 +21,9 @@ class LiveSync(QObject):
     """Signals: caught_up(), notify(int conversation_id, str title, str text), conversation_changed(int),
     conversation_left(int), conversation_hidden(int) — the open one was deleted for me, user_updated(dict
     user) — someone's name or picture changed, messages_gone(int conversation_id, list seqs, bool for_me)
-    — deleted for everyone (``for_me`` False) or by me for me: a draft's reply bar says so."""
+    — deleted for everyone (``for_me`` False) or by me for me: a draft's reply bar says so,
+    messages_edited(int conversation_id, list messages) — changed, not deleted (a draft's reply bar shows
+    the new words)."""
 
     caught_up = Signal()
     notify = Signal(int, str, str)
@@ -30,6 +32,7 @@ class LiveSync(QObject):
     conversation_hidden = Signal(int)
     user_updated = Signal(dict)
     messages_gone = Signal(int, list, bool)
+    messages_edited = Signal(int, list)
 
     def __init__(self, state: ChatState, rest: Rest, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -119,7 +122,7 @@ class LiveSync(QObject):
         changed = [m for m in changes if m.confirmed_seq in held]
         if changed:
             self._store_confirmed(changed, live=False)
-        self.tell_deleted(changes)  # held or not: a draft may answer one
+        self.tell_changed(changes)  # held or not: a draft may answer one
         hidden = [
             h["seq"]
             for h in page.get("hidden") or []
@@ -195,7 +198,7 @@ class LiveSync(QObject):
         reaction = event.get("reaction") if isinstance(event.get("reaction"), dict) else None
         if reaction is not None and reaction.get("user_id") == self.state.my_id and not message.deleted:
             message.my_reactions = self._my_reactions_after(message, reaction)  # from another device of mine
-        self.tell_deleted([message])
+        self.tell_changed([message])
         if self.state.history.held_seqs(conversation_id, [message.confirmed_seq]):
             # Not held: storing it would make an island of one, or end the newest island past messages
             # still to be fetched (a gap catch-up would skip). It comes as it is now when it is read.
@@ -204,11 +207,15 @@ class LiveSync(QObject):
             self._maybe_notify_reaction(message, reaction)
         self._follow_version(conversation_id, event.get("version"))
 
-    def tell_deleted(self, messages: list[Message]) -> None:
-        """Tombstones among ``messages`` (all of one conversation) go out as messages_gone."""
+    def tell_changed(self, messages: list[Message]) -> None:
+        """Changed ``messages`` (all of one conversation), as they are now: the tombstones go out as
+        messages_gone, the others as messages_edited."""
         seqs = [m.confirmed_seq for m in messages if m.deleted]
         if seqs:
             self.messages_gone.emit(messages[0].conversation_id, seqs, False)
+        edited = [m for m in messages if not m.deleted]
+        if edited:
+            self.messages_edited.emit(edited[0].conversation_id, edited)
 
     def _my_reactions_after(self, message: Message, reaction: dict) -> list[str]:
         held = self.state.history.message(message.conversation_id, message.confirmed_seq)

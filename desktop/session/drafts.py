@@ -1,7 +1,8 @@
 """Each conversation keeps its own draft: the composer's text and staged files are put aside when another
 conversation opens, brought back when it opens again, saved in the cache (so they outlive a restart), and
 shown as "Draft: …" in the conversation list while the conversation is not the open one. A draft's reply bar
-follows its original: "Deleted message" once it is deleted or deleted for me (session/reply_target.py)."""
+follows its original: its new words once it is edited, "Deleted message" once it is deleted or deleted for
+me (session/reply_target.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from PySide6.QtCore import QObject, QTimer
 from desktop.cache import DraftStore
 from desktop.controller.chat import ChatController
 from desktop.domain.drafts import Draft
-from desktop.session.reply_target import as_it_is_now, gone
+from desktop.domain.records import Message
+from desktop.session.reply_target import as_it_is_now, edited, gone
 from desktop.views.composer import Composer
 
 SAVE_DELAY_MS = 500  # typing saves at most twice a second; switching, closing and quitting save at once
@@ -31,6 +33,7 @@ class DraftKeeper(QObject):
         chat.conversation_opened.connect(self._on_opened)
         chat.conversation_closed.connect(self._on_closed)
         chat.messages_gone.connect(self._on_gone)
+        chat.messages_edited.connect(self._on_edited)
         for conversation_id, draft in store.all().items():
             chat.conversations.set_draft(conversation_id, draft.preview())
 
@@ -92,3 +95,16 @@ class DraftKeeper(QObject):
             return
         self.composer.follow_reply(gone(reply_to, for_me=for_me))
         self.save_timer.start()
+
+    def _on_edited(self, conversation_id: int, messages: list[Message]) -> None:
+        """The open draft's original was edited while it is shown: the bar shows its new words."""
+        reply_to = self.composer.draft().reply_to
+        if conversation_id != self.current or reply_to is None or reply_to.gone:
+            return
+        original = next((m for m in messages if m.confirmed_seq == reply_to.seq), None)
+        if original is None:
+            return
+        now = edited(reply_to, original)
+        if now != reply_to:
+            self.composer.follow_reply(now)
+            self.save_timer.start()

@@ -293,8 +293,8 @@ class Composer(QWidget):
             self.focus()
 
     def follow_reply(self, reply_to: ReplyTo) -> None:
-        """The draft's quote of the same original, as it is now (deleted, or deleted for me): the bar shows
-        it at once, what is written stays; while editing, the draft put aside gets it."""
+        """The draft's quote of the same original, as it is now (edited, deleted, or deleted for me): the bar
+        shows it at once, what is written stays; while editing, the draft put aside gets it."""
         if self.editing_seq is not None:
             if self._stashed.reply_to is not None and self._stashed.reply_to.seq == reply_to.seq:
                 self._stashed.reply_to = reply_to

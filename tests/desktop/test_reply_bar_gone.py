@@ -1,7 +1,7 @@
 """The composer's reply bar reads "Deleted message" (in italics, as a deleted quote in a bubble) once the
-message it answers is deleted for me or for everyone, against a real server: live while the bar is shown,
-and when the draft comes back (switching chats, a restart, from the cache alone). Sending still goes to the
-server, whose answer decides what the stored quote says."""
+message it answers is deleted for me or for everyone, and its new words once it is edited, against a real
+server: live while the bar is shown, and when the draft comes back (switching chats, a restart, from the
+cache alone). Sending still goes to the server, whose answer decides what the stored quote says."""
 
 from __future__ import annotations
 
@@ -106,4 +106,34 @@ def test_a_draft_whose_original_went_while_away_comes_back_saying_so(live_server
     qtbot.waitUntil(lambda: third.app.chat_session is not None, timeout=30000)
     third.chat.open_conversation(direct)  # a restart, from the cache alone
     assert _says_deleted(third.session.panel.composer)
+    bob.session.close()
+
+
+def test_the_bar_shows_the_originals_new_words_live_and_when_the_draft_comes_back(
+    live_server, desktop_client, qtbot
+):
+    alice, bob, _me, direct, group = _setup(live_server, desktop_client, qtbot)
+    composer = _reply(alice, 2, "about 2")
+    assert bob.patch(f"/conversations/{direct}/messages/2", {"text": "message 2, \n  edited"}).ok
+    qtbot.waitUntil(lambda: composer.reply_bar.snippet.text() == "message 2, edited", timeout=30000)  # live
+    assert composer.reply_to is not None and composer.reply_to.seq == 2 and not composer.reply_to.gone
+    assert composer.edit.toPlainText() == "about 2" and not composer.reply_bar.snippet.font().italic()
+
+    alice.chat.open_conversation(group)  # the draft waits; the edit after it reaches the cache
+    qtbot.waitUntil(lambda: alice.chat.state.open_conversation_id == group, timeout=30000)
+    assert bob.patch(f"/conversations/{direct}/messages/2", {"text": "message 2, twice"}).ok
+
+    def cached_twice() -> bool:
+        held = alice.chat.state.history.message(direct, 2)
+        return held is not None and (held.text or "").endswith("twice")
+
+    qtbot.waitUntil(cached_twice, timeout=30000)
+    alice.chat.open_conversation(direct)  # back: the bar in the latest words, from the cache
+    composer = alice.session.panel.composer
+    assert composer.reply_bar.isVisible() and composer.reply_bar.snippet.text() == "message 2, twice"
+    assert composer.edit.toPlainText() == "about 2"
+
+    composer.submit()  # the stored quote says what the original says now
+    qtbot.waitUntil(lambda: alice.chat.messages.row_of_seq(4) is not None, timeout=30000)
+    assert bob.messages_after(direct)[-1]["reply_to"]["snippet"] == "message 2, twice"
     bob.session.close()
