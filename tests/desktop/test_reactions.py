@@ -118,6 +118,34 @@ def test_my_reaction_shows_at_once_and_the_live_event_after_the_answer_counts_no
     bob.session.close()
 
 
+def test_someone_elses_reaction_arriving_before_my_answer_keeps_my_change_shown(
+    live_server, desktop_client, qtbot
+):
+    alice, bob, _direct, group = signed_in_with_two_chats(live_server, desktop_client, qtbot)
+    alice.chat.open_conversation(group)
+    qtbot.waitUntil(lambda: alice.chat.messages.row_of_seq(1) is not None, timeout=30000)
+    with qtbot.waitSignal(
+        alice.chat.listener.event_received,
+        check_params_cb=lambda e: _is_my_reaction_event(e, bob.id),
+        timeout=30000,
+    ) as heard:
+        react(bob, group, 1, "👍")
+    qtbot.waitUntil(lambda: chips(alice, 1) == [("👍", 1, False)], timeout=30000)
+    bobs = heard.args[0]  # a state the server sent before it had my reaction
+
+    both = [("👍", 1, False), ("❤️", 1, True)]
+    alice.chat.react(1, "❤️", True)
+    assert chips(alice, 1) == both  # at once
+    alice.chat.sync.apply_event(bobs)  # arrives before my answer (the Qt loop has not run yet)
+    assert chips(alice, 1) == both  # my change is still shown over it
+    assert chips_in_cache(alice, group, 1) == [("👍", 1, False)]  # the cache holds what the server said
+    qtbot.waitUntil(lambda: chips_in_cache(alice, group, 1) == both, timeout=30000)
+    assert chips(alice, 1) == both and alice.chat.state.pending_reactions == {}
+    alice.chat.sync.apply_event(bobs)  # and after the answer, that old state changes nothing
+    assert chips(alice, 1) == both
+    bob.session.close()
+
+
 def test_a_refused_or_failed_reaction_puts_the_cached_message_back_and_says_why(
     live_server, desktop_client, qtbot
 ):
