@@ -208,6 +208,7 @@ class FileSharing(QObject):
         if self.viewer is None:
             self.viewer = MediaViewer(self.window)
             self.viewer.current_changed.connect(self._bring_media)
+            self.access.thumbnails.ready.connect(self._preview_arrived)
             self.viewer.save_requested.connect(lambda i: self.save_with_dialog(self.gallery[i]))
             self.older.attach(self.viewer)
         index = position_of(self.gallery, attachment.file_id)
@@ -224,6 +225,10 @@ class FileSharing(QObject):
         if viewer is None:
             return
         self.player = None
+        if viewer.items[index].preview is None:  # paged in from older history: none fetched yet
+            preview = self.access.thumbnails.pixmap(attachment.file_id)  # else asked for: ready() brings it
+            if preview is not None:
+                viewer.show_preview(index, preview)
 
         def ready(path: Path) -> None:
             if not viewer.isVisible() or viewer.index != index:
@@ -242,6 +247,16 @@ class FileSharing(QObject):
                 )
 
         self.access.local_copy(attachment, ready)
+
+    def _preview_arrived(self, file_id: str) -> None:
+        """A preview came: the viewer's items of that file get it (shown if in front, full file not yet)."""
+        viewer = self.viewer
+        if viewer is None or not viewer.isVisible():
+            return
+        preview = self.access.thumbnails.cached(file_id)
+        for index, attachment in enumerate(self.gallery):
+            if attachment.file_id == file_id and index < len(viewer.items) and preview is not None:
+                viewer.show_preview(index, preview)
 
     def _video_failed(self, path: Path, message: str) -> None:
         """No backend plays it here (the viewer says why): the system's player gets it instead."""

@@ -5,7 +5,7 @@ previews and, once downloaded, the files."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -229,6 +229,17 @@ class MediaViewer(QWidget):
         self.view.fit()
         self.status.setText("Loading the video…" if item.is_video else "Loading the full image…")
         self.current_changed.emit(index)
+
+    def show_preview(self, index: int, preview: QPixmap) -> None:
+        """The item's preview arrived (a picture paged in from older history had none cached): kept for
+        the next visit, and shown now if ``index`` is in front and its whole file is not yet."""
+        if not 0 <= index < len(self.items):
+            return
+        self.items[index] = replace(self.items[index], preview=preview)
+        if index == self.index and self.full_size is None and self.pages.currentWidget() is self.view:
+            self.item.setPixmap(preview)
+            self.scene.setSceneRect(self.item.boundingRect())
+            self.view.fit()
 
     def show_image_file(self, index: int, path: Path) -> bool:
         """The whole picture (when ``index`` is still the one shown), read only if its header says it is

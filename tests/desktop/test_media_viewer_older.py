@@ -1,7 +1,7 @@
 """The media viewer past the loaded history, against a real server: ← on the first loaded picture pages
 older history in (text-only pages skipped) and goes on seamlessly, newest to oldest, to the conversation's
-first picture; the chat's own window does not move; offline, the cache serves what it holds, and what it
-does not hold is said."""
+first picture, each with its preview until its file is there; the chat's own window does not move;
+offline, the cache serves what it holds, and what it does not hold is said."""
 
 from __future__ import annotations
 
@@ -92,6 +92,9 @@ def test_left_past_the_loaded_history_brings_older_pictures_to_the_first_then_of
         qtbot.keyClick(viewer, Qt.Key.Key_Left)
         assert viewer.title.text() == expected
     assert not viewer.previous_button.isEnabled()
+    # each paged-in picture shown got its preview (none was cached: the chat never showed them)
+    qtbot.waitUntil(lambda: all(item.preview is not None for item in viewer.items), timeout=30000)
+    assert viewer.items[0].preview.width() <= 512
     qtbot.keyClick(viewer, Qt.Key.Key_Left)
     assert viewer.index == 0 and viewer.status.text() == FIRST_ITEM
     qtbot.keyClick(viewer, Qt.Key.Key_Right)
