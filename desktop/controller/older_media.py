@@ -10,7 +10,7 @@ from desktop.domain import coverage
 from desktop.domain.records import Message, messages_from_page
 from desktop.net.rest_worker import ScopedRest
 
-PAGE = 100
+PAGE = 200  # the most GET …/messages gives at once: a long run of text costs the fewest requests
 
 
 class OlderMedia(QObject):

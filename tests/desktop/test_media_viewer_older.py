@@ -16,7 +16,7 @@ from tests.desktop.history_seed import bulk_messages
 from tests.desktop.test_files import make_image, rows_with_files
 from tests.support.api import PASSWORD, ApiClient, register
 
-TEXT_BETWEEN = 250  # more than the first page and two older pages hold
+TEXT_BETWEEN = 450  # more than the first page and two older pages hold (200 each)
 
 
 def _send_picture(api: ApiClient, conversation_id: int, path) -> None:
