@@ -1,13 +1,15 @@
-"""What the server benches share: a real server on a fresh database, CPU by each process's own accounting,
-and percentiles. One copy, so every bench counts CPU (and starts the server) the same way."""
+"""What the server benches share: a real server on a fresh database, its accounts, CPU by each process's own
+accounting, and percentiles. One copy, so every bench counts CPU (and starts the server) the same way."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import aiohttp
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,6 +18,27 @@ if str(ROOT) not in sys.path:
 
 from tests.support.pg import TestDatabases  # noqa: E402
 from tests.support.server_process import ServerProcess  # noqa: E402
+
+PASSWORD = "benchmark password"
+
+
+async def make_accounts(
+    http: aiohttp.ClientSession, api: str, prefix: str, count: int
+) -> tuple[list[int], list[str]]:
+    """``count`` accounts named ``prefix`` and a number, each signed in: their ids and tokens, in order
+    (32 at a time: registration hashes a password)."""
+    sem = asyncio.Semaphore(32)
+
+    async def make(i: int) -> tuple[int, str]:
+        name = f"{prefix}{i:05d}"
+        async with sem:
+            async with http.post(f"{api}/accounts", json={"username": name, "password": PASSWORD}) as r:
+                user_id = (await r.json())["user"]["id"]
+            async with http.post(f"{api}/sessions", json={"username": name, "password": PASSWORD}) as r:
+                return user_id, (await r.json())["token"]
+
+    made = await asyncio.gather(*(make(i) for i in range(count)))
+    return [u for u, _ in made], [t for _, t in made]
 
 
 def percentile(values: list[float], q: float) -> float:

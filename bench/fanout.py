@@ -30,11 +30,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import cpu_by_component, running_server  # noqa: E402
+from common import cpu_by_component, make_accounts, running_server  # noqa: E402
 
 from tests.support.pg import TestDatabases  # noqa: E402
 
-PASSWORD = "benchmark password"
 MEMBERS = 256
 
 
@@ -47,22 +46,7 @@ class Fanout:
         self.received = 0
 
     async def setup(self, http: aiohttp.ClientSession) -> None:
-        sem = asyncio.Semaphore(32)
-
-        async def make_user(i: int) -> tuple[int, str]:
-            async with sem:
-                name = f"member{i:04d}"
-                async with http.post(
-                    f"{self.api}/accounts", json={"username": name, "password": PASSWORD}
-                ) as r:
-                    user_id = (await r.json())["user"]["id"]
-                async with http.post(
-                    f"{self.api}/sessions", json={"username": name, "password": PASSWORD}
-                ) as r:
-                    return user_id, (await r.json())["token"]
-
-        made = await asyncio.gather(*(make_user(i) for i in range(MEMBERS)))
-        self.user_ids, self.tokens = [u for u, _ in made], [t for _, t in made]
+        self.user_ids, self.tokens = await make_accounts(http, self.api, "member", MEMBERS)
 
     def auth(self, n: int) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[n]}"}

@@ -56,12 +56,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import cpu_by_component, percentile, running_server  # noqa: E402
+from common import cpu_by_component, make_accounts, percentile, running_server  # noqa: E402
 
 from tests.support.pg import TestDatabases  # noqa: E402
 from tests.support.server_process import ServerProcess  # noqa: E402
-
-PASSWORD = "benchmark password"
 
 
 def measure_ceiling(url: str, concurrency: int, total: int) -> float:
@@ -115,23 +113,8 @@ class Bench:
         self.sockets: list[aiohttp.ClientWebSocketResponse] = []
 
     async def setup(self, http: aiohttp.ClientSession) -> None:
+        self.user_ids, self.tokens = await make_accounts(http, self.api, "user", self.user_count)
         sem = asyncio.Semaphore(32)
-
-        async def make_user(i: int) -> tuple[int, str]:
-            async with sem:
-                name = f"user{i:05d}"
-                async with http.post(
-                    f"{self.api}/accounts", json={"username": name, "password": PASSWORD}
-                ) as r:
-                    user_id = (await r.json())["user"]["id"]
-                async with http.post(
-                    f"{self.api}/sessions", json={"username": name, "password": PASSWORD}
-                ) as r:
-                    return user_id, (await r.json())["token"]
-
-        made = await asyncio.gather(*(make_user(i) for i in range(self.user_count)))
-        self.user_ids = [u for u, _ in made]
-        self.tokens = [t for _, t in made]
         half = self.user_count // 2
 
         async def pair(i: int) -> tuple[int, int]:
