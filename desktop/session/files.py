@@ -254,9 +254,11 @@ class FileSharing(QObject):
         if viewer is None or not viewer.isVisible():
             return
         preview = self.access.thumbnails.cached(file_id)
+        if preview is None:
+            return
         for index, attachment in enumerate(self.gallery):
-            if attachment.file_id == file_id and index < len(viewer.items) and preview is not None:
-                viewer.show_preview(index, preview)
+            if attachment.file_id == file_id:
+                viewer.show_preview(index, preview)  # which checks the index against its items
 
     def _video_failed(self, path: Path, message: str) -> None:
         """No backend plays it here (the viewer says why): the system's player gets it instead."""

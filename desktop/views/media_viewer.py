@@ -224,9 +224,7 @@ class MediaViewer(QWidget):
         for button in self.zoom_buttons:
             button.setEnabled(not item.is_video)
         self.pages.setCurrentWidget(self.view)  # the poster until the video itself is there
-        self.item.setPixmap(item.preview if item.preview is not None else QPixmap())
-        self.scene.setSceneRect(self.item.boundingRect())
-        self.view.fit()
+        self._show_pixmap(item.preview if item.preview is not None else QPixmap())
         self.status.setText("Loading the video…" if item.is_video else "Loading the full image…")
         self.current_changed.emit(index)
 
@@ -237,9 +235,7 @@ class MediaViewer(QWidget):
             return
         self.items[index] = replace(self.items[index], preview=preview)
         if index == self.index and self.full_size is None and self.pages.currentWidget() is self.view:
-            self.item.setPixmap(preview)
-            self.scene.setSceneRect(self.item.boundingRect())
-            self.view.fit()
+            self._show_pixmap(preview)
 
     def show_image_file(self, index: int, path: Path) -> bool:
         """The whole picture (when ``index`` is still the one shown), read only if its header says it is
@@ -258,10 +254,14 @@ class MediaViewer(QWidget):
             return False
         self.full_size = image.size()
         self.status.setText(f"{image.width()} × {image.height()}")
-        self.item.setPixmap(QPixmap.fromImage(image))
+        self._show_pixmap(QPixmap.fromImage(image))
+        return True
+
+    def _show_pixmap(self, pixmap: QPixmap) -> None:
+        """The picture on the scene, fitted to the window."""
+        self.item.setPixmap(pixmap)
         self.scene.setSceneRect(self.item.boundingRect())
         self.view.fit()
-        return True
 
     def play_video_file(self, index: int, path: Path) -> VideoPlayer | None:
         """Plays the video (when ``index`` is still the one shown) on the viewer's own page."""
