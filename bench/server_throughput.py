@@ -17,8 +17,11 @@ each user, and runs:
      (target p99 < 50 ms with 2,000 sockets).
 Each server first answers GET …/limits as fast as it can: the floor, what the HTTP stack alone (gunicorn,
 the WSGI wrappers, Flask, the endpoint decorator, a cached token, a JSON answer) costs per request, with no
-database and no fan-out. Each phase also counts the write transactions per message (transaction ids the
-cluster handed out): below 1 when sends share transactions.
+database and no fan-out. Beneath it, the same client measures gunicorn's gevent worker serving a bare WSGI
+app and Flask with one JSON route (bench/bare_stack.py): no REST request of a Flask server costs less than
+the second, so the REST sends' server CPU is that floor plus ChatIDK's own work. Each phase also counts
+the write transactions per message (transaction ids the cluster handed out): below 1 when sends share
+transactions.
 Both servers' figures are printed side by side, because this machine is noisy; --rounds 2 runs them
 A B B A and prints means, since whichever server runs second measures worse. --baseline-env changes the
 baseline's settings, so that any one change can be measured against its absence in the same run; --env
@@ -56,6 +59,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from bare_stack import stack_floors  # noqa: E402
 from common import cpu_by_component, make_accounts, percentile, running_server  # noqa: E402
 
 from tests.support.pg import TestDatabases  # noqa: E402
@@ -452,7 +456,9 @@ def mean_results(results: list[dict]) -> dict:
     return merged
 
 
-def report(args, ceiling: float, old: dict, new: dict, runs: dict[bool, list[dict]]) -> None:
+def report(
+    args, ceiling: float, floors: dict[str, float], old: dict, new: dict, runs: dict[bool, list[dict]]
+) -> None:
     print(
         f"PostgreSQL insert ceiling (psycopg2, {args.senders} connections, a commit per row): {ceiling:.0f}/s"
     )
@@ -473,6 +479,8 @@ def report(args, ceiling: float, old: dict, new: dict, runs: dict[bool, list[dic
         f"floor: GET …/limits (the HTTP stack alone: no database, no fan-out), server CPU ms/request "
         f"{old['floor_ms']:7.2f}        | {new['floor_ms']:7.2f}"
     )
+    beneath = "; ".join(f"{name} {ms:.2f}" for name, ms in floors.items())
+    print(f"  beneath it, gunicorn + gevent alone (bench/bare_stack.py), ms/request: {beneath}")
     for transport in args.transports:
         o, n = old[transport], new[transport]
         name = {"rest": "REST", "ws": "WebSocket"}[transport]
@@ -629,13 +637,14 @@ def main() -> None:
             ceiling_db = databases.create()
             ceiling = measure_ceiling(databases.url_for(ceiling_db), args.senders, args.messages)
             databases.drop(ceiling_db)
+            floors = stack_floors(args.workers, args.senders, args.messages)
             runs: dict[bool, list[dict]] = {False: [], True: []}
             for group_commit in run_order(args.rounds):
                 runs[group_commit].append(measure_server(databases, Path(scratch), args, group_commit))
             old, new = mean_results(runs[False]), mean_results(runs[True])
         finally:
             databases.close()
-    report(args, ceiling, old, new, runs)
+    report(args, ceiling, floors, old, new, runs)
 
 
 if __name__ == "__main__":
