@@ -102,6 +102,7 @@ def create_app(config: Config | None = None, *, database: Database | None = None
     from server.api.files import FileIdConverter
     from server.api.json_answers import JsonAnswers
     from server.api.routing import IdConverter
+    from server.api.socket_reader import ReadingThread
     from server.body_timeout import BodyDeadline
     from server.config import Config
     from server.errors import register_error_handlers
@@ -116,6 +117,9 @@ def create_app(config: Config | None = None, *, database: Database | None = None
         "ping_interval": config.ws_ping_interval,
         "max_message_size": 64 * 1024,
     }
+    if not config.ws_deflate:
+        # No extension is negotiated: each socket's frames are read by server/api/socket_reader.py.
+        app.config["SOCK_SERVER_OPTIONS"]["thread_class"] = ReadingThread
     app.json = JsonAnswers(app)
     app.url_map.converters["id"] = IdConverter
     app.url_map.converters["file_id"] = FileIdConverter

@@ -1,0 +1,82 @@
+"""One thread pings every open WebSocket of the process, so that reading a socket is a plain ``recv``.
+
+simple-websocket pings from each socket's reading thread, which therefore waits for data through a selector
+with the next ping as its timeout: under gevent that selector costs ≈15 µs a received frame, data ready or
+not (a socket pair: send + select + recv 18.4 µs against send + recv 3.9). Here one thread wakes every
+``TICK_SECONDS``, pings each socket whose ``ping_interval`` has passed since its last ping, and closes with
+1008 a socket whose last ping went unanswered in the meantime, as simple-websocket does. A ping is due
+``ping_interval`` after the previous one, as there, and may go out up to a tick late.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from typing import Any
+
+from wsproto.events import CloseConnection, Ping
+
+TICK_SECONDS = 1.0
+POLICY_VIOLATION = 1008
+
+
+class Pings:
+    def __init__(self, tick: float = TICK_SECONDS) -> None:
+        self._tick = tick
+        self._due: dict[Any, float] = {}  # simple-websocket Server -> when its next ping is due
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, ws: Any) -> None:
+        """Ping ``ws`` (a simple-websocket Server with a ``ping_interval``) from now on."""
+        with self._lock:
+            self._due[ws] = time.monotonic() + ws.ping_interval
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="ws-pings", daemon=True)
+                self._thread.start()
+
+    def forget(self, ws: Any) -> None:
+        with self._lock:
+            self._due.pop(ws, None)
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self._tick)
+            now = time.monotonic()
+            with self._lock:
+                due = [ws for ws, at in self._due.items() if at <= now]
+            for ws in due:
+                self._ping(ws, now)
+
+    def _ping(self, ws: Any, now: float) -> None:
+        if not ws.connected:
+            self.forget(ws)
+            return
+        if not ws.pong_received:
+            close_unanswered(ws)
+            self.forget(ws)
+            return
+        ws.pong_received = False
+        with self._lock:
+            if ws in self._due:
+                self._due[ws] = max(now, self._due[ws]) + ws.ping_interval
+        try:
+            ws.sock.send(ws.ws.send(Ping()))
+        except OSError:
+            self.forget(ws)  # the reading thread finds the socket gone and ends it
+
+
+def close_unanswered(ws: Any) -> None:
+    """Close ``ws`` (1008) for a ping it did not answer; its reading thread's ``recv`` then returns."""
+    with contextlib.suppress(OSError):
+        ws.sock.send(ws.ws.send(CloseConnection(code=POLICY_VIOLATION, reason="Ping/Pong timeout")))
+    ws.close_reason, ws.close_message = POLICY_VIOLATION, "Ping/Pong timeout"
+    ws.connected = False
+    ws.event.set()
+    with contextlib.suppress(OSError):
+        ws.sock.shutdown(socket.SHUT_RDWR)
+
+
+PINGS = Pings()
