@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from wsproto.events import CloseConnection, Pong
+from wsproto.frame_protocol import CloseReason
+from wsproto.utilities import LocalProtocolError
 
 from server.api.socket_pings import PINGS
 
@@ -155,12 +157,13 @@ class FrameReader:
             return Received(opcode, payload=payload)
         if opcode != CONTINUATION:
             self._opcode = opcode
-        self._parts.append(payload)
+        if payload:  # an empty fragment adds nothing, not even a slot: endless ones cost no memory
+            self._parts.append(payload)
         self._size += len(payload)
         if not fin:
             return None
         kind = self._opcode
-        whole = payload if len(self._parts) == 1 else b"".join(self._parts)
+        whole = self._parts[0] if len(self._parts) == 1 else b"".join(self._parts)
         self._opcode, self._parts, self._size = None, [], 0
         if kind == BINARY:
             return Received(BINARY, whole)
@@ -200,6 +203,8 @@ def read_frames(ws: Any) -> None:
             data = sock.recv(RECEIVE_BYTES)
             if not data:
                 raise OSError("the client closed its end")
+            if not ws.connected:
+                break  # this side closed meanwhile (Server.close): what the client says now needs no answer
             try:
                 received = reader.feed(data)
             except ProtocolViolation as exc:
@@ -207,7 +212,7 @@ def read_frames(ws: Any) -> None:
                 break
             if received:
                 _handle(ws, received)
-    except OSError:
+    except (OSError, LocalProtocolError):  # gone, or a frame wsproto may no longer send: as simple-websocket
         ws.connected = False
         ws.event.set()
     finally:
@@ -225,8 +230,9 @@ def _handle(ws: Any, received: list[Received]) -> None:
             answers += ws.ws.send(Pong(payload=item.payload))
         elif item.opcode == PONG:
             ws.pong_received = True
-        else:  # CLOSE: answered with the same code, as wsproto's response() does
-            answers += ws.ws.send(CloseConnection(code=item.code, reason=item.reason or None))
+        else:  # CLOSE: answered with the same code, as wsproto's response() does (none for none)
+            code = CloseReason.NO_STATUS_RCVD if item.code == NO_STATUS else item.code
+            answers += ws.ws.send(CloseConnection(code=code, reason=item.reason or None))
             ws.close_reason, ws.close_message = item.code, item.reason or None
             ws.connected = False
             ws.event.set()

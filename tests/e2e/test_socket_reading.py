@@ -136,3 +136,23 @@ def test_a_socket_that_answers_its_pings_stays_open_past_several(server_factory)
         ws.shutdown()
         for user in (alice, bob):
             user.session.close()
+
+
+def test_a_close_without_a_code_is_answered_without_one(live_server, opened):
+    alice = ApiClient(live_server.url, "alice")
+    ws = opened(alice)
+    ws.sock.sendall(b"\x88\x80abcd")  # a masked close frame with no payload
+    seen = frames_until(ws, lambda seen: False)
+    assert seen[-1] == (ABNF.OPCODE_CLOSE, b"")  # never the code 1005, which no peer may send
+    alice.session.close()
+
+
+def test_the_clients_answer_to_a_close_by_the_server_is_read_quietly(live_server, opened):
+    alice = ApiClient(live_server.url, "alice")
+    ws = opened(alice)
+    assert alice.session.delete(f"{alice.url}/api/v1/sessions/current").status_code == 204
+    # websocket-client answers the server's 4401 with a close of its own, read by the server after its own
+    assert close_code(frames_until(ws, lambda seen: False)) == 4401
+    assert ws.sock.recv(16) == b""  # the server read the answer and closed the connection
+    log = live_server.log()
+    assert "Traceback" not in log and "LocalProtocolError" not in log

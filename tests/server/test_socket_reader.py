@@ -171,3 +171,11 @@ def test_a_frame_with_its_header_still_coming_waits_for_it():
     wire = frame(TEXT, b"x" * 300)  # a 2-byte extended length
     assert reader.feed(wire[:3]) == []
     assert reader.feed(wire[3:]) == [Received(TEXT, "x" * 300)]
+
+
+def test_empty_fragments_add_nothing_and_hold_nothing():
+    reader = FrameReader(LIMIT)
+    assert reader.feed(frame(TEXT, b"abc", fin=False) + frame(0, b"", fin=False) * 1000) == []
+    assert len(reader._parts) == 1  # the thousand empty fragments took no room
+    assert reader.feed(frame(0, b"")) == [Received(TEXT, "abc")]
+    assert FrameReader(LIMIT).feed(frame(TEXT, b"", fin=False) + frame(0, b"")) == [Received(TEXT, "")]
