@@ -11,12 +11,10 @@ other sockets. The server does not negotiate permessage-deflate unless CHATIDK_W
 from __future__ import annotations
 
 import struct
-import threading
 
 _RECENT = 256  # frames remembered: those being sent to many sockets at once
 
 _made: dict[int, tuple[str, bytes]] = {}
-_lock = threading.Lock()
 
 
 def text_frame(text: str) -> bytes:
@@ -34,15 +32,16 @@ def text_frame(text: str) -> bytes:
 
 def wire_bytes(text: str) -> bytes:
     """``text_frame(text)``, made once for the same string object queued on many sockets. Keyed by the
-    object's identity and holding the object itself, so a recycled id never returns another's frame."""
+    object's identity and holding the object itself, so a recycled id never returns another's frame.
+
+    No lock: each dict operation is atomic on its own, and two threads interleaving here at worst make one
+    frame twice or forget one early (the entry found is checked against the string itself)."""
     key = id(text)
-    with _lock:
-        made = _made.get(key)
+    made = _made.get(key)
     if made is not None and made[0] is text:
         return made[1]
     frame = text_frame(text)
-    with _lock:
-        if len(_made) >= _RECENT:
-            _made.clear()
-        _made[key] = (text, frame)
+    if len(_made) >= _RECENT:
+        _made.clear()
+    _made[key] = (text, frame)
     return frame
