@@ -19,6 +19,7 @@ from typing import Any
 from wsproto.events import CloseConnection, Ping
 
 TICK_SECONDS = 1.0
+CLOSE_SEND_SECONDS = 5.0
 POLICY_VIOLATION = 1008
 
 
@@ -47,21 +48,22 @@ class Pings:
             now = time.monotonic()
             with self._lock:
                 due = [ws for ws, at in self._due.items() if at <= now]
+                for ws in due:  # not due again until this ping has had its interval
+                    self._due[ws] = max(now, self._due[ws]) + ws.ping_interval
             for ws in due:
-                self._ping(ws, now)
+                # A thread each (a greenlet under gevent): a socket whose client stopped reading blocks
+                # only its own ping, not every other socket's.
+                threading.Thread(target=self._ping, args=(ws,), name="ws-ping", daemon=True).start()
 
-    def _ping(self, ws: Any, now: float) -> None:
+    def _ping(self, ws: Any) -> None:
         if not ws.connected:
             self.forget(ws)
             return
         if not ws.pong_received:
-            close_unanswered(ws)
             self.forget(ws)
+            close_unanswered(ws)
             return
         ws.pong_received = False
-        with self._lock:
-            if ws in self._due:
-                self._due[ws] = max(now, self._due[ws]) + ws.ping_interval
         try:
             ws.sock.send(ws.ws.send(Ping()))
         except OSError:
@@ -69,7 +71,12 @@ class Pings:
 
 
 def close_unanswered(ws: Any) -> None:
-    """Close ``ws`` (1008) for a ping it did not answer; its reading thread's ``recv`` then returns."""
+    """Close ``ws`` (1008) for a ping it did not answer; its reading thread's ``recv`` then returns.
+
+    A client that stopped reading may have filled the socket's buffer: the close frame gets
+    ``CLOSE_SEND_SECONDS`` to go (the socket is being closed, so its timeout may change), then the
+    connection is shut down whatever happened, which also ends any write still blocked on it."""
+    ws.sock.settimeout(CLOSE_SEND_SECONDS)
     with contextlib.suppress(OSError):
         ws.sock.send(ws.ws.send(CloseConnection(code=POLICY_VIOLATION, reason="Ping/Pong timeout")))
     ws.close_reason, ws.close_message = POLICY_VIOLATION, "Ping/Pong timeout"
