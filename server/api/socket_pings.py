@@ -1,10 +1,11 @@
-"""One thread pings every open WebSocket of the process, so that reading a socket is a plain ``recv``.
+"""One thread paces the pings of every open WebSocket of the process: reading a socket is a plain ``recv``.
 
 simple-websocket pings from each socket's reading thread, which therefore waits for data through a selector
 with the next ping as its timeout: under gevent that selector costs ≈15 µs a received frame, data ready or
 not (a socket pair: send + select + recv 18.4 µs against send + recv 3.9). Here one thread wakes every
-``TICK_SECONDS``, pings each socket whose ``ping_interval`` has passed since its last ping, and closes with
-1008 a socket whose last ping went unanswered in the meantime, as simple-websocket does. A ping is due
+``TICK_SECONDS`` and, for each socket whose ``ping_interval`` has passed since its last ping, starts a
+thread (a greenlet) that pings it, or closes it with 1008 when its last ping went unanswered meanwhile, as
+simple-websocket does: a client that stopped reading blocks only its own ping. A ping is due
 ``ping_interval`` after the previous one, as there, and may go out up to a tick late.
 """
 
