@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from server.api.context import ctx
 from server.api.routing import ENDPOINTS, Endpoint, authenticate_request, blueprint, describe_error
 from server.api.schemas import Id, SendMessage
+from server.api.socket_lock import write_lock
 from server.api.socket_writer import BATCH_FRAMES, write_frames
 from server.context import AppContext
 from server.errors import ApiError, InvalidField, TooManyRequests
@@ -143,18 +144,21 @@ def events(ws) -> None:
         conn = hub.connect(g.user_id, g.session_id)
     except TooManyRequests as exc:
         # Opened together with others past the check before the upgrade: the count under the lock says no.
-        ws.close(reason=CLOSE_TOO_MANY_SOCKETS, message=str(exc)[:120])
+        with write_lock(ws):
+            ws.close(reason=CLOSE_TOO_MANY_SOCKETS, message=str(exc)[:120])
         return
     try:
         reader = threading.Thread(
             target=_read_client_frames, args=(ws, app, conn), daemon=True, name="ws-reader"
         )
         reader.start()
-        ws.send(json.dumps({"type": "hello", "user_id": g.user_id, "session_id": g.session_id}))
+        with write_lock(ws):
+            ws.send(json.dumps({"type": "hello", "user_id": g.user_id, "session_id": g.session_id}))
         batch = BATCH_FRAMES if app.config.ws_batch_writes else 1
         write_frames(ws, conn, framed_once=not app.config.ws_deflate, batch=batch)
         if conn.close_code is not None and conn.close_code != 1000:
-            ws.close(reason=conn.close_code, message="session revoked" if conn.close_code == 4401 else "")
+            with write_lock(ws):
+                ws.close(reason=conn.close_code, message="session revoked" if conn.close_code == 4401 else "")
     except ConnectionClosed:
         pass
     finally:

@@ -19,8 +19,11 @@ from typing import Any
 
 from wsproto.events import CloseConnection, Ping
 
+from server.api.socket_lock import write_lock
+
 TICK_SECONDS = 1.0
 CLOSE_SEND_SECONDS = 5.0
+_UNANSWERED = "Ping/Pong timeout"  # simple-websocket's words
 POLICY_VIOLATION = 1008
 
 
@@ -66,7 +69,8 @@ class Pings:
             return
         ws.pong_received = False
         try:
-            ws.sock.send(ws.ws.send(Ping()))
+            with write_lock(ws):
+                ws.sock.sendall(ws.ws.send(Ping()))
         except OSError:
             self.forget(ws)  # the reading thread finds the socket gone and ends it
 
@@ -75,12 +79,18 @@ def close_unanswered(ws: Any) -> None:
     """Close ``ws`` (1008) for a ping it did not answer; its reading thread's ``recv`` then returns.
 
     A client that stopped reading may have filled the socket's buffer: the close frame gets
-    ``CLOSE_SEND_SECONDS`` to go (the socket is being closed, so its timeout may change), then the
-    connection is shut down whatever happened, which also ends any write still blocked on it."""
+    ``CLOSE_SEND_SECONDS`` to wait for the write lock and as long to go (the socket is being closed, so
+    its timeout may change), then the connection is shut down whatever happened, which also ends any
+    write still blocked on it."""
     ws.sock.settimeout(CLOSE_SEND_SECONDS)
-    with contextlib.suppress(OSError):
-        ws.sock.send(ws.ws.send(CloseConnection(code=POLICY_VIOLATION, reason="Ping/Pong timeout")))
-    ws.close_reason, ws.close_message = POLICY_VIOLATION, "Ping/Pong timeout"
+    lock = write_lock(ws)
+    if lock.acquire(timeout=CLOSE_SEND_SECONDS):  # not behind a write blocked for good
+        try:
+            with contextlib.suppress(OSError):
+                ws.sock.sendall(ws.ws.send(CloseConnection(code=POLICY_VIOLATION, reason=_UNANSWERED)))
+        finally:
+            lock.release()
+    ws.close_reason, ws.close_message = POLICY_VIOLATION, _UNANSWERED
     ws.connected = False
     ws.event.set()
     with contextlib.suppress(OSError):

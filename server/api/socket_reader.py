@@ -31,6 +31,7 @@ from wsproto.events import CloseConnection, Pong
 from wsproto.frame_protocol import CloseReason
 from wsproto.utilities import LocalProtocolError
 
+from server.api.socket_lock import write_lock
 from server.api.socket_pings import PINGS
 
 RECEIVE_BYTES = 4096  # as simple-websocket reads
@@ -239,13 +240,14 @@ def _handle(ws: Any, received: list[Received]) -> None:
             ws.connected = False
             ws.event.set()
     if answers:
-        ws.sock.send(answers)
+        with write_lock(ws):
+            ws.sock.sendall(answers)
 
 
 def _close(ws: Any, code: int, reason: str) -> None:
     """Close from this side (a broken rule, an unanswered ping): the close frame, then nothing more."""
-    with contextlib.suppress(OSError):
-        ws.sock.send(ws.ws.send(CloseConnection(code=code, reason=reason)))
+    with contextlib.suppress(OSError), write_lock(ws):
+        ws.sock.sendall(ws.ws.send(CloseConnection(code=code, reason=reason)))
     ws.close_reason, ws.close_message = code, reason
     ws.connected = False
     ws.event.set()

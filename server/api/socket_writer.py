@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from flask_sock import ConnectionClosed
 
+from server.api.socket_lock import write_lock
 from server.services.live import Connection
 from server.services.wire_frames import wire_bytes
 
@@ -26,11 +27,12 @@ def send_framed(ws, frame: bytes) -> None:
     if not ws.connected:
         raise ConnectionClosed(ws.close_reason, ws.close_message)
     try:
-        # One send() is enough for a frame the socket's buffer takes whole, the usual case; gevent's
-        # sendall() would first ask the kernel for the buffer's size (a getsockopt each write).
-        sent = ws.sock.send(frame)
-        if sent < len(frame):
-            ws.sock.sendall(memoryview(frame)[sent:])
+        with write_lock(ws):  # whole, never interleaved with a ping or pong (server/api/socket_lock.py)
+            # One send() is enough for a frame the socket's buffer takes whole, the usual case; gevent's
+            # sendall() would first ask the kernel for the buffer's size (a getsockopt each write).
+            sent = ws.sock.send(frame)
+            if sent < len(frame):
+                ws.sock.sendall(memoryview(frame)[sent:])
     except OSError as exc:
         raise ConnectionClosed(ws.close_reason, ws.close_message) from exc
 
@@ -44,7 +46,8 @@ def write_frames(ws, conn: Connection, framed_once: bool, batch: int = BATCH_FRA
         if frame is None or conn.close_code is not None:
             return
         if not framed_once:
-            ws.send(frame)
+            with write_lock(ws):
+                ws.send(frame)
             continue
         if batch <= 1:
             send_framed(ws, wire_bytes(frame))

@@ -4,16 +4,21 @@ else's pings, and is itself closed with 1008. Real simple-websocket servers over
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
+import select
 import socket
 import threading
 import time
 
 from simple_websocket import ConnectionClosed, Server
 from wsproto import ConnectionType, WSConnection
-from wsproto.events import AcceptConnection, Ping, Request
+from wsproto.events import AcceptConnection, Ping, Request, TextMessage
 
+from server.api.socket_pings import Pings
 from server.api.socket_reader import ReadingThread
+from server.api.socket_writer import send_framed
+from server.services.wire_frames import text_frame
 
 
 def server_over_pair(key: str) -> tuple[Server, socket.socket]:
@@ -70,3 +75,42 @@ def test_a_client_that_stopped_reading_holds_up_no_other_sockets_pings():
     assert stuck.close_reason == 1008 and not stuck.connected
     for end in (stuck_peer, healthy_peer):  # (the healthy one, no longer answering, goes the same way)
         end.close()
+
+
+def test_a_ping_waits_for_a_frame_being_written_and_never_lands_inside_it():
+    client = WSConnection(ConnectionType.CLIENT)
+    request = client.send(Request(host="chat.example", target="/")).decode()
+    key = next(
+        line.split(":", 1)[1].strip()
+        for line in request.split("\r\n")
+        if line.lower().startswith("sec-websocket-key")
+    )
+    ws, peer = server_over_pair(key)
+    text = "x" * 4_000_000  # far more than the pair's buffers: its write blocks until the client reads
+    writer = threading.Thread(target=send_framed, args=(ws, text_frame(text)), daemon=True)
+    writer.start()
+    peer.setblocking(False)
+    handshake = b""
+    while b"\r\n\r\n" not in handshake:  # the 101 first; then the frame's first bytes are there too
+        with contextlib.suppress(BlockingIOError):
+            handshake += peer.recv(1)
+    while not select.select([peer], [], [], 30)[0]:
+        pass
+    pinger = threading.Thread(target=Pings()._ping, args=(ws,), daemon=True)
+    pinger.start()  # while the writer is blocked inside its frame
+    peer.setblocking(True)
+    peer.settimeout(30)
+    client.receive_data(handshake)
+    received, pinged = [], False
+    while not pinged:
+        client.receive_data(peer.recv(1 << 20))
+        for event in client.events():
+            if isinstance(event, TextMessage):
+                received.append(event.data)
+            elif isinstance(event, Ping):
+                pinged = True
+                assert "".join(received) == text  # the ping came after the whole frame, not inside it
+    writer.join(timeout=30)
+    pinger.join(timeout=30)
+    ws.close()
+    peer.close()
