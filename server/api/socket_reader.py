@@ -245,7 +245,7 @@ def _handle(ws: Any, received: list[Received]) -> None:
 
 
 def _close(ws: Any, code: int, reason: str) -> None:
-    """Close from this side (a broken rule, an unanswered ping): the close frame, then nothing more."""
+    """Close from this side (the client broke a rule): the close frame, then nothing more is read."""
     with contextlib.suppress(OSError), write_lock(ws):
         ws.sock.sendall(ws.ws.send(CloseConnection(code=code, reason=reason)))
     ws.close_reason, ws.close_message = code, reason
