@@ -22,6 +22,9 @@ from pathlib import Path
 import aiohttp
 import psutil
 
+sys.path.insert(0, str(Path(__file__).parent))
+from common import cpu_of_tree
+
 BODY = b'{"limits":{"messages_per_second":5,"burst":20,"upload_bytes":104857600}}'
 PATH = "/api/v1/limits"
 
@@ -54,17 +57,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _cpu_seconds(root: psutil.Process) -> float:
-    used = 0.0
-    for proc in [root, *root.children(recursive=True)]:
-        try:
-            times = proc.cpu_times()
-        except psutil.Error:
-            continue
-        used += times.user + times.system
-    return used
 
 
 async def _requests(url: str, concurrency: int, total: int) -> None:
@@ -115,9 +107,9 @@ def floor_of(app: str, workers: int, concurrency: int, total: int) -> float:
         asyncio.run(_ready(url))
         asyncio.run(_requests(url, concurrency, min(500, total)))  # warm-up: every worker's connections
         root = psutil.Process(proc.pid)
-        before = _cpu_seconds(root)
+        before = cpu_of_tree(root)
         asyncio.run(_requests(url, concurrency, total))
-        return (_cpu_seconds(root) - before) * 1000 / total
+        return (cpu_of_tree(root) - before) * 1000 / total
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -63,21 +63,22 @@ def running_server(
         databases.drop(name)
 
 
+def cpu_of_tree(root: psutil.Process) -> float:
+    """CPU seconds so far of ``root`` and every process under it (one that ended meanwhile counts nothing)."""
+    used = 0.0
+    for proc in [root, *root.children(recursive=True)]:
+        try:
+            times = proc.cpu_times()
+        except psutil.Error:
+            continue
+        used += times.user + times.system
+    return used
+
+
 def cpu_by_component(server_pid: int, pg_dir: Path) -> dict[str, float]:
     """CPU seconds so far of this run's server (its master and workers), of this run's PostgreSQL (the
     postmaster serving ``pg_dir`` and its backends), and of this load generator. Only these: other
     servers and clusters on a shared machine are not counted."""
-
-    def tree(root: psutil.Process) -> float:
-        used = 0.0
-        for proc in [root, *root.children(recursive=True)]:
-            try:
-                times = proc.cpu_times()
-            except psutil.Error:
-                continue
-            used += times.user + times.system
-        return used
-
     postmaster = next(
         (
             p
@@ -88,7 +89,7 @@ def cpu_by_component(server_pid: int, pg_dir: Path) -> dict[str, float]:
         None,  # CHATIDK_TEST_DATABASE_URL: a cluster elsewhere, not measured
     )
     return {
-        "server": tree(psutil.Process(server_pid)),
-        "postgres": tree(postmaster) if postmaster is not None else 0.0,
+        "server": cpu_of_tree(psutil.Process(server_pid)),
+        "postgres": cpu_of_tree(postmaster) if postmaster is not None else 0.0,
         "load generator": sum(psutil.Process().cpu_times()[:2]),
     }

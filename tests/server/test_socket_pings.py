@@ -36,7 +36,8 @@ def server_over_pair(key: str) -> tuple[Server, socket.socket]:
     return Server(environ, ping_interval=1, max_message_size=64 * 1024, thread_class=ReadingThread), theirs
 
 
-def test_a_client_that_stopped_reading_holds_up_no_other_sockets_pings():
+def client_and_key() -> tuple[WSConnection, str]:
+    """A wsproto client that has sent its handshake, and the key it sent (for :func:`server_over_pair`)."""
     client = WSConnection(ConnectionType.CLIENT)
     request = client.send(Request(host="chat.example", target="/")).decode()
     key = next(
@@ -44,6 +45,11 @@ def test_a_client_that_stopped_reading_holds_up_no_other_sockets_pings():
         for line in request.split("\r\n")
         if line.lower().startswith("sec-websocket-key")
     )
+    return client, key
+
+
+def test_a_client_that_stopped_reading_holds_up_no_other_sockets_pings():
+    client, key = client_and_key()
     stuck, stuck_peer = server_over_pair(base64.b64encode(os.urandom(16)).decode())
     healthy, healthy_peer = server_over_pair(key)
     stuck_peer.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
@@ -78,13 +84,7 @@ def test_a_client_that_stopped_reading_holds_up_no_other_sockets_pings():
 
 
 def test_a_ping_waits_for_a_frame_being_written_and_never_lands_inside_it():
-    client = WSConnection(ConnectionType.CLIENT)
-    request = client.send(Request(host="chat.example", target="/")).decode()
-    key = next(
-        line.split(":", 1)[1].strip()
-        for line in request.split("\r\n")
-        if line.lower().startswith("sec-websocket-key")
-    )
+    client, key = client_and_key()
     ws, peer = server_over_pair(key)
     text = "x" * 4_000_000  # far more than the pair's buffers: its write blocks until the client reads
     writer = threading.Thread(target=send_framed, args=(ws, text_frame(text)), daemon=True)

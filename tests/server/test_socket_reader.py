@@ -7,8 +7,7 @@ import os
 import struct
 
 import pytest
-from wsproto import ConnectionType, WSConnection
-from wsproto.events import AcceptConnection, BytesMessage, CloseConnection, Ping, Pong, Request, TextMessage
+from wsproto.events import BytesMessage, CloseConnection, Ping, Pong, TextMessage
 from wsproto.frame_protocol import XorMaskerSimple
 
 from server.api.socket_reader import (
@@ -26,18 +25,9 @@ from server.api.socket_reader import (
     Received,
     unmask,
 )
+from tests.support.ws_reader import client_reading
 
 LIMIT = 64 * 1024
-
-
-def client() -> WSConnection:
-    """A wsproto client past its handshake: what it sends is what a real client puts on the wire (masked)."""
-    ours, theirs = WSConnection(ConnectionType.CLIENT), WSConnection(ConnectionType.SERVER)
-    theirs.receive_data(ours.send(Request(host="chat.example", target="/api/v1/events")))
-    list(theirs.events())
-    ours.receive_data(theirs.send(AcceptConnection()))
-    list(ours.events())
-    return ours
 
 
 def frame(
@@ -64,13 +54,13 @@ def refusal(data: bytes, limit: int | None = LIMIT) -> ProtocolViolation:
 
 
 def test_text_of_each_length_class_reads_back_as_sent():
-    c, reader = client(), FrameReader(LIMIT)
+    c, reader = client_reading(), FrameReader(LIMIT)
     for text in ("", "x" * 125, "x" * 126, "ü" * 63, "y" * 65535, '{"type":"send","text":"hi 👋 <b>"}'):
         assert reader.feed(c.send(TextMessage(data=text))) == [Received(TEXT, text)]
 
 
 def test_bytes_split_anywhere_or_run_together_read_the_same():
-    c = client()
+    c = client_reading()
     wire = b"".join(c.send(TextMessage(data=t)) for t in ("one", "ü" * 200, "three" * 40))
     expected = [Received(TEXT, t) for t in ("one", "ü" * 200, "three" * 40)]
     assert FrameReader(LIMIT).feed(wire) == expected
@@ -80,7 +70,7 @@ def test_bytes_split_anywhere_or_run_together_read_the_same():
 
 
 def test_a_fragmented_message_is_whole_and_a_ping_between_its_fragments_comes_first():
-    c = client()
+    c = client_reading()
     wire = (
         c.send(TextMessage(data='{"type":"se', message_finished=False))
         + c.send(Ping(payload=b"are you there"))
@@ -100,7 +90,7 @@ def test_a_character_split_between_fragments_is_still_text():
 
 
 def test_binary_pong_and_close_messages():
-    c = client()
+    c = client_reading()
     wire = (
         c.send(BytesMessage(data=b"\x00\xff"))
         + c.send(Pong(payload=b"p"))
