@@ -23,34 +23,11 @@ import aiohttp
 import psutil
 
 sys.path.insert(0, str(Path(__file__).parent))
+from bare_apps import PATH
 from common import cpu_of_tree
 
-BODY = b'{"limits":{"messages_per_second":5,"burst":20,"upload_bytes":104857600}}'
-PATH = "/api/v1/limits"
-
-
-def raw_app(environ: dict, start_response) -> list[bytes]:
-    """A WSGI app with nothing in it: gunicorn's parser, gevent and the worker's loop alone."""
-    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(BODY)))])
-    return [BODY]
-
-
-def _flask_app():
-    from flask import Flask, request
-
-    app = Flask("bare_stack")
-
-    @app.get(PATH)
-    def limits():
-        request.headers.get("Authorization")  # read, as every ChatIDK endpoint does
-        return app.response_class(BODY, mimetype="application/json")
-
-    return app
-
-
-flask_app = _flask_app()
-
-APPS = {"a bare WSGI app": "bare_stack:raw_app", "Flask with one JSON route": "bare_stack:flask_app"}
+# Served from bench/bare_apps.py, a module of its own, so that the measured workers load nothing else.
+APPS = {"a bare WSGI app": "bare_apps:raw_app", "Flask with one JSON route": "bare_apps:flask_app"}
 
 
 def _free_port() -> int:

@@ -17,9 +17,9 @@ import threading
 import time
 from typing import Any
 
-from wsproto.events import CloseConnection, Ping
+from wsproto.events import Ping
 
-from server.api.socket_lock import write_lock
+from server.api.socket_lock import close_from_here, write_lock
 
 TICK_SECONDS = 1.0
 CLOSE_SEND_SECONDS = 5.0
@@ -83,16 +83,7 @@ def close_unanswered(ws: Any) -> None:
     its timeout may change), then the connection is shut down whatever happened, which also ends any
     write still blocked on it."""
     ws.sock.settimeout(CLOSE_SEND_SECONDS)
-    lock = write_lock(ws)
-    if lock.acquire(timeout=CLOSE_SEND_SECONDS):  # not behind a write blocked for good
-        try:
-            with contextlib.suppress(OSError):
-                ws.sock.sendall(ws.ws.send(CloseConnection(code=POLICY_VIOLATION, reason=_UNANSWERED)))
-        finally:
-            lock.release()
-    ws.close_reason, ws.close_message = POLICY_VIOLATION, _UNANSWERED
-    ws.connected = False
-    ws.event.set()
+    close_from_here(ws, POLICY_VIOLATION, _UNANSWERED, wait=CLOSE_SEND_SECONDS)  # not behind a stuck write
     with contextlib.suppress(OSError):
         ws.sock.shutdown(socket.SHUT_RDWR)
 

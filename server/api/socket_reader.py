@@ -20,7 +20,6 @@ server sends from here (pongs, closes) are still made by wsproto.
 
 from __future__ import annotations
 
-import contextlib
 import struct
 import threading
 from collections.abc import Callable
@@ -31,7 +30,7 @@ from wsproto.events import CloseConnection, Pong
 from wsproto.frame_protocol import CloseReason
 from wsproto.utilities import LocalProtocolError
 
-from server.api.socket_lock import write_lock
+from server.api.socket_lock import close_from_here, write_lock
 from server.api.socket_pings import PINGS
 
 RECEIVE_BYTES = 4096  # as simple-websocket reads
@@ -211,7 +210,7 @@ def read_frames(ws: Any) -> None:
             try:
                 received = reader.feed(data)
             except ProtocolViolation as exc:
-                _close(ws, exc.code, exc.reason)
+                close_from_here(ws, exc.code, exc.reason)  # then nothing more is read
                 break
             if received:
                 _handle(ws, received)
@@ -242,15 +241,6 @@ def _handle(ws: Any, received: list[Received]) -> None:
     if answers:
         with write_lock(ws):
             ws.sock.sendall(answers)
-
-
-def _close(ws: Any, code: int, reason: str) -> None:
-    """Close from this side (the client broke a rule): the close frame, then nothing more is read."""
-    with contextlib.suppress(OSError), write_lock(ws):
-        ws.sock.sendall(ws.ws.send(CloseConnection(code=code, reason=reason)))
-    ws.close_reason, ws.close_message = code, reason
-    ws.connected = False
-    ws.event.set()
 
 
 class ReadingThread(threading.Thread):
