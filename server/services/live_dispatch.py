@@ -10,6 +10,7 @@ events.py) is one more entry in ``LiveDispatch.handlers``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -36,13 +37,21 @@ _CONVERSATION_SCOPED = ("message", "conversation", "read", "typing")
 
 @dataclass
 class Batch:
-    """What the handlers of one batch share: its cursor, its messages loaded in one query (those a frame did
-    not come with, and only where a member has a socket here), and who hid the changed ones (their changes
-    never reach those members)."""
+    """What the handlers of one batch share: a cursor, opened on first use (a batch of new messages, framed
+    and for cached members, needs none), its messages loaded in one query (those a frame did not come with,
+    and only where a member has a socket here), and who hid the changed ones (their changes never reach
+    those members)."""
 
-    cur: Cursor
-    messages: dict[int, dict]
+    open_cursor: Callable[[], Cursor]
+    messages: dict[int, dict] = field(default_factory=dict)
     hiders: dict[int, set[int]] = field(default_factory=dict)
+    _cur: Cursor | None = field(default=None, init=False, repr=False)
+
+    @property
+    def cur(self) -> Cursor:
+        if self._cur is None:
+            self._cur = self.open_cursor()
+        return self._cur
 
 
 Handler = Callable[[Batch, dict], None]
@@ -88,7 +97,8 @@ class LiveDispatch:
             return
         delivered = 0
         try:
-            with self._app.db.autocommit() as cur:
+            with contextlib.ExitStack() as stack:
+                batch = Batch(lambda: stack.enter_context(self._app.db.autocommit()))
                 # A new message's frame came with its event (message_frames.py): nothing to load. Others
                 # are loaded only where one of their conversation's members has a socket here, unless
                 # the batch changes memberships (a member added by it must not miss a message after it).
@@ -98,13 +108,14 @@ class LiveDispatch:
                     for e in events
                     if e.get("t") == "message"
                     and e.get("f") is None
-                    and (moved or self._here(self._members.get(cur, e["c"])))
+                    and (moved or self._here(self._members.get(batch, e["c"])))
                 ]
-                loaded = messages_db.get_messages_by_id(cur, to_load) if to_load else {}
+                if to_load:
+                    batch.messages = messages_db.get_messages_by_id(batch.cur, to_load)
                 # A new message cannot be hidden yet: the send path pays nothing for "delete for me".
                 changed = [e["m"] for e in events if e.get("t") == "message" and e["k"] != "created"]
-                hiders = hides_db.hiders(cur, changed) if changed else {}
-                batch = Batch(cur, loaded, hiders)
+                if changed:
+                    batch.hiders = hides_db.hiders(batch.cur, changed)
                 for event in events:
                     handler = self.handlers.get(event.get("t", ""))
                     if handler is None:
@@ -166,7 +177,7 @@ class LiveDispatch:
     # ---- the handlers, one per event kind --------------------------------------------------------------
 
     def _message(self, batch: Batch, event: dict) -> None:
-        members = self._members.get(batch.cur, event["c"])
+        members = self._members.get(batch, event["c"])
         if event.get("f") is not None:  # a new message, framed by the process that stored it
             self._push(members, event["f"])
             return
@@ -182,7 +193,7 @@ class LiveDispatch:
         self._send(members - hiders if hiders else members, frame)
 
     def _conversation(self, batch: Batch, event: dict) -> None:
-        members = self._members.get(batch.cur, event["c"])
+        members = self._members.get(batch, event["c"])
         if not self._here(members):
             return
         conversation = self._conversation_payload(batch.cur, event["c"])
@@ -199,7 +210,7 @@ class LiveDispatch:
     def _member(self, batch: Batch, event: dict) -> None:
         conversation_id = event["c"]
         self._members.forget(conversation_id)
-        members = self._members.get(batch.cur, conversation_id)
+        members = self._members.get(batch, conversation_id)
         conversation = self._conversation_payload(batch.cur, conversation_id) if self._here(members) else None
         if event["k"] == "added":
             if conversation is not None:
@@ -222,7 +233,7 @@ class LiveDispatch:
     def _read(self, batch: Batch, event: dict) -> None:
         """To every member: my other devices clear their badge, the others update "seen"."""
         self._send(
-            self._members.get(batch.cur, event["c"]),
+            self._members.get(batch, event["c"]),
             {"type": "read", "conversation_id": event["c"], "user_id": event["u"], "seq": event["s"]},
         )
 
@@ -272,7 +283,7 @@ class LiveDispatch:
                 self._send(recipients, frame)
 
     def _typing(self, batch: Batch, event: dict) -> None:
-        members = self._members.get(batch.cur, event["c"])
+        members = self._members.get(batch, event["c"])
         audience = [u for u in members if u != event["u"] and self._here([u])]
         if audience:
             audience = list(set(audience) - presence_db.blockers_of(batch.cur, event["u"], audience))

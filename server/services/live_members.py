@@ -5,11 +5,19 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from typing import Protocol
 
 from server.db import Cursor
 from server.db import conversations as conversations_db
 
 CACHE_SIZE = 10_000
+
+
+class HasCursor(Protocol):
+    """Where a cursor comes from when one is needed (live_dispatch.Batch connects on first use)."""
+
+    @property
+    def cur(self) -> Cursor: ...
 
 
 class MemberCache:
@@ -20,12 +28,12 @@ class MemberCache:
         self._members: OrderedDict[int, frozenset[int]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, cur: Cursor, conversation_id: int) -> frozenset[int]:
-        """The members, from the cache or else from the database."""
+    def get(self, db: HasCursor, conversation_id: int) -> frozenset[int]:
+        """The members, from the cache or else from the database (``db.cur``, taken only then)."""
         members = self.cached(conversation_id)
         if members is not None:
             return members
-        members = frozenset(conversations_db.member_ids(cur, conversation_id))
+        members = frozenset(conversations_db.member_ids(db.cur, conversation_id))
         with self._lock:
             self._members[conversation_id] = members
             while len(self._members) > self._size:

@@ -9,7 +9,7 @@ import threading
 from server import render
 from server.db import Cursor
 from server.limits import MAX_GROUP_MEMBERS
-from server.services import events, live_dispatch
+from server.services import events, live_dispatch, message_frames
 
 
 def _drain_first_frame(conns, kind: str) -> None:
@@ -85,4 +85,39 @@ def test_a_message_to_256_connected_members_costs_what_one_to_two_does(
         )  # the message (and its files); members are cached
     finally:
         for conn in everyone:
+            hub.disconnect(conn)
+
+
+def test_new_messages_that_came_framed_for_cached_members_take_no_database_connection(
+    app, alice, bob, carol, monkeypatch
+):
+    context = app.extensions["chatidk"]
+    hub = context.hub
+    conns = [hub.connect(bob.id, 20_000), hub.connect(carol.id, 20_001)]
+    try:
+        chat = bob.direct_with(carol)["id"]
+        first = bob.send(chat, "the members get cached")
+        _drain_first_frame(conns, "message.created")
+        second = bob.send(chat, "framed by the sender's process")
+        _drain_first_frame(conns, "message.created")
+        event = events.messages_created(
+            [(chat, m["id"], message_frames.created_frame(m)) for m in (first, second)]
+        )[0]
+        checkouts = []
+        autocommit = type(context.db).autocommit
+
+        def counting_autocommit(db):
+            checkouts.append(threading.get_ident())
+            return autocommit(db)
+
+        with monkeypatch.context() as patch:
+            patch.setattr(type(context.db), "autocommit", counting_autocommit)
+            work = _Work(patch)
+            hub.dispatch([event])
+        assert (work.statements, checkouts) == (0, [])
+        for conn in conns:  # delivered all the same, in order
+            got = [json.loads(conn.frames.get(timeout=30))["message"]["id"] for _ in range(2)]
+            assert got == [first["id"], second["id"]]
+    finally:
+        for conn in conns:
             hub.disconnect(conn)
