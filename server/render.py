@@ -36,29 +36,32 @@ def me(row: dict) -> dict:
 
 
 def message(row: dict, prefix: str = "") -> dict:
+    """A Message; ``prefix``: the row's message columns are named so (a conversation's last message)."""
+    if prefix:
+        row = {name[len(prefix) :]: value for name, value in row.items() if name.startswith(prefix)}
     return {
-        "id": row[prefix + "id"],
-        "conversation_id": row[prefix + "conversation_id"],
-        "seq": row[prefix + "seq"],
-        "sender_id": row[prefix + "sender_id"],
-        "client_id": str(row[prefix + "client_id"]),
-        "text": row[prefix + "body"],
-        "created_at": timestamp(row[prefix + "created_at"]),
-        "edited_at": timestamp(row[prefix + "edited_at"]),
-        "deleted": row[prefix + "deleted_at"] is not None,
+        "id": row["id"],
+        "conversation_id": row["conversation_id"],
+        "seq": row["seq"],
+        "sender_id": row["sender_id"],
+        "client_id": str(row["client_id"]),
+        "text": row["body"],
+        "created_at": timestamp(row["created_at"]),
+        "edited_at": timestamp(row["edited_at"]),
+        "deleted": row["deleted_at"] is not None,
         # File objects as rendered by ``file`` when the message was sent (files never change).
-        "attachments": row[prefix + "attachments"],
+        "attachments": row["attachments"],
         # The conversation's change version of this message's last change (0: unchanged since sent).
-        "version": row[prefix + "version"],
-        "reply_to": row[prefix + "reply_to"],
+        "version": row["version"],
+        "reply_to": row["reply_to"],
         # Aggregated: emoji, count and the first three reactors' ids, in order of each emoji's first use.
-        "reactions": row[prefix + "reactions"],
-        "pinned_at": timestamp(row[prefix + "pinned_at"]),
-        "pinned_by": row[prefix + "pinned_by"],
+        "reactions": row["reactions"],
+        "pinned_at": timestamp(row["pinned_at"]),
+        "pinned_by": row["pinned_by"],
         # The members the text mentions as @username (a group's only), resolved by the server.
-        "mentions": row[prefix + "mentions"],
+        "mentions": row["mentions"],
         # A forward: {"sender_id"} of whom it came from (null when not visible here); else null.
-        "forwarded_from": row[prefix + "forwarded_from"],
+        "forwarded_from": row["forwarded_from"],
     }
 
 

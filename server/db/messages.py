@@ -55,7 +55,9 @@ def _blocked_or_peer_deleted(sender: str, conversation: str) -> str:
 # The message a send replies to: ``reply_deleted`` null when there is none of that seq in the conversation.
 _REPLY_TARGET = """(SELECT o.deleted_at IS NOT NULL FROM messages o
                 WHERE o.conversation_id = {conversation} AND o.seq = {seq}) AS reply_deleted"""
-_PRECHECK_COLUMNS = ", ".join(f"{c} AS x_{c[2:]}" for c in MESSAGE_COLUMNS.split(", "))
+# Only which message a retried client_id names: the replay loads it (rare), every first send spares the
+# columns (and psycopg2 a Python typecast per JSON cell, null or not).
+_PRECHECK_COLUMNS = "x.id AS x_id, x.conversation_id AS x_conversation_id"
 # The sender's send budget (a token bucket, refilled lazily) is taken in the same statement, which saves the
 # hot path a round trip; it is SQL of the throttle family (server/db/throttle.py reads the bucket back).
 _SEND_PRECHECK = prepared(
@@ -85,8 +87,9 @@ def send_precheck(
     per_second: float,
     reply_to_seq: int | None = None,
 ) -> Row | None:
-    """In one query: None when the sender is not a member; else the row, with ``x_id`` set (and the stored
-    message's columns) when this client_id was already used by the sender, in any conversation, and
+    """In one query: None when the sender is not a member; else the row, with ``x_id`` (and
+    ``x_conversation_id``) of the stored message when this client_id was already used by the sender, in
+    any conversation, and
     ``blocked`` when this is a 1:1 whose other member blocked the sender, ``peer_deleted`` when that member
     deleted their account; ``send_token`` when a token was taken from the sender's bucket (``burst`` full,
     refilled at ``per_second``; ``burst`` 0: no budget); ``reply_deleted`` for the message ``reply_to_seq``

@@ -90,7 +90,7 @@ def _forward_one(
     check = messages_db.send_precheck(cur, target, user_id, client_id, 0, 0.0)
     if check is None:
         raise NotFound(f"{NOT_FOUND}: {target}", field="to")
-    answer = precheck_outcome(check, target)
+    answer = precheck_outcome(cur, check, target)
     if answer is not None:
         return answer
     throttle.take(cur, limit, throttle.user_key(user_id))

@@ -92,7 +92,7 @@ def _send_alone(
             )
             if check is None:
                 raise NotFound(NOT_FOUND)
-            answer = precheck_outcome(check, conversation_id, reply_to_seq)
+            answer = precheck_outcome(cur, check, conversation_id, reply_to_seq)
             if answer is not None:
                 return answer
             if not check["send_token"]:

@@ -66,10 +66,10 @@ class SendRequest:
     cache_generation: int = 0
 
 
-def replay(row: dict, conversation_id: int, prefix: str = "") -> dict:
+def replay(row: dict, conversation_id: int) -> dict:
     """The stored message a retried client_id answers; 409 if it was sent to another conversation."""
-    _same_conversation(row[prefix + "conversation_id"], conversation_id)
-    return render.message(row, prefix)
+    _same_conversation(row["conversation_id"], conversation_id)
+    return render.message(row)
 
 
 def _same_conversation(stored_in: int, sent_to: int) -> None:
@@ -163,7 +163,7 @@ def _store(app: AppContext, asked: list[SendRequest]) -> list[Outcome | ApiError
         candidates: list[int] = []
         for n in leaders:
             try:
-                answer = _check(checks_of[n], sends[n].conversation_id, sends[n].reply_to_seq)
+                answer = _check(cur, checks_of[n], sends[n].conversation_id, sends[n].reply_to_seq)
             except ApiError as exc:
                 outcomes[n] = exc
                 continue
@@ -270,21 +270,25 @@ def _remember_sessions(app: AppContext, vouched: list[tuple[bytes, int, int, int
         log.warning("could not mark %d sessions used", len(stale), exc_info=True)
 
 
-def _check(check: PlainRow, conversation_id: int, reply_to_seq: int | None) -> Outcome | None:
+def _check(cur: Cursor, check: PlainRow, conversation_id: int, reply_to_seq: int | None) -> Outcome | None:
     """The answer the pre-check already gives (a replay), None to go on; raises a refusal."""
     if not check["member"]:
         raise NotFound(NOT_FOUND)
-    return precheck_outcome(check, conversation_id, reply_to_seq)
+    return precheck_outcome(cur, check, conversation_id, reply_to_seq)
 
 
 def precheck_outcome(
-    check: PlainRow, conversation_id: int, reply_to_seq: int | None = None
+    cur: Cursor, check: PlainRow, conversation_id: int, reply_to_seq: int | None = None
 ) -> Outcome | None:
-    """For a member's send, batched or not: the replay the pre-check found, None to go on; raises a
-    refusal (blocked by the other member of a 1:1, or that member's account is gone, or a reply to no
-    message of this conversation, or to a deleted one)."""
+    """For a member's send, batched or not: the replay of the message the pre-check found (loaded now),
+    None to go on; raises a refusal (blocked by the other member of a 1:1, or that member's account is
+    gone, or a reply to no message of this conversation, or to a deleted one)."""
     if check["x_id"] is not None:
-        return replay(check, conversation_id, "x_"), False
+        _same_conversation(check["x_conversation_id"], conversation_id)
+        stored = messages_db.get_messages_by_id(cur, [check["x_id"]]).get(check["x_id"])
+        if stored is None:  # erased with its conversation since the pre-check
+            raise NotFound(NOT_FOUND)
+        return replay(stored, conversation_id), False
     if check["blocked"]:
         raise Forbidden(BLOCKED)
     if check["peer_deleted"]:

@@ -15,7 +15,7 @@ import psycopg2.errors
 import pytest
 
 from server.db import messages as messages_db
-from server.errors import ApiError
+from server.errors import ApiError, NotFound
 from server.services import messages, send_batch
 from server.services.group_commit import GroupCommit, Pending
 from server.services.send_batch import SendRequest
@@ -225,6 +225,24 @@ def test_a_retry_of_a_stored_send_in_a_batch_answers_it_and_costs_nothing(app, a
     )
     assert [status(o) for o in outcomes] == [200, 201]
     assert outcomes[0][0] == first  # type: ignore[index]
+
+
+def test_a_retry_of_a_stored_send_to_another_conversation_is_refused(app, alice, bob, chat):
+    first = alice.send(chat, "stored before")
+    group = alice.group("elsewhere", bob)["id"]
+    (outcome,) = run_together(
+        app, send_of(alice, group, "elsewhere", client_id=uuid.UUID(first["client_id"]))
+    )
+    assert status(outcome) == 409
+    assert outcome.field == "client_id"  # type: ignore[union-attr]
+    assert alice.messages(group) == []
+
+
+def test_a_retry_whose_message_is_gone_since_the_precheck_answers_404(app, alice, chat):
+    """Its conversation erased between the pre-check and the replay's load (a race no test can time)."""
+    with app.extensions["chatidk"].db.transaction() as cur:
+        with pytest.raises(NotFound):
+            send_batch.precheck_outcome(cur, {"x_id": 987_654_321, "x_conversation_id": chat}, chat)
 
 
 def test_a_retry_whose_first_copy_was_refused_is_tried_on_its_own(app, alice, chat):
