@@ -21,6 +21,7 @@ from server.context import AppContext
 from server.errors import ApiError, InvalidField, TooManyRequests
 from server.services import messages, presence
 from server.services.live import Connection
+from server.services.live_sockets import encode_frame
 
 CLOSE_TOO_MANY_SOCKETS = 4429
 
@@ -85,7 +86,7 @@ def _send_message(
     if "client_id" not in ack:
         with contextlib.suppress(ValueError, TypeError, AttributeError):
             ack["client_id"] = json.loads(data).get("client_id")
-    conn.push(json.dumps(ack, separators=(",", ":"), ensure_ascii=False))
+    conn.push(encode_frame(ack))
 
 
 def _parse_frame(data: str) -> SocketSend | ValidationError | dict | None:

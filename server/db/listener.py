@@ -37,9 +37,12 @@ class ListenerGone(Exception):
     """The LISTEN connection could not be opened, broke, or stopped answering."""
 
 
+_PAYLOAD_ENCODER = json.JSONEncoder(separators=(",", ":"))  # one for all: json.dumps makes one a call
+
+
 def notify_txn(cur: Cursor, channel: str, payload: dict) -> None:
     """NOTIFY ``payload`` on ``channel`` with the cursor's COMMIT (delivered only if that commit succeeds)."""
-    cur.defer("SELECT pg_notify(%s, %s)", (channel, json.dumps(payload, separators=(",", ":"))))
+    cur.defer("SELECT pg_notify(%s, %s)", (channel, _PAYLOAD_ENCODER.encode(payload)))
 
 
 class Listener:

@@ -293,7 +293,7 @@ def store_messages_txn(
         [s[1] for s in sends],
         [str(s[2]) for s in sends],
         [s[3] for s in sends],
-        [json.dumps(s[4], separators=(",", ":")) for s in sends],
+        [json.dumps(s[4], separators=(",", ":")) if s[4] else "[]" for s in sends],
         [" ".join(s[5]) for s in sends],
         [s[6] for s in sends],
         [s[7] for s in sends],
