@@ -240,9 +240,8 @@ def test_a_retry_of_a_stored_send_to_another_conversation_is_refused(app, alice,
 
 def test_a_retry_whose_message_is_gone_since_the_precheck_answers_404(app, alice, chat):
     """Its conversation erased between the pre-check and the replay's load (a race no test can time)."""
-    with app.extensions["chatidk"].db.transaction() as cur:
-        with pytest.raises(NotFound):
-            send_batch.precheck_outcome(cur, {"x_id": 987_654_321, "x_conversation_id": chat}, chat)
+    with app.extensions["chatidk"].db.transaction() as cur, pytest.raises(NotFound):
+        send_batch.precheck_outcome(cur, {"x_id": 987_654_321, "x_conversation_id": chat}, chat)
 
 
 def test_a_retry_whose_first_copy_was_refused_is_tried_on_its_own(app, alice, chat):
@@ -373,3 +372,16 @@ def test_group_commit_off_sends_each_alone(app, alice, chat, configure):
     before = context.sends.batches
     assert alice.send(chat, "alone")["seq"] == 1
     assert context.sends.batches == before
+
+
+def test_group_commit_off_a_retry_answers_the_stored_message_and_another_conversation_409(
+    app, alice, bob, chat, configure
+):
+    configure(group_commit=False)
+    first = alice.send(chat, "alone")
+    again = alice.post(f"/conversations/{chat}/messages", {"client_id": first["client_id"], "text": "alone"})
+    assert (again.status_code, again.json["message"]) == (200, first)
+    group = alice.group("elsewhere", bob)["id"]
+    elsewhere = alice.post(f"/conversations/{group}/messages", {"client_id": first["client_id"], "text": "x"})
+    assert_error(elsewhere, 409, "conflict", "client_id")
+    assert alice.messages(group) == []
